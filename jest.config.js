@@ -1,0 +1,19 @@
+/** Unit (*.spec.ts), store (*.int-spec.ts) and API (*.e2e-spec.ts) tests in one run. */
+const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(__dirname + '/.swcrc', 'utf8'))];
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testRegex: '.*\\.(spec|int-spec|e2e-spec)\\.ts$',
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@robo/domain$': '<rootDir>/libs/domain/src/index.ts',
+    '^@robo/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+    '^@robo/event-store$': '<rootDir>/libs/event-store/src/index.ts',
+    '^@robo/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+    '^@robo/read-models$': '<rootDir>/libs/read-models/src/index.ts',
+    '^@robo/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
+  },
+  testTimeout: 60000,
+};

@@ -1,0 +1,31 @@
+import type { IsoInstant, IstDate, Paise, Side } from '../common/types';
+import type { RiskLimits } from './account.events';
+
+export type AccountCommand =
+  | { type: 'OpenAccount'; data: { accountId: string; name: string; initialCashPaise: Paise; now: IsoInstant } }
+  | { type: 'DepositFunds'; data: { accountId: string; amountPaise: Paise } }
+  | { type: 'WithdrawFunds'; data: { accountId: string; amountPaise: Paise } }
+  /** Fails with INSUFFICIENT_FUNDS unless cash minus reservations covers the amount. */
+  | { type: 'ReserveFunds'; data: { accountId: string; orderId: string; amountPaise: Paise } }
+  /** Releases up to amountPaise (all of the order's reservation when omitted). */
+  | { type: 'ReleaseReservation'; data: { accountId: string; orderId: string; amountPaise?: Paise; reason: string } }
+  | {
+      type: 'SettleFill';
+      data: {
+        accountId: string;
+        orderId: string;
+        fillId: string;
+        instrument: string;
+        side: Side;
+        quantity: number;
+        pricePaise: Paise;
+        feesPaise: Paise;
+        /** How much of the order's reservation this fill consumes. */
+        reservationToReleasePaise: Paise;
+        realizedPnlPaise: Paise;
+        tradingDay: IstDate;
+      };
+    }
+  | { type: 'SetRiskLimits'; data: { accountId: string } & RiskLimits }
+  | { type: 'HaltTrading'; data: { accountId: string; reason: string } }
+  | { type: 'ResumeTrading'; data: { accountId: string } };

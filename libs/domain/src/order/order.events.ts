@@ -1,0 +1,66 @@
+import type { IsoInstant, OrderType, Paise, Product, Side, Validity } from '../common/types';
+
+/** Reason codes of a pre-trade risk rejection, stable and documented in README. */
+export type RiskReasonCode =
+  | 'MARKET_CLOSED'
+  | 'MARKET_CLOSED_WEEKEND'
+  | 'MARKET_CLOSED_HOLIDAY'
+  | 'MIS_CUTOFF_PASSED'
+  | 'LOT_SIZE_MISMATCH'
+  | 'PRICE_NOT_ON_TICK'
+  | 'ORDER_VALUE_LIMIT'
+  | 'POSITION_LIMIT'
+  | 'INSUFFICIENT_FUNDS'
+  | 'INSUFFICIENT_HOLDINGS'
+  | 'DAILY_LOSS_LIMIT'
+  | 'TRADING_HALTED'
+  | 'INSTRUMENT_EXPIRED'
+  | 'PRODUCT_NOT_ALLOWED';
+
+export interface OrderFillData {
+  orderId: string;
+  fillId: string;
+  quantity: number;
+  pricePaise: Paise;
+  feesPaise: Paise;
+  /** Cumulative filled quantity after this fill. */
+  filledQuantity: number;
+  /** Quantity still open after this fill. */
+  remainingQuantity: number;
+  occurredAt: IsoInstant;
+}
+
+export type OrderEvent =
+  | {
+      type: 'OrderPlaced';
+      data: {
+        orderId: string;
+        accountId: string;
+        instrument: string;
+        side: Side;
+        quantity: number;
+        orderType: OrderType;
+        limitPricePaise: Paise | null;
+        triggerPricePaise: Paise | null;
+        product: Product;
+        validity: Validity;
+        strategyId: string | null;
+        clientOrderId: string | null;
+        placedAt: IsoInstant;
+      };
+    }
+  /** Passed every pre-trade check; reservedPaise of buying power is held on the account for it. */
+  | { type: 'OrderAccepted'; data: { orderId: string; reservedPaise: Paise } }
+  | { type: 'OrderRejected'; data: { orderId: string; reasonCode: RiskReasonCode; reason: string } }
+  /** A stop order's trigger was hit; it is now an open MARKET (SL-M) or LIMIT (SL) order. */
+  | { type: 'OrderTriggered'; data: { orderId: string; lastPricePaise: Paise; triggeredAt: IsoInstant } }
+  | {
+      type: 'OrderModified';
+      data: { orderId: string; quantity: number; limitPricePaise: Paise | null; triggerPricePaise: Paise | null; reservedPaise: Paise };
+    }
+  | { type: 'OrderPartiallyFilled'; data: OrderFillData }
+  | { type: 'OrderFilled'; data: OrderFillData }
+  | { type: 'OrderCancelled'; data: { orderId: string; reason: string; cancelledQuantity: number } }
+  | { type: 'OrderExpired'; data: { orderId: string; reason: string; expiredQuantity: number } };
+
+export type OrderEventType = OrderEvent['type'];

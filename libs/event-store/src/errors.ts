@@ -1,0 +1,32 @@
+import type { ExpectedRevision } from './event-store.port';
+
+/** The stream was not at the expected revision. Maps to HTTP 409 and is retried by command handlers. */
+export class WrongExpectedVersionError extends Error {
+  readonly code = 'VERSION_CONFLICT';
+  constructor(
+    public readonly streamName: string,
+    public readonly expected: ExpectedRevision,
+    public readonly actual: bigint | 'no_stream',
+  ) {
+    super(`stream ${streamName}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/** Some but not all event ids of an append were already stored, or stored in another stream. */
+export class DuplicateEventIdError extends Error {
+  readonly code = 'DUPLICATE_EVENT_ID';
+  constructor(public readonly eventId: string, public readonly streamName: string) {
+    super(`event id ${eventId} is already stored (append to ${streamName})`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+/** The store cannot be reached or written (disk full, file unwritable, server down). Maps to 503. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, public readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
