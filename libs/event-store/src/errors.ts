@@ -25,8 +25,21 @@ export class DuplicateEventIdError extends Error {
 /** The store cannot be reached or written (disk full, file unwritable, server down). Maps to 503. */
 export class StoreUnavailableError extends Error {
   readonly code = 'STORE_UNAVAILABLE';
-  constructor(message: string, public readonly cause?: unknown) {
+  constructor(message: string, public override readonly cause?: unknown) {
     super(message);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * append() was called with something no adapter may store (empty stream name, no events, a missing type,
+ * an event id that is not a UUID, data that JSON cannot round-trip). A caller bug, so it maps to 400.
+ * A TypeError because the arguments are of the wrong shape; `code` keeps it machine-readable.
+ */
+export class InvalidAppendError extends TypeError {
+  readonly code = 'INVALID_APPEND';
+  constructor(message: string, public readonly details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'InvalidAppendError';
   }
 }

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_PAISE, MAX_QUANTITY } from '../common/limits';
+
+export class OpenAccountDto {
+  @ApiProperty({ example: 'Asha Intraday', maxLength: 100 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
+
+  @ApiProperty({ description: 'Opening cash in paise (1 rupee = 100 paise)', example: 100000000, minimum: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PAISE)
+  initialCashPaise!: number;
+}
+
+export class AmountDto {
+  @ApiProperty({ description: 'Amount in paise', example: 50000000, minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAISE)
+  amountPaise!: number;
+}
+
+export class RiskLimitsDto {
+  @ApiPropertyOptional({ nullable: true, description: 'Largest single order value in paise; null removes the limit' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAISE)
+  maxOrderValuePaise?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Largest absolute net quantity per instrument' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  maxPositionQuantity?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Realized loss in paise for the IST day after which new orders are refused' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAISE)
+  dailyLossLimitPaise?: number | null;
+}
+
+export class HaltDto {
+  @ApiProperty({ example: 'risk desk review' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  reason!: string;
+}
+
+export class AccountCommandResponse {
+  @ApiProperty() accountId!: string;
+  @ApiProperty() streamRevision!: number;
+  @ApiProperty({ description: 'Pass as minPosition to a query to read your own write' }) globalPosition!: number;
+}

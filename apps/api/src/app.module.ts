@@ -1,0 +1,49 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, ConfigModule, loggerOptions, StoresModule } from '@robo/runtime';
+import { ProjectorModule } from '../../projector/src/projector.module';
+import { AccountCommandHandler } from './accounts/account-command.handler';
+import { AccountsController } from './accounts/accounts.controller';
+import { HealthController } from './health/health.controller';
+import { MarketContextService } from './orders/market-context.service';
+import { ModifyOrderHandler } from './orders/modify-order.handler';
+import { OrderLifecycleHandler } from './orders/order-lifecycle.handler';
+import { OrdersController } from './orders/orders.controller';
+import { PlaceOrderHandler } from './orders/place-order.handler';
+import { RiskContextFactory } from './orders/risk-context.factory';
+import { SettlementReactor } from './orders/settlement.reactor';
+import { SettlementReactorRunner } from './orders/settlement-reactor.runner';
+import { ProjectionsController } from './queries/projections.controller';
+import { QueriesController } from './queries/queries.controller';
+import { ReadYourWritesService } from './queries/read-your-writes.service';
+import { AggregateRepository } from './write/aggregate-repository';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        StoresModule,
+        CqrsModule.forRoot(),
+        ...(config.embeddedProjector ? [ProjectorModule] : []),
+      ],
+      controllers: [AccountsController, OrdersController, QueriesController, ProjectionsController, HealthController],
+      providers: [
+        AggregateRepository,
+        AccountCommandHandler,
+        PlaceOrderHandler,
+        ModifyOrderHandler,
+        OrderLifecycleHandler,
+        SettlementReactor,
+        SettlementReactorRunner,
+        RiskContextFactory,
+        MarketContextService,
+        ReadYourWritesService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '@robo/domain';
+import { DuplicateEventIdError, StoreUnavailableError, WrongExpectedVersionError } from '@robo/event-store';
+import { ApiError, ErrorBody } from './api-error';
+import { correlationIdFor } from '@robo/runtime';
+
+const KIND_STATUS = { invalid: 400, not_found: 404, conflict: 409, rule: 422 } as const;
+
+interface Mapped {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+function hasCode(error: unknown): error is { code: string; message: string } {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+}
+
+/** One mapping from every failure to `{ code, message, details?, correlationId }`; no stack traces leave. */
+export function mapError(error: unknown): Mapped {
+  if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, details: error.details };
+  if (error instanceof DomainError) {
+    return { status: KIND_STATUS[error.kind], code: error.code, message: error.message, details: error.details };
+  }
+  if (error instanceof WrongExpectedVersionError) {
+    return { status: 409, code: 'VERSION_CONFLICT', message: 'the stream changed concurrently; retry the command', details: { stream: error.streamName } };
+  }
+  if (error instanceof DuplicateEventIdError) {
+    return { status: 409, code: 'DUPLICATE_EVENT', message: 'this command was already applied differently' };
+  }
+  if (error instanceof StoreUnavailableError || (hasCode(error) && error.code === 'READ_STORE_UNAVAILABLE')) {
+    return { status: 503, code: hasCode(error) ? error.code : 'STORE_UNAVAILABLE', message: 'storage is unavailable; retry later' };
+  }
+  // Errors raised by the HTTP layer before a route runs (body parser, unknown route).
+  const httpish = error as { status?: unknown; statusCode?: unknown; type?: unknown };
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return { status, code: status === 404 ? 'ROUTE_NOT_FOUND' : `HTTP_${status}`, message: error.message };
+  }
+  const status = typeof httpish.status === 'number' ? httpish.status : typeof httpish.statusCode === 'number' ? httpish.statusCode : 0;
+  if (status >= 400 && status < 500) {
+    const type = typeof httpish.type === 'string' ? httpish.type : '';
+    if (type === 'entity.parse.failed') return { status: 400, code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' };
+    if (type === 'entity.too.large') return { status: 413, code: 'BODY_TOO_LARGE', message: 'the request body is too large' };
+    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      return { status: 415, code: 'UNSUPPORTED_ENCODING', message: 'unsupported body encoding' };
+    }
+    return { status, code: `HTTP_${status}`, message: 'the request could not be processed' };
+  }
+  return { status: 500, code: 'INTERNAL_ERROR', message: 'an unexpected error occurred' };
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const mapped = mapError(error);
+    const correlationId = correlationIdFor(req, res);
+    if (mapped.status >= 500) {
+      this.logger.error({ err: error, correlationId, code: mapped.code }, 'request failed');
+    }
+    const body: ErrorBody = { code: mapped.code, message: mapped.message, correlationId };
+    if (mapped.details !== undefined) body.details = mapped.details;
+    if (mapped.status === 503) res.setHeader('Retry-After', '1');
+    if (!res.headersSent) res.status(mapped.status).json(body);
+  }
+}

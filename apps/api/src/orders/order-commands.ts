@@ -1,0 +1,54 @@
+import type { OrderCommand, OrderType, Product, Side, Validity } from '@robo/domain';
+import type { CommandContext } from '../write/command-context';
+
+export interface PlaceOrderRequest {
+  orderId: string;
+  accountId: string;
+  instrument: string;
+  side: Side;
+  quantity: number;
+  orderType: OrderType;
+  limitPricePaise: number | null;
+  triggerPricePaise: number | null;
+  product: Product;
+  validity: Validity;
+  strategyId: string | null;
+  clientOrderId: string | null;
+}
+
+export class PlaceOrderMessage {
+  constructor(
+    public readonly request: PlaceOrderRequest,
+    public readonly ctx: CommandContext,
+    /** Set when the order id came from an Idempotency-Key: a retry answers with the first result. */
+    public readonly idempotent: boolean,
+  ) {}
+}
+
+export class ModifyOrderMessage {
+  constructor(
+    public readonly orderId: string,
+    public readonly changes: { quantity?: number; limitPricePaise?: number; triggerPricePaise?: number },
+    public readonly ctx: CommandContext,
+  ) {}
+}
+
+/** Fill reports, cancels, expiries and triggers: commands on an existing order. */
+export type OrderLifecycleCommand = Extract<OrderCommand, { type: 'ReportFill' | 'CancelOrder' | 'ExpireOrder' | 'TriggerOrder' }>;
+
+export class OrderLifecycleMessage {
+  constructor(
+    public readonly orderId: string,
+    /** Built by the handler once the order is loaded (fees and time may depend on it). */
+    public readonly build: (order: { side: Side; product: Product; instrument: string }) => OrderLifecycleCommand,
+    public readonly ctx: CommandContext,
+    public readonly idSeed: string | null,
+  ) {}
+}
+
+export interface OrderCommandResult {
+  orderId: string;
+  status: string;
+  streamRevision: number;
+  globalPosition: number;
+}

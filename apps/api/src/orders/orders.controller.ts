@@ -1,0 +1,118 @@
+import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CHARGE_SCHEDULES, computeCharges, InstrumentCatalog, istTradingDay, orderStream, scheduleFor } from '@robo/domain';
+import { Ctx } from '../common/command-context.decorator';
+import { uuidParam } from '../common/uuid-param';
+import { CLOCK, Clock } from '@robo/runtime';
+import { INSTRUMENTS } from '@robo/runtime';
+import type { CommandContext } from '../write/command-context';
+import { derivedId, newId } from '../write/event-ids';
+import type { LifecycleResult } from './order-lifecycle.handler';
+import { ModifyOrderMessage, OrderCommandResult, OrderLifecycleMessage, PlaceOrderMessage } from './order-commands';
+import { CancelOrderDto, ModifyOrderDto, OrderCommandResponse, PlaceOrderDto, ReportFillDto, TriggerOrderDto } from './orders.dto';
+
+@ApiTags('orders')
+@Controller('api/orders')
+export class OrdersController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(INSTRUMENTS) private readonly instruments: InstrumentCatalog,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Place an order; pre-trade risk checks run at once (422 with the reason code when refused)' })
+  @ApiResponse({ status: 201, type: OrderCommandResponse })
+  place(@Body() body: PlaceOrderDto, @Ctx() ctx: CommandContext): Promise<OrderCommandResult> {
+    // clientOrderId and Idempotency-Key both make the order id deterministic, so a duplicate cannot slip in.
+    const orderId = body.clientOrderId
+      ? derivedId('client-order', body.accountId, body.clientOrderId)
+      : ctx.idempotencyKey
+        ? derivedId('idempotent-order', body.accountId, ctx.idempotencyKey)
+        : newId();
+    return this.commandBus.execute(
+      new PlaceOrderMessage(
+        {
+          orderId,
+          accountId: body.accountId,
+          instrument: body.instrument,
+          side: body.side,
+          quantity: body.quantity,
+          orderType: body.type,
+          limitPricePaise: body.limitPricePaise ?? null,
+          triggerPricePaise: body.triggerPricePaise ?? null,
+          product: body.product,
+          validity: body.validity,
+          strategyId: body.strategyId ?? null,
+          clientOrderId: body.clientOrderId ?? null,
+        },
+        ctx,
+        ctx.idempotencyKey !== undefined,
+      ),
+    );
+  }
+
+  @Post(':id/fills')
+  @ApiOperation({ summary: 'Report an execution (from a broker or the paper broker); a fill id seen twice changes nothing (200)' })
+  @ApiResponse({ status: 201, type: OrderCommandResponse })
+  async fill(@Param('id', uuidParam()) orderId: string, @Body() body: ReportFillDto, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const result = await this.commandBus.execute<OrderLifecycleMessage, LifecycleResult>(
+      new OrderLifecycleMessage(
+        orderId,
+        (order) => ({
+          type: 'ReportFill',
+          data: {
+            orderId,
+            fillId: body.fillId,
+            quantity: body.quantity,
+            pricePaise: body.pricePaise,
+            feesPaise: body.feesPaise ?? this.charges(order, body),
+            occurredAt: body.occurredAt,
+          },
+        }),
+        ctx,
+        // The fill id is the natural idempotency key of an execution report.
+        derivedId(orderStream(orderId), 'fill', body.fillId),
+      ),
+    );
+    res.status(result.changed ? 201 : 200);
+    return result;
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel the open quantity of an order' })
+  @ApiResponse({ status: 200, type: OrderCommandResponse })
+  cancel(@Param('id', uuidParam()) orderId: string, @Body() body: CancelOrderDto, @Ctx() ctx: CommandContext) {
+    return this.commandBus.execute(
+      new OrderLifecycleMessage(orderId, () => ({ type: 'CancelOrder', data: { orderId, reason: body.reason ?? 'cancelled by user' } }), ctx, null),
+    );
+  }
+
+  @Post(':id/trigger')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A stop order\'s trigger price was reached (reported by the market-data feed or a broker)' })
+  @ApiResponse({ status: 200, type: OrderCommandResponse })
+  trigger(@Param('id', uuidParam()) orderId: string, @Body() body: TriggerOrderDto, @Ctx() ctx: CommandContext) {
+    return this.commandBus.execute(
+      new OrderLifecycleMessage(orderId, () => ({ type: 'TriggerOrder', data: { orderId, lastPricePaise: body.lastPricePaise, now: this.clock.now() } }), ctx, null),
+    );
+  }
+
+  @Post(':id/modify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Change quantity or prices of a working order; risk checks run again' })
+  @ApiResponse({ status: 200, type: OrderCommandResponse })
+  modify(@Param('id', uuidParam()) orderId: string, @Body() body: ModifyOrderDto, @Ctx() ctx: CommandContext) {
+    return this.commandBus.execute(new ModifyOrderMessage(orderId, body, ctx));
+  }
+
+  /** Charges from the dated schedule when the execution report carries none. */
+  private charges(order: { side: 'BUY' | 'SELL'; product: 'CNC' | 'MIS' | 'NRML'; instrument: string }, fill: ReportFillDto): number {
+    const segment = this.instruments.get(order.instrument)?.segment ?? 'EQ';
+    const schedule = scheduleFor(istTradingDay(fill.occurredAt), CHARGE_SCHEDULES);
+    return computeCharges({ side: order.side, product: order.product, segment, quantity: fill.quantity, pricePaise: fill.pricePaise }, schedule).totalPaise;
+  }
+}

@@ -1,0 +1,148 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ORDER_TYPES, OrderType, PRODUCTS, Product, SIDES, Side, VALIDITIES, Validity } from '@robo/domain';
+import { MAX_PAISE, MAX_QUANTITY } from '../common/limits';
+
+const SYMBOL = /^[A-Z0-9][A-Z0-9&. -]{0,59}$/;
+const TOKEN = /^[A-Za-z0-9._:-]{1,64}$/;
+/** An instant with an explicit offset (Z or +05:30), so business time is never ambiguous. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export class PlaceOrderDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  accountId!: string;
+
+  @ApiProperty({ example: 'RELIANCE', description: 'Equity symbol, or an index option such as "NIFTY 2026-12-31 24000 CE"' })
+  @IsString()
+  @Matches(SYMBOL, { message: 'instrument must be an NSE symbol' })
+  instrument!: string;
+
+  @ApiProperty({ enum: SIDES })
+  @IsIn(SIDES)
+  side!: Side;
+
+  @ApiProperty({ minimum: 1, example: 10 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  quantity!: number;
+
+  @ApiProperty({ enum: ORDER_TYPES })
+  @IsIn(ORDER_TYPES)
+  type!: OrderType;
+
+  @ApiPropertyOptional({ description: 'LIMIT and SL: limit price in paise, on the tick grid' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAISE)
+  limitPricePaise?: number | null;
+
+  @ApiPropertyOptional({ description: 'SL and SL-M: trigger price in paise' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAISE)
+  triggerPricePaise?: number | null;
+
+  @ApiProperty({ enum: PRODUCTS })
+  @IsIn(PRODUCTS)
+  product!: Product;
+
+  @ApiProperty({ enum: VALIDITIES })
+  @IsIn(VALIDITIES)
+  validity!: Validity;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(TOKEN)
+  strategyId?: string | null;
+
+  @ApiPropertyOptional({ description: 'Your own id for the order, unique per account' })
+  @IsOptional()
+  @IsString()
+  @Matches(TOKEN)
+  clientOrderId?: string | null;
+}
+
+export class ReportFillDto {
+  @ApiProperty({ description: 'The execution id from the broker; a fill id seen twice changes nothing' })
+  @IsString()
+  @Matches(TOKEN)
+  fillId!: string;
+
+  @ApiProperty({ minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  quantity!: number;
+
+  @ApiProperty({ description: 'Execution price in paise' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAISE)
+  pricePaise!: number;
+
+  @ApiPropertyOptional({ description: 'Charges in paise; computed from the charge schedule when omitted' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PAISE)
+  feesPaise?: number;
+
+  @ApiProperty({ example: '2026-11-20T10:15:00+05:30', description: 'Business time of the execution, with offset' })
+  @IsString()
+  @Matches(INSTANT, { message: 'occurredAt must be an ISO-8601 instant with an offset' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  occurredAt!: string;
+}
+
+export class CancelOrderDto {
+  @ApiPropertyOptional({ example: 'changed my mind' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  reason?: string;
+}
+
+export class TriggerOrderDto {
+  @ApiProperty({ description: 'Last traded price that hit the trigger, in paise' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAISE)
+  lastPricePaise!: number;
+}
+
+export class ModifyOrderDto {
+  @ApiPropertyOptional({ minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  quantity?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAISE)
+  limitPricePaise?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAISE)
+  triggerPricePaise?: number;
+}
+
+export class OrderCommandResponse {
+  @ApiProperty() orderId!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty() streamRevision!: number;
+  @ApiProperty({ description: 'Global position of the last event this command caused; pass as minPosition to read your own write' })
+  globalPosition!: number;
+}

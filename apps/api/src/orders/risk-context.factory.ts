@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  buyingPower,
+  evolvePosition,
+  initialPositionState,
+  Instrument,
+  InstrumentCatalog,
+  istTradingDay,
+  MarketCalendar,
+  OpenAccountState,
+  positionStreamName,
+  realizedOn,
+  RiskContext,
+} from '@robo/domain';
+import { ApiError } from '../common/api-error';
+import { CLOCK, Clock } from '@robo/runtime';
+import { INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
+import { AggregateRepository } from '../write/aggregate-repository';
+import { MarketContextService } from './market-context.service';
+
+/** Gathers everything the pure pre-trade check needs, so that the decision itself reads nothing. */
+@Injectable()
+export class RiskContextFactory {
+  constructor(
+    private readonly repository: AggregateRepository,
+    private readonly market: MarketContextService,
+    @Inject(INSTRUMENTS) private readonly instruments: InstrumentCatalog,
+    @Inject(MARKET_CALENDAR) private readonly calendar: MarketCalendar,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  instrument(symbol: string): Instrument {
+    const instrument = this.instruments.get(symbol);
+    if (!instrument) throw new ApiError(400, 'UNKNOWN_INSTRUMENT', `unknown instrument "${symbol}"`, { instrument: symbol });
+    return instrument;
+  }
+
+  /** `ownReservationPaise` is added back for a modification, whose order already holds buying power. */
+  async build(account: OpenAccountState, instrument: Instrument, options: { excludeOrderId?: string; ownReservationPaise?: number } = {}): Promise<RiskContext> {
+    const now = this.clock.now();
+    const [position, openOrdersQuantity, lastPrice] = await Promise.all([
+      this.repository.load(positionStreamName(account.accountId, instrument.symbol), evolvePosition, initialPositionState),
+      this.market.openOrdersQuantity(account.accountId, instrument.symbol, options.excludeOrderId),
+      this.market.lastPrice(instrument.symbol),
+    ]);
+    return {
+      now,
+      instrument,
+      calendar: this.calendar,
+      account: {
+        halted: account.halted,
+        buyingPowerPaise: buyingPower(account) + (options.ownReservationPaise ?? 0),
+        maxOrderValuePaise: account.limits.maxOrderValuePaise,
+        maxPositionQuantity: account.limits.maxPositionQuantity,
+        dailyLossLimitPaise: account.limits.dailyLossLimitPaise,
+        realizedTodayPaise: realizedOn(account, istTradingDay(now)),
+      },
+      positionQuantity: position.state.quantity,
+      openOrdersQuantity,
+      referencePricePaise: lastPrice ?? instrument.referencePricePaise,
+    };
+  }
+}

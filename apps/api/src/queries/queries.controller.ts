@@ -1,0 +1,137 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
+import { composePortfolio, FieldCondition, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { ApiError } from '../common/api-error';
+import { uuidParam } from '../common/uuid-param';
+import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, StreamEventsQuery } from './queries.dto';
+import { ReadYourWritesService } from './read-your-writes.service';
+
+type Doc = Record<string, unknown>;
+
+export function envelopeToJson(event: EventEnvelope) {
+  return {
+    globalPosition: Number(event.globalPosition),
+    streamName: event.streamName,
+    streamRevision: Number(event.streamRevision),
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+  };
+}
+
+function utc(instant: string): string {
+  return new Date(instant).toISOString();
+}
+
+/** Queries read the read models only (the stream endpoint aside, which shows the log itself). */
+@ApiTags('queries')
+@Controller('api')
+export class QueriesController {
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly consistency: ReadYourWritesService,
+  ) {}
+
+  @Get('orders')
+  @ApiOperation({ summary: 'Orders, newest first, filtered and paged by cursor' })
+  async orders(@Query() query: OrdersQuery) {
+    await this.consistency.waitFor(parsePosition(query.minPosition), ['orders']);
+    const where: Record<string, FieldCondition> = {};
+    if (query.accountId) where.accountId = query.accountId;
+    if (query.status) where.status = query.status;
+    if (query.instrument) where.instrument = query.instrument;
+    return this.reads.find<Doc>('orders', { where, orderBy: { field: 'seq', direction: 'desc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+  }
+
+  @Get('orders/:id')
+  @ApiOperation({ summary: 'One order with its fills' })
+  async order(@Param('id', uuidParam()) orderId: string, @Query() query: ConsistencyQuery) {
+    await this.consistency.waitFor(parsePosition(query.minPosition), ['orders']);
+    const doc = await this.reads.get<Doc>('orders', orderId);
+    if (!doc) throw new ApiError(404, 'ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    return doc;
+  }
+
+  @Get('accounts/:id')
+  @ApiOperation({ summary: 'Account: cash, reservations, limits, halt state' })
+  async account(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery) {
+    await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts']);
+    return this.accountDoc(accountId);
+  }
+
+  @Get('accounts/:id/positions')
+  @ApiOperation({ summary: 'Positions of an account (open and closed), with realized P&L per instrument' })
+  async positions(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery) {
+    await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts', 'positions', 'prices']);
+    await this.accountDoc(accountId);
+    const portfolio = await this.portfolioOf(accountId);
+    return { accountId, positions: portfolio.positions };
+  }
+
+  @Get('accounts/:id/portfolio')
+  @ApiOperation({ summary: 'Cash, equity, realized and unrealized P&L, fees, and positions marked to the last price' })
+  async portfolio(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery) {
+    await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts', 'positions', 'prices']);
+    return this.portfolioOf(accountId);
+  }
+
+  @Get('streams/:stream/events')
+  @ApiOperation({ summary: 'The events of one stream, straight from the log' })
+  async stream(@Param('stream') stream: string, @Query() query: StreamEventsQuery) {
+    if (stream.length === 0 || stream.length > 200) throw new ApiError(400, 'INVALID_STREAM', 'stream name must be 1 to 200 characters');
+    const limit = parseLimit(query.limit, 100);
+    const events = await this.events.readStream(stream, {
+      direction: query.direction ?? 'forwards',
+      fromRevision: parsePosition(query.fromRevision),
+      maxCount: limit,
+    });
+    return { stream, events: events.map(envelopeToJson) };
+  }
+
+  @Get('audit')
+  @ApiOperation({ summary: 'The audit trail: every event with who, when (business and recorded time) and why (correlation)' })
+  async audit(@Query() query: AuditQuery) {
+    await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
+    const where: Record<string, FieldCondition> = {};
+    if (query.stream) where.streamName = query.stream;
+    if (query.correlationId) where.correlationId = query.correlationId;
+    if (query.actor) where.actor = query.actor;
+    if (query.type) where.type = query.type;
+    if (query.accountId) where.accountId = query.accountId;
+    if (query.from || query.to) {
+      const field = query.time === 'business' ? 'occurredAtUtc' : 'recordedAt';
+      where[field] = { ...(query.from ? { gte: utc(query.from) } : {}), ...(query.to ? { lt: utc(query.to) } : {}) };
+    }
+    return this.reads.find<Doc>('audit', { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+  }
+
+  private async accountDoc(accountId: string): Promise<Doc> {
+    const doc = await this.reads.get<Doc>('accounts', accountId);
+    if (!doc) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
+    return doc;
+  }
+
+  private async portfolioOf(accountId: string) {
+    const account = await this.accountDoc(accountId);
+    const positions: Doc[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Doc[]; nextCursor: string | null } = await this.reads.find<Doc>('positions', {
+        where: { accountId },
+        orderBy: { field: 'instrument', direction: 'asc' },
+        limit: 1000,
+        cursor,
+      });
+      positions.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    const instruments = positions.map((p) => String(p.instrument));
+    const prices = await this.reads.getMany<{ pricePaise: number }>('last_prices', instruments);
+    const priceMap = new Map([...prices].map(([instrument, doc]) => [instrument, doc.pricePaise]));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return composePortfolio(account as any, positions as any, priceMap);
+  }
+}

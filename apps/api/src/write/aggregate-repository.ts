@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, EventStore, ExpectedRevision, AppendResult, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
+import { CommandContext, SCHEMA_VERSION } from './command-context';
+import { eventIdsFor } from './event-ids';
+
+export interface Loaded<S> {
+  state: S;
+  /** Revision of the last event folded, null when the stream does not exist. */
+  revision: bigint | null;
+}
+
+interface DomainEventLike {
+  type: string;
+  data: unknown;
+}
+
+const CACHE_LIMIT = 20_000;
+
+/**
+ * Loads aggregates by folding their stream and appends decisions with an expected revision.
+ * Folded states are cached by stream and revision, so a long stream is read only from where the cache stops.
+ */
+@Injectable()
+export class AggregateRepository {
+  private readonly cache = new Map<string, Loaded<unknown>>();
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async load<S, E extends DomainEventLike>(stream: string, evolve: (s: S, e: E) => S, initial: S): Promise<Loaded<S>> {
+    const cached = this.cache.get(stream) as Loaded<S> | undefined;
+    let state = cached ? cached.state : initial;
+    let revision = cached ? cached.revision : null;
+    let next = revision === null ? 0n : revision + 1n;
+    for (;;) {
+      const page = await this.store.readStream(stream, { fromRevision: next, maxCount: 1000 });
+      for (const event of page) {
+        state = evolve(state, { type: event.type, data: event.data } as E);
+        revision = event.streamRevision;
+      }
+      if (page.length < 1000 || revision === null) break;
+      next = revision + 1n;
+    }
+    const loaded = { state, revision };
+    this.remember(stream, loaded);
+    return loaded;
+  }
+
+  async append(
+    stream: string,
+    events: readonly DomainEventLike[],
+    expected: bigint | null | ExpectedRevision,
+    ctx: CommandContext,
+    options: { occurredAt: string; idSeed: string | null },
+  ): Promise<AppendResult & { events: NewEvent[] }> {
+    const ids = eventIdsFor(events.length, options.idSeed);
+    const toAppend: NewEvent[] = events.map((event, index) => ({
+      type: event.type,
+      data: event.data,
+      metadata: {
+        eventId: ids[index],
+        correlationId: ctx.correlationId,
+        causationId: ctx.causationId,
+        actor: ctx.actor,
+        occurredAt: options.occurredAt,
+        schemaVersion: SCHEMA_VERSION,
+      },
+    }));
+    const expectedRevision: ExpectedRevision = expected === null ? 'no_stream' : expected;
+    try {
+      const result = await this.store.append(stream, toAppend, { expectedRevision });
+      return { ...result, events: toAppend };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) this.cache.delete(stream);
+      throw error;
+    }
+  }
+
+  private remember(stream: string, loaded: Loaded<unknown>): void {
+    if (this.cache.size >= CACHE_LIMIT && !this.cache.has(stream)) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.delete(stream);
+    this.cache.set(stream, loaded);
+  }
+}
+
+/** Runs a load-decide-append step again when another writer got there first (bounded). */
+export async function withConflictRetry<T>(step: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
+      // Small jittered pause so that writers racing on one stream spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3 * attempt)));
+    }
+  }
+}

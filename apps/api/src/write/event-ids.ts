@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+
+// Fixed namespace for name-based (v5) event ids of this application.
+const NAMESPACE = '6f0e1d4c-8a57-4b9a-9c3e-2f5b7a1d0c42';
+
+/** A deterministic UUID: the same inputs always give the same id, so re-running a step changes nothing. */
+export function derivedId(...parts: string[]): string {
+  return uuidv5(parts.join('|'), NAMESPACE);
+}
+
+export function newId(): string {
+  return randomUUID();
+}
+
+/** Event ids for one decision: deterministic when a seed is given, random otherwise. */
+export function eventIdsFor(count: number, seed: string | null): string[] {
+  return Array.from({ length: count }, (_, index) => (seed === null ? newId() : derivedId(seed, String(index))));
+}

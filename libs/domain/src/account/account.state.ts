@@ -1,0 +1,100 @@
+import { assertNever } from '../common/errors';
+import type { IsoInstant, IstDate, Paise } from '../common/types';
+import type { AccountEvent, RiskLimits } from './account.events';
+
+export type AccountState =
+  | { status: 'NONE' }
+  | {
+      status: 'OPEN';
+      accountId: string;
+      name: string;
+      cashPaise: Paise;
+      /** Buying power held per open order; an order whose reservation reaches zero is removed. */
+      reservations: Record<string, Paise>;
+      /** Sum of reservations, kept alongside so buying power is O(1). */
+      reservedPaise: Paise;
+      limits: RiskLimits;
+      halted: boolean;
+      haltReason: string | null;
+      /** Net realized P&L per IST trading day (negative is a loss), for the daily loss limit. */
+      realizedByDay: Record<IstDate, Paise>;
+      /** Fill id -> order id of fills already settled, so a redelivered SettleFill moves cash once. */
+      settledFills: Record<string, string>;
+      openedAt: IsoInstant;
+    };
+
+export type OpenAccountState = Extract<AccountState, { status: 'OPEN' }>;
+
+export const NO_RISK_LIMITS: RiskLimits = { maxOrderValuePaise: null, maxPositionQuantity: null, dailyLossLimitPaise: null };
+
+export const initialAccountState: AccountState = { status: 'NONE' };
+
+/** Cash not yet promised to open orders (0 for an account that does not exist). */
+export function buyingPower(state: AccountState): Paise {
+  return state.status === 'OPEN' ? state.cashPaise - state.reservedPaise : 0;
+}
+
+/** Net realized P&L booked on an IST trading day (0 when nothing was). */
+export function realizedOn(state: AccountState, day: IstDate): Paise {
+  return state.status === 'OPEN' ? (state.realizedByDay[day] ?? 0) : 0;
+}
+
+export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
+  if (event.type === 'AccountOpened') {
+    const d = event.data;
+    return {
+      status: 'OPEN',
+      accountId: d.accountId,
+      name: d.name,
+      cashPaise: d.initialCashPaise,
+      reservations: {},
+      reservedPaise: 0,
+      limits: NO_RISK_LIMITS,
+      halted: false,
+      haltReason: null,
+      realizedByDay: {},
+      settledFills: {},
+      openedAt: d.openedAt,
+    };
+  }
+  // decide never emits anything else before AccountOpened; a replay must not crash on it either.
+  if (state.status === 'NONE') return state;
+  switch (event.type) {
+    case 'FundsDeposited':
+      return { ...state, cashPaise: state.cashPaise + event.data.amountPaise };
+    case 'FundsWithdrawn':
+      return { ...state, cashPaise: state.cashPaise - event.data.amountPaise };
+    case 'FundsReserved':
+      return adjustReservation(state, event.data.orderId, event.data.amountPaise);
+    case 'ReservationReleased':
+      return adjustReservation(state, event.data.orderId, -event.data.amountPaise);
+    case 'CashSettled': {
+      const d = event.data;
+      const released = adjustReservation(state, d.orderId, -d.reservationReleasedPaise);
+      return {
+        ...released,
+        cashPaise: state.cashPaise + d.cashDeltaPaise,
+        realizedByDay: { ...state.realizedByDay, [d.tradingDay]: realizedOn(state, d.tradingDay) + d.realizedPnlPaise },
+        settledFills: { ...state.settledFills, [d.fillId]: d.orderId },
+      };
+    }
+    case 'RiskLimitsSet': {
+      const { maxOrderValuePaise, maxPositionQuantity, dailyLossLimitPaise } = event.data;
+      return { ...state, limits: { maxOrderValuePaise, maxPositionQuantity, dailyLossLimitPaise } };
+    }
+    case 'TradingHalted':
+      return { ...state, halted: true, haltReason: event.data.reason };
+    case 'TradingResumed':
+      return { ...state, halted: false, haltReason: null };
+    default:
+      return assertNever(event);
+  }
+}
+
+function adjustReservation(state: OpenAccountState, orderId: string, deltaPaise: Paise): OpenAccountState {
+  const held = (state.reservations[orderId] ?? 0) + deltaPaise;
+  const reservations = { ...state.reservations };
+  if (held > 0) reservations[orderId] = held;
+  else delete reservations[orderId];
+  return { ...state, reservations, reservedPaise: state.reservedPaise + deltaPaise };
+}

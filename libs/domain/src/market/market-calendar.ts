@@ -1,0 +1,94 @@
+import { InvalidCommand, assertNever } from '../common/errors';
+import type { IsoInstant, IstDate } from '../common/types';
+import type { Segment } from '../instruments/instrument';
+import type { ClosedReason, MarketCalendar, MarketPhase } from './calendar';
+import { DEFAULT_NSE_HOLIDAYS } from './holidays';
+import { formatHhMm, isIsoDate, parseHhMm, toIst } from './ist';
+
+export interface MarketCalendarOptions {
+  holidays?: readonly IstDate[];
+  /** `HH:MM` IST; default 15:20 (equity intraday square-off at a large broker). */
+  misCutoffEquity?: string;
+  /** `HH:MM` IST; default 15:25 (F&O intraday square-off). */
+  misCutoffDerivatives?: string;
+}
+
+export interface PhaseAt {
+  phase: MarketPhase;
+  /** Set only when the phase is CLOSED. */
+  closedReason?: ClosedReason;
+  istDate: IstDate;
+  istTime: string;
+}
+
+/** NSE sessions in IST minutes, start inclusive and end exclusive. */
+const SESSIONS: readonly { phase: Exclude<MarketPhase, 'CLOSED'>; from: number; to: number }[] = [
+  { phase: 'PRE_OPEN', from: 9 * 60, to: 9 * 60 + 8 },
+  { phase: 'OPEN', from: 9 * 60 + 15, to: 15 * 60 + 30 },
+  { phase: 'CLOSING', from: 15 * 60 + 40, to: 16 * 60 },
+];
+
+function cutoff(value: string, field: string): string {
+  minutesOf(value, field);
+  return value;
+}
+
+/** Builds a calendar; holidays default to DEFAULT_NSE_HOLIDAYS when omitted (pass [] for none). */
+export function createMarketCalendar(options: MarketCalendarOptions = {}): MarketCalendar {
+  const holidays = options.holidays ?? DEFAULT_NSE_HOLIDAYS;
+  const bad = holidays.filter((day) => !isIsoDate(day));
+  if (bad.length > 0) {
+    throw new InvalidCommand('INVALID_CALENDAR', `holidays must be YYYY-MM-DD dates: ${bad.join(', ')}`, { holidays: bad });
+  }
+  return {
+    holidays: new Set(holidays),
+    misCutoffEquity: cutoff(options.misCutoffEquity ?? '15:20', 'misCutoffEquity'),
+    misCutoffDerivatives: cutoff(options.misCutoffDerivatives ?? '15:25', 'misCutoffDerivatives'),
+  };
+}
+
+export function isHoliday(date: IstDate, calendar: MarketCalendar): boolean {
+  const { holidays } = calendar;
+  return holidays instanceof Set ? holidays.has(date) : (holidays as readonly IstDate[]).includes(date);
+}
+
+/** The NSE phase at an instant, computed on the IST wall clock (never UTC or server local time). */
+export function marketPhase(instant: IsoInstant, calendar: MarketCalendar): PhaseAt {
+  const ist = toIst(instant);
+  const at = { istDate: ist.date, istTime: formatHhMm(ist.minutes) };
+  // A holiday that falls on a weekend is reported as WEEKEND: the weekend is the stronger reason.
+  if (ist.weekday === 0 || ist.weekday === 6) return { phase: 'CLOSED', closedReason: 'WEEKEND', ...at };
+  if (isHoliday(ist.date, calendar)) return { phase: 'CLOSED', closedReason: 'HOLIDAY', ...at };
+  const session = SESSIONS.find((s) => ist.minutes >= s.from && ist.minutes < s.to);
+  return session ? { phase: session.phase, ...at } : { phase: 'CLOSED', closedReason: 'OUTSIDE_HOURS', ...at };
+}
+
+/**
+ * True from the segment's MIS cut-off (inclusive) to IST midnight. Only the time of day is
+ * looked at: whether the market trades that day is marketPhase's question.
+ */
+export function isMisCutoffPassed(instant: IsoInstant, segment: Segment, calendar: MarketCalendar): boolean {
+  const { minutes } = toIst(instant);
+  return minutes >= cutoffMinutes(segment, calendar);
+}
+
+function cutoffMinutes(segment: Segment, calendar: MarketCalendar): number {
+  switch (segment) {
+    case 'EQ':
+      return minutesOf(calendar.misCutoffEquity, 'misCutoffEquity');
+    case 'FUT':
+    case 'OPT':
+      return minutesOf(calendar.misCutoffDerivatives, 'misCutoffDerivatives');
+    default:
+      return assertNever(segment);
+  }
+}
+
+// A calendar may be built by hand (it is a plain interface), so its cut-offs are checked at use too.
+function minutesOf(value: string, field: string): number {
+  const minutes = parseHhMm(value);
+  if (minutes === null) {
+    throw new InvalidCommand('INVALID_CALENDAR', `${field} must be HH:MM, got ${JSON.stringify(value)}`, { [field]: value });
+  }
+  return minutes;
+}

@@ -1,0 +1,69 @@
+import type { Decider } from '../common/decider';
+import { InvalidCommand, RuleViolation, assertNever } from '../common/errors';
+import { toIst } from '../market/ist';
+import type { OrderCommand } from './order.commands';
+import type { OrderEvent } from './order.events';
+import { evolveOrder } from './order.evolve';
+import { requireOrder, requireWorking } from './order.guards';
+import { initialOrderState, remainingQuantity, type OrderState } from './order.state';
+import { assertPrice } from './order.validation';
+import { decideModifyOrder } from './modify-order';
+import { decidePlaceOrder } from './place-order';
+import { decideReportFill } from './report-fill';
+
+/** The order aggregate's decision: pure, time and prices come in with the command. */
+export function decideOrder(command: OrderCommand, state: OrderState): OrderEvent[] {
+  switch (command.type) {
+    case 'PlaceOrder':
+      return decidePlaceOrder(command, state);
+    case 'TriggerOrder':
+      return decideTrigger(command, state);
+    case 'ModifyOrder':
+      return decideModifyOrder(command, state);
+    case 'ReportFill':
+      return decideReportFill(command, state);
+    case 'CancelOrder': {
+      const order = requireOrder(state, command.data.orderId);
+      requireWorking(order);
+      return [{ type: 'OrderCancelled', data: { orderId: order.orderId, reason: command.data.reason, cancelledQuantity: remainingQuantity(order) } }];
+    }
+    case 'ExpireOrder': {
+      const order = requireOrder(state, command.data.orderId);
+      requireWorking(order);
+      return [{ type: 'OrderExpired', data: { orderId: order.orderId, reason: command.data.reason, expiredQuantity: remainingQuantity(order) } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+/**
+ * A buy stop protects against (or chases) a rise, so it fires when the price reaches the trigger
+ * from below: last >= trigger. A sell stop fires on a fall: last <= trigger.
+ */
+function decideTrigger(command: Extract<OrderCommand, { type: 'TriggerOrder' }>, state: OrderState): OrderEvent[] {
+  const { orderId, lastPricePaise, now } = command.data;
+  const order = requireOrder(state, orderId);
+  if (order.status !== 'TRIGGER_PENDING') {
+    throw new RuleViolation('ORDER_NOT_TRIGGER_PENDING', `order ${orderId} is ${order.status}, not waiting for a trigger`, { orderId, status: order.status });
+  }
+  assertPrice(lastPricePaise, 'lastPricePaise');
+  toIst(now);
+  const trigger = order.triggerPricePaise;
+  if (trigger === null) throw new InvalidCommand('TRIGGER_PRICE_REQUIRED', `order ${orderId} has no trigger price`);
+  const reached = order.side === 'BUY' ? lastPricePaise >= trigger : lastPricePaise <= trigger;
+  if (!reached) {
+    throw new RuleViolation('TRIGGER_NOT_REACHED', `${order.side} stop at ${trigger} paise is not reached by ${lastPricePaise} paise`, {
+      orderId,
+      triggerPricePaise: trigger,
+      lastPricePaise,
+    });
+  }
+  return [{ type: 'OrderTriggered', data: { orderId, lastPricePaise, triggeredAt: now } }];
+}
+
+export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
+  decide: decideOrder,
+  evolve: evolveOrder,
+  initialState: initialOrderState,
+};

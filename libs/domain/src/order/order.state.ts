@@ -1,0 +1,95 @@
+import { assertNever } from '../common/errors';
+import type { IsoInstant, OrderType, Paise, Product, Side, Validity } from '../common/types';
+import type { RiskReasonCode } from './order.events';
+
+/**
+ * PLACED only exists between OrderPlaced and the risk decision recorded with it. There is no
+ * ACCEPTED status: an accepted order is at once OPEN (MARKET, LIMIT) or TRIGGER_PENDING (SL, SL-M).
+ */
+export type OrderStatus =
+  | 'PLACED'
+  | 'REJECTED'
+  | 'TRIGGER_PENDING'
+  | 'OPEN'
+  | 'PARTIALLY_FILLED'
+  | 'FILLED'
+  | 'CANCELLED'
+  | 'EXPIRED';
+
+export interface OrderDetails {
+  orderId: string;
+  accountId: string;
+  instrument: string;
+  side: Side;
+  /** Total ordered quantity (after any modification). */
+  quantity: number;
+  filledQuantity: number;
+  orderType: OrderType;
+  limitPricePaise: Paise | null;
+  triggerPricePaise: Paise | null;
+  product: Product;
+  validity: Validity;
+  strategyId: string | null;
+  clientOrderId: string | null;
+  /** Buying power held for the order, as last set by OrderAccepted or OrderModified. */
+  reservedPaise: Paise;
+  /** The open quantity `reservedPaise` was computed for; fills since then release part of it. */
+  reservedForQuantity: number;
+  fillIds: string[];
+  /** Sum of quantity x price over fills; the average fill price is derived from it, never stored. */
+  filledValuePaise: Paise;
+  feesPaise: Paise;
+  rejectReason: { code: RiskReasonCode; reason: string } | null;
+  placedAt: IsoInstant;
+  triggeredAt: IsoInstant | null;
+}
+
+export type OrderState = { status: 'NONE' } | ({ status: OrderStatus } & OrderDetails);
+export type ExistingOrder = Extract<OrderState, { orderId: string }>;
+
+export const initialOrderState: OrderState = { status: 'NONE' };
+
+/** Final orders accept no fill, cancel or change and hold no reservation. */
+export function isFinal(status: OrderState['status']): boolean {
+  switch (status) {
+    case 'REJECTED':
+    case 'FILLED':
+    case 'CANCELLED':
+    case 'EXPIRED':
+      return true;
+    case 'NONE':
+    case 'PLACED':
+    case 'TRIGGER_PENDING':
+    case 'OPEN':
+    case 'PARTIALLY_FILLED':
+      return false;
+    default:
+      return assertNever(status);
+  }
+}
+
+/** Quantity that can still fill: 0 for a final order (a cancelled rest will never fill). */
+export function remainingQuantity(state: OrderState): number {
+  if (state.status === 'NONE' || isFinal(state.status)) return 0;
+  return state.quantity - state.filledQuantity;
+}
+
+/**
+ * The buying power the order should hold now.
+ * - BUY: the reservation is quantity x one valuation price, so it shrinks in proportion to the
+ *   open quantity (exact: reservedPaise is a multiple of reservedForQuantity).
+ * - SELL: only the part that opens a short is reserved, and the covered part fills first, so
+ *   the reservation stays whole until the open quantity drops below the reserved short units.
+ *   With a limit price that point is known (reservedPaise / limit); MARKET and SL-M sells do not
+ *   record their valuation price, so they keep the whole reservation until final (conservative).
+ */
+export function reservationFor(state: OrderState): Paise {
+  if (state.status === 'NONE' || state.status === 'PLACED' || isFinal(state.status)) return 0;
+  const open = remainingQuantity(state);
+  const { reservedPaise, reservedForQuantity } = state;
+  if (reservedPaise === 0 || reservedForQuantity === 0) return 0;
+  // ceil only guards hand-made state; from this decider the per-unit price is a whole number
+  if (state.side === 'BUY') return Math.ceil((reservedPaise / reservedForQuantity) * open);
+  if (state.limitPricePaise !== null) return Math.min(reservedPaise, open * state.limitPricePaise);
+  return reservedPaise;
+}

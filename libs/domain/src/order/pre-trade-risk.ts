@@ -1,0 +1,199 @@
+import { assertNever } from '../common/errors';
+import type { OrderType, Paise, Product, Side } from '../common/types';
+import type { Instrument } from '../instruments/instrument';
+import { istTradingDay } from '../market/ist';
+import { isMisCutoffPassed, marketPhase } from '../market/market-calendar';
+import type { RiskContext } from './order.commands';
+import type { RiskReasonCode } from './order.events';
+
+/** The order as the risk check sees it: for a modification, `quantity` is the new open quantity. */
+export interface PreTradeOrder {
+  side: Side;
+  quantity: number;
+  orderType: OrderType;
+  limitPricePaise: Paise | null;
+  triggerPricePaise: Paise | null;
+  product: Product;
+}
+
+export type PreTradeResult = { ok: true; reservedPaise: Paise } | { ok: false; code: RiskReasonCode; reason: string };
+
+export interface PreTradeOptions {
+  /** A resting order may be modified in any phase (cancel/modify windows are the broker's business). */
+  skipMarketPhase?: boolean;
+}
+
+type Rule = (order: PreTradeOrder, risk: RiskContext) => string | null;
+const reject = (code: RiskReasonCode, reason: string): PreTradeResult => ({ ok: false, code, reason });
+
+/**
+ * Pure pre-trade risk check. Rules run in a fixed order and the first failure is the answer, so
+ * the reason code is deterministic. The caller supplies everything outside the order stream.
+ */
+export function checkPreTrade(order: PreTradeOrder, risk: RiskContext, options: PreTradeOptions = {}): PreTradeResult {
+  const { account, instrument } = risk;
+  // Kill switch: a halted account places nothing.
+  if (account.halted) return reject('TRADING_HALTED', 'trading is halted for this account');
+  if (!options.skipMarketPhase) {
+    const closed = marketClosedReason(order, instrument, risk);
+    if (closed) return reject(closed.code, closed.reason);
+  }
+  const rules: readonly [RiskReasonCode, Rule][] = [
+    ['INSTRUMENT_EXPIRED', expired],
+    ['PRODUCT_NOT_ALLOWED', productNotAllowed],
+    ['MIS_CUTOFF_PASSED', misCutoff],
+    ['LOT_SIZE_MISMATCH', lotMismatch],
+    ['PRICE_NOT_ON_TICK', offTick],
+    ['ORDER_VALUE_LIMIT', overValueLimit],
+    ['DAILY_LOSS_LIMIT', dailyLossHit],
+    ['POSITION_LIMIT', overPositionLimit],
+    ['INSUFFICIENT_HOLDINGS', notHeld],
+  ];
+  for (const [code, rule] of rules) {
+    const reason = rule(order, risk);
+    if (reason !== null) return reject(code, reason);
+  }
+  // Buying power already excludes every other open order's reservation (see RiskContext).
+  const reservedPaise = requiredReservation(order, risk);
+  if (reservedPaise > account.buyingPowerPaise) {
+    return reject('INSUFFICIENT_FUNDS', `needs ${reservedPaise} paise, buying power is ${account.buyingPowerPaise} paise`);
+  }
+  return { ok: true, reservedPaise };
+}
+
+/**
+ * Orders are taken in the normal market only, except that the pre-open order-entry window
+ * (09:00-09:08) takes equity MARKET and LIMIT orders, as NSE's pre-open call auction does.
+ * The closing session (15:40-16:00) trades at the closing price only, so it takes no new orders here.
+ */
+function marketClosedReason(order: PreTradeOrder, instrument: Instrument, risk: RiskContext): { code: RiskReasonCode; reason: string } | null {
+  const at = marketPhase(risk.now, risk.calendar);
+  const when = `${at.istDate} ${at.istTime} IST`;
+  switch (at.phase) {
+    case 'OPEN':
+      return null;
+    case 'PRE_OPEN':
+      if (instrument.segment === 'EQ' && (order.orderType === 'MARKET' || order.orderType === 'LIMIT')) return null;
+      return { code: 'MARKET_CLOSED', reason: `pre-open at ${when} takes only equity MARKET and LIMIT orders` };
+    case 'CLOSING':
+      return { code: 'MARKET_CLOSED', reason: `closing session at ${when} takes no new orders` };
+    case 'CLOSED':
+      switch (at.closedReason) {
+        case 'WEEKEND':
+          return { code: 'MARKET_CLOSED_WEEKEND', reason: `market closed for the weekend at ${when}` };
+        case 'HOLIDAY':
+          return { code: 'MARKET_CLOSED_HOLIDAY', reason: `market closed for a holiday on ${at.istDate}` };
+        case 'OUTSIDE_HOURS':
+        case undefined:
+          return { code: 'MARKET_CLOSED', reason: `market closed at ${when}` };
+        default:
+          return assertNever(at.closedReason);
+      }
+    default:
+      return assertNever(at.phase);
+  }
+}
+
+/** A contract trades up to and including its expiry day (IST). */
+const expired: Rule = (_order, { instrument, now }) => {
+  const today = istTradingDay(now);
+  return instrument.expiry !== null && instrument.expiry < today ? `${instrument.symbol} expired on ${instrument.expiry}` : null;
+};
+
+/** CNC is delivery, which only equities have; NRML carries F&O overnight; MIS (intraday) is for all. */
+const productNotAllowed: Rule = ({ product }, { instrument }) => {
+  const { segment } = instrument;
+  switch (product) {
+    case 'CNC':
+      return segment === 'EQ' ? null : `CNC is for equity delivery, not ${segment}`;
+    case 'NRML':
+      return segment === 'FUT' || segment === 'OPT' ? null : 'NRML is for futures and options only';
+    case 'MIS':
+      return null;
+    default:
+      return assertNever(product);
+  }
+};
+
+/** New intraday orders are refused once the broker's square-off time for the segment has come. */
+const misCutoff: Rule = ({ product }, { now, instrument, calendar }) =>
+  product === 'MIS' && isMisCutoffPassed(now, instrument.segment, calendar) ? `MIS orders close at the ${instrument.segment} cut-off` : null;
+
+/** Exchanges trade whole lots only. */
+const lotMismatch: Rule = ({ quantity }, { instrument: { lotSize } }) =>
+  quantity % lotSize === 0 ? null : `quantity ${quantity} is not a multiple of the lot size ${lotSize}`;
+
+/** Limit and trigger prices must sit on the instrument's tick grid. */
+const offTick: Rule = ({ limitPricePaise, triggerPricePaise }, { instrument: { tickSizePaise } }) => {
+  for (const price of [limitPricePaise, triggerPricePaise]) {
+    if (price !== null && price % tickSizePaise !== 0) return `price ${price} paise is not a multiple of the tick ${tickSizePaise} paise`;
+  }
+  return null;
+};
+
+/** Fat-finger guard: quantity x valuation price may not exceed the account's per-order limit. */
+const overValueLimit: Rule = (order, risk) => {
+  const value = order.quantity * valuationPrice(order, risk.referencePricePaise);
+  if (!Number.isSafeInteger(value)) return 'order value is beyond any limit';
+  const max = risk.account.maxOrderValuePaise;
+  return max !== null && value > max ? `order value ${value} paise is above the limit of ${max} paise` : null;
+};
+
+/** Once the day's realized loss reaches the limit, no new orders that day (exits included). */
+const dailyLossHit: Rule = (_order, { account: { dailyLossLimitPaise: limit, realizedTodayPaise } }) =>
+  limit !== null && realizedTodayPaise <= -limit ? `realized ${realizedTodayPaise} paise today reaches the daily loss limit of ${limit} paise` : null;
+
+/** The position if this and every other open order filled may not exceed the limit, long or short. */
+const overPositionLimit: Rule = (order, { account: { maxPositionQuantity: max }, positionQuantity, openOrdersQuantity }) => {
+  if (max === null) return null;
+  const projected = positionQuantity + openOrdersQuantity + signedQuantity(order);
+  return Math.abs(projected) > max ? `projected position ${projected} exceeds the limit of ${max}` : null;
+};
+
+/** Delivery sells need shares that are held and not already being sold by other open orders. */
+const notHeld: Rule = (order, { positionQuantity, openOrdersQuantity }) => {
+  if (order.product !== 'CNC' || order.side !== 'SELL') return null;
+  const available = positionQuantity + Math.min(0, openOrdersQuantity);
+  return order.quantity > available ? `selling ${order.quantity} but only ${Math.max(0, available)} held and not already being sold` : null;
+};
+
+function signedQuantity(order: PreTradeOrder): number {
+  return order.side === 'BUY' ? order.quantity : -order.quantity;
+}
+
+/**
+ * The price an order is valued at before it fills: its limit when it has one (LIMIT, SL), the
+ * reference price for MARKET, and for SL-M the worse of trigger and reference for a buy (a buy stop
+ * fires at or above its trigger) and the reference for a sell.
+ */
+export function valuationPrice(order: Pick<PreTradeOrder, 'orderType' | 'side' | 'limitPricePaise' | 'triggerPricePaise'>, referencePricePaise: Paise): Paise {
+  switch (order.orderType) {
+    case 'LIMIT':
+    case 'SL':
+      return order.limitPricePaise ?? referencePricePaise;
+    case 'MARKET':
+      return referencePricePaise;
+    case 'SL-M':
+      return order.side === 'BUY' ? Math.max(order.triggerPricePaise ?? 0, referencePricePaise) : referencePricePaise;
+    default:
+      return assertNever(order.orderType);
+  }
+}
+
+/**
+ * Buying power to hold: a buy holds its full value; a sell holds only the value of the units that
+ * open or grow a short, i.e. beyond the long that is held and not already being sold.
+ */
+export function requiredReservation(order: PreTradeOrder, risk: Pick<RiskContext, 'positionQuantity' | 'openOrdersQuantity' | 'referencePricePaise'>): Paise {
+  const price = valuationPrice(order, risk.referencePricePaise);
+  switch (order.side) {
+    case 'BUY':
+      return order.quantity * price;
+    case 'SELL': {
+      const coveredByLong = Math.max(0, risk.positionQuantity + risk.openOrdersQuantity);
+      return Math.max(0, order.quantity - coveredByLong) * price;
+    }
+    default:
+      return assertNever(order.side);
+  }
+}

@@ -1,0 +1,144 @@
+import { assertNever } from '@robo/domain/common/errors';
+import type { NewEvent } from '../envelope';
+import type { ExpectedRevision } from '../event-store.port';
+import { InvalidAppendError } from '../errors';
+
+/** An event checked and serialised once, before it waits in the group-commit queue. */
+export interface PreparedEvent {
+  /** As the caller wrote it (for error messages). */
+  readonly eventId: string;
+  /** Lower-cased, so that the same UUID written in another case is still recognised as a duplicate. */
+  readonly eventIdKey: string;
+  readonly type: string;
+  readonly dataJson: string;
+  readonly metadataJson: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Rejects, with InvalidAppendError (code INVALID_APPEND), anything that would not read back exactly as written:
+ * the log is append-only, so a bad event can never be corrected afterwards.
+ */
+export function prepareAppend(streamName: unknown, events: unknown): PreparedEvent[] {
+  if (typeof streamName !== 'string' || streamName.length === 0) {
+    throw new InvalidAppendError('stream name must be a non-empty string', { streamName });
+  }
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InvalidAppendError(`append to ${streamName}: events must be a non-empty array`, { streamName });
+  }
+  const seen = new Set<string>();
+  return events.map((event: unknown, index) => {
+    const prepared = prepareEvent(event, `events[${index}]`, streamName);
+    if (seen.has(prepared.eventIdKey)) {
+      throw new InvalidAppendError(`append to ${streamName}: event id repeated within one append`, { streamName, index });
+    }
+    seen.add(prepared.eventIdKey);
+    return prepared;
+  });
+}
+
+/** A JSON number (0 rather than 0n) is the likely mistake here, so it gets its own message. */
+export function checkExpectedRevision(streamName: string, value: unknown): ExpectedRevision {
+  if (value === 'any' || value === 'no_stream' || value === 'stream_exists') return value;
+  if (typeof value === 'bigint' && value >= 0n) return value;
+  const hint = typeof value === 'number' ? ' (a revision is a bigint: write 0n, not 0)' : '';
+  throw new InvalidAppendError(
+    `append to ${streamName}: expectedRevision must be 'any', 'no_stream', 'stream_exists' or a bigint >= 0${hint}`,
+    { streamName, expectedRevision: String(value) },
+  );
+}
+
+function prepareEvent(event: unknown, path: string, streamName: string): PreparedEvent {
+  const fail = (problem: string): never => {
+    throw new InvalidAppendError(`append to ${streamName}: ${problem}`, { streamName, path });
+  };
+  if (!isRecord(event)) return fail(`${path} is not an object`);
+  const { type, data, metadata } = event as Partial<NewEvent>;
+  if (typeof type !== 'string' || type.length === 0) return fail(`${path}.type must be a non-empty string`);
+  if (!isRecord(metadata)) return fail(`${path}.metadata is not an object`);
+  const metadataProblem = checkMetadata(metadata, `${path}.metadata`) ?? jsonProblem(metadata, `${path}.metadata`, []);
+  if (metadataProblem !== null) return fail(metadataProblem);
+  const dataProblem = jsonProblem(data, `${path}.data`, []);
+  if (dataProblem !== null) return fail(dataProblem);
+  return {
+    eventId: String(metadata.eventId),
+    eventIdKey: String(metadata.eventId).toLowerCase(),
+    type,
+    dataJson: JSON.stringify(data),
+    metadataJson: JSON.stringify(metadata),
+  };
+}
+
+function checkMetadata(metadata: Record<string, unknown>, path: string): string | null {
+  const { eventId, correlationId, causationId, actor, occurredAt, schemaVersion } = metadata;
+  if (typeof eventId !== 'string' || !UUID.test(eventId)) return `${path}.eventId must be a UUID string`;
+  if (!isNonEmptyString(correlationId)) return `${path}.correlationId must be a non-empty string`;
+  if (causationId !== null && !isNonEmptyString(causationId)) return `${path}.causationId must be null or a non-empty string`;
+  if (!isNonEmptyString(actor)) return `${path}.actor must be a non-empty string`;
+  if (typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) return `${path}.occurredAt must be an ISO-8601 string`;
+  if (typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion) || schemaVersion < 1) {
+    return `${path}.schemaVersion must be an integer >= 1`;
+  }
+  return null;
+}
+
+/**
+ * Returns why `value` would not survive JSON.stringify + JSON.parse unchanged, or null if it would.
+ * An undefined object property is allowed: JSON drops it, which is how optional fields are meant to read back.
+ */
+export function jsonProblem(value: unknown, path: string, ancestors: object[]): string | null {
+  const kind = typeof value;
+  switch (kind) {
+    case 'string':
+    case 'boolean':
+      return null;
+    case 'number':
+      return Number.isFinite(value) ? null : `${path} is ${value}, which JSON cannot represent`;
+    case 'undefined':
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return `${path} is a ${kind}, which JSON cannot store`;
+    case 'object':
+      // Re-tested because TypeScript does not narrow `value` through the `kind` alias.
+      return typeof value === 'object' && value !== null ? containerProblem(value, path, ancestors) : null;
+    default:
+      return assertNever(kind);
+  }
+}
+
+function containerProblem(value: object, path: string, ancestors: object[]): string | null {
+  if (ancestors.includes(value)) return `${path} is a circular reference`;
+  ancestors.push(value);
+  try {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i += 1) {
+        // An undefined array slot would silently read back as null.
+        const problem = jsonProblem(value[i], `${path}[${i}]`, ancestors);
+        if (problem !== null) return problem;
+      }
+      return null;
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      return `${path} is a ${value.constructor?.name ?? 'class instance'}, not a plain object (it would not read back as such)`;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined) continue;
+      const problem = jsonProblem(item, `${path}.${key}`, ancestors);
+      if (problem !== null) return problem;
+    }
+    return null;
+  } finally {
+    ancestors.pop();
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}

@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventEnvelope, EventMetadata } from '../envelope';
+import type { AllFilter } from '../event-store.port';
+import { StoreUnavailableError } from '../errors';
+import { asStoreError } from './sqlite-errors';
+import { migrate } from './sqlite-schema';
+
+export interface ConnectionOptions {
+  file: string;
+  busyTimeoutMs: number;
+  /** False when re-opening after a failure: a vanished file must stay an error, not become an empty log. */
+  create: boolean;
+}
+
+interface EventRow {
+  global_position: bigint;
+  stream_name: string;
+  stream_revision: bigint;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+export interface StoredEventRef {
+  stream_name: string;
+  stream_revision: bigint;
+  global_position: bigint;
+}
+
+/** Largest value SQLite's INTEGER holds; stands for "no upper bound" on revisions. */
+const MAX_INT64 = 9223372036854775807n;
+const EVENT_COLUMNS = 'global_position, stream_name, stream_revision, type, data, metadata, recorded_at';
+
+/** One better-sqlite3 handle and its prepared statements; thrown away whole when the file misbehaves. */
+export class SqliteConnection {
+  private readonly headStmt: Database.Statement<[], { head: bigint }>;
+  private readonly streamHeadStmt: Database.Statement<[string], { revision: bigint | null }>;
+  private readonly findEventStmt: Database.Statement<[string], StoredEventRef>;
+  private readonly insertStmt: Database.Statement<[string, bigint, string, string, string, string, string]>;
+  private readonly forwardsStmt: Database.Statement<[string, bigint, number], EventRow>;
+  private readonly backwardsStmt: Database.Statement<[string, bigint, number], EventRow>;
+  private readonly allStmts = new Map<string, Database.Statement<unknown[], EventRow>>();
+
+  private constructor(readonly db: Database.Database) {
+    // Revisions and positions are 64-bit: read them as bigint so that nothing is rounded past 2^53.
+    this.headStmt = db.prepare<[], { head: bigint }>('SELECT COALESCE(MAX(global_position), 0) AS head FROM events').safeIntegers(true);
+    this.streamHeadStmt = db
+      .prepare<[string], { revision: bigint | null }>('SELECT MAX(stream_revision) AS revision FROM events WHERE stream_name = ?')
+      .safeIntegers(true);
+    this.findEventStmt = db
+      .prepare<[string], StoredEventRef>('SELECT stream_name, stream_revision, global_position FROM events WHERE event_id = ?')
+      .safeIntegers(true);
+    this.insertStmt = db
+      .prepare<[string, bigint, string, string, string, string, string]>(
+        'INSERT INTO events (stream_name, stream_revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .safeIntegers(true);
+    this.forwardsStmt = db
+      .prepare<[string, bigint, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_revision >= ? ORDER BY stream_revision ASC LIMIT ?`,
+      )
+      .safeIntegers(true);
+    this.backwardsStmt = db
+      .prepare<[string, bigint, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_revision <= ? ORDER BY stream_revision DESC LIMIT ?`,
+      )
+      .safeIntegers(true);
+  }
+
+  static open(options: ConnectionOptions): SqliteConnection {
+    let db: Database.Database | undefined;
+    try {
+      if (options.create) fs.mkdirSync(path.dirname(options.file), { recursive: true });
+      db = new Database(options.file, { fileMustExist: !options.create, timeout: options.busyTimeoutMs });
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
+      // WAL lets readers (projectors, other processes) run while one writer appends.
+      const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
+      if (mode.toLowerCase() !== 'wal') throw new StoreUnavailableError(`${options.file}: WAL journal mode unavailable (got ${mode})`);
+      // An acknowledged append must survive a SIGKILL and a power cut. In WAL mode synchronous=NORMAL survives
+      // a process crash but can lose the last commits on power loss; FULL fsyncs the WAL on every COMMIT.
+      // Group commit is what keeps that fsync affordable.
+      db.pragma('synchronous = FULL');
+      migrate(db);
+      return new SqliteConnection(db);
+    } catch (error) {
+      closeQuietly(db);
+      if (error instanceof StoreUnavailableError) throw error;
+      const wrapped = asStoreError(error, `opening ${options.file}`);
+      // Whatever stops the file from opening (a missing directory, a file that is not a database) makes the store unusable.
+      throw wrapped instanceof StoreUnavailableError
+        ? wrapped
+        : new StoreUnavailableError(`event store unavailable while opening ${options.file}: ${String(error)}`, error);
+    }
+  }
+
+  close(): void {
+    closeQuietly(this.db);
+  }
+
+  head(): bigint {
+    return this.headStmt.get()?.head ?? 0n;
+  }
+
+  /** Revision of the stream's last event, or null when it has none. */
+  streamRevision(streamName: string): bigint | null {
+    return this.streamHeadStmt.get(streamName)?.revision ?? null;
+  }
+
+  findEvent(eventIdKey: string): StoredEventRef | undefined {
+    return this.findEventStmt.get(eventIdKey);
+  }
+
+  /** Returns the global position given to the event. */
+  insert(row: { streamName: string; revision: bigint; eventIdKey: string; type: string; dataJson: string; metadataJson: string; recordedAt: string }): bigint {
+    const info = this.insertStmt.run(row.streamName, row.revision, row.eventIdKey, row.type, row.dataJson, row.metadataJson, row.recordedAt);
+    return BigInt(info.lastInsertRowid);
+  }
+
+  readStream(streamName: string, backwards: boolean, fromRevision: bigint | undefined, limit: number): EventEnvelope[] {
+    const rows = backwards
+      ? this.backwardsStmt.all(streamName, fromRevision ?? MAX_INT64, limit)
+      : this.forwardsStmt.all(streamName, fromRevision ?? 0n, limit);
+    return rows.map(toEnvelope);
+  }
+
+  /** Events with after < globalPosition <= upTo that pass the filter, in global order. */
+  readRange(after: bigint, upTo: bigint, limit: number, filter: AllFilter | undefined): EventEnvelope[] {
+    const types = filter?.eventTypes ?? [];
+    const prefixes = filter?.streamPrefixes ?? [];
+    return this.rangeStatement(types.length, prefixes.length)
+      .all(after, upTo, ...types, ...prefixes, limit)
+      .map(toEnvelope);
+  }
+
+  private rangeStatement(typeCount: number, prefixCount: number): Database.Statement<unknown[], EventRow> {
+    const key = `${typeCount}:${prefixCount}`;
+    let stmt = this.allStmts.get(key);
+    if (stmt === undefined) {
+      const where = ['global_position > ?', 'global_position <= ?'];
+      if (typeCount > 0) where.push(`type IN (${Array<string>(typeCount).fill('?').join(', ')})`);
+      // instr(...) = 1 is an exact, case-sensitive prefix test; LIKE would treat % and _ as wildcards
+      // and ignore ASCII case.
+      if (prefixCount > 0) where.push(`(${Array<string>(prefixCount).fill('instr(stream_name, ?) = 1').join(' OR ')})`);
+      stmt = this.db
+        .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY global_position LIMIT ?`)
+        .safeIntegers(true);
+      this.allStmts.set(key, stmt);
+    }
+    return stmt;
+  }
+}
+
+function toEnvelope(row: EventRow): EventEnvelope {
+  return {
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    streamName: row.stream_name,
+    streamRevision: row.stream_revision,
+    globalPosition: row.global_position,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function closeQuietly(db: Database.Database | undefined): void {
+  try {
+    if (db?.open) db.close();
+  } catch {
+    // Closing a handle whose file already failed can fail too; the handle is dropped either way.
+  }
+}

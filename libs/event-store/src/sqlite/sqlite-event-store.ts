@@ -1,0 +1,201 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { assertNever } from '@robo/domain/common/errors';
+import type { EventEnvelope, NewEvent } from '../envelope';
+import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
+import { StoreUnavailableError } from '../errors';
+import { checkExpectedRevision, prepareAppend } from './append-validation';
+import { GroupCommitQueue, type Settlement } from './group-commit';
+import { HeadWatcher } from './head-watcher';
+import { SqliteConnection } from './sqlite-connection';
+import { asStoreError } from './sqlite-errors';
+import { type AppendOutcome, type AppendRequest, writeGroup } from './sqlite-writer';
+import { type ScanResult, subscribeAll } from './subscription';
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file; its directory is created if missing. */
+  file: string;
+  /** How often a caught-up subscriber looks for appends made by another process. Default 50. */
+  pollIntervalMs?: number;
+  /** How long a write waits for another process's write lock before failing as unavailable. Default 5000. */
+  busyTimeoutMs?: number;
+  /** A group commit stops growing at this many events. Default 2000. */
+  maxEventsPerCommit?: number;
+}
+
+/** Counters since open(): committed write transactions, successful append() calls (idempotent ones too), events written. */
+export interface SqliteEventStoreStats {
+  transactions: number;
+  appends: number;
+  events: number;
+}
+
+const DEFAULT_READ_ALL_MAX = 1000;
+const SUBSCRIPTION_PAGE = 500;
+/** A filtered read looks at no more than this many positions per query, so a rare filter never scans the whole log at once. */
+const SCAN_WINDOW = 10_000n;
+
+/**
+ * The embedded EventStore: one SQLite file in WAL mode, shareable by several processes.
+ * Appends issued in the same event-loop turn share one transaction (see GroupCommitQueue).
+ * After an unavailability error the handle is dropped and the next call re-opens the file (never re-creating it).
+ * Errors: InvalidAppendError (INVALID_APPEND) for malformed input, WrongExpectedVersionError, DuplicateEventIdError,
+ * StoreUnavailableError (also after close()), RangeError for a bad maxCount.
+ */
+export class SqliteEventStore implements EventStore {
+  private conn: SqliteConnection | null;
+  private closed = false;
+  private readonly counters: SqliteEventStoreStats = { transactions: 0, appends: 0, events: 0 };
+  private readonly appends: GroupCommitQueue<AppendRequest, AppendResult>;
+  private readonly watcher: HeadWatcher;
+
+  private constructor(
+    private readonly file: string,
+    private readonly busyTimeoutMs: number,
+    pollIntervalMs: number,
+    maxEventsPerCommit: number,
+    conn: SqliteConnection,
+  ) {
+    this.conn = conn;
+    this.appends = new GroupCommitQueue((requests) => this.commitGroup(requests), maxEventsPerCommit);
+    this.watcher = new HeadWatcher(() => this.use('polling the head', (c) => c.head()), pollIntervalMs);
+  }
+
+  /** Creates the directory, the file and the schema as needed. Throws StoreUnavailableError if the file cannot be used. */
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: true });
+    return new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, conn);
+  }
+
+  async append(streamName: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const prepared = prepareAppend(streamName, events);
+    const expectedRevision = checkExpectedRevision(streamName, options?.expectedRevision);
+    this.assertOpen();
+    return this.appends.submit({ streamName, events: prepared, expectedRevision }, prepared.length);
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
+    const limit = options.maxCount === undefined ? -1 : checkMaxCount(options.maxCount);
+    if (limit === 0) return [];
+    const backwards = options.direction === 'backwards';
+    return this.use('reading a stream', (c) => c.readStream(streamName, backwards, options.fromRevision, limit));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<EventEnvelope[]> {
+    const maxCount = checkMaxCount(options.maxCount ?? DEFAULT_READ_ALL_MAX);
+    const events: EventEnvelope[] = [];
+    let after = options.after ?? 0n;
+    while (events.length < maxCount) {
+      const page = this.scan(after, maxCount - events.length, options.filter);
+      events.push(...page.events);
+      if (page.scannedTo >= page.head) break;
+      after = page.scannedTo;
+      await nextTurn();
+    }
+    return events;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<EventEnvelope> {
+    const source = {
+      scan: (after: bigint, maxCount: number, filter: AllFilter | undefined) => this.scan(after, maxCount, filter),
+      waitForEventsAfter: (position: bigint, opts: { timeoutMs: number; signal?: AbortSignal }) => this.waitForEventsAfter(position, opts),
+      isClosed: () => this.closed,
+    };
+    return subscribeAll(source, options, SUBSCRIPTION_PAGE);
+  }
+
+  async waitForEventsAfter(position: bigint, options: { timeoutMs: number; signal?: AbortSignal }): Promise<boolean> {
+    return this.watcher.wait(position, options.timeoutMs, options.signal);
+  }
+
+  async headPosition(): Promise<bigint> {
+    return this.use('reading the head', (c) => c.head());
+  }
+
+  async ping(): Promise<void> {
+    this.use('pinging', (c) => c.db.prepare('SELECT 1').get());
+  }
+
+  /** Idempotent. Appends already queued are committed (or rejected) first; waiting subscribers end. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.appends.flushAll();
+    this.closed = true;
+    this.watcher.close();
+    this.conn?.close();
+    this.conn = null;
+  }
+
+  stats(): SqliteEventStoreStats {
+    return { ...this.counters };
+  }
+
+  /** Bounded read used by readAll and subscriptions: at most SCAN_WINDOW positions past `after`. */
+  private scan(after: bigint, maxCount: number, filter: AllFilter | undefined): ScanResult {
+    return this.use('reading the log', (c) => {
+      const head = c.head();
+      const from = after < 0n ? 0n : after;
+      if (from >= head || maxCount === 0) return { events: [], scannedTo: from, head };
+      const upTo = from + SCAN_WINDOW < head ? from + SCAN_WINDOW : head;
+      const events = c.readRange(from, upTo, maxCount, filter);
+      const last = events[events.length - 1];
+      const scannedTo = events.length === maxCount && last !== undefined ? last.globalPosition : upTo;
+      return { events, scannedTo, head };
+    });
+  }
+
+  private commitGroup(requests: AppendRequest[]): Settlement<AppendResult>[] {
+    // The store's clock, not the caller's: recordedAt is when the log accepted the events.
+    const recordedAt = new Date().toISOString();
+    const outcomes = this.use('appending', (c) => writeGroup(c, requests, recordedAt));
+    this.counters.transactions += 1;
+    let head = 0n;
+    const settlements = outcomes.map((outcome) => this.settle(outcome));
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'written' && outcome.result.lastGlobalPosition > head) head = outcome.result.lastGlobalPosition;
+    }
+    if (head > 0n) this.watcher.notify(head);
+    return settlements;
+  }
+
+  private settle(outcome: AppendOutcome): Settlement<AppendResult> {
+    switch (outcome.kind) {
+      case 'written':
+        this.counters.appends += 1;
+        this.counters.events += outcome.eventCount;
+        return { ok: true, value: outcome.result };
+      case 'idempotent':
+        this.counters.appends += 1;
+        return { ok: true, value: outcome.result };
+      case 'rejected':
+        return { ok: false, error: outcome.error };
+      default:
+        return assertNever(outcome);
+    }
+  }
+
+  /** Runs `work` on a live connection; an unavailability error drops the handle so that the next call re-opens. */
+  private use<T>(action: string, work: (conn: SqliteConnection) => T): T {
+    this.assertOpen();
+    try {
+      this.conn ??= SqliteConnection.open({ file: this.file, busyTimeoutMs: this.busyTimeoutMs, create: false });
+      return work(this.conn);
+    } catch (error) {
+      const mapped = asStoreError(error, action);
+      if (mapped instanceof StoreUnavailableError) {
+        this.conn?.close();
+        this.conn = null;
+      }
+      throw mapped;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError(`event store ${this.file} is closed`);
+  }
+}
+
+function checkMaxCount(maxCount: number): number {
+  if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError(`maxCount must be a non-negative integer, got ${maxCount}`);
+  return maxCount;
+}

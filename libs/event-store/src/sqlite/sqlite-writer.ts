@@ -1,0 +1,111 @@
+import { assertNever } from '@robo/domain/common/errors';
+import type { AppendResult, ExpectedRevision } from '../event-store.port';
+import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors';
+import type { PreparedEvent } from './append-validation';
+import type { SqliteConnection } from './sqlite-connection';
+import { isUnavailableError } from './sqlite-errors';
+
+export interface AppendRequest {
+  readonly streamName: string;
+  readonly events: readonly PreparedEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export type AppendOutcome =
+  | { readonly kind: 'written'; readonly result: AppendResult; readonly eventCount: number }
+  | { readonly kind: 'idempotent'; readonly result: AppendResult }
+  | { readonly kind: 'rejected'; readonly error: unknown };
+
+/**
+ * Writes a group of append calls in ONE transaction (one fsync), each call inside its own savepoint so that a
+ * conflict rolls back only that call. Returns one outcome per request, in order; throws (after rolling back)
+ * when the transaction as a whole could not be written, in which case no request was stored.
+ */
+export function writeGroup(conn: SqliteConnection, requests: readonly AppendRequest[], recordedAt: string): AppendOutcome[] {
+  const { db } = conn;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const outcomes = requests.map((request) => appendInSavepoint(conn, request, recordedAt));
+    db.exec('COMMIT');
+    return outcomes;
+  } catch (error) {
+    try {
+      // SQLite may already have rolled back on its own (it does for SQLITE_FULL, IOERR, BUSY).
+      if (db.inTransaction) db.exec('ROLLBACK');
+    } catch {
+      // The original error is the one worth reporting; the connection is discarded by the caller.
+    }
+    throw error;
+  }
+}
+
+function appendInSavepoint(conn: SqliteConnection, request: AppendRequest, recordedAt: string): AppendOutcome {
+  conn.db.exec('SAVEPOINT append_call');
+  try {
+    const outcome = appendOne(conn, request, recordedAt);
+    conn.db.exec('RELEASE append_call');
+    return outcome;
+  } catch (error) {
+    // An I/O-level failure dooms the whole transaction, not just this call.
+    if (isUnavailableError(error)) throw error;
+    conn.db.exec('ROLLBACK TO append_call');
+    conn.db.exec('RELEASE append_call');
+    return { kind: 'rejected', error };
+  }
+}
+
+function appendOne(conn: SqliteConnection, request: AppendRequest, recordedAt: string): AppendOutcome {
+  const { streamName, events, expectedRevision } = request;
+  const retried = findRetry(conn, request);
+  if (retried !== null) return { kind: 'idempotent', result: retried };
+
+  const current = conn.streamRevision(streamName);
+  if (!revisionMatches(expectedRevision, current)) {
+    throw new WrongExpectedVersionError(streamName, expectedRevision, current ?? 'no_stream');
+  }
+  let revision = current === null ? 0n : current + 1n;
+  let position = 0n;
+  for (const event of events) {
+    position = conn.insert({ streamName, revision, ...event, recordedAt });
+    revision += 1n;
+  }
+  return {
+    kind: 'written',
+    result: { nextExpectedRevision: revision - 1n, lastGlobalPosition: position, idempotent: false },
+    eventCount: events.length,
+  };
+}
+
+/**
+ * A retry of an append that already committed (same ids, same stream, same order, consecutive revisions)
+ * returns what the first attempt returned, whatever its expected revision says: the caller's first attempt
+ * won, and it must not be told otherwise. Any other overlap with stored ids is a DuplicateEventIdError.
+ */
+function findRetry(conn: SqliteConnection, request: AppendRequest): AppendResult | null {
+  const stored = request.events.map((event) => conn.findEvent(event.eventIdKey));
+  const firstStoredIndex = stored.findIndex((ref) => ref !== undefined);
+  if (firstStoredIndex === -1) return null;
+  const first = stored[0];
+  const isRetry =
+    first !== undefined &&
+    stored.every(
+      (ref, i) => ref !== undefined && ref.stream_name === request.streamName && ref.stream_revision === first.stream_revision + BigInt(i),
+    );
+  if (!isRetry) throw new DuplicateEventIdError(request.events[firstStoredIndex].eventId, request.streamName);
+  const last = stored[stored.length - 1] ?? first;
+  return { nextExpectedRevision: last.stream_revision, lastGlobalPosition: last.global_position, idempotent: true };
+}
+
+function revisionMatches(expected: ExpectedRevision, current: bigint | null): boolean {
+  if (typeof expected === 'bigint') return current === expected;
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === null;
+    case 'stream_exists':
+      return current !== null;
+    default:
+      return assertNever(expected);
+  }
+}

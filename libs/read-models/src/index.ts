@@ -1,0 +1,20 @@
+export * from './read-model-store.port';
+export * from './projection';
+export * from './errors';
+export { canonicalJson } from './support/canonical-json';
+export { isValidName } from './support/names';
+export {
+  MAX_LIMIT,
+  decodeCursor,
+  encodeCursor,
+  validateFindQuery,
+  validateWhere,
+  type Condition,
+  type CursorPosition,
+  type RangeBounds,
+  type ValidatedFindQuery,
+} from './support/find-query';
+export { SqliteReadModelStore, type SqliteReadModelStoreOptions } from './sqlite/sqlite-read-model-store';
+export * from './projections';
+export * from './queries/portfolio';
+export * from './runner/projection-runner';

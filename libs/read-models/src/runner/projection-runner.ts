@@ -1,0 +1,308 @@
+import type { EventStore } from '@robo/event-store';
+import { UnknownProjectionError } from '../errors';
+import type { Projection } from '../projection';
+import type { ReadModelStore } from '../read-model-store.port';
+import { projectPage } from './batch';
+import { Mutex } from './mutex';
+import { RateMeter } from './rate-meter';
+
+/** Structured logging without tying the library to pino or Nest; adapt either in one line. */
+export interface ProjectionRunnerLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ProjectionRunnerOptions {
+  eventStore: EventStore;
+  readStore: ReadModelStore;
+  projections: readonly Projection[];
+  /** Events read and committed per transaction. Default 500. */
+  batchSize?: number;
+  logger?: ProjectionRunnerLogger;
+  /** Wait after a failure: starts at initialMs (100) and doubles up to maxMs (5000). */
+  retry?: { initialMs?: number; maxMs?: number };
+  /** How long a caught-up loop waits for new events before looking again. Default 1000. */
+  idleWaitMs?: number;
+}
+
+export interface ProjectionErrorInfo {
+  code: string | null;
+  message: string;
+  /** When it last failed (ISO-8601, UTC). */
+  at: string;
+  /** Consecutive failures; 0 again after a successful batch (lastError is then null). */
+  attempts: number;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  /** Last committed global position; null when the read store cannot be read. */
+  checkpoint: bigint | null;
+  /** Global position of the log's last event; null when the event store cannot be read. */
+  head: bigint | null;
+  lagEvents: bigint | null;
+  /** Seconds since the oldest event not yet projected was recorded; 0 when caught up, null when unknown. */
+  lagSeconds: number | null;
+  caughtUp: boolean;
+  /** True while this runner's loop for the projection is active (start() until stop()). */
+  running: boolean;
+  /** The failure the loop is currently retrying; null once a batch succeeds. */
+  lastError: ProjectionErrorInfo | null;
+  /** Events read per second over the last 10 seconds (relevant or not). */
+  eventsPerSecond: number;
+}
+
+interface Slot {
+  projection: Projection;
+  handles: (type: string) => boolean;
+  /** Null until loaded from the read store (and again after a failure, so the store's value is re-read). */
+  checkpoint: bigint | null;
+  lastError: ProjectionErrorInfo | null;
+  lock: Mutex;
+  rate: RateMeter;
+  loop: Promise<void> | null;
+}
+
+const silentLogger: ProjectionRunnerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Runs projections over the event log: one loop per projection, each with its own checkpoint.
+ * A loop reads a page after its checkpoint, applies it, and commits the documents and the page's last
+ * position in one transaction, so a crash replays at most the uncommitted page and nothing is applied twice.
+ * Failures (store unavailable, a projection that throws) are recorded and retried with backoff; the loop never exits on its own.
+ */
+export class ProjectionRunner {
+  private readonly eventStore: EventStore;
+  private readonly readStore: ReadModelStore;
+  private readonly slots = new Map<string, Slot>();
+  private readonly batchSize: number;
+  private readonly logger: ProjectionRunnerLogger;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly idleWaitMs: number;
+  private abort: AbortController | null = null;
+  private readonly progressWaiters = new Set<() => void>();
+
+  constructor(options: ProjectionRunnerOptions) {
+    this.eventStore = options.eventStore;
+    this.readStore = options.readStore;
+    this.batchSize = options.batchSize ?? 500;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+    this.logger = options.logger ?? silentLogger;
+    this.initialBackoffMs = options.retry?.initialMs ?? 100;
+    this.maxBackoffMs = options.retry?.maxMs ?? 5000;
+    this.idleWaitMs = options.idleWaitMs ?? 1000;
+    for (const projection of options.projections) {
+      if (this.slots.has(projection.name)) throw new RangeError(`two projections are named ${projection.name}`);
+      const types = projection.eventTypes === '*' ? null : new Set(projection.eventTypes);
+      this.slots.set(projection.name, {
+        projection,
+        handles: types === null ? () => true : (type) => types.has(type),
+        checkpoint: null,
+        lastError: null,
+        lock: new Mutex(),
+        rate: new RateMeter(),
+        loop: null,
+      });
+    }
+  }
+
+  /** Starts one loop per projection; returns at once. Calling it again while running does nothing. */
+  start(): void {
+    if (this.abort) return;
+    const abort = new AbortController();
+    this.abort = abort;
+    for (const slot of this.slots.values()) slot.loop = this.loop(slot, abort.signal);
+    this.logger.info('projections started', { projections: [...this.slots.keys()] });
+  }
+
+  /** Lets each loop finish and commit the batch it is on, then resolves. */
+  async stop(): Promise<void> {
+    const abort = this.abort;
+    if (!abort) return;
+    abort.abort();
+    await Promise.all([...this.slots.values()].map((slot) => slot.loop));
+    for (const slot of this.slots.values()) slot.loop = null;
+    this.abort = null;
+    this.logger.info('projections stopped');
+  }
+
+  /** Processes pages until the projection has caught up with the log as it was when each page was read. Errors are thrown. */
+  async runOnce(name: string): Promise<{ events: number; checkpoint: bigint }> {
+    const slot = this.slot(name);
+    return slot.lock.run(() => this.drain(slot));
+  }
+
+  /** Drops the projection's documents and checkpoint, then projects the whole log again. */
+  async rebuild(name: string): Promise<{ events: number; checkpoint: bigint }> {
+    const slot = this.slot(name);
+    return slot.lock.run(async () => {
+      slot.checkpoint = null;
+      await this.readStore.reset(name, slot.projection.collections.map((c) => c.name));
+      this.logger.info('projection reset for rebuild', { projection: name });
+      return this.drain(slot);
+    });
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const head = await this.eventStore.headPosition().catch(() => null);
+    const now = Date.now();
+    const result: ProjectionStatus[] = [];
+    for (const slot of this.slots.values()) {
+      const name = slot.projection.name;
+      const checkpoint = slot.checkpoint ?? (await this.readStore.getCheckpoint(name).catch(() => null));
+      const lagEvents = head !== null && checkpoint !== null ? (head > checkpoint ? head - checkpoint : 0n) : null;
+      result.push({
+        name,
+        checkpoint,
+        head,
+        lagEvents,
+        lagSeconds: lagEvents === null ? null : lagEvents === 0n ? 0 : await this.lagSeconds(checkpoint!, now),
+        caughtUp: lagEvents === 0n,
+        running: slot.loop !== null,
+        lastError: slot.lastError,
+        eventsPerSecond: slot.rate.perSecond(now),
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Resolves true once every named projection (all by default) has committed a checkpoint >= position,
+   * false after timeoutMs. Projections this runner is not running are read from the store, so it also
+   * works when another process runs them.
+   */
+  async waitForPosition(position: bigint, timeoutMs: number, projectionNames?: readonly string[]): Promise<boolean> {
+    const slots = (projectionNames ?? [...this.slots.keys()]).map((name) => this.slot(name));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await this.allReached(slots, position)) return true;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return false;
+      await this.nextProgress(Math.min(remaining, 50));
+    }
+  }
+
+  private async allReached(slots: readonly Slot[], position: bigint): Promise<boolean> {
+    for (const slot of slots) {
+      const local = slot.loop !== null ? slot.checkpoint : null;
+      const checkpoint = local ?? (await this.readStore.getCheckpoint(slot.projection.name).catch(() => null));
+      if (checkpoint === null || checkpoint < position) return false;
+    }
+    return true;
+  }
+
+  private nextProgress(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.progressWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.progressWaiters.add(done);
+    });
+  }
+
+  private async lagSeconds(checkpoint: bigint, now: number): Promise<number | null> {
+    const [next] = await this.eventStore.readAll({ after: checkpoint, maxCount: 1 }).catch(() => []);
+    if (!next) return 0;
+    const recorded = Date.parse(next.recordedAt);
+    return Number.isNaN(recorded) ? null : Math.max(0, (now - recorded) / 1000);
+  }
+
+  private async loop(slot: Slot, signal: AbortSignal): Promise<void> {
+    let backoffMs = this.initialBackoffMs;
+    while (!signal.aborted) {
+      try {
+        const processed = await slot.lock.run(() => this.processPage(slot));
+        if (slot.lastError) this.logger.info('projection recovered', { projection: slot.projection.name, checkpoint: String(slot.checkpoint) });
+        slot.lastError = null;
+        backoffMs = this.initialBackoffMs;
+        if (processed === 0 && !signal.aborted && slot.checkpoint !== null) {
+          await this.eventStore.waitForEventsAfter(slot.checkpoint, { timeoutMs: this.idleWaitMs, signal });
+        }
+      } catch (error) {
+        // Until poison events are parked in a dead-letter list, an apply() that throws is retried like an outage:
+        // the projection stalls visibly (lastError) instead of skipping an event and drifting from the log.
+        slot.lastError = describe(error, (slot.lastError?.attempts ?? 0) + 1);
+        this.logger.warn('projection batch failed; retrying', {
+          projection: slot.projection.name,
+          checkpoint: slot.checkpoint === null ? null : String(slot.checkpoint),
+          code: slot.lastError.code,
+          error: slot.lastError.message,
+          attempts: slot.lastError.attempts,
+          retryInMs: backoffMs,
+        });
+        await sleep(backoffMs, signal);
+        backoffMs = Math.min(backoffMs * 2, this.maxBackoffMs);
+      }
+    }
+  }
+
+  private async drain(slot: Slot): Promise<{ events: number; checkpoint: bigint }> {
+    let events = 0;
+    for (;;) {
+      const processed = await this.processPage(slot);
+      if (processed === 0) return { events, checkpoint: slot.checkpoint ?? 0n };
+      events += processed;
+    }
+  }
+
+  /** One page: read, apply, commit documents and checkpoint together. Returns the number of events read. */
+  private async processPage(slot: Slot): Promise<number> {
+    const { projection } = slot;
+    try {
+      if (slot.checkpoint === null) {
+        await this.readStore.ensureCollections(projection.collections);
+        slot.checkpoint = await this.readStore.getCheckpoint(projection.name);
+      }
+      const events = await this.eventStore.readAll({ after: slot.checkpoint, maxCount: this.batchSize });
+      const last = events[events.length - 1];
+      if (!last) return 0;
+      const changes = await projectPage(projection, slot.handles, events, this.readStore);
+      // The checkpoint moves to the page's end even when no event in it concerned this projection.
+      await this.readStore.commit(projection.name, changes, last.globalPosition);
+      slot.checkpoint = last.globalPosition;
+      slot.rate.record(events.length, Date.now());
+      this.notifyProgress();
+      return events.length;
+    } catch (error) {
+      // The store is the truth after a failure (the commit may or may not have landed): reload before retrying.
+      slot.checkpoint = null;
+      throw error;
+    }
+  }
+
+  private notifyProgress(): void {
+    for (const wake of [...this.progressWaiters]) wake();
+  }
+
+  private slot(name: string): Slot {
+    const slot = this.slots.get(name);
+    if (!slot) throw new UnknownProjectionError(name);
+    return slot;
+  }
+}
+
+function describe(error: unknown, attempts: number): ProjectionErrorInfo {
+  const candidate = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  const code = typeof candidate === 'string' ? candidate : null;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { code, message, at: new Date().toISOString(), attempts };
+}
+
+/** Resolves after ms, or at once when the signal aborts (stop() must not wait out a 5 s backoff). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(finish, ms);
+    function finish() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', finish);
+      resolve();
+    }
+    signal.addEventListener('abort', finish, { once: true });
+  });
+}

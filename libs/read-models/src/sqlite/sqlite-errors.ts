@@ -1,0 +1,23 @@
+import { ReadModelError, ReadStoreUnavailableError } from '../errors';
+
+// SQLite result codes that mean "the storage is not usable right now", not "the request is wrong".
+const UNAVAILABLE_CODES = ['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_PROTOCOL'];
+
+// better-sqlite3 reports these as plain TypeErrors without a code.
+const UNAVAILABLE_MESSAGES = ['The database connection is not open', 'Cannot open database because the directory does not exist'];
+
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.some((prefix) => code === prefix || code.startsWith(`${prefix}_`))) return true;
+  return UNAVAILABLE_MESSAGES.some((message) => error.message.includes(message));
+}
+
+/** Our own errors pass through; driver errors that mean "storage unusable" become ReadStoreUnavailableError. */
+export function mapSqliteError(error: unknown, operation: string): unknown {
+  if (error instanceof ReadModelError) return error;
+  if (isUnavailable(error)) {
+    return new ReadStoreUnavailableError(`read store unavailable during ${operation}: ${(error as Error).message}`, error);
+  }
+  return error;
+}

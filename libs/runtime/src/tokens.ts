@@ -1,0 +1,2 @@
+export const INSTRUMENTS = Symbol('INSTRUMENTS');
+export const MARKET_CALENDAR = Symbol('MARKET_CALENDAR');
