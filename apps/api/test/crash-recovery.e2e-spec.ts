@@ -11,9 +11,13 @@ interface Ack {
   globalPosition: number;
 }
 
-/** Runs `work` items with at most `width` in flight; failures (a killed server) are ignored, successes kept. */
-async function pool<T>(items: (() => Promise<T | null>)[], width: number): Promise<T[]> {
+/**
+ * Runs `work` items with at most `width` in flight; failures (a killed server) are counted, successes kept.
+ * `onAck` sees the number of acknowledged items as they come (used to kill the server mid-load).
+ */
+async function pool<T>(items: (() => Promise<T | null>)[], width: number, onAck: (count: number) => void): Promise<{ results: T[]; failed: number }> {
   const results: T[] = [];
+  let failed = 0;
   let next = 0;
   await Promise.all(
     Array.from({ length: width }, async () => {
@@ -21,14 +25,18 @@ async function pool<T>(items: (() => Promise<T | null>)[], width: number): Promi
         const item = items[next++];
         try {
           const value = await item();
-          if (value !== null) results.push(value);
+          if (value !== null) {
+            results.push(value);
+            onAck(results.length);
+          }
         } catch {
-          // connection reset by the kill: not acknowledged
+          // connection reset or refused after the kill: not acknowledged
+          failed++;
         }
       }
     }),
   );
-  return results;
+  return { results, failed };
 }
 
 /** Projections at the head, and the head still for half a second (the settlement reactor has finished too). */
@@ -106,10 +114,15 @@ describe('crash recovery (child process, SIGKILL)', () => {
           });
         }
       }
-      const killer = new Promise<void>((resolve) => setTimeout(() => void app.kill().then(resolve), 400 + round * 200));
-      const done = await pool(work, 16);
-      await killer;
-      acks.push(...done);
+      let killing: Promise<void> | null = null;
+      const { results, failed } = await pool(work, 16, (count) => {
+        if (count === 40 + round * 20 && killing === null) killing = app.kill();
+      });
+      await killing;
+      // The kill landed in the middle of the load: some commands were acknowledged, others never answered.
+      expect(killing).not.toBeNull();
+      expect(failed).toBeGreaterThan(0);
+      acks.push(...results);
       await app.start();
     }
     expect(acks.length).toBeGreaterThan(50);

@@ -37,7 +37,14 @@ export function mapError(error: unknown): Mapped {
   const httpish = error as { status?: unknown; statusCode?: unknown; type?: unknown };
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    return { status, code: status === 404 ? 'ROUTE_NOT_FOUND' : `HTTP_${status}`, message: error.message };
+    // Nest turns the body parser's SyntaxError and a bad %-encoding in the path into a bare 400.
+    if (status === 400) {
+      return /JSON/.test(error.message)
+        ? { status, code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' }
+        : { status, code: 'MALFORMED_REQUEST', message: 'the request could not be parsed' };
+    }
+    if (status === 404) return { status, code: 'ROUTE_NOT_FOUND', message: 'no such endpoint' };
+    return { status, code: `HTTP_${status}`, message: error.message };
   }
   const status = typeof httpish.status === 'number' ? httpish.status : typeof httpish.statusCode === 'number' ? httpish.statusCode : 0;
   if (status >= 400 && status < 500) {

@@ -1,0 +1,25 @@
+import { canonicalJson } from './canonical-json';
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth, so key order never changes the bytes', () => {
+    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
+  });
+
+  it('writes scalars as JSON does and drops undefined properties', () => {
+    expect(canonicalJson({ s: 'a"b', n: -1.5, t: true, f: false, u: undefined })).toBe('{"f":false,"n":-1.5,"s":"a\\"b","t":true}');
+    expect(canonicalJson(Object.create(null) as object)).toBe('{}');
+  });
+
+  it.each([
+    ['a bigint', { v: 1n }],
+    ['NaN', { v: Number.NaN }],
+    ['Infinity', { v: Number.POSITIVE_INFINITY }],
+    ['undefined in an array', { v: [1, undefined] }],
+    ['a function', { v: () => 1 }],
+    ['a Date', { v: new Date(0) }],
+    ['a Map', { v: new Map() }],
+  ])('refuses %s with INVALID_DOCUMENT and the path', (_label, value) => {
+    expect(() => canonicalJson(value)).toThrow(expect.objectContaining({ code: 'INVALID_DOCUMENT', details: expect.objectContaining({ path: expect.stringMatching(/^\$\.v/) }) }));
+  });
+});

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The README's curl walk-through as a script. Start the api first, inside market hours:
+#   CLOCK_START=2026-11-20T09:30:00+05:30 npm start
+# then: scripts/walkthrough.sh [http://localhost:3000]
+set -euo pipefail
+API=${1:-http://localhost:3000}
+json() { node -pe "const v=JSON.parse(require('fs').readFileSync(0,'utf8'))$1; typeof v==='object'?JSON.stringify(v):v"; }
+post() { curl -sS -X POST "$API$1" -H 'content-type: application/json' "${@:3}" -d "$2"; }
+say() { printf '\n== %s\n' "$*"; }
+
+say "open an account with 10 lakh rupees"
+ACC=$(post /api/accounts '{"name":"Asha","initialCashPaise":100000000}' | json .accountId)
+echo "account $ACC"
+
+say "deposit 5 lakh (twice with the same Idempotency-Key: one deposit)"
+post /api/accounts/$ACC/deposits '{"amountPaise":50000000}' -H 'Idempotency-Key: dep-001'; echo
+post /api/accounts/$ACC/deposits '{"amountPaise":50000000}' -H 'Idempotency-Key: dep-001'; echo
+
+say "risk limits"
+post /api/accounts/$ACC/risk-limits '{"maxOrderValuePaise":50000000,"maxPositionQuantity":1000,"dailyLossLimitPaise":2000000}'; echo
+
+say "buy 100 RELIANCE at a limit of 2,500.00, intraday"
+ORD=$(post /api/orders "{\"accountId\":\"$ACC\",\"instrument\":\"RELIANCE\",\"side\":\"BUY\",\"quantity\":100,\"type\":\"LIMIT\",\"limitPricePaise\":250000,\"product\":\"MIS\",\"validity\":\"DAY\"}" | json .orderId)
+echo "order $ORD"
+
+say "two executions (the second without fees: computed from the charge schedule)"
+post /api/orders/$ORD/fills '{"fillId":"T-1","quantity":40,"pricePaise":249900,"feesPaise":1200,"occurredAt":"2026-11-20T09:31:00+05:30"}'; echo
+POS=$(post /api/orders/$ORD/fills '{"fillId":"T-2","quantity":60,"pricePaise":250000,"occurredAt":"2026-11-20T09:32:00+05:30"}' | json .globalPosition)
+
+say "portfolio, reading our own write (minPosition=$POS)"
+curl -sS "$API/api/accounts/$ACC/portfolio?minPosition=$POS"; echo
+
+say "orders of the account"
+curl -sS "$API/api/orders?accountId=$ACC&limit=20" | json '.items.map(o=>[o.instrument,o.side,o.quantity,o.status].join(" "))'
+
+say "a risk rejection: an order above the order value limit"
+post /api/orders "{\"accountId\":\"$ACC\",\"instrument\":\"TCS\",\"side\":\"BUY\",\"quantity\":200,\"type\":\"LIMIT\",\"limitPricePaise\":400000,\"product\":\"CNC\",\"validity\":\"DAY\"}"; echo
+
+say "place and cancel"
+ORD2=$(post /api/orders "{\"accountId\":\"$ACC\",\"instrument\":\"INFY\",\"side\":\"BUY\",\"quantity\":10,\"type\":\"LIMIT\",\"limitPricePaise\":150000,\"product\":\"CNC\",\"validity\":\"DAY\"}" | json .orderId)
+post /api/orders/$ORD2/cancel '{"reason":"changed my mind"}'; echo
+
+say "the order's stream, straight from the log"
+curl -sS "$API/api/streams/order-$ORD/events" | json '.events.map(e=>e.streamRevision+" "+e.type)'
+
+say "audit trail of the account"
+curl -sS "$API/api/audit?accountId=$ACC&limit=50" | json '.items.map(e=>e.position+" "+e.type+" by "+e.actor)'
+
+say "projections and readiness"
+curl -sS "$API/api/projections"; echo
+curl -sS "$API/health/ready"; echo
