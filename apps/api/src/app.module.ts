@@ -14,6 +14,7 @@ import { PlaceOrderHandler } from './orders/place-order.handler';
 import { RiskContextFactory } from './orders/risk-context.factory';
 import { SettlementReactor } from './orders/settlement.reactor';
 import { SettlementReactorRunner } from './orders/settlement-reactor.runner';
+import { ExpirySweeper } from './orders/expiry-sweeper';
 import { ProjectionsController } from './queries/projections.controller';
 import { QueriesController } from './queries/queries.controller';
 import { ReadYourWritesService } from './queries/read-your-writes.service';
@@ -40,6 +41,7 @@ export class AppModule {
         OrderLifecycleHandler,
         SettlementReactor,
         SettlementReactorRunner,
+        ExpirySweeper,
         RiskContextFactory,
         MarketContextService,
         ReadYourWritesService,

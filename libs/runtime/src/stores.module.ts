@@ -31,6 +31,7 @@ function loadHolidays(file: string | null): string[] {
       provide: EVENT_STORE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): EventStore => {
+        if (config.eventStore !== 'sqlite') throw new ConfigError('EVENT_STORE', `${config.eventStore}: this adapter is not available in this build`);
         fs.mkdirSync(config.dataDir, { recursive: true });
         return SqliteEventStore.open({ file: path.join(config.dataDir, 'events.db') });
       },
@@ -39,6 +40,7 @@ function loadHolidays(file: string | null): string[] {
       provide: READ_MODEL_STORE,
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig): Promise<ReadModelStore> => {
+        if (config.readStore !== 'sqlite') throw new ConfigError('READ_STORE', `${config.readStore}: this adapter is not available in this build`);
         fs.mkdirSync(config.dataDir, { recursive: true });
         const store = SqliteReadModelStore.open({ file: path.join(config.dataDir, 'read-models.db') });
         await store.ensureCollections(ALL_PROJECTIONS.flatMap((p) => p.collections));

@@ -6,6 +6,8 @@ import { ApiError, ErrorBody } from './api-error';
 import { correlationIdFor } from '@robo/runtime';
 
 const KIND_STATUS = { invalid: 400, not_found: 404, conflict: 409, rule: 422 } as const;
+/** Read-store errors a query can cause (a forged cursor, for one). */
+const READ_MODEL_CODES: Record<string, number> = { INVALID_QUERY: 400, INVALID_CURSOR: 400, INVALID_NAME: 400, UNKNOWN_PROJECTION: 404 };
 
 interface Mapped {
   status: number;
@@ -32,6 +34,9 @@ export function mapError(error: unknown): Mapped {
   }
   if (error instanceof StoreUnavailableError || (hasCode(error) && error.code === 'READ_STORE_UNAVAILABLE')) {
     return { status: 503, code: hasCode(error) ? error.code : 'STORE_UNAVAILABLE', message: 'storage is unavailable; retry later' };
+  }
+  if (hasCode(error) && READ_MODEL_CODES[error.code] !== undefined) {
+    return { status: READ_MODEL_CODES[error.code], code: error.code, message: error.message };
   }
   // Errors raised by the HTTP layer before a route runs (body parser, unknown route).
   const httpish = error as { status?: unknown; statusCode?: unknown; type?: unknown };

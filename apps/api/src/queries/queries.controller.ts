@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
-import { composePortfolio, FieldCondition, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { AccountDoc, composePortfolio, FieldCondition, PositionDoc, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
 import { ApiError } from '../common/api-error';
 import { uuidParam } from '../common/uuid-param';
 import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, StreamEventsQuery } from './queries.dto';
@@ -108,18 +108,18 @@ export class QueriesController {
     return this.reads.find<Doc>('audit', { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
   }
 
-  private async accountDoc(accountId: string): Promise<Doc> {
-    const doc = await this.reads.get<Doc>('accounts', accountId);
+  private async accountDoc(accountId: string): Promise<AccountDoc> {
+    const doc = await this.reads.get<AccountDoc>('accounts', accountId);
     if (!doc) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
     return doc;
   }
 
   private async portfolioOf(accountId: string) {
     const account = await this.accountDoc(accountId);
-    const positions: Doc[] = [];
+    const positions: PositionDoc[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Doc[]; nextCursor: string | null } = await this.reads.find<Doc>('positions', {
+      const page: { items: PositionDoc[]; nextCursor: string | null } = await this.reads.find<PositionDoc>('positions', {
         where: { accountId },
         orderBy: { field: 'instrument', direction: 'asc' },
         limit: 1000,
@@ -128,10 +128,9 @@ export class QueriesController {
       positions.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor !== null);
-    const instruments = positions.map((p) => String(p.instrument));
+    const instruments = positions.map((p) => p.instrument);
     const prices = await this.reads.getMany<{ pricePaise: number }>('last_prices', instruments);
     const priceMap = new Map([...prices].map(([instrument, doc]) => [instrument, doc.pricePaise]));
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return composePortfolio(account as any, positions as any, priceMap);
+    return composePortfolio(account, positions, priceMap);
   }
 }

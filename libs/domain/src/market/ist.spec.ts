@@ -1,5 +1,5 @@
 import { DomainError } from '../common/errors';
-import { formatHhMm, isIsoDate, istTradingDay, parseHhMm, toIst } from './ist';
+import { formatHhMm, isIsoDate, istTradingDay, parseHhMm, parseInstantMs, toIst, toUtcIso } from './ist';
 
 describe('toIst', () => {
   it('reads an instant given in IST as is', () => {
@@ -75,5 +75,35 @@ describe('HH:MM helpers and dates', () => {
     expect(isIsoDate('2026-02-29')).toBe(false);
     expect(isIsoDate('2026-13-01')).toBe(false);
     expect(isIsoDate('2026-1-01')).toBe(false);
+  });
+});
+
+describe('toUtcIso', () => {
+  it('normalises any offset to one UTC shape with milliseconds', () => {
+    // 10:00 IST = 10:00 - 05:30 = 04:30 UTC
+    expect(toUtcIso('2026-01-05T10:00:00+05:30')).toBe('2026-01-05T04:30:00.000Z');
+    // 03:00 IST on the 5th = 21:30 UTC on the 4th (the date moves back)
+    expect(toUtcIso('2026-01-05T03:00:00+05:30')).toBe('2026-01-04T21:30:00.000Z');
+    // 23:00 at -04:00 = 03:00 UTC the next day
+    expect(toUtcIso('2026-01-05T23:00:00-04:00')).toBe('2026-01-06T03:00:00.000Z');
+    expect(toUtcIso('2026-01-05T04:30:00.123Z')).toBe('2026-01-05T04:30:00.123Z');
+    expect(toUtcIso('2026-01-05T04:30Z')).toBe('2026-01-05T04:30:00.000Z');
+  });
+
+  it('makes text order follow time order where the raw strings do not', () => {
+    // 09:00 IST (03:30 UTC) is earlier than 04:00 UTC, but as raw text '...T09' sorts after '...T04'
+    const ist = '2026-01-05T09:00:00+05:30';
+    const utc = '2026-01-05T04:00:00Z';
+    expect(ist > utc).toBe(true);
+    expect(toUtcIso(ist)! < toUtcIso(utc)!).toBe(true);
+  });
+
+  it('refuses strings without an offset or with impossible fields, instead of guessing', () => {
+    for (const bad of ['2026-01-05T10:00:00', '2026-01-05', '2026-02-30T10:00:00Z', '2026-01-05T24:00:00Z', 'soon', '']) {
+      expect(toUtcIso(bad)).toBeNull();
+      expect(parseInstantMs(bad)).toBeNull();
+    }
+    // Date.UTC(2026, 0, 5, 4, 30) = 1,767,587,400,000
+    expect(parseInstantMs('2026-01-05T10:00:00+05:30')).toBe(Date.UTC(2026, 0, 5, 4, 30));
   });
 });

@@ -36,16 +36,35 @@ function invalid(instant: string): InvalidCommand {
   return new InvalidCommand('INVALID_TIME', `not an ISO-8601 instant with an offset: ${JSON.stringify(instant)}`, { instant });
 }
 
-/** Converts an ISO-8601 instant (with `Z` or an offset) to the IST calendar date, minute of day and weekday. */
-export function toIst(instant: IsoInstant): IstClock {
+/**
+ * Milliseconds since the epoch of an ISO-8601 instant written with `Z` or an offset, or null when the string is
+ * not one (wrong shape, impossible date or time, no offset). Pure: the same string always gives the same answer,
+ * whatever the server's time zone, because strings without an offset are refused rather than read as local time.
+ */
+export function parseInstantMs(instant: string): number | null {
   const match = typeof instant === 'string' ? ISO_INSTANT.exec(instant) : null;
-  if (!match) throw invalid(instant);
+  if (!match) return null;
   const [hour, minute, second] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
   const [offsetHours, offsetMinutes] = [Number(match[7] ?? 0), Number(match[8] ?? 0)];
   const fieldsValid =
     isIsoDate(instant.slice(0, 10)) && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59;
   const utcMs = Date.parse(instant);
-  if (!fieldsValid || Number.isNaN(utcMs)) throw invalid(instant);
+  return !fieldsValid || Number.isNaN(utcMs) ? null : utcMs;
+}
+
+/**
+ * The same instant as a UTC string `YYYY-MM-DDTHH:mm:ss.sssZ` (null when not a valid instant). Strings of this one
+ * shape sort as the instants do, so they can be compared and range-filtered as text; `+05:30` strings cannot.
+ */
+export function toUtcIso(instant: string): string | null {
+  const ms = parseInstantMs(instant);
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** Converts an ISO-8601 instant (with `Z` or an offset) to the IST calendar date, minute of day and weekday. */
+export function toIst(instant: IsoInstant): IstClock {
+  const utcMs = parseInstantMs(instant);
+  if (utcMs === null) throw invalid(instant);
   const wall = new Date(utcMs + IST_OFFSET_MS);
   return {
     date: wall.toISOString().slice(0, 10),

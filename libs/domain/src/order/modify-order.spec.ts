@@ -1,6 +1,7 @@
 import type { OrderCommand } from './order.commands';
 import type { OrderEvent } from './order.events';
 import {
+  ACCOUNT_ID,
   CANCELLED_LIMIT_BUY,
   EXPIRED_LIMIT_BUY,
   FILLED_LIMIT_BUY,
@@ -25,7 +26,7 @@ const modify = (changes: Omit<Changes, 'orderId'>, risk: RiskOverrides = {}): Or
 });
 const modified = (quantity: number, limitPricePaise: number | null, triggerPricePaise: number | null, reservedPaise: number): OrderEvent => ({
   type: 'OrderModified',
-  data: { orderId: ORDER_ID, quantity, limitPricePaise, triggerPricePaise, reservedPaise },
+  data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, quantity, limitPricePaise, triggerPricePaise, reservedPaise },
 });
 
 describe('ModifyOrder accepted', () => {

@@ -51,5 +51,5 @@ export function decideModifyOrder(command: ModifyOrder, state: OrderState): Orde
     { skipMarketPhase: true },
   );
   if (!verdict.ok) throw new RuleViolation(verdict.code, `modification refused: ${verdict.reason}`, { orderId: order.orderId });
-  return [{ type: 'OrderModified', data: { orderId: order.orderId, quantity, ...prices, reservedPaise: verdict.reservedPaise } }];
+  return [{ type: 'OrderModified', data: { orderId: order.orderId, accountId: order.accountId, quantity, ...prices, reservedPaise: verdict.reservedPaise } }];
 }

@@ -25,12 +25,12 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
     case 'CancelOrder': {
       const order = requireOrder(state, command.data.orderId);
       requireWorking(order);
-      return [{ type: 'OrderCancelled', data: { orderId: order.orderId, reason: command.data.reason, cancelledQuantity: remainingQuantity(order) } }];
+      return [{ type: 'OrderCancelled', data: { orderId: order.orderId, accountId: order.accountId, reason: command.data.reason, cancelledQuantity: remainingQuantity(order) } }];
     }
     case 'ExpireOrder': {
       const order = requireOrder(state, command.data.orderId);
       requireWorking(order);
-      return [{ type: 'OrderExpired', data: { orderId: order.orderId, reason: command.data.reason, expiredQuantity: remainingQuantity(order) } }];
+      return [{ type: 'OrderExpired', data: { orderId: order.orderId, accountId: order.accountId, reason: command.data.reason, expiredQuantity: remainingQuantity(order) } }];
     }
     default:
       return assertNever(command);
@@ -59,7 +59,7 @@ function decideTrigger(command: Extract<OrderCommand, { type: 'TriggerOrder' }>,
       lastPricePaise,
     });
   }
-  return [{ type: 'OrderTriggered', data: { orderId, lastPricePaise, triggeredAt: now } }];
+  return [{ type: 'OrderTriggered', data: { orderId, accountId: order.accountId, lastPricePaise, triggeredAt: now } }];
 }
 
 export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {

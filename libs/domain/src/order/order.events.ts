@@ -19,6 +19,7 @@ export type RiskReasonCode =
 
 export interface OrderFillData {
   orderId: string;
+  accountId: string;
   fillId: string;
   quantity: number;
   pricePaise: Paise;
@@ -30,6 +31,11 @@ export interface OrderFillData {
   occurredAt: IsoInstant;
 }
 
+/**
+ * Every order event carries the account it belongs to (copied from OrderPlaced by the decider), so that a
+ * consumer reading one event alone (the audit trail's per-account view, for one) can tell whose it is without
+ * loading the order stream. Events recorded before this field existed do not have it; readers must not assume it.
+ */
 export type OrderEvent =
   | {
       type: 'OrderPlaced';
@@ -50,17 +56,24 @@ export type OrderEvent =
       };
     }
   /** Passed every pre-trade check; reservedPaise of buying power is held on the account for it. */
-  | { type: 'OrderAccepted'; data: { orderId: string; reservedPaise: Paise } }
-  | { type: 'OrderRejected'; data: { orderId: string; reasonCode: RiskReasonCode; reason: string } }
+  | { type: 'OrderAccepted'; data: { orderId: string; accountId: string; reservedPaise: Paise } }
+  | { type: 'OrderRejected'; data: { orderId: string; accountId: string; reasonCode: RiskReasonCode; reason: string } }
   /** A stop order's trigger was hit; it is now an open MARKET (SL-M) or LIMIT (SL) order. */
-  | { type: 'OrderTriggered'; data: { orderId: string; lastPricePaise: Paise; triggeredAt: IsoInstant } }
+  | { type: 'OrderTriggered'; data: { orderId: string; accountId: string; lastPricePaise: Paise; triggeredAt: IsoInstant } }
   | {
       type: 'OrderModified';
-      data: { orderId: string; quantity: number; limitPricePaise: Paise | null; triggerPricePaise: Paise | null; reservedPaise: Paise };
+      data: {
+        orderId: string;
+        accountId: string;
+        quantity: number;
+        limitPricePaise: Paise | null;
+        triggerPricePaise: Paise | null;
+        reservedPaise: Paise;
+      };
     }
   | { type: 'OrderPartiallyFilled'; data: OrderFillData }
   | { type: 'OrderFilled'; data: OrderFillData }
-  | { type: 'OrderCancelled'; data: { orderId: string; reason: string; cancelledQuantity: number } }
-  | { type: 'OrderExpired'; data: { orderId: string; reason: string; expiredQuantity: number } };
+  | { type: 'OrderCancelled'; data: { orderId: string; accountId: string; reason: string; cancelledQuantity: number } }
+  | { type: 'OrderExpired'; data: { orderId: string; accountId: string; reason: string; expiredQuantity: number } };
 
 export type OrderEventType = OrderEvent['type'];

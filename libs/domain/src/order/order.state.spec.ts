@@ -2,6 +2,7 @@ import type { OrderEvent } from './order.events';
 import { evolveOrder } from './order.evolve';
 import { initialOrderState, isFinal, remainingQuantity, reservationFor, type OrderState } from './order.state';
 import {
+  ACCOUNT_ID,
   CANCELLED_LIMIT_BUY,
   FILLED_LIMIT_BUY,
   OPEN_LIMIT_BUY,
@@ -60,7 +61,7 @@ describe('reservationFor', () => {
     const history: OrderEvent[] = [
       ...PARTIAL_LIMIT_BUY,
       // new total 12, 4 filled => 8 open x 147,000 = 1,176,000
-      { type: 'OrderModified', data: { orderId: ORDER_ID, quantity: 12, limitPricePaise: 147000, triggerPricePaise: null, reservedPaise: 1_176_000 } },
+      { type: 'OrderModified', data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, quantity: 12, limitPricePaise: 147000, triggerPricePaise: null, reservedPaise: 1_176_000 } },
     ];
     expect(reservationFor(fold(history))).toBe(1_176_000);
     // then 2 more fill: 8 - 2 = 6 open x 147,000 = 882,000

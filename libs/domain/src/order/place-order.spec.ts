@@ -78,7 +78,7 @@ describe('PlaceOrder rejected by risk: recorded, not thrown', () => {
       .when(placeOrder(order, risk))
       .then([
         orderPlaced(order, risk.now ?? NOW),
-        { type: 'OrderRejected', data: { orderId: ORDER_ID, reasonCode: code, reason: expect.any(String) } },
+        { type: 'OrderRejected', data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, reasonCode: code, reason: expect.any(String) } },
       ]);
   });
 

@@ -43,7 +43,7 @@ export function decidePlaceOrder(command: PlaceOrder, state: OrderState): OrderE
   };
   const verdict = checkPreTrade({ ...data, ...prices }, risk);
   const decision: OrderEvent = verdict.ok
-    ? { type: 'OrderAccepted', data: { orderId: data.orderId, reservedPaise: verdict.reservedPaise } }
-    : { type: 'OrderRejected', data: { orderId: data.orderId, reasonCode: verdict.code, reason: verdict.reason } };
+    ? { type: 'OrderAccepted', data: { orderId: data.orderId, accountId: data.accountId, reservedPaise: verdict.reservedPaise } }
+    : { type: 'OrderRejected', data: { orderId: data.orderId, accountId: data.accountId, reasonCode: verdict.code, reason: verdict.reason } };
   return [placed, decision];
 }

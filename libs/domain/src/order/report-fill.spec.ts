@@ -1,5 +1,6 @@
 import type { OrderEvent } from './order.events';
 import {
+  ACCOUNT_ID,
   CANCELLED_LIMIT_BUY,
   EXPIRED_LIMIT_BUY,
   FILLED_LIMIT_BUY,
@@ -131,7 +132,7 @@ describe('ReportFill respects the limit price', () => {
     const sl: OrderEvent[] = [
       orderPlaced({ orderType: 'SL', limitPricePaise: 153000, triggerPricePaise: 152000 }),
       accepted(1_530_000),
-      { type: 'OrderTriggered', data: { orderId: ORDER_ID, lastPricePaise: 152000, triggeredAt: NOW } },
+      { type: 'OrderTriggered', data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, lastPricePaise: 152000, triggeredAt: NOW } },
     ];
     spec.given(sl).when(reportFill('f1', 1, 153005)).thenThrows('FILL_PRICE_OUTSIDE_LIMIT');
     spec.given(sl).when(reportFill('f1', 1, 153000)).thenEvents((e) => expect(e[0].type).toBe('OrderPartiallyFilled'));
@@ -150,7 +151,7 @@ describe('IOC orders', () => {
       .when(reportFill('f1', 4, 147000))
       .then([
         fillEvent('OrderPartiallyFilled', 'f1', 4, 147000, 4, 6),
-        { type: 'OrderExpired', data: { orderId: ORDER_ID, reason: 'IOC remainder', expiredQuantity: 6 } },
+        { type: 'OrderExpired', data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, reason: 'IOC remainder', expiredQuantity: 6 } },
       ]);
     spec.given(ioc).when(reportFill('f1', 4, 147000)).thenState((s) => expect(s).toMatchObject({ status: 'EXPIRED', filledQuantity: 4 }));
   });

@@ -35,6 +35,7 @@ export function decideReportFill(command: ReportFill, state: OrderState): OrderE
   const filledQuantity = order.filledQuantity + fill.quantity;
   const data: OrderFillData = {
     orderId: order.orderId,
+    accountId: order.accountId,
     fillId: fill.fillId,
     quantity: fill.quantity,
     pricePaise: fill.pricePaise,
@@ -46,7 +47,7 @@ export function decideReportFill(command: ReportFill, state: OrderState): OrderE
   if (data.remainingQuantity === 0) return [{ type: 'OrderFilled', data }];
   const partial: OrderEvent = { type: 'OrderPartiallyFilled', data };
   if (order.validity === 'IOC') {
-    return [partial, { type: 'OrderExpired', data: { orderId: order.orderId, reason: 'IOC remainder', expiredQuantity: data.remainingQuantity } }];
+    return [partial, { type: 'OrderExpired', data: { orderId: order.orderId, accountId: order.accountId, reason: 'IOC remainder', expiredQuantity: data.remainingQuantity } }];
   }
   return [partial];
 }

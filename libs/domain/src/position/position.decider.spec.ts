@@ -16,10 +16,10 @@ function fill(fillId: string, side: Side, quantity: number, pricePaise: number, 
   };
 }
 
-/** The PositionFillRef an event carries for (part of) a fill command. */
-function ref(command: PositionCommand, quantity: number, feesPaise: number, cycle: number): PositionFillRef {
+/** The PositionFillRef an event carries for (part of) a fill command: fillQuantity units with their charges. */
+function ref(command: PositionCommand, fillQuantity: number, feesPaise: number, cycle: number): PositionFillRef {
   const { accountId, instrument, orderId, fillId, side, pricePaise, occurredAt } = command.data;
-  return { accountId, instrument, orderId, fillId, side, quantity, pricePaise, feesPaise, occurredAt, cycle };
+  return { accountId, instrument, orderId, fillId, side, fillQuantity, pricePaise, feesPaise, occurredAt, cycle };
 }
 
 /** Events of earlier fills, each step covered by its own explicit test below. */
@@ -186,12 +186,53 @@ describe('position: crossing zero', () => {
     spec
       .given(history(buy1))
       .when(flip)
+      .thenEvents((events) => {
+        // fill units split 10 (close) + 15 (open) = 25; the position after each part: 0, then -15
+        expect(events.map((e) => [e.type, e.data.fillQuantity, e.data.quantity])).toEqual([
+          ['PositionClosed', 10, 0],
+          ['PositionOpened', 15, -15],
+        ]);
+      });
+    spec
+      .given(history(buy1))
+      .when(flip)
       .thenState((s) => {
         expect([s.cycle, s.quantity, s.openedAt, averagePricePaise(s)]).toEqual([2, -15, at(2), 10_200]);
         expect(s.appliedFills['f-2']).toEqual({ orderId: 'o-f-2', realizedGrossPaise: 2_000, realizedNetPaise: 1_977 });
         expect(s.totalFeesPaise).toBe(27); // 20 + 3 + 4
         expect(s.closedCycles.map((c) => [c.cycle, c.direction, c.realizedNetPaise])).toEqual([[1, 'LONG', 1_977]]);
       });
+  });
+
+  it('a buy larger than a short covers it and opens a long with the rest of the fill', () => {
+    const short = fill('x-1', 'SELL', 10, 20_000, 10, 1);
+    const flip = fill('x-2', 'BUY', 12, 19_000, 6, 2);
+    // close 10: exit charges = round(6 x 10 / 12 = 5) = 5; the new cycle gets 6 - 5 = 1
+    // gross = 200,000 - 10 x 19,000 = 10,000; net = 10,000 - 10 (entry) - 5 (exit) = 9,985
+    // open 12 - 10 = 2 long in cycle 2: cost 2 x 19,000 = 38,000
+    spec
+      .given(history(short))
+      .when(flip)
+      .then([
+        {
+          type: 'PositionClosed',
+          data: {
+            ...ref(flip, 10, 5, 1),
+            quantity: 0,
+            costBasisPaise: 0,
+            openFeesPaise: 0,
+            closedQuantity: 10,
+            realizedGrossPaise: 10_000,
+            entryFeesPaise: 10,
+            realizedNetPaise: 9_985,
+            cycleRealizedGrossPaise: 10_000,
+            cycleRealizedNetPaise: 9_985,
+            cycleFeesPaise: 15, // 10 + 5
+            openedAt: at(1),
+          },
+        },
+        { type: 'PositionOpened', data: { ...ref(flip, 2, 1, 2), quantity: 2, costBasisPaise: 38_000, openFeesPaise: 1 } },
+      ]);
   });
 });
 

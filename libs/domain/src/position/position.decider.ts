@@ -57,11 +57,12 @@ function applyFill(fill: Fill, state: PositionState): PositionEvent[] {
   return [close(fill, state, closingFees), opened(fill, fill.quantity - held, fill.feesPaise - closingFees, state.cycle + 1)];
 }
 
-function opened(fill: Fill, quantity: number, feesPaise: Paise, cycle: number): PositionEvent {
-  const costBasisPaise = quantity * fill.pricePaise;
+/** Opens a cycle with `units` of the fill (all of it, or what is left after closing the old position). */
+function opened(fill: Fill, units: number, feesPaise: Paise, cycle: number): PositionEvent {
+  const costBasisPaise = units * fill.pricePaise;
   if (!Number.isSafeInteger(costBasisPaise)) throw new InvalidCommand('AMOUNT_INVALID', 'position value is beyond the safe integer range');
-  const signed = fill.side === 'BUY' ? quantity : -quantity;
-  return { type: 'PositionOpened', data: { ...fillRef(fill, quantity, feesPaise, cycle), quantity: signed, costBasisPaise, openFeesPaise: feesPaise } };
+  const signed = fill.side === 'BUY' ? units : -units;
+  return { type: 'PositionOpened', data: { ...fillRef(fill, units, feesPaise, cycle), quantity: signed, costBasisPaise, openFeesPaise: feesPaise } };
 }
 
 function reduce(fill: Fill, state: PositionState, closedQuantity: number, exitFeesPaise: Paise): PositionEvent {
@@ -106,14 +107,15 @@ function realize(fill: Fill, state: PositionState, closedQuantity: number, exitF
   };
 }
 
-function fillRef(fill: Fill, quantity: number, feesPaise: Paise, cycle: number): PositionFillRef {
+/** The part of a fill an event applies: fillQuantity units (all of it, or one side of a zero crossing) and their charges. */
+function fillRef(fill: Fill, fillQuantity: number, feesPaise: Paise, cycle: number): PositionFillRef {
   return {
     accountId: fill.accountId,
     instrument: fill.instrument,
     orderId: fill.orderId,
     fillId: fill.fillId,
     side: fill.side,
-    quantity,
+    fillQuantity,
     pricePaise: fill.pricePaise,
     feesPaise,
     occurredAt: fill.occurredAt,

@@ -3,8 +3,11 @@ import type { IsoInstant, Paise, Side } from '../common/types';
 /**
  * One net position per (account, instrument), average-cost method.
  * A cycle runs from flat to flat; its number increases so that history is kept per cycle.
- * quantity is signed (long +, short -). costBasisPaise is the absolute entry value of the open quantity,
- * so averagePrice = costBasisPaise / |quantity| (derived, never stored as a float).
+ * Every position event is the intersection of the fill it applies (PositionFillRef) and the position after it
+ * (PositionAfter), so the two must not share a field name: the fill's units are `fillQuantity`, and `quantity`
+ * is always the signed position after the event (long +, short -).
+ * costBasisPaise is the absolute entry value of the open quantity, so averagePrice = costBasisPaise / |quantity|
+ * (derived, never stored as a float).
  * openFeesPaise: entry charges not yet attributed to realized P&L (allocated pro rata on reduction).
  */
 export interface PositionFillRef {
@@ -13,8 +16,11 @@ export interface PositionFillRef {
   orderId: string;
   fillId: string;
   side: Side;
-  /** Units of this fill applied by this event (positive). */
-  quantity: number;
+  /**
+   * Units of this fill applied by this event (positive). Usually the whole fill; for a fill that crosses zero,
+   * PositionClosed carries the units that closed the old position and PositionOpened the rest.
+   */
+  fillQuantity: number;
   pricePaise: Paise;
   /** Charges of this fill applied by this event (a fill that crosses zero splits its charges pro rata). */
   feesPaise: Paise;
@@ -23,7 +29,7 @@ export interface PositionFillRef {
 }
 
 export interface PositionAfter {
-  /** Signed quantity after the event. */
+  /** Signed quantity of the position after the event (long +, short -); 0 once closed. */
   quantity: number;
   costBasisPaise: Paise;
   openFeesPaise: Paise;

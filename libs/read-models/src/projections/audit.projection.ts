@@ -1,3 +1,4 @@
+import { toUtcIso } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
 import type { Doc, Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
@@ -18,12 +19,25 @@ export type AuditDoc = {
   correlationId: string;
   causationId: string | null;
   actor: string;
+  /** Business time as recorded, with its offset (often +05:30): for display, not for range filters. */
   occurredAt: string;
+  /**
+   * occurredAt normalised to UTC, `YYYY-MM-DDTHH:mm:ss.sssZ`, so that business-time ranges can be compared as
+   * text like recordedAt (raw strings with different offsets do not sort as time does). Null only if occurredAt
+   * is not an ISO instant with an offset, which the event store's writers do not produce.
+   */
+  occurredAtUtc: string | null;
+  /** Always UTC (`...Z`), written by the store. */
   recordedAt: string;
-  /** From data.accountId; null for events that do not carry it (order events after OrderPlaced). */
+  /**
+   * From data.accountId. Every domain event carries it, order events included; null only for events without it
+   * (order events other than OrderPlaced recorded before they carried the account, or foreign event types).
+   */
   accountId: string | null;
   orderId: string | null;
   summary: string;
+  /** Same as position; present so that every read-model document says which event it reflects. */
+  lastEventPosition: number;
 };
 
 function stringField(data: unknown, field: string): string | null {
@@ -35,7 +49,8 @@ function stringField(data: unknown, field: string): string | null {
 /** Every event of the log, searchable by stream, correlation, actor, type, account and time. */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 1,
+  // 2: occurredAtUtc added (documents of version 1 lack it, so business-time filters would miss them).
+  version: 2,
   collections: [
     {
       name: AUDIT_COLLECTION,
@@ -49,6 +64,7 @@ export const auditProjection: Projection = {
         ['orderId', 'position'],
         ['recordedAt'],
         ['occurredAt'],
+        ['occurredAtUtc'],
       ],
     },
   ],
@@ -71,10 +87,12 @@ export const auditProjection: Projection = {
       causationId: m.causationId,
       actor: m.actor,
       occurredAt: m.occurredAt,
+      occurredAtUtc: toUtcIso(m.occurredAt),
       recordedAt: event.recordedAt,
       accountId: stringField(event.data, 'accountId'),
       orderId: stringField(event.data, 'orderId'),
       summary: summarize(event),
+      lastEventPosition: positionOf(event),
     };
     return doc;
   },

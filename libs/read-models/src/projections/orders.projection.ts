@@ -131,6 +131,16 @@ function evolve(doc: OrderDoc, event: OrderEnvelope): OrderDoc {
   }
 }
 
+/**
+ * The account of an order is set once, by OrderPlaced, and never taken from later events: a rebuild from the log
+ * gives the same accountId as the live run. Later events carry accountId too, which is only checked here. Events
+ * recorded before they carried it have none and are accepted.
+ */
+function sameAccount(doc: OrderDoc, event: OrderEnvelope): boolean {
+  const claimed = (event.data as { accountId?: unknown }).accountId;
+  return claimed === undefined || claimed === doc.accountId;
+}
+
 /** One document per order, for the orders screen and the open-orders check of pre-trade risk. */
 export const ordersProjection: Projection = {
   name: 'orders',
@@ -159,9 +169,10 @@ export const ordersProjection: Projection = {
     if (!isOrderEvent(event)) return doc;
     const current = doc as OrderDoc | null;
     if (event.type === 'OrderPlaced') return current ?? placed(event);
-    // An event for an order never placed cannot come from a sound log; like the domain's evolve, it is ignored
-    // rather than thrown, so that one damaged stream does not stop every other order's read model.
-    if (current === null || alreadyApplied(current, event)) return current;
+    // An event for an order never placed, or one that names another account, cannot come from a sound log; like the
+    // domain's evolve, it is ignored rather than thrown, so that one damaged stream does not stop every other order's
+    // read model.
+    if (current === null || alreadyApplied(current, event) || !sameAccount(current, event)) return current;
     return { ...evolve(current, event), updatedAt: event.metadata.occurredAt, lastEventPosition: positionOf(event) };
   },
 };

@@ -7,8 +7,9 @@ type FillRef = Extract<PositionEvent, { type: 'PositionOpened' }>['data'];
 const T = (hhmm: string) => `2026-01-05T${hhmm}:00+05:30`;
 const STREAM = 'position-a1-RELIANCE';
 
-function ref(side: 'BUY' | 'SELL', quantity: number, pricePaise: number, feesPaise: number, at: string, cycle: number, fillId: string) {
-  return { accountId: 'a1', instrument: 'RELIANCE', orderId: `o-${fillId}`, fillId, side, quantity, pricePaise, feesPaise, occurredAt: at, cycle };
+/** The fill part of a position event: fillQuantity units of the fill; each event adds the signed `quantity` after it. */
+function ref(side: 'BUY' | 'SELL', fillQuantity: number, pricePaise: number, feesPaise: number, at: string, cycle: number, fillId: string) {
+  return { accountId: 'a1', instrument: 'RELIANCE', orderId: `o-${fillId}`, fillId, side, fillQuantity, pricePaise, feesPaise, occurredAt: at, cycle };
 }
 
 /**

@@ -10,6 +10,7 @@ function opened(log: TestLog, instrument: string, pricePaise: number, occurredAt
       orderId: `o-${fillId}`,
       fillId,
       side: 'BUY',
+      fillQuantity: 1,
       quantity: 1,
       pricePaise,
       feesPaise: 0,

@@ -287,10 +287,14 @@ export class ProjectionRunner {
 }
 
 function describe(error: unknown, attempts: number): ProjectionErrorInfo {
-  const candidate = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  const code = typeof candidate === 'string' ? candidate : null;
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { code, message, at: new Date().toISOString(), attempts };
+  // Duck-typed: driver errors may come from another realm, where instanceof Error is false.
+  const { code, name, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; name?: unknown; message?: unknown };
+  return {
+    code: typeof code === 'string' ? code : null,
+    message: typeof message === 'string' ? `${typeof name === 'string' ? name : 'Error'}: ${message}` : String(error),
+    at: new Date().toISOString(),
+    attempts,
+  };
 }
 
 /** Resolves after ms, or at once when the signal aborts (stop() must not wait out a 5 s backoff). */

@@ -41,10 +41,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   static open(options: SqliteReadModelStoreOptions): SqliteReadModelStore {
     let db: Database.Database | undefined;
     try {
-      db = new Database(options.file);
+      db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
-      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL)');
       return new SqliteReadModelStore(db);
     } catch (error) {

@@ -281,10 +281,18 @@ export function readModelStoreContract(name: string, factory: () => Promise<Read
     });
 
     describe('checksum', () => {
+      // Ids are ordered as UTF-8 bytes (SQLite's BINARY collation; MongoDB's default string order), not as JS UTF-16 sort.
       it('is sha256 over "id\\ndoc\\n" per document, ordered by id, docs as JSON with sorted keys', async () => {
         await store.commit('p', [{ collection: 'items', id: 'b', doc: { z: 1, a: { y: [1, 'x'], b: null } } }, { collection: 'items', id: 'a', doc: { k: true } }], 1n);
         const expected = createHash('sha256').update('a\n{"k":true}\nb\n{"a":{"b":null,"y":[1,"x"]},"z":1}\n').digest('hex');
         expect(await store.checksum('items')).toEqual({ count: 2, sha256: expected });
+      });
+
+      it('orders ids by their UTF-8 bytes', async () => {
+        // UTF-8: é = C3 A9, ｚ (U+FF5A) = EF BD 9A, 😀 (U+1F600) = F0 9F 98 80; UTF-16 would put 😀 (D83D) before ｚ (FF5A).
+        await store.commit('p', ['😀', 'ｚ', 'é'].map((id) => ({ collection: 'items', id, doc: {} })), 1n);
+        const expected = createHash('sha256').update('é\n{}\nｚ\n{}\n😀\n{}\n').digest('hex');
+        expect(await store.checksum('items')).toEqual({ count: 3, sha256: expected });
       });
 
       it('is equal for equal content written in a different order, and differs when content differs', async () => {

@@ -5,8 +5,12 @@ export interface AppConfig {
   port: number;
   host: string;
   dataDir: string;
-  eventStore: 'sqlite';
-  readStore: 'sqlite';
+  eventStore: 'sqlite' | 'esdb';
+  readStore: 'sqlite' | 'mongo';
+  /** EventStoreDB connection string (esdb://...), required when eventStore is esdb. */
+  eventStoreUrl: string | null;
+  /** MongoDB connection string (mongodb://...), required when readStore is mongo. */
+  mongoUrl: string | null;
   /** Run the projector (and the settlement reactor) inside the api process. */
   embeddedProjector: boolean;
   runReactors: boolean;
@@ -61,8 +65,16 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 export function loadConfig(env: Env = process.env): AppConfig {
   const eventStore = oneOf(env, 'EVENT_STORE', ['sqlite', 'esdb'] as const, 'sqlite');
   const readStore = oneOf(env, 'READ_STORE', ['sqlite', 'mongo'] as const, 'sqlite');
-  if (eventStore === 'esdb') throw new ConfigError('EVENT_STORE', 'esdb: the EventStoreDB adapter is not part of this build yet; use sqlite');
-  if (readStore === 'mongo') throw new ConfigError('READ_STORE', 'mongo: the MongoDB adapter is not part of this build yet; use sqlite');
+  const eventStoreUrl = env.EVENTSTORE_URL && env.EVENTSTORE_URL !== '' ? env.EVENTSTORE_URL : null;
+  const mongoUrl = env.MONGO_URL && env.MONGO_URL !== '' ? env.MONGO_URL : null;
+  if (eventStore === 'esdb' && eventStoreUrl === null) throw new ConfigError('EVENTSTORE_URL', 'is required when EVENT_STORE=esdb (e.g. esdb://localhost:2113?tls=false)');
+  if (eventStoreUrl !== null && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\/\S+$/.test(eventStoreUrl)) {
+    throw new ConfigError('EVENTSTORE_URL', `must be an esdb:// (or kurrentdb://) connection string, got "${eventStoreUrl}"`);
+  }
+  if (readStore === 'mongo' && mongoUrl === null) throw new ConfigError('MONGO_URL', 'is required when READ_STORE=mongo (e.g. mongodb://localhost:27017/robo?replicaSet=rs0)');
+  if (mongoUrl !== null && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
+    throw new ConfigError('MONGO_URL', `must be a mongodb:// or mongodb+srv:// connection string, got "${mongoUrl}"`);
+  }
 
   const clockStart = env.CLOCK_START && env.CLOCK_START !== '' ? env.CLOCK_START : null;
   if (clockStart !== null && (Number.isNaN(Date.parse(clockStart)) || !/^\d{4}-\d{2}-\d{2}T/.test(clockStart))) {
@@ -83,6 +95,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: path.resolve(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : './data'),
     eventStore,
     readStore,
+    eventStoreUrl,
+    mongoUrl,
     embeddedProjector: bool(env, 'EMBEDDED_PROJECTOR', true),
     runReactors: bool(env, 'RUN_REACTORS', true),
     clockStart,

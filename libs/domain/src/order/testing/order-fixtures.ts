@@ -125,10 +125,10 @@ export function orderPlaced(overrides: Partial<PlaceData> = {}, placedAt = NOW):
   };
 }
 
-export const accepted = (reservedPaise: number): OrderEvent => ({ type: 'OrderAccepted', data: { orderId: ORDER_ID, reservedPaise } });
+export const accepted = (reservedPaise: number): OrderEvent => ({ type: 'OrderAccepted', data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, reservedPaise } });
 
 export function fillEvent(type: 'OrderPartiallyFilled' | 'OrderFilled', fillId: string, quantity: number, pricePaise: number, filledQuantity: number, remainingQuantity: number, feesPaise = 0): OrderEvent {
-  return { type, data: { orderId: ORDER_ID, fillId, quantity, pricePaise, feesPaise, filledQuantity, remainingQuantity, occurredAt: NOW } };
+  return { type, data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, fillId, quantity, pricePaise, feesPaise, filledQuantity, remainingQuantity, occurredAt: NOW } };
 }
 
 export const reportFill = (fillId: string, quantity: number, pricePaise: number, feesPaise = 0, occurredAt = NOW): OrderCommand => ({
@@ -146,11 +146,11 @@ export const SLM_BUY_PENDING: OrderEvent[] = [
   orderPlaced({ orderType: 'SL-M', limitPricePaise: null, triggerPricePaise: 152000 }),
   accepted(1_520_000),
 ];
-export const CANCELLED_LIMIT_BUY: OrderEvent[] = [...OPEN_LIMIT_BUY, { type: 'OrderCancelled', data: { orderId: ORDER_ID, reason: 'user', cancelledQuantity: 10 } }];
-export const EXPIRED_LIMIT_BUY: OrderEvent[] = [...OPEN_LIMIT_BUY, { type: 'OrderExpired', data: { orderId: ORDER_ID, reason: 'end of day', expiredQuantity: 10 } }];
+export const CANCELLED_LIMIT_BUY: OrderEvent[] = [...OPEN_LIMIT_BUY, { type: 'OrderCancelled', data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, reason: 'user', cancelledQuantity: 10 } }];
+export const EXPIRED_LIMIT_BUY: OrderEvent[] = [...OPEN_LIMIT_BUY, { type: 'OrderExpired', data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, reason: 'end of day', expiredQuantity: 10 } }];
 export const REJECTED_LIMIT_BUY: OrderEvent[] = [
   orderPlaced(),
-  { type: 'OrderRejected', data: { orderId: ORDER_ID, reasonCode: 'INSUFFICIENT_FUNDS', reason: 'no money' } },
+  { type: 'OrderRejected', data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, reasonCode: 'INSUFFICIENT_FUNDS', reason: 'no money' } },
 ];
 
 export const spec = deciderSpec(orderDecider.decide, orderDecider.evolve, orderDecider.initialState);

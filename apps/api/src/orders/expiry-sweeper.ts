@@ -1,0 +1,89 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { DomainError, istTradingDay, MarketCalendar, marketPhase, toIst } from '@robo/domain';
+import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, MARKET_CALENDAR } from '@robo/runtime';
+import { OrderLifecycleMessage } from './order-commands';
+import { derivedId } from '../write/event-ids';
+
+const WORKING = ['PLACED', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'];
+const CLOSE_MINUTES = 15 * 60 + 30;
+
+/**
+ * A DAY order lives until the normal market closes (15:30 IST) on the day it was placed. This sweep expires the
+ * working DAY orders whose session is over. The expiry event id is derived from the order, so two sweeps (or two
+ * api replicas) expire an order once.
+ */
+export function sessionOver(placedAt: string, now: string): boolean {
+  const placedDay = istTradingDay(placedAt);
+  const today = istTradingDay(now);
+  return placedDay < today || (placedDay === today && toIst(now).minutes >= CLOSE_MINUTES);
+}
+
+@Injectable()
+export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ExpirySweeper');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(MARKET_CALENDAR) private readonly calendar: MarketCalendar,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.runReactors) return;
+    this.timer = setInterval(() => {
+      if (this.running === null) this.running = this.sweep().finally(() => (this.running = null));
+    }, this.config.expirySweepMs);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Expires every working DAY order whose session is over; returns how many it expired. */
+  async sweep(): Promise<number> {
+    const now = this.clock.now();
+    const phase = marketPhase(now, this.calendar).phase;
+    let expired = 0;
+    let cursor: string | null = null;
+    try {
+      do {
+        const page: { items: { orderId: string; placedAt: string }[]; nextCursor: string | null } = await this.reads.find('orders', {
+          where: { status: { in: WORKING }, validity: 'DAY' },
+          orderBy: { field: 'seq', direction: 'asc' },
+          limit: 500,
+          cursor,
+        });
+        for (const order of page.items) {
+          // Same-day orders wait for the close; older ones expire whatever the phase.
+          if (!sessionOver(order.placedAt, now) || (phase === 'OPEN' && istTradingDay(order.placedAt) === istTradingDay(now))) continue;
+          try {
+            await this.commandBus.execute(
+              new OrderLifecycleMessage(
+                order.orderId,
+                () => ({ type: 'ExpireOrder', data: { orderId: order.orderId, reason: 'end of day (DAY validity)' } }),
+                { correlationId: derivedId('expiry', order.orderId), causationId: null, actor: 'system:expiry' },
+                derivedId('expire', order.orderId),
+              ),
+            );
+            expired++;
+          } catch (error) {
+            // Filled or cancelled meanwhile: nothing to expire.
+            if (!(error instanceof DomainError)) throw error;
+          }
+        }
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'expiry sweep failed; will retry');
+    }
+    if (expired > 0) this.logger.log({ expired }, 'expired DAY orders after the close');
+    return expired;
+  }
+}

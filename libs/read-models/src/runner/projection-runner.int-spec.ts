@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SqliteEventStore, StoreUnavailableError, type EventEnvelope, type EventStore, type ReadAllOptions } from '@robo/event-store';
+import type { Doc, Projection } from '../projection';
+import { ALL_PROJECTIONS, type AccountDoc, type AuditDoc, type LastPriceDoc, type OrderDoc, type PositionDoc } from '../projections';
+import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store';
+import { appendScenario, tradingScenario } from '../testing/trading-scenario';
+import { ProjectionRunner, type ProjectionStatus } from './projection-runner';
+
+let dir: string;
+let n = 0;
+const opened: { close(): Promise<void> }[] = [];
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-runner-'));
+});
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+});
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function openStores(name = `case-${++n}`) {
+  const eventStore = SqliteEventStore.open({ file: path.join(dir, `${name}-events.db`), pollIntervalMs: 10 });
+  const readStore = SqliteReadModelStore.open({ file: path.join(dir, `${name}-reads.db`) });
+  opened.push(readStore, eventStore);
+  return { eventStore, readStore, name };
+}
+
+/** Deliberately without a replay guard: its documents list every position applied, so a double apply shows. */
+const appliedLog: Projection = {
+  name: 'applied_log',
+  version: 1,
+  collections: [{ name: 'applied', indexes: [] }],
+  eventTypes: '*',
+  keys: (event) => [{ collection: 'applied', id: event.streamName }],
+  apply: (_ref, doc, event) => ({ positions: [...((doc?.positions as number[] | undefined) ?? []), Number(event.globalPosition)] }),
+};
+
+async function checksums(readStore: SqliteReadModelStore, projections: readonly Projection[]) {
+  const result: Record<string, { count: number; sha256: string }> = {};
+  for (const p of projections) for (const c of p.collections) result[c.name] = await readStore.checksum(c.name);
+  return result;
+}
+
+async function eventually(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
+  it('projects a trading morning appended in order into the expected documents', async () => {
+    const { eventStore, readStore } = openStores();
+    const head = await appendScenario(eventStore, tradingScenario(), randomUUID);
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, batchSize: 3 });
+    for (const p of ALL_PROJECTIONS) expect((await runner.runOnce(p.name)).checkpoint).toBe(head);
+
+    const o1 = await readStore.get<OrderDoc>('orders', 'o1');
+    // 4 x 249950 + 6 x 250000 = 2499800 over 10 units
+    expect(o1).toMatchObject({ status: 'FILLED', filledQuantity: 10, remainingQuantity: 0, filledValuePaise: 2499800, averageFillPricePaise: 249980, feesPaise: 3500 });
+    expect((await readStore.get<OrderDoc>('orders', 'o3'))?.status).toBe('CANCELLED');
+    const newestFirst = await readStore.find<OrderDoc>('orders', { where: { accountId: 'a1' }, orderBy: { field: 'seq', direction: 'desc' }, limit: 2 });
+    expect(newestFirst.items.map((o) => o.orderId)).toEqual(['o3', 'o2']);
+
+    expect(await readStore.get<PositionDoc>('positions', 'a1|RELIANCE')).toMatchObject({
+      quantity: 6,
+      costBasisPaise: 1499880,
+      realizedGrossPaise: 4080,
+      realizedNetPaise: 880,
+      // 1500 + 2000 + 1800
+      feesPaise: 5300,
+      status: 'OPEN',
+    });
+    expect(await readStore.get<LastPriceDoc>('last_prices', 'RELIANCE')).toMatchObject({ pricePaise: 251000, occurredAt: '2026-01-05T10:00:01+05:30' });
+    expect(await readStore.get<AccountDoc>('accounts', 'a1')).toMatchObject({
+      // 100000000 - 1001300 - 1502000 + 1002200
+      cashPaise: 98498900,
+      // 2500000 - 1000000 - 1500000 + 750000 - 750000
+      reservedPaise: 0,
+      buyingPowerPaise: 98498900,
+      realizedNetPaise: 880,
+      feesPaise: 5300,
+      fillsCount: 3,
+    });
+    expect(await readStore.count('audit')).toBe(tradingScenario().length);
+    const trail = await readStore.find<AuditDoc>('audit', { where: { streamName: 'order-o1' }, orderBy: { field: 'position', direction: 'asc' }, limit: 10 });
+    expect(trail.items.map((a) => a.type)).toEqual(['OrderPlaced', 'OrderAccepted', 'OrderPartiallyFilled', 'OrderFilled']);
+  });
+
+  it('continues from its checkpoint after a restart without applying any event twice', async () => {
+    const scenario = tradingScenario();
+    const first = openStores('restart');
+    await appendScenario(first.eventStore, scenario.slice(0, 8), randomUUID);
+    const before = new ProjectionRunner({ eventStore: first.eventStore, readStore: first.readStore, projections: [...ALL_PROJECTIONS, appliedLog], batchSize: 3 });
+    for (const name of ['accounts', 'applied_log']) await before.runOnce(name);
+    expect(await first.readStore.getCheckpoint('applied_log')).toBe(8n);
+    await first.readStore.close();
+    await first.eventStore.close();
+
+    // A new process: the same files, fresh store handles, a fresh runner.
+    const eventStore = SqliteEventStore.open({ file: path.join(dir, 'restart-events.db') });
+    const readStore = SqliteReadModelStore.open({ file: path.join(dir, 'restart-reads.db') });
+    opened.push(readStore, eventStore);
+    const head = await appendScenario(eventStore, scenario.slice(8), randomUUID);
+    const after = new ProjectionRunner({ eventStore, readStore, projections: [...ALL_PROJECTIONS, appliedLog], batchSize: 3 });
+    // 20 events, 8 done before the restart
+    expect(await after.runOnce('applied_log')).toEqual({ events: 12, checkpoint: head });
+    await after.runOnce('accounts');
+
+    const all = await eventStore.readAll({ maxCount: 1000 });
+    const byStream = new Map<string, number[]>();
+    for (const e of all) byStream.set(e.streamName, [...(byStream.get(e.streamName) ?? []), Number(e.globalPosition)]);
+    for (const [stream, positions] of byStream) expect(await readStore.get('applied', stream)).toEqual({ positions });
+    expect((await readStore.get<AccountDoc>('accounts', 'a1'))?.cashPaise).toBe(98498900);
+  });
+
+  it('gives the same checksums from a rebuild as from the incremental run', async () => {
+    const { eventStore, readStore } = openStores();
+    const scenario = tradingScenario();
+    const incremental = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, batchSize: 2 });
+    // Append in uneven chunks and catch up after each, as a live projector would.
+    for (const [from, to] of [
+      [0, 3],
+      [3, 4],
+      [4, 11],
+      [11, 20],
+    ] as const) {
+      await appendScenario(eventStore, scenario.slice(from, to), randomUUID);
+      for (const p of ALL_PROJECTIONS) await incremental.runOnce(p.name);
+    }
+    const live = await checksums(readStore, ALL_PROJECTIONS);
+    expect(live.orders.count).toBe(3);
+    expect(live.audit.count).toBe(20);
+
+    const rebuilder = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, batchSize: 500 });
+    for (const p of ALL_PROJECTIONS) expect(await rebuilder.rebuild(p.name)).toEqual({ events: 20, checkpoint: 20n });
+    expect(await checksums(readStore, ALL_PROJECTIONS)).toEqual(live);
+  });
+
+  it('runs live: picks up appends, reports status, answers waitForPosition, stops cleanly', async () => {
+    const { eventStore, readStore } = openStores();
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, batchSize: 4, idleWaitMs: 200 });
+    runner.start();
+    try {
+      const head = await appendScenario(eventStore, tradingScenario(), randomUUID);
+      expect(await runner.waitForPosition(head, 5000)).toBe(true);
+      expect((await readStore.get<AccountDoc>('accounts', 'a1'))?.cashPaise).toBe(98498900);
+      const status = await runner.status();
+      expect(status.map((s) => s.name)).toEqual(['orders', 'positions', 'prices', 'accounts', 'audit']);
+      for (const s of status) {
+        expect(s).toMatchObject<Partial<ProjectionStatus>>({ checkpoint: head, head, lagEvents: 0n, lagSeconds: 0, caughtUp: true, running: true, lastError: null });
+        expect(s.eventsPerSecond).toBeGreaterThan(0);
+      }
+      expect(await runner.waitForPosition(head + 1n, 100, ['orders'])).toBe(false);
+    } finally {
+      await runner.stop();
+    }
+    expect((await runner.status()).every((s) => !s.running)).toBe(true);
+    // Stopped: a new append is not projected.
+    const next = await appendScenario(eventStore, [{ streamName: 'account-a1', event: { type: 'FundsDeposited', data: { accountId: 'a1', amountPaise: 100 } }, occurredAt: '2026-01-05T11:00:00+05:30' }], randomUUID);
+    expect(await runner.waitForPosition(next, 150)).toBe(false);
+    expect((await runner.status()).find((s) => s.name === 'accounts')).toMatchObject({ lagEvents: 1n, caughtUp: false });
+  });
+
+  it('records an unavailable event store as lastError, backs off, and catches up once it returns', async () => {
+    const { eventStore, readStore } = openStores();
+    const head = await appendScenario(eventStore, tradingScenario(), randomUUID);
+    const flaky = new FlakyReads(eventStore, 3);
+    const runner = new ProjectionRunner({ eventStore: flaky, readStore, projections: [ALL_PROJECTIONS[3]!], retry: { initialMs: 20, maxMs: 40 } });
+    const seen: (ProjectionStatus['lastError'] | null)[] = [];
+    runner.start();
+    try {
+      await eventually(5000, 'a recorded failure', async () => {
+        const [s] = await runner.status();
+        if (s!.lastError) seen.push(s!.lastError);
+        return s!.lastError !== null;
+      });
+      expect(seen[0]).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect(await runner.waitForPosition(head, 5000)).toBe(true);
+      const [s] = await runner.status();
+      expect(s).toMatchObject({ lastError: null, caughtUp: true });
+      expect(flaky.failures).toBe(3);
+      expect((await readStore.get<AccountDoc>('accounts', 'a1'))?.cashPaise).toBe(98498900);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('retries a projection whose apply() throws, without moving its checkpoint past the failing page', async () => {
+    const { eventStore, readStore } = openStores();
+    const head = await appendScenario(eventStore, tradingScenario(), randomUUID);
+    let poisoned = true;
+    const orders = ALL_PROJECTIONS[0]!;
+    const fragile: Projection = {
+      ...orders,
+      apply: (ref, doc, event: EventEnvelope): Doc | null => {
+        if (poisoned && event.type === 'OrderCancelled') throw new Error('cannot project a cancellation today');
+        return orders.apply(ref, doc, event);
+      },
+    };
+    // OrderCancelled is event 19; with pages of 5 the page holding it is 16..20, so the checkpoint stops at 15.
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: [fragile], batchSize: 5, retry: { initialMs: 10, maxMs: 20 } });
+    runner.start();
+    try {
+      await eventually(5000, 'the failure to be recorded twice', async () => ((await runner.status())[0]!.lastError?.attempts ?? 0) >= 2);
+      const [failing] = await runner.status();
+      expect(failing).toMatchObject({ checkpoint: 15n, caughtUp: false, lastError: { code: null, message: 'Error: cannot project a cancellation today' } });
+      expect(await readStore.getCheckpoint('orders')).toBe(15n);
+      // o2 (events 11..13) is in committed pages; o3 is placed at event 16, inside the failing page: nothing of it is written.
+      expect((await readStore.get<OrderDoc>('orders', 'o2'))?.status).toBe('FILLED');
+      expect(await readStore.get<OrderDoc>('orders', 'o3')).toBeNull();
+      poisoned = false;
+      expect(await runner.waitForPosition(head, 5000)).toBe(true);
+      expect((await readStore.get<OrderDoc>('orders', 'o3'))?.status).toBe('CANCELLED');
+      expect((await runner.status())[0]!.lastError).toBeNull();
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('moves the checkpoint over pages with no relevant event and writes no document', async () => {
+    const { eventStore, readStore } = openStores();
+    const accountOnly = tradingScenario().filter((e) => e.streamName === 'account-a1');
+    const head = await appendScenario(eventStore, accountOnly, randomUUID);
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, batchSize: 2 });
+    expect(await runner.runOnce('orders')).toEqual({ events: accountOnly.length, checkpoint: head });
+    expect(await readStore.count('orders')).toBe(0);
+    expect(await readStore.getCheckpoint('orders')).toBe(head);
+  });
+
+  it('refuses an unknown projection name', async () => {
+    const { eventStore, readStore } = openStores();
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS });
+    await expect(runner.runOnce('nope')).rejects.toMatchObject({ code: 'UNKNOWN_PROJECTION' });
+  });
+});
+
+/** The real store, except that its first `failing` readAll calls fail as an outage would. */
+class FlakyReads implements EventStore {
+  failures = 0;
+  constructor(
+    private readonly inner: EventStore,
+    private failing: number,
+  ) {}
+  async readAll(options?: ReadAllOptions): Promise<EventEnvelope[]> {
+    if (this.failing > 0) {
+      this.failing -= 1;
+      this.failures += 1;
+      throw new StoreUnavailableError('disk went away');
+    }
+    return this.inner.readAll(options);
+  }
+  append: EventStore['append'] = (...args) => this.inner.append(...args);
+  readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
+  waitForEventsAfter: EventStore['waitForEventsAfter'] = (...args) => this.inner.waitForEventsAfter(...args);
+  headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
+  ping: EventStore['ping'] = () => this.inner.ping();
+  close: EventStore['close'] = () => this.inner.close();
+}
