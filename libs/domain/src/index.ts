@@ -10,6 +10,7 @@ export * from './position/position.events';
 export * from './position/position.commands';
 export * from './instruments/instrument';
 export * from './market/calendar';
+export * from './performance/statistics';
 export * from './market/ist';
 export * from './market/holidays';
 export * from './market/market-calendar';

@@ -80,6 +80,15 @@ describe('ModifyOrder refused by pre-trade checks: order unchanged', () => {
     expect(error.kind).toBe('rule');
   });
 
+  it('at the daily loss limit, takes a change to an exit but not one that turns it into a new short', () => {
+    const lossHit = { dailyLossLimitPaise: 1000, realizedTodayPaise: -1000 };
+    const exit = [orderPlaced({ side: 'SELL', limitPricePaise: 150000 }), accepted(0)];
+    // long 10, this order excluded from the context: SELL 10 at 149,000 still takes 10 to 0; covered, nothing reserved
+    spec.given(exit).when(modify({ limitPricePaise: 149000 }, { positionQuantity: 10, account: lossHit })).then([modified(10, 149000, null, 0)]);
+    // SELL 12: 10 - 12 = -2
+    spec.given(exit).when(modify({ quantity: 12 }, { positionQuantity: 10, account: lossHit })).thenThrows('DAILY_LOSS_LIMIT');
+  });
+
   it('checks the lot size of the new open quantity of an option order', () => {
     const option = [orderPlaced({ instrument: NIFTY_CE.symbol, quantity: 75, limitPricePaise: 20000, product: 'NRML' }), accepted(1_500_000)];
     spec.given(option).when(modify({ quantity: 100 }, { instrument: NIFTY_CE })).thenThrows('LOT_SIZE_MISMATCH');

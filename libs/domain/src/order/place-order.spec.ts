@@ -54,6 +54,25 @@ describe('PlaceOrder accepted', () => {
   });
 });
 
+describe('PlaceOrder at the daily loss limit', () => {
+  const lossHit = { dailyLossLimitPaise: 100_000, realizedTodayPaise: -100_000 };
+
+  it('accepts an order that closes the losing position', () => {
+    // long 10, SELL 10 LIMIT 147,000: 10 - 10 = 0; covered by the long, so nothing is reserved
+    const exit = { side: 'SELL' as const };
+    spec.given([]).when(placeOrder(exit, { positionQuantity: 10, account: lossHit })).then([orderPlaced(exit), accepted(0)]);
+  });
+
+  it('rejects one that adds to it, and one that sells past flat', () => {
+    const rejectedWith = (code: RiskReasonCode) => (events: { type: string; data: object }[]) =>
+      expect(events[1]).toMatchObject({ type: 'OrderRejected', data: { accountId: ACCOUNT_ID, reasonCode: code } });
+    // long 10, BUY 10: 20
+    spec.given([]).when(placeOrder({}, { positionQuantity: 10, account: lossHit })).thenEvents(rejectedWith('DAILY_LOSS_LIMIT'));
+    // long 10, SELL 15: -5
+    spec.given([]).when(placeOrder({ side: 'SELL', quantity: 15 }, { positionQuantity: 10, account: lossHit })).thenEvents(rejectedWith('DAILY_LOSS_LIMIT'));
+  });
+});
+
 describe('PlaceOrder rejected by risk: recorded, not thrown', () => {
   const cases: [RiskReasonCode, Partial<PlaceData>, RiskOverrides][] = [
     ['TRADING_HALTED', {}, { account: { halted: true } }],

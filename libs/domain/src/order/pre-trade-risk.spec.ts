@@ -68,6 +68,13 @@ describe('TRADING_HALTED', () => {
     expect(check({}, { account: { halted: true } })).toEqual({ ok: false, code: 'TRADING_HALTED', reason: 'trading is halted for this account' });
     expect(codeOf({}, { account: { halted: true }, now: '2026-11-21T10:00:00+05:30' })).toBe('TRADING_HALTED');
   });
+
+  it('refuses exits too, unlike the daily loss limit: a halt is an explicit human stop', () => {
+    // long 10, SELL 10 closes it (10 - 10 = 0); still refused
+    expect(codeOf({ side: 'SELL' }, { account: { halted: true }, positionQuantity: 10 })).toBe('TRADING_HALTED');
+    // short 10, BUY 4 covers part of it (-10 + 4 = -6); still refused, also with the loss limit reached
+    expect(codeOf({ quantity: 4 }, { account: { halted: true, dailyLossLimitPaise: 500_000, realizedTodayPaise: -500_000 }, positionQuantity: -10 })).toBe('TRADING_HALTED');
+  });
 });
 
 describe('market phase', () => {
@@ -177,11 +184,58 @@ describe('ORDER_VALUE_LIMIT', () => {
 });
 
 describe('DAILY_LOSS_LIMIT', () => {
+  const hit = { dailyLossLimitPaise: 500_000, realizedTodayPaise: -500_000 };
+  const sell = (quantity: number): Partial<PreTradeOrder> => ({ side: 'SELL', quantity, limitPricePaise: 150000 });
+
   it('refuses once the realized loss today reaches the limit', () => {
     expect(codeOf({}, { account: { dailyLossLimitPaise: 500_000, realizedTodayPaise: -500_000 } })).toBe('DAILY_LOSS_LIMIT');
     expect(codeOf({}, { account: { dailyLossLimitPaise: 500_000, realizedTodayPaise: -600_000 } })).toBe('DAILY_LOSS_LIMIT');
     expect(codeOf({}, { account: { dailyLossLimitPaise: 500_000, realizedTodayPaise: -499_999 } })).toBe('OK');
     expect(codeOf({}, { account: { dailyLossLimitPaise: null, realizedTodayPaise: -99_000_000 } })).toBe('OK');
+    expect(check({}, { account: hit })).toEqual({
+      ok: false,
+      code: 'DAILY_LOSS_LIMIT',
+      reason: 'realized -500000 paise today reaches the daily loss limit of 500000 paise; only orders that reduce the position are taken',
+    });
+  });
+
+  it('refuses orders that add exposure: opening, adding, and flipping past zero', () => {
+    // flat: 0 + 10 = 10, |10| > |0|
+    expect(codeOf({}, { account: hit })).toBe('DAILY_LOSS_LIMIT');
+    // long 10, BUY 10: 10 + 10 = 20 > 10
+    expect(codeOf({}, { account: hit, positionQuantity: 10 })).toBe('DAILY_LOSS_LIMIT');
+    // short 10, SELL 5: -10 - 5 = -15, |-15| > |-10|
+    expect(codeOf(sell(5), { account: hit, positionQuantity: -10 })).toBe('DAILY_LOSS_LIMIT');
+    // long 10, SELL 11: 10 - 11 = -1: smaller in size but a new short
+    expect(codeOf(sell(11), { account: hit, positionQuantity: 10 })).toBe('DAILY_LOSS_LIMIT');
+    // short 10, BUY 12: -10 + 12 = 2: a new long
+    expect(codeOf({ quantity: 12 }, { account: hit, positionQuantity: -10 })).toBe('DAILY_LOSS_LIMIT');
+  });
+
+  it('takes orders that only reduce or close the position, so a losing position can still be exited', () => {
+    // long 10, SELL 4: 10 - 4 = 6; SELL 10: 10 - 10 = 0 (closed); covered, so nothing is reserved
+    expect(check(sell(4), { account: hit, positionQuantity: 10 })).toEqual({ ok: true, reservedPaise: 0 });
+    expect(check(sell(10), { account: hit, positionQuantity: 10 })).toEqual({ ok: true, reservedPaise: 0 });
+    // short 10, BUY 4: -10 + 4 = -6; BUY 10: 0. A cover holds its value: 10 x 147,000 = 1,470,000
+    expect(codeOf({ quantity: 4 }, { account: hit, positionQuantity: -10 })).toBe('OK');
+    expect(check({}, { account: hit, positionQuantity: -10 })).toEqual({ ok: true, reservedPaise: 1_470_000 });
+    // a delivery (CNC) exit of shares held
+    expect(codeOf({ ...sell(10), product: 'CNC' }, { account: hit, positionQuantity: 10 })).toBe('OK');
+  });
+
+  it('counts the other open orders as filled, as the position limit does', () => {
+    // long 10 with 6 already being sold: 10 - 6 = 4 left; SELL 4: 4 - 4 = 0 is an exit, SELL 5: 4 - 5 = -1 is not
+    expect(codeOf(sell(4), { account: hit, positionQuantity: 10, openOrdersQuantity: -6 })).toBe('OK');
+    expect(codeOf(sell(5), { account: hit, positionQuantity: 10, openOrdersQuantity: -6 })).toBe('DAILY_LOSS_LIMIT');
+    // long 10 with a buy of 5 open: 10 + 5 = 15; SELL 10: 15 - 10 = 5 reduces
+    expect(codeOf(sell(10), { account: hit, positionQuantity: 10, openOrdersQuantity: 5 })).toBe('OK');
+  });
+
+  it('lets an exit through to the later rules, which still apply', () => {
+    // long 5 with a buy of 5 open: 5 + 5 = 10, and a CNC SELL 10 takes that to 0, but only 5 shares are held
+    expect(codeOf({ ...sell(10), product: 'CNC' }, { account: hit, positionQuantity: 5, openOrdersQuantity: 5 })).toBe('INSUFFICIENT_HOLDINGS');
+    // short 10, BUY 10 reduces but needs 10 x 147,000 = 1,470,000 of buying power, and has 1,469,999
+    expect(codeOf({}, { account: { ...hit, buyingPowerPaise: 1_469_999 }, positionQuantity: -10 })).toBe('INSUFFICIENT_FUNDS');
   });
 });
 

@@ -32,7 +32,9 @@ const reject = (code: RiskReasonCode, reason: string): PreTradeResult => ({ ok: 
  */
 export function checkPreTrade(order: PreTradeOrder, risk: RiskContext, options: PreTradeOptions = {}): PreTradeResult {
   const { account, instrument } = risk;
-  // Kill switch: a halted account places nothing.
+  // Kill switch: a halted account places and changes nothing, exits included. Unlike the daily loss limit, which
+  // fires by itself, a halt is an explicit human stop (a runaway strategy, a broker or data incident): whoever
+  // halted decides what to flatten and resumes trading for it; an automatic exit could be the very thing misbehaving.
   if (account.halted) return reject('TRADING_HALTED', 'trading is halted for this account');
   if (!options.skipMarketPhase) {
     const closed = marketClosedReason(order, instrument, risk);
@@ -139,9 +141,27 @@ const overValueLimit: Rule = (order, risk) => {
   return max !== null && value > max ? `order value ${value} paise is above the limit of ${max} paise` : null;
 };
 
-/** Once the day's realized loss reaches the limit, no new orders that day (exits included). */
-const dailyLossHit: Rule = (_order, { account: { dailyLossLimitPaise: limit, realizedTodayPaise } }) =>
-  limit !== null && realizedTodayPaise <= -limit ? `realized ${realizedTodayPaise} paise today reaches the daily loss limit of ${limit} paise` : null;
+/**
+ * Once the day's realized loss reaches the limit, no order that day may add exposure. Orders that only reduce or
+ * close the position stay allowed: refusing them would trap the trader in the losing position the limit is there
+ * to cut.
+ */
+const dailyLossHit: Rule = (order, risk) => {
+  const { dailyLossLimitPaise: limit, realizedTodayPaise } = risk.account;
+  if (limit === null || realizedTodayPaise > -limit || onlyReduces(order, risk)) return null;
+  return `realized ${realizedTodayPaise} paise today reaches the daily loss limit of ${limit} paise; only orders that reduce the position are taken`;
+};
+
+/**
+ * True when the order moves the projected position (held + other open orders) towards zero without passing it:
+ * |before + order| <= |before| and no change of side. Nothing reduces a flat projection. Other open orders count
+ * as if filled, the same projection POSITION_LIMIT uses, so a sell is no exit while open sells already cover the long.
+ */
+function onlyReduces(order: PreTradeOrder, { positionQuantity, openOrdersQuantity }: RiskContext): boolean {
+  const before = positionQuantity + openOrdersQuantity;
+  const after = before + signedQuantity(order);
+  return Math.abs(after) <= Math.abs(before) && Math.sign(after) !== -Math.sign(before);
+}
 
 /** The position if this and every other open order filled may not exceed the limit, long or short. */
 const overPositionLimit: Rule = (order, { account: { maxPositionQuantity: max }, positionQuantity, openOrdersQuantity }) => {
