@@ -16,6 +16,12 @@ module.exports = {
     '^@robo/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
     '^@robo/runtime$': '<rootDir>/libs/runtime/src/index.ts',
     '^@robo/runtime/(.*)$': '<rootDir>/libs/runtime/src/$1',
+    '^@robo/audit$': '<rootDir>/libs/audit/src/index.ts',
+    '^@robo/audit/(.*)$': '<rootDir>/libs/audit/src/$1',
+    '^@robo/market-data$': '<rootDir>/libs/market-data/src/index.ts',
+    '^@robo/market-data/(.*)$': '<rootDir>/libs/market-data/src/$1',
+    '^@robo/paper$': '<rootDir>/libs/paper/src/index.ts',
+    '^@robo/paper/(.*)$': '<rootDir>/libs/paper/src/$1',
   },
   testTimeout: 60000,
 };

@@ -1,0 +1,111 @@
+import { accountStream, positionStreamName } from '@robo/domain';
+import type { EventEnvelope, EventStore } from '@robo/event-store';
+import { readWholeStream } from './replay-stream';
+
+/**
+ * A figure of the read models, traced back to the events that produced it:
+ *  - `cash`: AccountOpened (initial cash), FundsDeposited (+), FundsWithdrawn (-), CashSettled (its cash delta);
+ *  - `realized:<instrument>` / `realized-gross:<instrument>`: the position events that realized P&L;
+ *  - `fees:<instrument>`: the charges each position event applied;
+ *  - `quantity:<instrument>`: the fills that moved the net quantity.
+ * The contributions add up to the figure, so the lineage is a proof, not a guess.
+ */
+export type Figure = 'cash' | `realized:${string}` | `realized-gross:${string}` | `fees:${string}` | `quantity:${string}`;
+
+export interface Contribution {
+  globalPosition: number;
+  stream: string;
+  streamRevision: number;
+  type: string;
+  eventId: string;
+  actor: string;
+  correlationId: string;
+  occurredAt: string;
+  recordedAt: string;
+  /** What this event added to the figure. */
+  amount: number;
+}
+
+export interface Lineage {
+  accountId: string;
+  figure: Figure;
+  value: number;
+  contributions: Contribution[];
+}
+
+export class UnknownFigureError extends Error {
+  readonly code = 'UNKNOWN_FIGURE';
+  constructor(figure: string) {
+    super(`unknown figure "${figure}": use cash, realized:<instrument>, realized-gross:<instrument>, fees:<instrument> or quantity:<instrument>`);
+  }
+}
+
+type Data = Record<string, number | string>;
+
+function cashAmount(event: EventEnvelope): number {
+  const d = event.data as Data;
+  switch (event.type) {
+    case 'AccountOpened':
+      return Number(d.initialCashPaise);
+    case 'FundsDeposited':
+      return Number(d.amountPaise);
+    case 'FundsWithdrawn':
+      return -Number(d.amountPaise);
+    case 'CashSettled':
+      return Number(d.cashDeltaPaise);
+    default:
+      return 0;
+  }
+}
+
+const POSITION_EVENTS = new Set(['PositionOpened', 'PositionIncreased', 'PositionReduced', 'PositionClosed']);
+
+function positionAmount(kind: string, event: EventEnvelope, previousQuantity: number): number {
+  if (!POSITION_EVENTS.has(event.type)) return 0;
+  const d = event.data as Data;
+  switch (kind) {
+    case 'realized':
+      return Number(d.realizedNetPaise ?? 0);
+    case 'realized-gross':
+      return Number(d.realizedGrossPaise ?? 0);
+    case 'fees':
+      return Number(d.feesPaise ?? 0);
+    case 'quantity':
+      return Number(d.quantity) - previousQuantity;
+    default:
+      throw new UnknownFigureError(kind);
+  }
+}
+
+export function parseFigure(figure: string): { kind: string; instrument: string | null } {
+  if (figure === 'cash') return { kind: 'cash', instrument: null };
+  const match = /^(realized|realized-gross|fees|quantity):(.+)$/.exec(figure);
+  if (!match) throw new UnknownFigureError(figure);
+  return { kind: match[1], instrument: match[2] };
+}
+
+export async function explainFigure(store: EventStore, accountId: string, figure: string): Promise<Lineage> {
+  const { kind, instrument } = parseFigure(figure);
+  const stream = instrument === null ? accountStream(accountId) : positionStreamName(accountId, instrument);
+  const events = await readWholeStream(store, stream);
+  const contributions: Contribution[] = [];
+  let quantity = 0;
+  for (const event of events) {
+    const amount = kind === 'cash' ? cashAmount(event) : positionAmount(kind, event, quantity);
+    if (POSITION_EVENTS.has(event.type)) quantity = Number((event.data as Data).quantity);
+    if (amount === 0) continue;
+    contributions.push({
+      globalPosition: Number(event.globalPosition),
+      stream: event.streamName,
+      streamRevision: Number(event.streamRevision),
+      type: event.type,
+      eventId: event.metadata.eventId,
+      actor: event.metadata.actor,
+      correlationId: event.metadata.correlationId,
+      occurredAt: event.metadata.occurredAt,
+      recordedAt: event.recordedAt,
+      amount,
+    });
+  }
+  return { accountId, figure: figure as Figure, value: contributions.reduce((s, c) => s + c.amount, 0), contributions };
+}
