@@ -22,6 +22,8 @@ module.exports = {
     '^@robo/market-data/(.*)$': '<rootDir>/libs/market-data/src/$1',
     '^@robo/paper$': '<rootDir>/libs/paper/src/index.ts',
     '^@robo/paper/(.*)$': '<rootDir>/libs/paper/src/$1',
+    '^@robo/analyst$': '<rootDir>/libs/analyst/src/index.ts',
+    '^@robo/analyst/(.*)$': '<rootDir>/libs/analyst/src/$1',
   },
   testTimeout: 60000,
 };
