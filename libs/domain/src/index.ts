@@ -28,3 +28,8 @@ export * from './position/position.decider';
 export * from './position/position.views';
 export * from './charges/charges';
 export * from './charges/charge-schedule';
+export * from './strategy/strategy.events';
+export * from './strategy/strategy.commands';
+export * from './strategy/strategy.state';
+export * from './strategy/strategy.decider';
+export * from './analyst';

@@ -18,3 +18,6 @@ export { SqliteReadModelStore, type SqliteReadModelStoreOptions } from './sqlite
 export * from './projections';
 export * from './queries/portfolio';
 export * from './runner/projection-runner';
+export * from './queries/performance';
+export * from './queries/performance-reader';
+export { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo/mongo-read-model-store';

@@ -17,9 +17,18 @@ export type RiskReasonCode =
   | 'INSTRUMENT_EXPIRED'
   | 'PRODUCT_NOT_ALLOWED';
 
+/**
+ * A fill carries the order's instrument, side, product and strategy (copied from the order by the decider) so that
+ * a consumer attributing fills, such as a strategy's performance projection (a pure function of document and event),
+ * needs no lookup of the order. Fills recorded before these fields existed do not have them; readers must not assume them.
+ */
 export interface OrderFillData {
   orderId: string;
   accountId: string;
+  instrument: string;
+  side: Side;
+  product: Product;
+  strategyId: string | null;
   fillId: string;
   quantity: number;
   pricePaise: Paise;

@@ -73,14 +73,14 @@ describe('reservationFor', () => {
     const sell: OrderEvent[] = [orderPlaced({ side: 'SELL', limitPricePaise: 150000 }), accepted(900_000)];
     expect(reservationFor(fold(sell))).toBe(900_000);
     // 4 filled (the covered units): 6 open, min(900,000, 6 x 150,000) = 900,000
-    const afterCovered = [...sell, fillEvent('OrderPartiallyFilled', 'f1', 4, 150000, 4, 6)];
+    const afterCovered = [...sell, fillEvent('OrderPartiallyFilled', 'f1', 4, 150000, 4, 6, 0, { side: 'SELL' })];
     expect(reservationFor(fold(afterCovered))).toBe(900_000);
     // 3 more: 3 open, min(900,000, 3 x 150,000) = 450,000
-    expect(reservationFor(fold([...afterCovered, fillEvent('OrderPartiallyFilled', 'f2', 3, 150000, 7, 3)]))).toBe(450_000);
+    expect(reservationFor(fold([...afterCovered, fillEvent('OrderPartiallyFilled', 'f2', 3, 150000, 7, 3, 0, { side: 'SELL' })]))).toBe(450_000);
   });
 
   it('keeps the whole reservation of a partly filled MARKET sell until it ends (its valuation price is not recorded)', () => {
-    const sell: OrderEvent[] = [orderPlaced({ side: 'SELL', orderType: 'MARKET', limitPricePaise: null }), accepted(600_000), fillEvent('OrderPartiallyFilled', 'f1', 8, 150000, 8, 2)];
+    const sell: OrderEvent[] = [orderPlaced({ side: 'SELL', orderType: 'MARKET', limitPricePaise: null }), accepted(600_000), fillEvent('OrderPartiallyFilled', 'f1', 8, 150000, 8, 2, 0, { side: 'SELL' })];
     expect(reservationFor(fold(sell))).toBe(600_000);
   });
 });

@@ -50,6 +50,35 @@ describe('ReportFill quantities', () => {
     spec.given(OPEN_LIMIT_BUY).when(reportFill('f1', 10, 147000)).then([fillEvent('OrderFilled', 'f1', 10, 147000, 10, 0)]);
   });
 
+  it('copies the order instrument, side, product and strategy into the fill, so consumers attribute it without a lookup', () => {
+    const strategySell = [orderPlaced({ instrument: 'INFY', side: 'SELL', product: 'CNC', strategyId: 'momentum-1', limitPricePaise: 150000 }), accepted(0)];
+    spec
+      .given(strategySell)
+      .when(reportFill('f1', 3, 150500, 700))
+      .then([
+        {
+          type: 'OrderPartiallyFilled',
+          data: {
+            orderId: ORDER_ID,
+            accountId: ACCOUNT_ID,
+            instrument: 'INFY',
+            side: 'SELL',
+            product: 'CNC',
+            strategyId: 'momentum-1',
+            fillId: 'f1',
+            quantity: 3,
+            pricePaise: 150500,
+            feesPaise: 700,
+            filledQuantity: 3,
+            remainingQuantity: 7,
+            occurredAt: NOW,
+          },
+        },
+      ]);
+    // An order without a strategy says so explicitly (null, not a missing field).
+    spec.given(OPEN_LIMIT_BUY).when(reportFill('f1', 10, 147000)).thenEvents(([e]) => expect(e.data).toMatchObject({ instrument: 'RELIANCE', side: 'BUY', product: 'MIS', strategyId: null }));
+  });
+
   it('takes a fill with zero fees', () => {
     spec.given(OPEN_LIMIT_BUY).when(reportFill('f1', 1, 147000, 0)).thenEvents((events) => expect(events[0].type).toBe('OrderPartiallyFilled'));
   });

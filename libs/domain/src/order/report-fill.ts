@@ -36,6 +36,10 @@ export function decideReportFill(command: ReportFill, state: OrderState): OrderE
   const data: OrderFillData = {
     orderId: order.orderId,
     accountId: order.accountId,
+    instrument: order.instrument,
+    side: order.side,
+    product: order.product,
+    strategyId: order.strategyId,
     fillId: fill.fillId,
     quantity: fill.quantity,
     pricePaise: fill.pricePaise,

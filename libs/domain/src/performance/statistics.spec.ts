@@ -96,6 +96,50 @@ describe('equityStatistics (hand-computed)', () => {
   });
 });
 
+describe('equityStatistics with deposits and withdrawals (time-weighted)', () => {
+  // Equity at four closes; 5 lakh deposited on day 2, 2 lakh withdrawn on day 3.
+  const series = [
+    { date: '2026-11-16', equityPaise: 1_000_000, exposurePaise: 0 },
+    { date: '2026-11-17', equityPaise: 1_510_000, exposurePaise: 0, flowsPaise: 500_000 },
+    { date: '2026-11-18', equityPaise: 1_300_000, exposurePaise: 0, flowsPaise: -200_000 },
+    { date: '2026-11-19', equityPaise: 1_320_000, exposurePaise: 0 },
+  ];
+  // r2 = (1,510,000 - 500,000) / 1,000,000 - 1 = +0.01
+  // r3 = (1,300,000 + 200,000) / 1,510,000 - 1 = -0.0066225166 (a 10,000 loss, not a 210,000 fall)
+  // r4 = 1,320,000 / 1,300,000 - 1 = +0.0153846154
+  // growth index 1.01 x 0.9933774834 x 1.0153846154 = 1.0187468161
+  // P&L curve: 0, 10,000, 0, 20,000 (= 1,320,000 - 1,000,000 - 300,000 of net flows)
+  // mean 0.0062540329, sample stdev 0.0114718205, downside dev sqrt(0.0066225166² / 3) = 0.0038235117
+  const s = equityStatistics(series);
+
+  it('takes flows out of the returns', () => {
+    expect(s.netFlowsPaise).toBe(300_000);
+    expect(s.profitPaise).toBe(20_000);
+    expect(s.totalReturn).toBeCloseTo(0.0187468161, 9);
+    expect(s.cagr).toBeCloseTo(1.0187468161 ** 84 - 1, 6); // 252 / 3 = 84: 3.759554
+    expect(s.volatility).toBeCloseTo(0.0114718205 * Math.sqrt(252), 8); // 0.182110
+    expect(s.sharpe).toBeCloseTo(8.654223190, 6);
+    expect(s.sortino).toBeCloseTo(25.965578899, 6);
+  });
+
+  it('measures drawdowns on the P&L curve and the growth index, not on raw equity', () => {
+    // raw equity falls 210,000 from day 2 to day 3, but 200,000 of that is a withdrawal
+    expect(s.maxDrawdownPaise).toBe(10_000);
+    expect(s.maxDrawdown).toBeCloseTo(10_000 / 1_510_000, 12); // -r3
+    expect(s.drawdownSeries.map((d) => d.drawdownPaise)).toEqual([0, 0, 10_000, 0]);
+    expect([s.currentDrawdownPaise, s.currentDrawdown]).toEqual([0, 0]); // day 4 is a new high of both
+    expect(s.calmar).toBeCloseTo((1.0187468161 ** 84 - 1) / (10_000 / 1_510_000), 2); // 567.69
+  });
+
+  it('gives the plain figures when no point carries a flow', () => {
+    const plain = equityStatistics([{ date: '2026-11-16', equityPaise: 1_000, exposurePaise: 0 }, { date: '2026-11-17', equityPaise: 900, exposurePaise: 0, flowsPaise: 0 }]);
+    // 900 / 1,000 - 1 = -0.1; the fall of 100 from the peak of 1,000 is 10 %
+    expect(plain.totalReturn).toBeCloseTo(-0.1, 12);
+    expect(plain.maxDrawdown).toBeCloseTo(0.1, 12);
+    expect([plain.maxDrawdownPaise, plain.netFlowsPaise, plain.profitPaise]).toEqual([100, 0, -100]);
+  });
+});
+
 describe('breakdown by instrument and period', () => {
   it('groups trades', () => {
     const byInstrument = breakdown(trades, (t) => t.instrument);

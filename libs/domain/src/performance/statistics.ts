@@ -19,6 +19,12 @@ export interface EquityPoint {
   equityPaise: Paise;
   /** Gross market value of open positions (sum of |quantity x price|) at the close. */
   exposurePaise: Paise;
+  /**
+   * External money that entered (+, deposits) or left (-, withdrawals) during the day; 0 when absent.
+   * It is not performance: returns and drawdowns take it out (see equityStatistics). The first point's flows
+   * are part of the starting equity.
+   */
+  flowsPaise?: Paise;
 }
 
 export interface TradeStatistics {
@@ -55,17 +61,30 @@ export interface TradeStatistics {
   averageHoldingSeconds: number | null;
 }
 
+/**
+ * Flows (deposits, withdrawals) are not returns. Each day's return is time-weighted, the flow taken to arrive
+ * at the close: r_t = (E_t - F_t) / E_{t-1} - 1. Returns compound into a growth index I_t = Π (1 + r_s), I_0 = 1,
+ * and P&L_t = Σ (E_s - F_s - E_{s-1}) = E_t - E_0 - Σ F_s (s = 1..t). Without flows these reduce to the plain
+ * figures: r_t = E_t / E_{t-1} - 1, I_t = E_t / E_0, drawdowns on equity itself.
+ */
 export interface EquityStatistics {
   startEquityPaise: Paise | null;
   endEquityPaise: Paise | null;
-  /** end / start - 1. */
+  /** Σ flows after the first point (the first point's flows are in the start equity). */
+  netFlowsPaise: Paise;
+  /** Equity P&L: end - start - netFlows (realized and unrealized, net of charges). */
+  profitPaise: Paise;
+  /** Time-weighted: I_N - 1 = Π (1 + r_t) - 1 (= end / start - 1 without flows). */
   totalReturn: number | null;
-  /** (end / start)^(252 / N) - 1, N = number of daily returns (a year is 252 trading days). */
+  /** I_N^(252 / N) - 1, N = number of daily returns (a year is 252 trading days). */
   cagr: number | null;
-  /** Largest peak-to-trough fall of equity, in paise and as a fraction of the peak. */
+  /**
+   * Largest peak-to-trough fall: in paise on the P&L curve (max over t of max_{s<=t} P&L_s - P&L_t), as a fraction
+   * on the growth index (max of 1 - I_t / max_{s<=t} I_s). Without flows both are the fall of equity from its peak.
+   */
   maxDrawdownPaise: Paise;
   maxDrawdown: number;
-  /** How far equity is below its running peak at the last point. */
+  /** The same two measures at the last point. */
   currentDrawdownPaise: Paise;
   currentDrawdown: number;
   /** Sample standard deviation of daily returns x sqrt(252). */
@@ -78,7 +97,7 @@ export interface EquityStatistics {
   calmar: number | null;
   /** Mean over the days of exposure / equity (gross market value as a share of equity). */
   exposure: number | null;
-  /** Drawdown series: per day, equity below the running peak (paise and fraction). */
+  /** Drawdown series: per day, the P&L curve below its running peak (paise) and the growth index below its own (fraction). */
   drawdownSeries: { date: IstDate; drawdownPaise: Paise; drawdown: number }[];
 }
 
@@ -155,28 +174,48 @@ export function tradeStatistics(trades: readonly ClosedTrade[]): TradeStatistics
   };
 }
 
+/**
+ * Time-weighted return of one day, the day's flow taken to arrive at the close: r = (E_t - F_t) / E_{t-1} - 1.
+ * Null when nothing was invested the day before (E_{t-1} <= 0).
+ */
+export function dailyReturn(previousEquityPaise: Paise, equityPaise: Paise, flowsPaise: Paise = 0): number | null {
+  return previousEquityPaise > 0 ? (equityPaise - flowsPaise) / previousEquityPaise - 1 : null;
+}
+
 /** Statistics over a daily equity series (ordered by date; one point per trading day). */
 export function equityStatistics(series: readonly EquityPoint[], riskFreeRateAnnual = 0): EquityStatistics {
   const points = [...series].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const drawdownSeries: EquityStatistics['drawdownSeries'] = [];
-  let peak = -Infinity;
+  const returns: number[] = [];
+  let index = 1;
+  let indexPeak = 1;
+  let pnl = 0;
+  let pnlPeak = 0;
+  let flows = 0;
   let maxDd = 0;
   let maxDdFraction = 0;
-  for (const point of points) {
-    peak = Math.max(peak, point.equityPaise);
-    const dd = peak - point.equityPaise;
-    const fraction = peak > 0 ? dd / peak : 0;
-    drawdownSeries.push({ date: point.date, drawdownPaise: dd, drawdown: fraction });
+  for (let i = 0; i < points.length; i++) {
+    if (i > 0) {
+      const previous = points[i - 1].equityPaise;
+      const flow = points[i].flowsPaise ?? 0;
+      flows += flow;
+      pnl += points[i].equityPaise - flow - previous;
+      const r = dailyReturn(previous, points[i].equityPaise, flow);
+      if (r !== null) {
+        returns.push(r);
+        index *= 1 + r;
+      }
+    }
+    pnlPeak = Math.max(pnlPeak, pnl);
+    indexPeak = Math.max(indexPeak, index);
+    const dd = pnlPeak - pnl;
+    const fraction = indexPeak > 0 ? 1 - index / indexPeak : 0;
+    drawdownSeries.push({ date: points[i].date, drawdownPaise: dd, drawdown: fraction });
     if (dd > maxDd) maxDd = dd;
     if (fraction > maxDdFraction) maxDdFraction = fraction;
   }
   const last = drawdownSeries[drawdownSeries.length - 1];
 
-  const returns: number[] = [];
-  for (let i = 1; i < points.length; i++) {
-    const previous = points[i - 1].equityPaise;
-    if (previous > 0) returns.push(points[i].equityPaise / previous - 1);
-  }
   const n = returns.length;
   const rfDaily = riskFreeRateAnnual / TRADING_DAYS_PER_YEAR;
   const mean = n > 0 ? returns.reduce((s, r) => s + r, 0) / n : 0;
@@ -186,13 +225,17 @@ export function equityStatistics(series: readonly EquityPoint[], riskFreeRateAnn
 
   const start = points.length > 0 ? points[0].equityPaise : null;
   const end = points.length > 0 ? points[points.length - 1].equityPaise : null;
-  const totalReturn = start !== null && end !== null && start > 0 ? end / start - 1 : null;
-  const cagr = start !== null && end !== null && start > 0 && n > 0 ? (end / start) ** (TRADING_DAYS_PER_YEAR / n) - 1 : null;
+  const hasBase = start !== null && start > 0;
+  const totalReturn = hasBase ? index - 1 : null;
+  // A growth index at or below zero (equity wiped out, or short losses beyond it) has no annual rate.
+  const cagr = hasBase && n > 0 && index > 0 ? index ** (TRADING_DAYS_PER_YEAR / n) - 1 : null;
   const exposures = points.filter((p) => p.equityPaise > 0).map((p) => p.exposurePaise / p.equityPaise);
 
   return {
     startEquityPaise: start,
     endEquityPaise: end,
+    netFlowsPaise: flows,
+    profitPaise: pnl,
     totalReturn,
     cagr,
     maxDrawdownPaise: maxDd,

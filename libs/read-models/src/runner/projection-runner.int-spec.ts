@@ -152,7 +152,7 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
       expect(await runner.waitForPosition(head, 5000)).toBe(true);
       expect((await readStore.get<AccountDoc>('accounts', 'a1'))?.cashPaise).toBe(98498900);
       const status = await runner.status();
-      expect(status.map((s) => s.name)).toEqual(['orders', 'positions', 'prices', 'accounts', 'audit']);
+      expect(status.map((s) => s.name)).toEqual(ALL_PROJECTIONS.map((p) => p.name));
       for (const s of status) {
         expect(s).toMatchObject<Partial<ProjectionStatus>>({ checkpoint: head, head, lagEvents: 0n, lagSeconds: 0, caughtUp: true, running: true, lastError: null });
         expect(s.eventsPerSecond).toBeGreaterThan(0);

@@ -24,6 +24,8 @@ export function tradingScenario(): ScenarioEntry[] {
   const pos = 'position-a1-RELIANCE';
   const placed = { accountId: 'a1', product: 'CNC' as const, validity: 'DAY' as const, strategyId: null, clientOrderId: null, triggerPricePaise: null };
   const fillRef = { accountId: 'a1', instrument: 'RELIANCE', cycle: 1 };
+  // What an order fill copies from its order (no strategy in this scenario).
+  const ofOrder = (side: 'BUY' | 'SELL') => ({ instrument: 'RELIANCE', side, product: 'CNC' as const, strategyId: null });
   return [
     e(acct, '09:00:00', { type: 'AccountOpened', data: { accountId: 'a1', name: 'Asha', initialCashPaise: 100000000, openedAt: at('09:00:00') } }),
     e(order('o1'), '09:20:00', {
@@ -34,7 +36,7 @@ export function tradingScenario(): ScenarioEntry[] {
     e(acct, '09:20:00', { type: 'FundsReserved', data: { accountId: 'a1', orderId: 'o1', amountPaise: 2500000 } }),
     e(order('o1'), '09:21:00', {
       type: 'OrderPartiallyFilled',
-      data: { accountId: 'a1', orderId: 'o1', fillId: 'f1', quantity: 4, pricePaise: 249950, feesPaise: 1500, filledQuantity: 4, remainingQuantity: 6, occurredAt: at('09:21:00') },
+      data: { accountId: 'a1', orderId: 'o1', ...ofOrder('BUY'), fillId: 'f1', quantity: 4, pricePaise: 249950, feesPaise: 1500, filledQuantity: 4, remainingQuantity: 6, occurredAt: at('09:21:00') },
     }),
     e(pos, '09:21:00', {
       type: 'PositionOpened',
@@ -42,11 +44,11 @@ export function tradingScenario(): ScenarioEntry[] {
     }),
     e(acct, '09:21:00', {
       type: 'CashSettled',
-      data: { accountId: 'a1', orderId: 'o1', fillId: 'f1', instrument: 'RELIANCE', side: 'BUY', quantity: 4, pricePaise: 249950, feesPaise: 1500, cashDeltaPaise: -1001300, reservationReleasedPaise: 1000000, realizedPnlPaise: 0, tradingDay: day },
+      data: { accountId: 'a1', orderId: 'o1', ...ofOrder('BUY'), fillId: 'f1', instrument: 'RELIANCE', side: 'BUY', quantity: 4, pricePaise: 249950, feesPaise: 1500, cashDeltaPaise: -1001300, reservationReleasedPaise: 1000000, realizedPnlPaise: 0, tradingDay: day },
     }),
     e(order('o1'), '09:22:00', {
       type: 'OrderFilled',
-      data: { accountId: 'a1', orderId: 'o1', fillId: 'f2', quantity: 6, pricePaise: 250000, feesPaise: 2000, filledQuantity: 10, remainingQuantity: 0, occurredAt: at('09:22:00') },
+      data: { accountId: 'a1', orderId: 'o1', ...ofOrder('BUY'), fillId: 'f2', quantity: 6, pricePaise: 250000, feesPaise: 2000, filledQuantity: 10, remainingQuantity: 0, occurredAt: at('09:22:00') },
     }),
     e(pos, '09:22:00', {
       type: 'PositionIncreased',
@@ -54,7 +56,7 @@ export function tradingScenario(): ScenarioEntry[] {
     }),
     e(acct, '09:22:00', {
       type: 'CashSettled',
-      data: { accountId: 'a1', orderId: 'o1', fillId: 'f2', instrument: 'RELIANCE', side: 'BUY', quantity: 6, pricePaise: 250000, feesPaise: 2000, cashDeltaPaise: -1502000, reservationReleasedPaise: 1500000, realizedPnlPaise: 0, tradingDay: day },
+      data: { accountId: 'a1', orderId: 'o1', ...ofOrder('BUY'), fillId: 'f2', instrument: 'RELIANCE', side: 'BUY', quantity: 6, pricePaise: 250000, feesPaise: 2000, cashDeltaPaise: -1502000, reservationReleasedPaise: 1500000, realizedPnlPaise: 0, tradingDay: day },
     }),
     e(order('o2'), '10:00:00', {
       type: 'OrderPlaced',
@@ -63,7 +65,7 @@ export function tradingScenario(): ScenarioEntry[] {
     e(order('o2'), '10:00:00', { type: 'OrderAccepted', data: { accountId: 'a1', orderId: 'o2', reservedPaise: 0 } }),
     e(order('o2'), '10:00:01', {
       type: 'OrderFilled',
-      data: { accountId: 'a1', orderId: 'o2', fillId: 'f3', quantity: 4, pricePaise: 251000, feesPaise: 1800, filledQuantity: 4, remainingQuantity: 0, occurredAt: at('10:00:01') },
+      data: { accountId: 'a1', orderId: 'o2', ...ofOrder('SELL'), fillId: 'f3', quantity: 4, pricePaise: 251000, feesPaise: 1800, filledQuantity: 4, remainingQuantity: 0, occurredAt: at('10:00:01') },
     }),
     e(pos, '10:00:01', {
       type: 'PositionReduced',
@@ -87,7 +89,7 @@ export function tradingScenario(): ScenarioEntry[] {
     }),
     e(acct, '10:00:01', {
       type: 'CashSettled',
-      data: { accountId: 'a1', orderId: 'o2', fillId: 'f3', instrument: 'RELIANCE', side: 'SELL', quantity: 4, pricePaise: 251000, feesPaise: 1800, cashDeltaPaise: 1002200, reservationReleasedPaise: 0, realizedPnlPaise: 880, tradingDay: day },
+      data: { accountId: 'a1', orderId: 'o2', ...ofOrder('SELL'), fillId: 'f3', instrument: 'RELIANCE', side: 'SELL', quantity: 4, pricePaise: 251000, feesPaise: 1800, cashDeltaPaise: 1002200, reservationReleasedPaise: 0, realizedPnlPaise: 880, tradingDay: day },
     }),
     e(order('o3'), '10:30:00', {
       type: 'OrderPlaced',

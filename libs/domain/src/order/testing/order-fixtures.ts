@@ -2,7 +2,7 @@ import type { Instrument } from '../../instruments/instrument';
 import { createMarketCalendar } from '../../market/market-calendar';
 import { deciderSpec } from '../../testing/given-when-then';
 import type { OrderCommand, RiskContext } from '../order.commands';
-import type { OrderEvent } from '../order.events';
+import type { OrderEvent, OrderFillData } from '../order.events';
 import { orderDecider } from '../order.decider';
 
 /** Friday 20 Nov 2026, 10:00 IST: a normal trading day inside market hours. */
@@ -127,8 +127,22 @@ export function orderPlaced(overrides: Partial<PlaceData> = {}, placedAt = NOW):
 
 export const accepted = (reservedPaise: number): OrderEvent => ({ type: 'OrderAccepted', data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, reservedPaise } });
 
-export function fillEvent(type: 'OrderPartiallyFilled' | 'OrderFilled', fillId: string, quantity: number, pricePaise: number, filledQuantity: number, remainingQuantity: number, feesPaise = 0): OrderEvent {
-  return { type, data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, fillId, quantity, pricePaise, feesPaise, filledQuantity, remainingQuantity, occurredAt: NOW } };
+/** The order fields a fill event copies; the default order's unless the history placed another one. */
+export type FillOrderFields = Pick<OrderFillData, 'instrument' | 'side' | 'product' | 'strategyId'>;
+
+export function fillEvent(
+  type: 'OrderPartiallyFilled' | 'OrderFilled',
+  fillId: string,
+  quantity: number,
+  pricePaise: number,
+  filledQuantity: number,
+  remainingQuantity: number,
+  feesPaise = 0,
+  order: Partial<FillOrderFields> = {},
+): OrderEvent {
+  const d = placeData();
+  const fields: FillOrderFields = { instrument: d.instrument, side: d.side, product: d.product, strategyId: d.strategyId ?? null, ...order };
+  return { type, data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, ...fields, fillId, quantity, pricePaise, feesPaise, filledQuantity, remainingQuantity, occurredAt: NOW } };
 }
 
 export const reportFill = (fillId: string, quantity: number, pricePaise: number, feesPaise = 0, occurredAt = NOW): OrderCommand => ({

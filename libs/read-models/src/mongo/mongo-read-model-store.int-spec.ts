@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store';
+import { validateFindQuery } from '../support/find-query';
+import { readModelStoreContract } from '../testing/read-model-store.contract';
+import { collectionName, findFilter, findSort } from './mongo-query';
+import { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo-read-model-store';
+
+/*
+ * Runs against a real MongoDB when MONGO_URL is set, e.g.
+ *   docker compose up -d mongo
+ *   MONGO_URL='mongodb://localhost:27017/?directConnection=true' npx jest libs/read-models/src/mongo --runInBand
+ * Each test gets its own database (dropped afterwards). With a replica set (the compose file runs one) the contract
+ * runs twice: with transactions, and with the position guards alone as on a standalone server.
+ */
+const url = process.env.MONGO_URL;
+
+if (!url) {
+  console.info('MongoDB adapter: integration tests skipped because MONGO_URL is not set (see docs/production.md, "Running the integration tests").');
+  describe.skip('MongoReadModelStore against MongoDB (MONGO_URL not set)', () => {
+    it('needs a server', () => undefined);
+  });
+} else {
+  const created: string[] = [];
+  const open = (options: Partial<MongoReadModelStoreOptions> = {}): MongoReadModelStore => {
+    const dbName = `robo_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    created.push(dbName);
+    return MongoReadModelStore.connect({ url, dbName, ...options });
+  };
+
+  afterAll(async () => {
+    const admin = new MongoClient(url);
+    try {
+      for (const name of created) await admin.db(name).dropDatabase();
+    } finally {
+      await admin.close();
+    }
+  });
+
+  readModelStoreContract('mongo (transactions when the server has them)', () => open());
+  readModelStoreContract('mongo (position guards only)', () => open({ transactions: 'never' }));
+
+  describe('MongoReadModelStore (MongoDB specifics)', () => {
+    let store: MongoReadModelStore;
+    let raw: MongoClient;
+    beforeEach(() => {
+      store = open();
+      raw = new MongoClient(url);
+    });
+    afterEach(async () => {
+      await store.close();
+      await raw.close();
+    });
+
+    it('creates the CollectionSpec indexes (ending with _id) once, however often ensureCollections runs', async () => {
+      const spec = { name: 'orders', indexes: [['accountId', 'seq'], ['status']] };
+      await store.ensureCollections([spec]);
+      await store.ensureCollections([spec]);
+      const indexes = await raw.db(store.databaseName).collection(collectionName('orders')).indexes();
+      expect(indexes.map((index) => [index.name, index.key])).toEqual([
+        ['_id_', { _id: 1 }],
+        ['ix_accountId__seq', { 'doc.accountId': 1, 'doc.seq': 1, _id: 1 }],
+        ['ix_status', { 'doc.status': 1, _id: 1 }],
+      ]);
+    });
+
+    it('serves "where accountId = ? order by seq desc" pages from the index, without a sort stage', async () => {
+      await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }]);
+      const changes = Array.from({ length: 50 }, (_, i) => ({ collection: 'orders', id: `o-${i}`, doc: { id: `o-${i}`, accountId: i % 2 ? 'a' : 'b', seq: i } }));
+      await store.commit('orders', changes, 50n);
+      const query = validateFindQuery({ where: { accountId: 'a' }, orderBy: { field: 'seq', direction: 'desc' }, limit: 10 });
+      const explained = await raw
+        .db(store.databaseName)
+        .collection(collectionName('orders'))
+        .find(findFilter(query), { sort: findSort(query), limit: 11 })
+        .explain('queryPlanner');
+      const plan = JSON.stringify(explained.queryPlanner.winningPlan);
+      expect(plan).toContain('ix_accountId__seq');
+      expect(plan).not.toContain('"stage":"SORT"');
+    });
+
+    it('ignores a replayed write whose document is older than the stored one (lastEventPosition guard)', async () => {
+      await store.ensureCollections([{ name: 'positions', indexes: [] }]);
+      await store.commit('positions', [{ collection: 'positions', id: 'p1', doc: { qty: 10, lastEventPosition: 40 } }], 40n);
+      // A replay of an earlier batch, or a stale writer: the document is older than what is stored.
+      await store.commit('positions', [{ collection: 'positions', id: 'p1', doc: { qty: 5, lastEventPosition: 20 } }], 45n);
+      expect(await store.get('positions', 'p1')).toEqual({ qty: 10, lastEventPosition: 40 });
+      await store.commit('positions', [{ collection: 'positions', id: 'p1', doc: { qty: 15, lastEventPosition: 50 } }], 50n);
+      expect(await store.get('positions', 'p1')).toEqual({ qty: 15, lastEventPosition: 50 });
+      expect(await store.getCheckpoint('positions')).toBe(50n);
+    });
+
+    it('gives the same checksum as the SQLite adapter for the same documents', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-compare-'));
+      const sqlite = SqliteReadModelStore.open({ file: path.join(dir, 'rm.db') });
+      try {
+        const spec = { name: 'items', indexes: [] };
+        const changes = [
+          { collection: 'items', id: 'b', doc: { z: 1, a: { y: [1, 'x', 2.5, -0], b: null }, t: true } },
+          { collection: 'items', id: 'é', doc: { n: -12345678901, s: 'Réliance ₹ "q"' } },
+          { collection: 'items', id: 'a', doc: {} },
+        ];
+        for (const target of [store, sqlite]) {
+          await target.ensureCollections([spec]);
+          await target.commit('p', changes, 3n);
+        }
+        expect(await store.checksum('items')).toEqual(await sqlite.checksum('items'));
+        expect(await store.get('items', 'é')).toEqual(await sqlite.get('items', 'é'));
+      } finally {
+        await sqlite.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('reports whether commits are transactional (a replica set is)', async () => {
+      const hello = await raw.db('admin').command({ hello: 1 });
+      expect(await store.usesTransactions()).toBe(typeof hello.setName === 'string' || hello.msg === 'isdbgrid');
+    });
+  });
+}

@@ -1,0 +1,314 @@
+import { createHash } from 'node:crypto';
+import { type AnyBulkWriteOperation, type ClientSession, type Db, type Long, MongoClient, MongoServerError } from 'mongodb';
+import { CheckpointRegressionError, InvalidQueryError, ReadStoreUnavailableError } from '../errors';
+import type { CheckpointInfo, CollectionSpec, DocChange, FieldCondition, FindQuery, Page, ReadModelStore } from '../read-model-store.port';
+import { canonicalJson } from '../support/canonical-json';
+import { encodeCursor, validateFindQuery, validateWhere } from '../support/find-query';
+import { assertCollectionName, assertFieldName, isValidName } from '../support/names';
+import { mapMongoError } from './mongo-errors';
+import { collectionName, cursorValue, findFilter, findSort, indexDescription, whereFilter } from './mongo-query';
+import { bulkOperations, checkCheckpoint, checkpointUpdate, prepareChanges, type StoredDoc, toBigInt } from './mongo-writes';
+
+export interface MongoReadModelStoreOptions {
+  /** mongodb://host:27017/robo?replicaSet=rs0 (the path names the database; default robo). */
+  url: string;
+  /** Overrides the database named in the URL. */
+  dbName?: string;
+  /**
+   * 'auto' (default): commit documents and checkpoint in one transaction when the server supports it (replica
+   * set or sharded cluster, asked with `hello`), else rely on the position guards alone. 'never' forces the latter.
+   */
+  transactions?: 'auto' | 'never';
+  /** How long an operation waits for a usable server before failing as unavailable. Default 5000 ms. */
+  serverSelectionTimeoutMs?: number;
+  /** How long ping() waits. Default 3000 ms. */
+  pingTimeoutMs?: number;
+}
+
+interface StoredCheckpoint {
+  _id: string;
+  position: Long | number | bigint;
+  updatedAt?: string;
+}
+
+const CHECKPOINTS = 'robo_checkpoints';
+const GET_MANY_CHUNK = 500;
+const NAMESPACE_EXISTS = 48;
+
+/**
+ * Read models in MongoDB: a collection per read-model collection (`rm_<name>`) holding
+ * { _id, doc, pos }, the CollectionSpec indexes (created idempotently at ensureCollections), and a checkpoints
+ * collection.
+ *
+ * Commit. The documents of a batch go out with one bulkWrite per collection. On a replica set the bulk writes and
+ * the checkpoint commit in one transaction, so a crash leaves either all or nothing. Every write is also guarded
+ * by the log position it reflects (the document's lastEventPosition, else the batch checkpoint, stored as `pos`):
+ * it only replaces a document whose stored position is lower. On a standalone server, where there are no
+ * transactions, that guard is what makes a replayed batch (documents written, checkpoint not yet) change nothing.
+ *
+ * Reads match the SQLite adapter (same contract suite), and checksum() hashes the same canonical JSON in the same
+ * id order, so the two stores can be compared document for document.
+ */
+export class MongoReadModelStore implements ReadModelStore {
+  private readonly db: Db;
+  private readonly known = new Set<string>();
+  private readonly pingTimeoutMs: number;
+  private transactional: Promise<boolean> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly client: MongoClient,
+    dbName: string,
+    private readonly options: MongoReadModelStoreOptions,
+  ) {
+    this.db = client.db(dbName);
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 3000;
+  }
+
+  /** Parses the URL (throws on a malformed one); connects on first use, so an unreachable server does not stop start-up. */
+  static connect(options: MongoReadModelStoreOptions): MongoReadModelStore {
+    const client = new MongoClient(options.url, {
+      appName: 'robo-trader',
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5000,
+      ignoreUndefined: true,
+    });
+    return new MongoReadModelStore(client, options.dbName ?? databaseFromUrl(options.url), options);
+  }
+
+  get databaseName(): string {
+    return this.db.databaseName;
+  }
+
+  async ensureCollections(specs: readonly CollectionSpec[]): Promise<void> {
+    const planned = specs.map((spec) => {
+      const name = assertCollectionName(spec.name);
+      const indexes = spec.indexes.map((fields) => {
+        if (fields.length === 0) throw new InvalidQueryError(`collection ${name}: an index needs at least one field`);
+        return indexDescription(fields.map(assertFieldName));
+      });
+      return { name, indexes };
+    });
+    await this.run('ensureCollections', async () => {
+      for (const { name, indexes } of planned) {
+        try {
+          await this.db.createCollection(collectionName(name));
+        } catch (error) {
+          if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
+        }
+        if (indexes.length > 0) await this.db.collection(collectionName(name)).createIndexes(indexes);
+        this.known.add(name);
+      }
+    });
+  }
+
+  async get<T = Record<string, unknown>>(collection: string, id: string): Promise<T | null> {
+    assertCollectionName(collection);
+    assertId(id);
+    return this.run('get', async () => {
+      const row = await this.docs(collection).findOne({ _id: id }, { projection: { doc: 1 } });
+      return (row?.doc as T | undefined) ?? null;
+    });
+  }
+
+  async getMany<T = Record<string, unknown>>(collection: string, ids: readonly string[]): Promise<Map<string, T>> {
+    assertCollectionName(collection);
+    ids.forEach(assertId);
+    return this.run('getMany', async () => {
+      const found = new Map<string, T>();
+      const unique = [...new Set(ids)];
+      for (let start = 0; start < unique.length; start += GET_MANY_CHUNK) {
+        const chunk = unique.slice(start, start + GET_MANY_CHUNK);
+        for (const row of await this.docs(collection).find({ _id: { $in: chunk } }, { projection: { doc: 1 } }).toArray()) {
+          if (row.doc !== undefined) found.set(row._id, row.doc as T);
+        }
+      }
+      return found;
+    });
+  }
+
+  async find<T = Record<string, unknown>>(collection: string, query: FindQuery): Promise<Page<T>> {
+    assertCollectionName(collection);
+    const validated = validateFindQuery(query);
+    return this.run('find', async () => {
+      const rows = await this.docs(collection)
+        .find(findFilter(validated), { sort: findSort(validated), limit: validated.limit + 1, projection: { doc: 1 } })
+        .toArray();
+      const pageRows = rows.slice(0, validated.limit);
+      const last = pageRows[pageRows.length - 1];
+      return {
+        items: pageRows.map((row) => row.doc as T),
+        nextCursor:
+          rows.length > validated.limit && last
+            ? encodeCursor(validated.orderBy, { value: cursorValue(last.doc, validated.orderBy.field), id: last._id })
+            : null,
+      };
+    });
+  }
+
+  async count(collection: string, where?: Record<string, FieldCondition>): Promise<number> {
+    assertCollectionName(collection);
+    const filter = whereFilter(validateWhere(where));
+    return this.run('count', () => this.docs(collection).countDocuments(filter));
+  }
+
+  async commit(projection: string, changes: readonly DocChange[], checkpoint: bigint): Promise<void> {
+    assertProjection(projection);
+    const target = checkCheckpoint(checkpoint);
+    const updatedAt = new Date().toISOString();
+    await this.run('commit', async () => {
+      await this.learnCollections(changes.map((change) => change.collection));
+      const operations = bulkOperations(prepareChanges(changes, target, (name) => this.known.has(name)));
+      if (await this.supportsTransactions()) {
+        await this.client.withSession((session) =>
+          session.withTransaction(() => this.writeBatch(projection, target, operations, updatedAt, session), {
+            readConcern: { level: 'snapshot' },
+            writeConcern: { w: 'majority' },
+            readPreference: 'primary',
+          }),
+        );
+      } else {
+        await this.writeBatch(projection, target, operations, updatedAt, undefined);
+      }
+    });
+  }
+
+  async getCheckpoint(projection: string): Promise<bigint> {
+    assertProjection(projection);
+    return this.run('getCheckpoint', async () => {
+      const stored = await this.checkpoints().findOne({ _id: projection });
+      return stored ? toBigInt(stored.position) : 0n;
+    });
+  }
+
+  async listCheckpoints(): Promise<CheckpointInfo[]> {
+    return this.run('listCheckpoints', async () => {
+      const rows = await this.checkpoints().find({}, { sort: { _id: 1 } }).toArray();
+      return rows.map((row) => ({ projection: row._id, position: toBigInt(row.position), updatedAt: row.updatedAt ?? null }));
+    });
+  }
+
+  /**
+   * The checkpoint goes first: if the process dies half-way, the projection replays from 0 over the documents
+   * that are left, and the position guards keep those from being applied twice.
+   */
+  async reset(projection: string, collections: readonly string[]): Promise<void> {
+    assertProjection(projection);
+    collections.forEach(assertCollectionName);
+    await this.run('reset', async () => {
+      await this.checkpoints().deleteOne({ _id: projection });
+      for (const collection of collections) await this.docs(collection).deleteMany({});
+    });
+  }
+
+  async checksum(collection: string): Promise<{ count: number; sha256: string }> {
+    assertCollectionName(collection);
+    return this.run('checksum', async () => {
+      const hash = createHash('sha256');
+      let count = 0;
+      // _id strings sort by their UTF-8 bytes (the default "simple" collation), like SQLite's BINARY.
+      for await (const row of this.docs(collection).find({}, { sort: { _id: 1 }, projection: { doc: 1 } })) {
+        if (row.doc === undefined) continue;
+        hash.update(`${row._id}\n${canonicalJson(row.doc)}\n`);
+        count += 1;
+      }
+      return { count, sha256: hash.digest('hex') };
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.run('ping', async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const probe = this.db.command({ ping: 1 });
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ReadStoreUnavailableError(`MongoDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
+      });
+      try {
+        await Promise.race([probe, timeout]);
+      } finally {
+        clearTimeout(timer);
+        probe.catch(() => undefined);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close();
+  }
+
+  /** True when commit() uses transactions (for health output and tests). */
+  async usesTransactions(): Promise<boolean> {
+    return this.run('hello', () => this.supportsTransactions());
+  }
+
+  private async writeBatch(
+    projection: string,
+    checkpoint: bigint,
+    operations: Map<string, AnyBulkWriteOperation<StoredDoc>[]>,
+    updatedAt: string,
+    session: ClientSession | undefined,
+  ): Promise<void> {
+    const stored = await this.checkpoints().findOne({ _id: projection }, { session });
+    const storedPosition = stored ? toBigInt(stored.position) : 0n;
+    if (checkpoint < storedPosition) throw new CheckpointRegressionError(projection, storedPosition, checkpoint);
+    for (const [collection, ops] of operations) {
+      await this.docs(collection).bulkWrite(ops, { session, ordered: true });
+    }
+    await this.checkpoints().updateOne({ _id: projection }, checkpointUpdate(checkpoint, updatedAt), { upsert: true, session });
+  }
+
+  /** Another process (the projector) may have created collections since this one started. */
+  private async learnCollections(names: readonly string[]): Promise<void> {
+    const unknown = [...new Set(names)].filter((name) => isValidName(name) && !this.known.has(name));
+    if (unknown.length === 0) return;
+    const found = await this.db.listCollections({ name: { $in: unknown.map(collectionName) } }, { nameOnly: true }).toArray();
+    for (const { name } of found) this.known.add(name.slice(collectionName('').length));
+  }
+
+  private supportsTransactions(): Promise<boolean> {
+    if (this.options.transactions === 'never') return Promise.resolve(false);
+    this.transactional ??= this.db
+      .admin()
+      .command({ hello: 1 })
+      .then((hello) => typeof hello.setName === 'string' || hello.msg === 'isdbgrid')
+      .catch((error: unknown) => {
+        // Not known yet (server unreachable): ask again next time.
+        this.transactional = null;
+        throw error;
+      });
+    return this.transactional;
+  }
+
+  private docs(collection: string) {
+    return this.db.collection<StoredDoc>(collectionName(collection));
+  }
+
+  private checkpoints() {
+    return this.db.collection<StoredCheckpoint>(CHECKPOINTS);
+  }
+
+  private async run<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new ReadStoreUnavailableError(`read store (MongoDB) is closed (${operation})`);
+    try {
+      return await work();
+    } catch (error) {
+      throw mapMongoError(error, operation);
+    }
+  }
+}
+
+/** The database named in the connection string's path, else robo. */
+export function databaseFromUrl(url: string): string {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url);
+  const name = match?.[1] ? decodeURIComponent(match[1]) : '';
+  return name === '' ? 'robo' : name;
+}
+
+function assertId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0) throw new InvalidQueryError(`document id must be a non-empty string, got ${JSON.stringify(id)}`);
+}
+
+function assertProjection(projection: unknown): asserts projection is string {
+  if (typeof projection !== 'string' || projection.length === 0) throw new InvalidQueryError('projection name must be a non-empty string');
+}

@@ -1,0 +1,120 @@
+import { type AnyBulkWriteOperation, type Document, Long } from 'mongodb';
+import { InvalidDocumentError, InvalidQueryError, UnknownCollectionError } from '../errors';
+import type { DocChange } from '../read-model-store.port';
+import { canonicalJson } from '../support/canonical-json';
+import { assertCollectionName } from '../support/names';
+
+/** How a read-model document is stored: under `doc`, so its own fields never collide with _id or `pos`. */
+export interface StoredDoc {
+  _id: string;
+  doc?: Record<string, unknown>;
+  /** The log position of the last write (see guardOf). */
+  pos?: Long;
+}
+
+/** A change checked, normalised and given the log position that guards it. */
+export interface PreparedChange {
+  collection: string;
+  id: string;
+  /** The document as canonical JSON would store it (keys sorted, undefined dropped); null deletes. */
+  doc: Record<string, unknown> | null;
+  /** Position of the last event reflected in this write (see guardOf). */
+  guard: bigint;
+}
+
+/**
+ * The position a write stands for: the document's own lastEventPosition (every projection stamps it) when it has
+ * one, else the batch's checkpoint. A delete stands for the checkpoint.
+ */
+export function guardOf(doc: Record<string, unknown> | null, checkpoint: bigint): bigint {
+  const position = doc?.lastEventPosition;
+  return typeof position === 'number' && Number.isSafeInteger(position) && position >= 0 ? BigInt(position) : checkpoint;
+}
+
+/**
+ * Validates every change before anything is written (a bad one means nothing of the commit is applied, as in the
+ * SQLite transaction) and keeps only the last change per document: later changes in a batch supersede earlier ones.
+ */
+export function prepareChanges(changes: readonly DocChange[], checkpoint: bigint, isKnownCollection: (name: string) => boolean): PreparedChange[] {
+  const byKey = new Map<string, PreparedChange>();
+  for (const change of changes) {
+    const collection = assertCollectionName(change.collection);
+    if (typeof change.id !== 'string' || change.id.length === 0) {
+      throw new InvalidQueryError(`document id must be a non-empty string, got ${JSON.stringify(change.id)}`);
+    }
+    if (!isKnownCollection(collection)) throw new UnknownCollectionError(collection);
+    let doc: Record<string, unknown> | null = null;
+    if (change.doc !== null) {
+      if (typeof change.doc !== 'object' || Array.isArray(change.doc)) {
+        throw new InvalidDocumentError(`${collection}/${change.id}: a document must be an object`);
+      }
+      // The same check and the same normal form as the SQLite adapter, so checksums compare across stores.
+      doc = JSON.parse(canonicalJson(change.doc)) as Record<string, unknown>;
+    }
+    const key = `${collection}\u0000${change.id}`;
+    byKey.delete(key);
+    byKey.set(key, { collection, id: change.id, doc, guard: guardOf(doc, checkpoint) });
+  }
+  return [...byKey.values()];
+}
+
+const NO_POSITION = Long.fromNumber(-1);
+
+/**
+ * Guarded writes, one bulkWrite per collection. An upsert only replaces the stored document when the stored
+ * position is lower than the write's (an update pipeline, so a replayed or stale write is a silent no-op rather
+ * than a duplicate-key error that would abort a transaction); a delete only removes a document older than it.
+ */
+export function bulkOperations(changes: readonly PreparedChange[]): Map<string, AnyBulkWriteOperation<StoredDoc>[]> {
+  const byCollection = new Map<string, AnyBulkWriteOperation<StoredDoc>[]>();
+  for (const change of changes) {
+    const ops = byCollection.get(change.collection) ?? [];
+    const guard = Long.fromBigInt(change.guard);
+    if (change.doc === null) {
+      ops.push({ deleteOne: { filter: { _id: change.id, $or: [{ pos: { $lt: guard } }, { pos: { $exists: false } }] } } });
+    } else {
+      ops.push({
+        updateOne: {
+          filter: { _id: change.id },
+          update: [
+            {
+              $replaceWith: {
+                $cond: {
+                  if: { $lt: [{ $ifNull: ['$pos', NO_POSITION] }, guard] },
+                  // $literal: a string value such as "$100" must not be read as a field path.
+                  then: { _id: '$_id', doc: { $literal: change.doc }, pos: guard },
+                  else: '$$ROOT',
+                },
+              },
+            },
+          ],
+          upsert: true,
+        },
+      });
+    }
+    byCollection.set(change.collection, ops);
+  }
+  return byCollection;
+}
+
+/** The checkpoint never moves back, even if two writers race ($max), and records when it last moved. */
+export function checkpointUpdate(checkpoint: bigint, updatedAt: string): Document[] {
+  const position = Long.fromBigInt(checkpoint);
+  return [{ $set: { position: { $max: [{ $ifNull: ['$position', Long.fromNumber(0)] }, position] }, updatedAt: { $literal: updatedAt } } }];
+}
+
+/** int64 values come back as numbers when small and as Long otherwise; bigint when the client asks for it. */
+export function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  if (Long.isLong(value)) return value.toBigInt();
+  throw new TypeError(`not an integer position: ${String(value)}`);
+}
+
+/** Positions are stored as int64. */
+export function checkCheckpoint(checkpoint: unknown): bigint {
+  if (typeof checkpoint !== 'bigint' || checkpoint < 0n || checkpoint >= 2n ** 63n) {
+    throw new TypeError('checkpoint must be a bigint from 0 to 2^63-1');
+  }
+  return checkpoint;
+}

@@ -1,0 +1,43 @@
+import type { FieldCondition, ReadModelStore } from '../read-model-store.port';
+import { MAX_IN_VALUES, MAX_LIMIT } from '../support/find-query';
+import { ACCOUNT_DAYS_COLLECTION, type AccountDayDoc } from '../projections/account-performance.projection';
+import { DAILY_CLOSES_COLLECTION, type DailyCloseDoc } from '../projections/daily-closes.projection';
+import { POSITION_CYCLES_COLLECTION, type PositionCycleDoc } from '../projections/positions.projection';
+import { STRATEGY_DAYS_COLLECTION, type StrategyDayDoc } from '../projections/strategy-performance.projection';
+import type { AccountPerformanceInput, StrategyPerformanceInput } from './performance';
+
+/** Every page of a find, in order: these collections hold one document per active day, cycle or close. */
+async function readAll<T>(store: ReadModelStore, collection: string, where: Record<string, FieldCondition>, orderBy: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: T[]; nextCursor: string | null } = await store.find<T>(collection, { where, orderBy: { field: orderBy, direction: 'asc' }, limit: MAX_LIMIT, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return items;
+}
+
+async function closesOf(store: ReadModelStore, instruments: readonly string[]): Promise<DailyCloseDoc[]> {
+  const sorted = [...new Set(instruments)].sort();
+  const closes: DailyCloseDoc[] = [];
+  for (let i = 0; i < sorted.length; i += MAX_IN_VALUES) {
+    closes.push(...(await readAll<DailyCloseDoc>(store, DAILY_CLOSES_COLLECTION, { instrument: { in: sorted.slice(i, i + MAX_IN_VALUES) } }, 'date')));
+  }
+  return closes;
+}
+
+/** The documents accountPerformance needs, read through the port (any adapter). */
+export async function readAccountPerformanceDocs(store: ReadModelStore, accountId: string): Promise<Omit<AccountPerformanceInput, 'options'>> {
+  const days = await readAll<AccountDayDoc>(store, ACCOUNT_DAYS_COLLECTION, { accountId }, 'date');
+  const cycles = await readAll<PositionCycleDoc>(store, POSITION_CYCLES_COLLECTION, { accountId }, 'openedAt');
+  const closes = await closesOf(store, days.flatMap((d) => d.positions.map((p) => p.instrument)));
+  return { accountId, days, cycles, closes };
+}
+
+/** The documents strategyPerformance needs, read through the port (any adapter). */
+export async function readStrategyPerformanceDocs(store: ReadModelStore, strategyId: string): Promise<Omit<StrategyPerformanceInput, 'options'>> {
+  const days = await readAll<StrategyDayDoc>(store, STRATEGY_DAYS_COLLECTION, { strategyId }, 'date');
+  const closes = await closesOf(store, days.flatMap((d) => d.positions.map((p) => p.instrument)));
+  return { strategyId, days, closes };
+}
