@@ -41,8 +41,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/domain/src/**/*.ts', 'libs/read-models/src/projections/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    files: ['libs/domain/src/**/*.ts', 'libs/read-models/src/projections/**/*.ts', 'libs/market-data/src/**/*.ts', 'libs/paper/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
     rules: pureRestrictions,
   },
 );

@@ -1,1 +1,12 @@
-export {};
+export * from './market-data.port';
+export * from './random/prng';
+export * from './calendar/trading-days';
+export * from './simulator/tick-grid';
+export * from './simulator/simulation';
+export * from './simulator/default-instruments';
+export * from './options/normal';
+export * from './options/black-scholes';
+export * from './options/expiries';
+export * from './options/option-chain';
+export * from './feed/tick-channel';
+export * from './feed/simulated-feed';

@@ -1,1 +1,15 @@
-export {};
+export * from './ids';
+export * from './broker/broker.port';
+export * from './broker/order-fees';
+export * from './broker/match-order';
+export * from './broker/apply-match';
+export * from './broker/paper-broker';
+export * from './broker/square-off';
+export * from './strategies/order-intent';
+export * from './strategies/strategy-context';
+export * from './strategies/bars';
+export * from './strategies/ma-crossover';
+export * from './strategies/short-straddle';
+export * from './strategies/strategy-kinds';
+export * from './baskets/basket';
+export * from './baskets/basket-pnl';

@@ -148,6 +148,16 @@ describe('MIS_CUTOFF_PASSED', () => {
   ] as const)('at %s IST on %s %s: %s', (time, _segment, product, code, instrument) => {
     expect(codeOf({ product, quantity: instrument.lotSize, limitPricePaise: 20000 }, { instrument, now: `2026-11-20T${time}:00+05:30` })).toBe(code);
   });
+
+  it('still takes an MIS order that only reduces the position after the cut-off (the square-off itself)', () => {
+    const late = { instrument: RELIANCE, now: '2026-11-20T15:21:00+05:30' };
+    // long 10: selling 10 closes, selling 4 reduces, selling 11 would open a short
+    expect(codeOf({ product: 'MIS', side: 'SELL', quantity: 10, limitPricePaise: 20000 }, { ...late, positionQuantity: 10 })).toBe('OK');
+    expect(codeOf({ product: 'MIS', side: 'SELL', quantity: 4, limitPricePaise: 20000 }, { ...late, positionQuantity: 10 })).toBe('OK');
+    expect(codeOf({ product: 'MIS', side: 'SELL', quantity: 11, limitPricePaise: 20000 }, { ...late, positionQuantity: 10 })).toBe('MIS_CUTOFF_PASSED');
+    // short 5: buying 5 covers
+    expect(codeOf({ product: 'MIS', side: 'BUY', quantity: 5, limitPricePaise: 20000 }, { ...late, positionQuantity: -5 })).toBe('OK');
+  });
 });
 
 describe('LOT_SIZE_MISMATCH', () => {

@@ -117,9 +117,14 @@ const productNotAllowed: Rule = ({ product }, { instrument }) => {
   }
 };
 
-/** New intraday orders are refused once the broker's square-off time for the segment has come. */
-const misCutoff: Rule = ({ product }, { now, instrument, calendar }) =>
-  product === 'MIS' && isMisCutoffPassed(now, instrument.segment, calendar) ? `MIS orders close at the ${instrument.segment} cut-off` : null;
+/**
+ * New intraday exposure is refused once the broker's square-off time for the segment has come. Orders that only
+ * reduce the position stay allowed: the square-off itself is such an order, and so is a trader closing by hand.
+ */
+const misCutoff: Rule = (order, risk) =>
+  order.product === 'MIS' && isMisCutoffPassed(risk.now, risk.instrument.segment, risk.calendar) && !onlyReduces(order, risk)
+    ? `MIS orders that add exposure close at the ${risk.instrument.segment} cut-off`
+    : null;
 
 /** Exchanges trade whole lots only. */
 const lotMismatch: Rule = ({ quantity }, { instrument: { lotSize } }) =>

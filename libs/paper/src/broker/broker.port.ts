@@ -1,0 +1,58 @@
+import type { IsoInstant, OrderCommand, OrderType, Paise, Product, Side, Validity } from '@robo/domain';
+
+/** An accepted order handed to a broker for execution. */
+export interface BrokerOrder {
+  orderId: string;
+  accountId: string;
+  instrument: string;
+  side: Side;
+  quantity: number;
+  orderType: OrderType;
+  limitPricePaise: Paise | null;
+  triggerPricePaise: Paise | null;
+  product: Product;
+  validity: Validity;
+  placedAt: IsoInstant;
+}
+
+/**
+ * What a broker reports back. Each report maps to one order command (toOrderCommand), exactly what a real broker's
+ * execution report becomes, so paper and live trading share the command path.
+ */
+export type ExecutionReport =
+  | { type: 'TRIGGERED'; orderId: string; accountId: string; lastPricePaise: Paise; occurredAt: IsoInstant }
+  | { type: 'FILL'; orderId: string; accountId: string; fillId: string; quantity: number; pricePaise: Paise; feesPaise: Paise; occurredAt: IsoInstant }
+  | { type: 'EXPIRED'; orderId: string; accountId: string; reason: string; occurredAt: IsoInstant };
+
+/**
+ * The broker port: the paper broker implements it; a real broker adapter (an exchange gateway or a retail broker's
+ * API) can take its place. Cancelling is fire-and-forget here because the cancel itself is recorded by the
+ * CancelOrder command; the broker only has to stop executing the order.
+ */
+export interface Broker {
+  submit(order: BrokerOrder): Promise<void>;
+  cancel(orderId: string): Promise<void>;
+  /** Listeners run in report order; a listener's promise is awaited before the next report is delivered. */
+  onExecution(listener: (report: ExecutionReport) => void | Promise<void>): () => void;
+}
+
+/** Nest injection token for the port (a plain symbol: this library stays framework-free). */
+export const BROKER = Symbol('BROKER');
+
+/** The order command that records an execution report. */
+export function toOrderCommand(report: ExecutionReport): OrderCommand {
+  switch (report.type) {
+    case 'TRIGGERED':
+      return { type: 'TriggerOrder', data: { orderId: report.orderId, lastPricePaise: report.lastPricePaise, now: report.occurredAt } };
+    case 'FILL': {
+      const { orderId, fillId, quantity, pricePaise, feesPaise, occurredAt } = report;
+      return { type: 'ReportFill', data: { orderId, fillId, quantity, pricePaise, feesPaise, occurredAt } };
+    }
+    case 'EXPIRED':
+      return { type: 'ExpireOrder', data: { orderId: report.orderId, reason: report.reason } };
+    default: {
+      const unknown: never = report;
+      throw new Error(`unknown execution report ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { createMarketCalendar, InstrumentCatalog, type DomainError } from '@robo/domain';
+import { at } from '../testing/paper-fixtures';
+import {
+  initialShortStraddleState,
+  parseShortStraddleParams,
+  shortStraddleStep,
+  type LegPosition,
+  type ShortStraddleParams,
+  type ShortStraddleState,
+} from './short-straddle';
+
+const [nifty] = new InstrumentCatalog().indices();
+const calendar = createMarketCalendar({ holidays: [] });
+const params: ShortStraddleParams = { underlying: 'NIFTY', lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS', expiryWeekday: 2 };
+const context = { strategyId: 'str-1', accountId: 'acc-1', capitalAllocationPaise: 50_000_000 };
+const CE = 'NIFTY 2026-11-24 26000 CE';
+const PE = 'NIFTY 2026-11-24 26000 PE';
+const step = (state: ShortStraddleState, now: string, legs: Record<string, LegPosition> = {}, spotPaise = 2_601_234) =>
+  shortStraddleStep(state, { now, spotPaise, index: nifty, calendar, legs }, params, context);
+
+describe('short straddle', () => {
+  it('waits for the entry time', () => {
+    const early = step(initialShortStraddleState, at('09:19'));
+    expect(early.intents).toEqual([]);
+    expect(early.state).toEqual({ day: '2026-11-20', phase: 'WAITING', legGroupId: null, legs: [] });
+    expect(step(initialShortStraddleState, at('09:05')).intents).toEqual([]); // pre-open
+  });
+
+  it('at the entry time sells the at-the-money CE and PE of the nearest weekly expiry as one basket', () => {
+    // spot 26,012.34 -> ATM 26,000; Friday 20 Nov -> weekly expiry Tuesday 24 Nov; lot 75
+    const { state, intents } = step(initialShortStraddleState, at('09:20'));
+    expect(state).toMatchObject({ phase: 'ENTERING', legGroupId: 'str-1:straddle:2026-11-20' });
+    expect(intents).toEqual(
+      [CE, PE].map((instrument) => ({
+        kind: 'PLACE',
+        clientOrderId: `str-1:straddle:2026-11-20:entry:${instrument.slice(-2)}`,
+        accountId: 'acc-1',
+        instrument,
+        side: 'SELL',
+        quantity: 75,
+        orderType: 'MARKET',
+        limitPricePaise: null,
+        triggerPricePaise: null,
+        product: 'MIS',
+        validity: 'DAY',
+        strategyId: 'str-1',
+        legGroupId: 'str-1:straddle:2026-11-20',
+        reason: `short straddle: sell ${instrument} at 2601234 paise spot`,
+      })),
+    );
+  });
+
+  it('places a stop-loss per leg at premium x 1.30, rounded up to the tick, once the leg is sold', () => {
+    const entered = step(initialShortStraddleState, at('09:20')).state;
+    // CE sold 75 @ 203.25: cost 1,524,375; stop = 20,325 x 1.30 = 26,422.5 -> 26,425 (up to the 5-paise tick)
+    const ceOnly = step(entered, at('09:21'), { [CE]: { quantity: -75, costBasisPaise: 1_524_375 } });
+    expect(ceOnly.intents).toEqual([
+      expect.objectContaining({ clientOrderId: 'str-1:straddle:2026-11-20:stop:CE', instrument: CE, side: 'BUY', quantity: 75, orderType: 'SL-M', triggerPricePaise: 26_425, legGroupId: 'str-1:straddle:2026-11-20' }),
+    ]);
+    expect(ceOnly.state.phase).toBe('ENTERING');
+    // PE sold 75 @ 170.85: stop = 17,085 x 1.30 = 22,210.5 -> 22,215; the CE stop is not repeated
+    const both = step(ceOnly.state, at('09:22'), { [CE]: { quantity: -75, costBasisPaise: 1_524_375 }, [PE]: { quantity: -75, costBasisPaise: 1_281_375 } });
+    expect(both.intents.map((i) => i.kind === 'PLACE' && [i.instrument, i.triggerPricePaise])).toEqual([[PE, 22_215]]);
+    expect(both.state.phase).toBe('ENTERED');
+    // a partly filled sale gets no stop yet
+    expect(step(entered, at('09:21'), { [CE]: { quantity: -50, costBasisPaise: 1_016_250 } }).intents).toEqual([]);
+  });
+
+  it('at the exit time cancels the stops and buys back only the legs still short', () => {
+    let state = step(initialShortStraddleState, at('09:20')).state;
+    state = step(state, at('09:21'), { [CE]: { quantity: -75, costBasisPaise: 1_524_375 }, [PE]: { quantity: -75, costBasisPaise: 1_281_375 } }).state;
+    // the CE stop fired during the day: CE is flat, PE still short
+    const exit = step(state, at('15:10'), { [CE]: { quantity: 0, costBasisPaise: 0 }, [PE]: { quantity: -75, costBasisPaise: 1_281_375 } });
+    expect(exit.intents.map((i) => [i.kind, i.clientOrderId, i.kind === 'PLACE' ? `${i.side} ${i.quantity} ${i.instrument} ${i.orderType}` : ''])).toEqual([
+      ['CANCEL', 'str-1:straddle:2026-11-20:stop:CE', ''],
+      ['CANCEL', 'str-1:straddle:2026-11-20:stop:PE', ''],
+      ['PLACE', 'str-1:straddle:2026-11-20:exit:PE', `BUY 75 ${PE} MARKET`],
+    ]);
+    expect(exit.state.phase).toBe('DONE');
+    expect(step(exit.state, at('15:11')).intents).toEqual([]);
+  });
+
+  it('trades once a day: the next trading day starts afresh; no entry after the exit time', () => {
+    const done: ShortStraddleState = { day: '2026-11-20', phase: 'DONE', legGroupId: 'str-1:straddle:2026-11-20', legs: [] };
+    const monday = step(done, at('09:20', '2026-11-23'));
+    expect(monday.state.legGroupId).toBe('str-1:straddle:2026-11-23');
+    expect(monday.intents.map((i) => i.kind === 'PLACE' && i.instrument)).toEqual([CE, PE]); // still Tuesday's expiry
+    expect(step(initialShortStraddleState, at('15:15')).intents).toEqual([]);
+    // on expiry day the same day's contracts are sold (they trade until 15:30)
+    expect(step(initialShortStraddleState, at('09:20', '2026-11-24')).intents[0]).toMatchObject({ instrument: CE });
+  });
+
+  it('parses its parameters with defaults, and refuses an exit before the entry', () => {
+    expect(parseShortStraddleParams({})).toEqual({ underlying: 'NIFTY', lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS', expiryWeekday: 2 });
+    let caught: unknown;
+    try {
+      parseShortStraddleParams({ entryTime: '15:00', exitTime: '10:00', stopLossPct: 12.345 });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as DomainError).details).toEqual({ problems: ['entryTime must be before exitTime', 'stopLossPct must be a number in (0, 1000] with at most two decimals'] });
+  });
+});

@@ -1,0 +1,237 @@
+import {
+  applyBasisPoints,
+  InvalidCommand,
+  istTradingDay,
+  lotSizeForExpiry,
+  marketPhase,
+  optionSymbol,
+  parseHhMm,
+  toIst,
+  type IndexData,
+  type IsoInstant,
+  type IstDate,
+  type JsonObject,
+  type MarketCalendar,
+  type OptionType,
+  type Paise,
+  type Weekday,
+} from '@robo/domain';
+import { atmStrike, weeklyExpiries } from '@robo/market-data';
+import { deterministicId } from '../ids';
+import type { OrderIntent, StrategyIntent } from './order-intent';
+import type { StrategyContext } from './strategy-context';
+
+export interface ShortStraddleParams {
+  /** The index whose weekly options are sold, e.g. NIFTY. */
+  underlying: string;
+  /** Lots sold per leg. */
+  lots: number;
+  /** IST `HH:MM`: sell the straddle at or after this time (not before the open settles). */
+  entryTime: string;
+  /** IST `HH:MM`: buy back whatever is still open; keep it before the derivatives MIS cut-off (15:25). */
+  exitTime: string;
+  /** Stop-loss per leg, percent of the leg's entry premium: 30 puts a buy stop at premium x 1.30. */
+  stopLossPct: number;
+  product: 'MIS' | 'NRML';
+  /** Weekly expiry weekday (0 = Sunday ... 6); default 2, Tuesday. */
+  expiryWeekday: Weekday;
+}
+
+/** A leg as the strategy sees its position: signed quantity (short < 0) and the absolute entry value. */
+export interface LegPosition {
+  quantity: number;
+  costBasisPaise: Paise;
+}
+
+export interface StraddleLeg {
+  optionType: OptionType;
+  symbol: string;
+  quantity: number;
+  /** Client order id of the leg's stop, once placed. */
+  stopClientOrderId: string | null;
+}
+
+export interface ShortStraddleState {
+  /** The IST trading day the state is about; a new day starts WAITING again. */
+  day: IstDate | null;
+  phase: 'WAITING' | 'ENTERING' | 'ENTERED' | 'DONE';
+  legGroupId: string | null;
+  legs: StraddleLeg[];
+}
+
+export const initialShortStraddleState: ShortStraddleState = { day: null, phase: 'WAITING', legGroupId: null, legs: [] };
+
+export interface ShortStraddleInput {
+  now: IsoInstant;
+  /** The index level now. */
+  spotPaise: Paise;
+  index: IndexData;
+  calendar: MarketCalendar;
+  /** The strategy's positions in its legs, by symbol (absent = flat). */
+  legs: Readonly<Record<string, LegPosition>>;
+}
+
+export interface ShortStraddleDecision {
+  state: ShortStraddleState;
+  intents: StrategyIntent[];
+}
+
+/**
+ * Short straddle on the index's nearest weekly expiry, one basket a day:
+ * 1. at entryTime (normal market, trading day): sell the at-the-money CE and PE, lots x lot size each, as one
+ *    basket (same legGroupId), MARKET;
+ * 2. as each leg's sale shows in its position, place its stop: an SL-M BUY for the leg's quantity with trigger =
+ *    entry premium x (1 + stopLossPct / 100), rounded up to the tick (a stop rounds against the trader);
+ * 3. at exitTime: cancel the stops and buy back every leg still short, MARKET.
+ * A leg whose stop fired is flat and is not bought back again. Client order ids derive from the strategy, the day
+ * and the leg, so a decision repeated after a restart is refused as a duplicate instead of doubling the position.
+ */
+export function shortStraddleStep(
+  state: ShortStraddleState,
+  input: ShortStraddleInput,
+  params: ShortStraddleParams,
+  context: StrategyContext,
+): ShortStraddleDecision {
+  if (input.index.symbol !== params.underlying) {
+    throw new InvalidCommand('STRATEGY_INPUT_INVALID', `short straddle on ${params.underlying} was given ${input.index.symbol} index data`);
+  }
+  const day = istTradingDay(input.now);
+  const current: ShortStraddleState = state.day === day ? state : { ...initialShortStraddleState, day };
+  const idle = { state: current, intents: [] };
+  if (marketPhase(input.now, input.calendar).phase !== 'OPEN') return idle;
+  const minutes = toIst(input.now).minutes;
+  const entry = parseHhMm(params.entryTime)!;
+  const exit = parseHhMm(params.exitTime)!;
+
+  if (current.phase === 'WAITING') {
+    if (minutes < entry || minutes >= exit) return idle;
+    return enter(current, input, params, context, day);
+  }
+  if (current.phase === 'DONE') return idle;
+  if (minutes >= exit) return leave(current, input, params, context);
+  return protect(current, input, params, context);
+}
+
+function enter(state: ShortStraddleState, input: ShortStraddleInput, params: ShortStraddleParams, context: StrategyContext, day: IstDate): ShortStraddleDecision {
+  const [expiry] = weeklyExpiries(input.now, 1, { weekday: params.expiryWeekday, calendar: input.calendar });
+  const lotSize = lotSizeForExpiry(input.index, expiry);
+  if (lotSize === null) return { state: { ...state, phase: 'DONE' }, intents: [] };
+  const strike = atmStrike(input.spotPaise, input.index.strikeStepPaise);
+  const legGroupId = deterministicId(context.strategyId, 'straddle', day);
+  const quantity = params.lots * lotSize;
+  const legs: StraddleLeg[] = (['CE', 'PE'] as const).map((optionType) => ({
+    optionType,
+    symbol: optionSymbol(params.underlying, expiry, strike, optionType),
+    quantity,
+    stopClientOrderId: null,
+  }));
+  const intents = legs.map(
+    (leg): OrderIntent => ({
+      ...order(context, legGroupId, 'entry', leg),
+      side: 'SELL',
+      orderType: 'MARKET',
+      triggerPricePaise: null,
+      product: params.product,
+      reason: `short straddle: sell ${leg.symbol} at ${input.spotPaise} paise spot`,
+    }),
+  );
+  return { state: { ...state, phase: 'ENTERING', legGroupId, legs }, intents };
+}
+
+function protect(state: ShortStraddleState, input: ShortStraddleInput, params: ShortStraddleParams, context: StrategyContext): ShortStraddleDecision {
+  const intents: OrderIntent[] = [];
+  const legs = state.legs.map((leg) => {
+    const position = input.legs[leg.symbol];
+    // Wait until the whole sale shows: a stop for part of the leg would leave the rest unprotected.
+    if (leg.stopClientOrderId !== null || !position || position.quantity !== -leg.quantity) return leg;
+    const tick = input.index.tickSizePaise;
+    // entry value x (100 + pct)% in paise, then per unit and up to the tick
+    const stopValue = applyBasisPoints(position.costBasisPaise, Math.round((100 + params.stopLossPct) * 100));
+    const trigger = Math.ceil(stopValue / (leg.quantity * tick)) * tick;
+    const stop: OrderIntent = {
+      ...order(context, state.legGroupId!, 'stop', leg),
+      side: 'BUY',
+      orderType: 'SL-M',
+      triggerPricePaise: trigger,
+      product: params.product,
+      reason: `short straddle: stop-loss for ${leg.symbol} at ${trigger} paise`,
+    };
+    intents.push(stop);
+    return { ...leg, stopClientOrderId: stop.clientOrderId };
+  });
+  const phase = legs.every((l) => l.stopClientOrderId !== null) ? 'ENTERED' : state.phase;
+  return { state: { ...state, legs, phase }, intents };
+}
+
+function leave(state: ShortStraddleState, input: ShortStraddleInput, params: ShortStraddleParams, context: StrategyContext): ShortStraddleDecision {
+  const intents: StrategyIntent[] = [];
+  for (const leg of state.legs) {
+    // A stop that already fired cannot be cancelled; the runner may ignore that refusal.
+    if (leg.stopClientOrderId !== null) {
+      intents.push({ kind: 'CANCEL', clientOrderId: leg.stopClientOrderId, accountId: context.accountId, strategyId: context.strategyId, reason: 'short straddle: exit time' });
+    }
+  }
+  for (const leg of state.legs) {
+    const short = -(input.legs[leg.symbol]?.quantity ?? 0);
+    if (short <= 0) continue;
+    intents.push({
+      ...order(context, state.legGroupId!, 'exit', { ...leg, quantity: short }),
+      side: 'BUY',
+      orderType: 'MARKET',
+      triggerPricePaise: null,
+      product: params.product,
+      reason: `short straddle: exit time, buy back ${leg.symbol}`,
+    });
+  }
+  return { state: { ...state, phase: 'DONE' }, intents };
+}
+
+/** The fields every leg order shares. */
+function order(context: StrategyContext, legGroupId: string, step: string, leg: StraddleLeg): Omit<OrderIntent, 'side' | 'orderType' | 'triggerPricePaise' | 'product' | 'reason'> {
+  return {
+    kind: 'PLACE',
+    clientOrderId: deterministicId(legGroupId, step, leg.optionType),
+    accountId: context.accountId,
+    instrument: leg.symbol,
+    quantity: leg.quantity,
+    limitPricePaise: null,
+    validity: 'DAY',
+    strategyId: context.strategyId,
+    legGroupId,
+  };
+}
+
+/** Reads and checks the parameters stored on the strategy aggregate. */
+export function parseShortStraddleParams(raw: JsonObject): ShortStraddleParams {
+  const problems: string[] = [];
+  const underlying = raw.underlying ?? 'NIFTY';
+  if (typeof underlying !== 'string' || !/^[A-Z][A-Z0-9&-]*$/.test(underlying)) problems.push('underlying must be an index symbol');
+  const lots = raw.lots ?? 1;
+  if (typeof lots !== 'number' || !Number.isSafeInteger(lots) || lots <= 0 || lots > 100) problems.push('lots must be an integer from 1 to 100');
+  const time = (name: string, fallback: string): string => {
+    const value = raw[name] ?? fallback;
+    if (typeof value !== 'string' || parseHhMm(value) === null) problems.push(`${name} must be HH:MM`);
+    return value as string;
+  };
+  const entryTime = time('entryTime', '09:20');
+  const exitTime = time('exitTime', '15:10');
+  if (problems.length === 0 && parseHhMm(entryTime)! >= parseHhMm(exitTime)!) problems.push('entryTime must be before exitTime');
+  const stopLossPct = raw.stopLossPct ?? 30;
+  if (typeof stopLossPct !== 'number' || !Number.isFinite(stopLossPct) || stopLossPct <= 0 || stopLossPct > 1000 || Math.abs(stopLossPct * 100 - Math.round(stopLossPct * 100)) > 1e-9) {
+    problems.push('stopLossPct must be a number in (0, 1000] with at most two decimals');
+  }
+  const product = raw.product ?? 'MIS';
+  if (product !== 'MIS' && product !== 'NRML') problems.push('product must be MIS or NRML');
+  const expiryWeekday = raw.expiryWeekday ?? 2;
+  if (typeof expiryWeekday !== 'number' || !Number.isInteger(expiryWeekday) || expiryWeekday < 0 || expiryWeekday > 6) problems.push('expiryWeekday must be 0..6');
+  if (problems.length > 0) throw new InvalidCommand('STRATEGY_PARAMETERS_INVALID', `short-straddle: ${problems.join('; ')}`, { problems });
+  return {
+    underlying: underlying as string,
+    lots: lots as number,
+    entryTime,
+    exitTime,
+    stopLossPct: stopLossPct as number,
+    product: product as 'MIS' | 'NRML',
+    expiryWeekday: expiryWeekday as Weekday,
+  };
+}
