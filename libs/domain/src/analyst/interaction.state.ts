@@ -2,7 +2,7 @@ import { assertNever } from '../common/errors';
 import type { AnalystEvent, AnalystLimits } from './interaction.events';
 
 /** OPEN while the model and the tools are working; ANSWERED or FAILED is final. */
-export type AnalystStatus = 'OPEN' | 'ANSWERED' | 'FAILED';
+export type AnalystAskStatus = 'OPEN' | 'ANSWERED' | 'FAILED';
 
 export interface AnalystDetails {
   askId: string;
@@ -18,7 +18,7 @@ export interface AnalystDetails {
   toolUseIds: string[];
 }
 
-export type AnalystState = { status: 'NONE' } | ({ status: AnalystStatus } & AnalystDetails);
+export type AnalystState = { status: 'NONE' } | ({ status: AnalystAskStatus } & AnalystDetails);
 export type ExistingAsk = Extract<AnalystState, { askId: string }>;
 
 export const initialAnalystState: AnalystState = { status: 'NONE' };
