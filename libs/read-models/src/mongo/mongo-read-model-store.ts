@@ -215,20 +215,19 @@ export class MongoReadModelStore implements ReadModelStore {
     });
   }
 
+  /** Fails within pingTimeoutMs, connecting included (the readiness probe must not hang on a dead server). */
   async ping(): Promise<void> {
-    await this.run('ping', async () => {
-      let timer: NodeJS.Timeout | undefined;
-      const probe = this.db.command({ ping: 1 });
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ReadStoreUnavailableError(`MongoDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
-      });
-      try {
-        await Promise.race([probe, timeout]);
-      } finally {
-        clearTimeout(timer);
-        probe.catch(() => undefined);
-      }
+    let timer: NodeJS.Timeout | undefined;
+    const probe = this.run('ping', () => this.db.command({ ping: 1 }));
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ReadStoreUnavailableError(`MongoDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
     });
+    try {
+      await Promise.race([probe, timeout]);
+    } finally {
+      clearTimeout(timer);
+      probe.catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
@@ -291,6 +290,9 @@ export class MongoReadModelStore implements ReadModelStore {
   private async run<T>(operation: string, work: () => Promise<T>): Promise<T> {
     if (this.closed) throw new ReadStoreUnavailableError(`read store (MongoDB) is closed (${operation})`);
     try {
+      // The driver connects on first use but, when that first attempt fails, keeps its closed topology and answers
+      // "Topology is closed" forever. Connecting explicitly starts over; it returns at once while connected.
+      await this.client.connect();
       return await work();
     } catch (error) {
       throw mapMongoError(error, operation);

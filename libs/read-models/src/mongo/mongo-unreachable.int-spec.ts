@@ -24,6 +24,15 @@ describe('MongoReadModelStore with an unreachable server', () => {
     await expect(store.getCheckpoint('p')).rejects.toEqual(unavailable);
   });
 
+  it('tries to connect again on every call (the driver alone would stay on "Topology is closed" after a failed first connect)', async () => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const error = await store.getCheckpoint('p').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'READ_STORE_UNAVAILABLE' });
+      expect((error as Error).message).not.toContain('Topology is closed');
+      expect((error as Error).message).toMatch(/ECONNREFUSED|timed out/);
+    }
+  });
+
   it('still refuses a bad query as INVALID_QUERY before reaching for the server', async () => {
     await expect(store.find('items', { orderBy: { field: 'a', direction: 'asc' }, limit: 0 })).rejects.toMatchObject({ code: 'INVALID_QUERY' });
     await expect(store.get('bad-name', 'a')).rejects.toMatchObject({ code: 'INVALID_NAME' });

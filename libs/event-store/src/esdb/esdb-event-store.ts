@@ -1,0 +1,346 @@
+import {
+  type AllStreamResolvedEvent,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  jsonEvent,
+  type JSONType,
+  type ReadPosition,
+  START,
+  StreamDeletedError,
+  StreamNotFoundError,
+  WrongExpectedVersionError as EsdbWrongExpectedVersionError,
+} from '@eventstore/db-client';
+import type { EventEnvelope, EventMetadata, NewEvent } from '../envelope';
+import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
+import { DuplicateEventIdError, InvalidAppendError, StoreUnavailableError } from '../errors';
+import { checkExpectedRevision, prepareAppend, type PreparedEvent } from '../sqlite/append-validation';
+import { claimEventIds } from './esdb-claims';
+import { isTransientEsdbError, mapEsdbError } from './esdb-errors';
+import { EsdbHeadWatcher } from './esdb-head-watcher';
+import {
+  CLAIM_STREAM_PREFIX,
+  type EsdbRecord,
+  matchesFilter,
+  reservedMetadataKey,
+  serverFilterFor,
+  toEnvelope,
+  toEsdbExpectedRevision,
+  toEsdbMetadata,
+  toPortConflict,
+  toReadPosition,
+} from './esdb-mapping';
+import { judgeRetry, type LocatedEvent } from './esdb-retry';
+import { resumableSubscription } from './esdb-subscription';
+
+export interface EsdbEventStoreOptions {
+  /** esdb://host:2113?tls=false, esdb+discover://... (credentials, TLS and node preference go in the string). */
+  url: string;
+  /** How long ping() waits before reporting the store unavailable. Default 3000 ms. */
+  pingTimeoutMs?: number;
+  /** Reconnection waits of a subscription after a dropped connection. Default 100 ms doubling to 5000 ms. */
+  resubscribe?: { initialMs?: number; maxMs?: number };
+  /** Told about each reconnection of a subscription (for logs); never throws into the subscription. */
+  onReconnect?: (info: { error: unknown; delayMs: number }) => void;
+}
+
+const DEFAULT_READ_ALL_MAX = 1000;
+/** Records read from $all per request; system and claim records are skipped client-side. */
+const ALL_PAGE = 512;
+/** Records read per request when looking back for the last application event. */
+const HEAD_PAGE = 64;
+/** Records read per request when looking for retried ids in a stream. */
+const LOCATE_PAGE = 256;
+
+/**
+ * The EventStore port on EventStoreDB / KurrentDB (gRPC client @eventstore/db-client 6.x; server 22.10 or later).
+ * The client connects lazily and reconnects by itself, so opening never fails on an unreachable server: calls
+ * fail with StoreUnavailableError (503) until it answers, and subscriptions ride out drops.
+ *
+ * How each promise of the port is kept:
+ * - expected revisions map one-to-one; the server's WrongExpectedVersionError becomes the port's with the actual
+ *   revision;
+ * - event ids are the ESDB event ids, unique across the log thanks to claims (esdb-claims.ts); a retry is
+ *   recognised by finding its ids at consecutive revisions of the target stream, whatever expected revision it
+ *   carries, and answered with the first append's result and idempotent: true;
+ * - globalPosition is the commit position (esdb-mapping.ts explains why that is exact), recordedAt the server's
+ *   `created`;
+ * - reads of $all and subscriptions skip system events, claim events and events not written by this adapter.
+ * One limit: two identical appends racing each other (same ids, same instant) are stored once, but both may
+ * report idempotent: false, because EventStoreDB answers the loser's write as a success without saying so.
+ */
+export class EsdbEventStore implements EventStore {
+  private closed = false;
+  private readonly watcher: EsdbHeadWatcher;
+  private readonly pingTimeoutMs: number;
+  private readonly backoff: { initialMs: number; maxMs: number };
+
+  private constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly options: EsdbEventStoreOptions,
+  ) {
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 3000;
+    this.backoff = { initialMs: options.resubscribe?.initialMs ?? 100, maxMs: options.resubscribe?.maxMs ?? 5000 };
+    this.watcher = new EsdbHeadWatcher({
+      readHead: () => this.headPosition(),
+      follow: (after, signal) => this.followPositions(after, signal),
+    });
+  }
+
+  /** Parses the connection string (throws on a malformed one) but does not connect yet. */
+  static connect(options: EsdbEventStoreOptions): EsdbEventStore {
+    return new EsdbEventStore(EventStoreDBClient.connectionString(options.url), options);
+  }
+
+  async append(streamName: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const prepared = prepareAppend(streamName, events);
+    const expectedRevision = checkExpectedRevision(streamName, options?.expectedRevision);
+    if (streamName.startsWith('$') || streamName.startsWith(CLAIM_STREAM_PREFIX)) {
+      throw new InvalidAppendError(`stream names starting with '$' or '${CLAIM_STREAM_PREFIX}' are reserved on EventStoreDB`, { streamName });
+    }
+    const proposed = prepared.map((event) => toProposedEvent(event, streamName));
+    this.assertOpen();
+
+    const claims = await claimEventIds(this.client, streamName, prepared.map((e) => e.eventIdKey));
+    const foreign = claims.findIndex((claim) => claim.kind === 'foreign');
+    if (foreign !== -1) throw new DuplicateEventIdError(prepared[foreign].eventId, streamName);
+    if (claims.some((claim) => claim.kind === 'ours')) {
+      const verdict = judgeRetry(await this.locate(streamName, prepared.map((e) => e.eventIdKey)));
+      if (verdict.kind === 'retry') return verdict.result;
+      if (verdict.kind === 'duplicate') throw new DuplicateEventIdError(prepared[verdict.index].eventId, streamName);
+    }
+
+    let written: { nextExpectedRevision: bigint; position?: { commit: bigint; prepare: bigint } };
+    try {
+      written = await this.client.appendToStream(streamName, proposed, { expectedRevision: toEsdbExpectedRevision(expectedRevision) });
+    } catch (error) {
+      if (error instanceof EsdbWrongExpectedVersionError) throw toPortConflict(streamName, expectedRevision, error);
+      throw mapEsdbError(error, `appending to ${streamName}`);
+    }
+    const lastGlobalPosition = await this.positionOfWrite(streamName, prepared.length, written);
+    this.watcher.notify(lastGlobalPosition);
+    return { nextExpectedRevision: written.nextExpectedRevision, lastGlobalPosition, idempotent: false };
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
+    const maxCount = options.maxCount === undefined ? undefined : checkMaxCount(options.maxCount);
+    if (maxCount === 0) return [];
+    this.assertOpen();
+    const backwards = options.direction === 'backwards';
+    const events: EventEnvelope[] = [];
+    try {
+      const reading = this.client.readStream(streamName, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: options.fromRevision ?? (backwards ? END : START),
+        ...(maxCount === undefined ? {} : { maxCount }),
+      });
+      for await (const resolved of reading) {
+        const envelope = resolved.event ? toEnvelope(resolved.event as EsdbRecord) : null;
+        if (envelope !== null) events.push(envelope);
+      }
+    } catch (error) {
+      // The port reads an unknown (or deleted) stream as empty.
+      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
+      throw mapEsdbError(error, `reading ${streamName}`);
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<EventEnvelope[]> {
+    const maxCount = checkMaxCount(options.maxCount ?? DEFAULT_READ_ALL_MAX);
+    if (maxCount === 0) return [];
+    this.assertOpen();
+    const events: EventEnvelope[] = [];
+    let after = options.after ?? 0n;
+    let from: ReadPosition = toReadPosition(after);
+    try {
+      for (;;) {
+        let received = 0;
+        let last: bigint | undefined;
+        const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: ALL_PAGE, direction: FORWARDS });
+        for await (const resolved of page) {
+          received += 1;
+          const record = resolved.event;
+          if (!record) continue;
+          from = record.position;
+          last = record.position.commit;
+          // Reads of $all start AT the given position; the port's `after` is exclusive.
+          if (record.position.commit <= after) continue;
+          const envelope = toEnvelope(record);
+          if (envelope === null || !matchesFilter(envelope, options.filter)) continue;
+          events.push(envelope);
+          if (events.length >= maxCount) return events;
+        }
+        if (received < ALL_PAGE || last === undefined) return events;
+        after = last;
+      }
+    } catch (error) {
+      throw mapEsdbError(error, 'reading $all');
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<EventEnvelope> {
+    return this.subscribe(options.after ?? 0n, options.filter, options.signal);
+  }
+
+  async waitForEventsAfter(position: bigint, options: { timeoutMs: number; signal?: AbortSignal }): Promise<boolean> {
+    if (this.closed) return false;
+    return this.watcher.wait(position, options.timeoutMs, options.signal);
+  }
+
+  /**
+   * Position of the last application event: $all read backwards, skipping system and claim records (a claim is
+   * written just before its event, so the scan is short). 0n when there is none.
+   */
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    let from: ReadPosition = END;
+    let seen: bigint | null = null;
+    try {
+      for (;;) {
+        let received = 0;
+        const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: HEAD_PAGE, direction: BACKWARDS });
+        for await (const resolved of page) {
+          received += 1;
+          const record = resolved.event;
+          // A page may start with the record the previous one ended on.
+          if (!record || (seen !== null && record.position.commit >= seen)) continue;
+          seen = record.position.commit;
+          from = record.position;
+          const envelope = toEnvelope(record);
+          if (envelope !== null) return envelope.globalPosition;
+        }
+        if (received < HEAD_PAGE) return 0n;
+      }
+    } catch (error) {
+      throw mapEsdbError(error, 'reading the head of $all');
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    const probe = (async () => {
+      for await (const _ of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) break;
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreUnavailableError(`EventStoreDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
+    });
+    try {
+      await Promise.race([probe, timeout]);
+    } catch (error) {
+      probe.catch(() => undefined);
+      throw mapEsdbError(error, 'pinging');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Idempotent; ends subscriptions and waits, then releases the gRPC channel. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.watcher.close();
+    await this.client.dispose();
+  }
+
+  private subscribe(after: bigint, filter: AllFilter | undefined, signal: AbortSignal | undefined): AsyncGenerator<EventEnvelope> {
+    const serverFilter = serverFilterFor(filter);
+    return resumableSubscription(
+      (from) => this.client.subscribeToAll({ fromPosition: from, filter: serverFilter }),
+      toReadPosition(after),
+      (resolved: AllStreamResolvedEvent) => {
+        const record = resolved.event;
+        if (!record) return null;
+        const envelope = toEnvelope(record);
+        return { position: record.position, item: envelope !== null && matchesFilter(envelope, filter) ? envelope : null };
+      },
+      {
+        signal,
+        isClosed: () => this.closed,
+        isTransient: isTransientEsdbError,
+        backoff: this.backoff,
+        onReconnect: ({ error, delayMs }) => {
+          try {
+            this.options.onReconnect?.({ error, delayMs });
+          } catch {
+            // A logging failure must not end the subscription.
+          }
+        },
+      },
+    );
+  }
+
+  private async *followPositions(after: bigint, signal: AbortSignal): AsyncGenerator<bigint> {
+    for await (const event of this.subscribe(after, undefined, signal)) yield event.globalPosition;
+  }
+
+  /**
+   * Where the append's events landed. A single event's write position is its own (commit === prepare); for
+   * several events the write reports the transaction's positions, so the last event is read back instead.
+   */
+  private async positionOfWrite(
+    streamName: string,
+    count: number,
+    written: { nextExpectedRevision: bigint; position?: { commit: bigint; prepare: bigint } },
+  ): Promise<bigint> {
+    const position = written.position;
+    if (count === 1 && position !== undefined && position.commit === position.prepare) return position.commit;
+    const [last] = await this.readStream(streamName, { fromRevision: written.nextExpectedRevision, maxCount: 1 });
+    if (last === undefined) throw new StoreUnavailableError(`EventStoreDB acknowledged an append to ${streamName} that cannot be read back`);
+    return last.globalPosition;
+  }
+
+  /** Finds the given ids in the stream, newest first (a retry usually concerns recent events). */
+  private async locate(streamName: string, eventIdKeys: readonly string[]): Promise<(LocatedEvent | undefined)[]> {
+    const wanted = new Set(eventIdKeys);
+    const found = new Map<string, LocatedEvent>();
+    let from: bigint | typeof END = END;
+    while (found.size < wanted.size) {
+      let page: EventEnvelope[];
+      try {
+        page = await this.readStreamPage(streamName, from);
+      } catch (error) {
+        throw mapEsdbError(error, `looking for retried events in ${streamName}`);
+      }
+      for (const event of page) {
+        const key = event.metadata.eventId.toLowerCase();
+        if (wanted.has(key)) found.set(key, { revision: event.streamRevision, globalPosition: event.globalPosition });
+      }
+      const oldest = page[page.length - 1];
+      if (page.length < LOCATE_PAGE || oldest === undefined || oldest.streamRevision === 0n) break;
+      from = oldest.streamRevision - 1n;
+    }
+    return eventIdKeys.map((key) => found.get(key));
+  }
+
+  private readStreamPage(streamName: string, from: bigint | typeof END): Promise<EventEnvelope[]> {
+    return this.readStream(streamName, { direction: 'backwards', ...(from === END ? {} : { fromRevision: from }), maxCount: LOCATE_PAGE });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('the EventStoreDB store is closed');
+  }
+}
+
+/** A validated event in the client's shape: the port's eventId is the ESDB event id. */
+function toProposedEvent(event: PreparedEvent, streamName: string) {
+  const metadata = JSON.parse(event.metadataJson) as EventMetadata;
+  const reserved = reservedMetadataKey(metadata as unknown as Record<string, unknown>);
+  if (reserved !== null) {
+    throw new InvalidAppendError(`append to ${streamName}: metadata key ${reserved} is reserved on EventStoreDB`, { streamName });
+  }
+  return jsonEvent({
+    id: event.eventId,
+    type: event.type,
+    // Any JSON value: the client serialises it with JSON.stringify and parses it back on read, whatever its type.
+    data: JSON.parse(event.dataJson) as JSONType,
+    metadata: toEsdbMetadata(metadata),
+  });
+}
+
+function checkMaxCount(maxCount: number): number {
+  if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError(`maxCount must be a non-negative integer, got ${maxCount}`);
+  return maxCount;
+}

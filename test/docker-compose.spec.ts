@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
+import { loadConfig } from '@robo/runtime';
+
+/*
+ * There is no Docker engine on this machine, so the compose file is checked as data: it parses, every service has
+ * a health check and a restart policy, data lives in volumes, and the environment it gives the api and the
+ * projector is a configuration the app accepts.
+ */
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string; target: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: { test: string[] };
+  restart?: string;
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const root = path.resolve(__dirname, '..');
+// Compose understands YAML merge keys (<<: *anchor); js-yaml 5 needs them enabled.
+const compose = load(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { schema: CORE_SCHEMA.withTags(mergeTag) }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const { services } = compose;
+
+/** What `docker compose` does with ${VAR:?message} and ${VAR:-default}, for the variables it would get. */
+function interpolate(env: Record<string, string>, given: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [
+      key,
+      String(value).replace(/\$\{(\w+)(?::[?-]([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => given[name] ?? fallback ?? ''),
+    ]),
+  );
+}
+
+describe('docker-compose.yml', () => {
+  it('runs EventStoreDB, MongoDB, the api and the projector', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'eventstore', 'mongo', 'projector']);
+  });
+
+  it.each(Object.keys(services))('%s has a health check and a restart policy', (name) => {
+    const service = services[name];
+    expect(service.healthcheck?.test?.length).toBeGreaterThan(0);
+    expect(['CMD', 'CMD-SHELL']).toContain(service.healthcheck?.test[0]);
+    expect(['always', 'unless-stopped', 'on-failure']).toContain(service.restart);
+  });
+
+  it('keeps the event log and the read models in named volumes', () => {
+    expect(services.eventstore.volumes).toContain('eventstore-data:/var/lib/eventstore');
+    expect(services.mongo.volumes).toContain('mongo-data:/data/db');
+    for (const volume of ['eventstore-data', 'mongo-data']) expect(compose.volumes).toHaveProperty(volume);
+  });
+
+  it('runs MongoDB as a replica set that its health check initiates', () => {
+    expect(services.mongo.command).toEqual(['--replSet', 'rs0', '--bind_ip_all']);
+    expect(services.mongo.healthcheck?.test.join(' ')).toContain("rs.initiate({ _id: 'rs0'");
+    expect(services.api.environment?.MONGO_URL).toContain('replicaSet=rs0');
+  });
+
+  it('builds the api and the projector from the Dockerfile, started after healthy stores', () => {
+    for (const name of ['api', 'projector']) {
+      expect(services[name].build).toEqual({ context: '.', dockerfile: 'Dockerfile', target: 'runtime' });
+      expect(services[name].depends_on).toEqual({ eventstore: { condition: 'service_healthy' }, mongo: { condition: 'service_healthy' } });
+    }
+    expect(services.projector.command).toEqual(['node', 'dist/apps/projector/src/main.js']);
+    // The commands point at what the build produces.
+    expect(fs.existsSync(path.join(root, 'apps/projector/src/main.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'apps/api/src/main.ts'))).toBe(true);
+  });
+
+  it('gives the api and the projector a configuration the app accepts, on the production stores', () => {
+    const secret = 'x'.repeat(48);
+    for (const name of ['api', 'projector']) {
+      const env = interpolate(services[name].environment ?? {}, { AUTH_JWT_SECRET: secret });
+      const config = loadConfig(env);
+      expect(config).toMatchObject({ eventStore: 'esdb', readStore: 'mongo', eventStoreUrl: 'esdb://eventstore:2113?tls=false', authJwtSecret: secret });
+    }
+    expect(loadConfig(interpolate(services.api.environment ?? {}, { AUTH_JWT_SECRET: secret })).embeddedProjector).toBe(false);
+  });
+
+  it('has a multi-stage Dockerfile: build with dev dependencies, run with production ones', () => {
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM \S+ AS build$/m);
+    expect(dockerfile).toMatch(/^FROM \S+ AS runtime$/m);
+    expect(dockerfile).toContain('RUN npm ci');
+    expect(dockerfile).toContain('npm run build');
+    expect(dockerfile).toContain('npm prune --omit=dev');
+    expect(dockerfile).toContain('CMD ["node", "dist/apps/api/src/main.js"]');
+  });
+});
