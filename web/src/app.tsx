@@ -21,6 +21,7 @@ const views: Record<ViewName, ReturnType<typeof lazy>> = {
   audit: lazy(() => import('./views/audit.view')),
   'time-travel': lazy(() => import('./views/time-travel.view')),
   operations: lazy(() => import('./views/operations.view')),
+  analyst: lazy(() => import('./views/analyst/analyst.view')),
 };
 
 const NAV: { view: ViewName; label: string; visible(s: Session): boolean }[] = [
@@ -30,6 +31,7 @@ const NAV: { view: ViewName; label: string; visible(s: Session): boolean }[] = [
   { view: 'strategies', label: 'Strategies', visible: () => true },
   { view: 'audit', label: 'Audit', visible: () => true },
   { view: 'time-travel', label: 'Time travel', visible: () => true },
+  { view: 'analyst', label: 'Ask the analyst', visible: () => true },
   { view: 'operations', label: 'Operations', visible: (s) => isAdmin(s) },
 ];
 

@@ -5,7 +5,15 @@ import { AppConfig, ConfigModule, loggerOptions, StoresModule } from '@robo/runt
 import { ProjectorModule } from '../../projector/src/projector.module';
 import { AccountCommandHandler } from './accounts/account-command.handler';
 import { AccountsController } from './accounts/accounts.controller';
+import { AnalystModule } from './analyst/analyst.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { PerformanceModule } from './performance/performance.module';
+import { LiveFeedService } from './live/live-feed.service';
+import { LiveGateway } from './live/live.gateway';
 import { HealthController } from './health/health.controller';
+import { PaperModule } from './paper/paper.module';
 import { MarketContextService } from './orders/market-context.service';
 import { ModifyOrderHandler } from './orders/modify-order.handler';
 import { OrderLifecycleHandler } from './orders/order-lifecycle.handler';
@@ -30,6 +38,12 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         StoresModule,
         CqrsModule.forRoot(),
+        LifecycleModule,
+        AuthModule,
+        AuditModule,
+        AnalystModule,
+        PerformanceModule,
+        PaperModule,
         ...(config.embeddedProjector ? [ProjectorModule] : []),
       ],
       controllers: [AccountsController, OrdersController, QueriesController, ProjectionsController, HealthController],
@@ -45,6 +59,8 @@ export class AppModule {
         RiskContextFactory,
         MarketContextService,
         ReadYourWritesService,
+        LiveFeedService,
+        LiveGateway,
       ],
     };
   }

@@ -4,11 +4,14 @@ import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@robo/runtime';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { createValidationPipe } from './common/validation';
+import { ShutdownService } from './lifecycle/shutdown.service';
+import { LiveIoAdapter } from './live/live-io.adapter';
 
 /** The built dashboard if there is one, else the placeholder page. */
 function webRoot(): string | null {
@@ -16,21 +19,42 @@ function webRoot(): string | null {
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? null;
 }
 
+/**
+ * The api as a Nest application, not yet listening. Signals are handled by main.ts (graceful shutdown); tests
+ * call app.close() themselves.
+ */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  // abortOnError false: a start-up failure (a ConfigError from a module factory) reaches main.ts, which exits 78.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false, abortOnError: false, logger: false });
   app.useLogger(app.get(Logger));
+  // First: refuse new requests while shutting down, count the ones in flight.
+  app.use(app.get(ShutdownService).middleware);
+  app.use(helmet());
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id'],
+      exposedHeaders: ['x-correlation-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
   app.useBodyParser('json', { limit: config.bodyLimit, strict: true });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config.corsOrigins));
   app.disable('x-powered-by');
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Robo Trader API')
-      .setDescription('Event-sourced trading backend: commands append events, queries read projections. Money is integer paise.')
+      .setDescription(
+        'Event-sourced trading backend: commands append events, queries read projections. Money is integer paise. ' +
+          'Every endpoint but /health and POST /auth/token needs "Authorization: Bearer <token>" (an access token from POST /auth/token, or an API key).',
+      )
       .setVersion('0.1.0')
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('docs', app, document);

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { startTestApp, TestApp } from './test-app';
 
@@ -17,8 +16,8 @@ describe('bad input changes nothing', () => {
   beforeAll(async () => {
     t = await startTestApp();
     store = t.app.get(EVENT_STORE);
-    accountId = (await request(t.server).post('/api/accounts').send({ name: 'Table', initialCashPaise: 1_000_000 })).body.accountId;
-    const order = await request(t.server)
+    accountId = (await t.api.post('/api/accounts').send({ name: 'Table', initialCashPaise: 1_000_000 })).body.accountId;
+    const order = await t.api
       .post('/api/orders')
       .send({ accountId, instrument: 'SBIN', side: 'BUY', quantity: 1, type: 'LIMIT', limitPricePaise: 80_000, product: 'CNC', validity: 'DAY' });
     orderId = order.body.orderId;
@@ -104,7 +103,7 @@ describe('bad input changes nothing', () => {
   it.each(cases().map((c) => [c[1], c] as const))('%s', async (_name, [url, , body, status, code]) => {
     const before = await store.headPosition();
     const path = url.replace(':account', accountId).replace(':order', orderId);
-    const req = request(t.server).post(path).set('content-type', 'application/json');
+    const req = t.api.post(path).set('content-type', 'application/json');
     // Bodies are declared before the account exists: fill its id in now.
     const resolved = typeof body === 'string' ? body : JSON.parse(JSON.stringify(body).split('":account"').join(JSON.stringify(accountId)));
     const res = await (typeof resolved === 'string' ? req.send(resolved) : req.send(resolved as object));

@@ -20,7 +20,10 @@ export async function freePort(): Promise<number> {
 /** The real api as a child process (built output), for crash and restart tests. */
 export class ChildApp {
   private child: ChildProcess | null = null;
+  /** Everything the process wrote to stdout and stderr, across restarts. */
   output = '';
+  /** How the last run ended: an exit code, or the signal that killed it. */
+  lastExit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   constructor(
     readonly dataDir: string,
     readonly port: number,
@@ -63,14 +66,40 @@ export class ChildApp {
     await this.signal('SIGTERM');
   }
 
+  /** The admin API key printed on the first start of an empty data directory. */
+  bootstrapKey(): string {
+    const match = /API key: (rtk_\S+)/.exec(this.output);
+    if (!match) throw new Error(`no admin key was printed:\n${this.output}`);
+    return match[1];
+  }
+
   private async signal(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', (code, sig) => {
+        this.lastExit = { code, signal: sig };
+        resolve();
+      }),
+    );
     child.kill(signal);
     await exited;
     this.child = null;
   }
+}
+
+/** An access token for an API key (POST /auth/token), as the Authorization header to send. */
+export async function bearer(base: string, apiKey: string): Promise<Record<string, string>> {
+  const res = await api(base, 'POST', '/auth/token', { apiKey });
+  if (res.status !== 200) throw new Error(`token exchange failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { authorization: `Bearer ${res.body.accessToken}` };
+}
+
+/** A new key made by an admin through POST /api/admin/keys. */
+export async function createKey(base: string, admin: Record<string, string>, role: string, accountIds: string[] = []): Promise<{ kid: string; apiKey: string }> {
+  const res = await api(base, 'POST', '/api/admin/keys', { name: `${role}-key`, role, accountIds }, admin);
+  if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { kid: res.body.kid, apiKey: res.body.apiKey };
 }
 
 export async function api(base: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqliteEventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, SqliteReadModelStore } from '@robo/read-models';
-import { api, ChildApp, freePort } from './child-app';
+import { api, bearer, ChildApp, createKey, freePort } from './child-app';
 
 interface Ack {
   stream: string;
@@ -40,11 +40,11 @@ async function pool<T>(items: (() => Promise<T | null>)[], width: number, onAck:
 }
 
 /** Projections at the head, and the head still for half a second (the settlement reactor has finished too). */
-async function caughtUp(app: ChildApp): Promise<number> {
+async function caughtUp(app: ChildApp, auth: Record<string, string>): Promise<number> {
   let stableSince = 0;
   let lastHead = -1;
   for (let i = 0; i < 400; i++) {
-    const { body } = await api(app.url, 'GET', '/api/projections');
+    const { body } = await api(app.url, 'GET', '/api/projections', undefined, auth);
     const projections = body.projections.filter((p: { caughtUp: boolean | null }) => p.caughtUp !== null);
     const atHead = projections.every((p: { caughtUp: boolean }) => p.caughtUp);
     if (!atHead || body.head !== lastHead) {
@@ -73,8 +73,9 @@ async function checksums(file: string): Promise<Record<string, string>> {
 }
 
 /**
- * Kill -9 in the middle of a burst of commands, twice, then restart: every acknowledged command's events are in
- * the log, no event is there twice, and the read models equal a rebuild from scratch of the same log.
+ * Kill -9 in the middle of a burst of commands, three times, then restart: every acknowledged command's events are
+ * in the log, no event is there twice, and the read models equal a rebuild from scratch of the same log. The load
+ * runs as a trader with an access token, which keeps working across restarts (the signing secret is in DATA_DIR).
  */
 describe('crash recovery (child process, SIGKILL)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-crash-'));
@@ -88,28 +89,30 @@ describe('crash recovery (child process, SIGKILL)', () => {
   it('loses no acknowledged command and duplicates nothing across kills', async () => {
     app = new ChildApp(dataDir, await freePort());
     await app.start();
+    const admin = await bearer(app.url, app.bootstrapKey());
+    const trader = await bearer(app.url, (await createKey(app.url, admin, 'trader')).apiKey);
     const accounts: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await api(app.url, 'POST', '/api/accounts', { name: `crash-${i}`, initialCashPaise: 500_000_000 });
+      const res = await api(app.url, 'POST', '/api/accounts', { name: `crash-${i}`, initialCashPaise: 500_000_000 }, trader);
       expect(res.status).toBe(201);
       accounts.push(res.body.accountId);
     }
 
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < 3; round++) {
       const work: (() => Promise<Ack | null>)[] = [];
       for (let i = 0; i < 240; i++) {
         const accountId = accounts[i % accounts.length];
         if (i % 3 === 0) {
           work.push(async () => {
-            const res = await api(app.url, 'POST', `/api/accounts/${accountId}/deposits`, { amountPaise: 100 + i }, { 'Idempotency-Key': `r${round}-d${i}` });
+            const res = await api(app.url, 'POST', `/api/accounts/${accountId}/deposits`, { amountPaise: 100 + i }, { ...trader, 'Idempotency-Key': `r${round}-d${i}` });
             return res.status === 201 ? { stream: `account-${accountId}`, ...res.body } : null;
           });
         } else {
           work.push(async () => {
-            const placed = await api(app.url, 'POST', '/api/orders', { accountId, instrument: 'ITC', side: 'BUY', quantity: 2, type: 'LIMIT', limitPricePaise: 45_000, product: 'CNC', validity: 'DAY' });
+            const placed = await api(app.url, 'POST', '/api/orders', { accountId, instrument: 'ITC', side: 'BUY', quantity: 2, type: 'LIMIT', limitPricePaise: 45_000, product: 'CNC', validity: 'DAY' }, trader);
             if (placed.status !== 201) return null;
             acks.push({ stream: `order-${placed.body.orderId}`, ...placed.body });
-            const filled = await api(app.url, 'POST', `/api/orders/${placed.body.orderId}/fills`, { fillId: 'E1', quantity: 2, pricePaise: 45_000, feesPaise: 10, occurredAt: '2026-11-20T10:30:00+05:30' });
+            const filled = await api(app.url, 'POST', `/api/orders/${placed.body.orderId}/fills`, { fillId: 'E1', quantity: 2, pricePaise: 45_000, feesPaise: 10, occurredAt: '2026-11-20T10:30:00+05:30' }, trader);
             return filled.status === 201 ? { stream: `order-${placed.body.orderId}`, ...filled.body } : null;
           });
         }
@@ -129,13 +132,14 @@ describe('crash recovery (child process, SIGKILL)', () => {
 
     // Every acknowledged command's last event is at the revision and position it was acknowledged with.
     for (const ack of acks) {
-      const res = await api(app.url, 'GET', `/api/streams/${encodeURIComponent(ack.stream)}/events?fromRevision=${ack.streamRevision}&limit=1`);
+      const res = await api(app.url, 'GET', `/api/streams/${encodeURIComponent(ack.stream)}/events?fromRevision=${ack.streamRevision}&limit=1`, undefined, trader);
       expect(res.body.events).toHaveLength(1);
       expect(res.body.events[0].streamRevision).toBe(ack.streamRevision);
     }
 
-    await caughtUp(app);
+    await caughtUp(app, trader);
     await app.stop();
+    expect(app.lastExit).toEqual({ code: 0, signal: null }); // SIGTERM is a clean stop
 
     const store = SqliteEventStore.open({ file: path.join(dataDir, 'events.db') });
     const all = [];
@@ -161,7 +165,7 @@ describe('crash recovery (child process, SIGKILL)', () => {
     const live = await checksums(readFile);
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(readFile + suffix, { force: true });
     await app.start();
-    const headAfterRebuild = await caughtUp(app);
+    const headAfterRebuild = await caughtUp(app, trader);
     await app.stop();
     expect(headAfterRebuild).toBe(Number(all[all.length - 1].globalPosition)); // the reactor's replay appended nothing
     expect(await checksums(readFile)).toEqual(live);

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { ExpirySweeper, sessionOver } from '../src/orders/expiry-sweeper';
 import { startTestApp, TestApp } from './test-app';
 
@@ -21,24 +20,24 @@ describe('DAY orders expire after the close', () => {
   afterAll(async () => t.close());
 
   it('expires working DAY orders and gives their buying power back', async () => {
-    const { body: account } = await request(t.server).post('/api/accounts').send({ name: 'Late', initialCashPaise: 10_000_000 });
-    const placed = await request(t.server)
+    const { body: account } = await t.api.post('/api/accounts').send({ name: 'Late', initialCashPaise: 10_000_000 });
+    const placed = await t.api
       .post('/api/orders')
       .send({ accountId: account.accountId, instrument: 'ITC', side: 'BUY', quantity: 10, type: 'LIMIT', limitPricePaise: 45_000, product: 'CNC', validity: 'DAY' });
     expect(placed.status).toBe(201);
     const sweeper = t.app.get(ExpirySweeper);
-    await request(t.server).get('/api/orders').query({ minPosition: placed.body.globalPosition });
+    await t.api.get('/api/orders').query({ minPosition: placed.body.globalPosition });
     expect(await sweeper.sweep()).toBe(0); // still 15:29:5x
 
     await new Promise((r) => setTimeout(r, 1500)); // now past 15:30 IST
     expect(await sweeper.sweep()).toBe(1);
     expect(await sweeper.sweep()).toBe(0); // once only
 
-    const events = await request(t.server).get(`/api/streams/order-${placed.body.orderId}/events`);
+    const events = await t.api.get(`/api/streams/order-${placed.body.orderId}/events`);
     expect(events.body.events.map((e: { type: string }) => e.type)).toEqual(['OrderPlaced', 'OrderAccepted', 'OrderExpired']);
     expect(events.body.events[2].metadata.actor).toBe('system:expiry');
     const head = events.body.events[2].globalPosition;
-    const accountView = await request(t.server).get(`/api/accounts/${account.accountId}`).query({ minPosition: head + 1 });
+    const accountView = await t.api.get(`/api/accounts/${account.accountId}`).query({ minPosition: head + 1 });
     expect(accountView.body.reservedPaise).toBe(0);
   });
 });

@@ -1,5 +1,4 @@
-import request from 'supertest';
-import { startTestApp, TestApp } from './test-app';
+import { startTestApp, TestApp, TestKey } from './test-app';
 
 /**
  * A realistic session over HTTP: open, deposit, buy in two partial fills, sell part with fees, sell through zero
@@ -7,14 +6,18 @@ import { startTestApp, TestApp } from './test-app';
  */
 describe('trading session (HTTP, embedded stores)', () => {
   let t: TestApp;
+  // A trader key, as a user would have: it is granted the accounts it opens.
+  let trader: TestKey;
+  const http = () => t.as(trader.token);
   beforeAll(async () => {
     t = await startTestApp();
+    trader = await t.createKey('trader');
   });
   afterAll(async () => {
     await t.close();
   });
 
-  const post = (url: string, body: object) => request(t.server).post(url).send(body);
+  const post = (url: string, body: object) => http().post(url).send(body);
 
   async function placeAndFill(accountId: string, order: object, fills: { fillId: string; quantity: number; pricePaise: number; feesPaise: number; occurredAt: string }[]) {
     const placed = await post('/api/orders', { accountId, instrument: 'RELIANCE', product: 'MIS', validity: 'DAY', ...order });
@@ -63,7 +66,7 @@ describe('trading session (HTTP, embedded stores)', () => {
       { fillId: 'F5', quantity: 10, pricePaise: 251_500, feesPaise: 300, occurredAt: '2026-11-20T10:15:00+05:30' },
     ]);
 
-    const res = await request(t.server).get(`/api/accounts/${accountId}/portfolio`).query({ minPosition: cover.last.globalPosition });
+    const res = await http().get(`/api/accounts/${accountId}/portfolio`).query({ minPosition: cover.last.globalPosition });
     expect(res.status).toBe(200);
     const p = res.body;
     // cash = 150,000,000 - 24,996,000 - 3,000 + 7,530,000 - 900 + 25,200,000 - 3,000 - 2,515,000 - 300 = 155,211,800
@@ -92,15 +95,15 @@ describe('trading session (HTTP, embedded stores)', () => {
       realizedGrossPaise: 179_000,
     });
 
-    const positions = await request(t.server).get(`/api/accounts/${accountId}/positions`);
+    const positions = await http().get(`/api/accounts/${accountId}/positions`);
     expect(positions.status).toBe(200);
     expect(positions.body.positions[0].quantity).toBe(-20);
 
-    const orders = await request(t.server).get('/api/orders').query({ accountId, minPosition: cover.last.globalPosition });
+    const orders = await http().get('/api/orders').query({ accountId, minPosition: cover.last.globalPosition });
     expect(orders.status).toBe(200);
     expect(orders.body.items).toHaveLength(4);
     expect(orders.body.items.map((o: { status: string }) => o.status)).toEqual(['FILLED', 'FILLED', 'FILLED', 'FILLED']);
-    const first = await request(t.server).get(`/api/orders/${buy.orderId}`);
+    const first = await http().get(`/api/orders/${buy.orderId}`);
     expect(first.body).toMatchObject({ filledQuantity: 100, remainingQuantity: 0, feesPaise: 3_000 });
     expect(first.body.fills.map((f: { fillId: string }) => f.fillId)).toEqual(['F1', 'F2']);
   });
@@ -118,7 +121,7 @@ describe('trading session (HTTP, embedded stores)', () => {
     const over = await post(`/api/orders/${placed.body.orderId}/fills`, { ...fill, fillId: 'X2', quantity: 5 });
     expect(over.status).toBe(422);
     expect(over.body.code).toBe('FILL_EXCEEDS_QUANTITY');
-    const events = await request(t.server).get(`/api/streams/order-${placed.body.orderId}/events`);
+    const events = await http().get(`/api/streams/order-${placed.body.orderId}/events`);
     expect(events.body.events.map((e: { type: string }) => e.type)).toEqual(['OrderPlaced', 'OrderAccepted', 'OrderPartiallyFilled']);
   });
 
@@ -129,32 +132,35 @@ describe('trading session (HTTP, embedded stores)', () => {
     expect(res.body.code).toBe('INSUFFICIENT_FUNDS');
     expect(res.body.correlationId).toEqual(expect.any(String));
     const orderId = res.body.details.orderId;
-    const order = await request(t.server).get(`/api/orders/${orderId}`).query({ minPosition: res.body.details.globalPosition });
+    const order = await http().get(`/api/orders/${orderId}`).query({ minPosition: res.body.details.globalPosition });
     expect(order.body).toMatchObject({ status: 'REJECTED', rejectReasonCode: 'INSUFFICIENT_FUNDS' });
   });
 
   it('makes a retried order with the same Idempotency-Key return the first answer and append nothing', async () => {
     const { body: account } = await post('/api/accounts', { name: 'Idem', initialCashPaise: 10_000_000 });
     const body = { accountId: account.accountId, instrument: 'ITC', side: 'BUY', quantity: 5, type: 'LIMIT', limitPricePaise: 45_000, product: 'CNC', validity: 'DAY' };
-    const first = await request(t.server).post('/api/orders').set('Idempotency-Key', 'k-1').send(body);
-    const again = await request(t.server).post('/api/orders').set('Idempotency-Key', 'k-1').send(body);
+    const first = await http().post('/api/orders').set('Idempotency-Key', 'k-1').send(body);
+    const again = await http().post('/api/orders').set('Idempotency-Key', 'k-1').send(body);
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    const other = await request(t.server).post('/api/orders').set('Idempotency-Key', 'k-1').send({ ...body, quantity: 6 });
+    const other = await http().post('/api/orders').set('Idempotency-Key', 'k-1').send({ ...body, quantity: 6 });
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    const account2 = await request(t.server).get(`/api/streams/account-${account.accountId}/events`);
+    const account2 = await http().get(`/api/streams/account-${account.accountId}/events`);
     // opened + one reservation, not two
     expect(account2.body.events.map((e: { type: string }) => e.type)).toEqual(['AccountOpened', 'FundsReserved']);
   });
 
-  it('honours x-correlation-id and stores it in the events with the actor', async () => {
-    const res = await request(t.server).post('/api/accounts').set('x-correlation-id', 'corr-abc-123').send({ name: 'Corr', initialCashPaise: 0 });
+  it('honours x-correlation-id and stores it in the events with the actor (the key id, never a secret)', async () => {
+    const res = await http().post('/api/accounts').set('x-correlation-id', 'corr-abc-123').send({ name: 'Corr', initialCashPaise: 0 });
     expect(res.headers['x-correlation-id']).toBe('corr-abc-123');
-    const audit = await request(t.server).get('/api/audit').query({ correlationId: 'corr-abc-123', minPosition: res.body.globalPosition });
+    const audit = await http().get('/api/audit').query({ correlationId: 'corr-abc-123', minPosition: res.body.globalPosition });
     expect(audit.status).toBe(200);
-    expect(audit.body.items).toHaveLength(1);
-    expect(audit.body.items[0]).toMatchObject({ type: 'AccountOpened', correlationId: 'corr-abc-123', actor: 'anonymous' });
+    // The account, and the trader's grant on it (a trader is granted the accounts it opens): same request, same ids.
+    expect(audit.body.items).toHaveLength(2);
+    expect(audit.body.items[0]).toMatchObject({ type: 'AccountOpened', correlationId: 'corr-abc-123', actor: `key:${trader.kid}` });
+    expect(audit.body.items[1]).toMatchObject({ type: 'AccountAccessGranted', correlationId: 'corr-abc-123', actor: `key:${trader.kid}`, accountId: res.body.accountId });
+    expect(JSON.stringify(audit.body)).not.toContain(trader.apiKey);
   });
 });

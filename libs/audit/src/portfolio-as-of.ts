@@ -150,11 +150,14 @@ function lastPosition(events: readonly EventEnvelope[]): number | null {
   return events.length === 0 ? null : Number(events[events.length - 1].globalPosition);
 }
 
-/** The price of the latest fill on the chosen time axis (ties: later in the log). */
-function lastPrice(events: readonly EventEnvelope[], time: TimeAxis): number | null {
+/**
+ * The price of the latest trade by business time among the fills known on the chosen axis (ties: later in the
+ * log), as the prices read model keeps it: a back-dated report does not replace a later trade's price.
+ */
+function lastPrice(events: readonly EventEnvelope[], _time: TimeAxis): number | null {
   let best: EventEnvelope | null = null;
   for (const event of events) {
-    if (best === null || eventTime(event, time) >= eventTime(best, time)) best = event;
+    if (best === null || eventTime(event, 'business') >= eventTime(best, 'business')) best = event;
   }
   return best === null ? null : (best.data as { pricePaise: number }).pricePaise;
 }

@@ -10,7 +10,9 @@ export type ReadModelErrorCode =
   | 'UNKNOWN_COLLECTION'
   | 'CHECKPOINT_REGRESSION'
   | 'READ_STORE_UNAVAILABLE'
-  | 'UNKNOWN_PROJECTION';
+  | 'UNKNOWN_PROJECTION'
+  | 'CHECKPOINT_MOVED'
+  | 'DEAD_LETTER_NOT_FOUND';
 
 export class ReadModelError extends Error {
   constructor(
@@ -79,5 +81,22 @@ export class ReadStoreUnavailableError extends ReadModelError {
 export class UnknownProjectionError extends ReadModelError {
   constructor(name: string) {
     super('UNKNOWN_PROJECTION', `no projection named ${name}`, { projection: name });
+  }
+}
+
+/** A shadow swap was refused because the live checkpoint moved after the comparison (another process projects it). */
+export class CheckpointMovedError extends ReadModelError {
+  constructor(projection: string, expected: bigint, actual: bigint) {
+    super('CHECKPOINT_MOVED', `projection ${projection}: checkpoint is ${actual}, the comparison was made at ${expected}`, {
+      projection,
+      expected: expected.toString(),
+      actual: actual.toString(),
+    });
+  }
+}
+
+export class DeadLetterNotFoundError extends ReadModelError {
+  constructor(id: string) {
+    super('DEAD_LETTER_NOT_FOUND', `no dead letter ${id}`, { id });
   }
 }

@@ -41,6 +41,42 @@ export interface CheckpointInfo {
   updatedAt: string | null;
 }
 
+/**
+ * An event a projection could not apply (its apply() or keys() threw), or one that waits behind such an event
+ * because it touches the same documents (blockedBy names the first). Ids are `<projection>:<position>`.
+ */
+export interface DeadLetter {
+  id: string;
+  projection: string;
+  position: bigint;
+  eventId: string;
+  eventType: string;
+  stream: string;
+  streamRevision: bigint;
+  /** The documents the event touches, as `collection/id` (logical collection names). */
+  docKeys: string[];
+  /** The error apply() threw; null for an event parked only because it is blocked. */
+  error: string | null;
+  blockedBy: string | null;
+  parkedAt: string;
+  attempts: number;
+}
+
+/** Dead letters written with a commit: park upserts by id, remove deletes by id. */
+export interface DeadLetterChanges {
+  park?: readonly DeadLetter[];
+  remove?: readonly string[];
+}
+
+/** Atomically replaces each live collection with its shadow copy and moves the shadow's checkpoint and dead letters to the live projection. */
+export interface PromoteShadowRequest {
+  projection: string;
+  shadowProjection: string;
+  collections: readonly { live: string; shadow: string }[];
+  /** The live checkpoint the comparison was made at: the swap is refused (CheckpointMovedError) if it moved since. */
+  expectedCheckpoint: bigint;
+}
+
 export interface ReadModelStore {
   /** Creates collections and their indexes if missing; idempotent. */
   ensureCollections(specs: readonly CollectionSpec[]): Promise<void>;
@@ -49,12 +85,21 @@ export interface ReadModelStore {
   find<T = Record<string, unknown>>(collection: string, query: FindQuery): Promise<Page<T>>;
   /** Counts documents matching a filter (bounded use: status pages, verification). */
   count(collection: string, where?: Record<string, FieldCondition>): Promise<number>;
-  /** Writes the documents and moves the projection's checkpoint, in one transaction. */
-  commit(projection: string, changes: readonly DocChange[], checkpoint: bigint): Promise<void>;
+  /** Writes the documents and moves the projection's checkpoint (and parks or removes dead letters), in one transaction. */
+  commit(projection: string, changes: readonly DocChange[], checkpoint: bigint, deadLetters?: DeadLetterChanges): Promise<void>;
+  /** Writes documents and dead-letter changes without moving the checkpoint (retrying parked events). */
+  commitRetry(projection: string, changes: readonly DocChange[], deadLetters: DeadLetterChanges): Promise<void>;
+  /** Dead letters in position order, of one projection or all. */
+  listDeadLetters(query?: { projection?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Parked events per projection (projections with none are absent). */
+  countDeadLetters(): Promise<Record<string, number>>;
+  /** One page of (id, sha256 of the canonical document), ordered by id as checksum() hashes them: for listing differences. */
+  digests(collection: string, page: { after?: string | null; limit: number }): Promise<{ id: string; sha256: string }[]>;
+  promoteShadow(request: PromoteShadowRequest): Promise<void>;
   /** 0n when the projection never committed. */
   getCheckpoint(projection: string): Promise<bigint>;
   listCheckpoints(): Promise<CheckpointInfo[]>;
-  /** Drops a projection's documents and checkpoint (for a rebuild). */
+  /** Drops a projection's documents, checkpoint and dead letters (for a rebuild). */
   reset(projection: string, collections: readonly string[]): Promise<void>;
   /** Deterministic digest of a collection's documents (ordered by id) for verification. */
   checksum(collection: string): Promise<{ count: number; sha256: string }>;

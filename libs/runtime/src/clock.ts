@@ -26,3 +26,22 @@ export class SimulatedClock implements Clock {
     return new Date(this.startMs + (Date.now() - this.startedAtMs) * this.speed).toISOString();
   }
 }
+
+/**
+ * Business time that someone else moves: in market clock mode the paper engine sets it to each simulated market
+ * step, so orders, fills and the market always agree on the time, and a session that closes rolls to the next open.
+ */
+export class SteeredClock implements Clock {
+  private currentMs: number;
+  constructor(start: string) {
+    this.currentMs = Date.parse(start);
+  }
+  now(): string {
+    return new Date(this.currentMs).toISOString();
+  }
+  /** Moves forward only: business time never runs backwards. */
+  set(instant: string): void {
+    const ms = Date.parse(instant);
+    if (ms > this.currentMs) this.currentMs = ms;
+  }
+}

@@ -5,7 +5,8 @@ import { createMarketCalendar, DEFAULT_NSE_HOLIDAYS, InstrumentCatalog } from '@
 import { EsdbEventStore, EVENT_STORE, EventStore, SqliteEventStore } from '@robo/event-store';
 import { MongoReadModelStore, READ_MODEL_STORE, ReadModelStore, SqliteReadModelStore, ALL_PROJECTIONS } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, ConfigError } from './config/app-config';
-import { CLOCK, SimulatedClock, SystemClock } from './clock';
+import { CLOCK } from './clock';
+import { createAppClock } from './session-clock';
 import { INSTRUMENTS, MARKET_CALENDAR } from './tokens';
 
 function loadHolidays(file: string | null): string[] {
@@ -141,8 +142,8 @@ export class ReadStoreSetup implements OnApplicationBootstrap, BeforeApplication
     },
     {
       provide: CLOCK,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => (config.clockStart ? new SimulatedClock(config.clockStart, config.clockSpeed) : new SystemClock()),
+      inject: [APP_CONFIG, MARKET_CALENDAR],
+      useFactory: createAppClock,
     },
     { provide: INSTRUMENTS, useFactory: () => new InstrumentCatalog() },
     {

@@ -8,6 +8,7 @@ const PATHS: Record<ViewName, string> = {
   strategies: 'M3 17l5-6 4 4 8-9M15 6h5v5',
   audit: 'M11 4a7 7 0 1 0 0 14a7 7 0 1 0 0-14zM16 16l5 5',
   'time-travel': 'M12 3a9 9 0 1 1-9 9M3 4v5h5M12 7v5l3 3',
+  analyst: 'M4 5h16v11H9l-5 4zM8 9h8M8 12h5',
   operations: 'M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0M14 4v4M8 10v4M16 16v4',
 };
 

@@ -1,7 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { accountStream, AccountCommand } from '@robo/domain';
+import { AccessService } from '../auth/access.service';
+import { KeyManager } from '../auth/key-manager';
+import { CurrentPrincipal, Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import type { CommandContext } from '../write/command-context';
@@ -11,38 +15,55 @@ import { ExecuteAccountCommand } from './account-command';
 import { AccountCommandResponse, AmountDto, HaltDto, OpenAccountDto, RiskLimitsDto } from './accounts.dto';
 
 @ApiTags('accounts')
+@ApiBearerAuth()
 @Controller('api/accounts')
 export class AccountsController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly access: AccessService,
+    private readonly keys: KeyManager,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Open an account with its initial cash' })
+  @Roles('trader', 'admin')
+  @ApiOperation({ summary: 'Open an account with its initial cash (a trader is granted the account it opens)' })
   @ApiResponse({ status: 201, type: AccountCommandResponse })
-  open(@Body() body: OpenAccountDto, @Ctx() ctx: CommandContext): Promise<AccountCommandResponse> {
-    // With an Idempotency-Key the account id is derived from it, so a retry finds the same account.
-    const accountId = ctx.idempotencyKey ? derivedId('open-account', ctx.idempotencyKey) : newId();
-    return this.run(accountId, { type: 'OpenAccount', data: { accountId, name: body.name, initialCashPaise: body.initialCashPaise, now: '' } }, ctx);
+  async open(@Body() body: OpenAccountDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal): Promise<AccountCommandResponse> {
+    // With an Idempotency-Key the account id is derived from it (and from the caller, so that two keys choosing the
+    // same Idempotency-Key never land on one account): a retry finds the same account.
+    const accountId = ctx.idempotencyKey ? derivedId('open-account', principal.kid, ctx.idempotencyKey) : newId();
+    const result = await this.run(accountId, { type: 'OpenAccount', data: { accountId, name: body.name, initialCashPaise: body.initialCashPaise, now: '' } }, ctx);
+    if (principal.role === 'trader') {
+      // Also on a retried open: a crash between the account and its grant is completed by retrying.
+      await this.keys.grantOwnAccount(principal.kid, principal.role, accountId, { actor: ctx.actor, correlationId: ctx.correlationId, causationId: ctx.causationId });
+    }
+    return result;
   }
 
   @Post(':id/deposits')
   @HttpCode(201)
+  @Roles('trader', 'admin')
   @ApiOperation({ summary: 'Deposit cash' })
   @ApiResponse({ status: 201, type: AccountCommandResponse })
-  deposit(@Param('id', uuidParam()) accountId: string, @Body() body: AmountDto, @Ctx() ctx: CommandContext) {
+  deposit(@Param('id', uuidParam()) accountId: string, @Body() body: AmountDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
+    this.access.account(principal, accountId, 'trade');
     return this.run(accountId, { type: 'DepositFunds', data: { accountId, amountPaise: body.amountPaise } }, ctx);
   }
 
   @Post(':id/withdrawals')
   @HttpCode(201)
+  @Roles('trader', 'admin')
   @ApiOperation({ summary: 'Withdraw cash (never below zero, never below what open orders hold)' })
   @ApiResponse({ status: 201, type: AccountCommandResponse })
-  withdraw(@Param('id', uuidParam()) accountId: string, @Body() body: AmountDto, @Ctx() ctx: CommandContext) {
+  withdraw(@Param('id', uuidParam()) accountId: string, @Body() body: AmountDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
+    this.access.account(principal, accountId, 'trade');
     return this.run(accountId, { type: 'WithdrawFunds', data: { accountId, amountPaise: body.amountPaise } }, ctx);
   }
 
   @Post(':id/risk-limits')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Set the risk limits (omitted or null = no limit)' })
+  @Roles('admin')
+  @ApiOperation({ summary: 'Set the risk limits (omitted or null = no limit); admins only' })
   @ApiResponse({ status: 200, type: AccountCommandResponse })
   setLimits(@Param('id', uuidParam()) accountId: string, @Body() body: RiskLimitsDto, @Ctx() ctx: CommandContext) {
     return this.run(
@@ -62,14 +83,16 @@ export class AccountsController {
 
   @Post(':id/halt')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Kill switch: refuse new orders for this account' })
+  @Roles('admin')
+  @ApiOperation({ summary: 'Kill switch: refuse new orders for this account; admins only' })
   halt(@Param('id', uuidParam()) accountId: string, @Body() body: HaltDto, @Ctx() ctx: CommandContext) {
     return this.run(accountId, { type: 'HaltTrading', data: { accountId, reason: body.reason } }, ctx);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Accept orders again after a halt' })
+  @Roles('admin')
+  @ApiOperation({ summary: 'Accept orders again after a halt; admins only' })
   resume(@Param('id', uuidParam()) accountId: string, @Ctx() ctx: CommandContext) {
     return this.run(accountId, { type: 'ResumeTrading', data: { accountId } }, ctx);
   }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { AnalystError } from '@robo/analyst';
 import { DomainError } from '@robo/domain';
 import { DuplicateEventIdError, StoreUnavailableError, WrongExpectedVersionError } from '@robo/event-store';
 import { ApiError, ErrorBody } from './api-error';
@@ -7,6 +8,8 @@ import { correlationIdFor } from '@robo/runtime';
 
 const KIND_STATUS = { invalid: 400, not_found: 404, conflict: 409, rule: 422 } as const;
 /** Read-store errors a query can cause (a forged cursor, for one). */
+/** Stores that can go away: the read store and the credential store say so by their error's code. */
+const UNAVAILABLE_CODES = ['READ_STORE_UNAVAILABLE', 'CREDENTIAL_STORE_UNAVAILABLE'];
 const READ_MODEL_CODES: Record<string, number> = { INVALID_QUERY: 400, INVALID_CURSOR: 400, INVALID_NAME: 400, UNKNOWN_PROJECTION: 404 };
 
 interface Mapped {
@@ -23,6 +26,7 @@ function hasCode(error: unknown): error is { code: string; message: string } {
 /** One mapping from every failure to `{ code, message, details?, correlationId }`; no stack traces leave. */
 export function mapError(error: unknown): Mapped {
   if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, details: error.details };
+  if (error instanceof AnalystError) return { status: error.status, code: error.code, message: error.message, details: error.details };
   if (error instanceof DomainError) {
     return { status: KIND_STATUS[error.kind], code: error.code, message: error.message, details: error.details };
   }
@@ -32,7 +36,7 @@ export function mapError(error: unknown): Mapped {
   if (error instanceof DuplicateEventIdError) {
     return { status: 409, code: 'DUPLICATE_EVENT', message: 'this command was already applied differently' };
   }
-  if (error instanceof StoreUnavailableError || (hasCode(error) && error.code === 'READ_STORE_UNAVAILABLE')) {
+  if (error instanceof StoreUnavailableError || (hasCode(error) && UNAVAILABLE_CODES.includes(error.code))) {
     return { status: 503, code: hasCode(error) ? error.code : 'STORE_UNAVAILABLE', message: 'storage is unavailable; retry later' };
   }
   if (hasCode(error) && READ_MODEL_CODES[error.code] !== undefined) {
@@ -69,6 +73,11 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
 
   catch(error: unknown, host: ArgumentsHost): void {
+    // socket.io handlers answer through their acknowledgements and never throw; nothing to write here.
+    if (host.getType() !== 'http') {
+      this.logger.error({ err: error }, 'unhandled error outside HTTP');
+      return;
+    }
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
@@ -79,7 +88,8 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const body: ErrorBody = { code: mapped.code, message: mapped.message, correlationId };
     if (mapped.details !== undefined) body.details = mapped.details;
-    if (mapped.status === 503) res.setHeader('Retry-After', '1');
+    if (mapped.status === 503 && !res.headersSent) res.setHeader('Retry-After', '1');
+    if (mapped.status === 401 && !res.headersSent) res.setHeader('WWW-Authenticate', `Bearer error="invalid_token", error_description="${mapped.code}"`);
     if (!res.headersSent) res.status(mapped.status).json(body);
   }
 }

@@ -1,15 +1,24 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { CREDENTIAL_STORE, CredentialStore } from '../auth/credential-store.port';
+import { Public } from '../auth/roles.decorator';
+import { ShutdownService } from '../lifecycle/shutdown.service';
 
+/** Probes for orchestrators: public, never rate limited. */
 @ApiTags('health')
 @Controller('health')
+@Public()
+@SkipThrottle()
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
+    private readonly shutdown: ShutdownService,
   ) {}
 
   /** The process is up. */
@@ -18,13 +27,17 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Both stores answer: the api can take commands and queries. */
+  /** Every store answers and the process is not shutting down: the api can take commands and queries. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
-    const [eventStore, readStore] = await Promise.all([probe(() => this.events.ping()), probe(() => this.reads.ping())]);
-    const ready = eventStore === 'ok' && readStore === 'ok';
+    const [eventStore, readStore, credentialStore] = await Promise.all([
+      probe(() => this.events.ping()),
+      probe(() => this.reads.ping()),
+      probe(() => this.credentials.ping()),
+    ]);
+    const ready = eventStore === 'ok' && readStore === 'ok' && credentialStore === 'ok' && !this.shutdown.draining;
     res.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', checks: { eventStore, readStore } };
+    return { status: ready ? 'ready' : this.shutdown.draining ? 'shutting_down' : 'not_ready', checks: { eventStore, readStore, credentialStore } };
   }
 }
 

@@ -1,8 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CHARGE_SCHEDULES, computeCharges, InstrumentCatalog, istTradingDay, orderStream, scheduleFor } from '@robo/domain';
+import { AccessService } from '../auth/access.service';
+import { CurrentPrincipal, Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import { CLOCK, Clock } from '@robo/runtime';
@@ -13,11 +16,15 @@ import type { LifecycleResult } from './order-lifecycle.handler';
 import { ModifyOrderMessage, OrderCommandResult, OrderLifecycleMessage, PlaceOrderMessage } from './order-commands';
 import { CancelOrderDto, ModifyOrderDto, OrderCommandResponse, PlaceOrderDto, ReportFillDto, TriggerOrderDto } from './orders.dto';
 
+/** Commands on orders: traders on the orders of their accounts, and admins. */
 @ApiTags('orders')
+@ApiBearerAuth()
 @Controller('api/orders')
+@Roles('trader', 'admin')
 export class OrdersController {
   constructor(
     private readonly commandBus: CommandBus,
+    private readonly access: AccessService,
     @Inject(INSTRUMENTS) private readonly instruments: InstrumentCatalog,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -25,7 +32,8 @@ export class OrdersController {
   @Post()
   @ApiOperation({ summary: 'Place an order; pre-trade risk checks run at once (422 with the reason code when refused)' })
   @ApiResponse({ status: 201, type: OrderCommandResponse })
-  place(@Body() body: PlaceOrderDto, @Ctx() ctx: CommandContext): Promise<OrderCommandResult> {
+  place(@Body() body: PlaceOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal): Promise<OrderCommandResult> {
+    this.access.account(principal, body.accountId, 'trade');
     // clientOrderId and Idempotency-Key both make the order id deterministic, so a duplicate cannot slip in.
     const orderId = body.clientOrderId
       ? derivedId('client-order', body.accountId, body.clientOrderId)
@@ -57,7 +65,14 @@ export class OrdersController {
   @Post(':id/fills')
   @ApiOperation({ summary: 'Report an execution (from a broker or the paper broker); a fill id seen twice changes nothing (200)' })
   @ApiResponse({ status: 201, type: OrderCommandResponse })
-  async fill(@Param('id', uuidParam()) orderId: string, @Body() body: ReportFillDto, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async fill(
+    @Param('id', uuidParam()) orderId: string,
+    @Body() body: ReportFillDto,
+    @Ctx() ctx: CommandContext,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    await this.access.order(principal, orderId, 'trade');
     const result = await this.commandBus.execute<OrderLifecycleMessage, LifecycleResult>(
       new OrderLifecycleMessage(
         orderId,
@@ -85,7 +100,8 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel the open quantity of an order' })
   @ApiResponse({ status: 200, type: OrderCommandResponse })
-  cancel(@Param('id', uuidParam()) orderId: string, @Body() body: CancelOrderDto, @Ctx() ctx: CommandContext) {
+  async cancel(@Param('id', uuidParam()) orderId: string, @Body() body: CancelOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
+    await this.access.order(principal, orderId, 'trade');
     return this.commandBus.execute(
       new OrderLifecycleMessage(orderId, () => ({ type: 'CancelOrder', data: { orderId, reason: body.reason ?? 'cancelled by user' } }), ctx, null),
     );
@@ -95,7 +111,8 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A stop order\'s trigger price was reached (reported by the market-data feed or a broker)' })
   @ApiResponse({ status: 200, type: OrderCommandResponse })
-  trigger(@Param('id', uuidParam()) orderId: string, @Body() body: TriggerOrderDto, @Ctx() ctx: CommandContext) {
+  async trigger(@Param('id', uuidParam()) orderId: string, @Body() body: TriggerOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
+    await this.access.order(principal, orderId, 'trade');
     return this.commandBus.execute(
       new OrderLifecycleMessage(orderId, () => ({ type: 'TriggerOrder', data: { orderId, lastPricePaise: body.lastPricePaise, now: this.clock.now() } }), ctx, null),
     );
@@ -105,7 +122,8 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Change quantity or prices of a working order; risk checks run again' })
   @ApiResponse({ status: 200, type: OrderCommandResponse })
-  modify(@Param('id', uuidParam()) orderId: string, @Body() body: ModifyOrderDto, @Ctx() ctx: CommandContext) {
+  async modify(@Param('id', uuidParam()) orderId: string, @Body() body: ModifyOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
+    await this.access.order(principal, orderId, 'trade');
     return this.commandBus.execute(new ModifyOrderMessage(orderId, body, ctx));
   }
 

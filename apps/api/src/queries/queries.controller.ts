@@ -1,10 +1,17 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { portfolioAsOf } from '@robo/audit';
+import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
 import { AccountDoc, composePortfolio, FieldCondition, PositionDoc, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { AccessService } from '../auth/access.service';
+import { CurrentPrincipal, Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
+import { ALL_ROLES } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { uuidParam } from '../common/uuid-param';
-import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, StreamEventsQuery } from './queries.dto';
+import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, PortfolioQuery, StreamEventsQuery } from './queries.dto';
+import { MarketDataService } from '../market/market-data.service';
 import { ReadYourWritesService } from './read-your-writes.service';
 
 type Doc = Record<string, unknown>;
@@ -25,22 +32,35 @@ function utc(instant: string): string {
   return new Date(instant).toISOString();
 }
 
-/** Queries read the read models only (the stream endpoint aside, which shows the log itself). */
+const EMPTY_PAGE = { items: [], nextCursor: null };
+
+/**
+ * Queries read the read models only (the stream endpoint aside, which shows the log itself). Every role may
+ * read; traders and viewers only the accounts granted to them (lists without an account filter are limited to
+ * those), auditors and admins every account.
+ */
 @ApiTags('queries')
+@ApiBearerAuth()
 @Controller('api')
+@Roles(...ALL_ROLES)
 export class QueriesController {
   constructor(
     @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly consistency: ReadYourWritesService,
+    private readonly access: AccessService,
+    // Live quotes mark positions when the simulated market (or a real feed) has them; fills otherwise.
+    @Optional() private readonly market?: MarketDataService,
   ) {}
 
   @Get('orders')
   @ApiOperation({ summary: 'Orders, newest first, filtered and paged by cursor' })
-  async orders(@Query() query: OrdersQuery) {
+  async orders(@Query() query: OrdersQuery, @CurrentPrincipal() principal: Principal) {
+    const accountFilter = this.accountFilter(principal, query.accountId);
+    if (accountFilter === null) return EMPTY_PAGE;
     await this.consistency.waitFor(parsePosition(query.minPosition), ['orders']);
     const where: Record<string, FieldCondition> = {};
-    if (query.accountId) where.accountId = query.accountId;
+    if (accountFilter !== undefined) where.accountId = accountFilter;
     if (query.status) where.status = query.status;
     if (query.instrument) where.instrument = query.instrument;
     return this.reads.find<Doc>('orders', { where, orderBy: { field: 'seq', direction: 'desc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
@@ -48,7 +68,8 @@ export class QueriesController {
 
   @Get('orders/:id')
   @ApiOperation({ summary: 'One order with its fills' })
-  async order(@Param('id', uuidParam()) orderId: string, @Query() query: ConsistencyQuery) {
+  async order(@Param('id', uuidParam()) orderId: string, @Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
+    await this.access.order(principal, orderId, 'read');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['orders']);
     const doc = await this.reads.get<Doc>('orders', orderId);
     if (!doc) throw new ApiError(404, 'ORDER_NOT_FOUND', `order ${orderId} does not exist`);
@@ -57,14 +78,16 @@ export class QueriesController {
 
   @Get('accounts/:id')
   @ApiOperation({ summary: 'Account: cash, reservations, limits, halt state' })
-  async account(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery) {
+  async account(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
+    this.access.account(principal, accountId, 'read');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts']);
     return this.accountDoc(accountId);
   }
 
   @Get('accounts/:id/positions')
   @ApiOperation({ summary: 'Positions of an account (open and closed), with realized P&L per instrument' })
-  async positions(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery) {
+  async positions(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
+    this.access.account(principal, accountId, 'read');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts', 'positions', 'prices']);
     await this.accountDoc(accountId);
     const portfolio = await this.portfolioOf(accountId);
@@ -72,16 +95,26 @@ export class QueriesController {
   }
 
   @Get('accounts/:id/portfolio')
-  @ApiOperation({ summary: 'Cash, equity, realized and unrealized P&L, fees, and positions marked to the last price' })
-  async portfolio(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery) {
+  @ApiOperation({ summary: 'Cash, equity, realized and unrealized P&L, fees, and positions marked to the last price (now, or asOf an instant)' })
+  async portfolio(@Param('id', uuidParam()) accountId: string, @Query() query: PortfolioQuery, @CurrentPrincipal() principal: Principal) {
+    this.access.account(principal, accountId, 'read');
+    if (query.time !== undefined && query.asOf === undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'time applies to asOf only');
+    if (query.asOf !== undefined) {
+      if (Number.isNaN(Date.parse(query.asOf))) throw new ApiError(400, 'VALIDATION_FAILED', 'asOf is not a real instant');
+      // Time travel reads the log, not the read models: the account stream and its position streams only.
+      const [opened] = await this.events.readStream(accountStream(accountId), { maxCount: 1 });
+      if (!opened) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
+      return portfolioAsOf(this.events, accountId, query.asOf, query.time ?? 'recorded');
+    }
     await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts', 'positions', 'prices']);
     return this.portfolioOf(accountId);
   }
 
   @Get('streams/:stream/events')
   @ApiOperation({ summary: 'The events of one stream, straight from the log' })
-  async stream(@Param('stream') stream: string, @Query() query: StreamEventsQuery) {
+  async stream(@Param('stream') stream: string, @Query() query: StreamEventsQuery, @CurrentPrincipal() principal: Principal) {
     if (stream.length === 0 || stream.length > 200) throw new ApiError(400, 'INVALID_STREAM', 'stream name must be 1 to 200 characters');
+    await this.access.stream(principal, stream);
     const limit = parseLimit(query.limit, 100);
     const events = await this.events.readStream(stream, {
       direction: query.direction ?? 'forwards',
@@ -93,19 +126,35 @@ export class QueriesController {
 
   @Get('audit')
   @ApiOperation({ summary: 'The audit trail: every event with who, when (business and recorded time) and why (correlation)' })
-  async audit(@Query() query: AuditQuery) {
+  async audit(@Query() query: AuditQuery, @CurrentPrincipal() principal: Principal) {
+    const accountFilter = this.accountFilter(principal, query.accountId);
+    if (accountFilter === null) return EMPTY_PAGE;
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
     const where: Record<string, FieldCondition> = {};
+    if (accountFilter !== undefined) where.accountId = accountFilter;
     if (query.stream) where.streamName = query.stream;
     if (query.correlationId) where.correlationId = query.correlationId;
     if (query.actor) where.actor = query.actor;
     if (query.type) where.type = query.type;
-    if (query.accountId) where.accountId = query.accountId;
     if (query.from || query.to) {
       const field = query.time === 'business' ? 'occurredAtUtc' : 'recordedAt';
       where[field] = { ...(query.from ? { gte: utc(query.from) } : {}), ...(query.to ? { lt: utc(query.to) } : {}) };
     }
     return this.reads.find<Doc>('audit', { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+  }
+
+  /**
+   * The accountId condition of a list: the one asked for (if the caller may read it), the caller's accounts when
+   * none was asked for (traders and viewers), undefined for all accounts, null when the caller has no account.
+   */
+  private accountFilter(principal: Principal, requested: string | undefined): FieldCondition | undefined | null {
+    if (requested) {
+      this.access.account(principal, requested, 'read');
+      return requested;
+    }
+    const visible = this.access.visibleAccounts(principal);
+    if (visible === null) return undefined;
+    return visible.length === 0 ? null : { in: visible };
   }
 
   private async accountDoc(accountId: string): Promise<AccountDoc> {
@@ -131,6 +180,7 @@ export class QueriesController {
     const instruments = positions.map((p) => p.instrument);
     const prices = await this.reads.getMany<{ pricePaise: number }>('last_prices', instruments);
     const priceMap = new Map([...prices].map(([instrument, doc]) => [instrument, doc.pricePaise]));
+    for (const [instrument, price] of this.market?.livePrices(instruments) ?? []) priceMap.set(instrument, price);
     return composePortfolio(account, positions, priceMap);
   }
 }

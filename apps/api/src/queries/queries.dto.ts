@@ -13,6 +13,19 @@ export class ConsistencyQuery {
   minPosition?: string;
 }
 
+/** GET /api/accounts/:id/portfolio: live from the read models, or as of an instant rebuilt from the log. */
+export class PortfolioQuery extends ConsistencyQuery {
+  @ApiPropertyOptional({ description: 'Rebuild the portfolio as it was at this instant from the log (ISO-8601 with an offset)' })
+  @IsOptional()
+  @Matches(INSTANT, { message: 'asOf must be an ISO-8601 instant with an offset' })
+  asOf?: string;
+
+  @ApiPropertyOptional({ enum: ['business', 'recorded'], description: 'recorded: what the system knew then (default); business: what had happened then' })
+  @IsOptional()
+  @IsIn(['business', 'recorded'])
+  time?: 'business' | 'recorded';
+}
+
 export class PageQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ description: '1 to 200, default 50' })
   @IsOptional()

@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto';
 import { type AnyBulkWriteOperation, type ClientSession, type Db, type Long, MongoClient, MongoServerError } from 'mongodb';
-import { CheckpointRegressionError, InvalidQueryError, ReadStoreUnavailableError } from '../errors';
-import type { CheckpointInfo, CollectionSpec, DocChange, FieldCondition, FindQuery, Page, ReadModelStore } from '../read-model-store.port';
+import { CheckpointMovedError, CheckpointRegressionError, InvalidQueryError, ReadStoreUnavailableError } from '../errors';
+import type {
+  CheckpointInfo,
+  CollectionSpec,
+  DeadLetter,
+  DeadLetterChanges,
+  DocChange,
+  FieldCondition,
+  FindQuery,
+  Page,
+  PromoteShadowRequest,
+  ReadModelStore,
+} from '../read-model-store.port';
+import { decodeDeadLetter, docDigest, encodeDeadLetter, MAX_DEAD_LETTER_LIST } from '../support/dead-letters';
 import { canonicalJson } from '../support/canonical-json';
 import { encodeCursor, validateFindQuery, validateWhere } from '../support/find-query';
 import { assertCollectionName, assertFieldName, isValidName } from '../support/names';
@@ -31,7 +43,15 @@ interface StoredCheckpoint {
   updatedAt?: string;
 }
 
+interface StoredDeadLetter {
+  _id: string;
+  projection: string;
+  position: number;
+  letter: string;
+}
+
 const CHECKPOINTS = 'robo_checkpoints';
+const DEAD_LETTERS = 'robo_dead_letters';
 const GET_MANY_CHUNK = 500;
 const NAMESPACE_EXISTS = 48;
 
@@ -151,7 +171,7 @@ export class MongoReadModelStore implements ReadModelStore {
     return this.run('count', () => this.docs(collection).countDocuments(filter));
   }
 
-  async commit(projection: string, changes: readonly DocChange[], checkpoint: bigint): Promise<void> {
+  async commit(projection: string, changes: readonly DocChange[], checkpoint: bigint, deadLetters?: DeadLetterChanges): Promise<void> {
     assertProjection(projection);
     const target = checkCheckpoint(checkpoint);
     const updatedAt = new Date().toISOString();
@@ -160,15 +180,83 @@ export class MongoReadModelStore implements ReadModelStore {
       const operations = bulkOperations(prepareChanges(changes, target, (name) => this.known.has(name)));
       if (await this.supportsTransactions()) {
         await this.client.withSession((session) =>
-          session.withTransaction(() => this.writeBatch(projection, target, operations, updatedAt, session), {
+          session.withTransaction(() => this.writeBatch(projection, target, operations, updatedAt, session, deadLetters), {
             readConcern: { level: 'snapshot' },
             writeConcern: { w: 'majority' },
             readPreference: 'primary',
           }),
         );
       } else {
-        await this.writeBatch(projection, target, operations, updatedAt, undefined);
+        await this.writeBatch(projection, target, operations, updatedAt, undefined, deadLetters);
       }
+    });
+  }
+
+  /** Without transactions the documents go first, then the dead-letter changes: a crash between leaves letters to retry again. */
+  async commitRetry(projection: string, changes: readonly DocChange[], deadLetters: DeadLetterChanges): Promise<void> {
+    assertProjection(projection);
+    await this.run('commitRetry', async () => {
+      await this.learnCollections(changes.map((change) => change.collection));
+      const stored = await this.checkpoints().findOne({ _id: projection });
+      const operations = bulkOperations(prepareChanges(changes, stored ? toBigInt(stored.position) : 0n, (name) => this.known.has(name)));
+      for (const [collection, ops] of operations) await this.docs(collection).bulkWrite(ops, { ordered: true });
+      await this.writeDeadLetters(projection, deadLetters, undefined);
+    });
+  }
+
+  async listDeadLetters(query: { projection?: string; limit?: number } = {}): Promise<DeadLetter[]> {
+    const limit = Math.min(Math.max(1, Math.trunc(query.limit ?? MAX_DEAD_LETTER_LIST)), MAX_DEAD_LETTER_LIST);
+    return this.run('listDeadLetters', async () => {
+      const filter = query.projection === undefined ? {} : { projection: query.projection };
+      const rows = await this.deadLetters().find(filter, { sort: { projection: 1, position: 1 }, limit }).toArray();
+      return rows.map((row) => decodeDeadLetter(row.letter));
+    });
+  }
+
+  async countDeadLetters(): Promise<Record<string, number>> {
+    return this.run('countDeadLetters', async () => {
+      const rows = await this.deadLetters().aggregate<{ _id: string; n: number }>([{ $group: { _id: '$projection', n: { $sum: 1 } } }]).toArray();
+      return Object.fromEntries(rows.map((row) => [row._id, row.n]));
+    });
+  }
+
+  async digests(collection: string, page: { after?: string | null; limit: number }): Promise<{ id: string; sha256: string }[]> {
+    assertCollectionName(collection);
+    const limit = Math.min(Math.max(1, Math.trunc(page.limit)), 1000);
+    return this.run('digests', async () => {
+      const filter = page.after == null ? {} : { _id: { $gt: page.after } };
+      const rows = await this.docs(collection).find(filter, { sort: { _id: 1 }, limit, projection: { doc: 1 } }).toArray();
+      return rows.filter((row) => row.doc !== undefined).map((row) => ({ id: String(row._id), sha256: docDigest(canonicalJson(row.doc)) }));
+    });
+  }
+
+  /**
+   * renameCollection with dropTarget per collection, then the checkpoint and the dead letters. MongoDB cannot rename
+   * inside a transaction, so readers may briefly see a mix of old and new collections across a multi-collection projection.
+   */
+  async promoteShadow(request: PromoteShadowRequest): Promise<void> {
+    assertProjection(request.projection);
+    assertProjection(request.shadowProjection);
+    await this.run('promoteShadow', async () => {
+      const live = await this.checkpoints().findOne({ _id: request.projection });
+      const livePosition = live ? toBigInt(live.position) : 0n;
+      if (livePosition !== request.expectedCheckpoint) throw new CheckpointMovedError(request.projection, request.expectedCheckpoint, livePosition);
+      const shadow = await this.checkpoints().findOne({ _id: request.shadowProjection });
+      const shadowPosition = shadow ? toBigInt(shadow.position) : 0n;
+      for (const pair of request.collections) {
+        await this.db.renameCollection(collectionName(pair.shadow), collectionName(pair.live), { dropTarget: true });
+        this.known.delete(pair.shadow);
+      }
+      await this.deadLetters().deleteMany({ projection: request.projection });
+      const moved = await this.deadLetters().find({ projection: request.shadowProjection }).toArray();
+      for (const row of moved) {
+        const letter = decodeDeadLetter(row.letter);
+        const blockedBy = letter.blockedBy === null ? null : `${request.projection}:${letter.blockedBy.slice(request.shadowProjection.length + 1)}`;
+        await this.writeDeadLetters(request.projection, { park: [{ ...letter, id: `${request.projection}:${letter.position}`, projection: request.projection, blockedBy }] }, undefined);
+      }
+      await this.deadLetters().deleteMany({ projection: request.shadowProjection });
+      await this.checkpoints().updateOne({ _id: request.projection }, checkpointUpdate(shadowPosition, new Date().toISOString()), { upsert: true });
+      await this.checkpoints().deleteOne({ _id: request.shadowProjection });
     });
   }
 
@@ -196,6 +284,7 @@ export class MongoReadModelStore implements ReadModelStore {
     collections.forEach(assertCollectionName);
     await this.run('reset', async () => {
       await this.checkpoints().deleteOne({ _id: projection });
+      await this.deadLetters().deleteMany({ projection });
       for (const collection of collections) await this.docs(collection).deleteMany({});
     });
   }
@@ -247,6 +336,7 @@ export class MongoReadModelStore implements ReadModelStore {
     operations: Map<string, AnyBulkWriteOperation<StoredDoc>[]>,
     updatedAt: string,
     session: ClientSession | undefined,
+    deadLetters?: DeadLetterChanges,
   ): Promise<void> {
     const stored = await this.checkpoints().findOne({ _id: projection }, { session });
     const storedPosition = stored ? toBigInt(stored.position) : 0n;
@@ -254,6 +344,7 @@ export class MongoReadModelStore implements ReadModelStore {
     for (const [collection, ops] of operations) {
       await this.docs(collection).bulkWrite(ops, { session, ordered: true });
     }
+    if (deadLetters) await this.writeDeadLetters(projection, deadLetters, session);
     await this.checkpoints().updateOne({ _id: projection }, checkpointUpdate(checkpoint, updatedAt), { upsert: true, session });
   }
 
@@ -281,6 +372,23 @@ export class MongoReadModelStore implements ReadModelStore {
 
   private docs(collection: string) {
     return this.db.collection<StoredDoc>(collectionName(collection));
+  }
+
+  private async writeDeadLetters(projection: string, changes: DeadLetterChanges, session: ClientSession | undefined): Promise<void> {
+    const remove = changes.remove ?? [];
+    if (remove.length > 0) await this.deadLetters().deleteMany({ _id: { $in: [...remove] }, projection }, { session });
+    for (const letter of changes.park ?? []) {
+      if (letter.projection !== projection) throw new InvalidQueryError(`dead letter ${letter.id} belongs to ${letter.projection}, not ${projection}`);
+      await this.deadLetters().replaceOne(
+        { _id: letter.id },
+        { projection, position: Number(letter.position), letter: encodeDeadLetter(letter) },
+        { upsert: true, session },
+      );
+    }
+  }
+
+  private deadLetters() {
+    return this.db.collection<StoredDeadLetter>(DEAD_LETTERS);
   }
 
   private checkpoints() {

@@ -7,6 +7,7 @@ import { ordersProjection } from './orders.projection';
 import { positionsProjection } from './positions.projection';
 import { pricesProjection } from './prices.projection';
 import { strategyPerformanceProjection } from './strategy-performance.projection';
+import { strategiesProjection } from './strategies.projection';
 
 export * from './accounts.projection';
 export * from './audit.projection';
@@ -16,6 +17,7 @@ export * from './prices.projection';
 export * from './daily-closes.projection';
 export * from './account-performance.projection';
 export * from './strategy-performance.projection';
+export * from './strategies.projection';
 export { formatPaise } from './format';
 export { ACCOUNT_EVENT_TYPES, ORDER_EVENT_TYPES, POSITION_EVENT_TYPES } from './events';
 export type { AccountEnvelope, OrderEnvelope, PositionEnvelope } from './events';
@@ -29,4 +31,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   dailyClosesProjection,
   accountPerformanceProjection,
   strategyPerformanceProjection,
+  strategiesProjection,
 ];

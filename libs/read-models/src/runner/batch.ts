@@ -1,45 +1,142 @@
 import type { EventEnvelope } from '@robo/event-store';
+import { canonicalJson } from '../support/canonical-json';
 import type { Doc, Projection } from '../projection';
-import type { DocChange, DocRef, ReadModelStore } from '../read-model-store.port';
+import type { DeadLetter, DocChange, DocRef, ReadModelStore } from '../read-model-store.port';
+import { deadLetterId } from '../support/dead-letters';
+
+/**
+ * Where a projection writes: the live collections under its own name, or a shadow copy (rebuilds) under another
+ * checkpoint name with every collection mapped to `<collection>__shadow`.
+ */
+export interface ProjectionTarget {
+  projection: Projection;
+  handles: (type: string) => boolean;
+  /** The checkpoint and dead-letter name. */
+  storeName: string;
+  /** Physical collection of a logical one. */
+  physical: (collection: string) => string;
+}
+
+export interface PageResult {
+  changes: DocChange[];
+  park: DeadLetter[];
+  /** The error of the last event parked because apply() or keys() threw, for status output. */
+  lastError: { message: string; at: string } | null;
+}
+
+/** Doc key -> the id of the dead letter that blocks it (the first one parked for that document). */
+export type BlockedKeys = Map<string, string>;
+
+export function docKey(ref: DocRef): string {
+  return `${ref.collection}/${ref.id}`;
+}
+
+export function blockedKeysOf(letters: readonly DeadLetter[]): BlockedKeys {
+  const blocked: BlockedKeys = new Map();
+  for (const letter of letters) {
+    for (const key of letter.docKeys) if (!blocked.has(key)) blocked.set(key, letter.blockedBy ?? letter.id);
+  }
+  return blocked;
+}
 
 /**
  * Applies one page of events to a projection's documents and returns the writes.
  * Every document the page touches is read once, up front; later events in the page see the earlier
  * events' results, so several events on one document compose within the batch.
+ * An event whose keys() or apply() throws is parked (none of its document changes are kept) and blocks its
+ * documents: later events touching them are parked behind it, events on other documents go on.
  */
 export async function projectPage(
-  projection: Projection,
-  handles: (type: string) => boolean,
+  target: ProjectionTarget,
   events: readonly EventEnvelope[],
   readStore: ReadModelStore,
-): Promise<DocChange[]> {
-  const work = events.filter((event) => handles(event.type)).map((event) => ({ event, refs: projection.keys(event) }));
-  const docs = await loadDocs(
-    work.flatMap((w) => w.refs),
-    readStore,
-  );
+  blocked: BlockedKeys,
+): Promise<PageResult> {
+  const { projection } = target;
+  const park: DeadLetter[] = [];
+  let lastError: PageResult['lastError'] = null;
+  const work: { event: EventEnvelope; refs: DocRef[] }[] = [];
+  for (const event of events) {
+    if (!target.handles(event.type)) continue;
+    try {
+      work.push({ event, refs: projection.keys(event) });
+    } catch (error) {
+      const letter = deadLetter(target.storeName, event, [], errorMessage(error), null);
+      park.push(letter);
+      lastError = { message: letter.error!, at: letter.parkedAt };
+    }
+  }
+  const docs = await loadDocs(target, work.flatMap((w) => w.refs), readStore);
   const dirty = new Map<string, Map<string, DocRef>>();
   for (const { event, refs } of work) {
-    for (const ref of refs) {
-      const byId = docs.get(ref.collection)!;
-      const before = byId.get(ref.id) ?? null;
-      const after = projection.apply(ref, before, event);
-      // Projections return the same object when nothing changed (a replayed event): no write needed.
-      if (after === before) continue;
-      byId.set(ref.id, after);
+    const keys = refs.map(docKey);
+    const blocker = keys.map((key) => blocked.get(key)).find((id) => id !== undefined);
+    if (blocker !== undefined) {
+      park.push(deadLetter(target.storeName, event, keys, null, blocker));
+      for (const key of keys) if (!blocked.has(key)) blocked.set(key, blocker);
+      continue;
+    }
+    const staged = new Map<string, { ref: DocRef; doc: Doc | null }>();
+    try {
+      for (const ref of refs) {
+        const key = docKey(ref);
+        const before = staged.has(key) ? staged.get(key)!.doc : (docs.get(ref.collection)!.get(ref.id) ?? null);
+        const after = projection.apply(ref, before, event);
+        // Projections return the same object when nothing changed (a replayed event): no write needed.
+        if (after === before) continue;
+        // A document with no JSON form (NaN, a bigint) would fail the whole commit: park its event here instead.
+        if (after !== null) canonicalJson(after);
+        staged.set(key, { ref, doc: after });
+      }
+    } catch (error) {
+      const letter = deadLetter(target.storeName, event, keys, errorMessage(error), null);
+      park.push(letter);
+      lastError = { message: letter.error!, at: letter.parkedAt };
+      for (const key of keys) blocked.set(key, letter.id);
+      continue;
+    }
+    for (const { ref, doc } of staged.values()) {
+      docs.get(ref.collection)!.set(ref.id, doc);
       const touched = dirty.get(ref.collection) ?? new Map<string, DocRef>();
       touched.set(ref.id, ref);
       dirty.set(ref.collection, touched);
     }
   }
+  return { changes: changesOf(target, dirty, docs), park, lastError };
+}
+
+export function changesOf(target: ProjectionTarget, dirty: Map<string, Map<string, DocRef>>, docs: Map<string, Map<string, Doc | null>>): DocChange[] {
   const changes: DocChange[] = [];
   for (const [collection, touched] of dirty) {
-    for (const id of touched.keys()) changes.push({ collection, id, doc: docs.get(collection)!.get(id) ?? null });
+    for (const id of touched.keys()) changes.push({ collection: target.physical(collection), id, doc: docs.get(collection)!.get(id) ?? null });
   }
   return changes;
 }
 
-async function loadDocs(refs: readonly DocRef[], readStore: ReadModelStore): Promise<Map<string, Map<string, Doc | null>>> {
+export function deadLetter(storeName: string, event: EventEnvelope, docKeys: string[], error: string | null, blockedBy: string | null): DeadLetter {
+  return {
+    id: deadLetterId(storeName, event.globalPosition),
+    projection: storeName,
+    position: event.globalPosition,
+    eventId: event.metadata.eventId,
+    eventType: event.type,
+    stream: event.streamName,
+    streamRevision: event.streamRevision,
+    docKeys,
+    error,
+    blockedBy,
+    parkedAt: new Date().toISOString(),
+    attempts: error === null ? 0 : 1,
+  };
+}
+
+export function errorMessage(error: unknown): string {
+  const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown };
+  return typeof message === 'string' ? `${typeof name === 'string' ? name : 'Error'}: ${message}` : String(error);
+}
+
+/** Documents by logical collection and id (null when absent), read from the target's physical collections. */
+export async function loadDocs(target: ProjectionTarget, refs: readonly DocRef[], readStore: ReadModelStore): Promise<Map<string, Map<string, Doc | null>>> {
   const wanted = new Map<string, Set<string>>();
   for (const ref of refs) {
     const ids = wanted.get(ref.collection) ?? new Set<string>();
@@ -48,7 +145,7 @@ async function loadDocs(refs: readonly DocRef[], readStore: ReadModelStore): Pro
   }
   const docs = new Map<string, Map<string, Doc | null>>();
   for (const [collection, ids] of wanted) {
-    const found = await readStore.getMany<Doc>(collection, [...ids]);
+    const found = await readStore.getMany<Doc>(target.physical(collection), [...ids]);
     const byId = new Map<string, Doc | null>();
     for (const id of ids) byId.set(id, found.get(id) ?? null);
     docs.set(collection, byId);

@@ -1,10 +1,16 @@
 import type { EventStore } from '@robo/event-store';
-import { UnknownProjectionError } from '../errors';
+import { CheckpointMovedError, UnknownProjectionError } from '../errors';
 import type { Projection } from '../projection';
 import type { ReadModelStore } from '../read-model-store.port';
-import { projectPage } from './batch';
+import { blockedKeysOf, projectPage, type ProjectionTarget } from './batch';
+import { retryDeadLetters, type RetryResult } from './dead-letter-retry';
 import { Mutex } from './mutex';
 import { RateMeter } from './rate-meter';
+import { compareWithShadow, drainTo, shadowTarget, type VerificationResult } from './shadow-rebuild';
+
+export type { RetryResult } from './dead-letter-retry';
+export { SHADOW_SUFFIX, type CollectionComparison, type VerificationResult } from './shadow-rebuild';
+export { docKey } from './batch';
 
 /** Structured logging without tying the library to pino or Nest; adapt either in one line. */
 export interface ProjectionRunnerLogger {
@@ -51,14 +57,26 @@ export interface ProjectionStatus {
   lastError: ProjectionErrorInfo | null;
   /** Events read per second over the last 10 seconds (relevant or not). */
   eventsPerSecond: number;
+  /** Events parked in the dead-letter list (failed, or waiting behind one that failed); null when the store cannot be read. */
+  parked: number | null;
+  /** The error of the last event this runner parked (apply() or keys() threw); null if none since start. */
+  lastParkedError: { message: string; at: string } | null;
+}
+
+export interface VerifiedRebuildOptions {
+  /** Swap the shadow in when it matches (default true); false only compares (verify). */
+  swap?: boolean;
+  /** Swap even when the copies differ: the operator accepts a new projection version. */
+  force?: boolean;
 }
 
 interface Slot {
   projection: Projection;
-  handles: (type: string) => boolean;
+  target: ProjectionTarget;
   /** Null until loaded from the read store (and again after a failure, so the store's value is re-read). */
   checkpoint: bigint | null;
   lastError: ProjectionErrorInfo | null;
+  lastParkedError: { message: string; at: string } | null;
   lock: Mutex;
   rate: RateMeter;
   loop: Promise<void> | null;
@@ -96,11 +114,13 @@ export class ProjectionRunner {
     for (const projection of options.projections) {
       if (this.slots.has(projection.name)) throw new RangeError(`two projections are named ${projection.name}`);
       const types = projection.eventTypes === '*' ? null : new Set(projection.eventTypes);
+      const handles = types === null ? () => true : (type: string) => types.has(type);
       this.slots.set(projection.name, {
         projection,
-        handles: types === null ? () => true : (type) => types.has(type),
+        target: { projection, handles, storeName: projection.name, physical: (collection) => collection },
         checkpoint: null,
         lastError: null,
+        lastParkedError: null,
         lock: new Mutex(),
         rate: new RateMeter(),
         loop: null,
@@ -145,8 +165,71 @@ export class ProjectionRunner {
     });
   }
 
+  /** Names of the projections this runner knows, in registration order. */
+  get projectionNames(): string[] {
+    return [...this.slots.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.slots.has(name);
+  }
+
+  /** Re-applies one dead letter (and those blocked behind it) or all of a projection's; see retryDeadLetters. */
+  async retryDeadLetters(name: string, which: { id: string } | { all: true }): Promise<RetryResult> {
+    const slot = this.slot(name);
+    return slot.lock.run(() => retryDeadLetters(slot.target, this.eventStore, this.readStore, which));
+  }
+
+  /**
+   * Rebuilds the projection into shadow collections from position 0 while the live copy keeps serving and its loop
+   * keeps running; once the shadow reaches the live checkpoint (the live loop is held for that last step only),
+   * compares the two and swaps the shadow in atomically when they match, or when forced. Without a swap the shadow
+   * is emptied again. Safe across processes: the swap is refused if the live checkpoint moved after the comparison,
+   * and the comparison is then made again (up to 5 times).
+   */
+  async verifiedRebuild(name: string, options: VerifiedRebuildOptions = {}): Promise<VerificationResult> {
+    const slot = this.slot(name);
+    const live = slot.target;
+    const shadow = shadowTarget(live);
+    const shadowCollections = slot.projection.collections.map((spec) => shadow.physical(spec.name));
+    await this.readStore.ensureCollections(slot.projection.collections.map((spec) => ({ ...spec, name: shadow.physical(spec.name) })));
+    await this.readStore.reset(shadow.storeName, shadowCollections);
+    this.logger.info('shadow rebuild started', { projection: name });
+    for (let attempt = 1; ; attempt += 1) {
+      // Catch up without holding the live loop, then close the last gap under its lock.
+      await drainTo(shadow, await this.readStore.getCheckpoint(name), this.eventStore, this.readStore, this.batchSize);
+      try {
+        const result = await slot.lock.run(async (): Promise<VerificationResult> => {
+          const position = await this.readStore.getCheckpoint(name);
+          await drainTo(shadow, position, this.eventStore, this.readStore, this.batchSize);
+          const collections = await compareWithShadow(live, shadow, this.readStore);
+          const matched = collections.every((c) => c.liveCount === c.shadowCount && c.liveChecksum === c.shadowChecksum);
+          const swap = (options.swap ?? true) && (matched || options.force === true);
+          if (swap) {
+            await this.readStore.promoteShadow({
+              projection: name,
+              shadowProjection: shadow.storeName,
+              collections: slot.projection.collections.map((spec) => ({ live: spec.name, shadow: shadow.physical(spec.name) })),
+              expectedCheckpoint: position,
+            });
+            slot.checkpoint = null;
+          }
+          return { projection: name, position, matched, swapped: swap, collections };
+        });
+        if (!result.swapped) await this.readStore.reset(shadow.storeName, shadowCollections);
+        this.logger.info('shadow rebuild finished', { projection: name, matched: result.matched, swapped: result.swapped, position: String(result.position) });
+        this.notifyProgress();
+        return result;
+      } catch (error) {
+        if (!(error instanceof CheckpointMovedError) || attempt >= 5) throw error;
+        this.logger.warn('live checkpoint moved during the comparison; comparing again', { projection: name, attempt });
+      }
+    }
+  }
+
   async status(): Promise<ProjectionStatus[]> {
     const head = await this.eventStore.headPosition().catch(() => null);
+    const parked = await this.readStore.countDeadLetters().catch(() => null);
     const now = Date.now();
     const result: ProjectionStatus[] = [];
     for (const slot of this.slots.values()) {
@@ -163,6 +246,8 @@ export class ProjectionRunner {
         running: slot.loop !== null,
         lastError: slot.lastError,
         eventsPerSecond: slot.rate.perSecond(now),
+        parked: parked === null ? null : (parked[name] ?? 0),
+        lastParkedError: slot.lastParkedError,
       });
     }
     return result;
@@ -224,8 +309,7 @@ export class ProjectionRunner {
           await this.eventStore.waitForEventsAfter(slot.checkpoint, { timeoutMs: this.idleWaitMs, signal });
         }
       } catch (error) {
-        // Until poison events are parked in a dead-letter list, an apply() that throws is retried like an outage:
-        // the projection stalls visibly (lastError) instead of skipping an event and drifting from the log.
+        // Events whose apply() throws are parked in processPage; what reaches here is the store failing: retry.
         slot.lastError = describe(error, (slot.lastError?.attempts ?? 0) + 1);
         this.logger.warn('projection batch failed; retrying', {
           projection: slot.projection.name,
@@ -261,9 +345,15 @@ export class ProjectionRunner {
       const events = await this.eventStore.readAll({ after: slot.checkpoint, maxCount: this.batchSize });
       const last = events[events.length - 1];
       if (!last) return 0;
-      const changes = await projectPage(projection, slot.handles, events, this.readStore);
-      // The checkpoint moves to the page's end even when no event in it concerned this projection.
-      await this.readStore.commit(projection.name, changes, last.globalPosition);
+      // Read every page: a retry from another process (the CLI) may have emptied the list since.
+      const blocked = blockedKeysOf(await this.readStore.listDeadLetters({ projection: projection.name }));
+      const { changes, park, lastError } = await projectPage(slot.target, events, this.readStore, blocked);
+      // The checkpoint moves to the page's end even when no event in it concerned this projection, or one was parked.
+      await this.readStore.commit(projection.name, changes, last.globalPosition, park.length > 0 ? { park } : undefined);
+      if (lastError) {
+        slot.lastParkedError = lastError;
+        this.logger.error('event parked: the projection could not apply it', { projection: projection.name, parked: park.map((l) => l.id), error: lastError.message });
+      }
       slot.checkpoint = last.globalPosition;
       slot.rate.record(events.length, Date.now());
       this.notifyProgress();

@@ -32,7 +32,7 @@ describe('SqliteReadModelStore specifics', () => {
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-      expect(tables).toEqual([{ name: 'checkpoints' }, { name: 'rm_orders' }]);
+      expect(tables).toEqual([{ name: 'checkpoints' }, { name: 'dead_letters' }, { name: 'rm_orders' }]);
       const indexes = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rm_orders' AND sql IS NOT NULL").all();
       expect(indexes).toEqual([{ name: 'ix_orders__accountId__seq' }]);
     } finally {

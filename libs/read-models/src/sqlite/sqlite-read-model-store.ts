@@ -1,15 +1,19 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { CheckpointRegressionError, InvalidDocumentError, InvalidQueryError, UnknownCollectionError } from '../errors';
+import { CheckpointMovedError, CheckpointRegressionError, InvalidDocumentError, InvalidQueryError, UnknownCollectionError } from '../errors';
 import type {
   CheckpointInfo,
   CollectionSpec,
+  DeadLetter,
+  DeadLetterChanges,
   DocChange,
   FieldCondition,
   FindQuery,
   Page,
+  PromoteShadowRequest,
   ReadModelStore,
 } from '../read-model-store.port';
+import { decodeDeadLetter, docDigest, encodeDeadLetter, MAX_DEAD_LETTER_LIST } from '../support/dead-letters';
 import { canonicalJson } from '../support/canonical-json';
 import { encodeCursor, validateFindQuery, validateWhere } from '../support/find-query';
 import { assertCollectionName, assertFieldName } from '../support/names';
@@ -45,6 +49,8 @@ export class SqliteReadModelStore implements ReadModelStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL)');
+      db.exec('CREATE TABLE IF NOT EXISTS dead_letters (id TEXT PRIMARY KEY, projection TEXT NOT NULL, position INTEGER NOT NULL, letter TEXT NOT NULL)');
+      db.exec('CREATE INDEX IF NOT EXISTS dead_letters_by_projection ON dead_letters (projection, position)');
       return new SqliteReadModelStore(db);
     } catch (error) {
       db?.close();
@@ -119,7 +125,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  async commit(projection: string, changes: readonly DocChange[], checkpoint: bigint): Promise<void> {
+  async commit(projection: string, changes: readonly DocChange[], checkpoint: bigint, deadLetters?: DeadLetterChanges): Promise<void> {
     assertProjection(projection);
     if (typeof checkpoint !== 'bigint' || checkpoint < 0n) throw new TypeError('checkpoint must be a non-negative bigint');
     const updatedAt = new Date().toISOString();
@@ -130,12 +136,110 @@ export class SqliteReadModelStore implements ReadModelStore {
           const stored = this.readCheckpoint(projection);
           if (checkpoint < stored) throw new CheckpointRegressionError(projection, stored, checkpoint);
           for (const change of changes) this.write(change);
+          if (deadLetters) this.writeDeadLetters(projection, deadLetters);
           this.stmt(
             'INSERT INTO checkpoints (projection, position, updated_at) VALUES (?, ?, ?) ' +
               'ON CONFLICT(projection) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
           ).run(projection, checkpoint, updatedAt);
         })
         .immediate();
+    });
+  }
+
+  async commitRetry(projection: string, changes: readonly DocChange[], deadLetters: DeadLetterChanges): Promise<void> {
+    assertProjection(projection);
+    this.run('commitRetry', () => {
+      this.db
+        .transaction(() => {
+          for (const change of changes) this.write(change);
+          this.writeDeadLetters(projection, deadLetters);
+        })
+        .immediate();
+    });
+  }
+
+  async listDeadLetters(query: { projection?: string; limit?: number } = {}): Promise<DeadLetter[]> {
+    const limit = Math.min(Math.max(1, Math.trunc(query.limit ?? MAX_DEAD_LETTER_LIST)), MAX_DEAD_LETTER_LIST);
+    return this.run('listDeadLetters', () => {
+      const rows = (
+        query.projection === undefined
+          ? this.stmt('SELECT letter FROM dead_letters ORDER BY projection, position LIMIT ?').all(limit)
+          : this.stmt('SELECT letter FROM dead_letters WHERE projection = ? ORDER BY position LIMIT ?').all(query.projection, limit)
+      ) as { letter: string }[];
+      return rows.map((row) => decodeDeadLetter(row.letter));
+    });
+  }
+
+  async countDeadLetters(): Promise<Record<string, number>> {
+    return this.run('countDeadLetters', () => {
+      const rows = this.stmt('SELECT projection, COUNT(*) AS n FROM dead_letters GROUP BY projection').all() as { projection: string; n: number }[];
+      return Object.fromEntries(rows.map((row) => [row.projection, row.n]));
+    });
+  }
+
+  async digests(collection: string, page: { after?: string | null; limit: number }): Promise<{ id: string; sha256: string }[]> {
+    assertCollectionName(collection);
+    const limit = Math.min(Math.max(1, Math.trunc(page.limit)), 1000);
+    return this.run('digests', () => {
+      if (!this.hasTable(collection)) return [];
+      const rows = (
+        page.after == null
+          ? this.stmt(`SELECT id, doc FROM ${tableName(collection)} ORDER BY id LIMIT ?`).all(limit)
+          : this.stmt(`SELECT id, doc FROM ${tableName(collection)} WHERE id > ? ORDER BY id LIMIT ?`).all(page.after, limit)
+      ) as { id: string; doc: string }[];
+      return rows.map((row) => ({ id: row.id, sha256: docDigest(row.doc) }));
+    });
+  }
+
+  /** One transaction: table renames (indexes renamed with them), checkpoint and dead letters; readers see the old or the new copy. */
+  async promoteShadow(request: PromoteShadowRequest): Promise<void> {
+    assertProjection(request.projection);
+    assertProjection(request.shadowProjection);
+    for (const pair of request.collections) {
+      assertCollectionName(pair.live);
+      assertCollectionName(pair.shadow);
+    }
+    this.run('promoteShadow', () => {
+      this.db
+        .transaction(() => {
+          const live = this.readCheckpoint(request.projection);
+          if (live !== request.expectedCheckpoint) throw new CheckpointMovedError(request.projection, request.expectedCheckpoint, live);
+          const shadowCheckpoint = this.readCheckpoint(request.shadowProjection);
+          for (const pair of request.collections) {
+            if (!this.hasTable(pair.shadow)) throw new UnknownCollectionError(pair.shadow);
+            this.db.exec(`DROP TABLE IF EXISTS ${tableName(pair.live)}`);
+            this.db.exec(`ALTER TABLE ${tableName(pair.shadow)} RENAME TO ${tableName(pair.live)}`);
+            const indexes = this.db
+              .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+              .all(tableName(pair.live)) as { name: string; sql: string }[];
+            const shadowPrefix = `ix_${pair.shadow}__`;
+            for (const index of indexes) {
+              if (!index.name.startsWith(shadowPrefix)) continue;
+              // Keep the live names so ensureCollections() finds them and a later shadow gets its own.
+              const renamed = `ix_${pair.live}__${index.name.slice(shadowPrefix.length)}`;
+              this.db.exec(`DROP INDEX ${index.name}`);
+              this.db.exec(index.sql.replace(index.name, renamed));
+            }
+          }
+          this.stmt('DELETE FROM dead_letters WHERE projection = ?').run(request.projection);
+          const moved = this.stmt('SELECT id, letter FROM dead_letters WHERE projection = ?').all(request.shadowProjection) as { id: string; letter: string }[];
+          this.stmt('DELETE FROM dead_letters WHERE projection = ?').run(request.shadowProjection);
+          for (const row of moved) {
+            const letter = decodeDeadLetter(row.letter);
+            const id = `${request.projection}:${letter.position}`;
+            const blockedBy = letter.blockedBy === null ? null : `${request.projection}:${letter.blockedBy.slice(request.shadowProjection.length + 1)}`;
+            this.insertDeadLetter({ ...letter, id, projection: request.projection, blockedBy });
+          }
+          this.stmt(
+            'INSERT INTO checkpoints (projection, position, updated_at) VALUES (?, ?, ?) ' +
+              'ON CONFLICT(projection) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
+          ).run(request.projection, shadowCheckpoint, new Date().toISOString());
+          this.stmt('DELETE FROM checkpoints WHERE projection = ?').run(request.shadowProjection);
+        })
+        .immediate();
+      for (const pair of request.collections) this.knownTables.delete(pair.shadow);
+      // Statements prepared against the dropped tables would fail; SQLite re-prepares them, but start clean.
+      this.statements.clear();
     });
   }
 
@@ -163,6 +267,7 @@ export class SqliteReadModelStore implements ReadModelStore {
             if (this.hasTable(collection)) this.stmt(`DELETE FROM ${tableName(collection)}`).run();
           }
           this.stmt('DELETE FROM checkpoints WHERE projection = ?').run(projection);
+          this.stmt('DELETE FROM dead_letters WHERE projection = ?').run(projection);
         })
         .immediate();
     });
@@ -217,6 +322,23 @@ export class SqliteReadModelStore implements ReadModelStore {
     }
     const json = canonicalJson(change.doc);
     this.stmt(`INSERT INTO ${tableName(collection)} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`).run(change.id, json);
+  }
+
+  private writeDeadLetters(projection: string, changes: DeadLetterChanges): void {
+    for (const id of changes.remove ?? []) this.stmt('DELETE FROM dead_letters WHERE id = ? AND projection = ?').run(id, projection);
+    for (const letter of changes.park ?? []) {
+      if (letter.projection !== projection) throw new InvalidDocumentError(`dead letter ${letter.id} belongs to ${letter.projection}, not ${projection}`);
+      this.insertDeadLetter(letter);
+    }
+  }
+
+  private insertDeadLetter(letter: DeadLetter): void {
+    this.stmt('INSERT INTO dead_letters (id, projection, position, letter) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET letter = excluded.letter').run(
+      letter.id,
+      letter.projection,
+      letter.position,
+      encodeDeadLetter(letter),
+    );
   }
 
   private readCheckpoint(projection: string): bigint {

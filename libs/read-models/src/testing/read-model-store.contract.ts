@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CollectionSpec, FindQuery, ReadModelStore } from '../read-model-store.port';
+import type { CollectionSpec, DeadLetter, FindQuery, ReadModelStore } from '../read-model-store.port';
 
 /**
  * The behaviour every ReadModelStore adapter must show (SQLite here, MongoDB later).
@@ -309,6 +309,73 @@ export function readModelStoreContract(name: string, factory: () => Promise<Read
       it('of an empty collection is the digest of nothing', async () => {
         // sha256 of the empty string
         expect(await store.checksum('items')).toEqual({ count: 0, sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
+      });
+    });
+
+    const letter = (projection: string, position: bigint, over: Partial<DeadLetter> = {}): DeadLetter => ({
+      id: `${projection}:${position}`,
+      projection,
+      position,
+      eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+      eventType: 'Thing',
+      stream: 'thing-1',
+      streamRevision: position - 1n,
+      docKeys: ['items/a'],
+      error: 'Error: boom',
+      blockedBy: null,
+      parkedAt: '2026-11-20T04:30:00.000Z',
+      attempts: 1,
+      ...over,
+    });
+
+    describe('dead letters', () => {
+      it('parks letters with a commit, lists them in position order, counts them, and removes them on a retry commit', async () => {
+        await store.commit('p', [{ collection: 'items', id: 'b', doc: { v: 1 } }], 5n, { park: [letter('p', 4n)] });
+        await store.commit('p', [], 9n, { park: [letter('p', 7n, { blockedBy: 'p:4', error: null, attempts: 0 })] });
+        await store.commit('q', [], 3n, { park: [letter('q', 2n)] });
+        expect(await store.listDeadLetters({ projection: 'p' })).toEqual([letter('p', 4n), letter('p', 7n, { blockedBy: 'p:4', error: null, attempts: 0 })]);
+        expect((await store.listDeadLetters()).map((l) => l.id)).toEqual(['p:4', 'p:7', 'q:2']);
+        expect(await store.countDeadLetters()).toEqual({ p: 2, q: 1 });
+        await store.commitRetry('p', [{ collection: 'items', id: 'a', doc: { v: 2 } }], { remove: ['p:4'], park: [letter('p', 7n, { attempts: 2 })] });
+        expect(await store.listDeadLetters({ projection: 'p' })).toEqual([letter('p', 7n, { attempts: 2 })]);
+        expect(await store.get('items', 'a')).toEqual({ v: 2 });
+        expect(await store.getCheckpoint('p')).toBe(9n);
+        await store.reset('p', ['items']);
+        expect(await store.countDeadLetters()).toEqual({ q: 1 });
+      });
+    });
+
+    describe('shadow copies', () => {
+      it('lists per-document digests in id order, page by page', async () => {
+        await store.commit('p', ['c', 'a', 'b'].map((id) => ({ collection: 'items', id, doc: { id } })), 1n);
+        const first = await store.digests('items', { limit: 2 });
+        expect(first.map((d) => d.id)).toEqual(['a', 'b']);
+        expect(first[0]!.sha256).toBe(createHash('sha256').update('{"id":"a"}').digest('hex'));
+        expect((await store.digests('items', { after: 'b', limit: 2 })).map((d) => d.id)).toEqual(['c']);
+        expect(await store.digests('missing_collection', { limit: 2 })).toEqual([]);
+      });
+
+      it('promotes a shadow: its documents, checkpoint and dead letters replace the live ones; refused if the live checkpoint moved', async () => {
+        const shadowSpec: CollectionSpec = { name: 'items__shadow', indexes: [['score']] };
+        await store.ensureCollections([shadowSpec]);
+        await store.commit('p', [{ collection: 'items', id: 'old', doc: { score: 1 } }], 10n, { park: [letter('p', 3n)] });
+        await store.commit('p__shadow', [{ collection: 'items__shadow', id: 'new', doc: { score: 2 } }], 10n, { park: [letter('p__shadow', 8n, { blockedBy: 'p__shadow:6' })] });
+        const request = { projection: 'p', shadowProjection: 'p__shadow', collections: [{ live: 'items', shadow: 'items__shadow' }], expectedCheckpoint: 9n };
+        await expectCode(store.promoteShadow(request), 'CHECKPOINT_MOVED');
+        expect(await store.get('items', 'old')).toEqual({ score: 1 });
+        await store.promoteShadow({ ...request, expectedCheckpoint: 10n });
+        expect(await store.get('items', 'old')).toBeNull();
+        expect(await store.get('items', 'new')).toEqual({ score: 2 });
+        expect(await store.getCheckpoint('p')).toBe(10n);
+        expect(await store.getCheckpoint('p__shadow')).toBe(0n);
+        expect((await store.listDeadLetters()).map((l) => [l.id, l.projection, l.blockedBy])).toEqual([['p:8', 'p', 'p:6']]);
+        const page = await store.find<{ score: number }>('items', { where: { score: { gte: 2 } }, orderBy: { field: 'score', direction: 'asc' }, limit: 5 });
+        expect(page.items).toEqual([{ score: 2 }]);
+        // The shadow can be made again for the next rebuild, and the live collection keeps taking writes.
+        await store.ensureCollections([shadowSpec, items]);
+        await store.commit('p', [{ collection: 'items', id: 'later', doc: { score: 3 } }], 11n);
+        expect(await store.count('items')).toBe(2);
+        expect(await store.count('items__shadow')).toBe(0);
       });
     });
 

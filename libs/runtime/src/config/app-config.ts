@@ -23,6 +23,38 @@ export interface AppConfig {
   logLevel: string;
   bodyLimit: string;
   expirySweepMs: number;
+  /** HS256 signing secret for access tokens (AUTH_JWT_SECRET); null in embedded mode = generated once into DATA_DIR. */
+  authJwtSecret: string | null;
+  /** Lifetime of an access token from POST /auth/token. */
+  authTokenTtlSeconds: number;
+  /** Create and print an admin API key on the first start of an empty credential store (embedded mode only). */
+  authBootstrapAdmin: boolean;
+  /** Requests per minute per credential (per IP address when unauthenticated). */
+  rateLimitPerMinute: number;
+  /** Origins allowed by CORS (HTTP and socket.io); empty = no cross-origin access. */
+  corsOrigins: string[];
+  /** How long SIGTERM waits for in-flight requests before closing the stores anyway. */
+  shutdownTimeoutMs: number;
+  /** Paper trading and the demo: see docs/paper-trading.md. */
+  paper: PaperConfig;
+}
+
+export interface PaperConfig {
+  /** DEMO: create the demo paper account and its two strategies once, and run the market on a session clock. */
+  demo: boolean;
+  /** CLOCK_MODE: 'wall' (the clock runs by itself) or 'market' (business time is the simulated market's time). */
+  clockMode: 'wall' | 'market';
+  marketSeed: string;
+  marketStepSeconds: number;
+  /** Simulated seconds per real second in market clock mode: CLOCK_SPEED when set, else 60. */
+  marketSpeed: number;
+  /** PAPER_TICK_MS: how often the engine advances the market; 0 = only when driven (tests). */
+  tickMs: number;
+  slippageBps: number;
+  /** PAPER_FILL_FRACTION: share of a step's volume a LIMIT order may take, in percent. */
+  fillFractionPct: number;
+  /** PAPER_TRADING (default = DEMO): run the simulated market, the paper broker (for every account) and the strategy runner. */
+  enabled: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -60,6 +92,30 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+function origins(env: Env): string[] {
+  const raw = env.CORS_ORIGINS ?? '';
+  if (raw.trim() === '') return [];
+  const list = raw.split(',').map((o) => o.trim());
+  const bad = list.find((o) => !ORIGIN.test(o));
+  if (bad !== undefined) {
+    throw new ConfigError('CORS_ORIGINS', `must be a comma-separated list of origins such as https://trader.example.com:8443 (scheme, host, optional port; no path, no *), got "${bad}"`);
+  }
+  return list;
+}
+
+function jwtSecret(env: Env, eventStore: string): string | null {
+  const raw = env.AUTH_JWT_SECRET;
+  if (raw === undefined || raw === '') {
+    // Several api replicas must share one secret: only the single-host embedded mode may generate its own.
+    if (eventStore !== 'sqlite') throw new ConfigError('AUTH_JWT_SECRET', 'is required outside embedded mode (at least 32 characters, e.g. `openssl rand -base64 48`)');
+    return null;
+  }
+  if (raw.length < 32 || raw.length > 1024) throw new ConfigError('AUTH_JWT_SECRET', `must be 32 to 1024 characters long, got ${raw.length}`);
+  return raw;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -106,5 +162,31 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     bodyLimit,
     expirySweepMs: int(env, 'EXPIRY_SWEEP_MS', 30_000, 100, 3_600_000),
+    authJwtSecret: jwtSecret(env, eventStore),
+    authTokenTtlSeconds: int(env, 'AUTH_TOKEN_TTL_SECONDS', 900, 60, 86_400),
+    authBootstrapAdmin: bool(env, 'AUTH_BOOTSTRAP_ADMIN', true),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
+    corsOrigins: origins(env),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    paper: paperConfig(env, clockStart),
+  };
+}
+
+function paperConfig(env: Env, clockStart: string | null): PaperConfig {
+  const demo = bool(env, 'DEMO', false);
+  const seed = env.MARKET_SEED ?? 'robo-demo';
+  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(seed)) throw new ConfigError('MARKET_SEED', `must be 1 to 64 letters, digits, '.', '_', ':' or '-', got "${seed}"`);
+  // In demo mode without CLOCK_START, business time is the simulated session's time (it rolls from close to next open).
+  const clockMode = oneOf(env, 'CLOCK_MODE', ['wall', 'market'] as const, demo && clockStart === null ? 'market' : 'wall');
+  return {
+    demo,
+    clockMode,
+    marketSeed: seed,
+    marketStepSeconds: int(env, 'MARKET_STEP_SECONDS', 60, 1, 3600),
+    marketSpeed: env.CLOCK_SPEED && env.CLOCK_SPEED !== '' ? Number(env.CLOCK_SPEED) : 60,
+    tickMs: int(env, 'PAPER_TICK_MS', 1000, 0, 3_600_000),
+    slippageBps: int(env, 'PAPER_SLIPPAGE_BPS', 5, 0, 1000),
+    fillFractionPct: int(env, 'PAPER_FILL_FRACTION', 25, 1, 100),
+    enabled: bool(env, 'PAPER_TRADING', demo),
   };
 }

@@ -1,0 +1,72 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { createSecretKey } from 'node:crypto';
+import * as path from 'node:path';
+import { EVENT_STORE, EventStore } from '@robo/event-store';
+import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
+import { AccessService } from './access.service';
+import { AdminBootstrapService, BOOTSTRAP_OUTPUT } from './admin-bootstrap.service';
+import { AdminKeysController } from './admin-keys.controller';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { Authenticator } from './authenticator.service';
+import { CredentialThrottlerGuard } from './credential-throttler.guard';
+import { CREDENTIAL_STORE, CredentialStore } from './credential-store.port';
+import { resolveJwtSecret } from './jwt-secret';
+import { KeyManager } from './key-manager';
+import { SqliteCredentialStore } from './sqlite-credential-store';
+
+export const CREDENTIALS_FILE = 'auth.db';
+
+/**
+ * Authentication (bearer access tokens or API keys), authorization by role, per-credential rate limits, and key
+ * management. The guards are global, in this order: rate limit (counted per key id, per address when the
+ * credential is bad), then authentication and role.
+ */
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      // A KeyObject, not a string: jsonwebtoken converts a string secret on every call, about 50 times the cost of
+      // the HMAC itself, and every request verifies a token.
+      useFactory: (config: AppConfig) => ({
+        secret: createSecretKey(Buffer.from(resolveJwtSecret(config), 'utf8')),
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }] }),
+    }),
+  ],
+  controllers: [AuthController, AdminKeysController],
+  providers: [
+    {
+      provide: CREDENTIAL_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): CredentialStore => SqliteCredentialStore.open({ file: path.join(config.dataDir, CREDENTIALS_FILE) }),
+    },
+    {
+      provide: KeyManager,
+      inject: [CREDENTIAL_STORE, EVENT_STORE, CLOCK],
+      useFactory: (store: CredentialStore, events: EventStore, clock: Clock) => new KeyManager(store, events, () => clock.now()),
+    },
+    { provide: BOOTSTRAP_OUTPUT, useValue: (text: string) => process.stdout.write(`${text}\n`) },
+    Authenticator,
+    AccessService,
+    AdminBootstrapService,
+    { provide: APP_GUARD, useClass: CredentialThrottlerGuard },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [Authenticator, AccessService, KeyManager, CREDENTIAL_STORE],
+})
+export class AuthModule implements OnApplicationShutdown {
+  constructor(@Inject(CREDENTIAL_STORE) private readonly store: CredentialStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

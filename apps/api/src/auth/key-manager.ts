@@ -1,0 +1,153 @@
+import { accountStream, InvalidCommand, NotFound, RuleViolation } from '@robo/domain';
+import type { EventStore } from '@robo/event-store';
+import { derivedId } from '../write/event-ids';
+import { SCHEMA_VERSION } from '../write/command-context';
+import { hashSecret, newApiKey, newKid } from './api-key';
+import { CredentialEvent, credentialStream } from './credential-events';
+import type { ApiKeyRecord, CredentialStore } from './credential-store.port';
+import { isAccountScoped, Role } from './roles';
+
+/** Who changes a key, copied into the credential event's metadata (the audit trail shows who granted what). */
+export interface ChangedBy {
+  actor: string;
+  correlationId: string;
+  causationId: string | null;
+}
+
+export interface CreatedKey {
+  record: ApiKeyRecord;
+  /** The only time the secret exists outside the caller's hands: print it once, never log it. */
+  apiKey: string;
+}
+
+export const MAX_GRANTS = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * Creates, lists and revokes API keys and their account grants, for the admin endpoints, the CLI and the first
+ * start. The change is made in the credential store first (so it takes effect), then recorded as an event with an
+ * id derived from the change: repeating a revoke or a grant writes a missing event and never a second one.
+ */
+export class KeyManager {
+  constructor(
+    private readonly store: CredentialStore,
+    private readonly events: EventStore,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  async create(input: { name: string; role: Role; accountIds?: readonly string[] }, by: ChangedBy): Promise<CreatedKey> {
+    const accountIds = [...new Set(input.accountIds ?? [])];
+    this.checkGrants(input.role, accountIds);
+    await Promise.all(accountIds.map((id) => this.assertAccountExists(id)));
+    const kid = newKid();
+    const apiKey = newApiKey(kid);
+    const createdAt = this.now();
+    const stored = { kid, name: input.name, role: input.role, accountIds, secretHash: await hashSecret(apiKey), createdAt, createdBy: by.actor };
+    if (!(await this.store.create(stored))) throw new Error(`key id ${kid} collided`);
+    try {
+      await this.record(kid, [{ type: 'ApiKeyCreated', data: { kid, name: input.name, role: input.role, accountIds } }], by, 'created');
+    } catch (error) {
+      // No key without its audit record: the caller never sees this secret, and the key is disabled at once.
+      await this.store.revoke(kid, createdAt).catch(() => undefined);
+      throw error;
+    }
+    return { record: { kid, name: input.name, role: input.role, accountIds, createdAt, createdBy: by.actor, revokedAt: null }, apiKey };
+  }
+
+  /** The first admin key of an empty store; null when the store already holds a key. */
+  async bootstrapAdmin(by: ChangedBy): Promise<CreatedKey | null> {
+    const kid = newKid();
+    const apiKey = newApiKey(kid);
+    const createdAt = this.now();
+    const name = 'bootstrap admin';
+    const created = await this.store.createIfEmpty({ kid, name, role: 'admin', accountIds: [], secretHash: await hashSecret(apiKey), createdAt, createdBy: by.actor });
+    if (!created) return null;
+    await this.record(kid, [{ type: 'ApiKeyCreated', data: { kid, name, role: 'admin', accountIds: [] } }], by, 'created');
+    return { record: { kid, name, role: 'admin', accountIds: [], createdAt, createdBy: by.actor, revokedAt: null }, apiKey };
+  }
+
+  list(): Promise<ApiKeyRecord[]> {
+    return this.store.list();
+  }
+
+  async get(kid: string): Promise<ApiKeyRecord> {
+    const record = await this.store.get(kid);
+    if (!record) throw new NotFound('KEY_NOT_FOUND', `no API key ${kid}`, { kid });
+    return record;
+  }
+
+  async revoke(kid: string, by: ChangedBy): Promise<ApiKeyRecord> {
+    const record = await this.get(kid);
+    if (record.revokedAt === null && record.role === 'admin' && (await this.store.countActive('admin')) <= 1) {
+      throw new RuleViolation('LAST_ADMIN_KEY', 'this is the last active admin key: create another admin key before revoking it', { kid });
+    }
+    await this.store.revoke(kid, this.now());
+    await this.record(kid, [{ type: 'ApiKeyRevoked', data: { kid } }], by, 'revoked');
+    return this.get(kid);
+  }
+
+  async grant(kid: string, accountId: string, by: ChangedBy): Promise<ApiKeyRecord> {
+    const record = await this.get(kid);
+    this.checkGrants(record.role, [...new Set([...record.accountIds, accountId])]);
+    if (record.revokedAt !== null) throw new RuleViolation('KEY_REVOKED', `API key ${kid} is revoked`, { kid });
+    await this.assertAccountExists(accountId);
+    await this.grantUnchecked(record, accountId, by);
+    return this.get(kid);
+  }
+
+  /** For a trader who just opened the account: no existence check (the account was just written). */
+  async grantOwnAccount(kid: string, role: Role, accountId: string, by: ChangedBy): Promise<void> {
+    await this.grantUnchecked({ kid, role }, accountId, by);
+  }
+
+  async ungrant(kid: string, accountId: string, by: ChangedBy): Promise<ApiKeyRecord> {
+    const record = await this.get(kid);
+    if (!record.accountIds.includes(accountId)) throw new NotFound('GRANT_NOT_FOUND', `API key ${kid} has no grant on account ${accountId}`, { kid, accountId });
+    const removed = await this.store.ungrant(kid, accountId);
+    if (removed) {
+      await this.record(kid, [{ type: 'AccountAccessRevoked', data: { kid, accountId, role: record.role } }], by, `ungrant|${accountId}|${removed.grantedAt}`);
+    }
+    return this.get(kid);
+  }
+
+  private async grantUnchecked(record: { kid: string; role: Role }, accountId: string, by: ChangedBy): Promise<void> {
+    const { grantedAt } = await this.store.grant(record.kid, accountId, this.now(), by.actor);
+    // The event id names this grant's lifetime: granting again records nothing new (or fills the gap a crash left),
+    // while a grant removed and made again is a new event.
+    await this.record(record.kid, [{ type: 'AccountAccessGranted', data: { kid: record.kid, accountId, role: record.role } }], by, `grant|${accountId}|${grantedAt}`);
+  }
+
+  private checkGrants(role: Role, accountIds: readonly string[]): void {
+    const bad = accountIds.find((id) => !UUID.test(id));
+    if (bad !== undefined) throw new InvalidCommand('INVALID_ACCOUNT_ID', `account id ${JSON.stringify(bad)} is not a UUID`);
+    if (!isAccountScoped(role) && accountIds.length > 0) {
+      throw new InvalidCommand('GRANT_NOT_APPLICABLE', `${role} keys see every account; grants are for trader and viewer keys`, { role });
+    }
+    if (accountIds.length > MAX_GRANTS) throw new InvalidCommand('TOO_MANY_GRANTS', `a key may be granted at most ${MAX_GRANTS} accounts`);
+  }
+
+  private async assertAccountExists(accountId: string): Promise<void> {
+    const [first] = await this.events.readStream(accountStream(accountId), { maxCount: 1 });
+    if (!first) throw new NotFound('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`, { accountId });
+  }
+
+  private async record(kid: string, events: CredentialEvent[], by: ChangedBy, change: string): Promise<void> {
+    const stream = credentialStream(kid);
+    await this.events.append(
+      stream,
+      events.map((event, i) => ({
+        type: event.type,
+        data: event.data,
+        metadata: {
+          eventId: derivedId(stream, change, String(i)),
+          correlationId: by.correlationId,
+          causationId: by.causationId,
+          actor: by.actor,
+          occurredAt: this.now(),
+          schemaVersion: SCHEMA_VERSION,
+        },
+      })),
+      { expectedRevision: 'any' },
+    );
+  }
+}

@@ -1,0 +1,188 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { isUnavailableError } from '@robo/event-store/sqlite/sqlite-errors';
+import { ApiKeyRecord, CredentialStore, CredentialStoreUnavailableError, NewApiKey } from './credential-store.port';
+import type { Role } from './roles';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS api_keys (
+  kid TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS grants (
+  kid TEXT NOT NULL REFERENCES api_keys(kid),
+  account_id TEXT NOT NULL,
+  granted_at TEXT NOT NULL,
+  granted_by TEXT NOT NULL,
+  PRIMARY KEY (kid, account_id)
+) WITHOUT ROWID;
+`;
+
+interface KeyRow {
+  kid: string;
+  name: string;
+  role: Role;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+}
+
+/**
+ * API keys in DATA_DIR/auth.db (WAL, so the CLI can add keys while the api runs). After an unavailability error
+ * the handle is dropped and the next call re-opens the file, never re-creating it: a vanished file must stay an
+ * error rather than become an empty store that the first-start bootstrap would fill with a new admin key.
+ */
+export class SqliteCredentialStore implements CredentialStore {
+  private db: Database.Database | null;
+  private closed = false;
+
+  private constructor(private readonly file: string, db: Database.Database) {
+    this.db = db;
+  }
+
+  static open(options: { file: string }): SqliteCredentialStore {
+    try {
+      fs.mkdirSync(path.dirname(options.file), { recursive: true });
+      return new SqliteCredentialStore(options.file, SqliteCredentialStore.connect(options.file, true));
+    } catch (error) {
+      throw wrap(error, 'opening');
+    }
+  }
+
+  private static connect(file: string, create: boolean): Database.Database {
+    const db = new Database(file, { fileMustExist: !create, timeout: 5000 });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.exec(SCHEMA);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async create(key: NewApiKey): Promise<boolean> {
+    return this.use('creating a key', (db) => db.transaction(() => this.insert(db, key)).immediate());
+  }
+
+  async createIfEmpty(key: NewApiKey): Promise<boolean> {
+    return this.use('creating the first key', (db) =>
+      db
+        .transaction(() => {
+          const { n } = db.prepare('SELECT COUNT(*) AS n FROM api_keys').get() as { n: number };
+          return n === 0 && this.insert(db, key);
+        })
+        .immediate(),
+    );
+  }
+
+  async get(kid: string): Promise<ApiKeyRecord | null> {
+    return this.use('reading a key', (db) => {
+      const row = db.prepare('SELECT kid, name, role, created_at, created_by, revoked_at FROM api_keys WHERE kid = ?').get(kid) as KeyRow | undefined;
+      if (!row) return null;
+      const grants = db.prepare('SELECT account_id FROM grants WHERE kid = ? ORDER BY account_id').pluck().all(kid) as string[];
+      return toRecord(row, grants);
+    });
+  }
+
+  async secretHash(kid: string): Promise<string | null> {
+    return this.use('reading a key', (db) => (db.prepare('SELECT secret_hash FROM api_keys WHERE kid = ?').pluck().get(kid) as string | undefined) ?? null);
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    return this.use('listing keys', (db) => {
+      const rows = db.prepare('SELECT kid, name, role, created_at, created_by, revoked_at FROM api_keys ORDER BY created_at, kid').all() as KeyRow[];
+      const grants = new Map<string, string[]>();
+      for (const g of db.prepare('SELECT kid, account_id FROM grants ORDER BY kid, account_id').all() as { kid: string; account_id: string }[]) {
+        grants.set(g.kid, [...(grants.get(g.kid) ?? []), g.account_id]);
+      }
+      return rows.map((row) => toRecord(row, grants.get(row.kid) ?? []));
+    });
+  }
+
+  async revoke(kid: string, at: string): Promise<boolean> {
+    return this.use('revoking a key', (db) => db.prepare('UPDATE api_keys SET revoked_at = ? WHERE kid = ? AND revoked_at IS NULL').run(at, kid).changes === 1);
+  }
+
+  async grant(kid: string, accountId: string, at: string, by: string): Promise<{ grantedAt: string }> {
+    return this.use('granting an account', (db) =>
+      db
+        .transaction(() => {
+          db.prepare('INSERT INTO grants (kid, account_id, granted_at, granted_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(kid, accountId, at, by);
+          return { grantedAt: db.prepare('SELECT granted_at FROM grants WHERE kid = ? AND account_id = ?').pluck().get(kid, accountId) as string };
+        })
+        .immediate(),
+    );
+  }
+
+  async ungrant(kid: string, accountId: string): Promise<{ grantedAt: string } | null> {
+    return this.use('removing a grant', (db) => {
+      const row = db.prepare('DELETE FROM grants WHERE kid = ? AND account_id = ? RETURNING granted_at').get(kid, accountId) as { granted_at: string } | undefined;
+      return row ? { grantedAt: row.granted_at } : null;
+    });
+  }
+
+  async countActive(role: Role): Promise<number> {
+    return this.use('counting keys', (db) => db.prepare('SELECT COUNT(*) FROM api_keys WHERE role = ? AND revoked_at IS NULL').pluck().get(role) as number);
+  }
+
+  async ping(): Promise<void> {
+    this.use('pinging', (db) => db.prepare('SELECT 1 FROM api_keys LIMIT 1').get());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.db?.close();
+    this.db = null;
+  }
+
+  private insert(db: Database.Database, key: NewApiKey): boolean {
+    const inserted = db
+      .prepare('INSERT INTO api_keys (kid, name, role, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(key.kid, key.name, key.role, key.secretHash, key.createdAt, key.createdBy);
+    if (inserted.changes !== 1) return false;
+    const grant = db.prepare('INSERT INTO grants (kid, account_id, granted_at, granted_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    for (const accountId of key.accountIds) grant.run(key.kid, accountId, key.createdAt, key.createdBy);
+    return true;
+  }
+
+  private use<T>(action: string, work: (db: Database.Database) => T): T {
+    if (this.closed) throw new CredentialStoreUnavailableError(`credential store ${this.file} is closed`);
+    try {
+      this.db ??= SqliteCredentialStore.connect(this.file, false);
+      return work(this.db);
+    } catch (error) {
+      const wrapped = wrap(error, action);
+      if (wrapped instanceof CredentialStoreUnavailableError) {
+        try {
+          this.db?.close();
+        } catch {
+          // the handle is dropped either way
+        }
+        this.db = null;
+      }
+      throw wrapped;
+    }
+  }
+}
+
+function toRecord(row: KeyRow, accountIds: string[]): ApiKeyRecord {
+  return { kid: row.kid, name: row.name, role: row.role, accountIds, createdAt: row.created_at, createdBy: row.created_by, revokedAt: row.revoked_at };
+}
+
+function wrap(error: unknown, action: string): unknown {
+  if (error instanceof CredentialStoreUnavailableError) return error;
+  const message = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : String(error);
+  if (isUnavailableError(error) || /directory does not exist|unable to open/i.test(message)) {
+    return new CredentialStoreUnavailableError(`credential store unavailable while ${action}: ${message}`, error);
+  }
+  return error;
+}

@@ -1,0 +1,110 @@
+import {
+  decidePosition,
+  evolveOrder,
+  evolvePosition,
+  evolveStrategy,
+  initialOrderState,
+  initialPositionState,
+  initialStrategyState,
+  isFinal,
+  type ExistingOrder,
+  type ExistingStrategy,
+  type OrderEvent,
+  type PositionState,
+  type StrategyEvent,
+  type StrategyState,
+} from '@robo/domain';
+import type { EventEnvelope, EventStore } from '@robo/event-store';
+import { STRATEGY_EVENT_TYPES } from '@robo/read-models';
+
+const ORDER_TYPES = ['OrderPlaced', 'OrderAccepted', 'OrderRejected', 'OrderTriggered', 'OrderModified', 'OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled', 'OrderExpired'];
+const TYPES = [...ORDER_TYPES, ...STRATEGY_EVENT_TYPES];
+
+export interface LedgerOrder {
+  state: ExistingOrder;
+  /** The correlation id of the placement: the broker's fills carry it, tying signal, order, fills and positions. */
+  correlationId: string;
+  placedEventId: string;
+}
+
+export interface MisPosition {
+  accountId: string;
+  instrument: string;
+  quantity: number;
+  cycle: number;
+  strategyId: string | null;
+}
+
+/**
+ * What the paper broker and the strategy runner know, folded from the log with the domain's own evolve functions:
+ * working orders, strategies, each strategy's positions (per instrument, through the position decider), and the
+ * net MIS quantity per account and instrument (for the square-off). It catches up with readAll from its position,
+ * so a step sees every command issued before it, and a restart rebuilds it from the log.
+ */
+export class PaperLedger {
+  private position = 0n;
+  readonly orders = new Map<string, LedgerOrder>();
+  readonly strategies = new Map<string, ExistingStrategy>();
+  /** strategyId -> instrument -> position of that strategy's fills alone. */
+  readonly strategyPositions = new Map<string, Map<string, PositionState>>();
+  readonly mis = new Map<string, MisPosition>();
+
+  constructor(private readonly events: EventStore) {}
+
+  async catchUp(): Promise<void> {
+    for (;;) {
+      const page = await this.events.readAll({ after: this.position, maxCount: 1000, filter: { eventTypes: TYPES } });
+      for (const event of page) {
+        this.apply(event);
+        this.position = event.globalPosition;
+      }
+      if (page.length < 1000) return;
+    }
+  }
+
+  working(): LedgerOrder[] {
+    return [...this.orders.values()].filter((o) => !isFinal(o.state.status) && o.state.status !== 'PLACED');
+  }
+
+  strategyPosition(strategyId: string, instrument: string): PositionState {
+    return this.strategyPositions.get(strategyId)?.get(instrument) ?? initialPositionState;
+  }
+
+  private apply(event: EventEnvelope): void {
+    if (event.streamName.startsWith('strategy-')) {
+      const id = (event.data as { strategyId: string }).strategyId;
+      const next: StrategyState = evolveStrategy(this.strategies.get(id) ?? initialStrategyState, { type: event.type, data: event.data } as StrategyEvent);
+      if (next.status !== 'NONE') this.strategies.set(id, next);
+      return;
+    }
+    if (!event.streamName.startsWith('order-')) return;
+    const orderEvent = { type: event.type, data: event.data } as OrderEvent;
+    const orderId = (event.data as { orderId: string }).orderId;
+    const known = this.orders.get(orderId);
+    const next = evolveOrder(known?.state ?? initialOrderState, orderEvent);
+    if (next.status === 'NONE') return;
+    const entry: LedgerOrder = known ? { ...known, state: next } : { state: next, correlationId: event.metadata.correlationId, placedEventId: event.metadata.eventId };
+    this.orders.set(orderId, entry);
+    if (orderEvent.type === 'OrderFilled' || orderEvent.type === 'OrderPartiallyFilled') this.applyFill(entry.state, orderEvent.data);
+    // Final orders leave memory, except what the positions already took from them.
+    if (isFinal(next.status)) this.orders.delete(orderId);
+  }
+
+  private applyFill(order: ExistingOrder, fill: Extract<OrderEvent, { type: 'OrderFilled' }>['data']): void {
+    const signed = order.side === 'BUY' ? fill.quantity : -fill.quantity;
+    if (order.product === 'MIS') {
+      const key = `${order.accountId}|${order.instrument}`;
+      const current = this.mis.get(key) ?? { accountId: order.accountId, instrument: order.instrument, quantity: 0, cycle: 0, strategyId: null };
+      const cycle = current.quantity === 0 ? current.cycle + 1 : current.cycle;
+      this.mis.set(key, { ...current, quantity: current.quantity + signed, cycle, strategyId: order.strategyId ?? current.strategyId });
+    }
+    if (order.strategyId) {
+      const byInstrument = this.strategyPositions.get(order.strategyId) ?? new Map<string, PositionState>();
+      let state = byInstrument.get(order.instrument) ?? initialPositionState;
+      const data = { accountId: order.accountId, instrument: order.instrument, orderId: order.orderId, fillId: fill.fillId, side: order.side, quantity: fill.quantity, pricePaise: fill.pricePaise, feesPaise: fill.feesPaise, occurredAt: fill.occurredAt };
+      for (const e of decidePosition({ type: 'ApplyFill', data }, state)) state = evolvePosition(state, e);
+      byInstrument.set(order.instrument, state);
+      this.strategyPositions.set(order.strategyId, byInstrument);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { AggregateRepository } from '../write/aggregate-repository';
+import { StrategiesController } from './strategies.controller';
+import { StrategyCommandHandler } from './strategy-command.handler';
+
+/** The strategy aggregate over HTTP: register, lifecycle, kill switch, parameters; list and read. */
+@Module({
+  imports: [AuthModule],
+  controllers: [StrategiesController],
+  providers: [AggregateRepository, StrategyCommandHandler],
+})
+export class StrategiesModule {}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { DomainError } from '@robo/domain';
+import { EventStore, StoreUnavailableError } from '@robo/event-store';
+import { AppConfig, ConfigError, loadConfig, openEventStore } from '@robo/runtime';
+import { CREDENTIALS_FILE } from '../../api/src/auth/auth.module';
+import { CredentialStore, CredentialStoreUnavailableError } from '../../api/src/auth/credential-store.port';
+import type { ChangedBy } from '../../api/src/auth/key-manager';
+import { SqliteCredentialStore } from '../../api/src/auth/sqlite-credential-store';
+
+/** Exit codes (sysexits.h where one fits), documented in docs/auth.md. */
+export const EXIT = {
+  OK: 0,
+  /** The request was understood and refused: unknown key or account, a rule (the last admin key). */
+  REFUSED: 1,
+  USAGE: 64,
+  DATA: 65,
+  UNAVAILABLE: 69,
+  CONFIG: 78,
+} as const;
+
+export class CliError extends Error {
+  constructor(
+    public readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+}
+
+export interface Stores {
+  config: AppConfig;
+  credentials: CredentialStore;
+  events: EventStore;
+  /** The operator, for the audit trail: `cli:<os user>`. */
+  by: ChangedBy;
+}
+
+const IO = new WeakMap<Command, CliIo>();
+
+/** Ties the IO (real or captured by a test) to the root program, so command modules keep a plain register(program). */
+export function bindIo(program: Command, io: CliIo): void {
+  IO.set(program, io);
+}
+
+export function ioOf(command: Command): CliIo {
+  let root: Command = command;
+  while (root.parent) root = root.parent;
+  const io = IO.get(root);
+  if (!io) throw new Error('the CLI program has no IO bound');
+  return io;
+}
+
+/** Opens the stores of the configured DATA_DIR (or --data-dir), runs `work`, and closes them whatever happens. */
+export async function withStores<T>(command: Command, work: (stores: Stores) => Promise<T>): Promise<T> {
+  const io = ioOf(command);
+  let root: Command = command;
+  while (root.parent) root = root.parent;
+  const dataDir = root.opts<{ dataDir?: string }>().dataDir;
+  const config = loadConfig({ ...io.env, ...(dataDir ? { DATA_DIR: dataDir } : {}) });
+  const credentials = SqliteCredentialStore.open({ file: path.join(config.dataDir, CREDENTIALS_FILE) });
+  let events: EventStore | null = null;
+  try {
+    events = openEventStore(config);
+    const by: ChangedBy = { actor: `cli:${operator()}`, correlationId: randomUUID(), causationId: null };
+    return await work({ config, credentials, events, by });
+  } finally {
+    await events?.close();
+    await credentials.close();
+  }
+}
+
+function operator(): string {
+  try {
+    return os.userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Maps any failure to a message and an exit code. */
+export function exitCodeFor(error: unknown): { code: number; message: string } {
+  if (error instanceof CliError) return { code: error.exitCode, message: error.message };
+  if (error instanceof ConfigError) return { code: EXIT.CONFIG, message: error.message };
+  if (error instanceof StoreUnavailableError || error instanceof CredentialStoreUnavailableError) return { code: EXIT.UNAVAILABLE, message: error.message };
+  if (error instanceof DomainError) return { code: error.kind === 'invalid' ? EXIT.DATA : EXIT.REFUSED, message: `${error.code}: ${error.message}` };
+  return { code: 70, message: `unexpected error: ${(error as Error)?.message ?? String(error)}` };
+}

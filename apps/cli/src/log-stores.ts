@@ -1,0 +1,100 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import type { EventStore } from '@robo/event-store';
+import type { ReadModelStore } from '@robo/read-models';
+import { AppConfig, loadConfig, openEventStore, openReadStore } from '@robo/runtime';
+import { CliError, EXIT, ioOf } from './cli-context';
+
+export interface LogStores {
+  config: AppConfig;
+  events: EventStore;
+  /** Opened only when asked for (audit reads the audit index; replays and exports need the log only). */
+  reads: ReadModelStore | null;
+}
+
+function rootOf(command: Command): Command {
+  let root = command;
+  while (root.parent) root = root.parent;
+  return root;
+}
+
+/**
+ * Opens the configured stores (any adapter: SQLite files in DATA_DIR, EventStoreDB, MongoDB), runs `work`, closes
+ * them whatever happens. A read-only command refuses a DATA_DIR without a log rather than creating an empty one.
+ */
+export async function withLogStores<T>(command: Command, options: { reads?: boolean; create?: boolean }, work: (stores: LogStores) => Promise<T>): Promise<T> {
+  const io = ioOf(command);
+  const dataDir = rootOf(command).opts<{ dataDir?: string }>().dataDir;
+  const config = loadConfig({ ...io.env, ...(dataDir ? { DATA_DIR: dataDir } : {}) });
+  if (config.eventStore === 'sqlite' && !options.create && !fs.existsSync(path.join(config.dataDir, 'events.db'))) {
+    throw new CliError(EXIT.UNAVAILABLE, `no event log in ${config.dataDir} (events.db is missing): set DATA_DIR or --data-dir`);
+  }
+  const events = openEventStore(config);
+  let reads: ReadModelStore | null = null;
+  try {
+    if (options.reads) reads = await openReadStore(config);
+    return await work({ config, events, reads });
+  } finally {
+    await reads?.close();
+    await events.close();
+  }
+}
+
+/** An instant with an offset (or Z), as the API takes it; anything else is a usage error. */
+export function parseInstant(value: string, option: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new CliError(EXIT.USAGE, `${option} must be an ISO-8601 instant with an offset, e.g. 2026-11-20T10:30:00+05:30 (got "${value}")`);
+  }
+  return value;
+}
+
+export function parseAxis(value: string | undefined): 'business' | 'recorded' {
+  if (value === undefined || value === 'recorded') return 'recorded';
+  if (value === 'business') return 'business';
+  throw new CliError(EXIT.USAGE, `--time must be business or recorded (got "${value}")`);
+}
+
+export function parseWhole(value: string, option: string): bigint {
+  if (!/^\d{1,18}$/.test(value)) throw new CliError(EXIT.USAGE, `${option} must be a whole number (got "${value}")`);
+  return BigInt(value);
+}
+
+/** JSON that survives bigints (positions and revisions). */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+}
+
+/** Fixed-width columns, header first. */
+export function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) => r.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+export function rupees(paise: number | null): string {
+  if (paise === null) return '-';
+  const sign = paise < 0 ? '-' : '';
+  const abs = Math.abs(paise);
+  return `${sign}${Math.floor(abs / 100).toLocaleString('en-IN')}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/**
+ * A progress line on stderr, only when stderr is a terminal (never in pipes, files or tests): scripts read stdout,
+ * people watch the counter.
+ */
+export function progress(label: string, total?: number): { tick(done: number): void; end(): void } {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  return {
+    tick(done: number) {
+      if (!tty || Date.now() - last < 100) return;
+      last = Date.now();
+      const share = total ? ` / ${total} (${Math.min(100, Math.floor((done / total) * 100))}%)` : '';
+      process.stderr.write(`\r${label}: ${done}${share}`);
+    },
+    end() {
+      if (tty && last !== 0) process.stderr.write('\n');
+    },
+  };
+}
