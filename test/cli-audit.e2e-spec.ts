@@ -56,34 +56,44 @@ describe('robo replay / audit / events (the built CLI on a DATA_DIR the api wrot
   }, 30_000);
 
   it('replays a stream: every event with the state after it, up to a revision or an instant', async () => {
-    const all = await robo(dataDir, 'replay', 'stream', `order-${orderId}`, '--json');
+    const [all, firstRun, asOfRun, human] = await Promise.all([
+      robo(dataDir, 'replay', 'stream', `order-${orderId}`, '--json'),
+      robo(dataDir, 'replay', 'stream', `order-${orderId}`, '--to-revision', '0', '--json'),
+      robo(dataDir, 'replay', 'stream', `order-${orderId}`, '--as-of', afterFirst.instant, '--json'),
+      robo(dataDir, 'replay', 'stream', `order-${orderId}`),
+    ]);
     expect(all.code).toBe(0);
     const replay = all.json();
     expect(replay.steps.map((s: { type: string }) => s.type)).toEqual(['OrderPlaced', 'OrderAccepted', 'OrderPartiallyFilled', 'OrderFilled']);
     expect(replay.state).toMatchObject({ status: 'FILLED' });
     expect(replay.steps[2].changes).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'status', after: 'PARTIALLY_FILLED' })]));
-    const first = (await robo(dataDir, 'replay', 'stream', `order-${orderId}`, '--to-revision', '0', '--json')).json();
+    const first = firstRun.json();
     expect(first.steps).toHaveLength(1);
-    const asOf = (await robo(dataDir, 'replay', 'stream', `order-${orderId}`, '--as-of', afterFirst.instant, '--json')).json();
+    const asOf = asOfRun.json();
     expect(asOf.steps.map((s: { type: string }) => s.type)).toEqual(['OrderPlaced', 'OrderAccepted', 'OrderPartiallyFilled']);
-    const human = await robo(dataDir, 'replay', 'stream', `order-${orderId}`);
     expect(human.out).toContain('OrderFilled');
     expect(human.out).toContain('status: "PARTIALLY_FILLED" -> "FILLED"');
   });
 
   it('rebuilds a portfolio as of an instant, equal to what the api showed then, and diffs two instants', async () => {
-    const then = await robo(dataDir, 'replay', 'portfolio', account, '--as-of', afterFirst.instant, '--json');
+    const [then, endRun, businessRun, diffRun, human] = await Promise.all([
+      robo(dataDir, 'replay', 'portfolio', account, '--as-of', afterFirst.instant, '--json'),
+      robo(dataDir, 'replay', 'portfolio', account, '--as-of', atEnd.instant, '--time', 'recorded', '--json'),
+      robo(dataDir, 'replay', 'portfolio', account, '--as-of', '2026-11-20T10:03:00+05:30', '--time', 'business', '--json'),
+      robo(dataDir, 'replay', 'portfolio', account, '--as-of', afterFirst.instant, '--diff', atEnd.instant, '--json'),
+      robo(dataDir, 'replay', 'portfolio', account, '--as-of', afterFirst.instant),
+    ]);
     expect(then.code).toBe(0);
     expect(then.json()).toMatchObject({ cashPaise: afterFirst.portfolio.cashPaise, positions: [expect.objectContaining({ quantity: afterFirst.portfolio.positions[0].quantity })] });
-    const end = (await robo(dataDir, 'replay', 'portfolio', account, '--as-of', atEnd.instant, '--time', 'recorded', '--json')).json();
+    const end = endRun.json();
     expect(end).toMatchObject({ cashPaise: atEnd.portfolio.cashPaise, realizedNetPaise: atEnd.portfolio.realizedNetPaise });
     expect(end.positions[0]).toMatchObject({ quantity: atEnd.portfolio.positions[0].quantity, costBasisPaise: atEnd.portfolio.positions[0].costBasisPaise });
     // By business time the 60 @ 450 came first: at 10:03 only it had happened.
-    const business = (await robo(dataDir, 'replay', 'portfolio', account, '--as-of', '2026-11-20T10:03:00+05:30', '--time', 'business', '--json')).json();
+    const business = businessRun.json();
     expect(business.positions[0]).toMatchObject({ quantity: 60, costBasisPaise: 2_700_000 });
-    const diff = (await robo(dataDir, 'replay', 'portfolio', account, '--as-of', afterFirst.instant, '--diff', atEnd.instant, '--json')).json();
+    const diff = diffRun.json();
     expect(diff.changes).toEqual(expect.arrayContaining([{ path: 'positions.ITC.quantity', before: 40, after: 50 }]));
-    expect((await robo(dataDir, 'replay', 'portfolio', account, '--as-of', afterFirst.instant)).out).toContain(`Portfolio of ${account}`);
+    expect(human.out).toContain(`Portfolio of ${account}`);
   });
 
   it('pages the audit trail and filters it by correlation', async () => {
@@ -103,14 +113,18 @@ describe('robo replay / audit / events (the built CLI on a DATA_DIR the api wrot
   });
 
   it('explains a figure by the events that produced it', async () => {
-    const cash = await robo(dataDir, 'audit', 'explain', account, 'cash', '--json');
+    const [cash, realizedRun, human] = await Promise.all([
+      robo(dataDir, 'audit', 'explain', account, 'cash', '--json'),
+      robo(dataDir, 'audit', 'explain', account, 'realized:ITC', '--json'),
+      robo(dataDir, 'audit', 'explain', account, 'cash'),
+    ]);
     expect(cash.code).toBe(0);
     const lineage = cash.json();
     expect(lineage.value).toBe(atEnd.portfolio.cashPaise);
     expect(lineage.contributions.map((c: { type: string }) => c.type)).toEqual(['AccountOpened', 'CashSettled', 'CashSettled', 'CashSettled']);
-    const realized = (await robo(dataDir, 'audit', 'explain', account, 'realized:ITC', '--json')).json();
+    const realized = realizedRun.json();
     expect(realized.value).toBe(atEnd.portfolio.realizedNetPaise);
-    expect((await robo(dataDir, 'audit', 'explain', account, 'cash')).out).toContain(`cash of ${account} =`);
+    expect(human.out).toContain(`cash of ${account} =`);
   });
 
   it('exports the log and imports it into a fresh data directory, idempotently', async () => {

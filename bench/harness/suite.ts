@@ -118,8 +118,11 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
   const log = options.log ?? (() => undefined);
   const figures: Figure[] = [];
   const add: Add = (id, workload, figure, value, unit, parameters = {}, note) => {
-    const rounded = value === null ? null : round(value, Math.abs(value) >= 100 ? 0 : 3);
-    figures.push({ id, workload, figure, value: rounded, unit, parameters, ...(note ? { note } : {}) });
+    // A percentile of no samples is NaN, which JSON would silently turn into null: say so instead.
+    const usable = value !== null && Number.isFinite(value);
+    const rounded = usable ? round(value, Math.abs(value) >= 100 ? 0 : 3) : null;
+    const why = note ?? (value !== null && !usable ? 'no samples in the measured window' : undefined);
+    figures.push({ id, workload, figure, value: rounded, unit, parameters, ...(why ? { note: why } : {}) });
   };
   const scratch = new ScratchDir(options.scratchParent);
   const attempt = async (name: string, fallbackIds: [string, string, string][], work: () => Promise<void>) => {

@@ -14,10 +14,21 @@ import type { ScratchDir } from '../harness/temp';
 class Serial {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(work);
+    const result = this.tail.then(() => withTimeout(work(), CALL_TIMEOUT_MS));
     this.tail = result.catch(() => undefined);
     return result;
   }
+}
+
+/** A call that never settles (seen once after a failed COMMIT) must not stall the queue and the run. */
+const CALL_TIMEOUT_MS = 10_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`emmett-sqlite call did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export async function peerSynchronousPragma(file: string): Promise<number | null> {
@@ -76,7 +87,11 @@ export async function peerAppendSingleEvents(scratch: ScratchDir, writers: numbe
           // Counted, not fatal: the writer re-reads its stream's version and goes on, as a caller would.
           failed += 1;
           firstError ??= error instanceof Error ? error.message : String(error);
-          version = (await serial.run(() => store.readStream(stream))).currentStreamVersion;
+          try {
+            version = (await serial.run(() => store.readStream(stream))).currentStreamVersion;
+          } catch {
+            return;
+          }
           continue;
         }
         const t1 = nowMs();

@@ -23,10 +23,11 @@ import { RiskContextFactory } from './orders/risk-context.factory';
 import { SettlementReactor } from './orders/settlement.reactor';
 import { SettlementReactorRunner } from './orders/settlement-reactor.runner';
 import { ExpirySweeper } from './orders/expiry-sweeper';
-import { ProjectionsController } from './queries/projections.controller';
+import { ProjectionsModule } from './projections/projections.module';
 import { QueriesController } from './queries/queries.controller';
 import { ReadYourWritesService } from './queries/read-your-writes.service';
 import { AggregateRepository } from './write/aggregate-repository';
+import { KeyedMutex } from './write/keyed-mutex';
 
 @Module({})
 export class AppModule {
@@ -42,13 +43,15 @@ export class AppModule {
         AuthModule,
         AuditModule,
         AnalystModule,
+        ProjectionsModule,
         PerformanceModule,
         PaperModule,
         ...(config.embeddedProjector ? [ProjectorModule] : []),
       ],
-      controllers: [AccountsController, OrdersController, QueriesController, ProjectionsController, HealthController],
+      controllers: [AccountsController, OrdersController, QueriesController, HealthController],
       providers: [
         AggregateRepository,
+        KeyedMutex,
         AccountCommandHandler,
         PlaceOrderHandler,
         ModifyOrderHandler,

@@ -65,6 +65,6 @@ describe('secrets never reach the logs (child process, LOG_LEVEL=debug)', () => 
     }
     for (const secret of [trader.apiKey, wrongSecret, signingSecret, ...secrets.slice(2)]) expect(occurrences(output, secret)).toBe(0);
     // The secret part of a key, alone, appears nowhere either.
-    expect(occurrences(output, trader.apiKey.split('_')[2])).toBe(0);
+    expect(occurrences(output, trader.apiKey.slice(21))).toBe(0);
   }, 120_000);
 });

@@ -3,10 +3,11 @@ import { bindIo, CliIo, EXIT, exitCodeFor } from './cli-context';
 import * as audit from './commands/audit.command';
 import * as events from './commands/events.command';
 import * as keys from './commands/keys.command';
+import * as projections from './commands/projections.command';
 import * as replay from './commands/replay.command';
 
 /** Every command group; a new one exports register(program) and is listed here. */
-const COMMAND_MODULES: { register(program: Command): void }[] = [keys, replay, audit, events];
+const COMMAND_MODULES: { register(program: Command): void }[] = [keys, replay, audit, events, projections];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('robo')

@@ -6,6 +6,7 @@ import { CLOCK, Clock } from '@robo/runtime';
 import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
 import { assertSameRetry, CommandResult, replayFirstEvent, toCommandResult } from '../write/append-decision';
 import { ExecuteAccountCommand } from './account-command';
+import { KeyedMutex } from '../write/keyed-mutex';
 
 /** Load the account, decide, append with the expected revision; retried on a concurrent write. */
 @CommandHandler(ExecuteAccountCommand)
@@ -14,13 +15,14 @@ export class AccountCommandHandler implements ICommandHandler<ExecuteAccountComm
     private readonly repository: AggregateRepository,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly locks: KeyedMutex,
   ) {}
 
   execute({ command: given, ctx, idSeed }: ExecuteAccountCommand): Promise<CommandResult> {
     // Time comes from the clock here, never from the domain.
     const command = given.type === 'OpenAccount' ? { ...given, data: { ...given.data, now: this.clock.now() } } : given;
     const stream = accountStream(command.data.accountId);
-    return withConflictRetry(async () => {
+    return this.locks.run(stream, () => withConflictRetry(async () => {
       const { state, revision } = await this.repository.load(stream, evolveAccount, initialAccountState);
       if (command.type === 'OpenAccount' && state.status !== 'NONE' && idSeed !== null) {
         // A retried open with the same Idempotency-Key: answer with the first result.
@@ -34,6 +36,6 @@ export class AccountCommandHandler implements ICommandHandler<ExecuteAccountComm
       const result = await this.repository.append(stream, events, revision, ctx, { occurredAt: this.clock.now(), idSeed });
       await assertSameRetry(this.store, stream, result, events);
       return toCommandResult(result);
-    });
+    }));
   }
 }

@@ -1,7 +1,8 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore, type Doc, type FieldCondition, type Projection } from '@robo/read-models';
 import type { Server } from 'socket.io';
+import { ProjectorService } from '../../../projector/src/projector.service';
 import { changedFields, docKey, LIVE_COLLECTIONS, LIVE_PROJECTIONS, roomsOfDoc, type LiveDocument, type LiveUpdate } from './live-docs';
 import { ACCOUNT_ROOM_PREFIX, AUDIT_ROOM, kindOfRoom, type Topic, type TopicKind } from './live-topics';
 
@@ -30,7 +31,8 @@ export interface Snapshot {
  * projections' own keys() name the documents it touched; each is read back and compared, top-level field by field,
  * with the version last sent to the room: a room gets `update` messages with only the changed fields and a per-room
  * seq that grows by one per message. A client that sees a gap asks for a `snapshot` (the current documents and seq).
- * Only rooms with subscribers cost anything: with no room the feed reads nothing.
+ * Only rooms with subscribers cost anything: with no room the feed reads nothing. When the projector runs in this
+ * process, the feed also wakes as soon as the runner commits (waitForPosition), instead of on the next poll only.
  * The older coarse messages (`account.updated`, `audit.appended`) are still sent for existing clients.
  */
 @Injectable()
@@ -39,6 +41,8 @@ export class LiveFeedService implements BeforeApplicationShutdown {
   private server: Server | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
+  private waking: Promise<void> | null = null;
+  private stopped = false;
   private failing = false;
   /** Position up to which changes have been pushed; null while nobody listens. */
   private pushed: bigint | null = null;
@@ -49,10 +53,15 @@ export class LiveFeedService implements BeforeApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Optional() private readonly projector?: ProjectorService,
   ) {}
 
   attach(server: Server): void {
     this.server = server;
+    if (this.projector) {
+      this.waking = this.wakeLoop(this.projector);
+      return;
+    }
     this.timer = setInterval(() => {
       if (this.ticking) return;
       this.ticking = true;
@@ -61,9 +70,25 @@ export class LiveFeedService implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.waking;
     await this.queue;
+  }
+
+  /** In-process projector: tick as soon as the live projections pass the last pushed position, or every POLL_MS. */
+  private async wakeLoop(projector: ProjectorService): Promise<void> {
+    while (!this.stopped) {
+      const kinds = new Set(this.activeRooms().values());
+      const names = [...new Set([...kinds].flatMap((k) => LIVE_PROJECTIONS[k].map((p) => p.name)))];
+      if (this.pushed !== null && names.length > 0) {
+        await projector.runner.waitForPosition(this.pushed + 1n, POLL_MS, names).catch(() => sleep(POLL_MS));
+      } else {
+        await sleep(POLL_MS);
+      }
+      if (!this.stopped) await this.serial(() => this.tick());
+    }
   }
 
   /**
@@ -228,3 +253,5 @@ export class LiveFeedService implements BeforeApplicationShutdown {
 function refsOf(projections: readonly Projection[], event: Parameters<Projection['keys']>[0]) {
   return projections.flatMap((p) => (p.eventTypes === '*' || p.eventTypes.includes(event.type) ? p.keys(event) : []));
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -6,6 +6,7 @@ import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
 import { OrderCommandResult, OrderLifecycleMessage } from './order-commands';
 import { SettlementReactor } from './settlement.reactor';
+import { KeyedMutex } from '../write/keyed-mutex';
 
 export interface LifecycleResult extends OrderCommandResult {
   /** False when the command changed nothing (a fill id already applied). */
@@ -24,11 +25,12 @@ export class OrderLifecycleHandler implements ICommandHandler<OrderLifecycleMess
     private readonly reactor: SettlementReactor,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly locks: KeyedMutex,
   ) {}
 
   async execute({ orderId, build, ctx, idSeed }: OrderLifecycleMessage): Promise<LifecycleResult> {
     const stream = orderStream(orderId);
-    const outcome = await withConflictRetry(async () => {
+    const outcome = await this.locks.run(stream, () => withConflictRetry(async () => {
       const order = await this.repository.load(stream, evolveOrder, initialOrderState);
       if (order.state.status === 'NONE') throw new NotFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
       const command = build(order.state);
@@ -39,7 +41,7 @@ export class OrderLifecycleHandler implements ICommandHandler<OrderLifecycleMess
       const appended = await this.repository.append(stream, events, order.revision, ctx, { occurredAt, idSeed });
       const status = events.reduce(evolveOrder, order.state).status;
       return { appended, status, revision: appended.nextExpectedRevision };
-    });
+    }));
 
     if (outcome.appended === null) {
       const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });

@@ -17,6 +17,7 @@ import { ApiError } from '../common/api-error';
 import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
 import { replayFirstEvent } from '../write/append-decision';
 import { derivedId } from '../write/event-ids';
+import { KeyedMutex } from '../write/keyed-mutex';
 import { OrderCommandResult, PlaceOrderMessage } from './order-commands';
 import { RiskContextFactory } from './risk-context.factory';
 
@@ -36,11 +37,17 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
     private readonly repository: AggregateRepository,
     private readonly risk: RiskContextFactory,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly locks: KeyedMutex,
   ) {}
 
   execute({ request, ctx, idempotent }: PlaceOrderMessage): Promise<OrderCommandResult> {
     const stream = orderStream(request.orderId);
     const orderSeed = idempotent ? derivedId(stream, 'place') : null;
+    // One order at a time per account in this process: they all reserve on the account stream.
+    return this.locks.run(accountStream(request.accountId), () => this.place(stream, orderSeed, request, ctx));
+  }
+
+  private place(stream: string, orderSeed: string | null, request: PlaceOrderMessage['request'], ctx: PlaceOrderMessage['ctx']): Promise<OrderCommandResult> {
     return withConflictRetry(async () => {
       const instrument = this.risk.instrument(request.instrument);
       const order = await this.repository.load(stream, evolveOrder, initialOrderState);

@@ -21,6 +21,7 @@ import { NewEvent } from '@robo/event-store';
 import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
 import { CommandContext } from '../write/command-context';
 import { derivedId } from '../write/event-ids';
+import { KeyedMutex } from '../write/keyed-mutex';
 
 const HANDLED = new Set(['OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled', 'OrderExpired']);
 
@@ -31,7 +32,10 @@ const HANDLED = new Set(['OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled'
  */
 @Injectable()
 export class SettlementReactor {
-  constructor(private readonly repository: AggregateRepository) {}
+  constructor(
+    private readonly repository: AggregateRepository,
+    private readonly locks: KeyedMutex,
+  ) {}
 
   handles(type: string): boolean {
     return HANDLED.has(type);
@@ -57,7 +61,7 @@ export class SettlementReactor {
       // Broker fill ids are unique per order, not globally: position and cash key them by order too.
       const fillKey = `${orderId}:${fill.fillId}`;
       const stream = positionStreamName(accountId, instrument);
-      const realized = await withConflictRetry(async () => {
+      const realized = await this.locks.run(stream, () => withConflictRetry(async () => {
         const position = await this.repository.load(stream, evolvePosition, initialPositionState);
         const events = decidePosition(
           {
@@ -72,7 +76,7 @@ export class SettlementReactor {
         }
         const after = events.length > 0 ? events.reduce(evolvePosition, position.state) : position.state;
         return after.appliedFills[fillKey]?.realizedNetPaise ?? 0;
-      });
+      }));
 
       last = max(last, await this.onAccount(accountId, ctx, fill.occurredAt, derivedId(event.metadata.eventId, 'settle'), (account) => {
         // This fill's share of the order's reservation: pro rata to the quantity it took out of what was open.
@@ -117,14 +121,14 @@ export class SettlementReactor {
     decide: (account: OpenAccountState) => AccountEvent[],
   ): Promise<bigint> {
     const stream = accountStream(accountId);
-    return withConflictRetry(async () => {
+    return this.locks.run(stream, () => withConflictRetry(async () => {
       const account = await this.repository.load(stream, evolveAccount, initialAccountState);
       if (account.state.status !== 'OPEN') return 0n;
       const events = decide(account.state);
       if (events.length === 0) return 0n;
       const result = await this.repository.append(stream, events, account.revision, ctx, { occurredAt, idSeed });
       return result.lastGlobalPosition;
-    });
+    }));
   }
 }
 

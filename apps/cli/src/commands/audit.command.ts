@@ -35,6 +35,8 @@ export function register(program: Command): void {
     .option('--limit <n>', 'events per page, 1 to 1000', '50')
     .option('--cursor <cursor>', 'the cursor printed after the previous page')
     .option('--json', 'print JSON: { items, nextCursor }')
+    // A misspelt sub-command must fail, not list the whole trail.
+    .allowExcessArguments(false)
     .action(async (options: TrailOptions, command: Command) => {
       if (!/^\d{1,4}$/.test(options.limit) || Number(options.limit) < 1 || Number(options.limit) > 1000) throw new CliError(EXIT.USAGE, '--limit must be 1 to 1000');
       const where: Record<string, FieldCondition> = {};

@@ -1,0 +1,99 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { EVENT_STORE, EventStore } from '@robo/event-store';
+import { ALL_PROJECTIONS, type DeadLetter, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { ProjectorService } from '../../../projector/src/projector.service';
+import { SETTLEMENT_CHECKPOINT } from '../orders/settlement-reactor.runner';
+
+/** One line of GET /api/projections (numbers, not bigints: positions stay far below 2^53). */
+export interface ProjectionStatusView {
+  name: string;
+  checkpoint: number | null;
+  head: number | null;
+  lagEvents: number | null;
+  lagSeconds: number | null;
+  /** Null for the settlement reactor, whose checkpoint only moves on the events it handles. */
+  caughtUp: boolean | null;
+  /** Null when the projector runs in another process (this one has no rate to report). */
+  eventsPerSecond: number | null;
+  running: boolean | null;
+  parked: number | null;
+  lastError: { code: string | null; message: string; at: string; attempts: number } | { message: string; at: string } | null;
+  /** Where the runner figures come from: this process, or only the stores (projector elsewhere). */
+  source: 'embedded' | 'stores';
+}
+
+/**
+ * The projections as operations see them: the embedded projector's runner when it runs in this process, else a
+ * runner of its own that is never started (it rebuilds into shadows and retries dead letters on request; the
+ * store's checkpoint checks keep it from fighting the other process's loop).
+ */
+@Injectable()
+export class ProjectionOpsService implements OnModuleInit {
+  private runnerInUse: ProjectionRunner | null = null;
+  private embedded = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    let projector: ProjectorService | null = null;
+    try {
+      projector = this.moduleRef.get(ProjectorService, { strict: false });
+    } catch {
+      projector = null;
+    }
+    this.embedded = projector !== null;
+    this.runnerInUse = projector?.runner ?? new ProjectionRunner({ eventStore: this.events, readStore: this.reads, projections: ALL_PROJECTIONS });
+  }
+
+  get runner(): ProjectionRunner {
+    if (!this.runnerInUse) throw new Error('ProjectionOpsService used before module init');
+    return this.runnerInUse;
+  }
+
+  /** Read from the store, so it shows what a projector in another process parked too. */
+  deadLetters(projection?: string): Promise<DeadLetter[]> {
+    return this.reads.listDeadLetters(projection === undefined ? {} : { projection });
+  }
+
+  async status(): Promise<{ head: number | null; projections: ProjectionStatusView[] }> {
+    const statuses = await this.runner.status();
+    const head = statuses[0]?.head ?? (await this.events.headPosition().catch(() => null));
+    const views = statuses.map((s) => this.view(s));
+    const reactor = await this.reads.getCheckpoint(SETTLEMENT_CHECKPOINT).catch(() => null);
+    views.push({
+      name: SETTLEMENT_CHECKPOINT,
+      checkpoint: reactor === null ? null : Number(reactor),
+      head: head === null ? null : Number(head),
+      lagEvents: head === null || reactor === null ? null : Number(head > reactor ? head - reactor : 0n),
+      lagSeconds: null,
+      caughtUp: null,
+      eventsPerSecond: null,
+      running: null,
+      parked: null,
+      lastError: null,
+      source: 'stores',
+    });
+    return { head: head === null ? null : Number(head), projections: views };
+  }
+
+  private view(s: ProjectionStatus): ProjectionStatusView {
+    return {
+      name: s.name,
+      checkpoint: s.checkpoint === null ? null : Number(s.checkpoint),
+      head: s.head === null ? null : Number(s.head),
+      lagEvents: s.lagEvents === null ? null : Number(s.lagEvents),
+      lagSeconds: s.lagSeconds,
+      caughtUp: s.caughtUp,
+      eventsPerSecond: this.embedded ? s.eventsPerSecond : null,
+      running: this.embedded ? s.running : null,
+      parked: s.parked,
+      lastError: s.lastError ?? s.lastParkedError,
+      source: this.embedded ? 'embedded' : 'stores',
+    };
+  }
+}
