@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# The README's curl walk-through as a script. Start the api first, inside market hours:
-#   CLOCK_START=2026-11-20T09:30:00+05:30 npm start
-# then: scripts/walkthrough.sh [http://localhost:3000]
+# The README's curl walk-through as a script. Start the api first, inside market hours and without the demo:
+#   DEMO=false CLOCK_START=2026-11-20T09:30:00+05:30 npm start
+# then, with the admin API key it printed on its first start:
+#   ROBO_API_KEY=rtk_... scripts/walkthrough.sh [http://localhost:3000]
 set -euo pipefail
 API=${1:-http://localhost:3000}
+: "${ROBO_API_KEY:?set ROBO_API_KEY to an API key (the admin key printed at the first start, or one from robo keys create)}"
 json() { node -pe "const v=JSON.parse(require('fs').readFileSync(0,'utf8'))$1; typeof v==='object'?JSON.stringify(v):v"; }
-post() { curl -sS -X POST "$API$1" -H 'content-type: application/json' "${@:3}" -d "$2"; }
 say() { printf '\n== %s\n' "$*"; }
+
+say "exchange the API key for a short-lived access token"
+TOKEN=$(curl -sS -X POST "$API/auth/token" -H 'content-type: application/json' -d "{\"apiKey\":\"$ROBO_API_KEY\"}" | json .accessToken)
+AUTH="authorization: Bearer $TOKEN"
+post() { curl -sS -X POST "$API$1" -H 'content-type: application/json' -H "$AUTH" "${@:3}" -d "$2"; }
+get() { curl -sS "$API$1" -H "$AUTH"; }
 
 say "open an account with 10 lakh rupees"
 ACC=$(post /api/accounts '{"name":"Asha","initialCashPaise":100000000}' | json .accountId)
@@ -28,10 +35,10 @@ post /api/orders/$ORD/fills '{"fillId":"T-1","quantity":40,"pricePaise":249900,"
 POS=$(post /api/orders/$ORD/fills '{"fillId":"T-2","quantity":60,"pricePaise":250000,"occurredAt":"2026-11-20T09:32:00+05:30"}' | json .globalPosition)
 
 say "portfolio, reading our own write (minPosition=$POS)"
-curl -sS "$API/api/accounts/$ACC/portfolio?minPosition=$POS"; echo
+get "/api/accounts/$ACC/portfolio?minPosition=$POS"; echo
 
 say "orders of the account"
-curl -sS "$API/api/orders?accountId=$ACC&limit=20" | json '.items.map(o=>[o.instrument,o.side,o.quantity,o.status].join(" "))'
+get "/api/orders?accountId=$ACC&limit=20" | json '.items.map(o=>[o.instrument,o.side,o.quantity,o.status].join(" "))'
 
 say "a risk rejection: an order above the order value limit"
 post /api/orders "{\"accountId\":\"$ACC\",\"instrument\":\"TCS\",\"side\":\"BUY\",\"quantity\":200,\"type\":\"LIMIT\",\"limitPricePaise\":400000,\"product\":\"CNC\",\"validity\":\"DAY\"}"; echo
@@ -41,11 +48,15 @@ ORD2=$(post /api/orders "{\"accountId\":\"$ACC\",\"instrument\":\"INFY\",\"side\
 post /api/orders/$ORD2/cancel '{"reason":"changed my mind"}'; echo
 
 say "the order's stream, straight from the log"
-curl -sS "$API/api/streams/order-$ORD/events" | json '.events.map(e=>e.streamRevision+" "+e.type)'
+get "/api/streams/order-$ORD/events" | json '.events.map(e=>e.streamRevision+" "+e.type)'
 
 say "audit trail of the account"
-curl -sS "$API/api/audit?accountId=$ACC&limit=50" | json '.items.map(e=>e.position+" "+e.type+" by "+e.actor)'
+get "/api/audit?accountId=$ACC&limit=50" | json '.items.map(e=>e.position+" "+e.type+" by "+e.actor)'
 
 say "projections and readiness"
-curl -sS "$API/api/projections"; echo
+get "/api/projections" | json '.projections.map(p=>p.name+" at "+p.checkpoint+(p.caughtUp?" (caught up)":""))'
 curl -sS "$API/health/ready"; echo
+
+say "the portfolio as of now by recorded time (rebuilt from the log), and the lineage of the cash figure"
+get "/api/accounts/$ACC/portfolio?asOf=$(node -pe 'new Date().toISOString()')&time=recorded" | json '.cashPaise'
+get "/api/lineage?accountId=$ACC&figure=cash" | json '.contributions.map(c=>c.type+" "+c.amount)'
