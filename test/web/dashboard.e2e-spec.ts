@@ -174,13 +174,7 @@ suite('dashboard (browser)', () => {
   it('shows an earlier portfolio on the time-travel slider', async () => {
     await goTo('time-travel');
     const asOf = await t.as(trader.token).get(`/api/accounts/${accountId}/portfolio?asOf=${encodeURIComponent(new Date().toISOString())}&time=business`);
-    if (asOf.status !== 200) {
-      // The server cannot answer "as of" yet: the view must say so instead of failing.
-      console.warn(`time travel: GET /api/accounts/:id/portfolio?asOf= answers ${asOf.status} ${asOf.body.code}; only the "not available" state is checked`);
-      await view('not-available').waitFor();
-      await screenshot(page, 'time-travel');
-      return;
-    }
+    expect(asOf.status).toBe(200);
     await expect(page.locator('[data-testid="tt-positions"]').textContent()).resolves.toContain('RELIANCE');
     await page.click('[data-testid="tt-first"]');
     await shows(page.locator('[data-testid="tt-cash"] .stat-value'), '₹10,00,000.00');
@@ -208,25 +202,17 @@ suite('dashboard (browser)', () => {
     await screenshot(page, 'audit');
   });
 
-  it('draws the equity curve and lists strategies where the server has them', async () => {
+  it('draws the equity curve and lists the strategies', async () => {
     await goTo('overview');
     const performance = await t.as(trader.token).get(`/api/accounts/${accountId}/performance`);
-    if (performance.status === 200) {
-      await page.locator('[aria-label^="Equity by trading day"] canvas').first().waitFor();
-    } else {
-      console.warn(`performance: GET /api/accounts/:id/performance answers ${performance.status} ${performance.body.code}; only the "not available" state is checked`);
-      await view('not-available').waitFor();
-    }
+    expect(performance.status).toBe(200);
+    await page.locator('[aria-label^="Equity by trading day"] canvas').first().waitFor();
     await goTo('strategies');
     const strategies = await t.as(trader.token).get('/api/strategies');
-    if (strategies.status === 200) {
-      const list = Array.isArray(strategies.body) ? strategies.body : strategies.body.items;
-      if (list.length === 0) await page.getByText('No strategies registered.').waitFor();
-      else await page.getByRole('link', { name: list[0].name ?? list[0].strategyId }).waitFor();
-    } else {
-      console.warn(`strategies: GET /api/strategies answers ${strategies.status} ${strategies.body.code}; only the "not available" state is checked`);
-      await view('not-available').waitFor();
-    }
+    expect(strategies.status).toBe(200);
+    const list = Array.isArray(strategies.body) ? strategies.body : strategies.body.items;
+    if (list.length === 0) await page.getByText('No strategies registered.').waitFor();
+    else await page.getByRole('link', { name: list[0].name ?? list[0].strategyId }).waitFor();
     await screenshot(page, 'strategies');
   });
 
