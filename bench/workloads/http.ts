@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
+import { io, type Socket } from 'socket.io-client';
+import { Samples } from '../harness/stats';
 import type { ScratchDir } from '../harness/temp';
 
 export interface HttpRunFigures {
@@ -17,10 +19,24 @@ export interface HttpRunFigures {
   statusCodes: Record<string, number>;
 }
 
+export interface LiveLatencyFigures {
+  /** From the HTTP response (command accepted) to the update; 0 when the update came first. */
+  p50Ms: number;
+  p99Ms: number;
+  /** From sending the command to the update. */
+  endToEndP50Ms: number;
+  endToEndP99Ms: number;
+  commands: number;
+  /** Commands whose update did not arrive within the wait. */
+  missed: number;
+}
+
 export interface HttpFigures {
   place: HttpRunFigures;
   placeManyAccounts: HttpRunFigures;
   live: HttpRunFigures;
+  /** Null when the api has no socket.io gateway (the connection is refused or never opens). */
+  liveUpdates: LiveLatencyFigures | { unavailable: string };
   auth: string;
 }
 
@@ -29,6 +45,8 @@ export interface HttpOptions {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Sequential commands timed from HTTP response to socket.io update (workload 7). */
+  liveCommands: number;
   /** Bearer token for an api that requires one (BENCH_TOKEN). */
   token?: string;
   /** Extra node flags for the api process, e.g. ['--cpu-prof'] (BENCH_API_NODE_ARGS). */
@@ -213,6 +231,95 @@ async function load(options: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ ...options, headers: { ...options.headers } });
 }
 
+/** Arrival times of a room's `update` messages, so that one that beats the HTTP response is not missed. */
+class UpdateLog {
+  private readonly seen: { position: number; at: number }[] = [];
+  private waiter: { position: number; resolve: (at: number) => void } | null = null;
+
+  constructor(socket: Socket) {
+    socket.on('update', (u: { position: number }) => {
+      const at = performance.now();
+      this.seen.push({ position: u.position, at });
+      if (this.waiter && u.position >= this.waiter.position) {
+        this.waiter.resolve(at);
+        this.waiter = null;
+      }
+    });
+  }
+
+  clear(): void {
+    this.seen.length = 0;
+  }
+
+  /** When the first update covering `position` arrived (already, or within timeoutMs), or null. */
+  covering(position: number, timeoutMs: number): Promise<number | null> {
+    const already = this.seen.find((u) => u.position >= position);
+    if (already) return Promise.resolve(already.at);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        resolve(null);
+      }, timeoutMs);
+      this.waiter = {
+        position,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+      };
+    });
+  }
+}
+
+/**
+ * Workload 7: a socket.io client subscribed to `account:<id>` (docs/performance-and-live.md); `commands` orders
+ * placed one after another on that account; for each, the time from the HTTP response (command accepted, its
+ * globalPosition known) to the first `update` of the room whose position covers it (0 if it came first).
+ */
+async function liveUpdateLatency(server: ApiServer, headers: Record<string, string>, accountId: string, commands: number): Promise<LiveLatencyFigures | { unavailable: string }> {
+  const token = headers.authorization?.replace(/^Bearer /, '');
+  const socket = io(server.baseUrl, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false });
+  try {
+    const connected = await new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => resolve('no socket.io connection within 5 s'), 5000);
+      socket.once('connect', () => (clearTimeout(timer), resolve(null)));
+      socket.once('connect_error', (error) => (clearTimeout(timer), resolve(`socket.io connection refused: ${error.message}`)));
+    });
+    if (connected !== null) return { unavailable: `not available (${connected})` };
+    const updates = new UpdateLog(socket);
+    const ack = (await socket.timeout(5000).emitWithAck('subscribe', { topic: `account:${accountId}` })) as { ok: boolean; code?: string };
+    if (!ack.ok) return { unavailable: `not available (subscribe refused: ${ack.code})` };
+    const afterAccept = new Samples();
+    const endToEnd = new Samples();
+    let missed = 0;
+    const order = JSON.parse(orderBody(accountId)) as unknown;
+    for (let i = 0; i < commands; i += 1) {
+      updates.clear();
+      const sentAt = performance.now();
+      const res = await postJson(`${server.baseUrl}/api/orders`, order, headers);
+      const acceptedAt = performance.now();
+      if (res.status !== 201 || typeof res.json.globalPosition !== 'number') throw new Error(`placing an order failed: ${res.status} ${JSON.stringify(res.json)}`);
+      const at = await updates.covering(res.json.globalPosition, 5000);
+      if (at === null) {
+        missed += 1;
+        continue;
+      }
+      afterAccept.add(Math.max(0, at - acceptedAt));
+      endToEnd.add(at - sentAt);
+    }
+    return {
+      p50Ms: afterAccept.percentile(50),
+      p99Ms: afterAccept.percentile(99),
+      endToEndP50Ms: endToEnd.percentile(50),
+      endToEndP99Ms: endToEnd.percentile(99),
+      commands,
+      missed,
+    };
+  } finally {
+    socket.disconnect();
+  }
+}
+
 /** Logs in the way the api allows: BENCH_TOKEN, or the bootstrap admin key then a trader key granted the accounts. */
 async function login(server: ApiServer, token: string | undefined) {
   const bootstrapKey = token ? null : server.bootstrapApiKey;
@@ -270,19 +377,22 @@ export async function httpWorkload(scratch: ScratchDir, options: HttpOptions): P
   return withServer(scratch, options, false, async (server) => {
     const session = await login(server, options.token);
     const single = await openAccount(server.baseUrl, session.adminHeaders, 'Bench single');
+    const watched = await openAccount(server.baseUrl, session.adminHeaders, 'Bench live');
     const accounts = await openAccounts(server, session.adminHeaders, options.connections);
-    const headers = await session.traderHeaders([single, ...accounts]);
+    const headers = await session.traderHeaders([single, watched, ...accounts]);
     const base = { connections: options.connections, headers };
 
     // The HTTP stack's own ceiling on the fresh server, before the projector has any work.
     const live = summarise(await load({ ...base, url: `${server.baseUrl}/health/live`, method: 'GET', duration: options.durationSeconds }));
+    // Live updates on the otherwise idle server (sequential commands), before the load leaves the projector a backlog.
+    const liveUpdates = await liveUpdateLatency(server, headers, watched, options.liveCommands);
 
     // One trader's burst: every order reserves buying power on the same account stream.
     const body = orderBody(single);
     if (options.warmupSeconds > 0) await load({ ...base, url: `${server.baseUrl}/api/orders`, method: 'POST', body, duration: options.warmupSeconds });
     const place = summarise(await load({ ...base, url: `${server.baseUrl}/api/orders`, method: 'POST', body, duration: options.durationSeconds }));
     const placeManyAccounts = summarise(await placeOverAccounts(server, headers, accounts, options.connections, options.durationSeconds));
-    return { place, placeManyAccounts, live, auth: session.auth };
+    return { place, placeManyAccounts, live, liveUpdates, auth: session.auth };
   });
 }
 

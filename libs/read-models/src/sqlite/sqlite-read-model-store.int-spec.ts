@@ -23,11 +23,11 @@ const nextFile = () => path.join(dir, `store-${++counter}.db`);
 readModelStoreContract('sqlite', () => SqliteReadModelStore.open({ file: nextFile() }));
 
 describe('SqliteReadModelStore specifics', () => {
-  it('uses WAL, synchronous=FULL and a checkpoints table', async () => {
+  it('uses WAL, synchronous=NORMAL (derived data) and a checkpoints table', async () => {
     const file = nextFile();
     const store = SqliteReadModelStore.open({ file });
     await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }]);
-    expect(store.settings()).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
+    expect(store.settings()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL' });
     const raw = new Database(file, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
