@@ -45,7 +45,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   static open(options: SqliteReadModelStoreOptions): SqliteReadModelStore {
     let db: Database.Database | undefined;
     try {
-      db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+      // Short: better-sqlite3 waits for a lock synchronously, blocking the event loop. A projection whose commit finds
+      // the file locked by another process gives up quickly and retries with backoff instead of freezing the api.
+      db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 250 });
       db.pragma('journal_mode = WAL');
       // NORMAL, not FULL: in WAL mode a process crash loses nothing, and a power cut can only lose the last commits,
       // documents and checkpoint together (they share a transaction), which the projector then re-applies from the
@@ -303,8 +305,15 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
+  /** Answers only when the store can take writes too: projections that cannot commit make the api not ready. */
   async ping(): Promise<void> {
-    this.run('ping', () => this.stmt('SELECT 1').get());
+    this.run('ping', () => {
+      this.stmt('SELECT 1').get();
+      if (this.db.inTransaction) return;
+      // An empty write transaction: takes the write lock (or fails after the busy timeout), writes nothing.
+      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec('ROLLBACK');
+    });
   }
 
   async close(): Promise<void> {
