@@ -11,7 +11,8 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm install rather than npm ci: optional platform builds of @swc/core absent from the registry cannot be in the lock file.
+RUN npm install --no-audit --no-fund
 COPY . .
 # The dashboard is built when the project defines a build:web script; otherwise web/public is served as it is.
 RUN npm run build && npm run --if-present build:web

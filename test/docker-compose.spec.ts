@@ -83,7 +83,7 @@ describe('docker-compose.yml', () => {
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM \S+ AS build$/m);
     expect(dockerfile).toMatch(/^FROM \S+ AS runtime$/m);
-    expect(dockerfile).toContain('RUN npm ci');
+    expect(dockerfile).toContain('RUN npm install');
     expect(dockerfile).toContain('npm run build');
     expect(dockerfile).toContain('npm prune --omit=dev');
     expect(dockerfile).toContain('CMD ["node", "dist/apps/api/src/main.js"]');
