@@ -1,10 +1,4 @@
-interface Waiter {
-  readonly position: bigint;
-  readonly settle: (outcome: boolean | Error) => void;
-}
-
-/** setTimeout treats anything above 2^31-1 ms as 1 ms; longer waits are capped instead. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { addWaiter, Waiter } from '../head-waiters';
 
 export interface EsdbHeadWatcherOptions {
   /** Reads the position of the log's last application event. */
@@ -37,25 +31,9 @@ export class EsdbHeadWatcher {
     this.notify(head);
     if (head > position) return true;
     if (this.closed || signal?.aborted) return false;
-    return new Promise<boolean>((resolve, reject) => {
-      let timer: NodeJS.Timeout | null = null;
-      const onAbort = (): void => waiter.settle(false);
-      const waiter: Waiter = {
-        position,
-        settle: (outcome) => {
-          if (!this.waiters.delete(waiter)) return;
-          if (timer !== null) clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          this.scheduleIdleClose();
-          if (outcome instanceof Error) reject(outcome);
-          else resolve(outcome);
-        },
-      };
-      this.waiters.add(waiter);
-      if (Number.isFinite(timeoutMs)) timer = setTimeout(() => waiter.settle(false), Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.startLive(head);
-    });
+    const settled = addWaiter(this.waiters, position, timeoutMs, signal, () => this.scheduleIdleClose());
+    this.startLive(head);
+    return settled;
   }
 
   /** A new head: wakes the waiters it passes. */

@@ -1,10 +1,5 @@
-interface Waiter {
-  readonly position: bigint;
-  readonly settle: (outcome: boolean | Error) => void;
-}
+import { addWaiter, Waiter } from '../head-waiters';
 
-/** setTimeout treats anything above 2^31-1 ms as 1 ms; longer waits are capped instead. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Wakes callers waiting for the log's head to pass a position. Appends made through this process call
@@ -25,25 +20,9 @@ export class HeadWatcher {
   async wait(position: bigint, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (this.closed || signal?.aborted) return false;
     if (this.readHead() > position) return true;
-    return new Promise<boolean>((resolve, reject) => {
-      let timer: NodeJS.Timeout | null = null;
-      const onAbort = (): void => waiter.settle(false);
-      const waiter: Waiter = {
-        position,
-        settle: (outcome) => {
-          if (!this.waiters.delete(waiter)) return;
-          if (timer !== null) clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          this.stopPollingIfIdle();
-          if (outcome instanceof Error) reject(outcome);
-          else resolve(outcome);
-        },
-      };
-      this.waiters.add(waiter);
-      if (Number.isFinite(timeoutMs)) timer = setTimeout(() => waiter.settle(false), Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.startPolling();
-    });
+    const settled = addWaiter(this.waiters, position, timeoutMs, signal, () => this.stopPollingIfIdle());
+    this.startPolling();
+    return settled;
   }
 
   /** Called after a local commit with the new head. */
