@@ -1,6 +1,5 @@
 import { addWaiter, Waiter } from '../head-waiters';
 
-
 /**
  * Wakes callers waiting for the log's head to pass a position. Appends made through this process call
  * notify() right after their COMMIT; appends from another process sharing the file are noticed by polling
