@@ -98,7 +98,7 @@ function settleFill(data: Extract<AccountCommand, { type: 'SettleFill' }>['data'
     throw amountInvalid('fees, reservation and realized P&L must be integer paise (fees and reservation non-negative)');
   }
   if (typeof tradingDay !== 'string' || !IST_DATE.test(tradingDay)) throw new InvalidCommand('TRADING_DAY_INVALID', 'tradingDay must be YYYY-MM-DD (IST)');
-  const settledFor = state.settledFills[data.fillId];
+  const settledFor = state.settledFills.orderFor(data.fillId);
   if (settledFor === data.orderId) return [];
   if (settledFor !== undefined) {
     // Skipping would silently lose a real fill's cash; the fill id source must make ids unique.

@@ -1,6 +1,7 @@
 import { assertNever } from '../common/errors';
 import type { IsoInstant, IstDate, Paise } from '../common/types';
 import type { AccountEvent, RiskLimits } from './account.events';
+import { FillLedger } from './fill-ledger';
 
 export type AccountState =
   | { status: 'NONE' }
@@ -19,7 +20,7 @@ export type AccountState =
       /** Net realized P&L per IST trading day (negative is a loss), for the daily loss limit. */
       realizedByDay: Record<IstDate, Paise>;
       /** Fill id -> order id of fills already settled, so a redelivered SettleFill moves cash once. */
-      settledFills: Record<string, string>;
+      settledFills: FillLedger;
       openedAt: IsoInstant;
     };
 
@@ -53,7 +54,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       halted: false,
       haltReason: null,
       realizedByDay: {},
-      settledFills: {},
+      settledFills: FillLedger.empty(),
       openedAt: d.openedAt,
     };
   }
@@ -75,7 +76,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
         ...released,
         cashPaise: state.cashPaise + d.cashDeltaPaise,
         realizedByDay: { ...state.realizedByDay, [d.tradingDay]: realizedOn(state, d.tradingDay) + d.realizedPnlPaise },
-        settledFills: { ...state.settledFills, [d.fillId]: d.orderId },
+        settledFills: state.settledFills.with(d.fillId, d.orderId),
       };
     }
     case 'RiskLimitsSet': {
