@@ -1,6 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { OrderEvent } from '@robo/domain';
 import type { NewEvent } from '@robo/event-store';
+import { v7 as uuidv7 } from 'uuid';
+
+/**
+ * A new id as the api issues them (apps/api/src/write/event-ids.ts): time-ordered UUIDv7. The kind of id matters to
+ * the figures: random (v4) ids land on a random page of the unique event-id index on every insert.
+ */
+export function newId(): string {
+  return uuidv7();
+}
 
 const SYMBOLS = ['RELIANCE', 'TCS', 'INFY', 'HDFCBANK', 'ICICIBANK', 'SBIN', 'ITC', 'LT'];
 const BASE_MS = Date.parse('2026-11-20T09:15:00+05:30');
@@ -17,7 +25,8 @@ function sessionInstant(n: number): string {
  */
 export function orderStreamEvent(orderId: string, accountId: string, revision: number): NewEvent {
   const at = sessionInstant(revision);
-  const instrument = SYMBOLS[orderId.charCodeAt(0) % SYMBOLS.length];
+  // The last character: the first ones of a time-ordered id are the same for ids made in the same period.
+  const instrument = SYMBOLS[orderId.charCodeAt(orderId.length - 1) % SYMBOLS.length];
   let event: OrderEvent;
   if (revision === 0) {
     event = {
@@ -64,7 +73,7 @@ export function orderStreamEvent(orderId: string, accountId: string, revision: n
   return {
     type: event.type,
     data: event.data,
-    metadata: { eventId: randomUUID(), correlationId: randomUUID(), causationId: randomUUID(), actor: 'user:bench-trader', occurredAt: at, schemaVersion: 1 },
+    metadata: { eventId: newId(), correlationId: newId(), causationId: newId(), actor: 'user:bench-trader', occurredAt: at, schemaVersion: 1 },
   };
 }
 

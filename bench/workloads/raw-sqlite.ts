@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { migrate } from '@robo/event-store/sqlite/sqlite-schema';
 import { diskBytesWritten } from '../harness/disk';
-import { orderStreamEvent } from '../harness/events';
+import { newId, orderStreamEvent } from '../harness/events';
 import { nowMs } from '../harness/stats';
 import type { ScratchDir } from '../harness/temp';
 
@@ -10,7 +9,7 @@ type Row = [string, number, string, string, string, string, string];
 
 /** The rows the event store would write for `count` order events over `streams` streams, already serialised. */
 function rows(count: number, streams: number): Row[] {
-  const ids = Array.from({ length: streams }, () => ({ orderId: randomUUID(), accountId: randomUUID() }));
+  const ids = Array.from({ length: streams }, () => ({ orderId: newId(), accountId: newId() }));
   const recordedAt = new Date().toISOString();
   return Array.from({ length: count }, (_, i) => {
     const { orderId, accountId } = ids[i % streams];
@@ -68,7 +67,7 @@ export function rawTransactions(
     const writeTx = db.transaction((batch: Row[]) => {
       for (const row of batch) insert.run(...row);
     });
-    const streams = Array.from({ length: streamsPerTx }, () => ({ orderId: randomUUID(), accountId: randomUUID(), revision: 0 }));
+    const streams = Array.from({ length: streamsPerTx }, () => ({ orderId: newId(), accountId: newId(), revision: 0 }));
     let n = 0;
     let serialiseMs = 0;
     const diskBefore = diskBytesWritten();

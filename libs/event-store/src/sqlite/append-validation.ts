@@ -27,15 +27,19 @@ export function prepareAppend(streamName: unknown, events: unknown): PreparedEve
   if (!Array.isArray(events) || events.length === 0) {
     throw new InvalidAppendError(`append to ${streamName}: events must be a non-empty array`, { streamName });
   }
-  const seen = new Set<string>();
-  return events.map((event: unknown, index) => {
-    const prepared = prepareEvent(event, `events[${index}]`, streamName);
-    if (seen.has(prepared.eventIdKey)) {
-      throw new InvalidAppendError(`append to ${streamName}: event id repeated within one append`, { streamName, index });
-    }
-    seen.add(prepared.eventIdKey);
-    return prepared;
-  });
+  const prepared: PreparedEvent[] = new Array<PreparedEvent>(events.length);
+  for (let index = 0; index < events.length; index += 1) prepared[index] = prepareEvent(events[index], index, streamName);
+  // Most appends carry one event: no set is needed to find a repeat among them.
+  if (prepared.length > 1) {
+    const seen = new Set<string>();
+    prepared.forEach((event, index) => {
+      if (seen.has(event.eventIdKey)) {
+        throw new InvalidAppendError(`append to ${streamName}: event id repeated within one append`, { streamName, index });
+      }
+      seen.add(event.eventIdKey);
+    });
+  }
+  return prepared;
 }
 
 /** A JSON number (0 rather than 0n) is the likely mistake here, so it gets its own message. */
@@ -49,36 +53,58 @@ export function checkExpectedRevision(streamName: string, value: unknown): Expec
   );
 }
 
-function prepareEvent(event: unknown, path: string, streamName: string): PreparedEvent {
+// Paths in messages are built only once something is wrong: an append of valid events builds no strings but its JSON.
+function prepareEvent(event: unknown, index: number, streamName: string): PreparedEvent {
+  const path = () => `events[${index}]`;
   const fail = (problem: string): never => {
-    throw new InvalidAppendError(`append to ${streamName}: ${problem}`, { streamName, path });
+    throw new InvalidAppendError(`append to ${streamName}: ${problem}`, { streamName, path: path() });
   };
-  if (!isRecord(event)) return fail(`${path} is not an object`);
+  if (!isRecord(event)) return fail(`${path()} is not an object`);
   const { type, data, metadata } = event as Partial<NewEvent>;
-  if (typeof type !== 'string' || type.length === 0) return fail(`${path}.type must be a non-empty string`);
-  if (!isRecord(metadata)) return fail(`${path}.metadata is not an object`);
-  const metadataProblem = checkMetadata(metadata, `${path}.metadata`) ?? jsonProblem(metadata, `${path}.metadata`, []);
-  if (metadataProblem !== null) return fail(metadataProblem);
-  const dataProblem = jsonProblem(data, `${path}.data`, []);
-  if (dataProblem !== null) return fail(dataProblem);
+  if (typeof type !== 'string' || type.length === 0) return fail(`${path()}.type must be a non-empty string`);
+  if (!isRecord(metadata)) return fail(`${path()}.metadata is not an object`);
+  const metadataProblem = checkMetadata(metadata) ?? findJsonProblem(metadata, []);
+  if (metadataProblem !== null) return fail(describe(metadataProblem, `${path()}.metadata`));
+  const dataProblem = findJsonProblem(data, []);
+  if (dataProblem !== null) return fail(describe(dataProblem, `${path()}.data`));
+  const eventId = String(metadata.eventId);
   return {
-    eventId: String(metadata.eventId),
-    eventIdKey: String(metadata.eventId).toLowerCase(),
+    eventId,
+    eventIdKey: eventId.toLowerCase(),
     type,
     dataJson: JSON.stringify(data),
     metadataJson: JSON.stringify(metadata),
   };
 }
 
-function checkMetadata(metadata: Record<string, unknown>, path: string): string | null {
+/** What is wrong and where: `steps` lead from the checked value to the culprit, innermost first. */
+interface JsonProblem {
+  readonly steps: (string | number)[];
+  readonly problem: string;
+}
+
+function describe(found: JsonProblem, path: string): string {
+  let at = path;
+  for (let i = found.steps.length - 1; i >= 0; i -= 1) {
+    const step = found.steps[i];
+    at += typeof step === 'number' ? `[${step}]` : `.${step}`;
+  }
+  return `${at} ${found.problem}`;
+}
+
+function bad(field: string, problem: string): JsonProblem {
+  return { steps: [field], problem };
+}
+
+function checkMetadata(metadata: Record<string, unknown>): JsonProblem | null {
   const { eventId, correlationId, causationId, actor, occurredAt, schemaVersion } = metadata;
-  if (typeof eventId !== 'string' || !UUID.test(eventId)) return `${path}.eventId must be a UUID string`;
-  if (!isNonEmptyString(correlationId)) return `${path}.correlationId must be a non-empty string`;
-  if (causationId !== null && !isNonEmptyString(causationId)) return `${path}.causationId must be null or a non-empty string`;
-  if (!isNonEmptyString(actor)) return `${path}.actor must be a non-empty string`;
-  if (typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) return `${path}.occurredAt must be an ISO-8601 string`;
+  if (typeof eventId !== 'string' || !UUID.test(eventId)) return bad('eventId', 'must be a UUID string');
+  if (!isNonEmptyString(correlationId)) return bad('correlationId', 'must be a non-empty string');
+  if (causationId !== null && !isNonEmptyString(causationId)) return bad('causationId', 'must be null or a non-empty string');
+  if (!isNonEmptyString(actor)) return bad('actor', 'must be a non-empty string');
+  if (typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) return bad('occurredAt', 'must be an ISO-8601 string');
   if (typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion) || schemaVersion < 1) {
-    return `${path}.schemaVersion must be an integer >= 1`;
+    return bad('schemaVersion', 'must be an integer >= 1');
   }
   return null;
 }
@@ -88,51 +114,63 @@ function checkMetadata(metadata: Record<string, unknown>, path: string): string 
  * An undefined object property is allowed: JSON drops it, which is how optional fields are meant to read back.
  */
 export function jsonProblem(value: unknown, path: string, ancestors: object[]): string | null {
+  const found = findJsonProblem(value, ancestors);
+  return found === null ? null : describe(found, path);
+}
+
+function findJsonProblem(value: unknown, ancestors: object[]): JsonProblem | null {
   const kind = typeof value;
   switch (kind) {
     case 'string':
     case 'boolean':
       return null;
     case 'number':
-      return Number.isFinite(value) ? null : `${path} is ${value}, which JSON cannot represent`;
+      return Number.isFinite(value) ? null : { steps: [], problem: `is ${value}, which JSON cannot represent` };
     case 'undefined':
     case 'bigint':
     case 'function':
     case 'symbol':
-      return `${path} is a ${kind}, which JSON cannot store`;
+      return { steps: [], problem: `is a ${kind}, which JSON cannot store` };
     case 'object':
       // Re-tested because TypeScript does not narrow `value` through the `kind` alias.
-      return typeof value === 'object' && value !== null ? containerProblem(value, path, ancestors) : null;
+      return typeof value === 'object' && value !== null ? containerProblem(value, ancestors) : null;
     default:
       return assertNever(kind);
   }
 }
 
-function containerProblem(value: object, path: string, ancestors: object[]): string | null {
-  if (ancestors.includes(value)) return `${path} is a circular reference`;
+function containerProblem(value: object, ancestors: object[]): JsonProblem | null {
+  if (ancestors.includes(value)) return { steps: [], problem: 'is a circular reference' };
   ancestors.push(value);
   try {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i += 1) {
         // An undefined array slot would silently read back as null.
-        const problem = jsonProblem(value[i], `${path}[${i}]`, ancestors);
-        if (problem !== null) return problem;
+        const found = findJsonProblem(value[i], ancestors);
+        if (found !== null) return within(found, i);
       }
       return null;
     }
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
-      return `${path} is a ${value.constructor?.name ?? 'class instance'}, not a plain object (it would not read back as such)`;
+      return { steps: [], problem: `is a ${value.constructor?.name ?? 'class instance'}, not a plain object (it would not read back as such)` };
     }
-    for (const [key, item] of Object.entries(value)) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
       if (item === undefined) continue;
-      const problem = jsonProblem(item, `${path}.${key}`, ancestors);
-      if (problem !== null) return problem;
+      const found = findJsonProblem(item, ancestors);
+      if (found !== null) return within(found, key);
     }
     return null;
   } finally {
     ancestors.pop();
   }
+}
+
+function within(found: JsonProblem, step: string | number): JsonProblem {
+  found.steps.push(step);
+  return found;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { EventEnvelope, EventMetadata } from '../envelope';
 import type { AllFilter } from '../event-store.port';
 import { StoreUnavailableError } from '../errors';
+import type { PreparedEvent } from './append-validation';
 import { asStoreError } from './sqlite-errors';
 import { migrate } from './sqlite-schema';
 
@@ -43,6 +44,8 @@ export class SqliteConnection {
   private readonly forwardsStmt: Database.Statement<[string, bigint, number], EventRow>;
   private readonly backwardsStmt: Database.Statement<[string, bigint, number], EventRow>;
   private readonly allStmts = new Map<string, Database.Statement<unknown[], EventRow>>();
+  /** Transaction control runs several times per group commit: prepared once rather than parsed by exec() each time. */
+  private readonly control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement<[]>>;
 
   private constructor(readonly db: Database.Database) {
     // Revisions and positions are 64-bit: read them as bigint so that nothing is rounded past 2^53.
@@ -58,6 +61,14 @@ export class SqliteConnection {
         'INSERT INTO events (stream_name, stream_revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .safeIntegers(true);
+    this.control = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT append_call'),
+      release: db.prepare('RELEASE append_call'),
+      rollbackTo: db.prepare('ROLLBACK TO append_call'),
+    };
     this.forwardsStmt = db
       .prepare<[string, bigint, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_revision >= ? ORDER BY stream_revision ASC LIMIT ?`,
@@ -100,6 +111,32 @@ export class SqliteConnection {
     closeQuietly(this.db);
   }
 
+  begin(): void {
+    this.control.begin.run();
+  }
+
+  commit(): void {
+    this.control.commit.run();
+  }
+
+  rollback(): void {
+    this.control.rollback.run();
+  }
+
+  savepoint(): void {
+    this.control.savepoint.run();
+  }
+
+  releaseSavepoint(): void {
+    this.control.release.run();
+  }
+
+  /** Undoes everything since savepoint() and ends the savepoint. */
+  rollbackToSavepoint(): void {
+    this.control.rollbackTo.run();
+    this.control.release.run();
+  }
+
   head(): bigint {
     return this.headStmt.get()?.head ?? 0n;
   }
@@ -114,9 +151,10 @@ export class SqliteConnection {
   }
 
   /** Returns the global position given to the event. */
-  insert(row: { streamName: string; revision: bigint; eventIdKey: string; type: string; dataJson: string; metadataJson: string; recordedAt: string }): bigint {
-    const info = this.insertStmt.run(row.streamName, row.revision, row.eventIdKey, row.type, row.dataJson, row.metadataJson, row.recordedAt);
-    return BigInt(info.lastInsertRowid);
+  insert(streamName: string, revision: bigint, event: PreparedEvent, recordedAt: string): bigint {
+    const info = this.insertStmt.run(streamName, revision, event.eventIdKey, event.type, event.dataJson, event.metadataJson, recordedAt);
+    // A bigint already: the statement reads safe integers.
+    return info.lastInsertRowid as bigint;
   }
 
   readStream(streamName: string, backwards: boolean, fromRevision: bigint | undefined, limit: number): EventEnvelope[] {

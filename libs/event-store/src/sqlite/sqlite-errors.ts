@@ -29,6 +29,11 @@ export function isUnavailableError(error: unknown): boolean {
   return UNAVAILABLE_SQLITE_CODES.some((c) => code === c || code.startsWith(`${c}_`)) || UNAVAILABLE_FS_CODES.includes(code);
 }
 
+/** The UNIQUE(event_id) constraint refused an insert: the id is stored already (by an earlier call or this one). */
+export function isEventIdConflict(error: unknown): boolean {
+  return codeOf(error) === 'SQLITE_CONSTRAINT_UNIQUE' && messageOf(error).includes('events.event_id');
+}
+
 /** Wraps an unavailability error as StoreUnavailableError (keeping the original as `cause`); others pass through. */
 export function asStoreError(error: unknown, action: string): unknown {
   if (error instanceof StoreUnavailableError || !isUnavailableError(error)) return error;

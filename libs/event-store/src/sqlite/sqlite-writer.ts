@@ -3,7 +3,7 @@ import type { AppendResult, ExpectedRevision } from '../event-store.port';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors';
 import type { PreparedEvent } from './append-validation';
 import type { SqliteConnection } from './sqlite-connection';
-import { isUnavailableError } from './sqlite-errors';
+import { isEventIdConflict, isUnavailableError } from './sqlite-errors';
 
 export interface AppendRequest {
   readonly streamName: string;
@@ -17,21 +17,20 @@ export type AppendOutcome =
   | { readonly kind: 'rejected'; readonly error: unknown };
 
 /**
- * Writes a group of append calls in ONE transaction (one fsync), each call inside its own savepoint so that a
- * conflict rolls back only that call. Returns one outcome per request, in order; throws (after rolling back)
- * when the transaction as a whole could not be written, in which case no request was stored.
+ * Writes a group of append calls in ONE transaction (one fsync), each call isolated (a savepoint when it has several
+ * events) so that a conflict rolls back only that call. Returns one outcome per request, in order; throws (after
+ * rolling back) when the transaction as a whole could not be written, in which case no request was stored.
  */
 export function writeGroup(conn: SqliteConnection, requests: readonly AppendRequest[], recordedAt: string): AppendOutcome[] {
-  const { db } = conn;
-  db.exec('BEGIN IMMEDIATE');
+  conn.begin();
   try {
-    const outcomes = requests.map((request) => appendInSavepoint(conn, request, recordedAt));
-    db.exec('COMMIT');
+    const outcomes = requests.map((request) => appendIsolated(conn, request, recordedAt));
+    conn.commit();
     return outcomes;
   } catch (error) {
     try {
       // SQLite may already have rolled back on its own (it does for SQLITE_FULL, IOERR, BUSY).
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (conn.db.inTransaction) conn.rollback();
     } catch {
       // The original error is the one worth reporting; the connection is discarded by the caller.
     }
@@ -39,34 +38,38 @@ export function writeGroup(conn: SqliteConnection, requests: readonly AppendRequ
   }
 }
 
-function appendInSavepoint(conn: SqliteConnection, request: AppendRequest, recordedAt: string): AppendOutcome {
-  conn.db.exec('SAVEPOINT append_call');
+function appendIsolated(conn: SqliteConnection, request: AppendRequest, recordedAt: string): AppendOutcome {
+  // One event is one INSERT, and SQLite undoes a failed statement on its own: only several events need a savepoint.
+  const several = request.events.length > 1;
+  if (several) conn.savepoint();
   try {
     const outcome = appendOne(conn, request, recordedAt);
-    conn.db.exec('RELEASE append_call');
+    if (several) conn.releaseSavepoint();
     return outcome;
   } catch (error) {
     // An I/O-level failure dooms the whole transaction, not just this call.
     if (isUnavailableError(error)) throw error;
-    conn.db.exec('ROLLBACK TO append_call');
-    conn.db.exec('RELEASE append_call');
-    return { kind: 'rejected', error };
+    if (several) conn.rollbackToSavepoint();
+    return isEventIdConflict(error) ? explainIdConflict(conn, request, error) : { kind: 'rejected', error };
   }
 }
 
+/**
+ * Inserts without probing the ids first: a stored id is rare (a retry, or a bug), and the UNIQUE index finds it
+ * anyway. Only a revision mismatch looks for a retry here, because a retry's expected revision is usually stale.
+ */
 function appendOne(conn: SqliteConnection, request: AppendRequest, recordedAt: string): AppendOutcome {
   const { streamName, events, expectedRevision } = request;
-  const retried = findRetry(conn, request);
-  if (retried !== null) return { kind: 'idempotent', result: retried };
-
   const current = conn.streamRevision(streamName);
   if (!revisionMatches(expectedRevision, current)) {
+    const retried = findRetry(conn, request);
+    if (retried !== null) return { kind: 'idempotent', result: retried };
     throw new WrongExpectedVersionError(streamName, expectedRevision, current ?? 'no_stream');
   }
   let revision = current === null ? 0n : current + 1n;
   let position = 0n;
   for (const event of events) {
-    position = conn.insert({ streamName, revision, ...event, recordedAt });
+    position = conn.insert(streamName, revision, event, recordedAt);
     revision += 1n;
   }
   return {
@@ -74,6 +77,17 @@ function appendOne(conn: SqliteConnection, request: AppendRequest, recordedAt: s
     result: { nextExpectedRevision: revision - 1n, lastGlobalPosition: position, idempotent: false },
     eventCount: events.length,
   };
+}
+
+/** Runs after the call's rows were rolled back, so the probe sees only what earlier calls stored, not this call's own. */
+function explainIdConflict(conn: SqliteConnection, request: AppendRequest, conflict: unknown): AppendOutcome {
+  try {
+    const retried = findRetry(conn, request);
+    return retried === null ? { kind: 'rejected', error: conflict } : { kind: 'idempotent', result: retried };
+  } catch (error) {
+    if (isUnavailableError(error)) throw error;
+    return { kind: 'rejected', error };
+  }
 }
 
 /**

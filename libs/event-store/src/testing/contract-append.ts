@@ -131,6 +131,23 @@ export function appendContract(store: () => EventStore): void {
         expect(idsOf(await store().readStream(stream))).toEqual(idsOf([e1, e2]));
         expect(await store().readStream(other)).toEqual([]);
       });
+
+      it('rejects an append whose stored id comes after new ones, keeping none of the new ones', async () => {
+        const stream = uniqueName('s');
+        const [e1] = someEvents(1);
+        await store().append(stream, [e1], { expectedRevision: 'no_stream' });
+        const fresh = someEvents(2);
+
+        const late = await rejectionOf(store().append(stream, [...fresh, e1], { expectedRevision: 0n }));
+        expect(late).toBeInstanceOf(DuplicateEventIdError);
+        expect(late).toMatchObject({ code: 'DUPLICATE_EVENT_ID', eventId: e1.metadata.eventId, streamName: stream });
+        expect(idsOf(await store().readStream(stream))).toEqual(idsOf([e1]));
+
+        // The fresh events were not kept: they can still be appended, at the revisions that follow e1.
+        const next = await store().append(stream, fresh, { expectedRevision: 0n });
+        expect(next).toMatchObject({ nextExpectedRevision: 2n, idempotent: false });
+        expect(idsOf(await store().readStream(stream))).toEqual(idsOf([e1, ...fresh]));
+      });
     });
 
     describe('concurrency', () => {
