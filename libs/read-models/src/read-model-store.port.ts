@@ -33,6 +33,8 @@ export interface DocRef {
 /** A document write; doc null deletes it. */
 export interface DocChange extends DocRef {
   doc: Record<string, unknown> | null;
+  /** The document's canonical JSON when the writer already made it (it must equal canonicalJson(doc)); saves encoding it twice. */
+  json?: string;
 }
 
 export interface CheckpointInfo {
@@ -77,6 +79,14 @@ export interface PromoteShadowRequest {
   expectedCheckpoint: bigint;
 }
 
+/** One projection's part of a commitMany: its documents, its new checkpoint and its dead-letter changes. */
+export interface ProjectionCommit {
+  projection: string;
+  changes: readonly DocChange[];
+  checkpoint: bigint;
+  deadLetters?: DeadLetterChanges;
+}
+
 export interface ReadModelStore {
   /** Creates collections and their indexes if missing; idempotent. */
   ensureCollections(specs: readonly CollectionSpec[]): Promise<void>;
@@ -87,6 +97,16 @@ export interface ReadModelStore {
   count(collection: string, where?: Record<string, FieldCondition>): Promise<number>;
   /** Writes the documents and moves the projection's checkpoint (and parks or removes dead letters), in one transaction. */
   commit(projection: string, changes: readonly DocChange[], checkpoint: bigint, deadLetters?: DeadLetterChanges): Promise<void>;
+  /**
+   * Several projections' commits; each is atomic with its checkpoint as in commit(). A store may write them in one
+   * transaction (then one failing fails all, and the caller retries them one by one to isolate it).
+   */
+  commitMany(commits: readonly ProjectionCommit[]): Promise<void>;
+  /**
+   * Drops the secondary indexes of these collections (documents stay), so a bulk load does not maintain them per write;
+   * ensureCollections() creates them again.
+   */
+  dropIndexes(collections: readonly string[]): Promise<void>;
   /** Writes documents and dead-letter changes without moving the checkpoint (retrying parked events). */
   commitRetry(projection: string, changes: readonly DocChange[], deadLetters: DeadLetterChanges): Promise<void>;
   /** Dead letters in position order, of one projection or all. */

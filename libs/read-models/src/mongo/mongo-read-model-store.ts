@@ -10,6 +10,7 @@ import type {
   FieldCondition,
   FindQuery,
   Page,
+  ProjectionCommit,
   PromoteShadowRequest,
   ReadModelStore,
 } from '../read-model-store.port';
@@ -188,6 +189,24 @@ export class MongoReadModelStore implements ReadModelStore {
         );
       } else {
         await this.writeBatch(projection, target, operations, updatedAt, undefined, deadLetters);
+      }
+    });
+  }
+
+  /** One commit after another: each stays atomic with its checkpoint, which is all the port promises. */
+  async commitMany(commits: readonly ProjectionCommit[]): Promise<void> {
+    for (const c of commits) await this.commit(c.projection, c.changes, c.checkpoint, c.deadLetters);
+  }
+
+  /** Drops the indexes made from CollectionSpecs (named ix_...); _id stays. */
+  async dropIndexes(collections: readonly string[]): Promise<void> {
+    collections.forEach(assertCollectionName);
+    await this.run('dropIndexes', async () => {
+      await this.learnCollections(collections);
+      for (const name of collections) {
+        if (!this.known.has(name)) continue;
+        const indexes = await this.docs(name).indexes();
+        for (const index of indexes) if (typeof index.name === 'string' && index.name.startsWith('ix_')) await this.docs(name).dropIndex(index.name);
       }
     });
   }

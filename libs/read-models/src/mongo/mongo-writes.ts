@@ -49,7 +49,7 @@ export function prepareChanges(changes: readonly DocChange[], checkpoint: bigint
         throw new InvalidDocumentError(`${collection}/${change.id}: a document must be an object`);
       }
       // The same check and the same normal form as the SQLite adapter, so checksums compare across stores.
-      doc = JSON.parse(canonicalJson(change.doc)) as Record<string, unknown>;
+      doc = JSON.parse(change.json ?? canonicalJson(change.doc)) as Record<string, unknown>;
     }
     const key = `${collection}\u0000${change.id}`;
     byKey.delete(key);

@@ -68,6 +68,7 @@ export async function projectPage(
   }
   const docs = await loadDocs(target, work.flatMap((w) => w.refs), readStore);
   const dirty = new Map<string, Map<string, DocRef>>();
+  const encoded = new Map<string, string>();
   for (const { event, refs } of work) {
     const keys = refs.map(docKey);
     const blocker = keys.map((key) => blocked.get(key)).find((id) => id !== undefined);
@@ -76,7 +77,7 @@ export async function projectPage(
       for (const key of keys) if (!blocked.has(key)) blocked.set(key, blocker);
       continue;
     }
-    const staged = new Map<string, { ref: DocRef; doc: Doc | null }>();
+    const staged = new Map<string, { ref: DocRef; doc: Doc | null; json: string | null }>();
     try {
       for (const ref of refs) {
         const key = docKey(ref);
@@ -85,8 +86,7 @@ export async function projectPage(
         // Projections return the same object when nothing changed (a replayed event): no write needed.
         if (after === before) continue;
         // A document with no JSON form (NaN, a bigint) would fail the whole commit: park its event here instead.
-        if (after !== null) canonicalJson(after);
-        staged.set(key, { ref, doc: after });
+        staged.set(key, { ref, doc: after, json: after === null ? null : canonicalJson(after) });
       }
     } catch (error) {
       const letter = deadLetter(target.storeName, event, keys, errorMessage(error), null);
@@ -95,20 +95,32 @@ export async function projectPage(
       for (const key of keys) blocked.set(key, letter.id);
       continue;
     }
-    for (const { ref, doc } of staged.values()) {
+    for (const [key, { ref, doc, json }] of staged) {
       docs.get(ref.collection)!.set(ref.id, doc);
+      if (json === null) encoded.delete(key);
+      else encoded.set(key, json);
       const touched = dirty.get(ref.collection) ?? new Map<string, DocRef>();
       touched.set(ref.id, ref);
       dirty.set(ref.collection, touched);
     }
   }
-  return { changes: changesOf(target, dirty, docs), park, lastError };
+  return { changes: changesOf(target, dirty, docs, encoded), park, lastError };
 }
 
-export function changesOf(target: ProjectionTarget, dirty: Map<string, Map<string, DocRef>>, docs: Map<string, Map<string, Doc | null>>): DocChange[] {
+/** encoded: the canonical JSON of documents already encoded (by `collection/id`), handed on so the store need not encode them again. */
+export function changesOf(
+  target: ProjectionTarget,
+  dirty: Map<string, Map<string, DocRef>>,
+  docs: Map<string, Map<string, Doc | null>>,
+  encoded?: ReadonlyMap<string, string>,
+): DocChange[] {
   const changes: DocChange[] = [];
   for (const [collection, touched] of dirty) {
-    for (const id of touched.keys()) changes.push({ collection: target.physical(collection), id, doc: docs.get(collection)!.get(id) ?? null });
+    for (const id of touched.keys()) {
+      const doc = docs.get(collection)!.get(id) ?? null;
+      const json = doc === null ? undefined : encoded?.get(`${collection}/${id}`);
+      changes.push(json === undefined ? { collection: target.physical(collection), id, doc } : { collection: target.physical(collection), id, doc, json });
+    }
   }
   return changes;
 }

@@ -2,15 +2,17 @@ import type { EventStore } from '@robo/event-store';
 import { CheckpointMovedError, UnknownProjectionError } from '../errors';
 import type { Projection } from '../projection';
 import type { ReadModelStore } from '../read-model-store.port';
-import { blockedKeysOf, projectPage, type ProjectionTarget } from './batch';
 import { retryDeadLetters, type RetryResult } from './dead-letter-retry';
-import { Mutex } from './mutex';
+import { groupStep, type StepContext } from './group-step';
+import { holdAll, Mutex } from './mutex';
 import { RateMeter } from './rate-meter';
+import { describeError, type ProjectionErrorInfo, type Slot } from './slot';
 import { compareWithShadow, drainTo, shadowTarget, type VerificationResult } from './shadow-rebuild';
 
 export type { RetryResult } from './dead-letter-retry';
 export { SHADOW_SUFFIX, type CollectionComparison, type VerificationResult } from './shadow-rebuild';
 export { docKey } from './batch';
+export type { ProjectionErrorInfo } from './slot';
 
 /** Structured logging without tying the library to pino or Nest; adapt either in one line. */
 export interface ProjectionRunnerLogger {
@@ -23,22 +25,17 @@ export interface ProjectionRunnerOptions {
   eventStore: EventStore;
   readStore: ReadModelStore;
   projections: readonly Projection[];
-  /** Events read and committed per transaction. Default 500. */
+  /**
+   * Most events read per page; a page of every projection is committed in one transaction. Default 5000: during a
+   * catch-up each commit rewrites the index pages it touches, so big pages write far less; a live tail reads only
+   * what is new anyway.
+   */
   batchSize?: number;
   logger?: ProjectionRunnerLogger;
   /** Wait after a failure: starts at initialMs (100) and doubles up to maxMs (5000). */
   retry?: { initialMs?: number; maxMs?: number };
   /** How long a caught-up loop waits for new events before looking again. Default 1000. */
   idleWaitMs?: number;
-}
-
-export interface ProjectionErrorInfo {
-  code: string | null;
-  message: string;
-  /** When it last failed (ISO-8601, UTC). */
-  at: string;
-  /** Consecutive failures; 0 again after a successful batch (lastError is then null). */
-  attempts: number;
 }
 
 export interface ProjectionStatus {
@@ -70,25 +67,17 @@ export interface VerifiedRebuildOptions {
   force?: boolean;
 }
 
-interface Slot {
-  projection: Projection;
-  target: ProjectionTarget;
-  /** Null until loaded from the read store (and again after a failure, so the store's value is re-read). */
-  checkpoint: bigint | null;
-  lastError: ProjectionErrorInfo | null;
-  lastParkedError: { message: string; at: string } | null;
-  lock: Mutex;
-  rate: RateMeter;
-  loop: Promise<void> | null;
-}
+/** Events read from the log per step when `batchSize` is not given. */
+export const DEFAULT_PROJECTION_BATCH_SIZE = 5000;
 
 const silentLogger: ProjectionRunnerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
- * Runs projections over the event log: one loop per projection, each with its own checkpoint.
- * A loop reads a page after its checkpoint, applies it, and commits the documents and the page's last
- * position in one transaction, so a crash replays at most the uncommitted page and nothing is applied twice.
- * Failures (store unavailable, a projection that throws) are recorded and retried with backoff; the loop never exits on its own.
+ * Runs projections over the event log, each with its own checkpoint, in one loop: it reads a page once, applies it
+ * to every projection, and commits each projection's documents with the page's last position as its checkpoint
+ * (all in one transaction where the store can), so a crash replays at most the uncommitted page and nothing is
+ * applied twice. Failures (store unavailable) are recorded per projection and retried with backoff while the
+ * others go on; events a projection cannot apply are parked. The loop never exits on its own.
  */
 export class ProjectionRunner {
   private readonly eventStore: EventStore;
@@ -100,12 +89,13 @@ export class ProjectionRunner {
   private readonly maxBackoffMs: number;
   private readonly idleWaitMs: number;
   private abort: AbortController | null = null;
+  private loopPromise: Promise<void> | null = null;
   private readonly progressWaiters = new Set<() => void>();
 
   constructor(options: ProjectionRunnerOptions) {
     this.eventStore = options.eventStore;
     this.readStore = options.readStore;
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize must be a positive integer');
     this.logger = options.logger ?? silentLogger;
     this.initialBackoffMs = options.retry?.initialMs ?? 100;
@@ -123,27 +113,28 @@ export class ProjectionRunner {
         lastParkedError: null,
         lock: new Mutex(),
         rate: new RateMeter(),
-        loop: null,
+        retryAt: 0,
+        backoffMs: this.initialBackoffMs,
       });
     }
   }
 
-  /** Starts one loop per projection; returns at once. Calling it again while running does nothing. */
+  /** Starts the loop; returns at once. Calling it again while running does nothing. */
   start(): void {
     if (this.abort) return;
     const abort = new AbortController();
     this.abort = abort;
-    for (const slot of this.slots.values()) slot.loop = this.loop(slot, abort.signal);
+    this.loopPromise = this.loop(abort.signal);
     this.logger.info('projections started', { projections: [...this.slots.keys()] });
   }
 
-  /** Lets each loop finish and commit the batch it is on, then resolves. */
+  /** Lets the loop finish and commit the page it is on, then resolves. */
   async stop(): Promise<void> {
     const abort = this.abort;
     if (!abort) return;
     abort.abort();
-    await Promise.all([...this.slots.values()].map((slot) => slot.loop));
-    for (const slot of this.slots.values()) slot.loop = null;
+    await this.loopPromise;
+    this.loopPromise = null;
     this.abort = null;
     this.logger.info('projections stopped');
   }
@@ -151,17 +142,35 @@ export class ProjectionRunner {
   /** Processes pages until the projection has caught up with the log as it was when each page was read. Errors are thrown. */
   async runOnce(name: string): Promise<{ events: number; checkpoint: bigint }> {
     const slot = this.slot(name);
-    return slot.lock.run(() => this.drain(slot));
+    return slot.lock.run(() => this.drain([slot]));
   }
 
   /** Drops the projection's documents and checkpoint, then projects the whole log again. */
   async rebuild(name: string): Promise<{ events: number; checkpoint: bigint }> {
-    const slot = this.slot(name);
-    return slot.lock.run(async () => {
-      slot.checkpoint = null;
-      await this.readStore.reset(name, slot.projection.collections.map((c) => c.name));
-      this.logger.info('projection reset for rebuild', { projection: name });
-      return this.drain(slot);
+    return this.rebuildMany([name]);
+  }
+
+  /**
+   * Rebuilds several projections (all by default) in one pass over the log: each log event is read once for all.
+   * Their secondary indexes are dropped for the load and created again at the end. Resolves with the log events read
+   * and the lowest checkpoint reached.
+   */
+  async rebuildMany(names: readonly string[] = this.projectionNames): Promise<{ events: number; checkpoint: bigint }> {
+    const slots = [...new Set(names)].map((name) => this.slot(name));
+    return holdAll(slots.map((slot) => slot.lock), async () => {
+      const specs = slots.flatMap((slot) => slot.projection.collections);
+      await this.readStore.ensureCollections(specs);
+      await this.readStore.dropIndexes(specs.map((spec) => spec.name));
+      for (const slot of slots) {
+        await this.readStore.reset(slot.projection.name, slot.projection.collections.map((c) => c.name));
+        slot.checkpoint = 0n;
+      }
+      this.logger.info('projections reset for rebuild', { projections: slots.map((slot) => slot.projection.name) });
+      try {
+        return await this.drain(slots);
+      } finally {
+        await this.readStore.ensureCollections(specs);
+      }
     });
   }
 
@@ -192,12 +201,16 @@ export class ProjectionRunner {
     const live = slot.target;
     const shadow = shadowTarget(live);
     const shadowCollections = slot.projection.collections.map((spec) => shadow.physical(spec.name));
-    await this.readStore.ensureCollections(slot.projection.collections.map((spec) => ({ ...spec, name: shadow.physical(spec.name) })));
+    const shadowSpecs = slot.projection.collections.map((spec) => ({ ...spec, name: shadow.physical(spec.name) }));
+    await this.readStore.ensureCollections(shadowSpecs);
     await this.readStore.reset(shadow.storeName, shadowCollections);
+    // Nobody reads the shadow while it loads: its indexes are made once, over the loaded rows, before the comparison.
+    await this.readStore.dropIndexes(shadowCollections);
     this.logger.info('shadow rebuild started', { projection: name });
     for (let attempt = 1; ; attempt += 1) {
       // Catch up without holding the live loop, then close the last gap under its lock.
       await drainTo(shadow, await this.readStore.getCheckpoint(name), this.eventStore, this.readStore, this.batchSize);
+      await this.readStore.ensureCollections(shadowSpecs);
       try {
         const result = await slot.lock.run(async (): Promise<VerificationResult> => {
           const position = await this.readStore.getCheckpoint(name);
@@ -243,7 +256,7 @@ export class ProjectionRunner {
         lagEvents,
         lagSeconds: lagEvents === null ? null : lagEvents === 0n ? 0 : await this.lagSeconds(checkpoint!, now),
         caughtUp: lagEvents === 0n,
-        running: slot.loop !== null,
+        running: this.loopPromise !== null,
         lastError: slot.lastError,
         eventsPerSecond: slot.rate.perSecond(now),
         parked: parked === null ? null : (parked[name] ?? 0),
@@ -271,7 +284,7 @@ export class ProjectionRunner {
 
   private async allReached(slots: readonly Slot[], position: bigint): Promise<boolean> {
     for (const slot of slots) {
-      const local = slot.loop !== null ? slot.checkpoint : null;
+      const local = this.loopPromise !== null ? slot.checkpoint : null;
       const checkpoint = local ?? (await this.readStore.getCheckpoint(slot.projection.name).catch(() => null));
       if (checkpoint === null || checkpoint < position) return false;
     }
@@ -297,72 +310,102 @@ export class ProjectionRunner {
     return Number.isNaN(recorded) ? null : Math.max(0, (now - recorded) / 1000);
   }
 
-  private async loop(slot: Slot, signal: AbortSignal): Promise<void> {
-    let backoffMs = this.initialBackoffMs;
+  private async loop(signal: AbortSignal): Promise<void> {
+    const context = this.context('record');
+    const all = [...this.slots.values()];
     while (!signal.aborted) {
-      try {
-        const processed = await slot.lock.run(() => this.processPage(slot));
-        if (slot.lastError) this.logger.info('projection recovered', { projection: slot.projection.name, checkpoint: String(slot.checkpoint) });
-        slot.lastError = null;
-        backoffMs = this.initialBackoffMs;
-        if (processed === 0 && !signal.aborted && slot.checkpoint !== null) {
-          await this.eventStore.waitForEventsAfter(slot.checkpoint, { timeoutMs: this.idleWaitMs, signal });
+      // The locks of the last step are released in callbacks still queued; after this turn, busy means held by others
+      // (and requests waiting on the event loop get their turn between pages).
+      await nextTurn();
+      const now = Date.now();
+      // A projection held by a rebuild or a dead-letter retry is left out, not waited for.
+      const ready = all.filter((slot) => slot.retryAt <= now && !slot.lock.busy);
+      let read = 0;
+      if (ready.length > 0) {
+        try {
+          read = await holdAll(ready.map((slot) => slot.lock), () => groupStep(ready, context));
+        } catch (error) {
+          for (const slot of ready) context.hooks.failed(slot, error);
         }
-      } catch (error) {
-        // Events whose apply() throws are parked in processPage; what reaches here is the store failing: retry.
-        slot.lastError = describe(error, (slot.lastError?.attempts ?? 0) + 1);
-        this.logger.warn('projection batch failed; retrying', {
-          projection: slot.projection.name,
-          checkpoint: slot.checkpoint === null ? null : String(slot.checkpoint),
-          code: slot.lastError.code,
-          error: slot.lastError.message,
-          attempts: slot.lastError.attempts,
-          retryInMs: backoffMs,
-        });
-        await sleep(backoffMs, signal);
-        backoffMs = Math.min(backoffMs * 2, this.maxBackoffMs);
       }
+      if (read > 0 || signal.aborted) continue;
+      await this.idle(all, signal);
     }
   }
 
-  private async drain(slot: Slot): Promise<{ events: number; checkpoint: bigint }> {
+  /** Waits for new events, or until the next projection is due for a retry, or briefly while one is held elsewhere. */
+  private async idle(slots: readonly Slot[], signal: AbortSignal): Promise<void> {
+    // As in the loop: the step's own locks must be released before busy is read.
+    await nextTurn();
+    const now = Date.now();
+    let timeoutMs = this.idleWaitMs;
+    let from: bigint | null = null;
+    for (const slot of slots) {
+      if (slot.lock.busy) timeoutMs = Math.min(timeoutMs, 50);
+      else if (slot.retryAt > now) timeoutMs = Math.min(timeoutMs, slot.retryAt - now);
+      else if (slot.checkpoint !== null && (from === null || slot.checkpoint < from)) from = slot.checkpoint;
+    }
+    if (from === null) return sleep(timeoutMs, signal);
+    await this.eventStore.waitForEventsAfter(from, { timeoutMs, signal }).catch(() => sleep(timeoutMs, signal));
+  }
+
+  private async drain(slots: readonly Slot[]): Promise<{ events: number; checkpoint: bigint }> {
+    const context = this.context('throw');
     let events = 0;
     for (;;) {
-      const processed = await this.processPage(slot);
-      if (processed === 0) return { events, checkpoint: slot.checkpoint ?? 0n };
-      events += processed;
+      const read = await groupStep(slots, context);
+      if (read === 0) {
+        const checkpoint = slots.reduce((min, slot) => (slot.checkpoint! < min ? slot.checkpoint! : min), slots[0]!.checkpoint ?? 0n);
+        return { events, checkpoint };
+      }
+      events += read;
     }
   }
 
-  /** One page: read, apply, commit documents and checkpoint together. Returns the number of events read. */
-  private async processPage(slot: Slot): Promise<number> {
-    const { projection } = slot;
-    try {
-      if (slot.checkpoint === null) {
-        await this.readStore.ensureCollections(projection.collections);
-        slot.checkpoint = await this.readStore.getCheckpoint(projection.name);
-      }
-      const events = await this.eventStore.readAll({ after: slot.checkpoint, maxCount: this.batchSize });
-      const last = events[events.length - 1];
-      if (!last) return 0;
-      // Read every page: a retry from another process (the CLI) may have emptied the list since.
-      const blocked = blockedKeysOf(await this.readStore.listDeadLetters({ projection: projection.name }));
-      const { changes, park, lastError } = await projectPage(slot.target, events, this.readStore, blocked);
-      // The checkpoint moves to the page's end even when no event in it concerned this projection, or one was parked.
-      await this.readStore.commit(projection.name, changes, last.globalPosition, park.length > 0 ? { park } : undefined);
-      if (lastError) {
-        slot.lastParkedError = lastError;
-        this.logger.error('event parked: the projection could not apply it', { projection: projection.name, parked: park.map((l) => l.id), error: lastError.message });
-      }
-      slot.checkpoint = last.globalPosition;
-      slot.rate.record(events.length, Date.now());
-      this.notifyProgress();
-      return events.length;
-    } catch (error) {
-      // The store is the truth after a failure (the commit may or may not have landed): reload before retrying.
-      slot.checkpoint = null;
-      throw error;
-    }
+  /** 'record': the live loop keeps the failure for status() and retries after a backoff; 'throw': the caller gets it. */
+  private context(onFailure: 'record' | 'throw'): StepContext {
+    return {
+      eventStore: this.eventStore,
+      readStore: this.readStore,
+      batchSize: this.batchSize,
+      hooks: {
+        failed: (slot, error) => {
+          // The store is the truth after a failure (the commit may or may not have landed): reload before retrying.
+          slot.checkpoint = null;
+          if (onFailure === 'throw') throw error;
+          slot.lastError = describeError(error, (slot.lastError?.attempts ?? 0) + 1);
+          this.logger.warn('projection batch failed; retrying', {
+            projection: slot.projection.name,
+            code: slot.lastError.code,
+            error: slot.lastError.message,
+            attempts: slot.lastError.attempts,
+            retryInMs: slot.backoffMs,
+          });
+          slot.retryAt = Date.now() + slot.backoffMs;
+          slot.backoffMs = Math.min(slot.backoffMs * 2, this.maxBackoffMs);
+        },
+        succeeded: (slot, events, page) => {
+          if (onFailure === 'record') {
+            if (slot.lastError) this.logger.info('projection recovered', { projection: slot.projection.name, checkpoint: String(slot.checkpoint) });
+            slot.lastError = null;
+            slot.retryAt = 0;
+            slot.backoffMs = this.initialBackoffMs;
+          }
+          if (page?.lastError) {
+            slot.lastParkedError = page.lastError;
+            this.logger.error('event parked: the projection could not apply it', {
+              projection: slot.projection.name,
+              parked: page.park.map((l) => l.id),
+              error: page.lastError.message,
+            });
+          }
+          if (events > 0) {
+            slot.rate.record(events, Date.now());
+            this.notifyProgress();
+          }
+        },
+      },
+    };
   }
 
   private notifyProgress(): void {
@@ -376,15 +419,8 @@ export class ProjectionRunner {
   }
 }
 
-function describe(error: unknown, attempts: number): ProjectionErrorInfo {
-  // Duck-typed: driver errors may come from another realm, where instanceof Error is false.
-  const { code, name, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; name?: unknown; message?: unknown };
-  return {
-    code: typeof code === 'string' ? code : null,
-    message: typeof message === 'string' ? `${typeof name === 'string' ? name : 'Error'}: ${message}` : String(error),
-    at: new Date().toISOString(),
-    attempts,
-  };
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Resolves after ms, or at once when the signal aborts (stop() must not wait out a 5 s backoff). */
