@@ -1,40 +1,35 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
-
-const WORKING = ['PLACED', 'ACCEPTED', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'];
-
-interface OrderDocLike {
-  side: 'BUY' | 'SELL';
-  remainingQuantity: number;
-  orderId: string;
-}
+import { WorkingOrdersIndex } from './working-orders.index';
 
 /**
- * Facts the pre-trade check reads from the read side: other working orders and the last traded price.
- * They may trail the log by a few milliseconds; buying power itself is checked on the account stream.
+ * Facts the pre-trade check needs besides the account and position streams. Working orders come from the log
+ * itself (up to its head when the check runs); the last traded price from the read side, which may trail the log by
+ * a few milliseconds.
  */
 @Injectable()
-export class MarketContextService {
-  constructor(@Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore) {}
+export class MarketContextService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(MarketContextService.name);
+  private readonly working: WorkingOrdersIndex;
+
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(EVENT_STORE) store: EventStore,
+  ) {
+    this.working = new WorkingOrdersIndex(store);
+  }
+
+  /** Folds the log's orders at start, so that the first order after a restart does not wait for a long log. */
+  onApplicationBootstrap(): void {
+    // A failure here is not fatal: the next order's check reads again from where the fold stopped.
+    this.working.sync().catch((error: unknown) => this.logger.warn({ err: error }, 'could not fold the working orders at start'));
+  }
 
   /** Signed remaining quantity of the account's working orders in the instrument (buys +, sells -). */
   async openOrdersQuantity(accountId: string, instrument: string, excludeOrderId?: string): Promise<number> {
-    let total = 0;
-    let cursor: string | null = null;
-    do {
-      const page: { items: OrderDocLike[]; nextCursor: string | null } = await this.reads.find<OrderDocLike>('orders', {
-        where: { accountId, instrument, status: { in: WORKING } },
-        orderBy: { field: 'seq', direction: 'asc' },
-        limit: 1000,
-        cursor,
-      });
-      for (const order of page.items) {
-        if (order.orderId === excludeOrderId) continue;
-        total += order.side === 'BUY' ? order.remainingQuantity : -order.remainingQuantity;
-      }
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    return total;
+    await this.working.sync();
+    return this.working.openQuantity(accountId, instrument, excludeOrderId);
   }
 
   async lastPrice(instrument: string): Promise<number | null> {

@@ -1,6 +1,7 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
+  AccountState,
   accountStream,
   decideAccount,
   decideOrder,
@@ -8,18 +9,31 @@ import {
   evolveOrder,
   initialAccountState,
   initialOrderState,
+  Instrument,
   NotFound,
   OrderEvent,
   orderStream,
 } from '@robo/domain';
-import { AppendResult, EVENT_STORE, EventStore } from '@robo/event-store';
+import { AppendResult, EVENT_STORE, EventStore, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
 import { ApiError } from '../common/api-error';
-import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
+import { AggregateRepository, recordOf, withConflictRetry } from '../write/aggregate-repository';
 import { replayFirstEvent } from '../write/append-decision';
-import { derivedId } from '../write/event-ids';
+import { derivedId, eventIdsFor } from '../write/event-ids';
+import { KeyedBatcher, Pending } from '../write/keyed-batcher';
 import { KeyedMutex } from '../write/keyed-mutex';
-import { OrderCommandResult, PlaceOrderMessage } from './order-commands';
-import { RiskContextFactory } from './risk-context.factory';
+import { OrderCommandResult, PlaceOrderMessage, PlaceOrderRequest } from './order-commands';
+import { BatchDecision, BatchOrder, decideBatch } from './place-order-batch';
+import { MarketFacts, RiskContextFactory } from './risk-context.factory';
+
+interface PlaceInput {
+  stream: string;
+  orderSeed: string | null;
+  message: PlaceOrderMessage;
+}
+
+type PendingPlace = Pending<PlaceInput, OrderCommandResult>;
+
+const MAX_BATCH = 128;
 
 /**
  * Pre-trade check, then two appends in a fixed order:
@@ -28,10 +42,16 @@ import { RiskContextFactory } from './risk-context.factory';
  * 2. the order stream (must not exist yet).
  * If 2 fails after 1, the reservation is released again; a crash between them leaves a reservation without an
  * order, which errs on the safe side (less buying power, never more).
+ * Orders of one account that arrive while one is being recorded are decided together, in arrival order, and
+ * recorded with one reservation append and order appends submitted together (one durable commit for the burst).
  */
 @CommandHandler(PlaceOrderMessage)
 export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, OrderCommandResult> {
   private readonly logger = new Logger(PlaceOrderHandler.name);
+  private readonly batcher = new KeyedBatcher<PlaceInput, OrderCommandResult>((accountId, batch) => this.placeBatch(accountId, batch), {
+    maxBatch: MAX_BATCH,
+    canJoin: (batch, next) => batch.every((b) => b.stream !== next.stream),
+  });
 
   constructor(
     private readonly repository: AggregateRepository,
@@ -40,14 +60,97 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
     private readonly locks: KeyedMutex,
   ) {}
 
-  execute({ request, ctx, idempotent }: PlaceOrderMessage): Promise<OrderCommandResult> {
-    const stream = orderStream(request.orderId);
-    const orderSeed = idempotent ? derivedId(stream, 'place') : null;
-    // One order at a time per account in this process: they all reserve on the account stream.
-    return this.locks.run(accountStream(request.accountId), () => this.place(stream, orderSeed, request, ctx));
+  execute(message: PlaceOrderMessage): Promise<OrderCommandResult> {
+    const stream = orderStream(message.request.orderId);
+    const orderSeed = message.idempotent ? derivedId(stream, 'place') : null;
+    return this.batcher.submit(message.request.accountId, { stream, orderSeed, message });
   }
 
-  private place(stream: string, orderSeed: string | null, request: PlaceOrderMessage['request'], ctx: PlaceOrderMessage['ctx']): Promise<OrderCommandResult> {
+  /** One account's orders, under its lock: they all reserve on the account stream. */
+  private placeBatch(accountId: string, batch: PendingPlace[]): Promise<void> {
+    return this.locks.run(accountStream(accountId), async () => {
+      if (batch.length === 1) return settle(batch[0], () => this.placeOne(batch[0].input));
+      const { decided, alone } = await this.decideTogether(accountId, batch);
+      await Promise.all(decided.map(({ pending, decision }) => settle(pending, () => this.recordOrder(pending.input, decision))));
+      for (const pending of alone) await settle(pending, () => this.placeOne(pending.input));
+    });
+  }
+
+  /**
+   * Decides the batch's new orders together and appends their reservations in one call. Orders that exist already
+   * or whose account has a reservation for them (an earlier attempt stopped half way) go through `placeOne`.
+   */
+  private async decideTogether(accountId: string, batch: PendingPlace[]): Promise<{ decided: { pending: PendingPlace; decision: Recorded }[]; alone: PendingPlace[] }> {
+    const failed: { pending: PendingPlace; error: unknown }[] = [];
+    const attempt = async () => {
+      failed.length = 0;
+      const alone: PendingPlace[] = [];
+      const fresh: { pending: PendingPlace; instrument: Instrument }[] = [];
+      const loaded = await Promise.all(batch.map((p) => this.repository.load(p.input.stream, evolveOrder, initialOrderState)));
+      const account = await this.repository.load(accountStream(accountId), evolveAccount, initialAccountState);
+      batch.forEach((pending, i) => {
+        const { request } = pending.input.message;
+        if (loaded[i].state.status !== 'NONE' || (account.state.status === 'OPEN' && account.state.reservations[request.orderId] !== undefined)) {
+          alone.push(pending);
+          return;
+        }
+        try {
+          fresh.push({ pending, instrument: this.risk.instrument(request.instrument) });
+        } catch (error) {
+          failed.push({ pending, error });
+        }
+      });
+      if (account.state.status === 'NONE') {
+        for (const { pending } of fresh) failed.push({ pending, error: new NotFound('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`) });
+        return { decided: [], alone };
+      }
+      const markets = new Map<string, Promise<MarketFacts>>();
+      for (const { instrument } of fresh) {
+        if (!markets.has(instrument.symbol)) markets.set(instrument.symbol, this.risk.marketFacts(accountId, instrument));
+      }
+      const orders: BatchOrder[] = [];
+      for (const { pending, instrument } of fresh) orders.push({ request: pending.input.message.request, instrument, market: await markets.get(instrument.symbol)! });
+      const { decisions, account: reservedState } = decideBatch(account.state, orders, (state, instrument, market) => this.risk.assemble(state, instrument, market));
+      const decided: { pending: PendingPlace; decision: Recorded }[] = [];
+      const reservations: NewEvent[] = [];
+      decisions.forEach((decision, i) => {
+        const { pending } = fresh[i];
+        if (!decision.ok) return failed.push({ pending, error: decision.error });
+        const ids = eventIdsFor(decision.reserve.length, derivedId(pending.input.stream, 'reserve'));
+        reservations.push(...decision.reserve.map((e, k) => recordOf(e, ids[k], pending.input.message.ctx, decision.now)));
+        decided.push({ pending, decision: { ...decision, reserved: decision.reserve.length > 0 } });
+      });
+      if (reservations.length > 0) {
+        const appended = await this.repository.appendRecords(accountStream(accountId), reservations, account.revision);
+        // The state after the reservations is known already: the next batch need not read and fold them again.
+        if (!appended.idempotent) this.repository.remember(accountStream(accountId), { state: reservedState, revision: appended.nextExpectedRevision });
+      }
+      return { decided, alone };
+    };
+    try {
+      const outcome = await withConflictRetry(attempt);
+      for (const { pending, error } of failed) pending.reject(error);
+      return outcome;
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return { decided: [], alone: [] };
+    }
+  }
+
+  /** The order stream of an order whose reservation (if any) is recorded; on a lost race it is placed again alone. */
+  private async recordOrder({ stream, orderSeed, message }: PlaceInput, decision: Recorded): Promise<OrderCommandResult> {
+    const { request, ctx } = message;
+    try {
+      const result = await this.repository.append(stream, decision.events, null, ctx, { occurredAt: decision.now, idSeed: orderSeed });
+      return answer(request, decision.events, result);
+    } catch (error) {
+      if (decision.reserved) await this.releaseAfterFailure(request.accountId, request.orderId, ctx, decision.now);
+      if (error instanceof WrongExpectedVersionError) return this.placeOne({ stream, orderSeed, message });
+      throw error;
+    }
+  }
+
+  private placeOne({ stream, orderSeed, message: { request, ctx } }: PlaceInput): Promise<OrderCommandResult> {
     return withConflictRetry(async () => {
       const instrument = this.risk.instrument(request.instrument);
       const order = await this.repository.load(stream, evolveOrder, initialOrderState);
@@ -69,6 +172,10 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
           occurredAt: risk.now,
           idSeed: derivedId(stream, 'reserve'),
         });
+        if (!reserved.idempotent) {
+          const state = reserve.reduce((s, e) => evolveAccount(s, e), account.state as AccountState);
+          this.repository.remember(accountStream(request.accountId), { state, revision: reserved.nextExpectedRevision });
+        }
       }
 
       let result: AppendResult;
@@ -78,20 +185,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
         if (reserved) await this.releaseAfterFailure(request.accountId, request.orderId, ctx, risk.now);
         throw error;
       }
-
-      const rejected = events.find((e): e is Extract<OrderEvent, { type: 'OrderRejected' }> => e.type === 'OrderRejected');
-      const position = Number(result.lastGlobalPosition);
-      if (rejected) {
-        // The rejection is recorded (the audit trail shows why), and the caller gets a 422 with the reason code.
-        throw new ApiError(422, rejected.data.reasonCode, rejected.data.reason, {
-          orderId: request.orderId,
-          status: 'REJECTED',
-          streamRevision: Number(result.nextExpectedRevision),
-          globalPosition: position,
-        });
-      }
-      const status = request.orderType === 'SL' || request.orderType === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
-      return { orderId: request.orderId, status, streamRevision: Number(result.nextExpectedRevision), globalPosition: position };
+      return answer(request, events, result);
     });
   }
 
@@ -123,4 +217,30 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
       this.logger.warn({ err: error, accountId, orderId }, 'could not release the reservation of an order that was not recorded');
     }
   }
+}
+
+type Recorded = Extract<BatchDecision, { ok: true }> & { reserved: boolean };
+
+async function settle<R>(pending: Pending<unknown, R>, work: () => Promise<R>): Promise<void> {
+  try {
+    pending.resolve(await work());
+  } catch (error) {
+    pending.reject(error);
+  }
+}
+
+/** A recorded rejection is the caller's 422 with the reason code (the audit trail shows why). */
+function answer(request: PlaceOrderRequest, events: readonly OrderEvent[], result: AppendResult): OrderCommandResult {
+  const rejected = events.find((e): e is Extract<OrderEvent, { type: 'OrderRejected' }> => e.type === 'OrderRejected');
+  const position = Number(result.lastGlobalPosition);
+  if (rejected) {
+    throw new ApiError(422, rejected.data.reasonCode, rejected.data.reason, {
+      orderId: request.orderId,
+      status: 'REJECTED',
+      streamRevision: Number(result.nextExpectedRevision),
+      globalPosition: position,
+    });
+  }
+  const status = request.orderType === 'SL' || request.orderType === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
+  return { orderId: request.orderId, status, streamRevision: Number(result.nextExpectedRevision), globalPosition: position };
 }

@@ -18,6 +18,13 @@ import { INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { AggregateRepository } from '../write/aggregate-repository';
 import { MarketContextService } from './market-context.service';
 
+export interface MarketFacts {
+  now: string;
+  positionQuantity: number;
+  openOrdersQuantity: number;
+  referencePricePaise: number;
+}
+
 /** Gathers everything the pure pre-trade check needs, so that the decision itself reads nothing. */
 @Injectable()
 export class RiskContextFactory {
@@ -37,27 +44,38 @@ export class RiskContextFactory {
 
   /** `ownReservationPaise` is added back for a modification, whose order already holds buying power. */
   async build(account: OpenAccountState, instrument: Instrument, options: { excludeOrderId?: string; ownReservationPaise?: number } = {}): Promise<RiskContext> {
+    const market = await this.marketFacts(account.accountId, instrument, options.excludeOrderId);
+    return this.assemble(account, instrument, market, options.ownReservationPaise ?? 0);
+  }
+
+  /** What the check reads besides the account: the position, working orders and the reference price. */
+  async marketFacts(accountId: string, instrument: Instrument, excludeOrderId?: string): Promise<MarketFacts> {
     const now = this.clock.now();
     const [position, openOrdersQuantity, lastPrice] = await Promise.all([
-      this.repository.load(positionStreamName(account.accountId, instrument.symbol), evolvePosition, initialPositionState),
-      this.market.openOrdersQuantity(account.accountId, instrument.symbol, options.excludeOrderId),
+      this.repository.load(positionStreamName(accountId, instrument.symbol), evolvePosition, initialPositionState),
+      this.market.openOrdersQuantity(accountId, instrument.symbol, excludeOrderId),
       this.market.lastPrice(instrument.symbol),
     ]);
+    return { now, positionQuantity: position.state.quantity, openOrdersQuantity, referencePricePaise: lastPrice ?? instrument.referencePricePaise };
+  }
+
+  /** The context for an account state and the facts gathered for it (synchronous, so it can follow a batch). */
+  assemble(account: OpenAccountState, instrument: Instrument, market: MarketFacts, ownReservationPaise = 0): RiskContext {
     return {
-      now,
+      now: market.now,
       instrument,
       calendar: this.calendar,
       account: {
         halted: account.halted,
-        buyingPowerPaise: buyingPower(account) + (options.ownReservationPaise ?? 0),
+        buyingPowerPaise: buyingPower(account) + ownReservationPaise,
         maxOrderValuePaise: account.limits.maxOrderValuePaise,
         maxPositionQuantity: account.limits.maxPositionQuantity,
         dailyLossLimitPaise: account.limits.dailyLossLimitPaise,
-        realizedTodayPaise: realizedOn(account, istTradingDay(now)),
+        realizedTodayPaise: realizedOn(account, istTradingDay(market.now)),
       },
-      positionQuantity: position.state.quantity,
-      openOrdersQuantity,
-      referencePricePaise: lastPrice ?? instrument.referencePricePaise,
+      positionQuantity: market.positionQuantity,
+      openOrdersQuantity: market.openOrdersQuantity,
+      referencePricePaise: market.referencePricePaise,
     };
   }
 }

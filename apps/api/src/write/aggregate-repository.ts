@@ -53,29 +53,23 @@ export class AggregateRepository {
     options: { occurredAt: string; idSeed: string | null },
   ): Promise<AppendResult & { events: NewEvent[] }> {
     const ids = eventIdsFor(events.length, options.idSeed);
-    const toAppend: NewEvent[] = events.map((event, index) => ({
-      type: event.type,
-      data: event.data,
-      metadata: {
-        eventId: ids[index],
-        correlationId: ctx.correlationId,
-        causationId: ctx.causationId,
-        actor: ctx.actor,
-        occurredAt: options.occurredAt,
-        schemaVersion: SCHEMA_VERSION,
-      },
-    }));
+    const toAppend = events.map((event, index) => recordOf(event, ids[index], ctx, options.occurredAt));
+    return { ...(await this.appendRecords(stream, toAppend, expected)), events: toAppend };
+  }
+
+  /** Events that already carry their metadata, e.g. decisions of several commands written in one append. */
+  async appendRecords(stream: string, events: NewEvent[], expected: bigint | null | ExpectedRevision): Promise<AppendResult> {
     const expectedRevision: ExpectedRevision = expected === null ? 'no_stream' : expected;
     try {
-      const result = await this.store.append(stream, toAppend, { expectedRevision });
-      return { ...result, events: toAppend };
+      return await this.store.append(stream, events, { expectedRevision });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) this.cache.delete(stream);
       throw error;
     }
   }
 
-  private remember(stream: string, loaded: Loaded<unknown>): void {
+  /** Caches a state the caller folded itself, e.g. right after appending the events it was folded from. */
+  remember(stream: string, loaded: Loaded<unknown>): void {
     if (this.cache.size >= CACHE_LIMIT && !this.cache.has(stream)) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
@@ -83,6 +77,22 @@ export class AggregateRepository {
     this.cache.delete(stream);
     this.cache.set(stream, loaded);
   }
+}
+
+/** One decided event with the metadata of the command that produced it. */
+export function recordOf(event: DomainEventLike, eventId: string, ctx: CommandContext, occurredAt: string): NewEvent {
+  return {
+    type: event.type,
+    data: event.data,
+    metadata: {
+      eventId,
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+      actor: ctx.actor,
+      occurredAt,
+      schemaVersion: SCHEMA_VERSION,
+    },
+  };
 }
 
 /** Runs a load-decide-append step again when another writer got there first (bounded). */
