@@ -15,15 +15,11 @@ export interface ConnectionOptions {
   create: boolean;
 }
 
-interface EventRow {
-  global_position: bigint;
-  stream_name: string;
-  stream_revision: bigint;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
+/**
+ * A row of EVENT_COLUMNS as an array, in that order. Event reads fetch rows raw: building an object with named
+ * properties per row took half of the time of reading a 1,000-event stream.
+ */
+type EventRow = [globalPosition: bigint, streamName: string, streamRevision: bigint, type: string, data: string, metadata: string, recordedAt: string];
 
 export interface StoredEventRef {
   stream_name: string;
@@ -73,11 +69,13 @@ export class SqliteConnection {
       .prepare<[string, bigint, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_revision >= ? ORDER BY stream_revision ASC LIMIT ?`,
       )
+      .raw(true)
       .safeIntegers(true);
     this.backwardsStmt = db
       .prepare<[string, bigint, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_revision <= ? ORDER BY stream_revision DESC LIMIT ?`,
       )
+      .raw(true)
       .safeIntegers(true);
   }
 
@@ -184,6 +182,7 @@ export class SqliteConnection {
       if (prefixCount > 0) where.push(`(${Array<string>(prefixCount).fill('instr(stream_name, ?) = 1').join(' OR ')})`);
       stmt = this.db
         .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY global_position LIMIT ?`)
+        .raw(true)
         .safeIntegers(true);
       this.allStmts.set(key, stmt);
     }
@@ -191,15 +190,15 @@ export class SqliteConnection {
   }
 }
 
-function toEnvelope(row: EventRow): EventEnvelope {
+function toEnvelope([globalPosition, streamName, streamRevision, type, data, metadata, recordedAt]: EventRow): EventEnvelope {
   return {
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    streamName: row.stream_name,
-    streamRevision: row.stream_revision,
-    globalPosition: row.global_position,
-    recordedAt: row.recorded_at,
+    type,
+    data: JSON.parse(data) as unknown,
+    metadata: JSON.parse(metadata) as EventMetadata,
+    streamName,
+    streamRevision,
+    globalPosition,
+    recordedAt,
   };
 }
 
