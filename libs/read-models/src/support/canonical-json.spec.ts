@@ -22,4 +22,9 @@ describe('canonicalJson', () => {
   ])('refuses %s with INVALID_DOCUMENT and the path', (_label, value) => {
     expect(() => canonicalJson(value)).toThrow(expect.objectContaining({ code: 'INVALID_DOCUMENT', details: expect.objectContaining({ path: expect.stringMatching(/^\$\.v/) }) }));
   });
+
+  it('names the exact path of a value deep inside arrays and objects', () => {
+    const doc = { a: 1, list: [{ ok: true }, { inner: { fine: [1, 2], bad: [0, Number.NaN] } }] };
+    expect(() => canonicalJson(doc)).toThrow(expect.objectContaining({ message: expect.stringMatching(/^\$\.list\[1\]\.inner\.bad\[1\]: NaN is not a finite number/), details: { path: '$.list[1].inner.bad[1]' } }));
+  });
 });

@@ -9,10 +9,25 @@ import { InvalidDocumentError } from '../errors';
  * dropped, as JSON.stringify does.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$');
+  try {
+    return write(value);
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    const path = `$${error.segments.reverse().join('')}`;
+    throw new InvalidDocumentError(`${path}: ${error.reason}`, { path });
+  }
 }
 
-function write(value: unknown, path: string): string {
+/**
+ * A value that cannot be stored. The path to it is collected while the refusal travels back up, so documents that
+ * are fine (all of them, on the write path of every projection) never pay for building paths.
+ */
+class Refusal {
+  readonly segments: string[] = [];
+  constructor(readonly reason: string) {}
+}
+
+function write(value: unknown): string {
   if (value === null) return 'null';
   const type = typeof value;
   switch (type) {
@@ -20,36 +35,52 @@ function write(value: unknown, path: string): string {
     case 'boolean':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new InvalidDocumentError(`${path}: ${String(value)} is not a finite number`, { path });
+      if (!Number.isFinite(value)) throw new Refusal(`${String(value)} is not a finite number`);
       return JSON.stringify(value);
     case 'object':
-      return Array.isArray(value) ? writeArray(value, path) : writeObject(value as object, path);
+      return Array.isArray(value) ? writeArray(value) : writeObject(value as object);
     case 'bigint':
     case 'undefined':
     case 'function':
     case 'symbol':
-      throw new InvalidDocumentError(`${path}: a ${type} cannot be stored in a document`, { path });
+      throw new Refusal(`a ${type} cannot be stored in a document`);
     default:
       return assertNever(type);
   }
 }
 
-function writeArray(items: readonly unknown[], path: string): string {
-  return `[${items.map((item, i) => write(item, `${path}[${i}]`)).join(',')}]`;
+function writeArray(items: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ',';
+    try {
+      out += write(items[i]);
+    } catch (error) {
+      if (error instanceof Refusal) error.segments.push(`[${i}]`);
+      throw error;
+    }
+  }
+  return `${out}]`;
 }
 
-function writeObject(value: object, path: string): string {
+function writeObject(value: object): string {
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) {
-    throw new InvalidDocumentError(`${path}: only plain objects can be stored (got ${value.constructor?.name ?? 'unknown'})`, { path });
+    throw new Refusal(`only plain objects can be stored (got ${value.constructor?.name ?? 'unknown'})`);
   }
   const record = value as Record<string, unknown>;
-  const parts: string[] = [];
+  let out = '{';
   // Default sort compares UTF-16 code units: deterministic, which is all byte-equality needs.
   for (const key of Object.keys(record).sort()) {
     const item = record[key];
     if (item === undefined) continue;
-    parts.push(`${JSON.stringify(key)}:${write(item, `${path}.${key}`)}`);
+    if (out.length > 1) out += ',';
+    try {
+      out += `${JSON.stringify(key)}:${write(item)}`;
+    } catch (error) {
+      if (error instanceof Refusal) error.segments.push(`.${key}`);
+      throw error;
+    }
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
 }
