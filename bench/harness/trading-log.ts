@@ -276,7 +276,7 @@ export class TradingLogWriter {
       );
       this.emit<PositionState, PositionEvent>(positionStream, position, evolvePosition, positionEvents, fillMeta);
       const realized = position.state.appliedFills[fillKey]?.realizedNetPaise ?? 0;
-      const reserved = account.state.status === 'OPEN' ? (account.state.reservations[orderId] ?? 0) : 0;
+      const reserved = account.state.status === 'OPEN' ? (account.state.reservations.get(orderId) ?? 0) : 0;
       const openBefore = fill.data.remainingQuantity + fill.data.quantity;
       const share = fill.data.remainingQuantity === 0 ? reserved : Math.floor((reserved * fill.data.quantity) / openBefore);
       const settle = decideAccount(

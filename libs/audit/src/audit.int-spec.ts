@@ -82,6 +82,16 @@ describe('replay, as-of and lineage over a real log', () => {
     expect((upTo.state as { quantity: number }).quantity).toBe(10);
   });
 
+  it('replays an account stream with its settled fills as plain fields, one change per fill', async () => {
+    const replay = await replayStream(store, accountStream(ACC));
+    expect(replay.steps.map((s) => s.type)).toEqual(['AccountOpened', 'CashSettled', 'CashSettled', 'CashSettled']);
+    expect(replay.steps[2].changes).toEqual(expect.arrayContaining([{ path: 'settledFills.B', before: null, after: 'o-B' }]));
+    expect(replay.steps[2].changes.filter((c) => c.path.startsWith('settledFills'))).toHaveLength(1);
+    const json = JSON.parse(JSON.stringify(replay.state)) as { settledFills: unknown; reservations: unknown };
+    expect(json.settledFills).toEqual({ A: 'o-A', B: 'o-B', C: 'o-C' });
+    expect(json.reservations).toEqual({});
+  });
+
   it('answers "as of" by recorded time: what the system knew then', async () => {
     // After B was recorded, before C: 10 bought, 4 sold -> 6 left at cost 6,000 (average 1,000)
     const p = await portfolioAsOf(store, ACC, recorded.B, 'recorded');

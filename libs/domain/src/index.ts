@@ -23,6 +23,7 @@ export * from './order/order.decider';
 export * from './order/pre-trade-risk';
 export * from './account/account.state';
 export * from './account/account.decider';
+export * from './common/versioned-map';
 export * from './account/fill-ledger';
 export * from './position/position.state';
 export * from './position/position.decider';

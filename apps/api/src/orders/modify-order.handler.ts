@@ -34,7 +34,7 @@ export class ModifyOrderHandler implements ICommandHandler<ModifyOrderMessage, O
       const { accountId } = order.state;
       const account = await this.repository.load(accountStream(accountId), evolveAccount, initialAccountState);
       if (account.state.status !== 'OPEN') throw new NotFound('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
-      const held = account.state.reservations[orderId] ?? 0;
+      const held = account.state.reservations.get(orderId) ?? 0;
       const risk = await this.risk.build(account.state, this.risk.instrument(order.state.instrument), { excludeOrderId: orderId, ownReservationPaise: held });
       const events = decideOrder({ type: 'ModifyOrder', data: { orderId, ...changes }, risk }, order.state);
       const modified = events.find((e) => e.type === 'OrderModified');

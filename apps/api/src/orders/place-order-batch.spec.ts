@@ -71,7 +71,7 @@ describe('decideBatch', () => {
       { type: 'FundsReserved', data: { accountId: ACCOUNT, orderId: 'ord-1', amountPaise: each } },
       { type: 'FundsReserved', data: { accountId: ACCOUNT, orderId: 'ord-2', amountPaise: each } },
     ]);
-    expect(after.reservations).toEqual({ 'ord-1': each, 'ord-2': each });
+    expect(after.reservations.toRecord()).toEqual({ 'ord-1': each, 'ord-2': each });
     expect(buyingPower(after)).toBe(1);
   });
 

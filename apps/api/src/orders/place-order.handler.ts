@@ -90,7 +90,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
       const account = await this.repository.load(accountStream(accountId), evolveAccount, initialAccountState);
       batch.forEach((pending, i) => {
         const { request } = pending.input.message;
-        if (loaded[i].state.status !== 'NONE' || (account.state.status === 'OPEN' && account.state.reservations[request.orderId] !== undefined)) {
+        if (loaded[i].state.status !== 'NONE' || (account.state.status === 'OPEN' && account.state.reservations.has(request.orderId))) {
           alone.push(pending);
           return;
         }

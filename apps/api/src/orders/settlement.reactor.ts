@@ -80,7 +80,7 @@ export class SettlementReactor {
 
       last = max(last, await this.onAccount(accountId, ctx, fill.occurredAt, derivedId(event.metadata.eventId, 'settle'), (account) => {
         // This fill's share of the order's reservation: pro rata to the quantity it took out of what was open.
-        const held = account.reservations[orderId] ?? 0;
+        const held = account.reservations.get(orderId) ?? 0;
         const openBefore = fill.remainingQuantity + fill.quantity;
         const share = fill.remainingQuantity === 0 ? held : Math.floor((held * fill.quantity) / openBefore);
         return decideAccount(

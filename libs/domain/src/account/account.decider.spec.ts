@@ -44,12 +44,13 @@ describe('account: OpenAccount', () => {
       .when({ type: 'OpenAccount', data: { accountId: id, name: 'Main', initialCashPaise: 0, now: NOW } })
       .thenState((s) => {
         expect(s.status === 'OPEN' && s.settledFills.toRecord()).toEqual({});
-        expect({ ...s, settledFills: undefined }).toEqual({
+        expect(s.status === 'OPEN' && s.reservations.toRecord()).toEqual({});
+        expect({ ...s, settledFills: undefined, reservations: undefined }).toEqual({
           status: 'OPEN',
           accountId: id,
           name: 'Main',
           cashPaise: 0,
-          reservations: {},
+          reservations: undefined,
           reservedPaise: 0,
           limits: { maxOrderValuePaise: null, maxPositionQuantity: null, dailyLossLimitPaise: null },
           halted: false,
@@ -139,7 +140,7 @@ describe('account: reservations', () => {
       .thenState((s) => {
         if (s.status !== 'OPEN') throw new Error('expected an open account');
         // 100,000 + 50,000 held for o-1; buying power 1,000,000 - 150,000 = 850,000
-        expect(s.reservations).toEqual({ 'o-1': 150_000 });
+        expect(s.reservations.toRecord()).toEqual({ 'o-1': 150_000 });
         expect(s.reservedPaise).toBe(150_000);
         expect(buyingPower(s)).toBe(850_000);
       });
@@ -178,7 +179,7 @@ describe('account: reservations', () => {
       .when({ type: 'ReleaseReservation', data: { accountId: id, orderId: 'o-1', amountPaise: 20_000, reason: 'modified' } })
       .thenState((s) => {
         // 70,000 - 20,000 = 50,000 still held
-        expect(s.status === 'OPEN' && s.reservations).toEqual({ 'o-1': 50_000 });
+        expect(s.status === 'OPEN' && s.reservations.toRecord()).toEqual({ 'o-1': 50_000 });
       });
   });
 
@@ -208,7 +209,7 @@ describe('account: SettleFill', () => {
         if (s.status !== 'OPEN') throw new Error('expected an open account');
         // cash 2,000,000 - 1,500,300 = 499,700; held 1,600,000 - 1,500,000 = 100,000
         expect(s.cashPaise).toBe(499_700);
-        expect(s.reservations).toEqual({ 'o-1': 100_000 });
+        expect(s.reservations.toRecord()).toEqual({ 'o-1': 100_000 });
         expect(buyingPower(s)).toBe(399_700);
       });
   });

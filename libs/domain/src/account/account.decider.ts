@@ -44,7 +44,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       const { orderId, reason } = command.data;
       const requested = command.data.amountPaise;
       if (requested !== undefined && !isNonNegativeSafeInt(requested)) throw amountInvalid('release must be a non-negative integer amount of paise');
-      const held = state.reservations[orderId] ?? 0;
+      const held = state.reservations.get(orderId) ?? 0;
       const amountPaise = Math.min(requested ?? held, held);
       if (amountPaise === 0) return [];
       return [{ type: 'ReservationReleased', data: { accountId, orderId, amountPaise, reason } }];
@@ -108,7 +108,7 @@ function settleFill(data: Extract<AccountCommand, { type: 'SettleFill' }>['data'
   const value = quantity * pricePaise;
   const cashDeltaPaise = data.side === 'BUY' ? -value - feesPaise : value - feesPaise;
   if (!Number.isSafeInteger(value) || !Number.isSafeInteger(state.cashPaise + cashDeltaPaise)) throw amountInvalid('fill value is beyond the safe integer range');
-  const reservationReleasedPaise = Math.min(reservationToReleasePaise, state.reservations[data.orderId] ?? 0);
+  const reservationReleasedPaise = Math.min(reservationToReleasePaise, state.reservations.get(data.orderId) ?? 0);
   return [
     {
       type: 'CashSettled',

@@ -1,6 +1,7 @@
 import { assertNever } from '../common/errors';
 import type { IsoInstant, IstDate, Paise } from '../common/types';
 import type { AccountEvent, RiskLimits } from './account.events';
+import { VersionedMap } from '../common/versioned-map';
 import { FillLedger } from './fill-ledger';
 
 export type AccountState =
@@ -11,7 +12,7 @@ export type AccountState =
       name: string;
       cashPaise: Paise;
       /** Buying power held per open order; an order whose reservation reaches zero is removed. */
-      reservations: Record<string, Paise>;
+      reservations: VersionedMap<Paise>;
       /** Sum of reservations, kept alongside so buying power is O(1). */
       reservedPaise: Paise;
       limits: RiskLimits;
@@ -48,7 +49,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       accountId: d.accountId,
       name: d.name,
       cashPaise: d.initialCashPaise,
-      reservations: {},
+      reservations: VersionedMap.empty(),
       reservedPaise: 0,
       limits: NO_RISK_LIMITS,
       halted: false,
@@ -93,9 +94,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
 }
 
 function adjustReservation(state: OpenAccountState, orderId: string, deltaPaise: Paise): OpenAccountState {
-  const held = (state.reservations[orderId] ?? 0) + deltaPaise;
-  const reservations = { ...state.reservations };
-  if (held > 0) reservations[orderId] = held;
-  else delete reservations[orderId];
+  const held = (state.reservations.get(orderId) ?? 0) + deltaPaise;
+  const reservations = state.reservations.set(orderId, held > 0 ? held : undefined);
   return { ...state, reservations, reservedPaise: state.reservedPaise + deltaPaise };
 }
