@@ -11,6 +11,15 @@ describe('canonicalJson', () => {
     expect(canonicalJson(Object.create(null) as object)).toBe('{}');
   });
 
+  it('writes numbers, booleans and awkward keys exactly as JSON.stringify does', () => {
+    const numbers = [0, -0, 1, -1.5, 0.1 + 0.2, 1e21, 5e-7, Number.MAX_SAFE_INTEGER, -Number.MAX_VALUE, Number.MIN_VALUE];
+    expect(canonicalJson(numbers)).toBe(JSON.stringify(numbers));
+    expect(canonicalJson([true, false])).toBe('[true,false]');
+    const keys = { 'a"b': 1, 'line\nbreak': 2, '\u2028': 3, ünï: 4 };
+    expect(JSON.parse(canonicalJson(keys))).toEqual(keys);
+    expect(canonicalJson(keys)).toBe(JSON.stringify(Object.fromEntries(Object.entries(keys).sort(([a], [b]) => (a < b ? -1 : 1)))));
+  });
+
   it.each([
     ['a bigint', { v: 1n }],
     ['NaN', { v: Number.NaN }],

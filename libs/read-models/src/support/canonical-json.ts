@@ -32,11 +32,13 @@ function write(value: unknown): string {
   const type = typeof value;
   switch (type) {
     case 'string':
-    case 'boolean':
       return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) throw new Refusal(`${String(value)} is not a finite number`);
-      return JSON.stringify(value);
+      // For a finite number JSON's form is the number's string form.
+      return String(value);
     case 'object':
       return Array.isArray(value) ? writeArray(value) : writeObject(value as object);
     case 'bigint':
@@ -63,6 +65,20 @@ function writeArray(items: readonly unknown[]): string {
   return `${out}]`;
 }
 
+/** Quoted field names: documents repeat the same few names, and quoting one is a JSON.stringify call. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_LIMIT = 10_000;
+
+function quoted(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    // Keys that are data (ids, dates) would grow the cache without end: past the limit they are quoted each time.
+    if (quotedKeys.size < QUOTED_KEYS_LIMIT) quotedKeys.set(key, q);
+  }
+  return q;
+}
+
 function writeObject(value: object): string {
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) {
@@ -76,7 +92,7 @@ function writeObject(value: object): string {
     if (item === undefined) continue;
     if (out.length > 1) out += ',';
     try {
-      out += `${JSON.stringify(key)}:${write(item)}`;
+      out += `${quoted(key)}:${write(item)}`;
     } catch (error) {
       if (error instanceof Refusal) error.segments.push(`.${key}`);
       throw error;
