@@ -7,6 +7,7 @@ import type { Doc, Projection } from '../projection';
 import { ALL_PROJECTIONS, type AccountDoc, type AuditDoc, type LastPriceDoc, type OrderDoc, type PositionDoc } from '../projections';
 import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store';
 import { appendScenario, tradingScenario } from '../testing/trading-scenario';
+import { appliedLog, checksums } from './runner.fixture';
 import { ProjectionRunner, type ProjectionStatus } from './projection-runner';
 
 let dir: string;
@@ -30,21 +31,7 @@ function openStores(name = `case-${++n}`) {
   return { eventStore, readStore, name };
 }
 
-/** Deliberately without a replay guard: its documents list every position applied, so a double apply shows. */
-const appliedLog: Projection = {
-  name: 'applied_log',
-  version: 1,
-  collections: [{ name: 'applied', indexes: [] }],
-  eventTypes: '*',
-  keys: (event) => [{ collection: 'applied', id: event.streamName }],
-  apply: (_ref, doc, event) => ({ positions: [...((doc?.positions as number[] | undefined) ?? []), Number(event.globalPosition)] }),
-};
 
-async function checksums(readStore: SqliteReadModelStore, projections: readonly Projection[]) {
-  const result: Record<string, { count: number; sha256: string }> = {};
-  for (const p of projections) for (const c of p.collections) result[c.name] = await readStore.checksum(c.name);
-  return result;
-}
 
 async function eventually(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + ms;

@@ -5,11 +5,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqliteEventStore } from '@robo/event-store';
 import { ReadStoreUnavailableError } from '../errors';
-import type { Projection } from '../projection';
 import { ALL_PROJECTIONS, type AccountDoc } from '../projections';
 import type { DeadLetterChanges, DocChange, ProjectionCommit, ReadModelStore } from '../read-model-store.port';
 import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store';
 import { appendScenario, tradingScenario } from '../testing/trading-scenario';
+import { appliedLog, checksums } from './runner.fixture';
 import { ProjectionRunner } from './projection-runner';
 
 let dir: string;
@@ -35,21 +35,7 @@ function openStores() {
   return { eventStore, readStore, readsFile };
 }
 
-/** Without a replay guard: its documents list every position applied, so a double or missed apply shows. */
-const appliedLog: Projection = {
-  name: 'applied_log',
-  version: 1,
-  collections: [{ name: 'applied', indexes: [] }],
-  eventTypes: '*',
-  keys: (event) => [{ collection: 'applied', id: event.streamName }],
-  apply: (_ref, doc, event) => ({ positions: [...((doc?.positions as number[] | undefined) ?? []), Number(event.globalPosition)] }),
-};
 
-async function checksums(readStore: ReadModelStore, projections: readonly Projection[]) {
-  const result: Record<string, { count: number; sha256: string }> = {};
-  for (const p of projections) for (const c of p.collections) result[c.name] = await readStore.checksum(c.name);
-  return result;
-}
 
 function indexNames(file: string, collection: string): string[] {
   const db = new Database(file, { readonly: true });

@@ -1,0 +1,19 @@
+import type { Projection } from '../projection';
+import type { ReadModelStore } from '../read-model-store.port';
+
+/** Deliberately without a replay guard: its documents list every position applied, so a double or missed apply shows. */
+export const appliedLog: Projection = {
+  name: 'applied_log',
+  version: 1,
+  collections: [{ name: 'applied', indexes: [] }],
+  eventTypes: '*',
+  keys: (event) => [{ collection: 'applied', id: event.streamName }],
+  apply: (_ref, doc, event) => ({ positions: [...((doc?.positions as number[] | undefined) ?? []), Number(event.globalPosition)] }),
+};
+
+/** Count and checksum of every collection of the projections, for comparing two ways of building them. */
+export async function checksums(readStore: ReadModelStore, projections: readonly Projection[]) {
+  const result: Record<string, { count: number; sha256: string }> = {};
+  for (const p of projections) for (const c of p.collections) result[c.name] = await readStore.checksum(c.name);
+  return result;
+}
