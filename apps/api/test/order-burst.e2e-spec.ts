@@ -1,7 +1,7 @@
 import { accountStream, orderStream } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { LIMIT_ORDER, openAccount } from '../../test/auth-fixtures';
-import { startTestApp, TestApp, TestKey } from '../../test/test-app';
+import { LIMIT_ORDER, openAccount } from './auth-fixtures';
+import { startTestApp, TestApp, TestKey } from './test-app';
 
 interface Answer {
   status: number;
