@@ -1,10 +1,8 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  AccountState,
   accountStream,
   decideAccount,
-  decideOrder,
   evolveAccount,
   evolveOrder,
   initialAccountState,
@@ -138,54 +136,49 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
   }
 
   /** The order stream of an order whose reservation (if any) is recorded; on a lost race it is placed again alone. */
-  private async recordOrder({ stream, orderSeed, message }: PlaceInput, decision: Recorded): Promise<OrderCommandResult> {
-    const { request, ctx } = message;
+  private async recordOrder(input: PlaceInput, decision: Recorded): Promise<OrderCommandResult> {
+    try {
+      return await this.appendOrder(input, decision);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) return this.placeOne(input);
+      throw error;
+    }
+  }
+
+  /** Appends the order stream; when that fails after a reservation was recorded, the reservation is released again. */
+  private async appendOrder({ stream, orderSeed, message: { request, ctx } }: PlaceInput, decision: Recorded): Promise<OrderCommandResult> {
     try {
       const result = await this.repository.append(stream, decision.events, null, ctx, { occurredAt: decision.now, idSeed: orderSeed });
       return answer(request, decision.events, result);
     } catch (error) {
       if (decision.reserved) await this.releaseAfterFailure(request.accountId, request.orderId, ctx, decision.now);
-      if (error instanceof WrongExpectedVersionError) return this.placeOne({ stream, orderSeed, message });
       throw error;
     }
   }
 
-  private placeOne({ stream, orderSeed, message: { request, ctx } }: PlaceInput): Promise<OrderCommandResult> {
+  /** One order on its own: the same decision as in a batch (of one), its reservation, then its order stream. */
+  private placeOne(input: PlaceInput): Promise<OrderCommandResult> {
+    const { stream, orderSeed, message } = input;
+    const { request, ctx } = message;
     return withConflictRetry(async () => {
       const instrument = this.risk.instrument(request.instrument);
       const order = await this.repository.load(stream, evolveOrder, initialOrderState);
       if (order.state.status !== 'NONE') return this.existing(stream, orderSeed, request, order.state.status);
 
-      const account = await this.repository.load(accountStream(request.accountId), evolveAccount, initialAccountState);
+      const accountName = accountStream(request.accountId);
+      const account = await this.repository.load(accountName, evolveAccount, initialAccountState);
       if (account.state.status === 'NONE') throw new NotFound('ACCOUNT_NOT_FOUND', `account ${request.accountId} does not exist`);
-      const risk = await this.risk.build(account.state, instrument);
-      const events = decideOrder({ type: 'PlaceOrder', data: request, risk }, order.state);
+      const market = await this.risk.marketFacts(request.accountId, instrument);
+      const { decisions, account: reservedState } = decideBatch(account.state, [{ request, instrument, market }], (state, i, m) => this.risk.assemble(state, i, m));
+      const decision = decisions[0];
+      if (!decision.ok) throw decision.error;
 
-      const accepted = events.find((e): e is Extract<OrderEvent, { type: 'OrderAccepted' }> => e.type === 'OrderAccepted');
-      let reserved: AppendResult | null = null;
-      if (accepted && accepted.data.reservedPaise > 0) {
-        const reserve = decideAccount(
-          { type: 'ReserveFunds', data: { accountId: request.accountId, orderId: request.orderId, amountPaise: accepted.data.reservedPaise } },
-          account.state,
-        );
-        reserved = await this.repository.append(accountStream(request.accountId), reserve, account.revision, ctx, {
-          occurredAt: risk.now,
-          idSeed: derivedId(stream, 'reserve'),
-        });
-        if (!reserved.idempotent) {
-          const state = reserve.reduce((s, e) => evolveAccount(s, e), account.state as AccountState);
-          this.repository.remember(accountStream(request.accountId), { state, revision: reserved.nextExpectedRevision });
-        }
+      const reserved = decision.reserve.length > 0;
+      if (reserved) {
+        const appended = await this.repository.append(accountName, decision.reserve, account.revision, ctx, { occurredAt: decision.now, idSeed: derivedId(stream, 'reserve') });
+        if (!appended.idempotent) this.repository.remember(accountName, { state: reservedState, revision: appended.nextExpectedRevision });
       }
-
-      let result: AppendResult;
-      try {
-        result = await this.repository.append(stream, events, null, ctx, { occurredAt: risk.now, idSeed: orderSeed });
-      } catch (error) {
-        if (reserved) await this.releaseAfterFailure(request.accountId, request.orderId, ctx, risk.now);
-        throw error;
-      }
-      return answer(request, events, result);
+      return this.appendOrder(input, { ...decision, reserved });
     });
   }
 
