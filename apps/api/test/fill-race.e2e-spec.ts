@@ -1,6 +1,6 @@
-import { EVENT_STORE, EventStore } from '@robo/event-store';
+import type { EventStore } from '@robo/event-store';
 import { openAccount, placeOrder } from './auth-fixtures';
-import { startTestApp, TestApp, TestKey } from './test-app';
+import { startTraderApp, TestApp, TestKey } from './test-app';
 
 interface Answer {
   kind: 'fill' | 'cancel';
@@ -21,10 +21,7 @@ describe('concurrent fills and cancels on one order', () => {
   let base: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' });
-    store = t.app.get(EVENT_STORE);
-    base = await t.listen();
-    trader = await t.createKey('trader');
+    ({ t, trader, store, base } = await startTraderApp());
   });
   afterAll(async () => t.close());
 

@@ -1,7 +1,7 @@
 import { accountStream, orderStream } from '@robo/domain';
-import { EVENT_STORE, EventStore } from '@robo/event-store';
+import type { EventStore } from '@robo/event-store';
 import { LIMIT_ORDER, openAccount } from './auth-fixtures';
-import { startTestApp, TestApp, TestKey } from './test-app';
+import { startTraderApp, TestApp, TestKey } from './test-app';
 
 interface Answer {
   status: number;
@@ -22,10 +22,7 @@ describe('a burst of orders on one account', () => {
   let base: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' });
-    store = t.app.get(EVENT_STORE);
-    base = await t.listen();
-    trader = await t.createKey('trader');
+    ({ t, trader, store, base } = await startTraderApp());
   });
   afterAll(async () => t.close());
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { SqliteEventStore } from '@robo/event-store';
+import { EVENT_STORE, type EventStore, SqliteEventStore } from '@robo/event-store';
 import { AppConfig, loadConfig } from '@robo/runtime';
 import { CREDENTIALS_FILE } from '../src/auth/auth.module';
 import { KeyManager } from '../src/auth/key-manager';
@@ -97,4 +97,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await app.close();
     },
   };
+}
+
+/** An app listening on a port with one trader key and no practical rate limit: the setup of the concurrency specs. */
+export async function startTraderApp(): Promise<{ t: TestApp; trader: TestKey; store: EventStore; base: string }> {
+  const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' });
+  return { t, store: t.app.get<EventStore>(EVENT_STORE), base: await t.listen(), trader: await t.createKey('trader') };
 }
