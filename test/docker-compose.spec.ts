@@ -63,7 +63,8 @@ describe('docker-compose.yml', () => {
       expect(services[name].build).toEqual({ context: '.', dockerfile: 'Dockerfile', target: 'runtime' });
       expect(services[name].depends_on).toEqual({ eventstore: { condition: 'service_healthy' }, mongo: { condition: 'service_healthy' } });
     }
-    expect(services.projector.command).toEqual(['node', 'dist/apps/projector/src/main.js']);
+    // A larger young generation: rebuilds and catch-ups allocate short-lived objects per event.
+    expect(services.projector.command).toEqual(['node', '--max-semi-space-size=32', 'dist/apps/projector/src/main.js']);
     // The commands point at what the build produces.
     expect(fs.existsSync(path.join(root, 'apps/projector/src/main.ts'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'apps/api/src/main.ts'))).toBe(true);

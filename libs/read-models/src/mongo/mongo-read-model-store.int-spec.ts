@@ -68,6 +68,15 @@ if (!url) {
       ]);
     });
 
+    it('drops an index the spec no longer declares and keeps the documents', async () => {
+      await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq'], ['status']] }]);
+      await store.commit('orders', [{ collection: 'orders', id: 'o-1', doc: { id: 'o-1', accountId: 'a', seq: 1, status: 'OPEN' } }], 1n);
+      await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }]);
+      const indexes = await raw.db(store.databaseName).collection(collectionName('orders')).indexes();
+      expect(indexes.map((index) => index.name)).toEqual(['_id_', 'ix_accountId__seq']);
+      expect(await store.get('orders', 'o-1')).toMatchObject({ status: 'OPEN' });
+    });
+
     it('serves "where accountId = ? order by seq desc" pages from the index, without a sort stage', async () => {
       await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }]);
       const changes = Array.from({ length: 50 }, (_, i) => ({ collection: 'orders', id: `o-${i}`, doc: { id: `o-${i}`, accountId: i % 2 ? 'a' : 'b', seq: i } }));

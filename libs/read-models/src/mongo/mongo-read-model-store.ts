@@ -100,6 +100,7 @@ export class MongoReadModelStore implements ReadModelStore {
     return this.db.databaseName;
   }
 
+  /** Creates what is missing, and drops the indexes a spec no longer declares. */
   async ensureCollections(specs: readonly CollectionSpec[]): Promise<void> {
     const planned = specs.map((spec) => {
       const name = assertCollectionName(spec.name);
@@ -116,7 +117,13 @@ export class MongoReadModelStore implements ReadModelStore {
         } catch (error) {
           if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
         }
-        if (indexes.length > 0) await this.db.collection(collectionName(name)).createIndexes(indexes);
+        const docs = this.db.collection(collectionName(name));
+        // An index the spec no longer declares would still cost every write: drop it.
+        const declared = new Set(indexes.map((index) => index.name));
+        for (const existing of await docs.indexes()) {
+          if (typeof existing.name === 'string' && existing.name.startsWith('ix_') && !declared.has(existing.name)) await docs.dropIndex(existing.name);
+        }
+        if (indexes.length > 0) await docs.createIndexes(indexes);
         this.known.add(name);
       }
     });

@@ -234,8 +234,9 @@ describe('auditProjection: business time in UTC', () => {
     expect(inRange('occurredAt')).toEqual([1, 4]);
   });
 
-  it('is indexed for range queries, and null when occurredAt is not an instant with an offset', () => {
+  it('is indexed for range queries on occurredAtUtc only, and null when occurredAt is not an instant with an offset', () => {
     expect(auditProjection.collections[0]!.indexes).toContainEqual(['occurredAtUtc']);
+    expect(auditProjection.collections[0]!.indexes).not.toContainEqual(['occurredAt']);
     const log = new TestLog();
     log.append('account-a1', { type: 'TradingResumed', data: { accountId: 'a1' } }, { occurredAt: '2026-01-05T10:00:00' });
     expect(audit(log)[0]).toMatchObject({ occurredAt: '2026-01-05T10:00:00', occurredAtUtc: null });

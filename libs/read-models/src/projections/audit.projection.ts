@@ -63,7 +63,7 @@ export const auditProjection: Projection = {
         ['accountId', 'position'],
         ['orderId', 'position'],
         ['recordedAt'],
-        ['occurredAt'],
+        // Business-time ranges use occurredAtUtc; occurredAt (with its offset) is for display and has no index.
         ['occurredAtUtc'],
       ],
     },

@@ -41,6 +41,37 @@ describe('SqliteReadModelStore specifics', () => {
     }
   });
 
+  it('drops an index the spec no longer declares, keeps the others and the documents, and leaves other tables alone', async () => {
+    const file = nextFile();
+    const store = SqliteReadModelStore.open({ file });
+    const indexNames = (table: string) => {
+      const raw = new Database(file, { readonly: true });
+      try {
+        const rows = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(table) as { name: string }[];
+        return rows.map((row) => row.name);
+      } finally {
+        raw.close();
+      }
+    };
+    try {
+      await store.ensureCollections([
+        { name: 'orders', indexes: [['accountId', 'seq'], ['placedAt']] },
+        { name: 'orders_x', indexes: [['placedAt']] },
+      ]);
+      await store.commit('p', [{ collection: 'orders', id: 'o-1', doc: { id: 'o-1', accountId: 'a', seq: 1, placedAt: 't' } }], 1n);
+      expect(await store.find('orders', { where: { placedAt: 't' }, orderBy: { field: 'placedAt', direction: 'asc' }, limit: 10 })).toMatchObject({ items: [{ accountId: 'a' }] });
+
+      await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }]);
+
+      expect(indexNames('rm_orders')).toEqual(['ix_orders__accountId__seq']);
+      expect(indexNames('rm_orders_x')).toEqual(['ix_orders_x__placedAt']);
+      // The same query, prepared while the index existed, still answers from the table.
+      expect(await store.find('orders', { where: { placedAt: 't' }, orderBy: { field: 'placedAt', direction: 'asc' }, limit: 10 })).toMatchObject({ items: [{ id: 'o-1' }] });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('serves "where accountId = ? order by seq" from the expression index, without a sort step', async () => {
     const file = nextFile();
     const store = SqliteReadModelStore.open({ file });

@@ -19,7 +19,7 @@ import { canonicalJson } from '../support/canonical-json';
 import { encodeCursor, validateFindQuery, validateWhere } from '../support/find-query';
 import { assertCollectionName, assertFieldName } from '../support/names';
 import { mapSqliteError } from './sqlite-errors';
-import { createIndexSql, findSql, tableName, whereSql, type SqlValue } from './sqlite-query';
+import { createIndexSql, findSql, indexName, tableName, whereSql, type SqlValue } from './sqlite-query';
 
 export interface SqliteReadModelStoreOptions {
   /** Path of the database file; created if missing (its directory must exist). */
@@ -68,18 +68,36 @@ export class SqliteReadModelStore implements ReadModelStore {
     }
   }
 
+  /** Creates what is missing, and drops this store's indexes that a spec no longer declares (each costs every write). */
   async ensureCollections(specs: readonly CollectionSpec[]): Promise<void> {
-    const ddl: string[] = [];
-    for (const spec of specs) {
+    const planned = specs.map((spec) => {
       const name = assertCollectionName(spec.name);
-      ddl.push(`CREATE TABLE IF NOT EXISTS ${tableName(name)} (id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)`);
-      for (const fields of spec.indexes) {
+      const indexes = spec.indexes.map((fields) => {
         if (fields.length === 0) throw new InvalidQueryError(`collection ${name}: an index needs at least one field`);
-        ddl.push(createIndexSql(name, fields.map(assertFieldName)));
-      }
-    }
+        const checked = fields.map(assertFieldName);
+        return { name: indexName(name, checked), sql: createIndexSql(name, checked) };
+      });
+      return { name, indexes };
+    });
     this.run('ensureCollections', () => {
-      this.db.transaction(() => ddl.forEach((sql) => this.db.exec(sql))).immediate();
+      let dropped = false;
+      this.db
+        .transaction(() => {
+          for (const { name, indexes } of planned) {
+            this.db.exec(`CREATE TABLE IF NOT EXISTS ${tableName(name)} (id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)`);
+            const declared = new Set(indexes.map((index) => index.name));
+            for (const existing of this.indexesOf(name)) {
+              if (existing.startsWith(`ix_${name}__`) && !declared.has(existing)) {
+                this.db.exec(`DROP INDEX ${existing}`);
+                dropped = true;
+              }
+            }
+            indexes.forEach((index) => this.db.exec(index.sql));
+          }
+        })
+        .immediate();
+      // Statements planned with a dropped index are prepared again on their next use.
+      if (dropped) this.statements.clear();
       specs.forEach((spec) => this.knownTables.add(spec.name));
     });
   }
@@ -165,6 +183,12 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
+  /** Names of the indexes made on the collection's table (not the primary key's). */
+  private indexesOf(collection: string): string[] {
+    const rows = this.stmt("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(tableName(collection)) as { name: string }[];
+    return rows.map((row) => row.name);
+  }
+
   /** Creating an index over loaded rows sorts once; maintaining it row by row touches a random page per insert. */
   async dropIndexes(collections: readonly string[]): Promise<void> {
     collections.forEach(assertCollectionName);
@@ -172,10 +196,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       this.db
         .transaction(() => {
           for (const collection of collections) {
-            const indexes = this.stmt("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(tableName(collection)) as {
-              name: string;
-            }[];
-            for (const { name } of indexes) if (name.startsWith(`ix_${collection}__`)) this.db.exec(`DROP INDEX ${name}`);
+            for (const name of this.indexesOf(collection)) if (name.startsWith(`ix_${collection}__`)) this.db.exec(`DROP INDEX ${name}`);
           }
         })
         .immediate();
