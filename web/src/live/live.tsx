@@ -2,6 +2,7 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { io, type Socket } from 'socket.io-client';
 import { notePosition } from '../api/http';
+import { refreshSession, sessionExpired } from '../api/session';
 
 /**
  * The live connection: socket.io at the same origin, authenticated with the bearer token, subscribed to the
@@ -87,6 +88,8 @@ export function LiveProvider({ token, accountId, children }: { token: string | n
     socketRef.current = socket;
     const invalidate = invalidator(client);
     let everConnected = false;
+    let expired = false;
+    let retry: number | undefined;
 
     socket.on('connect', () => {
       if (accountRef.current) subscribe(socket, accountRef.current, setState);
@@ -99,15 +102,23 @@ export function LiveProvider({ token, accountId, children }: { token: string | n
       setState((s) => ({ ...s, status: everConnected ? 'stale' : 'polling' }));
       // socket.io retries by itself after a network loss, not after the server closed the socket (a restart,
       // a re-check of the key): try again shortly; a refused handshake then shows as a connect_error.
-      if (reason === 'io server disconnect') window.setTimeout(() => socket.connect(), 2000);
+      // After session_expired the new token's socket replaces this one (the effect runs again).
+      if (reason === 'io server disconnect' && !expired) retry = window.setTimeout(() => socket.connect(), 2000);
+    });
+    // The access token this socket was opened with expired: renew it (the api key is in memory) or sign in again.
+    socket.on('session_expired', () => {
+      expired = true;
+      if (token) void refreshSession(token).then((renewed) => renewed || sessionExpired());
     });
     socket.on('connect_error', () => setState((s) => ({ ...s, status: everConnected ? 'stale' : 'polling' })));
-    socket.onAny((_event: string, payload: unknown) => {
+    socket.onAny((event: string, payload: unknown) => {
+      if (event === 'session_expired') return;
       notePosition(positionOf(payload));
       invalidate(accountOf(payload));
       setState((s) => ({ ...s, lastEventAt: Date.now() }));
     });
     return () => {
+      window.clearTimeout(retry);
       socket.removeAllListeners();
       socket.disconnect();
       socketRef.current = null;

@@ -19,6 +19,8 @@ interface AccessClaims {
   sub: string;
   role: Role;
   typ: 'access';
+  /** Set by the signer from expiresIn (seconds since the epoch). */
+  exp?: number;
 }
 
 export interface IssuedToken {
@@ -87,7 +89,8 @@ export class Authenticator {
       throw unauthenticated('INVALID_TOKEN', 'the token is not valid');
     }
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !isRole(claims.role)) throw unauthenticated('INVALID_TOKEN', 'the token is not valid');
-    return this.principalFor(claims.sub, claims.role);
+    const principal = await this.principalFor(claims.sub, claims.role);
+    return typeof claims.exp === 'number' ? { ...principal, tokenExpiresAtMs: claims.exp * 1000 } : principal;
   }
 
   private async fromApiKey(apiKey: string): Promise<Principal> {

@@ -10,6 +10,8 @@ export interface Principal {
   accountIds: ReadonlySet<string>;
   /** What goes into event metadata: the key id, never a secret. */
   actor: string;
+  /** When the access token it was read from expires (epoch ms); absent when an API key was used directly. */
+  tokenExpiresAtMs?: number;
 }
 
 export const actorOf = (kid: string): string => `key:${kid}`;

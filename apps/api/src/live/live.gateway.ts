@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
@@ -19,7 +19,12 @@ interface SocketData {
   principal: Principal;
   /** The accounts of each strategy room joined, as found at subscription (re-checked against the key). */
   strategies?: Map<string, ReadonlySet<string>>;
+  /** Closes the connection when the access token it was opened (or last re-authenticated) with expires. */
+  expiryTimer?: NodeJS.Timeout;
 }
+
+/** Sent just before the server closes a connection whose access token expired. */
+export const SESSION_EXPIRED_EVENT = 'session_expired';
 
 /**
  * Live updates over socket.io. A connection must carry a bearer credential in its handshake
@@ -28,9 +33,11 @@ interface SocketData {
  * (auditors and admins) or `strategy:<id>` (whoever may read every account the strategy traded); every call is
  * acknowledged with `{ ok: true, topic, seq, position }` or `{ ok: false, code, message }`. Then the room gets `update`
  * messages (see LiveFeedService); `snapshot` with the same topic answers the room's current documents and seq.
+ * A connection opened with an access token lasts as long as the token: at its expiry the server sends
+ * `session_expired` and disconnects, unless `reauth` with a newer credential of the same key came first.
  */
 @WebSocketGateway()
-export class LiveGateway implements OnGatewayInit, BeforeApplicationShutdown {
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger('LiveGateway');
   private server: Server | null = null;
   private recheckTimer: NodeJS.Timeout | null = null;
@@ -65,6 +72,38 @@ export class LiveGateway implements OnGatewayInit, BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     if (this.recheckTimer) clearInterval(this.recheckTimer);
+  }
+
+  handleConnection(socket: Socket): void {
+    this.armExpiry(socket, (socket.data as SocketData).principal.tokenExpiresAtMs);
+  }
+
+  handleDisconnect(socket: Socket): void {
+    clearTimeout((socket.data as SocketData).expiryTimer);
+  }
+
+  /**
+   * A newer credential for the connection (`{ token }`: an access token or an API key of the same key): the
+   * connection then lasts as long as that one, and keeps its rooms. Answers `{ ok: true, expiresAt }` (null for an
+   * API key) or `{ ok: false, code, message }`; a refused reauth leaves the current expiry as it was.
+   */
+  @SubscribeMessage('reauth')
+  async reauth(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ ok: true; expiresAt: string | null } | Ack> {
+    const raw = typeof body === 'string' ? body : body !== null && typeof body === 'object' ? (body as { token?: unknown }).token : undefined;
+    if (typeof raw !== 'string' || raw.trim() === '') return refuse('INVALID_TOKEN', 'reauth needs { token: "<access token or API key>" }');
+    try {
+      const principal = await this.authenticator.authenticate(raw.replace(/^Bearer\s+/i, ''), { bearerScheme: false });
+      const data = socket.data as SocketData;
+      if (principal.kid !== data.principal.kid) {
+        return refuse('KEY_MISMATCH', 'reauth takes a credential of the key the connection was opened with; open a new connection for another key');
+      }
+      data.principal = principal;
+      this.armExpiry(socket, principal.tokenExpiresAtMs);
+      return { ok: true, expiresAt: principal.tokenExpiresAtMs === undefined ? null : new Date(principal.tokenExpiresAtMs).toISOString() };
+    } catch (error) {
+      const { code, message } = describe(error);
+      return refuse(code, message);
+    }
   }
 
   @SubscribeMessage('subscribe')
@@ -115,6 +154,21 @@ export class LiveGateway implements OnGatewayInit, BeforeApplicationShutdown {
     if (!topic) return refuse('INVALID_TOPIC', TOPIC_HELP);
     await socket.leave(topic.room);
     return { ok: true, topic: topic.room };
+  }
+
+  private armExpiry(socket: Socket, expiresAtMs: number | undefined): void {
+    const data = socket.data as SocketData;
+    clearTimeout(data.expiryTimer);
+    data.expiryTimer = undefined;
+    if (expiresAtMs === undefined) return;
+    data.expiryTimer = setTimeout(
+      () => {
+        socket.emit(SESSION_EXPIRED_EVENT, { code: 'TOKEN_EXPIRED', message: 'the access token has expired; connect again with a new one from POST /auth/token' });
+        socket.disconnect(true);
+      },
+      Math.max(0, expiresAtMs - Date.now()),
+    );
+    data.expiryTimer.unref();
   }
 
   private async recheck(): Promise<void> {
