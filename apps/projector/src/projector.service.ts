@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { holderIsGone, leaseOwner } from './projector-lease';
 
 /** Runs every projection from its own checkpoint; stops after committing the batch in hand. */
 @Injectable()
@@ -9,10 +10,14 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   readonly runner: ProjectionRunner;
 
   constructor(@Inject(EVENT_STORE) events: EventStore, @Inject(READ_MODEL_STORE) reads: ReadModelStore) {
+    const owner = leaseOwner();
     this.runner = new ProjectionRunner({
       eventStore: events,
       readStore: reads,
       projections: ALL_PROJECTIONS,
+      // Of several processes over the same stores (api replicas with the embedded projector, a standalone projector),
+      // one projects and the others stand by.
+      lease: { owner, holderIsGone: (holder) => holderIsGone(holder, owner) },
       logger: {
         info: (msg: string, meta?: Record<string, unknown>) => this.logger.log({ ...meta, msg }),
         warn: (msg: string, meta?: Record<string, unknown>) => this.logger.warn({ ...meta, msg }),

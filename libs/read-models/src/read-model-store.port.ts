@@ -87,6 +87,14 @@ export interface ProjectionCommit {
   deadLetters?: DeadLetterChanges;
 }
 
+/** A named lease: who holds it and until when (epoch ms, by the clock of whoever took it). */
+export interface LeaseState {
+  /** True when the caller holds it now (taken or renewed by this call). */
+  held: boolean;
+  owner: string;
+  expiresAtMs: number;
+}
+
 export interface ReadModelStore {
   /** Creates collections and their indexes if missing; idempotent. */
   ensureCollections(specs: readonly CollectionSpec[]): Promise<void>;
@@ -123,6 +131,13 @@ export interface ReadModelStore {
   reset(projection: string, collections: readonly string[]): Promise<void>;
   /** Deterministic digest of a collection's documents (ordered by id) for verification. */
   checksum(collection: string): Promise<{ count: number; sha256: string }>;
+  /**
+   * Takes or renews the lease `name` for `owner` until nowMs + ttlMs when it is free, expired (expiresAtMs <= nowMs)
+   * or already the owner's; otherwise answers who holds it. Atomic across processes sharing the store.
+   */
+  acquireLease(name: string, owner: string, timing: { ttlMs: number; nowMs: number }): Promise<LeaseState>;
+  /** Gives the lease up if `owner` holds it (a standby can take it at once); otherwise does nothing. */
+  releaseLease(name: string, owner: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -48,6 +48,7 @@ export class MetricsService {
     gauge('robo_projection_lag_events', 'Events in the log after the projection checkpoint', (p) => p.lagEvents);
     gauge('robo_projection_lag_seconds', 'Age of the oldest event not yet projected (0 when caught up)', (p) => p.lagSeconds);
     gauge('robo_projection_events_per_second', 'Events read per second over the last 10 s (embedded projector only)', (p) => p.eventsPerSecond);
+    gauge('robo_projection_standby', '1 while the embedded projector stands by (another instance holds the projector lease)', (p) => p.standby);
     gauge('robo_projection_caught_up', '1 when the checkpoint is at the log head', (p) => p.caughtUp);
     gauge('robo_projection_parked_events', 'Events parked in the dead-letter list', (p) => p.parked);
     gauge('robo_projection_failing', '1 while the projection loop retries a failure or has parked an event since start', (p) => p.lastError !== null);

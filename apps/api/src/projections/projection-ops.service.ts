@@ -17,6 +17,10 @@ export interface ProjectionStatusView {
   /** Null when the projector runs in another process (this one has no rate to report). */
   eventsPerSecond: number | null;
   running: boolean | null;
+  /** True while the embedded projector waits because another instance holds the projector lease; null if not embedded. */
+  standby: boolean | null;
+  /** The projector lease holder as the embedded projector last saw it (`host/pid/random`); null if not embedded. */
+  leaseHolder: string | null;
   parked: number | null;
   lastError: { code: string | null; message: string; at: string; attempts: number } | { message: string; at: string } | null;
   /** Where the runner figures come from: this process, or only the stores (projector elsewhere). */
@@ -74,6 +78,8 @@ export class ProjectionOpsService implements OnModuleInit {
       caughtUp: null,
       eventsPerSecond: null,
       running: null,
+      standby: null,
+      leaseHolder: null,
       parked: null,
       lastError: null,
       source: 'stores',
@@ -91,6 +97,8 @@ export class ProjectionOpsService implements OnModuleInit {
       caughtUp: s.caughtUp,
       eventsPerSecond: this.embedded ? s.eventsPerSecond : null,
       running: this.embedded ? s.running : null,
+      standby: this.embedded ? s.standby : null,
+      leaseHolder: this.embedded ? s.leaseHolder : null,
       parked: s.parked,
       lastError: s.lastError ?? s.lastParkedError,
       source: this.embedded ? 'embedded' : 'stores',

@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .action(async (options: { json?: boolean }, command: Command) => {
       const statuses = await withRunner(command, (runner) => runner.status());
       const io = ioOf(command);
-      if (options.json) return io.out(toJson(statuses.map(({ running: _running, eventsPerSecond: _rate, ...rest }) => rest)));
+      if (options.json) return io.out(toJson(statuses.map(({ running: _running, eventsPerSecond: _rate, standby: _standby, leaseHolder: _holder, ...rest }) => rest)));
       io.out(
         table(
           ['projection', 'checkpoint', 'head', 'lag', 'lag s', 'caught up', 'parked'],

@@ -9,12 +9,14 @@ import type {
   DocChange,
   FieldCondition,
   FindQuery,
+  LeaseState,
   Page,
   ProjectionCommit,
   PromoteShadowRequest,
   ReadModelStore,
 } from '../read-model-store.port';
 import { decodeDeadLetter, docDigest, encodeDeadLetter, MAX_DEAD_LETTER_LIST } from '../support/dead-letters';
+import { assertLease } from '../support/leases';
 import { canonicalJson } from '../support/canonical-json';
 import { encodeCursor, validateFindQuery, validateWhere } from '../support/find-query';
 import { assertCollectionName, assertFieldName, isValidName } from '../support/names';
@@ -53,6 +55,14 @@ interface StoredDeadLetter {
 
 const CHECKPOINTS = 'robo_checkpoints';
 const DEAD_LETTERS = 'robo_dead_letters';
+const LEASES = 'robo_leases';
+const DUPLICATE_KEY = 11000;
+
+interface StoredLease {
+  _id: string;
+  owner: string;
+  expiresAtMs: number;
+}
 const GET_MANY_CHUNK = 500;
 const NAMESPACE_EXISTS = 48;
 
@@ -328,6 +338,29 @@ export class MongoReadModelStore implements ReadModelStore {
       }
       return { count, sha256: hash.digest('hex') };
     });
+  }
+
+  async acquireLease(name: string, owner: string, timing: { ttlMs: number; nowMs: number }): Promise<LeaseState> {
+    assertLease(name, owner, timing);
+    return this.run('acquireLease', async () => {
+      const leases = this.db.collection<StoredLease>(LEASES);
+      const expiresAtMs = timing.nowMs + timing.ttlMs;
+      try {
+        // Matches only a lease that is ours or expired; when another live owner holds it, the upsert's insert
+        // collides on _id, which is the answer "held elsewhere".
+        await leases.updateOne({ _id: name, $or: [{ owner }, { expiresAtMs: { $lte: timing.nowMs } }] }, { $set: { owner, expiresAtMs } }, { upsert: true });
+        return { held: true, owner, expiresAtMs };
+      } catch (error) {
+        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+        const current = await leases.findOne({ _id: name });
+        return { held: false, owner: current?.owner ?? '', expiresAtMs: current?.expiresAtMs ?? 0 };
+      }
+    });
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    assertLease(name, owner);
+    await this.run('releaseLease', () => this.db.collection<StoredLease>(LEASES).deleteOne({ _id: name, owner }));
   }
 
   /** Fails within pingTimeoutMs, connecting included (the readiness probe must not hang on a dead server). */

@@ -42,7 +42,30 @@ export interface ProjectionRunnerOptions {
   retry?: { initialMs?: number; maxMs?: number };
   /** How long a caught-up loop waits for new events before looking again. Default 1000. */
   idleWaitMs?: number;
+  /**
+   * Run the live loop only while holding this lease in the read store, so that of several processes started with the
+   * same lease one projects and the others stand by, taking over within ttlMs of the active one stopping, dying or
+   * losing its store. Rebuilds, verifications and dead-letter retries do not take it.
+   */
+  lease?: ProjectorLeaseOptions;
 }
+
+export interface ProjectorLeaseOptions {
+  /** Default 'projector'. */
+  name?: string;
+  /** Unique per running instance (host, pid and a random part, say). */
+  owner: string;
+  /** Default 15000; renewed every third of it. */
+  ttlMs?: number;
+  /**
+   * True when the holder is known to be gone although its lease has not expired (say, a process of this host that
+   * no longer exists): the lease is then released on its behalf and taken at once instead of after ttlMs.
+   */
+  holderIsGone?: (holder: string) => boolean;
+}
+
+/** Leases are renewed every third of their time to live; a standby looks again at most this often. */
+const STANDBY_POLL_MS = 1000;
 
 export interface ProjectionStatus {
   name: string;
@@ -64,6 +87,10 @@ export interface ProjectionStatus {
   parked: number | null;
   /** The error of the last event this runner parked (apply() or keys() threw); null if none since start. */
   lastParkedError: { message: string; at: string } | null;
+  /** True while the loop runs but waits as a standby: another instance holds the projector lease. */
+  standby: boolean;
+  /** Who holds the projector lease, as this runner last saw it; null without a lease or before the first look. */
+  leaseHolder: string | null;
 }
 
 export interface VerifiedRebuildOptions {
@@ -99,6 +126,11 @@ export class ProjectionRunner {
   private readonly idleWaitMs: number;
   private abort: AbortController | null = null;
   private loopPromise: Promise<void> | null = null;
+  private readonly lease: (Required<Omit<ProjectorLeaseOptions, 'holderIsGone'>> & Pick<ProjectorLeaseOptions, 'holderIsGone'>) | null;
+  private leaseHeld = false;
+  private leaseLooked = false;
+  private leaseHolder: string | null = null;
+  private leaseRenewAt = 0;
   private readonly progressWaiters = new Set<() => void>();
 
   constructor(options: ProjectionRunnerOptions) {
@@ -113,6 +145,8 @@ export class ProjectionRunner {
     this.initialBackoffMs = options.retry?.initialMs ?? 100;
     this.maxBackoffMs = options.retry?.maxMs ?? 5000;
     this.idleWaitMs = options.idleWaitMs ?? 1000;
+    this.lease = options.lease ? { name: options.lease.name ?? 'projector', owner: options.lease.owner, ttlMs: options.lease.ttlMs ?? 15_000, holderIsGone: options.lease.holderIsGone } : null;
+    if (this.lease && (!Number.isInteger(this.lease.ttlMs) || this.lease.ttlMs < 3)) throw new RangeError('lease.ttlMs must be an integer of at least 3');
     for (const projection of options.projections) {
       if (this.slots.has(projection.name)) throw new RangeError(`two projections are named ${projection.name}`);
       const types = projection.eventTypes === '*' ? null : new Set(projection.eventTypes);
@@ -148,6 +182,13 @@ export class ProjectionRunner {
     await this.loopPromise;
     this.loopPromise = null;
     this.abort = null;
+    if (this.lease && this.leaseHeld) {
+      // Handed over at once rather than after ttlMs; a failure here only delays the standby until the lease expires.
+      await this.readStore.releaseLease(this.lease.name, this.lease.owner).catch(() => undefined);
+      this.leaseHeld = false;
+      this.leaseHolder = null;
+    }
+    this.leaseLooked = false;
     this.logger.info('projections stopped');
   }
 
@@ -273,6 +314,8 @@ export class ProjectionRunner {
         eventsPerSecond: slot.rate.perSecond(now),
         parked: parked === null ? null : (parked[name] ?? 0),
         lastParkedError: slot.lastParkedError,
+        standby: this.loopPromise !== null && this.lease !== null && !this.leaseHeld,
+        leaseHolder: this.lease ? this.leaseHolder : null,
       });
     }
     return result;
@@ -329,6 +372,7 @@ export class ProjectionRunner {
       // The locks of the last step are released in callbacks still queued; after this turn, busy means held by others
       // (and requests waiting on the event loop get their turn between pages).
       await nextTurn();
+      if (this.lease && !(await this.holdLease(all, signal))) continue;
       const now = Date.now();
       // A projection held by a rebuild or a dead-letter retry is left out, not waited for.
       const ready = all.filter((slot) => slot.retryAt <= now && !slot.lock.busy);
@@ -343,6 +387,42 @@ export class ProjectionRunner {
       if (read > 0 || signal.aborted) continue;
       await this.idle(all, signal);
     }
+  }
+
+  /**
+   * True while this runner holds the projector lease (taken or renewed here when due); otherwise waits a little as a
+   * standby and answers false. Checkpoints are read again from the store after any change of holder.
+   */
+  private async holdLease(slots: readonly Slot[], signal: AbortSignal): Promise<boolean> {
+    const lease = this.lease!;
+    const now = Date.now();
+    if (this.leaseHeld && now < this.leaseRenewAt) return true;
+    let held = false;
+    try {
+      let state = await this.readStore.acquireLease(lease.name, lease.owner, { ttlMs: lease.ttlMs, nowMs: now });
+      if (!state.held && lease.holderIsGone?.(state.owner)) {
+        this.logger.warn('projector lease held by an instance that is gone; taking it over', { lease: lease.name, holder: state.owner });
+        await this.readStore.releaseLease(lease.name, state.owner);
+        state = await this.readStore.acquireLease(lease.name, lease.owner, { ttlMs: lease.ttlMs, nowMs: Date.now() });
+      }
+      held = state.held;
+      this.leaseHolder = state.owner;
+    } catch (error) {
+      this.logger.warn('could not take or renew the projector lease; standing by', { lease: lease.name, error: error instanceof Error ? error.message : String(error) });
+    }
+    if (held !== this.leaseHeld || !this.leaseLooked) {
+      this.leaseLooked = true;
+      for (const slot of slots) slot.checkpoint = null;
+      if (held) this.logger.info('projector lease taken: this instance runs the projections', { lease: lease.name, owner: lease.owner });
+      else this.logger.warn('projector lease not held: standing by', { lease: lease.name, holder: this.leaseHolder });
+    }
+    this.leaseHeld = held;
+    if (held) {
+      this.leaseRenewAt = now + Math.floor(lease.ttlMs / 3);
+      return true;
+    }
+    await sleep(Math.min(Math.floor(lease.ttlMs / 3), STANDBY_POLL_MS), signal);
+    return false;
   }
 
   /** Waits for new events, or until the next projection is due for a retry, or briefly while one is held elsewhere. */

@@ -35,7 +35,7 @@ async function seed(eventStore: SqliteEventStore, keys: number, perKey: number):
 describe('verified rebuilds into a shadow copy', () => {
   it('matches and swaps when the code is unchanged, serving live reads throughout and keeping the live loop running', async () => {
     const { eventStore, readStore } = openStores('same');
-    const runner = new ProjectionRunner({ eventStore, readStore, projections: [tallyProjection()], batchSize: 7, idleWaitMs: 20 });
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: [tallyProjection()], batchSize: 7, rebuildBatchSize: 7, idleWaitMs: 20 });
     const head = await seed(eventStore, 30, 5);
     runner.start();
     try {
@@ -68,7 +68,7 @@ describe('verified rebuilds into a shadow copy', () => {
   it('detects a projection code change as different, lists the differing ids and does not swap; with force it swaps', async () => {
     const { eventStore, readStore } = openStores('changed');
     let factor = 1;
-    const runner = new ProjectionRunner({ eventStore, readStore, projections: [tallyProjection({ factor: () => factor })], batchSize: 50 });
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: [tallyProjection({ factor: () => factor })], batchSize: 50, rebuildBatchSize: 50 });
     await eventStore.append('tally-zero', [tallyEvent('k-zero', 0)], { expectedRevision: 'any' });
     await seed(eventStore, 12, 2);
     await runner.runOnce('tally');

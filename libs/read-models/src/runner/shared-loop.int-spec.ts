@@ -64,7 +64,7 @@ describe('ProjectionRunner: one reader for all projections', () => {
     const indexes = indexNames(readsFile, 'audit');
     expect(indexes.length).toBe(ALL_PROJECTIONS.find((p) => p.name === 'audit')!.collections[0]!.indexes.length);
 
-    const rebuilder = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, batchSize: 3 });
+    const rebuilder = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, batchSize: 3, rebuildBatchSize: 3 });
     expect(await rebuilder.rebuildMany()).toEqual({ events: 20, checkpoint: 20n });
     expect(await checksums(readStore, ALL_PROJECTIONS)).toEqual(live);
     expect(indexNames(readsFile, 'audit')).toEqual(indexes);

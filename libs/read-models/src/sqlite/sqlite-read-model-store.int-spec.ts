@@ -23,7 +23,7 @@ const nextFile = () => path.join(dir, `store-${++counter}.db`);
 readModelStoreContract('sqlite', () => SqliteReadModelStore.open({ file: nextFile() }));
 
 describe('SqliteReadModelStore specifics', () => {
-  it('uses WAL, synchronous=NORMAL (derived data) and a checkpoints table', async () => {
+  it('uses WAL, synchronous=NORMAL (derived data), a checkpoints table and a leases table', async () => {
     const file = nextFile();
     const store = SqliteReadModelStore.open({ file });
     await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }]);
@@ -32,7 +32,7 @@ describe('SqliteReadModelStore specifics', () => {
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-      expect(tables).toEqual([{ name: 'checkpoints' }, { name: 'dead_letters' }, { name: 'rm_orders' }]);
+      expect(tables).toEqual([{ name: 'checkpoints' }, { name: 'dead_letters' }, { name: 'leases' }, { name: 'rm_orders' }]);
       const indexes = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rm_orders' AND sql IS NOT NULL").all();
       expect(indexes).toEqual([{ name: 'ix_orders__accountId__seq' }]);
     } finally {
@@ -69,6 +69,22 @@ describe('SqliteReadModelStore specifics', () => {
       expect(await store.find('orders', { where: { placedAt: 't' }, orderBy: { field: 'placedAt', direction: 'asc' }, limit: 10 })).toMatchObject({ items: [{ id: 'o-1' }] });
     } finally {
       await store.close();
+    }
+  });
+
+  it('keeps leases in the file: a second connection (another process) sees who holds one and cannot take it', async () => {
+    const file = nextFile();
+    const first = SqliteReadModelStore.open({ file });
+    const second = SqliteReadModelStore.open({ file });
+    try {
+      const now = Date.now();
+      expect(await first.acquireLease('projector', 'pid-1', { ttlMs: 15_000, nowMs: now })).toMatchObject({ held: true });
+      expect(await second.acquireLease('projector', 'pid-2', { ttlMs: 15_000, nowMs: now + 1 })).toMatchObject({ held: false, owner: 'pid-1' });
+      await first.releaseLease('projector', 'pid-1');
+      expect(await second.acquireLease('projector', 'pid-2', { ttlMs: 15_000, nowMs: now + 2 })).toMatchObject({ held: true, owner: 'pid-2' });
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 

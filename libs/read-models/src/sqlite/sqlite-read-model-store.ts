@@ -9,12 +9,14 @@ import type {
   DocChange,
   FieldCondition,
   FindQuery,
+  LeaseState,
   Page,
   ProjectionCommit,
   PromoteShadowRequest,
   ReadModelStore,
 } from '../read-model-store.port';
 import { decodeDeadLetter, docDigest, encodeDeadLetter, MAX_DEAD_LETTER_LIST } from '../support/dead-letters';
+import { assertLease } from '../support/leases';
 import { canonicalJson } from '../support/canonical-json';
 import { encodeCursor, validateFindQuery, validateWhere } from '../support/find-query';
 import { assertCollectionName, assertFieldName } from '../support/names';
@@ -61,6 +63,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL)');
       db.exec('CREATE TABLE IF NOT EXISTS dead_letters (id TEXT PRIMARY KEY, projection TEXT NOT NULL, position INTEGER NOT NULL, letter TEXT NOT NULL)');
       db.exec('CREATE INDEX IF NOT EXISTS dead_letters_by_projection ON dead_letters (projection, position)');
+      db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)');
       return new SqliteReadModelStore(db);
     } catch (error) {
       db?.close();
@@ -360,6 +363,30 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /** Answers only when the store can take writes too: projections that cannot commit make the api not ready. */
+  async acquireLease(name: string, owner: string, timing: { ttlMs: number; nowMs: number }): Promise<LeaseState> {
+    assertLease(name, owner, timing);
+    return this.run('acquireLease', () =>
+      this.db
+        .transaction((): LeaseState => {
+          const current = this.stmt('SELECT owner, expires_at_ms FROM leases WHERE name = ?').get(name) as { owner: string; expires_at_ms: number } | undefined;
+          if (current && current.owner !== owner && current.expires_at_ms > timing.nowMs) return { held: false, owner: current.owner, expiresAtMs: current.expires_at_ms };
+          const expiresAtMs = timing.nowMs + timing.ttlMs;
+          this.stmt('INSERT INTO leases (name, owner, expires_at_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at_ms = excluded.expires_at_ms').run(
+            name,
+            owner,
+            expiresAtMs,
+          );
+          return { held: true, owner, expiresAtMs };
+        })
+        .immediate(),
+    );
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    assertLease(name, owner);
+    this.run('releaseLease', () => this.stmt('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner));
+  }
+
   async ping(): Promise<void> {
     this.run('ping', () => {
       this.stmt('SELECT 1').get();

@@ -379,6 +379,48 @@ export function readModelStoreContract(name: string, factory: () => Promise<Read
       });
     });
 
+    describe('leases', () => {
+      const T0 = 1_800_000_000_000;
+
+      it('is taken when free, renewed by its owner, refused to another owner until it expires, then taken over', async () => {
+        expect(await store.acquireLease('projector', 'a', { ttlMs: 1000, nowMs: T0 })).toEqual({ held: true, owner: 'a', expiresAtMs: T0 + 1000 });
+        expect(await store.acquireLease('projector', 'b', { ttlMs: 1000, nowMs: T0 + 500 })).toEqual({ held: false, owner: 'a', expiresAtMs: T0 + 1000 });
+        expect(await store.acquireLease('projector', 'a', { ttlMs: 1000, nowMs: T0 + 900 })).toEqual({ held: true, owner: 'a', expiresAtMs: T0 + 1900 });
+        expect(await store.acquireLease('projector', 'b', { ttlMs: 1000, nowMs: T0 + 1899 })).toMatchObject({ held: false, owner: 'a' });
+        // Expired at T0 + 1900 exactly: b takes it, and a is now the one refused.
+        expect(await store.acquireLease('projector', 'b', { ttlMs: 1000, nowMs: T0 + 1900 })).toEqual({ held: true, owner: 'b', expiresAtMs: T0 + 2900 });
+        expect(await store.acquireLease('projector', 'a', { ttlMs: 1000, nowMs: T0 + 2000 })).toEqual({ held: false, owner: 'b', expiresAtMs: T0 + 2900 });
+        // Leases are independent by name.
+        expect(await store.acquireLease('other', 'a', { ttlMs: 1000, nowMs: T0 + 2000 })).toMatchObject({ held: true, owner: 'a' });
+      });
+
+      it('is released only by its owner, and is then free for anyone', async () => {
+        await store.acquireLease('projector', 'a', { ttlMs: 60_000, nowMs: T0 });
+        await store.releaseLease('projector', 'b');
+        expect(await store.acquireLease('projector', 'b', { ttlMs: 1000, nowMs: T0 + 1 })).toMatchObject({ held: false, owner: 'a' });
+        await store.releaseLease('projector', 'a');
+        expect(await store.acquireLease('projector', 'b', { ttlMs: 1000, nowMs: T0 + 2 })).toEqual({ held: true, owner: 'b', expiresAtMs: T0 + 1002 });
+        await expect(store.releaseLease('never-taken', 'a')).resolves.toBeUndefined();
+      });
+
+      it('gives the lease to exactly one of many concurrent takers', async () => {
+        const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => store.acquireLease('race', `owner-${i}`, { ttlMs: 1000, nowMs: T0 })));
+        const winners = answers.filter((a) => a.held);
+        expect(winners).toHaveLength(1);
+        expect(answers.every((a) => a.owner === winners[0]!.owner)).toBe(true);
+      });
+
+      it('refuses bad arguments with INVALID_QUERY and changes nothing', async () => {
+        await expectCode(store.acquireLease('', 'a', { ttlMs: 1000, nowMs: T0 }), 'INVALID_QUERY');
+        await expectCode(store.acquireLease('projector', '', { ttlMs: 1000, nowMs: T0 }), 'INVALID_QUERY');
+        await expectCode(store.acquireLease('projector', 'a', { ttlMs: 0, nowMs: T0 }), 'INVALID_QUERY');
+        await expectCode(store.acquireLease('projector', 'a', { ttlMs: 1.5, nowMs: T0 }), 'INVALID_QUERY');
+        await expectCode(store.acquireLease('projector', 'a', { ttlMs: 1000, nowMs: Number.NaN }), 'INVALID_QUERY');
+        await expectCode(store.releaseLease('projector', 'x'.repeat(201)), 'INVALID_QUERY');
+        expect(await store.acquireLease('projector', 'b', { ttlMs: 1000, nowMs: T0 })).toMatchObject({ held: true, owner: 'b' });
+      });
+    });
+
     describe('lifecycle', () => {
       it('answers ping while open and fails with READ_STORE_UNAVAILABLE once closed', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
