@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { SqliteEventStore } from '@robo/event-store';
 import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store';
 import { ProjectionRunner } from './projection-runner';
+import { eventually } from './runner.fixture';
 import { tallyEvent, tallyProjection } from './tally.fixture';
 
 let dir: string;
@@ -21,14 +22,6 @@ function openStores(name: string) {
   const readStore = SqliteReadModelStore.open({ file: path.join(dir, `${name}-reads.db`) });
   opened.push(readStore, eventStore);
   return { eventStore, readStore };
-}
-
-async function eventually(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('dead letters: a poisoned event parks only its key', () => {

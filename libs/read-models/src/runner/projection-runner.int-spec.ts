@@ -7,7 +7,7 @@ import type { Doc, Projection } from '../projection';
 import { ALL_PROJECTIONS, type AccountDoc, type AuditDoc, type LastPriceDoc, type OrderDoc, type PositionDoc } from '../projections';
 import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store';
 import { appendScenario, tradingScenario } from '../testing/trading-scenario';
-import { appliedLog, checksums } from './runner.fixture';
+import { appliedLog, checksums, eventually } from './runner.fixture';
 import { ProjectionRunner, type ProjectionStatus } from './projection-runner';
 
 let dir: string;
@@ -32,14 +32,6 @@ function openStores(name = `case-${++n}`) {
 }
 
 
-
-async function eventually(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
   it('projects a trading morning appended in order into the expected documents', async () => {

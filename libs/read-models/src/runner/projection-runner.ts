@@ -67,6 +67,8 @@ export interface ProjectorLeaseOptions {
 /** Leases are renewed every third of their time to live; a standby looks again at most this often. */
 const STANDBY_POLL_MS = 1000;
 
+type LeaseSettings = Required<Pick<ProjectorLeaseOptions, 'name' | 'owner' | 'ttlMs'>> & Pick<ProjectorLeaseOptions, 'holderIsGone'>;
+
 export interface ProjectionStatus {
   name: string;
   /** Last committed global position; null when the read store cannot be read. */
@@ -126,11 +128,13 @@ export class ProjectionRunner {
   private readonly idleWaitMs: number;
   private abort: AbortController | null = null;
   private loopPromise: Promise<void> | null = null;
-  private readonly lease: (Required<Omit<ProjectorLeaseOptions, 'holderIsGone'>> & Pick<ProjectorLeaseOptions, 'holderIsGone'>) | null;
+  private readonly lease: LeaseSettings | null;
   private leaseHeld = false;
   private leaseLooked = false;
   private leaseHolder: string | null = null;
   private leaseRenewAt = 0;
+  /** The last failure to take or renew the lease, logged once until it changes. */
+  private leaseError: string | null = null;
   private readonly progressWaiters = new Set<() => void>();
 
   constructor(options: ProjectionRunnerOptions) {
@@ -407,8 +411,11 @@ export class ProjectionRunner {
       }
       held = state.held;
       this.leaseHolder = state.owner;
+      this.leaseError = null;
     } catch (error) {
-      this.logger.warn('could not take or renew the projector lease; standing by', { lease: lease.name, error: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.leaseError) this.logger.warn('could not take or renew the projector lease; standing by', { lease: lease.name, error: message });
+      this.leaseError = message;
     }
     if (held !== this.leaseHeld || !this.leaseLooked) {
       this.leaseLooked = true;

@@ -7,6 +7,7 @@ import { ALL_PROJECTIONS } from '../projections';
 import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store';
 import { appendScenario, tradingScenario } from '../testing/trading-scenario';
 import { ProjectionRunner, type ProjectionStatus } from './projection-runner';
+import { eventually } from './runner.fixture';
 
 let dir: string;
 let n = 0;
@@ -37,14 +38,6 @@ function instance(where: { events: string; reads: string }, owner: string, lease
   const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, batchSize: 4, idleWaitMs: 50, lease: { owner, ...lease } });
   runners.push(runner);
   return { eventStore, readStore, runner };
-}
-
-async function eventually(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const first = async (runner: ProjectionRunner): Promise<ProjectionStatus> => (await runner.status())[0]!;

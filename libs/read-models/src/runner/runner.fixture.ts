@@ -17,3 +17,12 @@ export async function checksums(readStore: ReadModelStore, projections: readonly
   for (const p of projections) for (const c of p.collections) result[c.name] = await readStore.checksum(c.name);
   return result;
 }
+
+/** Polls `check` every 10 ms until it holds; fails naming `what` after `ms`. */
+export async function eventually(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
