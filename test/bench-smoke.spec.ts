@@ -46,7 +46,7 @@ describe('benchmark harness (smoke)', () => {
     writeReport(report, jsonFile, mdFile);
 
     const read = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as BenchReport;
-    expect(read).toMatchObject({ suite: 'robo-trader-bench', mode: 'custom', machine: { node: process.version, cores: os.cpus().length } });
+    expect(read).toMatchObject({ suite: 'robo-trader-bench', mode: 'custom', machine: { node: process.version, nodeFlags: process.execArgv, cores: os.cpus().length } });
     expect(typeof read.machine.cpuModel).toBe('string');
     expect(Number.isNaN(Date.parse(read.date))).toBe(false);
 

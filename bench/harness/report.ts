@@ -24,6 +24,8 @@ export interface TargetResult {
 
 export interface MachineInfo {
   node: string;
+  /** The flags the suite's own process ran with (`npm run bench` gives it a 32 MB semi-space, as the projector has). */
+  nodeFlags: string[];
   cpuModel: string;
   cores: number;
   memoryGb: number;
@@ -44,6 +46,7 @@ export function machineInfo(): MachineInfo {
   const cpus = os.cpus();
   return {
     node: process.version,
+    nodeFlags: [...process.execArgv],
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
     memoryGb: round(os.totalmem() / 2 ** 30, 1),
@@ -70,7 +73,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 export function toMarkdown(report: BenchReport): string {
   const m = report.machine;
   const lines = [
-    `Run: ${report.date} (${report.mode} mode, ${report.durationSeconds.toFixed(0)} s); machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}.`,
+    `Run: ${report.date} (${report.mode} mode, ${report.durationSeconds.toFixed(0)} s); machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}${m.nodeFlags.length > 0 ? ` (${m.nodeFlags.join(' ')})` : ''}, ${m.platform}.`,
     '',
     '| workload | figure | value | unit | parameters |',
     '| --- | --- | ---: | --- | --- |',
