@@ -51,6 +51,41 @@ describe('api with EVENT_STORE=esdb and READ_STORE=mongo, servers unreachable', 
   });
 });
 
+describe('api with CREDENTIAL_STORE=mongo and MongoDB unreachable (embedded event and read stores)', () => {
+  let app: INestApplication;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-cred-down-'));
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      CLOCK_START: MARKET_OPEN_INSTANT,
+      CREDENTIAL_STORE: 'mongo',
+      MONGO_URL: 'mongodb://127.0.0.1:1/robo?directConnection=true&serverSelectionTimeoutMS=500',
+    });
+    // The first-start bootstrap finds the credential store down: the api still starts.
+    app = await createApp(config);
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts not ready, answers credential use with 503 CREDENTIAL_STORE_UNAVAILABLE, and wrote no auth.db', async () => {
+    const ready = await request(app.getHttpServer()).get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ checks: { eventStore: 'ok', readStore: 'ok', credentialStore: 'unavailable' } });
+    const token = await request(app.getHttpServer()).post('/auth/token').send({ apiKey: `rtk_${'a'.repeat(16)}_${'b'.repeat(43)}` });
+    expect(token.status).toBe(503);
+    expect(token.body).toMatchObject({ code: 'CREDENTIAL_STORE_UNAVAILABLE' });
+    expect(fs.existsSync(path.join(dataDir, 'auth.db'))).toBe(false);
+  });
+});
+
 const esdbUrl = process.env.EVENTSTORE_URL;
 const mongoUrl = process.env.MONGO_URL;
 

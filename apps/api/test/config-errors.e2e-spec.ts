@@ -40,6 +40,8 @@ describe('startup refuses bad configuration (built main, exit code 78)', () => {
     ['a malformed boolean', { AUTH_BOOTSTRAP_ADMIN: 'maybe' }, 'AUTH_BOOTSTRAP_ADMIN'],
     ['a negative shutdown timeout', { SHUTDOWN_TIMEOUT_MS: '-1' }, 'SHUTDOWN_TIMEOUT_MS'],
     ['a malformed body limit', { BODY_LIMIT: 'huge' }, 'BODY_LIMIT'],
+    ['an unknown credential store', { CREDENTIAL_STORE: 'redis' }, 'CREDENTIAL_STORE'],
+    ['credentials on MongoDB without its URL', { CREDENTIAL_STORE: 'mongo' }, 'MONGO_URL'],
     // Checked while the modules start, not by loadConfig: must still exit 78, not abort.
     ['a holidays file that does not exist', { HOLIDAYS_FILE: '/nonexistent/holidays.json' }, 'HOLIDAYS_FILE'],
   ];

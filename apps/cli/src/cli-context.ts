@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { DomainError } from '@robo/domain';
 import { EventStore, StoreUnavailableError } from '@robo/event-store';
 import { AppConfig, ConfigError, loadConfig, openEventStore } from '@robo/runtime';
-import { CREDENTIALS_FILE } from '../../api/src/auth/auth.module';
 import { CredentialStore, CredentialStoreUnavailableError } from '../../api/src/auth/credential-store.port';
 import type { ChangedBy } from '../../api/src/auth/key-manager';
-import { SqliteCredentialStore } from '../../api/src/auth/sqlite-credential-store';
+import { openCredentialStore } from '../../api/src/auth/open-credential-store';
 
 /** Exit codes (sysexits.h where one fits), documented in docs/auth.md. */
 export const EXIT = {
@@ -67,7 +65,7 @@ export async function withStores<T>(command: Command, work: (stores: Stores) => 
   while (root.parent) root = root.parent;
   const dataDir = root.opts<{ dataDir?: string }>().dataDir;
   const config = loadConfig({ ...io.env, ...(dataDir ? { DATA_DIR: dataDir } : {}) });
-  const credentials = SqliteCredentialStore.open({ file: path.join(config.dataDir, CREDENTIALS_FILE) });
+  const credentials = openCredentialStore(config);
   let events: EventStore | null = null;
   try {
     events = openEventStore(config);

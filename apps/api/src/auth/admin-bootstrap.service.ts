@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@robo/runtime';
+import { CredentialStoreUnavailableError } from './credential-store.port';
 import { KeyManager } from './key-manager';
 import { derivedId } from '../write/event-ids';
 
@@ -24,7 +25,16 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.authBootstrapAdmin || this.config.eventStore !== 'sqlite') return;
-    const created = await this.keys.bootstrapAdmin({ actor: 'system:bootstrap', correlationId: derivedId('bootstrap-admin'), causationId: null });
+    let created: Awaited<ReturnType<KeyManager['bootstrapAdmin']>>;
+    try {
+      created = await this.keys.bootstrapAdmin({ actor: 'system:bootstrap', correlationId: derivedId('bootstrap-admin'), causationId: null });
+    } catch (error) {
+      // A credential store on a server that is down (CREDENTIAL_STORE=mongo) must not stop the api: it starts not
+      // ready, and the first admin key is then made with `robo keys create --role admin`.
+      if (!(error instanceof CredentialStoreUnavailableError)) throw error;
+      this.logger.warn({ error: error.message }, 'credential store unavailable: the first admin key was not checked for or created');
+      return;
+    }
     if (!created) return;
     this.logger.log({ kid: created.record.kid }, 'created the first admin API key (printed once on stdout)');
     this.output(banner(created.apiKey, created.record.kid, this.config.port));

@@ -3,7 +3,6 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { createSecretKey } from 'node:crypto';
-import * as path from 'node:path';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
 import { AccessService } from './access.service';
@@ -16,9 +15,9 @@ import { CredentialThrottlerGuard } from './credential-throttler.guard';
 import { CREDENTIAL_STORE, CredentialStore } from './credential-store.port';
 import { resolveJwtSecret } from './jwt-secret';
 import { KeyManager } from './key-manager';
-import { SqliteCredentialStore } from './sqlite-credential-store';
+import { openCredentialStore } from './open-credential-store';
 
-export const CREDENTIALS_FILE = 'auth.db';
+export { CREDENTIALS_FILE } from './open-credential-store';
 
 /**
  * Authentication (bearer access tokens or API keys), authorization by role, per-credential rate limits, and key
@@ -47,7 +46,7 @@ export const CREDENTIALS_FILE = 'auth.db';
     {
       provide: CREDENTIAL_STORE,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): CredentialStore => SqliteCredentialStore.open({ file: path.join(config.dataDir, CREDENTIALS_FILE) }),
+      useFactory: (config: AppConfig): CredentialStore => openCredentialStore(config),
     },
     {
       provide: KeyManager,

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store';
 import { validateFindQuery } from '../support/find-query';
+import { throwawayDatabases } from '../testing/mongo-databases';
 import { readModelStoreContract } from '../testing/read-model-store.contract';
 import { collectionName, findFilter, findSort } from './mongo-query';
 import { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo-read-model-store';
@@ -25,21 +25,8 @@ if (!url) {
     it('needs a server', () => undefined);
   });
 } else {
-  const created: string[] = [];
-  const open = (options: Partial<MongoReadModelStoreOptions> = {}): MongoReadModelStore => {
-    const dbName = `robo_it_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    created.push(dbName);
-    return MongoReadModelStore.connect({ url, dbName, ...options });
-  };
-
-  afterAll(async () => {
-    const admin = new MongoClient(url);
-    try {
-      for (const name of created) await admin.db(name).dropDatabase();
-    } finally {
-      await admin.close();
-    }
-  });
+  const database = throwawayDatabases(url, 'robo_it');
+  const open = (options: Partial<MongoReadModelStoreOptions> = {}): MongoReadModelStore => MongoReadModelStore.connect({ url, dbName: database(), ...options });
 
   readModelStoreContract('mongo (transactions when the server has them)', () => open());
   readModelStoreContract('mongo (position guards only)', () => open({ transactions: 'never' }));

@@ -7,6 +7,8 @@ export interface AppConfig {
   dataDir: string;
   eventStore: 'sqlite' | 'esdb';
   readStore: 'sqlite' | 'mongo';
+  /** Where API keys live: DATA_DIR/auth.db, or MongoDB (MONGO_URL) so that api replicas share them. */
+  credentialStore: 'sqlite' | 'mongo';
   /** EventStoreDB connection string (esdb://...), required when eventStore is esdb. */
   eventStoreUrl: string | null;
   /** MongoDB connection string (mongodb://...), required when readStore is mongo. */
@@ -121,6 +123,7 @@ function jwtSecret(env: Env, eventStore: string): string | null {
 export function loadConfig(env: Env = process.env): AppConfig {
   const eventStore = oneOf(env, 'EVENT_STORE', ['sqlite', 'esdb'] as const, 'sqlite');
   const readStore = oneOf(env, 'READ_STORE', ['sqlite', 'mongo'] as const, 'sqlite');
+  const credentialStore = oneOf(env, 'CREDENTIAL_STORE', ['sqlite', 'mongo'] as const, 'sqlite');
   const eventStoreUrl = env.EVENTSTORE_URL && env.EVENTSTORE_URL !== '' ? env.EVENTSTORE_URL : null;
   const mongoUrl = env.MONGO_URL && env.MONGO_URL !== '' ? env.MONGO_URL : null;
   if (eventStore === 'esdb' && eventStoreUrl === null) throw new ConfigError('EVENTSTORE_URL', 'is required when EVENT_STORE=esdb (e.g. esdb://localhost:2113?tls=false)');
@@ -128,6 +131,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('EVENTSTORE_URL', `must be an esdb:// (or kurrentdb://) connection string, got "${eventStoreUrl}"`);
   }
   if (readStore === 'mongo' && mongoUrl === null) throw new ConfigError('MONGO_URL', 'is required when READ_STORE=mongo (e.g. mongodb://localhost:27017/robo?replicaSet=rs0)');
+  if (credentialStore === 'mongo' && mongoUrl === null) throw new ConfigError('MONGO_URL', 'is required when CREDENTIAL_STORE=mongo (e.g. mongodb://localhost:27017/robo?replicaSet=rs0)');
   if (mongoUrl !== null && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
     throw new ConfigError('MONGO_URL', `must be a mongodb:// or mongodb+srv:// connection string, got "${mongoUrl}"`);
   }
@@ -151,6 +155,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: path.resolve(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : './data'),
     eventStore,
     readStore,
+    credentialStore,
     eventStoreUrl,
     mongoUrl,
     embeddedProjector: bool(env, 'EMBEDDED_PROJECTOR', true),

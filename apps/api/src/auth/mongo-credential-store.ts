@@ -1,0 +1,189 @@
+import { type Collection, type Db, MongoClient, MongoServerError } from 'mongodb';
+import { isMongoUnavailable } from '@robo/read-models/mongo/mongo-errors';
+import { databaseFromUrl } from '@robo/read-models/mongo/mongo-read-model-store';
+import { ApiKeyRecord, CredentialStore, CredentialStoreUnavailableError, NewApiKey } from './credential-store.port';
+import type { Role } from './roles';
+
+const KEYS = 'robo_api_keys';
+/** One document, written by the first createIfEmpty: two api replicas starting at once bootstrap one admin key. */
+const BOOTSTRAP = 'robo_auth_bootstrap';
+const DUPLICATE_KEY = 11000;
+
+interface StoredGrant {
+  accountId: string;
+  grantedAt: string;
+  grantedBy: string;
+}
+
+interface StoredKey {
+  _id: string;
+  name: string;
+  role: Role;
+  secretHash: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+  /** Embedded, so that a grant or its removal is one atomic document update. */
+  grants: StoredGrant[];
+}
+
+export interface MongoCredentialStoreOptions {
+  url: string;
+  /** Defaults to the database named in the URL path, else `robo`. */
+  dbName?: string;
+  /** Default: the URL's serverSelectionTimeoutMS, else 5000. */
+  serverSelectionTimeoutMs?: number;
+  /** How long ping (the readiness probe) waits before answering unavailable. Default 3000. */
+  pingTimeoutMs?: number;
+}
+
+const isDuplicate = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+
+/**
+ * API keys in MongoDB, for api replicas that must share them: one document per key with its grants embedded. The
+ * client connects on first use, so an unreachable server does not stop start-up; every call then fails with
+ * CREDENTIAL_STORE_UNAVAILABLE until it answers.
+ */
+export class MongoCredentialStore implements CredentialStore {
+  private readonly db: Db;
+  private closed = false;
+
+  private constructor(
+    private readonly client: MongoClient,
+    dbName: string,
+    private readonly pingTimeoutMs: number,
+  ) {
+    this.db = client.db(dbName);
+  }
+
+  static connect(options: MongoCredentialStoreOptions): MongoCredentialStore {
+    // An option given here would override the one in the URL.
+    const inUrl = /[?&]serverSelectionTimeoutMS=/i.test(options.url);
+    const selection = options.serverSelectionTimeoutMs ?? (inUrl ? undefined : 5000);
+    const client = new MongoClient(options.url, { appName: 'robo-trader-auth', ...(selection === undefined ? {} : { serverSelectionTimeoutMS: selection }) });
+    return new MongoCredentialStore(client, options.dbName ?? databaseFromUrl(options.url), options.pingTimeoutMs ?? 3000);
+  }
+
+  get databaseName(): string {
+    return this.db.databaseName;
+  }
+
+  async create(key: NewApiKey): Promise<boolean> {
+    return this.use('creating a key', () => this.insert(key));
+  }
+
+  async createIfEmpty(key: NewApiKey): Promise<boolean> {
+    return this.use('creating the first key', async () => {
+      if ((await this.keys().countDocuments({}, { limit: 1 })) > 0) return false;
+      try {
+        await this.db.collection<{ _id: string; kid: string }>(BOOTSTRAP).insertOne({ _id: 'first-key', kid: key.kid });
+      } catch (error) {
+        if (isDuplicate(error)) return false;
+        throw error;
+      }
+      return this.insert(key);
+    });
+  }
+
+  async get(kid: string): Promise<ApiKeyRecord | null> {
+    return this.use('reading a key', async () => {
+      const stored = await this.keys().findOne({ _id: kid });
+      return stored ? toRecord(stored) : null;
+    });
+  }
+
+  async secretHash(kid: string): Promise<string | null> {
+    return this.use('reading a key', async () => (await this.keys().findOne({ _id: kid }, { projection: { secretHash: 1 } }))?.secretHash ?? null);
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    return this.use('listing keys', async () => (await this.keys().find({}, { sort: { createdAt: 1, _id: 1 } }).toArray()).map(toRecord));
+  }
+
+  async revoke(kid: string, at: string): Promise<boolean> {
+    return this.use('revoking a key', async () => (await this.keys().updateOne({ _id: kid, revokedAt: null }, { $set: { revokedAt: at } })).modifiedCount === 1);
+  }
+
+  async grant(kid: string, accountId: string, at: string, by: string): Promise<{ grantedAt: string }> {
+    return this.use('granting an account', async () => {
+      await this.keys().updateOne({ _id: kid, 'grants.accountId': { $ne: accountId } }, { $push: { grants: { accountId, grantedAt: at, grantedBy: by } } });
+      const stored = await this.keys().findOne({ _id: kid }, { projection: { grants: 1 } });
+      const grant = stored?.grants.find((g) => g.accountId === accountId);
+      // As the SQLite store's foreign key does: a grant needs its key.
+      if (!grant) throw new Error(`no API key ${kid} to grant ${accountId} to`);
+      return { grantedAt: grant.grantedAt };
+    });
+  }
+
+  async ungrant(kid: string, accountId: string): Promise<{ grantedAt: string } | null> {
+    return this.use('removing a grant', async () => {
+      const before = await this.keys().findOneAndUpdate({ _id: kid, 'grants.accountId': accountId }, { $pull: { grants: { accountId } } }, { returnDocument: 'before', projection: { grants: 1 } });
+      const grant = before?.grants.find((g) => g.accountId === accountId);
+      return grant ? { grantedAt: grant.grantedAt } : null;
+    });
+  }
+
+  async countActive(role: Role): Promise<number> {
+    return this.use('counting keys', () => this.keys().countDocuments({ role, revokedAt: null }));
+  }
+
+  /** Fails within pingTimeoutMs, connecting included (the readiness probe must not hang on a dead server). */
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CredentialStoreUnavailableError(`MongoDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
+    });
+    try {
+      await Promise.race([this.use('pinging', () => this.db.command({ ping: 1 })), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.client.close();
+  }
+
+  private keys(): Collection<StoredKey> {
+    return this.db.collection<StoredKey>(KEYS);
+  }
+
+  private async insert(key: NewApiKey): Promise<boolean> {
+    const grants = [...new Set(key.accountIds)].map((accountId) => ({ accountId, grantedAt: key.createdAt, grantedBy: key.createdBy }));
+    try {
+      await this.keys().insertOne({ _id: key.kid, name: key.name, role: key.role, secretHash: key.secretHash, createdAt: key.createdAt, createdBy: key.createdBy, revokedAt: null, grants });
+      return true;
+    } catch (error) {
+      if (isDuplicate(error)) return false;
+      throw error;
+    }
+  }
+
+  private async use<T>(action: string, work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new CredentialStoreUnavailableError('credential store (MongoDB) is closed');
+    try {
+      // As in the read store: after a failed first connection the driver keeps a closed topology unless asked again.
+      await this.client.connect();
+      return await work();
+    } catch (error) {
+      if (error instanceof CredentialStoreUnavailableError) throw error;
+      if (isMongoUnavailable(error)) {
+        throw new CredentialStoreUnavailableError(`credential store (MongoDB) unavailable while ${action}: ${(error as Error).message}`, error);
+      }
+      throw error;
+    }
+  }
+}
+
+function toRecord(stored: StoredKey): ApiKeyRecord {
+  return {
+    kid: stored._id,
+    name: stored.name,
+    role: stored.role,
+    accountIds: stored.grants.map((g) => g.accountId).sort(),
+    createdAt: stored.createdAt,
+    createdBy: stored.createdBy,
+    revokedAt: stored.revokedAt,
+  };
+}

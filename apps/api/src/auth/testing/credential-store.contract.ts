@@ -1,0 +1,101 @@
+import type { CredentialStore, NewApiKey } from '../credential-store.port';
+
+/** A key as KeyManager would store it (the hash is opaque to the store). */
+export function newKey(kid: string, over: Partial<NewApiKey> = {}): NewApiKey {
+  return { kid, name: `key ${kid}`, role: 'trader', accountIds: [], secretHash: `hash-of-${kid}`, createdAt: '2026-11-20T04:30:00.000Z', createdBy: 'key:admin', ...over };
+}
+
+/**
+ * What every CredentialStore must do, SQLite or MongoDB. The factory returns a fresh, empty store per test; the
+ * suite closes it afterwards.
+ */
+export function credentialStoreContract(name: string, factory: () => Promise<CredentialStore> | CredentialStore): void {
+  describe(`CredentialStore contract: ${name}`, () => {
+    let store: CredentialStore;
+    beforeEach(async () => {
+      store = await factory();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('creates a key once, reads it back with its grants, and keeps its hash apart', async () => {
+      expect(await store.create(newKey('k1', { accountIds: ['acc-b', 'acc-a'] }))).toBe(true);
+      expect(await store.create(newKey('k1', { name: 'again' }))).toBe(false);
+      expect(await store.get('k1')).toEqual({
+        kid: 'k1',
+        name: 'key k1',
+        role: 'trader',
+        accountIds: ['acc-a', 'acc-b'],
+        createdAt: '2026-11-20T04:30:00.000Z',
+        createdBy: 'key:admin',
+        revokedAt: null,
+      });
+      expect(await store.secretHash('k1')).toBe('hash-of-k1');
+      expect(await store.get('nope')).toBeNull();
+      expect(await store.secretHash('nope')).toBeNull();
+    });
+
+    it('creates the first key only into an empty store, once however often it is asked', async () => {
+      const answers = await Promise.all([store.createIfEmpty(newKey('a1', { role: 'admin' })), store.createIfEmpty(newKey('a2', { role: 'admin' }))]);
+      expect(answers.filter(Boolean)).toHaveLength(1);
+      expect(await store.createIfEmpty(newKey('a3', { role: 'admin' }))).toBe(false);
+      expect((await store.list()).map((k) => k.role)).toEqual(['admin']);
+    });
+
+    it('does not bootstrap into a store that already holds a key', async () => {
+      await store.create(newKey('k1'));
+      expect(await store.createIfEmpty(newKey('a1', { role: 'admin' }))).toBe(false);
+      expect((await store.list()).map((k) => k.kid)).toEqual(['k1']);
+    });
+
+    it('lists keys by creation time, then kid', async () => {
+      await store.create(newKey('k2', { createdAt: '2026-11-20T05:00:00.000Z' }));
+      await store.create(newKey('k3', { createdAt: '2026-11-20T04:00:00.000Z' }));
+      await store.create(newKey('k1', { createdAt: '2026-11-20T05:00:00.000Z', accountIds: ['x'] }));
+      expect((await store.list()).map((k) => [k.kid, k.accountIds])).toEqual([
+        ['k3', []],
+        ['k1', ['x']],
+        ['k2', []],
+      ]);
+    });
+
+    it('revokes once, and counts only active keys of a role', async () => {
+      await store.create(newKey('a1', { role: 'admin' }));
+      await store.create(newKey('a2', { role: 'admin' }));
+      await store.create(newKey('t1'));
+      expect(await store.countActive('admin')).toBe(2);
+      expect(await store.revoke('a1', '2026-11-21T00:00:00.000Z')).toBe(true);
+      expect(await store.revoke('a1', '2026-11-22T00:00:00.000Z')).toBe(false);
+      expect(await store.revoke('nope', '2026-11-22T00:00:00.000Z')).toBe(false);
+      expect((await store.get('a1'))?.revokedAt).toBe('2026-11-21T00:00:00.000Z');
+      expect(await store.countActive('admin')).toBe(1);
+      expect(await store.countActive('trader')).toBe(1);
+      expect(await store.countActive('viewer')).toBe(0);
+    });
+
+    it('grants once (answering when the standing grant was made) and removes a grant once', async () => {
+      await store.create(newKey('t1', { accountIds: ['acc-1'] }));
+      expect(await store.grant('t1', 'acc-2', '2026-11-21T00:00:00.000Z', 'key:admin')).toEqual({ grantedAt: '2026-11-21T00:00:00.000Z' });
+      expect(await store.grant('t1', 'acc-2', '2026-11-22T00:00:00.000Z', 'key:admin')).toEqual({ grantedAt: '2026-11-21T00:00:00.000Z' });
+      expect(await store.grant('t1', 'acc-1', '2026-11-22T00:00:00.000Z', 'key:admin')).toEqual({ grantedAt: '2026-11-20T04:30:00.000Z' });
+      expect((await store.get('t1'))?.accountIds).toEqual(['acc-1', 'acc-2']);
+      expect(await store.ungrant('t1', 'acc-1')).toEqual({ grantedAt: '2026-11-20T04:30:00.000Z' });
+      expect(await store.ungrant('t1', 'acc-1')).toBeNull();
+      expect(await store.ungrant('nope', 'acc-1')).toBeNull();
+      expect((await store.get('t1'))?.accountIds).toEqual(['acc-2']);
+    });
+
+    it('refuses a grant to a key that does not exist, and stores nothing', async () => {
+      // Matched by shape: the driver's own error class may come from another module realm than the test's Error.
+      await expect(store.grant('nope', 'acc-1', '2026-11-21T00:00:00.000Z', 'key:admin')).rejects.toMatchObject({ message: expect.any(String) });
+      expect(await store.get('nope')).toBeNull();
+    });
+
+    it('answers ping while open and CREDENTIAL_STORE_UNAVAILABLE once closed', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.get('k1')).rejects.toMatchObject({ code: 'CREDENTIAL_STORE_UNAVAILABLE' });
+    });
+  });
+}
