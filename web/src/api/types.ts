@@ -147,6 +147,10 @@ export interface ProjectionStatus {
   lagSeconds?: number | null;
   /** Null for a reactor, whose checkpoint only moves on the events it handles. */
   caughtUp: boolean | null;
+  /** True while this api's embedded projector stands by (another instance holds the projector lease). */
+  standby?: boolean | null;
+  /** Who holds the projector lease (`host/pid/random`); null when the projector runs elsewhere. */
+  leaseHolder?: string | null;
   [extra: string]: unknown;
 }
 

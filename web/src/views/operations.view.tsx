@@ -88,6 +88,7 @@ function Operations() {
                           ) : (
                             <Badge tone="warn">behind</Badge>
                           )}
+                          {x.standby === true && <Badge title={`Another instance holds the projector lease and runs the projections: ${x.leaseHolder ?? 'unknown'}`}>standby</Badge>}
                           {result !== undefined && <RebuildResult result={result} />}
                         </td>
                         <td className="actions">
