@@ -1,6 +1,7 @@
 export * from './envelope';
 export * from './event-store.port';
 export * from './errors';
+export { settleWithin } from './settle-within';
 export * from './sqlite/sqlite-event-store';
 export { EsdbEventStore, type EsdbEventStoreOptions } from './esdb/esdb-event-store';
 export { exportEvents, type ExportOptions, type ExportReport } from './transfer/export-events';

@@ -1,5 +1,6 @@
-import { type Collection, type Db, MongoClient, MongoServerError } from 'mongodb';
-import { isMongoUnavailable } from '@robo/read-models/mongo/mongo-errors';
+import { type Collection, type Db, MongoClient } from 'mongodb';
+import { settleWithin } from '@robo/event-store';
+import { isDuplicateKey, isMongoUnavailable } from '@robo/read-models/mongo/mongo-errors';
 import { databaseFromUrl } from '@robo/read-models/mongo/mongo-read-model-store';
 import { ApiKeyRecord, CredentialStore, CredentialStoreUnavailableError, NewApiKey } from './credential-store.port';
 import type { Role } from './roles';
@@ -7,7 +8,6 @@ import type { Role } from './roles';
 const KEYS = 'robo_api_keys';
 /** One document, written by the first createIfEmpty: two api replicas starting at once bootstrap one admin key. */
 const BOOTSTRAP = 'robo_auth_bootstrap';
-const DUPLICATE_KEY = 11000;
 
 interface StoredGrant {
   accountId: string;
@@ -36,8 +36,6 @@ export interface MongoCredentialStoreOptions {
   /** How long ping (the readiness probe) waits before answering unavailable. Default 3000. */
   pingTimeoutMs?: number;
 }
-
-const isDuplicate = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 
 /**
  * API keys in MongoDB, for api replicas that must share them: one document per key with its grants embedded. The
@@ -78,7 +76,7 @@ export class MongoCredentialStore implements CredentialStore {
       try {
         await this.db.collection<{ _id: string; kid: string }>(BOOTSTRAP).insertOne({ _id: 'first-key', kid: key.kid });
       } catch (error) {
-        if (isDuplicate(error)) return false;
+        if (isDuplicateKey(error)) return false;
         throw error;
       }
       return this.insert(key);
@@ -129,15 +127,8 @@ export class MongoCredentialStore implements CredentialStore {
 
   /** Fails within pingTimeoutMs, connecting included (the readiness probe must not hang on a dead server). */
   async ping(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CredentialStoreUnavailableError(`MongoDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
-    });
-    try {
-      await Promise.race([this.use('pinging', () => this.db.command({ ping: 1 })), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const probe = this.use('pinging', () => this.db.command({ ping: 1 }));
+    await settleWithin(probe, this.pingTimeoutMs, () => new CredentialStoreUnavailableError(`MongoDB did not answer within ${this.pingTimeoutMs} ms`));
   }
 
   async close(): Promise<void> {
@@ -155,7 +146,7 @@ export class MongoCredentialStore implements CredentialStore {
       await this.keys().insertOne({ _id: key.kid, name: key.name, role: key.role, secretHash: key.secretHash, createdAt: key.createdAt, createdBy: key.createdBy, revokedAt: null, grants });
       return true;
     } catch (error) {
-      if (isDuplicate(error)) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

@@ -16,6 +16,7 @@ import type { EventEnvelope, EventMetadata, NewEvent } from '../envelope';
 import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
 import { DuplicateEventIdError, InvalidAppendError, StoreUnavailableError } from '../errors';
 import { checkExpectedRevision, prepareAppend, type PreparedEvent } from '../sqlite/append-validation';
+import { settleWithin } from '../settle-within';
 import { claimEventIds } from './esdb-claims';
 import { isTransientEsdbError, mapEsdbError } from './esdb-errors';
 import { EsdbHeadWatcher } from './esdb-head-watcher';
@@ -223,17 +224,10 @@ export class EsdbEventStore implements EventStore {
     const probe = (async () => {
       for await (const _ of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) break;
     })();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`EventStoreDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
-    });
     try {
-      await Promise.race([probe, timeout]);
+      await settleWithin(probe, this.pingTimeoutMs, () => new StoreUnavailableError(`EventStoreDB did not answer within ${this.pingTimeoutMs} ms`));
     } catch (error) {
-      probe.catch(() => undefined);
       throw mapEsdbError(error, 'pinging');
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -27,6 +27,13 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 const TOO_LARGE_CODES = new Set([10334, 17419, 17420]); // BSONObjectTooLarge and relatives
 
+const DUPLICATE_KEY = 11000;
+
+/** An insert (or an upsert's insert) that met an existing _id or unique key. */
+export function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+}
+
 export function isMongoUnavailable(error: unknown): boolean {
   if (
     error instanceof MongoServerSelectionError ||

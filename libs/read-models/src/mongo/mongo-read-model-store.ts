@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { settleWithin } from '@robo/event-store';
 import { type AnyBulkWriteOperation, type ClientSession, type Db, type Long, MongoClient, MongoServerError } from 'mongodb';
 import { CheckpointMovedError, CheckpointRegressionError, InvalidQueryError, ReadStoreUnavailableError } from '../errors';
 import type {
@@ -20,7 +21,7 @@ import { assertLease } from '../support/leases';
 import { canonicalJson } from '../support/canonical-json';
 import { encodeCursor, validateFindQuery, validateWhere } from '../support/find-query';
 import { assertCollectionName, assertFieldName, isValidName } from '../support/names';
-import { mapMongoError } from './mongo-errors';
+import { isDuplicateKey, mapMongoError } from './mongo-errors';
 import { collectionName, cursorValue, findFilter, findSort, indexDescription, whereFilter } from './mongo-query';
 import { bulkOperations, checkCheckpoint, checkpointUpdate, prepareChanges, type StoredDoc, toBigInt } from './mongo-writes';
 
@@ -56,7 +57,6 @@ interface StoredDeadLetter {
 const CHECKPOINTS = 'robo_checkpoints';
 const DEAD_LETTERS = 'robo_dead_letters';
 const LEASES = 'robo_leases';
-const DUPLICATE_KEY = 11000;
 
 interface StoredLease {
   _id: string;
@@ -351,7 +351,7 @@ export class MongoReadModelStore implements ReadModelStore {
         await leases.updateOne({ _id: name, $or: [{ owner }, { expiresAtMs: { $lte: timing.nowMs } }] }, { $set: { owner, expiresAtMs } }, { upsert: true });
         return { held: true, owner, expiresAtMs };
       } catch (error) {
-        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+        if (!isDuplicateKey(error)) throw error;
         const current = await leases.findOne({ _id: name });
         return { held: false, owner: current?.owner ?? '', expiresAtMs: current?.expiresAtMs ?? 0 };
       }
@@ -365,17 +365,8 @@ export class MongoReadModelStore implements ReadModelStore {
 
   /** Fails within pingTimeoutMs, connecting included (the readiness probe must not hang on a dead server). */
   async ping(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
     const probe = this.run('ping', () => this.db.command({ ping: 1 }));
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ReadStoreUnavailableError(`MongoDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
-    });
-    try {
-      await Promise.race([probe, timeout]);
-    } finally {
-      clearTimeout(timer);
-      probe.catch(() => undefined);
-    }
+    await settleWithin(probe, this.pingTimeoutMs, () => new ReadStoreUnavailableError(`MongoDB did not answer within ${this.pingTimeoutMs} ms`));
   }
 
   async close(): Promise<void> {
