@@ -129,8 +129,8 @@ export class ProjectionRunner {
   private abort: AbortController | null = null;
   private loopPromise: Promise<void> | null = null;
   private readonly lease: LeaseSettings | null;
-  private leaseHeld = false;
-  private leaseLooked = false;
+  /** Null until the loop first looks at the lease (after start). */
+  private leaseHeld: boolean | null = null;
   private leaseHolder: string | null = null;
   private leaseRenewAt = 0;
   /** The last failure to take or renew the lease, logged once until it changes. */
@@ -189,10 +189,9 @@ export class ProjectionRunner {
     if (this.lease && this.leaseHeld) {
       // Handed over at once rather than after ttlMs; a failure here only delays the standby until the lease expires.
       await this.readStore.releaseLease(this.lease.name, this.lease.owner).catch(() => undefined);
-      this.leaseHeld = false;
       this.leaseHolder = null;
     }
-    this.leaseLooked = false;
+    this.leaseHeld = null;
     this.logger.info('projections stopped');
   }
 
@@ -417,8 +416,7 @@ export class ProjectionRunner {
       if (message !== this.leaseError) this.logger.warn('could not take or renew the projector lease; standing by', { lease: lease.name, error: message });
       this.leaseError = message;
     }
-    if (held !== this.leaseHeld || !this.leaseLooked) {
-      this.leaseLooked = true;
+    if (held !== this.leaseHeld) {
       for (const slot of slots) slot.checkpoint = null;
       if (held) this.logger.info('projector lease taken: this instance runs the projections', { lease: lease.name, owner: lease.owner });
       else this.logger.warn('projector lease not held: standing by', { lease: lease.name, holder: this.leaseHolder });
