@@ -54,7 +54,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.server = server;
     server.use((socket, next) => {
       const raw = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const token = typeof raw === 'string' ? raw.replace(/^Bearer\s+/i, '') : undefined;
+      const token = credentialOf(raw);
       this.authenticator.authenticate(token, { bearerScheme: false }).then(
         (principal) => {
           (socket.data as SocketData).principal = principal;
@@ -89,10 +89,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    */
   @SubscribeMessage('reauth')
   async reauth(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ ok: true; expiresAt: string | null } | Ack> {
-    const raw = typeof body === 'string' ? body : body !== null && typeof body === 'object' ? (body as { token?: unknown }).token : undefined;
-    if (typeof raw !== 'string' || raw.trim() === '') return refuse('INVALID_TOKEN', 'reauth needs { token: "<access token or API key>" }');
+    const token = credentialOf(typeof body === 'string' ? body : body !== null && typeof body === 'object' ? (body as { token?: unknown }).token : undefined);
+    if (token === undefined || token.trim() === '') return refuse('INVALID_TOKEN', 'reauth needs { token: "<access token or API key>" }');
     try {
-      const principal = await this.authenticator.authenticate(raw.replace(/^Bearer\s+/i, ''), { bearerScheme: false });
+      const principal = await this.authenticator.authenticate(token, { bearerScheme: false });
       const data = socket.data as SocketData;
       if (principal.kid !== data.principal.kid) {
         return refuse('KEY_MISMATCH', 'reauth takes a credential of the key the connection was opened with; open a new connection for another key');
@@ -192,6 +192,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       }
     }
   }
+}
+
+/** A handshake or reauth credential, with or without its "Bearer " prefix. */
+function credentialOf(raw: unknown): string | undefined {
+  return typeof raw === 'string' ? raw.replace(/^Bearer\s+/i, '') : undefined;
 }
 
 function canRead(principal: Principal, accountId: string): boolean {
