@@ -1,5 +1,7 @@
 import type { EventStore } from '@robo/event-store';
-import { ALL_PROJECTIONS, ProjectionRunner, SqliteReadModelStore } from '@robo/read-models';
+import * as fs from 'node:fs';
+import { ALL_PROJECTIONS, ProjectionRunner } from '@robo/read-models';
+import { openReadStore, rebuildInWorkers, type StoreConfig } from '@robo/runtime';
 import { nowMs } from '../harness/stats';
 import type { ScratchDir } from '../harness/temp';
 
@@ -11,13 +13,18 @@ export interface CatchUpFigures {
   documents: Record<string, number>;
 }
 
+/** The embedded stores of a data directory, as `npm start` opens them (read-models.db, and audit.db for the audit trail). */
+function embedded(dataDir: string): StoreConfig {
+  return { eventStore: 'sqlite', readStore: 'sqlite', dataDir, eventStoreUrl: null, mongoUrl: null };
+}
+
 /**
  * Workload 4: the projector as it runs in production (one loop per projection, default batch size) started on an
  * empty read store over an existing log; timed until every projection's checkpoint reaches the head.
  */
 export async function projectorCatchUp(scratch: ScratchDir, eventStore: EventStore): Promise<CatchUpFigures> {
-  const file = scratch.file('catch-up-reads.db');
-  const readStore = SqliteReadModelStore.open({ file });
+  const dir = scratch.file('catch-up-reads');
+  const readStore = await openReadStore(embedded(dir));
   const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS });
   try {
     const head = await eventStore.headPosition();
@@ -32,7 +39,7 @@ export async function projectorCatchUp(scratch: ScratchDir, eventStore: EventSto
   } finally {
     await runner.stop();
     await readStore.close();
-    scratch.remove(file);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -41,15 +48,19 @@ export interface RebuildFigures {
   /** Empty when the projections were rebuilt together (one pass over the log has no per-projection time). */
   perProjectionSeconds: Record<string, number>;
   events: bigint;
+  /** Threads writing at once: 2 when the audit trail is rebuilt in its worker thread. */
+  threads: number;
 }
 
 /**
- * Workload 5: ProjectionRunner.rebuildMany over every projection (reset, then one pass over the whole log feeding all
- * of them, secondary indexes created after the load). BENCH_REBUILD=each rebuilds them one after another instead.
+ * Workload 5: a full rebuild of every projection from the log in `dataDir` (its events.db), as `robo projections
+ * rebuild-all` runs it: the audit trail in a worker thread into audit.db, the others here into read-models.db, each
+ * one pass over the log with secondary indexes created after the load. BENCH_REBUILD=serial rebuilds all of them in
+ * this thread instead; BENCH_REBUILD=each one after another.
  */
-export async function rebuildAll(scratch: ScratchDir, eventStore: EventStore): Promise<RebuildFigures> {
-  const file = scratch.file('rebuild-reads.db');
-  const readStore = SqliteReadModelStore.open({ file });
+export async function rebuildAll(dataDir: string, eventStore: EventStore): Promise<RebuildFigures> {
+  const config = embedded(dataDir);
+  const readStore = await openReadStore(config);
   const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS });
   try {
     const perProjectionSeconds: Record<string, number> = {};
@@ -62,11 +73,10 @@ export async function rebuildAll(scratch: ScratchDir, eventStore: EventStore): P
         perProjectionSeconds[p.name] = (nowMs() - t0) / 1000;
       }
     } else {
-      events = (await runner.rebuildMany()).checkpoint;
+      events = (await runner.rebuildMany(undefined, process.env.BENCH_REBUILD === 'serial' ? {} : { elsewhere: rebuildInWorkers(config) })).checkpoint;
     }
-    return { seconds: (nowMs() - start) / 1000, perProjectionSeconds, events };
+    return { seconds: (nowMs() - start) / 1000, perProjectionSeconds, events, threads: process.env.BENCH_REBUILD ? 1 : 2 };
   } finally {
     await readStore.close();
-    scratch.remove(file);
   }
 }

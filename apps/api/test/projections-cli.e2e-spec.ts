@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
+import { ALL_PROJECTIONS, AUDIT_COLLECTION, type ReadModelStore } from '@robo/read-models';
+import { loadConfig, openReadStore } from '@robo/runtime';
 import { runCli } from '../../cli/src/cli';
 import { ProjectorService } from '../../projector/src/projector.service';
 import { openAccount, placeOrder } from './auth-fixtures';
@@ -76,5 +78,58 @@ describe('robo projections (CLI) next to a running api', () => {
     expect(await t.app.get(ProjectorService).runner.waitForPosition(await store.headPosition(), 5000)).toBe(true);
     expect((await t.api.get(`/api/orders/${later}`)).body).toMatchObject({ orderId: later, quantity: 9 });
     expect((await robo(t.dataDir, ['verify', 'nope'])).code).toBe(64);
+  });
+});
+
+async function checksums(reads: ReadModelStore): Promise<Record<string, string>> {
+  const sums: Record<string, string> = {};
+  for (const p of ALL_PROJECTIONS) for (const c of p.collections) sums[c.name] = (await reads.checksum(c.name)).sha256;
+  return sums;
+}
+
+describe('robo projections rebuild-all (offline, in place)', () => {
+  it('is refused while an api projects over the data directory; once it is stopped, rebuilds every projection to the same documents', async () => {
+    const t = await startTestApp();
+    let store: EventStore;
+    let head: bigint;
+    try {
+      store = t.app.get(EVENT_STORE);
+      const trader = await t.createKey('trader');
+      const account = await openAccount(t, trader, 'rebuild-all');
+      await placeOrder(t, trader, account);
+      await placeOrder(t, trader, account, { quantity: 7 });
+      head = await store.headPosition();
+      expect(await t.app.get(ProjectorService).runner.waitForPosition(head, 5000)).toBe(true);
+      const refused = await robo(t.dataDir, ['rebuild-all']);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/a projector is running over these stores \(lease held by [^)]+\)/);
+    } finally {
+      await t.close();
+    }
+    const config = loadConfig({ DATA_DIR: t.dataDir, LOG_LEVEL: 'silent' });
+    let reads = await openReadStore(config);
+    const before = await checksums(reads);
+    const auditRows = await reads.count(AUDIT_COLLECTION);
+    // Damage both files, so that only a rebuild from the log gives the documents back.
+    const [anOrder] = (await reads.find<{ orderId: string }>('orders', { orderBy: { field: 'seq', direction: 'asc' }, limit: 1 })).items;
+    await reads.commit('orders', [{ collection: 'orders', id: anOrder!.orderId, doc: { tampered: true } }], head!);
+    await reads.reset('audit', [AUDIT_COLLECTION]);
+    expect(await checksums(reads)).not.toEqual(before);
+    await reads.close();
+    expect(auditRows).toBe(Number(head));
+
+    const rebuilt = await robo(t.dataDir, ['rebuild-all', '--json']);
+    expect(rebuilt.code).toBe(0);
+    expect(JSON.parse(rebuilt.out)).toMatchObject({ position: Number(head), inWorkerThreads: ['audit'], projections: ALL_PROJECTIONS.map((p) => p.name) });
+    reads = await openReadStore(config);
+    try {
+      expect(await checksums(reads)).toEqual(before);
+      for (const p of ALL_PROJECTIONS) expect(await reads.getCheckpoint(p.name)).toBe(head);
+      // The lease was given back: a projector starting now takes it at once.
+      expect(await reads.acquireLease('projector', 'next/1/x', { ttlMs: 1000, nowMs: Date.now() })).toMatchObject({ held: true });
+    } finally {
+      await reads.close();
+    }
+    expect((await robo(t.dataDir, ['rebuild-all'])).code).toBe(1);
   });
 });

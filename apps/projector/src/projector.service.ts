@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
-import { holderIsGone, leaseOwner } from './projector-lease';
+import { holderIsGone, leaseOwner } from '@robo/runtime';
 
 /** Runs every projection from its own checkpoint; stops after committing the batch in hand. */
 @Injectable()

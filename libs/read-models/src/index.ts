@@ -21,3 +21,4 @@ export * from './runner/projection-runner';
 export * from './queries/performance';
 export * from './queries/performance-reader';
 export { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo/mongo-read-model-store';
+export { PartitionedReadModelStore, type ReadStorePartition } from './partitioned-read-model-store';

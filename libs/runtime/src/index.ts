@@ -6,3 +6,6 @@ export * from './tokens';
 export * from './stores.module';
 export * from './correlation';
 export * from './logging';
+export * from './open-stores';
+export * from './parallel-rebuild';
+export * from './projector-lease';

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { BeforeApplicationShutdown, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createMarketCalendar, DEFAULT_NSE_HOLIDAYS, InstrumentCatalog } from '@robo/domain';
-import { EsdbEventStore, EVENT_STORE, EventStore, SqliteEventStore } from '@robo/event-store';
-import { MongoReadModelStore, READ_MODEL_STORE, ReadModelStore, SqliteReadModelStore, ALL_PROJECTIONS } from '@robo/read-models';
+import { EVENT_STORE, EventStore } from '@robo/event-store';
+import { READ_MODEL_STORE, ReadModelStore, ALL_PROJECTIONS } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, ConfigError } from './config/app-config';
 import { CLOCK } from './clock';
+import { openEventStore, openReadStore } from './open-stores';
 import { createAppClock } from './session-clock';
 import { INSTRUMENTS, MARKET_CALENDAR } from './tokens';
 
@@ -22,61 +22,6 @@ function loadHolidays(file: string | null): string[] {
     throw new ConfigError('HOLIDAYS_FILE', 'must hold a JSON array of YYYY-MM-DD dates (or { "holidays": [...] })');
   }
   return list as string[];
-}
-
-const ALL_COLLECTIONS = () => ALL_PROJECTIONS.flatMap((p) => p.collections);
-
-/**
- * Server-backed stores connect lazily: an unreachable EventStoreDB or MongoDB does not stop the process. It starts,
- * /health/ready answers 503 until both stores answer, and every call fails as unavailable (503) meanwhile.
- */
-export function openEventStore(config: AppConfig): EventStore {
-  switch (config.eventStore) {
-    case 'sqlite':
-      fs.mkdirSync(config.dataDir, { recursive: true });
-      return SqliteEventStore.open({ file: path.join(config.dataDir, 'events.db') });
-    case 'esdb': {
-      if (config.eventStoreUrl === null) throw new ConfigError('EVENTSTORE_URL', 'is required when EVENT_STORE=esdb');
-      const logger = new Logger('EventStoreDB');
-      try {
-        return EsdbEventStore.connect({
-          url: config.eventStoreUrl,
-          // One line per attempt, with bounded backoff (at most every 5 s per subscription); the URL is never logged.
-          onReconnect: ({ error, delayMs }) =>
-            logger.warn(`subscription to $all interrupted (${error instanceof Error ? error.message : 'ended by the server'}); resubscribing in ${delayMs} ms`),
-        });
-      } catch (error) {
-        throw new ConfigError('EVENTSTORE_URL', `is not a usable connection string (${(error as Error).message})`);
-      }
-    }
-    default: {
-      const unknown: never = config.eventStore;
-      throw new ConfigError('EVENT_STORE', `unknown adapter ${String(unknown)}`);
-    }
-  }
-}
-
-export async function openReadStore(config: AppConfig): Promise<ReadModelStore> {
-  switch (config.readStore) {
-    case 'sqlite': {
-      fs.mkdirSync(config.dataDir, { recursive: true });
-      const store = SqliteReadModelStore.open({ file: path.join(config.dataDir, 'read-models.db') });
-      await store.ensureCollections(ALL_COLLECTIONS());
-      return store;
-    }
-    case 'mongo':
-      if (config.mongoUrl === null) throw new ConfigError('MONGO_URL', 'is required when READ_STORE=mongo');
-      try {
-        // Collections and indexes are created by ReadStoreSetup once the server answers.
-        return MongoReadModelStore.connect({ url: config.mongoUrl });
-      } catch (error) {
-        throw new ConfigError('MONGO_URL', `is not a usable connection string (${(error as Error).message})`);
-      }
-    default: {
-      const unknown: never = config.readStore;
-      throw new ConfigError('READ_STORE', `unknown adapter ${String(unknown)}`);
-    }
-  }
 }
 
 /**
@@ -108,7 +53,7 @@ export class ReadStoreSetup implements OnApplicationBootstrap, BeforeApplication
     const signal = this.abort.signal;
     for (let delayMs = 100; !signal.aborted; delayMs = Math.min(delayMs * 2, 30_000)) {
       try {
-        await this.reads.ensureCollections(ALL_COLLECTIONS());
+        await this.reads.ensureCollections(ALL_PROJECTIONS.flatMap((p) => p.collections));
         this.logger.log('read-model collections and indexes are in place');
         return;
       } catch (error) {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { EventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, ReadModelError, type ReadModelStore, type VerificationResult } from '@robo/read-models';
+import { holderIsGone, leaseOwner, READ_STORE_PARTITIONS, rebuildInWorkers } from '@robo/runtime';
 import { CliError, EXIT, ioOf } from '../cli-context';
 import { table, toJson, withLogStores } from '../log-stores';
 
@@ -47,6 +48,24 @@ export function register(program: Command): void {
       const result = await withRunner(command, (runner) => known(runner, name).verifiedRebuild(name, { swap: false }));
       printVerification(command, result, options.json);
       if (!result.matched) throw new CliError(EXIT.REFUSED, `${name}: the live copy differs from a rebuild from the log`);
+    });
+
+  projections
+    .command('rebuild-all')
+    .description('offline: empty every projection and project the whole log again, the audit trail in a worker thread at the same time (refused while a projector runs)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const started = performance.now();
+      const result = await withLogStores(command, { reads: true }, ({ config, events, reads }) =>
+        holdingProjectorLease(reads!, () =>
+          new ProjectionRunner({ eventStore: events, readStore: reads!, projections: ALL_PROJECTIONS }).rebuildMany(undefined, { elsewhere: rebuildInWorkers(config) }),
+        ),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const inWorkers = READ_STORE_PARTITIONS.flatMap((partition) => partition.projections.map((p) => p.name));
+      const io = ioOf(command);
+      if (options.json) return io.out(toJson({ projections: ALL_PROJECTIONS.map((p) => p.name), inWorkerThreads: inWorkers, position: result.checkpoint, events: result.events, seconds }));
+      io.out(`rebuilt ${ALL_PROJECTIONS.length} projections to position ${result.checkpoint} in ${seconds.toFixed(1)} s (${inWorkers.join(', ')} in a worker thread)`);
     });
 
   const deadLetters = projections
@@ -100,6 +119,33 @@ async function withRunner<T>(command: Command, work: (runner: ProjectionRunner, 
       throw error;
     }
   });
+}
+
+/** Longer than any single synchronous step of a rebuild (an index build over millions of rows), renewed every 10 s. */
+const REBUILD_LEASE_TTL_MS = 60_000;
+
+/**
+ * A rebuild in place empties the live collections: it takes the projector lease, so that it is refused while a
+ * projector (standalone, or embedded in an api) runs over these stores, and a projector started meanwhile stands by.
+ */
+async function holdingProjectorLease<T>(reads: ReadModelStore, work: () => Promise<T>): Promise<T> {
+  const owner = leaseOwner();
+  const take = () => reads.acquireLease('projector', owner, { ttlMs: REBUILD_LEASE_TTL_MS, nowMs: Date.now() });
+  let lease = await take();
+  if (!lease.held && holderIsGone(lease.owner, owner)) {
+    await reads.releaseLease('projector', lease.owner);
+    lease = await take();
+  }
+  if (!lease.held) {
+    throw new CliError(EXIT.REFUSED, `a projector is running over these stores (lease held by ${lease.owner}): stop it first, or rebuild one projection beside it with robo projections rebuild <name>`);
+  }
+  const renew = setInterval(() => void take().catch(() => undefined), 10_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(renew);
+    await reads.releaseLease('projector', owner).catch(() => undefined);
+  }
 }
 
 function known(runner: ProjectionRunner, name: string): ProjectionRunner {

@@ -212,6 +212,51 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     expect(await readStore.getCheckpoint('orders')).toBe(head);
   });
 
+  it('rebuildMany hands the projections `elsewhere` names to it, rebuilds the rest itself, and returns once both are done', async () => {
+    const { eventStore, readStore } = openStores();
+    const head = await appendScenario(eventStore, tradingScenario(), randomUUID);
+    const before = await checksums(readStore, ALL_PROJECTIONS);
+    await new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS }).rebuildMany();
+    const expected = await checksums(readStore, ALL_PROJECTIONS);
+    expect(expected).not.toEqual(before);
+
+    // Elsewhere: another runner over the same stores, standing in for the worker thread; it finishes last.
+    const asked: string[][] = [];
+    let elsewhereDone = false;
+    const elsewhere = {
+      names: ['audit', 'prices'],
+      rebuild: async (names: readonly string[]) => {
+        asked.push([...names]);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const result = await new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS.filter((p) => names.includes(p.name)) }).rebuildMany();
+        elsewhereDone = true;
+        return result;
+      },
+    };
+    await readStore.reset('audit', ['audit']);
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS });
+    expect(await runner.rebuildMany(undefined, { elsewhere })).toEqual({ events: Number(head), checkpoint: head });
+    expect(elsewhereDone).toBe(true);
+    expect(asked).toEqual([['prices', 'audit']]);
+    expect(await checksums(readStore, ALL_PROJECTIONS)).toEqual(expected);
+    expect((await runner.status()).every((s) => s.checkpoint === head)).toBe(true);
+
+    // Only the projections asked for go elsewhere; none of them, nothing is handed over.
+    asked.length = 0;
+    await runner.rebuildMany(['orders'], { elsewhere });
+    expect(asked).toEqual([]);
+
+    // A failure on either side is thrown, but only after the other side has finished.
+    elsewhereDone = false;
+    const failing = { names: ['audit'], rebuild: async () => Promise.reject(Object.assign(new Error('worker lost its store'), { code: 'READ_STORE_UNAVAILABLE' })) };
+    await expect(runner.rebuildMany(undefined, { elsewhere: failing })).rejects.toMatchObject({ code: 'READ_STORE_UNAVAILABLE' });
+    expect(await readStore.getCheckpoint('orders')).toBe(head);
+    const slow = { names: ['audit'], rebuild: async () => elsewhere.rebuild(['audit']) };
+    const brokenHere = new ProjectionRunner({ eventStore: new FlakyReads(eventStore, 1), readStore, projections: ALL_PROJECTIONS });
+    await expect(brokenHere.rebuildMany(['orders', 'audit'], { elsewhere: slow })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(elsewhereDone).toBe(true);
+  });
+
   it('refuses an unknown projection name', async () => {
     const { eventStore, readStore } = openStores();
     const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS });

@@ -95,6 +95,14 @@ export interface ProjectionStatus {
   leaseHolder: string | null;
 }
 
+/** Rebuilds some projections somewhere else (a worker thread with its own connections) for rebuildMany. */
+export interface RebuildElsewhere {
+  /** The projections it takes; each must be kept in a store (file) that nothing else writes during the rebuild. */
+  readonly names: readonly string[];
+  /** Resets and rebuilds them from the log as rebuildMany does; resolves once they are rebuilt and indexed. */
+  rebuild(names: readonly string[]): Promise<{ events: number; checkpoint: bigint }>;
+}
+
 export interface VerifiedRebuildOptions {
   /** Swap the shadow in when it matches (default true); false only compares (verify). */
   swap?: boolean;
@@ -209,25 +217,42 @@ export class ProjectionRunner {
   /**
    * Rebuilds several projections (all by default) in one pass over the log: each log event is read once for all.
    * Their secondary indexes are dropped for the load and created again at the end. Resolves with the log events read
-   * and the lowest checkpoint reached.
+   * and the lowest checkpoint reached. With `elsewhere`, the projections it names are rebuilt by it at the same time
+   * (in another thread, into a store of their own) while this runner rebuilds the rest.
    */
-  async rebuildMany(names: readonly string[] = this.projectionNames): Promise<{ events: number; checkpoint: bigint }> {
+  async rebuildMany(names: readonly string[] = this.projectionNames, options: { elsewhere?: RebuildElsewhere } = {}): Promise<{ events: number; checkpoint: bigint }> {
     const slots = [...new Set(names)].map((name) => this.slot(name));
+    const away = options.elsewhere ? slots.filter((slot) => options.elsewhere!.names.includes(slot.projection.name)) : [];
+    const here = slots.filter((slot) => !away.includes(slot));
     return holdAll(slots.map((slot) => slot.lock), async () => {
-      const specs = slots.flatMap((slot) => slot.projection.collections);
-      await this.readStore.ensureCollections(specs);
-      await this.readStore.dropIndexes(specs.map((spec) => spec.name));
-      for (const slot of slots) {
-        await this.readStore.reset(slot.projection.name, slot.projection.collections.map((c) => c.name));
-        slot.checkpoint = 0n;
-      }
-      this.logger.info('projections reset for rebuild', { projections: slots.map((slot) => slot.projection.name) });
-      try {
-        return await this.drain(slots, this.rebuildBatchSize);
-      } finally {
-        await this.readStore.ensureCollections(specs);
-      }
+      const remote = away.length > 0 ? options.elsewhere!.rebuild(away.map((slot) => slot.projection.name)) : null;
+      // Wait for the other side even when this one fails: nothing may still be writing when this returns.
+      const [local, other] = await Promise.allSettled([here.length > 0 ? this.rebuildHere(here) : null, remote]);
+      for (const slot of away) slot.checkpoint = null;
+      if (local.status === 'rejected') throw local.reason;
+      if (other.status === 'rejected') throw other.reason;
+      const results = [local.value, other.value].filter((r): r is { events: number; checkpoint: bigint } => r !== null);
+      return {
+        events: Math.max(0, ...results.map((r) => r.events)),
+        checkpoint: results.reduce((min, r) => (r.checkpoint < min ? r.checkpoint : min), results[0]?.checkpoint ?? 0n),
+      };
     });
+  }
+
+  private async rebuildHere(slots: Slot[]): Promise<{ events: number; checkpoint: bigint }> {
+    const specs = slots.flatMap((slot) => slot.projection.collections);
+    await this.readStore.ensureCollections(specs);
+    await this.readStore.dropIndexes(specs.map((spec) => spec.name));
+    for (const slot of slots) {
+      await this.readStore.reset(slot.projection.name, slot.projection.collections.map((c) => c.name));
+      slot.checkpoint = 0n;
+    }
+    this.logger.info('projections reset for rebuild', { projections: slots.map((slot) => slot.projection.name) });
+    try {
+      return await this.drain(slots, this.rebuildBatchSize);
+    } finally {
+      await this.readStore.ensureCollections(specs);
+    }
   }
 
   /** Names of the projections this runner knows, in registration order. */
