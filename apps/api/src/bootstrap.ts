@@ -1,17 +1,22 @@
 import 'reflect-metadata';
 import * as fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import serveStatic from 'serve-static';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@robo/runtime';
+import { AppConfig, requestLogging } from '@robo/runtime';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { createValidationPipe } from './common/validation';
 import { ShutdownService } from './lifecycle/shutdown.service';
 import { LiveIoAdapter } from './live/live-io.adapter';
+
+/** Paths the api answers itself; no file of the dashboard lives under them. */
+const NOT_DASHBOARD = /^\/(api|auth|health|metrics|docs|socket\.io)(\/|\?|$)/;
 
 /** The built dashboard if there is one, else the placeholder page. */
 function webRoot(): string | null {
@@ -29,6 +34,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   // First: refuse new requests while shutting down, count the ones in flight.
   app.use(app.get(ShutdownService).middleware);
+  // Before Nest's middleware: its logger binding (nestjs-pino, useExisting) takes req.log from here.
+  app.use(requestLogging(config).middleware);
   app.use(helmet());
   if (config.corsOrigins.length > 0) {
     app.enableCors({
@@ -60,6 +67,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   SwaggerModule.setup('docs', app, document);
 
   const web = webRoot();
-  if (web) app.useStaticAssets(web, { index: 'index.html' });
+  if (web) {
+    const serve = serveStatic(web, { index: 'index.html' });
+    // The dashboard's files: API paths skip the file-system look-up every request would otherwise make first.
+    app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => (NOT_DASHBOARD.test(req.url ?? '') ? next() : serve(req, res, next)));
+  }
   return app;
 }
