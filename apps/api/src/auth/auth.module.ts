@@ -12,6 +12,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator.service';
 import { CredentialThrottlerGuard } from './credential-throttler.guard';
+import { SlidingWindowStorage } from './sliding-window.storage';
 import { CREDENTIAL_STORE, CredentialStore } from './credential-store.port';
 import { resolveJwtSecret } from './jwt-secret';
 import { KeyManager } from './key-manager';
@@ -38,7 +39,7 @@ export { CREDENTIALS_FILE } from './open-credential-store';
     }),
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }] }),
+      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }], storage: new SlidingWindowStorage() }),
     }),
   ],
   controllers: [AuthController, AdminKeysController],
