@@ -41,6 +41,7 @@ interface KeyRow {
 export class SqliteCredentialStore implements CredentialStore {
   private db: Database.Database | null;
   private closed = false;
+  private readonly prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
   private constructor(private readonly file: string, db: Database.Database) {
     this.db = db;
@@ -77,7 +78,7 @@ export class SqliteCredentialStore implements CredentialStore {
     return this.use('creating the first key', (db) =>
       db
         .transaction(() => {
-          const { n } = db.prepare('SELECT COUNT(*) AS n FROM api_keys').get() as { n: number };
+          const { n } = this.stmt(db, 'SELECT COUNT(*) AS n FROM api_keys').get() as { n: number };
           return n === 0 && this.insert(db, key);
         })
         .immediate(),
@@ -86,22 +87,22 @@ export class SqliteCredentialStore implements CredentialStore {
 
   async get(kid: string): Promise<ApiKeyRecord | null> {
     return this.use('reading a key', (db) => {
-      const row = db.prepare('SELECT kid, name, role, created_at, created_by, revoked_at FROM api_keys WHERE kid = ?').get(kid) as KeyRow | undefined;
+      const row = this.stmt(db, 'SELECT kid, name, role, created_at, created_by, revoked_at FROM api_keys WHERE kid = ?').get(kid) as KeyRow | undefined;
       if (!row) return null;
-      const grants = db.prepare('SELECT account_id FROM grants WHERE kid = ? ORDER BY account_id').pluck().all(kid) as string[];
+      const grants = this.stmt(db, 'SELECT account_id FROM grants WHERE kid = ? ORDER BY account_id').pluck().all(kid) as string[];
       return toRecord(row, grants);
     });
   }
 
   async secretHash(kid: string): Promise<string | null> {
-    return this.use('reading a key', (db) => (db.prepare('SELECT secret_hash FROM api_keys WHERE kid = ?').pluck().get(kid) as string | undefined) ?? null);
+    return this.use('reading a key', (db) => (this.stmt(db, 'SELECT secret_hash FROM api_keys WHERE kid = ?').pluck().get(kid) as string | undefined) ?? null);
   }
 
   async list(): Promise<ApiKeyRecord[]> {
     return this.use('listing keys', (db) => {
-      const rows = db.prepare('SELECT kid, name, role, created_at, created_by, revoked_at FROM api_keys ORDER BY created_at, kid').all() as KeyRow[];
+      const rows = this.stmt(db, 'SELECT kid, name, role, created_at, created_by, revoked_at FROM api_keys ORDER BY created_at, kid').all() as KeyRow[];
       const grants = new Map<string, string[]>();
-      for (const g of db.prepare('SELECT kid, account_id FROM grants ORDER BY kid, account_id').all() as { kid: string; account_id: string }[]) {
+      for (const g of this.stmt(db, 'SELECT kid, account_id FROM grants ORDER BY kid, account_id').all() as { kid: string; account_id: string }[]) {
         grants.set(g.kid, [...(grants.get(g.kid) ?? []), g.account_id]);
       }
       return rows.map((row) => toRecord(row, grants.get(row.kid) ?? []));
@@ -109,15 +110,15 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   async revoke(kid: string, at: string): Promise<boolean> {
-    return this.use('revoking a key', (db) => db.prepare('UPDATE api_keys SET revoked_at = ? WHERE kid = ? AND revoked_at IS NULL').run(at, kid).changes === 1);
+    return this.use('revoking a key', (db) => this.stmt(db, 'UPDATE api_keys SET revoked_at = ? WHERE kid = ? AND revoked_at IS NULL').run(at, kid).changes === 1);
   }
 
   async grant(kid: string, accountId: string, at: string, by: string): Promise<{ grantedAt: string }> {
     return this.use('granting an account', (db) =>
       db
         .transaction(() => {
-          db.prepare('INSERT INTO grants (kid, account_id, granted_at, granted_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(kid, accountId, at, by);
-          return { grantedAt: db.prepare('SELECT granted_at FROM grants WHERE kid = ? AND account_id = ?').pluck().get(kid, accountId) as string };
+          this.stmt(db, 'INSERT INTO grants (kid, account_id, granted_at, granted_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(kid, accountId, at, by);
+          return { grantedAt: this.stmt(db, 'SELECT granted_at FROM grants WHERE kid = ? AND account_id = ?').pluck().get(kid, accountId) as string };
         })
         .immediate(),
     );
@@ -125,17 +126,17 @@ export class SqliteCredentialStore implements CredentialStore {
 
   async ungrant(kid: string, accountId: string): Promise<{ grantedAt: string } | null> {
     return this.use('removing a grant', (db) => {
-      const row = db.prepare('DELETE FROM grants WHERE kid = ? AND account_id = ? RETURNING granted_at').get(kid, accountId) as { granted_at: string } | undefined;
+      const row = this.stmt(db, 'DELETE FROM grants WHERE kid = ? AND account_id = ? RETURNING granted_at').get(kid, accountId) as { granted_at: string } | undefined;
       return row ? { grantedAt: row.granted_at } : null;
     });
   }
 
   async countActive(role: Role): Promise<number> {
-    return this.use('counting keys', (db) => db.prepare('SELECT COUNT(*) FROM api_keys WHERE role = ? AND revoked_at IS NULL').pluck().get(role) as number);
+    return this.use('counting keys', (db) => this.stmt(db, 'SELECT COUNT(*) FROM api_keys WHERE role = ? AND revoked_at IS NULL').pluck().get(role) as number);
   }
 
   async ping(): Promise<void> {
-    this.use('pinging', (db) => db.prepare('SELECT 1 FROM api_keys LIMIT 1').get());
+    this.use('pinging', (db) => this.stmt(db, 'SELECT 1 FROM api_keys LIMIT 1').get());
   }
 
   async close(): Promise<void> {
@@ -145,13 +146,27 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   private insert(db: Database.Database, key: NewApiKey): boolean {
-    const inserted = db
-      .prepare('INSERT INTO api_keys (kid, name, role, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(key.kid, key.name, key.role, key.secretHash, key.createdAt, key.createdBy);
+    const insert = this.stmt(db, 'INSERT INTO api_keys (kid, name, role, secret_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    const inserted = insert.run(key.kid, key.name, key.role, key.secretHash, key.createdAt, key.createdBy);
     if (inserted.changes !== 1) return false;
-    const grant = db.prepare('INSERT INTO grants (kid, account_id, granted_at, granted_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    const grant = this.stmt(db, 'INSERT INTO grants (kid, account_id, granted_at, granted_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
     for (const accountId of key.accountIds) grant.run(key.kid, accountId, key.createdAt, key.createdBy);
     return true;
+  }
+
+  /** Prepared once per connection: every authenticated request reads its key (a fresh read, so revocation is immediate). */
+  private stmt(db: Database.Database, sql: string): Database.Statement {
+    let statements = this.prepared.get(db);
+    if (!statements) {
+      statements = new Map();
+      this.prepared.set(db, statements);
+    }
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private use<T>(action: string, work: (db: Database.Database) => T): T {
