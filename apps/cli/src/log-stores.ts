@@ -33,7 +33,8 @@ export async function withLogStores<T>(command: Command, options: { reads?: bool
   const events = openEventStore(config);
   let reads: ReadModelStore | null = null;
   try {
-    if (options.reads) reads = await openReadStore(config);
+    // Notices go to stderr: stdout is the command's output (--json).
+    if (options.reads) reads = await openReadStore(config, (message) => io.err(`robo: ${message}`));
     return await work({ config, events, reads });
   } finally {
     await reads?.close();

@@ -45,7 +45,13 @@ export function openEventStore(config: Pick<StoreConfig, 'eventStore' | 'dataDir
   }
 }
 
-export async function openReadStore(config: Pick<StoreConfig, 'readStore' | 'dataDir' | 'mongoUrl'>): Promise<ReadModelStore> {
+/** Where openReadStore reports what it did to the files (by default the Nest logger; the CLI writes to stderr). */
+export type StoreNotice = (message: string) => void;
+
+export async function openReadStore(
+  config: Pick<StoreConfig, 'readStore' | 'dataDir' | 'mongoUrl'>,
+  notice: StoreNotice = (message) => new Logger('ReadStore').log(message),
+): Promise<ReadModelStore> {
   switch (config.readStore) {
     case 'sqlite': {
       fs.mkdirSync(config.dataDir, { recursive: true });
@@ -58,7 +64,7 @@ export async function openReadStore(config: Pick<StoreConfig, 'readStore' | 'dat
       }));
       const store = new PartitionedReadModelStore(main, partitions);
       try {
-        await moveOutOfMain(main, partitions);
+        await moveOutOfMain(main, partitions, notice);
         await store.ensureCollections(ALL_PROJECTIONS.flatMap((p) => p.collections));
       } catch (error) {
         await store.close().catch(() => undefined);
@@ -99,12 +105,12 @@ function connectMongo(config: Pick<StoreConfig, 'mongoUrl'>): ReadModelStore {
  * A data directory from before a projection had a file of its own keeps its documents in read-models.db: they are
  * deleted there (with its checkpoint and dead letters), and the projection catches up into its own file from the log.
  */
-async function moveOutOfMain(main: ReadModelStore, partitions: readonly { projections: readonly string[]; collections: readonly string[] }[]): Promise<void> {
+async function moveOutOfMain(main: ReadModelStore, partitions: readonly { projections: readonly string[]; collections: readonly string[] }[], notice: StoreNotice): Promise<void> {
   for (const partition of partitions) {
     for (const projection of partition.projections) {
       const left = (await main.getCheckpoint(projection)) > 0n || (await Promise.all(partition.collections.map((c) => main.count(c)))).some((n) => n > 0);
       if (left) {
-        new Logger('ReadStore').log(`moving projection ${projection} out of read-models.db into its own file: it is projected again from the log`);
+        notice(`moving projection ${projection} out of read-models.db into its own file: it is projected again from the log`);
         await main.reset(projection, partition.collections);
       }
     }

@@ -111,8 +111,10 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
     expect(await old.count(AUDIT_COLLECTION)).toBe(tradingScenario().length);
     await old.close();
 
-    const reads = await openReadStore(config);
+    const notices: string[] = [];
+    const reads = await openReadStore(config, (message) => notices.push(message));
     try {
+      expect(notices).toEqual(['moving projection audit out of read-models.db into its own file: it is projected again from the log']);
       expect(await reads.getCheckpoint('audit')).toBe(0n);
       expect(await reads.count(AUDIT_COLLECTION)).toBe(0);
       // The other projections stay where they were.

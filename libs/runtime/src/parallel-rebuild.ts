@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { RebuildElsewhere } from '@robo/read-models';
+import { combineRebuilds, type RebuildElsewhere, type RebuildResult } from '@robo/read-models';
 import { READ_STORE_PARTITIONS, type StoreConfig } from './open-stores';
 
 /** What the main thread sends a rebuild worker, and what it answers. */
@@ -30,11 +30,7 @@ export function rebuildInWorkers(config: StoreConfig): RebuildElsewhere {
       const settled = await Promise.allSettled(runs);
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason;
-      const results = settled.map((s) => (s as PromiseFulfilledResult<{ events: number; checkpoint: bigint }>).value);
-      return {
-        events: Math.max(0, ...results.map((r) => r.events)),
-        checkpoint: results.reduce((min, r) => (r.checkpoint < min ? r.checkpoint : min), results[0]?.checkpoint ?? 0n),
-      };
+      return combineRebuilds(settled.map((s) => (s as PromiseFulfilledResult<RebuildResult>).value));
     },
   };
 }
@@ -44,7 +40,7 @@ function storeConfigOf(config: StoreConfig): StoreConfig {
   return { eventStore: config.eventStore, readStore: config.readStore, dataDir: config.dataDir, eventStoreUrl: config.eventStoreUrl, mongoUrl: config.mongoUrl };
 }
 
-function runWorker(request: RebuildWorkerRequest): Promise<{ events: number; checkpoint: bigint }> {
+function runWorker(request: RebuildWorkerRequest): Promise<RebuildResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerScript(), { workerData: request });
     let reply: RebuildWorkerReply | null = null;

@@ -95,12 +95,27 @@ export interface ProjectionStatus {
   leaseHolder: string | null;
 }
 
+export interface RebuildResult {
+  /** Log events read (by the side that read most, when several rebuilt at once). */
+  events: number;
+  /** The lowest checkpoint reached. */
+  checkpoint: bigint;
+}
+
+/** One result for rebuilds made side by side (here and in worker threads). */
+export function combineRebuilds(results: readonly RebuildResult[]): RebuildResult {
+  return {
+    events: Math.max(0, ...results.map((r) => r.events)),
+    checkpoint: results.reduce((min, r) => (r.checkpoint < min ? r.checkpoint : min), results[0]?.checkpoint ?? 0n),
+  };
+}
+
 /** Rebuilds some projections somewhere else (a worker thread with its own connections) for rebuildMany. */
 export interface RebuildElsewhere {
   /** The projections it takes; each must be kept in a store (file) that nothing else writes during the rebuild. */
   readonly names: readonly string[];
   /** Resets and rebuilds them from the log as rebuildMany does; resolves once they are rebuilt and indexed. */
-  rebuild(names: readonly string[]): Promise<{ events: number; checkpoint: bigint }>;
+  rebuild(names: readonly string[]): Promise<RebuildResult>;
 }
 
 export interface VerifiedRebuildOptions {
@@ -220,7 +235,7 @@ export class ProjectionRunner {
    * and the lowest checkpoint reached. With `elsewhere`, the projections it names are rebuilt by it at the same time
    * (in another thread, into a store of their own) while this runner rebuilds the rest.
    */
-  async rebuildMany(names: readonly string[] = this.projectionNames, options: { elsewhere?: RebuildElsewhere } = {}): Promise<{ events: number; checkpoint: bigint }> {
+  async rebuildMany(names: readonly string[] = this.projectionNames, options: { elsewhere?: RebuildElsewhere } = {}): Promise<RebuildResult> {
     const slots = [...new Set(names)].map((name) => this.slot(name));
     const away = options.elsewhere ? slots.filter((slot) => options.elsewhere!.names.includes(slot.projection.name)) : [];
     const here = slots.filter((slot) => !away.includes(slot));
@@ -231,15 +246,11 @@ export class ProjectionRunner {
       for (const slot of away) slot.checkpoint = null;
       if (local.status === 'rejected') throw local.reason;
       if (other.status === 'rejected') throw other.reason;
-      const results = [local.value, other.value].filter((r): r is { events: number; checkpoint: bigint } => r !== null);
-      return {
-        events: Math.max(0, ...results.map((r) => r.events)),
-        checkpoint: results.reduce((min, r) => (r.checkpoint < min ? r.checkpoint : min), results[0]?.checkpoint ?? 0n),
-      };
+      return combineRebuilds([local.value, other.value].filter((r): r is RebuildResult => r !== null));
     });
   }
 
-  private async rebuildHere(slots: Slot[]): Promise<{ events: number; checkpoint: bigint }> {
+  private async rebuildHere(slots: Slot[]): Promise<RebuildResult> {
     const specs = slots.flatMap((slot) => slot.projection.collections);
     await this.readStore.ensureCollections(specs);
     await this.readStore.dropIndexes(specs.map((spec) => spec.name));
