@@ -4,7 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '@robo/event-store';
+import { ALL_PROJECTIONS, ProjectionRunner, SqliteReadModelStore } from '@robo/read-models';
+import { appendScenario, tradingScenario } from '@robo/read-models/testing/trading-scenario';
 import { startTestApp, tokenFor } from '../../api/test/test-app';
 import { runCli } from './cli';
 
@@ -116,5 +119,28 @@ describe('robo keys (CLI on the stores of DATA_DIR)', () => {
     const usage = spawnSync(process.execPath, [main, 'keys', 'create'], { env, encoding: 'utf8' });
     expect(usage.status).toBe(64);
     expect(usage.stderr).toContain("required option '--role <role>' not specified");
+  });
+});
+
+describe('robo on a data directory from before audit.db', () => {
+  it('moves the audit trail out of read-models.db, saying so on stderr, and keeps stdout for the output', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-cli-old-'));
+    const events = SqliteEventStore.open({ file: path.join(dataDir, 'events.db') });
+    const old = SqliteReadModelStore.open({ file: path.join(dataDir, 'read-models.db') });
+    try {
+      await appendScenario(events, tradingScenario(), randomUUID);
+      await old.ensureCollections(ALL_PROJECTIONS.flatMap((p) => p.collections));
+      await new ProjectionRunner({ eventStore: events, readStore: old, projections: ALL_PROJECTIONS }).rebuildMany();
+    } finally {
+      await old.close();
+      await events.close();
+    }
+    const status = await robo(dataDir, ['projections', 'status', '--json']);
+    expect(status.code).toBe(0);
+    expect(status.err).toBe('robo: moving projection audit out of read-models.db into its own file: it is projected again from the log');
+    const byName = Object.fromEntries((JSON.parse(status.out) as { name: string; checkpoint: number }[]).map((p) => [p.name, p.checkpoint]));
+    expect(byName).toMatchObject({ audit: 0, orders: tradingScenario().length });
+    // Said once: the next command finds nothing to move.
+    expect((await robo(dataDir, ['projections', 'status', '--json'])).err).toBe('');
   });
 });
