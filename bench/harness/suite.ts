@@ -5,7 +5,7 @@ import { ALL_PROJECTIONS, DEFAULT_PROJECTION_BATCH_SIZE } from '@robo/read-model
 import { appendBatches, appendSingleEvents } from '../workloads/append';
 import { httpSplitWorkload, httpWorkload } from '../workloads/http';
 import { peerAppendSingleEvents, peerReadStream } from '../workloads/peer-emmett';
-import { projectorCatchUp, rebuildAll } from '../workloads/projections';
+import { projectorCatchUp, projectorInitialLoad, rebuildAll } from '../workloads/projections';
 import { rawSingleTransaction, rawTransactions } from '../workloads/raw-sqlite';
 import { foldStream, readWholeStream, timePortfolioAsOf } from '../workloads/replay';
 import { machineInfo, type BenchReport, type Figure } from './report';
@@ -284,12 +284,14 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
     const projections = ALL_PROJECTIONS.length;
 
     if (selected.has('projection')) {
-      // Its own, smaller log: the catch-up figure is a rate, it needs no million events.
-      const file = scratch.file('catch-up-log.db');
-      const store = SqliteEventStore.open({ file, maxEventsPerCommit: 10_000 });
+      // Its own, smaller log: the catch-up figure is a rate, it needs no million events. In a data directory, for the
+      // initial load's worker thread.
+      const logDir = scratch.file('catch-up-log');
+      fs.mkdirSync(logDir);
+      const store = SqliteEventStore.open({ file: path.join(logDir, 'events.db'), maxEventsPerCommit: 10_000 });
       try {
         const prefix = await writeLog(store, Math.min(sizes.catchUpEvents, sizes.logEvents));
-        const w = `4. projections catch-up (all ${projections}, live runner)`;
+        const w = `4. projections catch-up (all ${projections}, live runner, page by page)`;
         await attempt(w, [['projection.rate', w, 'log events/s through all projections']], async () => {
           const r = await projectorCatchUp(scratch, store);
           const params = { logEvents: Number(r.events), orders: prefix.orders, projections, batchSize: DEFAULT_PROJECTION_BATCH_SIZE };
@@ -298,9 +300,14 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
             documents: r.documents,
           });
         });
+        const lw = `4. projector started on an empty read store (initial load, audit trail in a worker thread)`;
+        await attempt(lw, [['projection.initial-load.rate', lw, 'log events/s until every projection is at the head']], async () => {
+          const r = await projectorInitialLoad(logDir, store);
+          add('projection.initial-load.rate', lw, 'log events/s until every projection is at the head', r.eventsPerSecond, 'events/s', { logEvents: Number(r.events), projections });
+        });
       } finally {
         await store.close();
-        scratch.remove(file);
+        fs.rmSync(logDir, { recursive: true, force: true });
       }
     }
 

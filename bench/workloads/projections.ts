@@ -43,6 +43,30 @@ export async function projectorCatchUp(scratch: ScratchDir, eventStore: EventSto
   }
 }
 
+/**
+ * Workload 4, the other way a projector meets a long log: started on an empty read store (after an import, say), it
+ * loads the log as a rebuild does (the audit trail in a worker thread) before going on page by page. Timed from
+ * start() until every projection is at the head. The read stores are made in `dataDir`, next to its events.db.
+ */
+export async function projectorInitialLoad(dataDir: string, eventStore: EventStore): Promise<{ seconds: number; eventsPerSecond: number; events: bigint }> {
+  const config = embedded(dataDir);
+  const readStore = await openReadStore(config);
+  const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 1, elsewhere: rebuildInWorkers(config) } });
+  try {
+    const head = await eventStore.headPosition();
+    const start = nowMs();
+    runner.start();
+    const reached = await runner.waitForPosition(head, 3_600_000);
+    const seconds = (nowMs() - start) / 1000;
+    if (!reached) throw new Error('projections did not reach the head');
+    return { seconds, eventsPerSecond: Number(head) / seconds, events: head };
+  } finally {
+    await runner.stop();
+    await readStore.close();
+    for (const name of fs.readdirSync(dataDir)) if (!name.startsWith('events.db')) fs.rmSync(`${dataDir}/${name}`, { force: true });
+  }
+}
+
 export interface RebuildFigures {
   seconds: number;
   /** Empty when the projections were rebuilt together (one pass over the log has no per-projection time). */

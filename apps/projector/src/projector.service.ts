@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
-import { holderIsGone, leaseOwner } from '@robo/runtime';
+import { APP_CONFIG, AppConfig, holderIsGone, leaseOwner, rebuildInWorkers } from '@robo/runtime';
+
+/** Below this, paging through the log from the start takes a few seconds anyway. */
+export const INITIAL_LOAD_MIN_EVENTS = 50_000;
 
 /** Runs every projection from its own checkpoint; stops after committing the batch in hand. */
 @Injectable()
@@ -9,7 +12,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('Projector');
   readonly runner: ProjectionRunner;
 
-  constructor(@Inject(EVENT_STORE) events: EventStore, @Inject(READ_MODEL_STORE) reads: ReadModelStore) {
+  constructor(@Inject(EVENT_STORE) events: EventStore, @Inject(READ_MODEL_STORE) reads: ReadModelStore, @Inject(APP_CONFIG) config: AppConfig) {
     const owner = leaseOwner();
     this.runner = new ProjectionRunner({
       eventStore: events,
@@ -18,6 +21,9 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
       // Of several processes over the same stores (api replicas with the embedded projector, a standalone projector),
       // one projects and the others stand by.
       lease: { owner, holderIsGone: (holder) => holderIsGone(holder, owner) },
+      // On an empty read store over a large log (an import, a new read store): load it as `robo projections
+      // rebuild-all` does, the audit trail in a worker thread, before going on page by page.
+      initialLoad: { minEvents: INITIAL_LOAD_MIN_EVENTS, elsewhere: rebuildInWorkers(config) },
       logger: {
         info: (msg: string, meta?: Record<string, unknown>) => this.logger.log({ ...meta, msg }),
         warn: (msg: string, meta?: Record<string, unknown>) => this.logger.warn({ ...meta, msg }),

@@ -97,6 +97,30 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
     }
   });
 
+  it('a projector starting on an empty read store loads the log with the audit trail in a worker thread', async () => {
+    const { config, head } = await dataDirWithLog();
+    const events = openEventStore(config);
+    const reads = await openReadStore(config);
+    const said: string[] = [];
+    const logger = { info: (message: string) => said.push(message), warn: (message: string) => said.push(message), error: (message: string) => said.push(message) };
+    const runner = new ProjectionRunner({ eventStore: events, readStore: reads, projections: ALL_PROJECTIONS, logger, initialLoad: { minEvents: 1, elsewhere: rebuildInWorkers(config) } });
+    try {
+      runner.start();
+      expect(await runner.waitForPosition(head, 10_000)).toBe(true);
+      await runner.stop();
+      expect(said).toEqual(expect.arrayContaining(['initial load: the read store is empty, loading the log as a rebuild does', 'initial load done']));
+      expect(said).not.toContain('initial load failed; projecting page by page from the checkpoints reached');
+      const loaded = await checksums(reads);
+      // The same documents as a rebuild in one thread.
+      const serial = await rebuild(config, false);
+      expect(serial.sums).toEqual(loaded);
+    } finally {
+      await runner.stop();
+      await reads.close();
+      await events.close();
+    }
+  });
+
   it('refuses projections that no partition holds', async () => {
     const { config } = await dataDirWithLog();
     await expect(rebuildInWorkers(config).rebuild(['orders'])).rejects.toThrow('orders: not kept in a read-store partition');

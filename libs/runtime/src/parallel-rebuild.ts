@@ -21,12 +21,12 @@ export function rebuildInWorkers(config: StoreConfig): RebuildElsewhere {
   const names = READ_STORE_PARTITIONS.flatMap((partition) => partition.projections.map((p) => p.name));
   return {
     names,
-    async rebuild(wanted) {
+    async rebuild(wanted, signal) {
       const strays = wanted.filter((name) => !names.includes(name));
       if (strays.length > 0) throw new TypeError(`${strays.join(', ')}: not kept in a read-store partition, so not rebuilt in a worker thread`);
       const runs = READ_STORE_PARTITIONS.map((partition) => ({ partition: partition.name, names: partition.projections.map((p) => p.name).filter((n) => wanted.includes(n)) }))
         .filter((run) => run.names.length > 0)
-        .map((run) => runWorker({ stores: storeConfigOf(config), ...run }));
+        .map((run) => runWorker({ stores: storeConfigOf(config), ...run }, signal));
       const settled = await Promise.allSettled(runs);
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason;
@@ -40,15 +40,21 @@ function storeConfigOf(config: StoreConfig): StoreConfig {
   return { eventStore: config.eventStore, readStore: config.readStore, dataDir: config.dataDir, eventStoreUrl: config.eventStoreUrl, mongoUrl: config.mongoUrl };
 }
 
-function runWorker(request: RebuildWorkerRequest): Promise<RebuildResult> {
+/** Aborted, the worker is terminated: its file keeps what it committed, and gets its indexes when next opened. */
+function runWorker(request: RebuildWorkerRequest, signal?: AbortSignal): Promise<RebuildResult> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('the rebuild was stopped before it started'));
     const worker = new Worker(workerScript(), { workerData: request });
+    const stop = () => void worker.terminate();
+    signal?.addEventListener('abort', stop, { once: true });
     let reply: RebuildWorkerReply | null = null;
     worker.once('message', (message: RebuildWorkerReply) => {
       reply = message;
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
+      signal?.removeEventListener('abort', stop);
+      if (reply === null && signal?.aborted) return reject(new Error(`the rebuild worker for ${request.names.join(', ')} was stopped`));
       if (reply === null) return reject(new Error(`the rebuild worker for ${request.names.join(', ')} exited with code ${code} before answering`));
       if (reply.ok) return resolve({ events: reply.events, checkpoint: BigInt(reply.checkpoint) });
       reject(Object.assign(new Error(reply.message), { name: reply.name, code: reply.code }));

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -255,6 +256,91 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     const brokenHere = new ProjectionRunner({ eventStore: new FlakyReads(eventStore, 1), readStore, projections: ALL_PROJECTIONS });
     await expect(brokenHere.rebuildMany(['orders', 'audit'], { elsewhere: slow })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect(elsewhereDone).toBe(true);
+  });
+
+  it('starting on an empty read store over a long enough log, loads it as a rebuild does, then goes on page by page', async () => {
+    const { eventStore, readStore, name } = openStores();
+    const scenario = tradingScenario();
+    const head = await appendScenario(eventStore, scenario.slice(0, 15), randomUUID);
+    const asked: string[][] = [];
+    const elsewhere = {
+      names: ['audit'],
+      rebuild: async (names: readonly string[]) => {
+        asked.push([...names]);
+        return new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS.filter((p) => names.includes(p.name)) }).rebuildMany();
+      },
+    };
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 15, elsewhere }, idleWaitMs: 20 });
+    runner.start();
+    try {
+      expect(await runner.waitForPosition(head, 5000)).toBe(true);
+      expect(asked).toEqual([['audit']]);
+      // Then live: later appends are projected by the loop.
+      const later = await appendScenario(eventStore, scenario.slice(15), randomUUID);
+      expect(await runner.waitForPosition(later, 5000)).toBe(true);
+    } finally {
+      await runner.stop();
+    }
+    expect(asked).toHaveLength(1);
+    const incremental = openStores(`${name}-paged`);
+    // The same documents as page-by-page projection of the same log, and the indexes are back.
+    const paged = new ProjectionRunner({ eventStore, readStore: incremental.readStore, projections: ALL_PROJECTIONS });
+    for (const p of ALL_PROJECTIONS) await paged.runOnce(p.name);
+    expect(await checksums(readStore, ALL_PROJECTIONS)).toEqual(await checksums(incremental.readStore, ALL_PROJECTIONS));
+    const raw = new Database(path.join(dir, `${name}-reads.db`), { readonly: true });
+    try {
+      const indexes = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'").pluck().all() as string[];
+      expect(indexes).toEqual(expect.arrayContaining(['ix_orders__accountId__seq', 'ix_audit__streamName__position']));
+    } finally {
+      raw.close();
+    }
+
+    // Not again: a store with checkpoints is caught up page by page, and a short log never loads.
+    await appendScenario(eventStore, scenario.slice(0, 2), randomUUID);
+    const again = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 1, elsewhere } });
+    again.start();
+    expect(await again.waitForPosition(await eventStore.headPosition(), 5000)).toBe(true);
+    await again.stop();
+    const short = openStores();
+    await appendScenario(short.eventStore, scenario.slice(0, 3), randomUUID);
+    const tooShort = new ProjectionRunner({ eventStore: short.eventStore, readStore: short.readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 4, elsewhere } });
+    tooShort.start();
+    expect(await tooShort.waitForPosition(3n, 5000)).toBe(true);
+    await tooShort.stop();
+    expect(asked).toHaveLength(1);
+  });
+
+  it('stops an initial load when stopped, and a later start goes on from the checkpoints it reached', async () => {
+    const { eventStore, readStore } = openStores();
+    const head = await appendScenario(eventStore, tradingScenario(), randomUUID);
+    let aborted = false;
+    // Elsewhere never finishes on its own: only the stop ends it.
+    const elsewhere = {
+      names: ['audit'],
+      rebuild: (_names: readonly string[], signal?: AbortSignal) =>
+        new Promise<never>((_resolve, reject) =>
+          signal!.addEventListener('abort', () => {
+            aborted = true;
+            reject(new Error('stopped'));
+          }),
+        ),
+    };
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 1, elsewhere } });
+    runner.start();
+    try {
+      await eventually(5000, 'the main thread part of the load', async () => (await readStore.getCheckpoint('orders')) === head);
+    } finally {
+      await runner.stop();
+    }
+    expect(aborted).toBe(true);
+    expect(await readStore.getCheckpoint('audit')).toBe(0n);
+    const next = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS });
+    next.start();
+    try {
+      expect(await next.waitForPosition(head, 5000)).toBe(true);
+    } finally {
+      await next.stop();
+    }
   });
 
   it('refuses an unknown projection name', async () => {

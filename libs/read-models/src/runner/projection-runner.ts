@@ -48,6 +48,13 @@ export interface ProjectionRunnerOptions {
    * losing its store. Rebuilds, verifications and dead-letter retries do not take it.
    */
   lease?: ProjectorLeaseOptions;
+  /**
+   * When the loop starts on a read store where no projection has projected anything yet (every checkpoint 0, no dead
+   * letters) and the log holds at least `minEvents` events, it first loads them as rebuildMany does (tables without
+   * their indexes, `elsewhere` in another thread), then goes on page by page. Much faster than paging through a large
+   * log from the start; reads made meanwhile find fewer documents and no indexes.
+   */
+  initialLoad?: { minEvents: number; elsewhere?: RebuildElsewhere };
 }
 
 export interface ProjectorLeaseOptions {
@@ -114,8 +121,12 @@ export function combineRebuilds(results: readonly RebuildResult[]): RebuildResul
 export interface RebuildElsewhere {
   /** The projections it takes; each must be kept in a store (file) that nothing else writes during the rebuild. */
   readonly names: readonly string[];
-  /** Resets and rebuilds them from the log as rebuildMany does; resolves once they are rebuilt and indexed. */
-  rebuild(names: readonly string[]): Promise<RebuildResult>;
+  /**
+   * Resets and rebuilds them from the log as rebuildMany does; resolves once they are rebuilt and indexed. Aborted
+   * (the runner stops), it stops at once and rejects; what it loaded stays, checkpoint included, maybe without indexes
+   * until the store's collections are next ensured.
+   */
+  rebuild(names: readonly string[], signal?: AbortSignal): Promise<RebuildResult>;
 }
 
 export interface VerifiedRebuildOptions {
@@ -159,6 +170,7 @@ export class ProjectionRunner {
   /** The last failure to take or renew the lease, logged once until it changes. */
   private leaseError: string | null = null;
   private readonly progressWaiters = new Set<() => void>();
+  private readonly initialLoad: ProjectionRunnerOptions['initialLoad'] | null;
 
   constructor(options: ProjectionRunnerOptions) {
     this.eventStore = options.eventStore;
@@ -172,6 +184,7 @@ export class ProjectionRunner {
     this.initialBackoffMs = options.retry?.initialMs ?? 100;
     this.maxBackoffMs = options.retry?.maxMs ?? 5000;
     this.idleWaitMs = options.idleWaitMs ?? 1000;
+    this.initialLoad = options.initialLoad ?? null;
     this.lease = options.lease ? { name: options.lease.name ?? 'projector', owner: options.lease.owner, ttlMs: options.lease.ttlMs ?? 15_000, holderIsGone: options.lease.holderIsGone } : null;
     if (this.lease && (!Number.isInteger(this.lease.ttlMs) || this.lease.ttlMs < 3)) throw new RangeError('lease.ttlMs must be an integer of at least 3');
     for (const projection of options.projections) {
@@ -235,14 +248,14 @@ export class ProjectionRunner {
    * and the lowest checkpoint reached. With `elsewhere`, the projections it names are rebuilt by it at the same time
    * (in another thread, into a store of their own) while this runner rebuilds the rest.
    */
-  async rebuildMany(names: readonly string[] = this.projectionNames, options: { elsewhere?: RebuildElsewhere } = {}): Promise<RebuildResult> {
+  async rebuildMany(names: readonly string[] = this.projectionNames, options: { elsewhere?: RebuildElsewhere; signal?: AbortSignal } = {}): Promise<RebuildResult> {
     const slots = [...new Set(names)].map((name) => this.slot(name));
     const away = options.elsewhere ? slots.filter((slot) => options.elsewhere!.names.includes(slot.projection.name)) : [];
     const here = slots.filter((slot) => !away.includes(slot));
     return holdAll(slots.map((slot) => slot.lock), async () => {
-      const remote = away.length > 0 ? options.elsewhere!.rebuild(away.map((slot) => slot.projection.name)) : null;
+      const remote = away.length > 0 ? options.elsewhere!.rebuild(away.map((slot) => slot.projection.name), options.signal) : null;
       // Wait for the other side even when this one fails: nothing may still be writing when this returns.
-      const [local, other] = await Promise.allSettled([here.length > 0 ? this.rebuildHere(here) : null, remote]);
+      const [local, other] = await Promise.allSettled([here.length > 0 ? this.rebuildHere(here, options.signal) : null, remote]);
       for (const slot of away) slot.checkpoint = null;
       if (local.status === 'rejected') throw local.reason;
       if (other.status === 'rejected') throw other.reason;
@@ -250,7 +263,7 @@ export class ProjectionRunner {
     });
   }
 
-  private async rebuildHere(slots: Slot[]): Promise<RebuildResult> {
+  private async rebuildHere(slots: Slot[], signal?: AbortSignal): Promise<RebuildResult> {
     const specs = slots.flatMap((slot) => slot.projection.collections);
     await this.readStore.ensureCollections(specs);
     await this.readStore.dropIndexes(specs.map((spec) => spec.name));
@@ -260,7 +273,7 @@ export class ProjectionRunner {
     }
     this.logger.info('projections reset for rebuild', { projections: slots.map((slot) => slot.projection.name) });
     try {
-      return await this.drain(slots, this.rebuildBatchSize);
+      return await this.drain(slots, this.rebuildBatchSize, signal);
     } finally {
       await this.readStore.ensureCollections(specs);
     }
@@ -407,11 +420,18 @@ export class ProjectionRunner {
   private async loop(signal: AbortSignal): Promise<void> {
     const context = this.context('record');
     const all = [...this.slots.values()];
+    let loadLooked = this.initialLoad === null;
     while (!signal.aborted) {
       // The locks of the last step are released in callbacks still queued; after this turn, busy means held by others
       // (and requests waiting on the event loop get their turn between pages).
       await nextTurn();
       if (this.lease && !(await this.holdLease(all, signal))) continue;
+      if (!loadLooked) {
+        // Looked at once per start, by the instance that holds the lease.
+        loadLooked = true;
+        await this.loadIfEmpty(all, signal);
+        continue;
+      }
       const now = Date.now();
       // A projection held by a rebuild or a dead-letter retry is left out, not waited for.
       const ready = all.filter((slot) => slot.retryAt <= now && !slot.lock.busy);
@@ -425,6 +445,45 @@ export class ProjectionRunner {
       }
       if (read > 0 || signal.aborted) continue;
       await this.idle(all, signal);
+    }
+  }
+
+  /** The initial load (see the option): only on a store where nothing was projected yet, and never fatal. */
+  private async loadIfEmpty(slots: readonly Slot[], signal: AbortSignal): Promise<void> {
+    const { minEvents, elsewhere } = this.initialLoad!;
+    try {
+      const head = await this.eventStore.headPosition();
+      if (head < BigInt(minEvents)) return;
+      for (const slot of slots) if ((await this.readStore.getCheckpoint(slot.projection.name)) !== 0n) return;
+      if ((await this.readStore.listDeadLetters({ limit: 1 })).length > 0) return;
+    } catch {
+      return; // the loop meets the same failure and records it
+    }
+    const names = slots.map((slot) => slot.projection.name);
+    this.logger.info('initial load: the read store is empty, loading the log as a rebuild does', { events: Number(await this.eventStore.headPosition()), elsewhere: elsewhere?.names ?? [] });
+    const started = Date.now();
+    // The loop does not come round to renew the lease while the load runs.
+    const renew = this.lease ? setInterval(() => void this.renewLease(), Math.floor(this.lease.ttlMs / 3)) : null;
+    try {
+      const result = await this.rebuildMany(names, { elsewhere, signal });
+      this.logger.info('initial load done', { checkpoint: String(result.checkpoint), seconds: (Date.now() - started) / 1000 });
+    } catch (error) {
+      if (!signal.aborted) this.logger.warn('initial load failed; projecting page by page from the checkpoints reached', { error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      if (renew) clearInterval(renew);
+      for (const slot of slots) slot.checkpoint = null;
+      this.notifyProgress();
+    }
+  }
+
+  private async renewLease(): Promise<void> {
+    const lease = this.lease!;
+    try {
+      const state = await this.readStore.acquireLease(lease.name, lease.owner, { ttlMs: lease.ttlMs, nowMs: Date.now() });
+      if (!state.held) this.logger.warn('projector lease lost during the initial load', { lease: lease.name, holder: state.owner });
+      this.leaseRenewAt = Date.now() + Math.floor(lease.ttlMs / 3);
+    } catch (error) {
+      this.logger.warn('could not renew the projector lease during the initial load', { lease: lease.name, error: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -482,11 +541,12 @@ export class ProjectionRunner {
     await this.eventStore.waitForEventsAfter(from, { timeoutMs, signal }).catch(() => sleep(timeoutMs, signal));
   }
 
-  private async drain(slots: readonly Slot[], batchSize = this.batchSize): Promise<{ events: number; checkpoint: bigint }> {
+  /** Pages until caught up (or until the signal aborts, after the page in hand). */
+  private async drain(slots: readonly Slot[], batchSize = this.batchSize, signal?: AbortSignal): Promise<{ events: number; checkpoint: bigint }> {
     const context = { ...this.context('throw'), batchSize };
     let events = 0;
     for (;;) {
-      const read = await groupStep(slots, context);
+      const read = signal?.aborted ? 0 : await groupStep(slots, context);
       if (read === 0) {
         const checkpoint = slots.reduce((min, slot) => (slot.checkpoint! < min ? slot.checkpoint! : min), slots[0]!.checkpoint ?? 0n);
         return { events, checkpoint };
