@@ -52,7 +52,8 @@ export interface ProjectionRunnerOptions {
    * When the loop starts on a read store where no projection has projected anything yet (every checkpoint 0, no dead
    * letters) and the log holds at least `minEvents` events, it first loads them as rebuildMany does (tables without
    * their indexes, `elsewhere` in another thread), then goes on page by page. Much faster than paging through a large
-   * log from the start; reads made meanwhile find fewer documents and no indexes.
+   * log from the start; reads made meanwhile find fewer documents and no indexes. `minEvents` is compared with the
+   * head position, which counts events in the SQLite log (EventStoreDB's positions are larger than its event count).
    */
   initialLoad?: { minEvents: number; elsewhere?: RebuildElsewhere };
 }
@@ -466,7 +467,7 @@ export class ProjectionRunner {
     const renew = this.lease ? setInterval(() => void this.renewLease(), Math.floor(this.lease.ttlMs / 3)) : null;
     try {
       const result = await this.rebuildMany(names, { elsewhere, signal });
-      this.logger.info('initial load done', { checkpoint: String(result.checkpoint), seconds: (Date.now() - started) / 1000 });
+      if (!signal.aborted) this.logger.info('initial load done', { checkpoint: String(result.checkpoint), seconds: (Date.now() - started) / 1000 });
     } catch (error) {
       if (!signal.aborted) this.logger.warn('initial load failed; projecting page by page from the checkpoints reached', { error: error instanceof Error ? error.message : String(error) });
     } finally {
