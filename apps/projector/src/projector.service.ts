@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
-import { APP_CONFIG, AppConfig, holderIsGone, leaseOwner, rebuildInWorkers } from '@robo/runtime';
+import { APP_CONFIG, AppConfig, holderIsGone, leaseOwner, rebuildInWorkers, stepInWorkers } from '@robo/runtime';
 
 /** Below this, paging through the log from the start takes a few seconds anyway. */
 export const INITIAL_LOAD_MIN_EVENTS = 50_000;
@@ -24,6 +24,9 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
       // On an empty read store over a large log (an import, a new read store): load it as `robo projections
       // rebuild-all` does, the audit trail in a worker thread, before going on page by page.
       initialLoad: { minEvents: INITIAL_LOAD_MIN_EVENTS, elsewhere: rebuildInWorkers(config) },
+      // The audit trail (about half of the projection work, in a store file of its own) is projected in a worker
+      // thread, page for page with the others: off this process's event loop, and on the second core.
+      stepElsewhere: stepInWorkers(config),
       logger: {
         info: (msg: string, meta?: Record<string, unknown>) => this.logger.log({ ...meta, msg }),
         warn: (msg: string, meta?: Record<string, unknown>) => this.logger.warn({ ...meta, msg }),

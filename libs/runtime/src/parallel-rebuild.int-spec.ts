@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ALL_PROJECTIONS, AUDIT_COLLECTION, ProjectionRunner, SqliteReadModelStore, type ReadModelStore } from '@robo/read-models';
 import { appendScenario, tradingScenario } from '@robo/read-models/testing/trading-scenario';
 import { openEventStore, openReadStore, type StoreConfig } from './open-stores';
-import { rebuildInWorkers } from './parallel-rebuild';
+import { rebuildInWorkers, stepInWorkers } from './parallel-rebuild';
 
 let root: string;
 beforeAll(() => {
@@ -118,6 +118,43 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
       await runner.stop();
       await reads.close();
       await events.close();
+    }
+  });
+
+  it('a live projector steps the audit trail in a worker thread, page for page with the others here', async () => {
+    const { config, head } = await dataDirWithLog();
+    const events = openEventStore(config);
+    const reads = await openReadStore(config);
+    const workers = stepInWorkers(config);
+    let steps = 0;
+    const counted = { names: workers.names, step: (names: readonly string[], batchSize: number) => (steps++, workers.step(names, batchSize)), close: () => workers.close() };
+    const runner = new ProjectionRunner({ eventStore: events, readStore: reads, projections: ALL_PROJECTIONS, stepElsewhere: counted, batchSize: 4 });
+    try {
+      runner.start();
+      expect(await runner.waitForPosition(head, 10_000)).toBe(true);
+      await runner.stop();
+      expect(steps).toBeGreaterThanOrEqual(5);
+      const live = await checksums(reads);
+      expect((await rebuild(config, false)).sums).toEqual(live);
+    } finally {
+      await runner.stop();
+      await reads.close();
+      await events.close();
+    }
+  });
+
+  it('steps in a worker kept between steps; after close() the next step starts a new one; other names are refused', async () => {
+    const { config, head } = await dataDirWithLog();
+    const workers = stepInWorkers(config);
+    try {
+      const first = await workers.step(['audit'], 5);
+      expect(first.projections.audit!.checkpoint).toBe(5n);
+      await workers.close();
+      await expect(workers.step(['orders'], 5)).rejects.toThrow('orders: not kept in a read-store partition');
+      const second = await workers.step(['audit'], 100);
+      expect(second.projections.audit!.checkpoint).toBe(head);
+    } finally {
+      await workers.close();
     }
   });
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { combineRebuilds, type RebuildElsewhere, type RebuildResult } from '@robo/read-models';
+import { combineRebuilds, type RebuildElsewhere, type RebuildResult, type StepElsewhere, type StepReport } from '@robo/read-models';
 import { READ_STORE_PARTITIONS, type StoreConfig } from './open-stores';
 
 /** What the main thread sends a rebuild worker, and what it answers. */
@@ -10,7 +10,17 @@ export interface RebuildWorkerRequest {
   partition: string;
   names: string[];
 }
-export type RebuildWorkerReply = { ok: true; events: number; checkpoint: string } | { ok: false; name: string; code: string | null; message: string };
+export type RebuildWorkerReply = { ok: true; events: number; checkpoint: string } | WorkerFailure;
+type WorkerFailure = { ok: false; name: string; code: string | null; message: string };
+/** A live step asked of a steps worker, and its answer (bigints as strings). */
+export interface StepWorkerCall {
+  id: number;
+  names: string[];
+  batchSize: number;
+}
+export type StepWorkerReply =
+  | { id: number; ok: true; read: number; projections: Record<string, { checkpoint: string; parkedError: { message: string; at: string } | null }> }
+  | ({ id: number } & WorkerFailure);
 
 /**
  * Rebuilds the projections of the read-store partitions (READ_STORE_PARTITIONS) in worker threads, one per
@@ -33,6 +43,88 @@ export function rebuildInWorkers(config: StoreConfig): RebuildElsewhere {
       return combineRebuilds(settled.map((s) => (s as PromiseFulfilledResult<RebuildResult>).value));
     },
   };
+}
+
+/**
+ * The live loop's steps of the partitions' projections (READ_STORE_PARTITIONS), each partition in a worker thread of
+ * its own that keeps its connections open between steps, while the calling runner projects the rest. Pass it to the
+ * ProjectionRunner as `stepElsewhere`. A worker that dies fails the steps in flight and is started again by the next.
+ */
+export function stepInWorkers(config: StoreConfig): StepElsewhere {
+  const partitionOf = new Map(READ_STORE_PARTITIONS.flatMap((partition) => partition.projections.map((p) => [p.name, partition.name] as const)));
+  const workers = new Map<string, StepWorker>();
+  const workerFor = (partition: string) => {
+    let worker = workers.get(partition);
+    if (!worker || worker.dead) {
+      const names = READ_STORE_PARTITIONS.find((p) => p.name === partition)!.projections.map((p) => p.name);
+      worker = new StepWorker({ stores: storeConfigOf(config), partition, names });
+      workers.set(partition, worker);
+    }
+    return worker;
+  };
+  return {
+    names: [...partitionOf.keys()],
+    async step(wanted, batchSize) {
+      const byPartition = new Map<string, string[]>();
+      for (const name of wanted) {
+        const partition = partitionOf.get(name);
+        if (partition === undefined) throw new TypeError(`${name}: not kept in a read-store partition, so not stepped in a worker thread`);
+        byPartition.set(partition, [...(byPartition.get(partition) ?? []), name]);
+      }
+      const reports = await Promise.all([...byPartition].map(([partition, names]) => workerFor(partition).step(names, batchSize)));
+      return { read: Math.max(0, ...reports.map((r) => r.read)), projections: Object.assign({}, ...reports.map((r) => r.projections)) as StepReport['projections'] };
+    },
+    async close() {
+      const closing = [...workers.values()].map((worker) => worker.terminate());
+      workers.clear();
+      await Promise.all(closing);
+    },
+  };
+}
+
+/** One steps worker: calls answered by id. It does not keep the process alive. */
+class StepWorker {
+  dead = false;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (report: StepReport) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+
+  constructor(request: RebuildWorkerRequest) {
+    this.worker = new Worker(workerScript(), { workerData: { ...request, mode: 'steps' } });
+    this.worker.unref();
+    this.worker.on('message', (reply: StepWorkerReply) => {
+      const call = this.pending.get(reply.id);
+      if (!call) return;
+      this.pending.delete(reply.id);
+      if (!reply.ok) return call.reject(Object.assign(new Error(reply.message), { name: reply.name, code: reply.code }));
+      const projections: StepReport['projections'] = {};
+      for (const [name, done] of Object.entries(reply.projections)) projections[name] = { checkpoint: BigInt(done.checkpoint), parkedError: done.parkedError };
+      call.resolve({ read: reply.read, projections });
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`the projection worker for ${request.names.join(', ')} exited with code ${code}`)));
+  }
+
+  step(names: string[], batchSize: number): Promise<StepReport> {
+    if (this.dead) return Promise.reject(new Error('the projection worker has stopped'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, names, batchSize } satisfies StepWorkerCall);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    if (this.dead) return;
+    this.dead = true;
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.dead = true;
+    for (const call of this.pending.values()) call.reject(error);
+    this.pending.clear();
+  }
 }
 
 /** Only the plain values a worker needs (the whole configuration is not copied over). */

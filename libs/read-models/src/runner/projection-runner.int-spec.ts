@@ -343,6 +343,53 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     }
   });
 
+  it('has the projections of stepElsewhere projected there, page for page with the others, and keeps their status here', async () => {
+    const { eventStore, readStore } = openStores();
+    const scenario = tradingScenario();
+    await appendScenario(eventStore, scenario.slice(0, 12), randomUUID);
+    // Elsewhere: a runner of its own over the same stores, standing in for the worker thread.
+    const other = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS.filter((p) => p.name === 'audit') });
+    const steps: string[][] = [];
+    let failNext = false;
+    const stepElsewhere = {
+      names: ['audit'],
+      step: async (names: readonly string[], batchSize: number) => {
+        steps.push([...names]);
+        if (failNext) {
+          failNext = false;
+          throw Object.assign(new Error('worker lost its store'), { code: 'READ_STORE_UNAVAILABLE' });
+        }
+        return other.stepOnce(names, batchSize);
+      },
+      closed: 0,
+      async close() {
+        this.closed += 1;
+      },
+    };
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, stepElsewhere, batchSize: 5, idleWaitMs: 20, retry: { initialMs: 10 } });
+    runner.start();
+    try {
+      const first = await eventStore.headPosition();
+      expect(await runner.waitForPosition(first, 5000)).toBe(true);
+      expect(steps.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(steps.flat())).toEqual(new Set(['audit']));
+      // A failed step is recorded for the projection like a local failure, retried, and the loop goes on.
+      failNext = true;
+      const later = await appendScenario(eventStore, scenario.slice(12), randomUUID);
+      expect(await runner.waitForPosition(later, 5000)).toBe(true);
+      expect(failNext).toBe(false);
+      const audit = (await runner.status()).find((s) => s.name === 'audit')!;
+      expect(audit).toMatchObject({ checkpoint: later, caughtUp: true, lastError: null });
+    } finally {
+      await runner.stop();
+    }
+    expect(stepElsewhere.closed).toBe(1);
+    const single = openStores();
+    const reference = new ProjectionRunner({ eventStore, readStore: single.readStore, projections: ALL_PROJECTIONS });
+    for (const p of ALL_PROJECTIONS) await reference.runOnce(p.name);
+    expect(await checksums(readStore, ALL_PROJECTIONS)).toEqual(await checksums(single.readStore, ALL_PROJECTIONS));
+  });
+
   it('refuses an unknown projection name', async () => {
     const { eventStore, readStore } = openStores();
     const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS });

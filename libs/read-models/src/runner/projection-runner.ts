@@ -56,6 +56,30 @@ export interface ProjectionRunnerOptions {
    * head position, which counts events in the SQLite log (EventStoreDB's positions are larger than its event count).
    */
   initialLoad?: { minEvents: number; elsewhere?: RebuildElsewhere };
+  /**
+   * Projections whose pages the live loop has projected elsewhere (a worker thread with its own connections, writing
+   * a store of their own), at the same time as it projects the others here. Their slots stay here: status, locks
+   * (rebuilds and retries wait for a step in flight), checkpoints and backoff work as for the others.
+   */
+  stepElsewhere?: StepElsewhere;
+}
+
+/** One page of some projections projected and committed elsewhere (see ProjectionRunnerOptions.stepElsewhere). */
+export interface StepElsewhere {
+  readonly names: readonly string[];
+  /**
+   * Projects the named projections up to `batchSize` log events past their stored checkpoints and commits them.
+   * Rejects when that fails (nothing of the failed page is kept).
+   */
+  step(names: readonly string[], batchSize: number): Promise<StepReport>;
+  /** Ends what step() started (a worker thread); a later step() starts it again. */
+  close(): Promise<void>;
+}
+
+/** What one step did: log events read, and per projection its checkpoint after it and the error of an event it parked. */
+export interface StepReport {
+  read: number;
+  projections: Record<string, { checkpoint: bigint; parkedError: { message: string; at: string } | null }>;
 }
 
 export interface ProjectorLeaseOptions {
@@ -172,6 +196,7 @@ export class ProjectionRunner {
   private leaseError: string | null = null;
   private readonly progressWaiters = new Set<() => void>();
   private readonly initialLoad: ProjectionRunnerOptions['initialLoad'] | null;
+  private readonly stepElsewhere: StepElsewhere | null;
 
   constructor(options: ProjectionRunnerOptions) {
     this.eventStore = options.eventStore;
@@ -186,6 +211,7 @@ export class ProjectionRunner {
     this.maxBackoffMs = options.retry?.maxMs ?? 5000;
     this.idleWaitMs = options.idleWaitMs ?? 1000;
     this.initialLoad = options.initialLoad ?? null;
+    this.stepElsewhere = options.stepElsewhere ?? null;
     this.lease = options.lease ? { name: options.lease.name ?? 'projector', owner: options.lease.owner, ttlMs: options.lease.ttlMs ?? 15_000, holderIsGone: options.lease.holderIsGone } : null;
     if (this.lease && (!Number.isInteger(this.lease.ttlMs) || this.lease.ttlMs < 3)) throw new RangeError('lease.ttlMs must be an integer of at least 3');
     for (const projection of options.projections) {
@@ -223,6 +249,7 @@ export class ProjectionRunner {
     await this.loopPromise;
     this.loopPromise = null;
     this.abort = null;
+    await this.stepElsewhere?.close().catch(() => undefined);
     if (this.lease && this.leaseHeld) {
       // Handed over at once rather than after ttlMs; a failure here only delays the standby until the lease expires.
       await this.readStore.releaseLease(this.lease.name, this.lease.owner).catch(() => undefined);
@@ -436,17 +463,58 @@ export class ProjectionRunner {
       const now = Date.now();
       // A projection held by a rebuild or a dead-letter retry is left out, not waited for.
       const ready = all.filter((slot) => slot.retryAt <= now && !slot.lock.busy);
-      let read = 0;
-      if (ready.length > 0) {
+      const away = this.stepElsewhere ? ready.filter((slot) => this.stepElsewhere!.names.includes(slot.projection.name)) : [];
+      const here = ready.filter((slot) => !away.includes(slot));
+      const step = async (slots: Slot[], run: () => Promise<number>): Promise<number> => {
+        if (slots.length === 0) return 0;
         try {
-          read = await holdAll(ready.map((slot) => slot.lock), () => groupStep(ready, context));
+          return await holdAll(slots.map((slot) => slot.lock), run);
         } catch (error) {
-          for (const slot of ready) context.hooks.failed(slot, error);
+          for (const slot of slots) context.hooks.failed(slot, error);
+          return 0;
         }
-      }
+      };
+      // Both at once: the projections elsewhere are projected while this thread projects the others.
+      const reads = await Promise.all([step(here, () => groupStep(here, context)), step(away, () => this.stepAway(away, context))]);
+      const read = reads[0] + reads[1];
       if (read > 0 || signal.aborted) continue;
       await this.idle(all, signal);
     }
+  }
+
+  /** One page of the projections projected elsewhere; their slots take the checkpoints it reports. */
+  private async stepAway(slots: readonly Slot[], context: StepContext): Promise<number> {
+    const report = await this.stepElsewhere!.step(
+      slots.map((slot) => slot.projection.name),
+      this.batchSize,
+    );
+    for (const slot of slots) {
+      const done = report.projections[slot.projection.name];
+      if (!done) throw new Error(`the step elsewhere did not report projection ${slot.projection.name}`);
+      const events = slot.checkpoint === null || done.checkpoint > slot.checkpoint ? report.read : 0;
+      slot.checkpoint = done.checkpoint;
+      context.hooks.succeeded(slot, events, done.parkedError ? { changes: [], park: [], lastError: done.parkedError } : null);
+    }
+    return report.read;
+  }
+
+  /**
+   * One step of the named projections, as the live loop makes it, from their stored checkpoints (another thread may
+   * have moved them): what a StepElsewhere runs in its worker thread. Failures are thrown.
+   */
+  async stepOnce(names: readonly string[], batchSize = this.batchSize): Promise<StepReport> {
+    const slots = names.map((name) => this.slot(name));
+    return holdAll(slots.map((slot) => slot.lock), async () => {
+      for (const slot of slots) {
+        // Read again (cheap); a first step (null) also makes sure the collections exist.
+        if (slot.checkpoint !== null) slot.checkpoint = await this.readStore.getCheckpoint(slot.projection.name);
+        slot.lastParkedError = null;
+      }
+      const read = await groupStep(slots, { ...this.context('throw'), batchSize });
+      const projections: StepReport['projections'] = {};
+      for (const slot of slots) projections[slot.projection.name] = { checkpoint: slot.checkpoint ?? 0n, parkedError: slot.lastParkedError };
+      return { read, projections };
+    });
   }
 
   /** The initial load (see the option): only on a store where nothing was projected yet, and never fatal. */
