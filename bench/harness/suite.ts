@@ -291,9 +291,9 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
       const store = SqliteEventStore.open({ file: path.join(logDir, 'events.db'), maxEventsPerCommit: 10_000 });
       try {
         const prefix = await writeLog(store, Math.min(sizes.catchUpEvents, sizes.logEvents));
-        const w = `4. projections catch-up (all ${projections}, live runner, page by page)`;
+        const w = `4. projections catch-up (all ${projections}, live loop page by page, audit trail in a worker thread)`;
         await attempt(w, [['projection.rate', w, 'log events/s through all projections']], async () => {
-          const r = await projectorCatchUp(scratch, store);
+          const r = await projectorCatchUp(logDir, store);
           const params = { logEvents: Number(r.events), orders: prefix.orders, projections, batchSize: DEFAULT_PROJECTION_BATCH_SIZE };
           add('projection.rate', w, 'log events/s through all projections', r.eventsPerSecond, 'events/s', params);
           add('projection.per-projection.rate', w, 'projection-events/s (log events x projections / time)', (Number(r.events) * projections) / r.seconds, 'events/s', {

@@ -1,9 +1,8 @@
 import type { EventStore } from '@robo/event-store';
 import * as fs from 'node:fs';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@robo/read-models';
-import { openReadStore, rebuildInWorkers, type StoreConfig } from '@robo/runtime';
+import { openReadStore, rebuildInWorkers, stepInWorkers, type StoreConfig } from '@robo/runtime';
 import { nowMs } from '../harness/stats';
-import type { ScratchDir } from '../harness/temp';
 
 export interface CatchUpFigures {
   seconds: number;
@@ -30,14 +29,15 @@ async function runToHead(runner: ProjectionRunner, eventStore: EventStore): Prom
 }
 
 /**
- * Workload 4: the projector's live loop (one read of each page for all projections, default batch size) paging
- * through an existing log from an empty read store, without the initial load: the rate a running projector
- * sustains. Timed until every projection's checkpoint reaches the head.
+ * Workload 4: the projector's live loop as the projector runs it (one read of each page for all projections, default
+ * batch size, the audit trail stepped in a worker thread) paging through the log in `dataDir` from an empty read
+ * store, without the initial load: the rate a running projector sustains. Timed until every projection's checkpoint
+ * reaches the head. The read stores are made in `dataDir`, next to its events.db, and removed after.
  */
-export async function projectorCatchUp(scratch: ScratchDir, eventStore: EventStore): Promise<CatchUpFigures> {
-  const dir = scratch.file('catch-up-reads');
-  const readStore = await openReadStore(embedded(dir));
-  const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS });
+export async function projectorCatchUp(dataDir: string, eventStore: EventStore): Promise<CatchUpFigures> {
+  const config = embedded(dataDir);
+  const readStore = await openReadStore(config);
+  const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, stepElsewhere: stepInWorkers(config) });
   try {
     const { head, seconds } = await runToHead(runner, eventStore);
     const documents: Record<string, number> = {};
@@ -46,8 +46,13 @@ export async function projectorCatchUp(scratch: ScratchDir, eventStore: EventSto
   } finally {
     await runner.stop();
     await readStore.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeReadStores(dataDir);
   }
+}
+
+/** Everything in the directory but the log. */
+function removeReadStores(dataDir: string): void {
+  for (const name of fs.readdirSync(dataDir)) if (!name.startsWith('events.db')) fs.rmSync(`${dataDir}/${name}`, { force: true });
 }
 
 /**
@@ -58,14 +63,20 @@ export async function projectorCatchUp(scratch: ScratchDir, eventStore: EventSto
 export async function projectorInitialLoad(dataDir: string, eventStore: EventStore): Promise<{ seconds: number; eventsPerSecond: number; events: bigint }> {
   const config = embedded(dataDir);
   const readStore = await openReadStore(config);
-  const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 1, elsewhere: rebuildInWorkers(config) } });
+  const runner = new ProjectionRunner({
+    eventStore,
+    readStore,
+    projections: ALL_PROJECTIONS,
+    initialLoad: { minEvents: 1, elsewhere: rebuildInWorkers(config) },
+    stepElsewhere: stepInWorkers(config),
+  });
   try {
     const { head, seconds } = await runToHead(runner, eventStore);
     return { seconds, eventsPerSecond: Number(head) / seconds, events: head };
   } finally {
     await runner.stop();
     await readStore.close();
-    for (const name of fs.readdirSync(dataDir)) if (!name.startsWith('events.db')) fs.rmSync(`${dataDir}/${name}`, { force: true });
+    removeReadStores(dataDir);
   }
 }
 

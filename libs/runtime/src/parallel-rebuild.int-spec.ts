@@ -107,6 +107,8 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
     try {
       runner.start();
       expect(await runner.waitForPosition(head, 10_000)).toBe(true);
+      // The checkpoints reach the head before the load has made its indexes again and returned.
+      for (const deadline = Date.now() + 10_000; !said.includes('initial load done') && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
       await runner.stop();
       expect(said).toEqual(expect.arrayContaining(['initial load: the read store is empty, loading the log as a rebuild does', 'initial load done']));
       expect(said).not.toContain('initial load failed; projecting page by page from the checkpoints reached');

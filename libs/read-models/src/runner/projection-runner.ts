@@ -449,6 +449,7 @@ export class ProjectionRunner {
     const context = this.context('record');
     const all = [...this.slots.values()];
     let loadLooked = this.initialLoad === null;
+    let awayStep: Promise<number> | null = null;
     while (!signal.aborted) {
       // The locks of the last step are released in callbacks still queued; after this turn, busy means held by others
       // (and requests waiting on the event loop get their turn between pages).
@@ -465,20 +466,30 @@ export class ProjectionRunner {
       const ready = all.filter((slot) => slot.retryAt <= now && !slot.lock.busy);
       const away = this.stepElsewhere ? ready.filter((slot) => this.stepElsewhere!.names.includes(slot.projection.name)) : [];
       const here = ready.filter((slot) => !away.includes(slot));
-      const step = async (slots: Slot[], run: () => Promise<number>): Promise<number> => {
-        if (slots.length === 0) return 0;
-        try {
-          return await holdAll(slots.map((slot) => slot.lock), run);
-        } catch (error) {
-          for (const slot of slots) context.hooks.failed(slot, error);
-          return 0;
-        }
-      };
-      // Both at once: the projections elsewhere are projected while this thread projects the others.
-      const reads = await Promise.all([step(here, () => groupStep(here, context)), step(away, () => this.stepAway(away, context))]);
-      const read = reads[0] + reads[1];
+      // The projections elsewhere step on their own: this thread neither waits for them (a worker starting up, a
+      // slower page) nor they for it. Their locks are held while a step is in flight, so they are not ready meanwhile.
+      if (away.length > 0 && awayStep === null) {
+        awayStep = this.holdingStep(away, context, () => this.stepAway(away, context)).finally(() => {
+          awayStep = null;
+        });
+      }
+      const read = await this.holdingStep(here, context, () => groupStep(here, context));
       if (read > 0 || signal.aborted) continue;
-      await this.idle(all, signal);
+      // Woken by new events, by a retry falling due, or by the step elsewhere finishing.
+      await Promise.race(awayStep ? [this.idle(all, signal), awayStep] : [this.idle(all, signal)]);
+    }
+    // Stopped: nothing may still be in flight when stop() resolves.
+    await awayStep;
+  }
+
+  /** One step under the slots' locks; a failure is recorded for each of them (retried after a backoff). Events read. */
+  private async holdingStep(slots: readonly Slot[], context: StepContext, run: () => Promise<number>): Promise<number> {
+    if (slots.length === 0) return 0;
+    try {
+      return await holdAll(slots.map((slot) => slot.lock), run);
+    } catch (error) {
+      for (const slot of slots) context.hooks.failed(slot, error);
+      return 0;
     }
   }
 
