@@ -475,8 +475,17 @@ export class ProjectionRunner {
       }
       const read = await this.holdingStep(here, context, () => groupStep(here, context));
       if (read > 0 || signal.aborted) continue;
+      if (awayStep === null) {
+        await this.idle(all, signal);
+        continue;
+      }
       // Woken by new events, by a retry falling due, or by the step elsewhere finishing.
-      await Promise.race(awayStep ? [this.idle(all, signal), awayStep] : [this.idle(all, signal)]);
+      const wake = new AbortController();
+      const stopped = () => wake.abort();
+      signal.addEventListener('abort', stopped, { once: true });
+      void awayStep.finally(stopped);
+      await this.idle(all, wake.signal);
+      signal.removeEventListener('abort', stopped);
     }
     // Stopped: nothing may still be in flight when stop() resolves.
     await awayStep;
