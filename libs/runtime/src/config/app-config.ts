@@ -15,6 +15,8 @@ export interface AppConfig {
   mongoUrl: string | null;
   /** Run the projector (and the settlement reactor) inside the api process. */
   embeddedProjector: boolean;
+  /** PROJECTOR_WORKER_THREADS: the projector projects the audit trail in a worker thread (live, and for its initial load). */
+  projectorWorkerThreads: boolean;
   runReactors: boolean;
   /** ISO instant the simulated clock starts at, or null for the system clock. */
   clockStart: string | null;
@@ -159,6 +161,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     eventStoreUrl,
     mongoUrl,
     embeddedProjector: bool(env, 'EMBEDDED_PROJECTOR', true),
+    projectorWorkerThreads: bool(env, 'PROJECTOR_WORKER_THREADS', true),
     runReactors: bool(env, 'RUN_REACTORS', true),
     clockStart,
     clockSpeed,
