@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ALL_PROJECTIONS, AUDIT_COLLECTION, ProjectionRunner, SqliteReadModelStore, type ReadModelStore } from '@robo/read-models';
+import { ALL_PROJECTIONS, AUDIT_COLLECTION, ProjectionRunner, SqliteReadModelStore, type ProjectionRunnerOptions, type ReadModelStore } from '@robo/read-models';
 import { appendScenario, tradingScenario } from '@robo/read-models/testing/trading-scenario';
 import { openEventStore, openReadStore, type StoreConfig } from './open-stores';
 import { rebuildInWorkers, stepInWorkers } from './parallel-rebuild';
@@ -97,52 +97,52 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
     }
   });
 
-  it('a projector starting on an empty read store loads the log with the audit trail in a worker thread', async () => {
+  /**
+   * A live runner over the data directory's stores, with `options`, run until every projection is at the head (and
+   * `settled` holds); then stopped, and its documents compared with a rebuild in one thread.
+   */
+  async function runLive(
+    options: (config: StoreConfig) => Pick<ProjectionRunnerOptions, 'initialLoad' | 'stepElsewhere' | 'batchSize'>,
+    settled: (said: readonly string[]) => boolean = () => true,
+  ): Promise<string[]> {
     const { config, head } = await dataDirWithLog();
     const events = openEventStore(config);
     const reads = await openReadStore(config);
     const said: string[] = [];
     const logger = { info: (message: string) => said.push(message), warn: (message: string) => said.push(message), error: (message: string) => said.push(message) };
-    const runner = new ProjectionRunner({ eventStore: events, readStore: reads, projections: ALL_PROJECTIONS, logger, initialLoad: { minEvents: 1, elsewhere: rebuildInWorkers(config) } });
+    const runner = new ProjectionRunner({ eventStore: events, readStore: reads, projections: ALL_PROJECTIONS, logger, ...options(config) });
     try {
       runner.start();
       expect(await runner.waitForPosition(head, 10_000)).toBe(true);
-      // The checkpoints reach the head before the load has made its indexes again and returned.
-      for (const deadline = Date.now() + 10_000; !said.includes('initial load done') && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const deadline = Date.now() + 10_000; !settled(said) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
       await runner.stop();
-      expect(said).toEqual(expect.arrayContaining(['initial load: the read store is empty, loading the log as a rebuild does', 'initial load done']));
-      expect(said).not.toContain('initial load failed; projecting page by page from the checkpoints reached');
-      const loaded = await checksums(reads);
-      // The same documents as a rebuild in one thread.
-      const serial = await rebuild(config, false);
-      expect(serial.sums).toEqual(loaded);
+      const live = await checksums(reads);
+      expect((await rebuild(config, false)).sums).toEqual(live);
+      return said;
     } finally {
       await runner.stop();
       await reads.close();
       await events.close();
     }
+  }
+
+  it('a projector starting on an empty read store loads the log with the audit trail in a worker thread', async () => {
+    // The checkpoints reach the head before the load has made its indexes again and returned.
+    const said = await runLive(
+      (config) => ({ initialLoad: { minEvents: 1, elsewhere: rebuildInWorkers(config) } }),
+      (lines) => lines.includes('initial load done'),
+    );
+    expect(said).toEqual(expect.arrayContaining(['initial load: the read store is empty, loading the log as a rebuild does', 'initial load done']));
+    expect(said).not.toContain('initial load failed; projecting page by page from the checkpoints reached');
   });
 
   it('a live projector steps the audit trail in a worker thread, page for page with the others here', async () => {
-    const { config, head } = await dataDirWithLog();
-    const events = openEventStore(config);
-    const reads = await openReadStore(config);
-    const workers = stepInWorkers(config);
     let steps = 0;
-    const counted = { names: workers.names, step: (names: readonly string[], batchSize: number) => (steps++, workers.step(names, batchSize)), close: () => workers.close() };
-    const runner = new ProjectionRunner({ eventStore: events, readStore: reads, projections: ALL_PROJECTIONS, stepElsewhere: counted, batchSize: 4 });
-    try {
-      runner.start();
-      expect(await runner.waitForPosition(head, 10_000)).toBe(true);
-      await runner.stop();
-      expect(steps).toBeGreaterThanOrEqual(5);
-      const live = await checksums(reads);
-      expect((await rebuild(config, false)).sums).toEqual(live);
-    } finally {
-      await runner.stop();
-      await reads.close();
-      await events.close();
-    }
+    await runLive((config) => {
+      const workers = stepInWorkers(config);
+      return { batchSize: 4, stepElsewhere: { names: workers.names, step: (names, batchSize) => (steps++, workers.step(names, batchSize)), close: () => workers.close() } };
+    });
+    expect(steps).toBeGreaterThanOrEqual(5);
   });
 
   it('steps in a worker kept between steps; after close() the next step starts a new one; other names are refused', async () => {
