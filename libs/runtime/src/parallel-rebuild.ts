@@ -11,7 +11,12 @@ export interface RebuildWorkerRequest {
   names: string[];
 }
 export type RebuildWorkerReply = { ok: true; events: number; checkpoint: string } | WorkerFailure;
-type WorkerFailure = { ok: false; name: string; code: string | null; message: string };
+export type WorkerFailure = { ok: false; name: string; code: string | null; message: string };
+
+/** The worker's error as an Error again, with its name and code (READ_STORE_UNAVAILABLE maps to 503 and exit 69). */
+function errorOf(failure: WorkerFailure): Error {
+  return Object.assign(new Error(failure.message), { name: failure.name, code: failure.code });
+}
 /** A live step asked of a steps worker, and its answer (bigints as strings). */
 export interface StepWorkerCall {
   id: number;
@@ -96,7 +101,7 @@ class StepWorker {
       const call = this.pending.get(reply.id);
       if (!call) return;
       this.pending.delete(reply.id);
-      if (!reply.ok) return call.reject(Object.assign(new Error(reply.message), { name: reply.name, code: reply.code }));
+      if (!reply.ok) return call.reject(errorOf(reply));
       const projections: StepReport['projections'] = {};
       for (const [name, done] of Object.entries(reply.projections)) projections[name] = { checkpoint: BigInt(done.checkpoint), parkedError: done.parkedError };
       call.resolve({ read: reply.read, projections });
@@ -149,7 +154,7 @@ function runWorker(request: RebuildWorkerRequest, signal?: AbortSignal): Promise
       if (reply === null && signal?.aborted) return reject(new Error(`the rebuild worker for ${request.names.join(', ')} was stopped`));
       if (reply === null) return reject(new Error(`the rebuild worker for ${request.names.join(', ')} exited with code ${code} before answering`));
       if (reply.ok) return resolve({ events: reply.events, checkpoint: BigInt(reply.checkpoint) });
-      reject(Object.assign(new Error(reply.message), { name: reply.name, code: reply.code }));
+      reject(errorOf(reply));
     });
   });
 }

@@ -1,7 +1,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@robo/read-models';
 import { openEventStore, openReadPartition } from './open-stores';
-import type { RebuildWorkerReply, RebuildWorkerRequest, StepWorkerCall, StepWorkerReply } from './parallel-rebuild';
+import type { RebuildWorkerReply, RebuildWorkerRequest, StepWorkerCall, StepWorkerReply, WorkerFailure } from './parallel-rebuild';
 
 /** Worker thread entry (see rebuildInWorkers and stepInWorkers): a one-off rebuild, or live steps on request. */
 async function rebuild(request: RebuildWorkerRequest): Promise<RebuildWorkerReply> {
@@ -41,7 +41,7 @@ function serveSteps(port: MessagePort, request: RebuildWorkerRequest): void {
   });
 }
 
-function failure(error: unknown): { ok: false; name: string; code: string | null; message: string } {
+function failure(error: unknown): WorkerFailure {
   const { name, code, message } = (error ?? {}) as { name?: unknown; code?: unknown; message?: unknown };
   return { ok: false, name: typeof name === 'string' ? name : 'Error', code: typeof code === 'string' ? code : null, message: typeof message === 'string' ? message : String(error) };
 }

@@ -540,8 +540,9 @@ export class ProjectionRunner {
   /** The initial load (see the option): only on a store where nothing was projected yet, and never fatal. */
   private async loadIfEmpty(slots: readonly Slot[], signal: AbortSignal): Promise<void> {
     const { minEvents, elsewhere } = this.initialLoad!;
+    let head: bigint;
     try {
-      const head = await this.eventStore.headPosition();
+      head = await this.eventStore.headPosition();
       if (head < BigInt(minEvents)) return;
       for (const slot of slots) if ((await this.readStore.getCheckpoint(slot.projection.name)) !== 0n) return;
       if ((await this.readStore.listDeadLetters({ limit: 1 })).length > 0) return;
@@ -549,7 +550,7 @@ export class ProjectionRunner {
       return; // the loop meets the same failure and records it
     }
     const names = slots.map((slot) => slot.projection.name);
-    this.logger.info('initial load: the read store is empty, loading the log as a rebuild does', { events: Number(await this.eventStore.headPosition()), elsewhere: elsewhere?.names ?? [] });
+    this.logger.info('initial load: the read store is empty, loading the log as a rebuild does', { events: Number(head), elsewhere: elsewhere?.names ?? [] });
     const started = Date.now();
     // The loop does not come round to renew the lease while the load runs.
     const renew = this.lease ? setInterval(() => void this.renewLease(), Math.floor(this.lease.ttlMs / 3)) : null;
