@@ -159,6 +159,14 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
           add(`append.single.w${writers}.disk`, w, 'bytes written to storage per event', r.diskBytesPerEvent, 'bytes', { writers });
         });
       }
+      const writers = Math.max(...sizes.appendWriters);
+      const w = `1. append 1 event/call, ${writers} writers, writer thread (EVENT_STORE_WRITER_THREAD=true)`;
+      await attempt(w, [['append.single.thread.rate', w, 'throughput']], async () => {
+        const r = await appendSingleEvents(scratch, writers, sizes.appendSeconds * 1000, sizes.warmupSeconds * 1000, { writerThread: true });
+        add('append.single.thread.rate', w, 'throughput', r.eventsPerSecond, 'events/s', { writers, seconds: sizes.appendSeconds, durable: 'WAL, synchronous=FULL' });
+        add('append.single.thread.p99', w, 'latency p99', r.p99Ms, 'ms', { writers });
+        add('append.single.thread.group', w, 'events per transaction (group commit)', r.eventsPerTransaction, 'events/tx', { writers });
+      });
     }
     if (selected.has('batch')) {
       const w = '2. append 100 events/call';

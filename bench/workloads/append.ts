@@ -34,9 +34,15 @@ function newWriter(): Writer {
  * `writers` concurrent loops, each appending one event per call to its own stream with the exact expected
  * revision, for warmupMs (not counted) then durationMs. Durable: the store runs with synchronous=FULL.
  */
-export async function appendSingleEvents(scratch: ScratchDir, writers: number, durationMs: number, warmupMs: number): Promise<AppendFigures> {
-  const file = scratch.file(`append-${writers}.db`);
-  const store = SqliteEventStore.open({ file });
+export async function appendSingleEvents(
+  scratch: ScratchDir,
+  writers: number,
+  durationMs: number,
+  warmupMs: number,
+  options: { writerThread?: boolean } = {},
+): Promise<AppendFigures> {
+  const file = scratch.file(`append-${writers}${options.writerThread ? '-thread' : ''}.db`);
+  const store = SqliteEventStore.open({ file, writerThread: options.writerThread ?? false });
   try {
     const samples = new Samples();
     let counted = 0;

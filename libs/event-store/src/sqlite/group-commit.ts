@@ -11,15 +11,18 @@ interface Queued<Request, Result> {
 /**
  * Collects the requests submitted during one event-loop turn and hands them to `commit` together on the next
  * setImmediate, so that N concurrent appends cost one transaction and one fsync instead of N.
- * `commit` is synchronous (better-sqlite3 is) and returns one settlement per request, or throws to fail them all.
+ * `commit` returns one settlement per request, or throws (rejects) to fail them all. It may be synchronous
+ * (better-sqlite3 on this thread) or asynchronous (a writer thread): an asynchronous commit is never overlapped by
+ * the next one, and everything submitted while it runs goes into the next group together.
  * Promises are settled only after `commit` returned, i.e. after the COMMIT.
  */
 export class GroupCommitQueue<Request, Result> {
   private queue: Queued<Request, Result>[] = [];
   private scheduled: NodeJS.Immediate | null = null;
+  private inFlight: Promise<void> | null = null;
 
   constructor(
-    private readonly commit: (requests: Request[]) => Settlement<Result>[],
+    private readonly commit: (requests: Request[]) => Settlement<Result>[] | Promise<Settlement<Result>[]>,
     /** A group stops growing at this many events, so one commit never holds the event loop for long. */
     private readonly maxSizePerGroup: number,
   ) {}
@@ -31,15 +34,25 @@ export class GroupCommitQueue<Request, Result> {
     });
   }
 
-  /** Commits everything queued now, synchronously (used by close()). */
-  flushAll(): void {
-    if (this.scheduled !== null) clearImmediate(this.scheduled);
-    this.scheduled = null;
-    while (this.queue.length > 0) this.commitNextGroup();
+  /**
+   * Commits everything queued, including what is submitted meanwhile, and waits for a commit in flight (used by
+   * close()). With a synchronous `commit` it has committed everything before it returns its promise.
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      if (this.inFlight !== null) {
+        await this.inFlight;
+        continue;
+      }
+      if (this.scheduled !== null) clearImmediate(this.scheduled);
+      this.scheduled = null;
+      if (this.queue.length === 0) return;
+      this.commitNextGroup();
+    }
   }
 
   private schedule(): void {
-    if (this.scheduled !== null) return;
+    if (this.scheduled !== null || this.inFlight !== null) return;
     this.scheduled = setImmediate(() => {
       this.scheduled = null;
       this.commitNextGroup();
@@ -50,18 +63,24 @@ export class GroupCommitQueue<Request, Result> {
 
   private commitNextGroup(): void {
     const group = this.takeGroup();
-    let settlements: Settlement<Result>[];
+    let outcome: Settlement<Result>[] | Promise<Settlement<Result>[]>;
     try {
-      settlements = this.commit(group.map((queued) => queued.request));
+      outcome = this.commit(group.map((queued) => queued.request));
     } catch (error) {
-      for (const queued of group) queued.reject(error);
+      rejectAll(group, error);
       return;
     }
-    group.forEach((queued, i) => {
-      const settlement = settlements[i];
-      if (settlement === undefined) queued.reject(new Error('group commit returned no outcome for a request'));
-      else if (settlement.ok) queued.resolve(settlement.value);
-      else queued.reject(settlement.error);
+    if (!(outcome instanceof Promise)) {
+      settleAll(group, outcome);
+      return;
+    }
+    this.inFlight = outcome.then(
+      (settlements) => settleAll(group, settlements),
+      (error: unknown) => rejectAll(group, error),
+    );
+    void this.inFlight.then(() => {
+      this.inFlight = null;
+      if (this.queue.length > 0) this.schedule();
     });
   }
 
@@ -77,4 +96,17 @@ export class GroupCommitQueue<Request, Result> {
     }
     return this.queue.splice(0, count);
   }
+}
+
+function settleAll<Result>(group: readonly Queued<unknown, Result>[], settlements: readonly Settlement<Result>[]): void {
+  group.forEach((queued, i) => {
+    const settlement = settlements[i];
+    if (settlement === undefined) queued.reject(new Error('group commit returned no outcome for a request'));
+    else if (settlement.ok) queued.resolve(settlement.value);
+    else queued.reject(settlement.error);
+  });
+}
+
+function rejectAll<Result>(group: readonly Queued<unknown, Result>[], error: unknown): void {
+  for (const queued of group) queued.reject(error);
 }

@@ -5,12 +5,12 @@ import type { EventEnvelope } from '../envelope';
 import { InvalidAppendError, StoreUnavailableError } from '../errors';
 import { idsOf, newEvent, rejectionOf, sleep, someEvents, within } from '../testing/test-events';
 import { SqliteEventStore } from './sqlite-event-store';
-import { TempStores } from './testing/temp-stores';
+import { TempStores, WRITER_MODES } from './testing/temp-stores';
 
-describe('SqliteEventStore availability, validation and close', () => {
+describe.each(WRITER_MODES)('SqliteEventStore availability, validation and close, writing $mode', ({ writerThread }) => {
   let temp: TempStores;
   beforeEach(() => {
-    temp = new TempStores();
+    temp = new TempStores({ writerThread });
   });
   afterEach(async () => {
     await temp.cleanup();

@@ -3,17 +3,22 @@ import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors';
 import { eventStoreContract } from '../testing/event-store.contract';
 import { eventually, idsOf, newEvent, rejectionOf, someEvents, within } from '../testing/test-events';
 import type { SqliteEventStore } from './sqlite-event-store';
-import { TempStores } from './testing/temp-stores';
+import { TempStores, WRITER_MODES } from './testing/temp-stores';
 
 eventStoreContract('sqlite', async () => {
   const temp = new TempStores();
   return { store: temp.open(), cleanup: () => temp.cleanup() };
 });
 
-describe('SqliteEventStore (SQLite specifics)', () => {
+eventStoreContract('sqlite, writer thread', async () => {
+  const temp = new TempStores({ writerThread: true });
+  return { store: temp.open(), cleanup: () => temp.cleanup() };
+});
+
+describe.each(WRITER_MODES)('SqliteEventStore (SQLite specifics), writing $mode', ({ writerThread }) => {
   let temp: TempStores;
   beforeEach(() => {
-    temp = new TempStores();
+    temp = new TempStores({ writerThread });
   });
   afterEach(async () => {
     await temp.cleanup();

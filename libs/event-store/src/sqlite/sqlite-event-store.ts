@@ -9,6 +9,7 @@ import { HeadWatcher } from './head-watcher';
 import { SqliteConnection } from './sqlite-connection';
 import { asStoreError } from './sqlite-errors';
 import { type AppendOutcome, type AppendRequest, writeGroup } from './sqlite-writer';
+import { WriterThread } from './writer-thread';
 import { type ScanResult, subscribeAll } from './subscription';
 
 export interface SqliteEventStoreOptions {
@@ -20,6 +21,11 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
   /** A group commit stops growing at this many events. Default 2000. */
   maxEventsPerCommit?: number;
+  /**
+   * Write in a worker thread (see WriterThread), so that INSERTs, COMMIT and fsync leave this event loop free.
+   * Default false: appends are written on this thread.
+   */
+  writerThread?: boolean;
 }
 
 /** Counters since open(): committed write transactions, successful append() calls (idempotent ones too), events written. */
@@ -44,18 +50,22 @@ const SCAN_WINDOW = 10_000n;
 export class SqliteEventStore implements EventStore {
   private conn: SqliteConnection | null;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private readonly counters: SqliteEventStoreStats = { transactions: 0, appends: 0, events: 0 };
   private readonly appends: GroupCommitQueue<AppendRequest, AppendResult>;
   private readonly watcher: HeadWatcher;
+  private readonly writer: WriterThread | null;
 
   private constructor(
     private readonly file: string,
     private readonly busyTimeoutMs: number,
     pollIntervalMs: number,
     maxEventsPerCommit: number,
+    writerThread: boolean,
     conn: SqliteConnection,
   ) {
     this.conn = conn;
+    this.writer = writerThread ? new WriterThread({ file, busyTimeoutMs }) : null;
     this.appends = new GroupCommitQueue((requests) => this.commitGroup(requests), maxEventsPerCommit);
     this.watcher = new HeadWatcher(() => this.use('polling the head', (c) => c.head()), pollIntervalMs);
   }
@@ -64,7 +74,7 @@ export class SqliteEventStore implements EventStore {
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: true });
-    return new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, conn);
+    return new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, options.writerThread ?? false, conn);
   }
 
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -117,13 +127,23 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Idempotent. Appends already queued are committed (or rejected) first; waiting subscribers end. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.appends.flushAll();
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    await this.appends.drain();
     this.closed = true;
     this.watcher.close();
     this.conn?.close();
     this.conn = null;
+    await this.writer?.close();
+  }
+
+  /** True when appends are written by a writer thread (option writerThread). */
+  get writesInThread(): boolean {
+    return this.writer !== null;
   }
 
   stats(): SqliteEventStoreStats {
@@ -144,10 +164,22 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  private commitGroup(requests: AppendRequest[]): Settlement<AppendResult>[] {
+  private commitGroup(requests: AppendRequest[]): Settlement<AppendResult>[] | Promise<Settlement<AppendResult>[]> {
     // The store's clock, not the caller's: recordedAt is when the log accepted the events.
     const recordedAt = new Date().toISOString();
-    const outcomes = this.use('appending', (c) => writeGroup(c, requests, recordedAt));
+    if (this.writer === null) return this.committed(this.use('appending', (c) => writeGroup(c, requests, recordedAt)));
+    this.assertOpen();
+    return this.writer.write(requests, recordedAt).then(
+      (outcomes) => this.committed(outcomes),
+      (error: unknown) => {
+        // The file failed the writer: this thread's handle is dropped too, so that both re-open it (or fail alike).
+        if (error instanceof StoreUnavailableError) this.dropConnection();
+        throw error;
+      },
+    );
+  }
+
+  private committed(outcomes: readonly AppendOutcome[]): Settlement<AppendResult>[] {
     this.counters.transactions += 1;
     let head = 0n;
     const settlements = outcomes.map((outcome) => this.settle(outcome));
@@ -182,12 +214,14 @@ export class SqliteEventStore implements EventStore {
       return work(this.conn);
     } catch (error) {
       const mapped = asStoreError(error, action);
-      if (mapped instanceof StoreUnavailableError) {
-        this.conn?.close();
-        this.conn = null;
-      }
+      if (mapped instanceof StoreUnavailableError) this.dropConnection();
       throw mapped;
     }
+  }
+
+  private dropConnection(): void {
+    this.conn?.close();
+    this.conn = null;
   }
 
   private assertOpen(): void {

@@ -13,6 +13,8 @@ export interface AppConfig {
   eventStoreUrl: string | null;
   /** MongoDB connection string (mongodb://...), required when readStore is mongo. */
   mongoUrl: string | null;
+  /** EVENT_STORE_WRITER_THREAD: the SQLite event store writes (INSERTs, COMMIT, fsync) in a worker thread. */
+  eventStoreWriterThread: boolean;
   /** Run the projector (and the settlement reactor) inside the api process. */
   embeddedProjector: boolean;
   /** PROJECTOR_WORKER_THREADS: the projector projects the audit trail in a worker thread (live, and for its initial load). */
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     credentialStore,
     eventStoreUrl,
     mongoUrl,
+    eventStoreWriterThread: bool(env, 'EVENT_STORE_WRITER_THREAD', false),
     embeddedProjector: bool(env, 'EMBEDDED_PROJECTOR', true),
     projectorWorkerThreads: bool(env, 'PROJECTOR_WORKER_THREADS', true),
     runReactors: bool(env, 'RUN_REACTORS', true),

@@ -3,14 +3,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { SqliteEventStore, type SqliteEventStoreOptions } from '../sqlite-event-store';
 
+/** The two ways the store writes, for specs that must hold for both. */
+export const WRITER_MODES = [
+  { mode: 'on the caller thread', writerThread: false },
+  { mode: 'in a writer thread', writerThread: true },
+] as const;
+
 /** A temp directory per test, and the stores opened in it, all closed and removed by cleanup(). */
 export class TempStores {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-event-store-'));
   readonly file = path.join(this.dir, 'data', 'events.db');
   private readonly opened: SqliteEventStore[] = [];
 
+  /** `defaults` apply to every store opened here, e.g. `{ writerThread: true }`. */
+  constructor(private readonly defaults: Partial<SqliteEventStoreOptions> = {}) {}
+
   open(options: Partial<SqliteEventStoreOptions> = {}): SqliteEventStore {
-    const store = SqliteEventStore.open({ file: this.file, pollIntervalMs: 20, ...options });
+    const store = SqliteEventStore.open({ file: this.file, pollIntervalMs: 20, ...this.defaults, ...options });
     this.opened.push(store);
     return store;
   }
