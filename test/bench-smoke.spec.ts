@@ -54,6 +54,7 @@ describe('benchmark harness (smoke)', () => {
     const measured = [
       'append.single.w1.rate',
       'append.single.w4.p99',
+      'append.single.thread.rate',
       'append.batch100.rate',
       'raw.single-tx.rate',
       'raw.tx64.rate',

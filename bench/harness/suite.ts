@@ -237,6 +237,20 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
         add('http.live.p99', lw, 'latency p99', r.live.p99Ms, 'ms', common);
         add('http.ratio', '3. HTTP ratio', 'orders/s (one account) / GET /health/live req/s', r.place.okPerSecond / r.live.okPerSecond, 'ratio');
         add('http.ratio-many', '3. HTTP ratio', `orders/s (${sizes.httpConnections} accounts) / GET /health/live req/s`, r.placeManyAccounts.okPerSecond / r.live.okPerSecond, 'ratio');
+        const cw = '3. HTTP api CPU per request (event loop thread / other threads)';
+        const cpuRuns = [
+          ['live', 'GET /health/live', r.live],
+          ['place', 'order, one account', r.place],
+          ['place-many', `order, ${sizes.httpConnections} accounts`, r.placeManyAccounts],
+        ] as const;
+        for (const [id, label, run] of cpuRuns) {
+          const cpu = run.apiCpuPerRequest;
+          const why = cpu === null ? 'no /proc on this platform' : undefined;
+          add(`http.cpu.${id}.main`, cw, `${label}: event loop thread`, cpu?.mainMs ?? null, 'ms', {}, why);
+          add(`http.cpu.${id}.other`, cw, `${label}: other threads`, cpu?.otherThreadsMs ?? null, 'ms', {}, why);
+        }
+        const [get, order] = [r.live.apiCpuPerRequest, r.place.apiCpuPerRequest];
+        add('http.cpu.ratio', '3. HTTP ratio', 'api CPU per order (one account) / per GET /health/live', get && order ? (order.mainMs + order.otherThreadsMs) / (get.mainMs + get.otherThreadsMs) : null, 'x');
         const lw7 = '7. live update over socket.io, sequential orders on one account';
         if ('unavailable' in r.liveUpdates) {
           add('live.p50', lw7, 'latency p50', null, 'ms', {}, r.liveUpdates.unavailable);
@@ -265,6 +279,10 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
           add('http.split.rate', sw, 'orders accepted (2xx)', r.okPerSecond, 'req/s', { ...params, statusCodes: r.statusCodes, errors: r.errors });
           add('http.split.p50', sw, 'latency p50', r.p50Ms, 'ms', params);
           add('http.split.p99', sw, 'latency p99', r.p99Ms, 'ms', params);
+          if (r.apiCpuPerRequest && r.projectorCpuPerRequest) {
+            add('http.split.cpu.api', sw, 'api process CPU per order (all threads)', r.apiCpuPerRequest.mainMs + r.apiCpuPerRequest.otherThreadsMs, 'ms', params);
+            add('http.split.cpu.projector', sw, 'projector process CPU per order (all threads)', r.projectorCpuPerRequest.mainMs + r.projectorCpuPerRequest.otherThreadsMs, 'ms', params);
+          }
         });
       }
     }

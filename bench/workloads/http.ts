@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { io, type Socket } from 'socket.io-client';
 import { Samples } from '../harness/stats';
+import { cpuPerRequest, processCpu, type ProcessCpu } from '../harness/thread-cpu';
 import type { ScratchDir } from '../harness/temp';
 
 export interface HttpRunFigures {
@@ -17,6 +18,14 @@ export interface HttpRunFigures {
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /**
+   * CPU the api process used per answered request during the run (Linux /proc; null elsewhere), by thread: the
+   * event loop, and the rest (audit worker thread, GC helper threads, libuv pool). Less noisy than a rate on a
+   * shared machine, and what caps the rate once the event loop is busy all the time.
+   */
+  apiCpuPerRequest: ProcessCpu | null;
+  /** The projector process's CPU per answered request, in split mode; null otherwise. */
+  projectorCpuPerRequest: ProcessCpu | null;
 }
 
 export interface LiveLatencyFigures {
@@ -145,6 +154,19 @@ class ApiServer {
     return this.api.log + (this.projector ? `\n[projector]\n${this.projector.log}` : '');
   }
 
+  /** Runs a load and reports it with the CPU the api (and the projector process, if any) used meanwhile. */
+  async measure(options: autocannon.Options | (() => Promise<autocannon.Result>)): Promise<HttpRunFigures> {
+    const api = processCpu(this.api.child.pid);
+    const projector = this.projector ? processCpu(this.projector.child.pid) : null;
+    const result = typeof options === 'function' ? await options() : await load(options);
+    const figures = summarise(result);
+    return {
+      ...figures,
+      apiCpuPerRequest: cpuPerRequest(api, processCpu(this.api.child.pid), figures.requests),
+      projectorCpuPerRequest: this.projector ? cpuPerRequest(projector, processCpu(this.projector.child.pid), figures.requests) : null,
+    };
+  }
+
   /** The admin API key an api with authentication prints once on its first start (embedded mode), if any. */
   get bootstrapApiKey(): string | null {
     return /API key: (\S+)/.exec(this.api.log)?.[1] ?? null;
@@ -210,7 +232,7 @@ function orderBody(accountId: string): string {
   return JSON.stringify({ accountId, instrument: 'RELIANCE', side: 'BUY', quantity: 1, type: 'LIMIT', limitPricePaise: 250_000, product: 'CNC', validity: 'DAY' });
 }
 
-function summarise(result: autocannon.Result): HttpRunFigures {
+function summarise(result: autocannon.Result): Omit<HttpRunFigures, 'apiCpuPerRequest' | 'projectorCpuPerRequest'> {
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
   const requests = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
@@ -383,15 +405,15 @@ export async function httpWorkload(scratch: ScratchDir, options: HttpOptions): P
     const base = { connections: options.connections, headers };
 
     // The HTTP stack's own ceiling on the fresh server, before the projector has any work.
-    const live = summarise(await load({ ...base, url: `${server.baseUrl}/health/live`, method: 'GET', duration: options.durationSeconds }));
+    const live = await server.measure({ ...base, url: `${server.baseUrl}/health/live`, method: 'GET', duration: options.durationSeconds });
     // Live updates on the otherwise idle server (sequential commands), before the load leaves the projector a backlog.
     const liveUpdates = await liveUpdateLatency(server, headers, watched, options.liveCommands);
 
     // One trader's burst: every order reserves buying power on the same account stream.
     const body = orderBody(single);
     if (options.warmupSeconds > 0) await load({ ...base, url: `${server.baseUrl}/api/orders`, method: 'POST', body, duration: options.warmupSeconds });
-    const place = summarise(await load({ ...base, url: `${server.baseUrl}/api/orders`, method: 'POST', body, duration: options.durationSeconds }));
-    const placeManyAccounts = summarise(await placeOverAccounts(server, headers, accounts, options.connections, options.durationSeconds));
+    const place = await server.measure({ ...base, url: `${server.baseUrl}/api/orders`, method: 'POST', body, duration: options.durationSeconds });
+    const placeManyAccounts = await server.measure(() => placeOverAccounts(server, headers, accounts, options.connections, options.durationSeconds));
     return { place, placeManyAccounts, live, liveUpdates, auth: session.auth };
   });
 }
@@ -403,6 +425,6 @@ export async function httpSplitWorkload(scratch: ScratchDir, options: HttpOption
     const accounts = await openAccounts(server, session.adminHeaders, options.connections);
     const headers = await session.traderHeaders(accounts);
     if (options.warmupSeconds > 0) await placeOverAccounts(server, headers, accounts, options.connections, options.warmupSeconds);
-    return summarise(await placeOverAccounts(server, headers, accounts, options.connections, options.durationSeconds));
+    return server.measure(() => placeOverAccounts(server, headers, accounts, options.connections, options.durationSeconds));
   });
 }

@@ -481,7 +481,8 @@ export class ProjectionRunner {
       }
       // Woken by new events, by a retry falling due, or by the step elsewhere finishing.
       const wake = new AbortController();
-      const stopped = () => wake.abort();
+      // A fixed reason: abort() without one builds a DOMException (and its stack) on every idle wake-up.
+      const stopped = () => wake.abort(WOKEN);
       signal.addEventListener('abort', stopped, { once: true });
       void awayStep.finally(stopped);
       await this.idle(all, wake.signal);
@@ -701,6 +702,8 @@ export class ProjectionRunner {
     return slot;
   }
 }
+
+const WOKEN = 'woken';
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
