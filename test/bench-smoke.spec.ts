@@ -55,6 +55,7 @@ describe('benchmark harness (smoke)', () => {
       'append.single.w1.rate',
       'append.single.w4.p99',
       'append.single.thread.rate',
+      'append.single.inline-checkpoint.rate',
       'append.batch100.rate',
       'raw.single-tx.rate',
       'raw.tx64.rate',

@@ -151,7 +151,7 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
         const w = `1. append 1 event/call, ${writers} writer${writers === 1 ? '' : 's'}`;
         await attempt(w, [[`append.single.w${writers}.rate`, w, 'throughput']], async () => {
           const r = await appendSingleEvents(scratch, writers, sizes.appendSeconds * 1000, sizes.warmupSeconds * 1000);
-          const params = { writers, seconds: sizes.appendSeconds, durable: 'WAL, synchronous=FULL', eventBytes: Math.round(r.averageEventBytes) };
+          const params = { writers, seconds: sizes.appendSeconds, durable: 'WAL, synchronous=FULL', checkpoints: 'WAL checkpoint thread', eventBytes: Math.round(r.averageEventBytes) };
           add(`append.single.w${writers}.rate`, w, 'throughput', r.eventsPerSecond, 'events/s', params);
           add(`append.single.w${writers}.p50`, w, 'latency p50', r.p50Ms, 'ms', { writers });
           add(`append.single.w${writers}.p99`, w, 'latency p99', r.p99Ms, 'ms', { writers });
@@ -160,13 +160,19 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
         });
       }
       const writers = Math.max(...sizes.appendWriters);
-      const w = `1. append 1 event/call, ${writers} writers, writer thread (EVENT_STORE_WRITER_THREAD=true)`;
-      await attempt(w, [['append.single.thread.rate', w, 'throughput']], async () => {
-        const r = await appendSingleEvents(scratch, writers, sizes.appendSeconds * 1000, sizes.warmupSeconds * 1000, { writerThread: true });
-        add('append.single.thread.rate', w, 'throughput', r.eventsPerSecond, 'events/s', { writers, seconds: sizes.appendSeconds, durable: 'WAL, synchronous=FULL' });
-        add('append.single.thread.p99', w, 'latency p99', r.p99Ms, 'ms', { writers });
-        add('append.single.thread.group', w, 'events per transaction (group commit)', r.eventsPerTransaction, 'events/tx', { writers });
-      });
+      const variants = [
+        ['inline-checkpoint', 'SQLite checkpoints inline (EVENT_STORE_CHECKPOINT_THREAD=false)', { checkpointThread: false }],
+        ['thread', 'writer thread (EVENT_STORE_WRITER_THREAD=true)', { writerThread: true }],
+      ] as const;
+      for (const [id, label, variant] of variants) {
+        const w = `1. append 1 event/call, ${writers} writers, ${label}`;
+        await attempt(w, [[`append.single.${id}.rate`, w, 'throughput']], async () => {
+          const r = await appendSingleEvents(scratch, writers, sizes.appendSeconds * 1000, sizes.warmupSeconds * 1000, variant);
+          add(`append.single.${id}.rate`, w, 'throughput', r.eventsPerSecond, 'events/s', { writers, seconds: sizes.appendSeconds, durable: 'WAL, synchronous=FULL' });
+          add(`append.single.${id}.p99`, w, 'latency p99', r.p99Ms, 'ms', { writers });
+          add(`append.single.${id}.group`, w, 'events per transaction (group commit)', r.eventsPerTransaction, 'events/tx', { writers });
+        });
+      }
     }
     if (selected.has('batch')) {
       const w = '2. append 100 events/call';

@@ -33,16 +33,17 @@ function newWriter(): Writer {
 /**
  * `writers` concurrent loops, each appending one event per call to its own stream with the exact expected
  * revision, for warmupMs (not counted) then durationMs. Durable: the store runs with synchronous=FULL.
+ * The store is opened as the product opens it (WAL checkpoint thread on, writer thread off) unless told otherwise.
  */
 export async function appendSingleEvents(
   scratch: ScratchDir,
   writers: number,
   durationMs: number,
   warmupMs: number,
-  options: { writerThread?: boolean } = {},
+  options: { writerThread?: boolean; checkpointThread?: boolean } = {},
 ): Promise<AppendFigures> {
   const file = scratch.file(`append-${writers}${options.writerThread ? '-thread' : ''}.db`);
-  const store = SqliteEventStore.open({ file, writerThread: options.writerThread ?? false });
+  const store = SqliteEventStore.open({ file, writerThread: options.writerThread ?? false, checkpointThread: options.checkpointThread ?? true });
   try {
     const samples = new Samples();
     let counted = 0;
@@ -98,7 +99,7 @@ export async function appendSingleEvents(
 /** One writer appending `batchSize` events per call, rotating over 100 streams with exact expected revisions. */
 export async function appendBatches(scratch: ScratchDir, batchSize: number, durationMs: number, warmupMs: number): Promise<AppendFigures> {
   const file = scratch.file(`batch-${batchSize}.db`);
-  const store = SqliteEventStore.open({ file });
+  const store = SqliteEventStore.open({ file, checkpointThread: true });
   try {
     const writers = Array.from({ length: 100 }, newWriter);
     const samples = new Samples();

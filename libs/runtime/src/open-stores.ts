@@ -20,12 +20,16 @@ export const READ_STORE_PARTITIONS: readonly { name: string; projections: readon
  * /health/ready answers 503 until both stores answer, and every call fails as unavailable (503) meanwhile.
  */
 export function openEventStore(
-  config: Pick<StoreConfig, 'eventStore' | 'dataDir' | 'eventStoreUrl'> & Partial<Pick<AppConfig, 'eventStoreWriterThread'>>,
+  config: Pick<StoreConfig, 'eventStore' | 'dataDir' | 'eventStoreUrl'> & Partial<Pick<AppConfig, 'eventStoreWriterThread' | 'eventStoreCheckpointThread'>>,
 ): EventStore {
   switch (config.eventStore) {
     case 'sqlite':
       fs.mkdirSync(config.dataDir, { recursive: true });
-      return SqliteEventStore.open({ file: path.join(config.dataDir, 'events.db'), writerThread: config.eventStoreWriterThread ?? false });
+      return SqliteEventStore.open({
+        file: path.join(config.dataDir, 'events.db'),
+        writerThread: config.eventStoreWriterThread ?? false,
+        checkpointThread: config.eventStoreCheckpointThread ?? false,
+      });
     case 'esdb': {
       if (config.eventStoreUrl === null) throw new ConfigError('EVENTSTORE_URL', 'is required when EVENT_STORE=esdb');
       const logger = new Logger('EventStoreDB');

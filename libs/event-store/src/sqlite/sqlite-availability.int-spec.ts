@@ -7,10 +7,10 @@ import { idsOf, newEvent, rejectionOf, sleep, someEvents, within } from '../test
 import { SqliteEventStore } from './sqlite-event-store';
 import { TempStores, WRITER_MODES } from './testing/temp-stores';
 
-describe.each(WRITER_MODES)('SqliteEventStore availability, validation and close, writing $mode', ({ writerThread }) => {
+describe.each(WRITER_MODES)('SqliteEventStore availability, validation and close, writing $mode', ({ options }) => {
   let temp: TempStores;
   beforeEach(() => {
-    temp = new TempStores({ writerThread });
+    temp = new TempStores(options);
   });
   afterEach(async () => {
     await temp.cleanup();

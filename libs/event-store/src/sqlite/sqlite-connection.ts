@@ -13,6 +13,8 @@ export interface ConnectionOptions {
   busyTimeoutMs: number;
   /** False when re-opening after a failure: a vanished file must stay an error, not become an empty log. */
   create: boolean;
+  /** WAL pages after which a COMMIT on this connection checkpoints inline (SQLite's default, 1000, when absent). */
+  autocheckpointPages?: number;
 }
 
 /**
@@ -92,6 +94,7 @@ export class SqliteConnection {
       // a process crash but can lose the last commits on power loss; FULL fsyncs the WAL on every COMMIT.
       // Group commit is what keeps that fsync affordable.
       db.pragma('synchronous = FULL');
+      if (options.autocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.autocheckpointPages))}`);
       migrate(db);
       return new SqliteConnection(db);
     } catch (error) {

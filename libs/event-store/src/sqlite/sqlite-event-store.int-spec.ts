@@ -10,15 +10,15 @@ eventStoreContract('sqlite', async () => {
   return { store: temp.open(), cleanup: () => temp.cleanup() };
 });
 
-eventStoreContract('sqlite, writer thread', async () => {
-  const temp = new TempStores({ writerThread: true });
+eventStoreContract('sqlite, writer and checkpoint threads', async () => {
+  const temp = new TempStores({ writerThread: true, checkpointThread: true });
   return { store: temp.open(), cleanup: () => temp.cleanup() };
 });
 
-describe.each(WRITER_MODES)('SqliteEventStore (SQLite specifics), writing $mode', ({ writerThread }) => {
+describe.each(WRITER_MODES)('SqliteEventStore (SQLite specifics), writing $mode', ({ options }) => {
   let temp: TempStores;
   beforeEach(() => {
-    temp = new TempStores({ writerThread });
+    temp = new TempStores(options);
   });
   afterEach(async () => {
     await temp.cleanup();

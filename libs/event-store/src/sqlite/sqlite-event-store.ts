@@ -9,6 +9,7 @@ import { HeadWatcher } from './head-watcher';
 import { SqliteConnection } from './sqlite-connection';
 import { asStoreError } from './sqlite-errors';
 import { type AppendOutcome, type AppendRequest, writeGroup } from './sqlite-writer';
+import { AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER, WalCheckpointer, type WalCheckpointerStats } from './wal-checkpointer';
 import { WriterThread } from './writer-thread';
 import { type ScanResult, subscribeAll } from './subscription';
 
@@ -26,6 +27,12 @@ export interface SqliteEventStoreOptions {
    * Default false: appends are written on this thread.
    */
   writerThread?: boolean;
+  /**
+   * Checkpoint the WAL from a worker thread (see WalCheckpointer), so that commits seldom copy pages back into the
+   * database file inline; they still do once the WAL passes AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER pages.
+   * Default false: SQLite's own inline checkpoints every 1,000 pages.
+   */
+  checkpointThread?: boolean;
 }
 
 /** Counters since open(): committed write transactions, successful append() calls (idempotent ones too), events written. */
@@ -55,17 +62,21 @@ export class SqliteEventStore implements EventStore {
   private readonly appends: GroupCommitQueue<AppendRequest, AppendResult>;
   private readonly watcher: HeadWatcher;
   private readonly writer: WriterThread | null;
+  private readonly checkpointer: WalCheckpointer | null;
+  private readonly autocheckpointPages: number | undefined;
 
   private constructor(
     private readonly file: string,
     private readonly busyTimeoutMs: number,
     pollIntervalMs: number,
     maxEventsPerCommit: number,
-    writerThread: boolean,
+    options: { writerThread: boolean; checkpointThread: boolean },
     conn: SqliteConnection,
   ) {
     this.conn = conn;
-    this.writer = writerThread ? new WriterThread({ file, busyTimeoutMs }) : null;
+    this.autocheckpointPages = options.checkpointThread ? AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER : undefined;
+    this.checkpointer = options.checkpointThread ? WalCheckpointer.start(file) : null;
+    this.writer = options.writerThread ? new WriterThread({ file, busyTimeoutMs, autocheckpointPages: this.autocheckpointPages }) : null;
     this.appends = new GroupCommitQueue((requests) => this.commitGroup(requests), maxEventsPerCommit);
     this.watcher = new HeadWatcher(() => this.use('polling the head', (c) => c.head()), pollIntervalMs);
   }
@@ -73,8 +84,11 @@ export class SqliteEventStore implements EventStore {
   /** Creates the directory, the file and the schema as needed. Throws StoreUnavailableError if the file cannot be used. */
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: true });
-    return new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, options.writerThread ?? false, conn);
+    const checkpointThread = options.checkpointThread ?? false;
+    const autocheckpointPages = checkpointThread ? AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER : undefined;
+    const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: true, autocheckpointPages });
+    const modes = { writerThread: options.writerThread ?? false, checkpointThread };
+    return new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, modes, conn);
   }
 
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -138,12 +152,17 @@ export class SqliteEventStore implements EventStore {
     this.watcher.close();
     this.conn?.close();
     this.conn = null;
-    await this.writer?.close();
+    await Promise.all([this.writer?.close(), this.checkpointer?.stop()]);
   }
 
   /** True when appends are written by a writer thread (option writerThread). */
   get writesInThread(): boolean {
     return this.writer !== null;
+  }
+
+  /** The WAL checkpointer thread's work so far, or null without one (option checkpointThread). */
+  checkpointerStats(): Promise<WalCheckpointerStats> | null {
+    return this.checkpointer?.stats() ?? null;
   }
 
   stats(): SqliteEventStoreStats {
@@ -210,7 +229,7 @@ export class SqliteEventStore implements EventStore {
   private use<T>(action: string, work: (conn: SqliteConnection) => T): T {
     this.assertOpen();
     try {
-      this.conn ??= SqliteConnection.open({ file: this.file, busyTimeoutMs: this.busyTimeoutMs, create: false });
+      this.conn ??= SqliteConnection.open({ file: this.file, busyTimeoutMs: this.busyTimeoutMs, create: false, autocheckpointPages: this.autocheckpointPages });
       return work(this.conn);
     } catch (error) {
       const mapped = asStoreError(error, action);

@@ -9,6 +9,7 @@ import type { AppendOutcome, AppendRequest } from './sqlite-writer';
 export interface WriterThreadData {
   file: string;
   busyTimeoutMs: number;
+  autocheckpointPages?: number;
 }
 
 export interface WriteCall {

@@ -6,13 +6,13 @@ import { writeGroup } from './sqlite-writer';
 import { outcomeToWire, toWire, type WriteCall, type WriteReply, type WriterThreadData } from './writer-thread';
 
 /** The writer thread (see WriterThread): one connection, one group commit per message, answered in order. */
-const { file, busyTimeoutMs } = workerData as WriterThreadData;
+const { file, busyTimeoutMs, autocheckpointPages } = workerData as WriterThreadData;
 let conn: SqliteConnection | null = null;
 
 parentPort?.on('message', ({ id, requests, recordedAt }: WriteCall) => {
   let reply: WriteReply;
   try {
-    conn ??= SqliteConnection.open({ file, busyTimeoutMs, create: false });
+    conn ??= SqliteConnection.open({ file, busyTimeoutMs, create: false, autocheckpointPages });
     reply = { id, ok: true, outcomes: writeGroup(conn, requests, recordedAt).map(outcomeToWire) };
   } catch (error) {
     const mapped = asStoreError(error, 'appending');

@@ -37,6 +37,28 @@ describe('event store settings', () => {
   });
 });
 
+describe('WAL checkpoint thread setting', () => {
+  it('checkpoints the event store from a thread unless EVENT_STORE_CHECKPOINT_THREAD is false', async () => {
+    expect(loadConfig({ DATA_DIR: '/tmp/unused' }).eventStoreCheckpointThread).toBe(true);
+    expect(() => loadConfig({ DATA_DIR: '/tmp/unused', EVENT_STORE_CHECKPOINT_THREAD: '1x' })).toThrow('EVENT_STORE_CHECKPOINT_THREAD');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-config-'));
+    try {
+      for (const value of ['true', 'false']) {
+        const store = openEventStore(loadConfig({ DATA_DIR: dataDir, EVENT_STORE_CHECKPOINT_THREAD: value })) as SqliteEventStore;
+        try {
+          const stats = store.checkpointerStats();
+          expect(stats === null ? 'none' : 'running').toBe(value === 'true' ? 'running' : 'none');
+          if (stats) await expect(stats).resolves.toMatchObject({ failures: expect.any(Number) });
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 function newEvent() {
   return { type: 'TestHappened', data: {}, metadata: { eventId: randomUUID(), correlationId: randomUUID(), causationId: null, actor: 'test', occurredAt: '2026-11-20T04:30:00.000Z', schemaVersion: 1 } };
 }

@@ -15,6 +15,8 @@ export interface AppConfig {
   mongoUrl: string | null;
   /** EVENT_STORE_WRITER_THREAD: the SQLite event store writes (INSERTs, COMMIT, fsync) in a worker thread. */
   eventStoreWriterThread: boolean;
+  /** EVENT_STORE_CHECKPOINT_THREAD: the SQLite event store's WAL is checkpointed by a worker thread, not inline by commits. */
+  eventStoreCheckpointThread: boolean;
   /** Run the projector (and the settlement reactor) inside the api process. */
   embeddedProjector: boolean;
   /** PROJECTOR_WORKER_THREADS: the projector projects the audit trail in a worker thread (live, and for its initial load). */
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     eventStoreUrl,
     mongoUrl,
     eventStoreWriterThread: bool(env, 'EVENT_STORE_WRITER_THREAD', false),
+    eventStoreCheckpointThread: bool(env, 'EVENT_STORE_CHECKPOINT_THREAD', true),
     embeddedProjector: bool(env, 'EMBEDDED_PROJECTOR', true),
     projectorWorkerThreads: bool(env, 'PROJECTOR_WORKER_THREADS', true),
     runReactors: bool(env, 'RUN_REACTORS', true),

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { SqliteEventStore, type SqliteEventStoreOptions } from '../sqlite-event-store';
 
-/** The two ways the store writes, for specs that must hold for both. */
+/** The ways the store can write, for specs that must hold for each. */
 export const WRITER_MODES = [
-  { mode: 'on the caller thread', writerThread: false },
-  { mode: 'in a writer thread', writerThread: true },
+  { mode: 'on the caller thread', options: {} },
+  { mode: 'with a checkpoint thread', options: { checkpointThread: true } },
+  { mode: 'in a writer thread, with a checkpoint thread', options: { writerThread: true, checkpointThread: true } },
 ] as const;
 
 /** A temp directory per test, and the stores opened in it, all closed and removed by cleanup(). */

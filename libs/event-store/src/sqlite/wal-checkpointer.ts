@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * WAL pages a committing connection lets pile up before it checkpoints inline, when a WalCheckpointer runs for its
+ * file (SQLite's own default is 1,000 pages, about 4 MB): the thread checkpoints long before, so commits rarely pay.
+ */
+export const AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER = 10_000;
+
+export interface WalCheckpointerStats {
+  /** PASSIVE checkpoints run. */
+  runs: number;
+  /** Runs that failed (the file could not be opened, or another checkpoint was running); the next run tries again. */
+  failures: number;
+  /** After the last run: frames in the WAL, and how many of them are in the database file (equal: nothing left to copy). */
+  last: { walFrames: number; checkpointedFrames: number } | null;
+}
+
+export interface CheckpointerData {
+  file: string;
+  intervalMs: number;
+}
+
+/**
+ * Copies the WAL back into the database file from a worker thread (PRAGMA wal_checkpoint(PASSIVE) every
+ * `intervalMs`), so that a COMMIT on the writing thread seldom has to do it inline. A passive checkpoint never
+ * waits for readers or writers and never blocks them; what it cannot copy yet waits for the next run. The thread
+ * opens the existing file only (never creates one) and does not keep the process alive.
+ */
+export class WalCheckpointer {
+  private readonly pending: ((stats: WalCheckpointerStats) => void)[] = [];
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (stats: WalCheckpointerStats) => this.pending.shift()?.(stats));
+    // A thread that failed to start leaves the inline checkpoints (the writing connection's own) to do the work.
+    worker.on('error', () => undefined);
+    worker.unref();
+  }
+
+  static start(file: string, intervalMs = 50): WalCheckpointer {
+    return new WalCheckpointer(new Worker(checkpointerScript(), { workerData: { file, intervalMs } satisfies CheckpointerData }));
+  }
+
+  /** What the thread has done so far. */
+  stats(): Promise<WalCheckpointerStats> {
+    return new Promise((resolve, reject) => {
+      this.pending.push(resolve);
+      this.worker.once('exit', () => reject(new Error('the checkpointer thread has stopped')));
+      this.worker.postMessage('stats');
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** The compiled worker next to this file; run from TypeScript sources (the tests), the build of it (npm test builds first). */
+function checkpointerScript(): string {
+  const beside = path.join(__dirname, 'wal-checkpoint-worker.js');
+  if (fs.existsSync(beside)) return beside;
+  const built = path.resolve(__dirname, '../../../../dist/libs/event-store/src/sqlite/wal-checkpoint-worker.js');
+  if (fs.existsSync(built)) return built;
+  throw new Error(`the WAL checkpointer is not built (looked for ${beside} and ${built}): run npm run build`);
+}
