@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { compiledWorkerScript } from '@robo/event-store/sqlite/worker-script';
 import { combineRebuilds, type RebuildElsewhere, type RebuildResult, type StepElsewhere, type StepReport } from '@robo/read-models';
 import { READ_STORE_PARTITIONS, type StoreConfig } from './open-stores';
 
@@ -95,7 +94,7 @@ class StepWorker {
   private nextId = 1;
 
   constructor(request: RebuildWorkerRequest) {
-    this.worker = new Worker(workerScript(), { workerData: { ...request, mode: 'steps' } });
+    this.worker = new Worker(compiledWorkerScript(__dirname, 'rebuild-worker.js'), { workerData: { ...request, mode: 'steps' } });
     this.worker.unref();
     this.worker.on('message', (reply: StepWorkerReply) => {
       const call = this.pending.get(reply.id);
@@ -141,7 +140,7 @@ function storeConfigOf(config: StoreConfig): StoreConfig {
 function runWorker(request: RebuildWorkerRequest, signal?: AbortSignal): Promise<RebuildResult> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('the rebuild was stopped before it started'));
-    const worker = new Worker(workerScript(), { workerData: request });
+    const worker = new Worker(compiledWorkerScript(__dirname, 'rebuild-worker.js'), { workerData: request });
     const stop = () => void worker.terminate();
     signal?.addEventListener('abort', stop, { once: true });
     let reply: RebuildWorkerReply | null = null;
@@ -159,11 +158,3 @@ function runWorker(request: RebuildWorkerRequest, signal?: AbortSignal): Promise
   });
 }
 
-/** The compiled worker next to this file; run from TypeScript sources (the tests), the build of it (npm test builds first). */
-function workerScript(): string {
-  const beside = path.join(__dirname, 'rebuild-worker.js');
-  if (fs.existsSync(beside)) return beside;
-  const built = path.resolve(__dirname, '../../../dist/libs/runtime/src/rebuild-worker.js');
-  if (fs.existsSync(built)) return built;
-  throw new Error(`the rebuild worker is not built (looked for ${beside} and ${built}): run npm run build`);
-}

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { compiledWorkerScript } from './worker-script';
 
 /**
  * WAL pages a committing connection lets pile up before it checkpoints inline, when a WalCheckpointer runs for its
@@ -39,7 +38,7 @@ export class WalCheckpointer {
   }
 
   static start(file: string, intervalMs = 50): WalCheckpointer {
-    return new WalCheckpointer(new Worker(checkpointerScript(), { workerData: { file, intervalMs } satisfies CheckpointerData }));
+    return new WalCheckpointer(new Worker(compiledWorkerScript(__dirname, 'wal-checkpoint-worker.js'), { workerData: { file, intervalMs } satisfies CheckpointerData }));
   }
 
   /** What the thread has done so far. */
@@ -54,13 +53,4 @@ export class WalCheckpointer {
   async stop(): Promise<void> {
     await this.worker.terminate();
   }
-}
-
-/** The compiled worker next to this file; run from TypeScript sources (the tests), the build of it (npm test builds first). */
-function checkpointerScript(): string {
-  const beside = path.join(__dirname, 'wal-checkpoint-worker.js');
-  if (fs.existsSync(beside)) return beside;
-  const built = path.resolve(__dirname, '../../../../dist/libs/event-store/src/sqlite/wal-checkpoint-worker.js');
-  if (fs.existsSync(built)) return built;
-  throw new Error(`the WAL checkpointer is not built (looked for ${beside} and ${built}): run npm run build`);
 }

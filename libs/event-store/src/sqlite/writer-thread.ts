@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DuplicateEventIdError, StoreUnavailableError, WrongExpectedVersionError } from '../errors';
 import type { ExpectedRevision } from '../event-store.port';
 import type { AppendOutcome, AppendRequest } from './sqlite-writer';
+import { compiledWorkerScript } from './worker-script';
 
 /** What the writer thread opens: the file the store created already (it never creates one). */
 export interface WriterThreadData {
@@ -135,11 +134,10 @@ export class WriterThread {
   }
 }
 
-/** The compiled worker next to this file; run from TypeScript sources (the tests), the build of it (npm test builds first). */
 function writerScript(): string {
-  const beside = path.join(__dirname, 'writer-worker.js');
-  if (fs.existsSync(beside)) return beside;
-  const built = path.resolve(__dirname, '../../../../dist/libs/event-store/src/sqlite/writer-worker.js');
-  if (fs.existsSync(built)) return built;
-  throw new StoreUnavailableError(`event store unavailable: the writer thread is not built (looked for ${beside} and ${built}): run npm run build`);
+  try {
+    return compiledWorkerScript(__dirname, 'writer-worker.js');
+  } catch (error) {
+    throw new StoreUnavailableError(`event store unavailable: ${(error as Error).message}`);
+  }
 }

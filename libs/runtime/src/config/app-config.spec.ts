@@ -16,46 +16,41 @@ describe('projector settings', () => {
 });
 
 describe('event store settings', () => {
+  /** Opens the event store as the api does, from a config loaded with `env`, for each value of one variable. */
+  async function forEachValue(variable: string, check: (store: SqliteEventStore, value: 'true' | 'false') => Promise<void>): Promise<void> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-config-'));
+    try {
+      for (const value of ['true', 'false'] as const) {
+        const store = openEventStore(loadConfig({ DATA_DIR: dataDir, [variable]: value })) as SqliteEventStore;
+        try {
+          await check(store, value);
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
   it('writes on the caller thread unless EVENT_STORE_WRITER_THREAD is true, and the store opened from it does so', async () => {
     expect(loadConfig({ DATA_DIR: '/tmp/unused' }).eventStoreWriterThread).toBe(false);
     expect(() => loadConfig({ DATA_DIR: '/tmp/unused', EVENT_STORE_WRITER_THREAD: 'yes please' })).toThrow('EVENT_STORE_WRITER_THREAD');
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-config-'));
-    try {
-      for (const value of ['true', 'false']) {
-        const store = openEventStore(loadConfig({ DATA_DIR: dataDir, EVENT_STORE_WRITER_THREAD: value })) as SqliteEventStore;
-        try {
-          expect(store.writesInThread).toBe(value === 'true');
-          const appended = await store.append(`s-${value}`, [newEvent()], { expectedRevision: 'no_stream' });
-          expect((await store.readStream(`s-${value}`)).map((e) => e.globalPosition)).toEqual([appended.lastGlobalPosition]);
-        } finally {
-          await store.close();
-        }
-      }
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    await forEachValue('EVENT_STORE_WRITER_THREAD', async (store, value) => {
+      expect(store.writesInThread).toBe(value === 'true');
+      const appended = await store.append(`s-${value}`, [newEvent()], { expectedRevision: 'no_stream' });
+      expect((await store.readStream(`s-${value}`)).map((e) => e.globalPosition)).toEqual([appended.lastGlobalPosition]);
+    });
   });
-});
 
-describe('WAL checkpoint thread setting', () => {
-  it('checkpoints the event store from a thread unless EVENT_STORE_CHECKPOINT_THREAD is false', async () => {
+  it('checkpoints the WAL from a thread unless EVENT_STORE_CHECKPOINT_THREAD is false', async () => {
     expect(loadConfig({ DATA_DIR: '/tmp/unused' }).eventStoreCheckpointThread).toBe(true);
     expect(() => loadConfig({ DATA_DIR: '/tmp/unused', EVENT_STORE_CHECKPOINT_THREAD: '1x' })).toThrow('EVENT_STORE_CHECKPOINT_THREAD');
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-config-'));
-    try {
-      for (const value of ['true', 'false']) {
-        const store = openEventStore(loadConfig({ DATA_DIR: dataDir, EVENT_STORE_CHECKPOINT_THREAD: value })) as SqliteEventStore;
-        try {
-          const stats = store.checkpointerStats();
-          expect(stats === null ? 'none' : 'running').toBe(value === 'true' ? 'running' : 'none');
-          if (stats) await expect(stats).resolves.toMatchObject({ failures: expect.any(Number) });
-        } finally {
-          await store.close();
-        }
-      }
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    await forEachValue('EVENT_STORE_CHECKPOINT_THREAD', async (store, value) => {
+      const stats = store.checkpointerStats();
+      expect(stats === null ? 'none' : 'running').toBe(value === 'true' ? 'running' : 'none');
+      if (stats) await expect(stats).resolves.toMatchObject({ failures: expect.any(Number) });
+    });
   });
 });
 
