@@ -70,13 +70,13 @@ export class SqliteEventStore implements EventStore {
     private readonly busyTimeoutMs: number,
     pollIntervalMs: number,
     maxEventsPerCommit: number,
-    options: { writerThread: boolean; checkpointThread: boolean },
+    threads: { writerThread: boolean; checkpointThread: boolean; autocheckpointPages: number | undefined },
     conn: SqliteConnection,
   ) {
     this.conn = conn;
-    this.autocheckpointPages = options.checkpointThread ? AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER : undefined;
-    this.checkpointer = options.checkpointThread ? WalCheckpointer.start(file) : null;
-    this.writer = options.writerThread ? new WriterThread({ file, busyTimeoutMs, autocheckpointPages: this.autocheckpointPages }) : null;
+    this.autocheckpointPages = threads.autocheckpointPages;
+    this.checkpointer = threads.checkpointThread ? WalCheckpointer.start(file) : null;
+    this.writer = threads.writerThread ? new WriterThread({ file, busyTimeoutMs, autocheckpointPages: this.autocheckpointPages }) : null;
     this.appends = new GroupCommitQueue((requests) => this.commitGroup(requests), maxEventsPerCommit);
     this.watcher = new HeadWatcher(() => this.use('polling the head', (c) => c.head()), pollIntervalMs);
   }
@@ -87,8 +87,8 @@ export class SqliteEventStore implements EventStore {
     const checkpointThread = options.checkpointThread ?? false;
     const autocheckpointPages = checkpointThread ? AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER : undefined;
     const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: true, autocheckpointPages });
-    const modes = { writerThread: options.writerThread ?? false, checkpointThread };
-    return new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, modes, conn);
+    const threads = { writerThread: options.writerThread ?? false, checkpointThread, autocheckpointPages };
+    return new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, threads, conn);
   }
 
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {

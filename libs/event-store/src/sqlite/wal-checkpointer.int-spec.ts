@@ -53,6 +53,7 @@ describe('WAL checkpoint thread', () => {
     } finally {
       await checkpointer.stop();
     }
+    await expect(checkpointer.stats()).rejects.toThrow('the checkpointer thread has stopped');
   });
 });
 

@@ -28,12 +28,17 @@ export interface CheckpointerData {
  * opens the existing file only (never creates one) and does not keep the process alive.
  */
 export class WalCheckpointer {
-  private readonly pending: ((stats: WalCheckpointerStats) => void)[] = [];
+  private readonly pending: { resolve: (stats: WalCheckpointerStats) => void; reject: (error: Error) => void }[] = [];
+  private stopped = false;
 
   private constructor(private readonly worker: Worker) {
-    worker.on('message', (stats: WalCheckpointerStats) => this.pending.shift()?.(stats));
+    worker.on('message', (stats: WalCheckpointerStats) => this.pending.shift()?.resolve(stats));
     // A thread that failed to start leaves the inline checkpoints (the writing connection's own) to do the work.
     worker.on('error', () => undefined);
+    worker.on('exit', () => {
+      this.stopped = true;
+      for (const call of this.pending.splice(0)) call.reject(new Error('the checkpointer thread has stopped'));
+    });
     worker.unref();
   }
 
@@ -43,9 +48,9 @@ export class WalCheckpointer {
 
   /** What the thread has done so far. */
   stats(): Promise<WalCheckpointerStats> {
+    if (this.stopped) return Promise.reject(new Error('the checkpointer thread has stopped'));
     return new Promise((resolve, reject) => {
-      this.pending.push(resolve);
-      this.worker.once('exit', () => reject(new Error('the checkpointer thread has stopped')));
+      this.pending.push({ resolve, reject });
       this.worker.postMessage('stats');
     });
   }
