@@ -82,4 +82,27 @@ describe('a burst of orders on one account', () => {
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'ORDER_ALREADY_EXISTS')).toBe(true);
     expect(await reservationsOf(accountId)).toHaveLength(2);
   });
+  it('does not read the stream of an order id it generated, but reads one derived from a clientOrderId, and records both', async () => {
+    const opened = await t.as(trader.token).post('/api/accounts').send({ name: 'burst reads', initialCashPaise: 1_000_000_000 });
+    const accountId = opened.body.accountId as string;
+    const read = jest.spyOn(store, 'readStream');
+    let answers: Answer[];
+    let streamsRead: string[];
+    try {
+      answers = await burst([{ accountId, ...LIMIT_ORDER }, { accountId, ...LIMIT_ORDER }, { accountId, ...LIMIT_ORDER, clientOrderId: 'read-me' }]);
+      streamsRead = read.mock.calls.map(([stream]) => stream);
+    } finally {
+      read.mockRestore();
+    }
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
+    const [generated1, generated2, derived] = answers.map((a) => orderStream(orderIdOf(a)));
+    expect({ generated1: streamsRead.includes(generated1), generated2: streamsRead.includes(generated2), derived: streamsRead.includes(derived) }).toEqual({
+      generated1: false,
+      generated2: false,
+      derived: true,
+    });
+    for (const stream of [generated1, generated2, derived]) {
+      expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderAccepted']);
+    }
+  });
 });

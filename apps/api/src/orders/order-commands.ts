@@ -22,6 +22,11 @@ export class PlaceOrderMessage {
     public readonly ctx: CommandContext,
     /** Set when the order id came from an Idempotency-Key: a retry answers with the first result. */
     public readonly idempotent: boolean,
+    /**
+     * Set when the order id was generated for this message (not derived from anything a caller can send twice): its
+     * stream cannot exist yet, so the handler does not read it. The order stream's append still expects no stream.
+     */
+    public readonly generatedId = false,
   ) {}
 }
 

@@ -35,11 +35,12 @@ export class OrdersController {
   place(@Body() body: PlaceOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal): Promise<OrderCommandResult> {
     this.access.account(principal, body.accountId, 'trade');
     // clientOrderId and Idempotency-Key both make the order id deterministic, so a duplicate cannot slip in.
-    const orderId = body.clientOrderId
+    const derived = body.clientOrderId
       ? derivedId('client-order', body.accountId, body.clientOrderId)
       : ctx.idempotencyKey
         ? derivedId('idempotent-order', body.accountId, ctx.idempotencyKey)
-        : newId();
+        : null;
+    const orderId = derived ?? newId();
     return this.commandBus.execute(
       new PlaceOrderMessage(
         {
@@ -58,6 +59,7 @@ export class OrdersController {
         },
         ctx,
         ctx.idempotencyKey !== undefined,
+        derived === null,
       ),
     );
   }

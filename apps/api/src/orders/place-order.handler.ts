@@ -10,11 +10,12 @@ import {
   Instrument,
   NotFound,
   OrderEvent,
+  OrderState,
   orderStream,
 } from '@robo/domain';
 import { AppendResult, EVENT_STORE, EventStore, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
 import { ApiError } from '../common/api-error';
-import { AggregateRepository, recordOf, withConflictRetry } from '../write/aggregate-repository';
+import { AggregateRepository, type Loaded, recordOf, withConflictRetry } from '../write/aggregate-repository';
 import { replayFirstEvent } from '../write/append-decision';
 import { derivedId, eventIdsFor } from '../write/event-ids';
 import { KeyedBatcher, Pending } from '../write/keyed-batcher';
@@ -84,7 +85,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
       failed.length = 0;
       const alone: PendingPlace[] = [];
       const fresh: { pending: PendingPlace; instrument: Instrument }[] = [];
-      const loaded = await Promise.all(batch.map((p) => this.repository.load(p.input.stream, evolveOrder, initialOrderState)));
+      const loaded = await Promise.all(batch.map((p) => this.loadOrder(p.input)));
       const account = await this.repository.load(accountStream(accountId), evolveAccount, initialAccountState);
       batch.forEach((pending, i) => {
         const { request } = pending.input.message;
@@ -162,7 +163,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
     const { request, ctx } = message;
     return withConflictRetry(async () => {
       const instrument = this.risk.instrument(request.instrument);
-      const order = await this.repository.load(stream, evolveOrder, initialOrderState);
+      const order = await this.loadOrder(input);
       if (order.state.status !== 'NONE') return this.existing(stream, orderSeed, request, order.state.status);
 
       const accountName = accountStream(request.accountId);
@@ -180,6 +181,16 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
       }
       return this.appendOrder(input, { ...decision, reserved });
     });
+  }
+
+  /**
+   * The order's state before placing it: read from its stream, except for an id generated for this request, whose
+   * stream cannot exist (its append expects no stream all the same). Not caching such empty states also keeps the
+   * repository's cache for the accounts and positions that are read again.
+   */
+  private loadOrder({ stream, message }: PlaceInput): Promise<Loaded<OrderState>> {
+    if (message.generatedId) return Promise.resolve({ state: initialOrderState, revision: null });
+    return this.repository.load(stream, evolveOrder, initialOrderState);
   }
 
   /** The order id exists: a retry with the same Idempotency-Key gets the first answer, anything else a 409. */
