@@ -5,6 +5,9 @@ import { isUnavailableError } from '@robo/event-store/sqlite/sqlite-errors';
 import { ApiKeyRecord, CredentialStore, CredentialStoreUnavailableError, NewApiKey } from './credential-store.port';
 import type { Role } from './roles';
 
+/** Records kept between changes of the file; past this many they are all dropped (unknown key ids are kept too). */
+const MAX_RECORDS = 10_000;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS api_keys (
   kid TEXT PRIMARY KEY NOT NULL,
@@ -42,6 +45,12 @@ export class SqliteCredentialStore implements CredentialStore {
   private db: Database.Database | null;
   private closed = false;
   private readonly prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+  /**
+   * Records read per request, kept while the file is unchanged: SQLite's data_version moves when another connection
+   * (the CLI, another process) commits, and this store's own writes clear them. So a revocation is seen at once.
+   */
+  private readonly records = new Map<string, ApiKeyRecord | null>();
+  private recordsVersion: number | null = null;
 
   private constructor(private readonly file: string, db: Database.Database) {
     this.db = db;
@@ -71,11 +80,11 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   async create(key: NewApiKey): Promise<boolean> {
-    return this.use('creating a key', (db) => db.transaction(() => this.insert(db, key)).immediate());
+    return this.write('creating a key', (db) => db.transaction(() => this.insert(db, key)).immediate());
   }
 
   async createIfEmpty(key: NewApiKey): Promise<boolean> {
-    return this.use('creating the first key', (db) =>
+    return this.write('creating the first key', (db) =>
       db
         .transaction(() => {
           const { n } = this.stmt(db, 'SELECT COUNT(*) AS n FROM api_keys').get() as { n: number };
@@ -85,12 +94,22 @@ export class SqliteCredentialStore implements CredentialStore {
     );
   }
 
+  /** The record as stored now (frozen: it may be shared by later calls). */
   async get(kid: string): Promise<ApiKeyRecord | null> {
     return this.use('reading a key', (db) => {
+      const version = this.stmt(db, 'PRAGMA data_version').pluck().get() as number;
+      if (version !== this.recordsVersion) {
+        this.records.clear();
+        this.recordsVersion = version;
+      }
+      const known = this.records.get(kid);
+      if (known !== undefined) return known;
       const row = this.stmt(db, 'SELECT kid, name, role, created_at, created_by, revoked_at FROM api_keys WHERE kid = ?').get(kid) as KeyRow | undefined;
-      if (!row) return null;
-      const grants = this.stmt(db, 'SELECT account_id FROM grants WHERE kid = ? ORDER BY account_id').pluck().all(kid) as string[];
-      return toRecord(row, grants);
+      const grants = row ? (this.stmt(db, 'SELECT account_id FROM grants WHERE kid = ? ORDER BY account_id').pluck().all(kid) as string[]) : [];
+      const record = row ? Object.freeze(toRecord(row, Object.freeze(grants) as string[])) : null;
+      if (this.records.size >= MAX_RECORDS) this.records.clear();
+      this.records.set(kid, record);
+      return record;
     });
   }
 
@@ -110,11 +129,11 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   async revoke(kid: string, at: string): Promise<boolean> {
-    return this.use('revoking a key', (db) => this.stmt(db, 'UPDATE api_keys SET revoked_at = ? WHERE kid = ? AND revoked_at IS NULL').run(at, kid).changes === 1);
+    return this.write('revoking a key', (db) => this.stmt(db, 'UPDATE api_keys SET revoked_at = ? WHERE kid = ? AND revoked_at IS NULL').run(at, kid).changes === 1);
   }
 
   async grant(kid: string, accountId: string, at: string, by: string): Promise<{ grantedAt: string }> {
-    return this.use('granting an account', (db) =>
+    return this.write('granting an account', (db) =>
       db
         .transaction(() => {
           this.stmt(db, 'INSERT INTO grants (kid, account_id, granted_at, granted_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(kid, accountId, at, by);
@@ -125,7 +144,7 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   async ungrant(kid: string, accountId: string): Promise<{ grantedAt: string } | null> {
-    return this.use('removing a grant', (db) => {
+    return this.write('removing a grant', (db) => {
       const row = this.stmt(db, 'DELETE FROM grants WHERE kid = ? AND account_id = ? RETURNING granted_at').get(kid, accountId) as { granted_at: string } | undefined;
       return row ? { grantedAt: row.granted_at } : null;
     });
@@ -169,10 +188,23 @@ export class SqliteCredentialStore implements CredentialStore {
     return statement;
   }
 
+  /** A change made through this connection: data_version does not move for it, so the records are dropped here. */
+  private write<T>(action: string, work: (db: Database.Database) => T): T {
+    try {
+      return this.use(action, work);
+    } finally {
+      this.records.clear();
+    }
+  }
+
   private use<T>(action: string, work: (db: Database.Database) => T): T {
     if (this.closed) throw new CredentialStoreUnavailableError(`credential store ${this.file} is closed`);
     try {
-      this.db ??= SqliteCredentialStore.connect(this.file, false);
+      if (this.db === null) {
+        this.db = SqliteCredentialStore.connect(this.file, false);
+        // data_version is per connection: values of the old one say nothing about the new one.
+        this.recordsVersion = null;
+      }
       return work(this.db);
     } catch (error) {
       const wrapped = wrap(error, action);
