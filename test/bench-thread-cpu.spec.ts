@@ -1,37 +1,56 @@
-import { Worker } from 'node:worker_threads';
-import { cpuPerRequest, processCpu } from '../bench/harness/thread-cpu';
+import { spawn } from 'node:child_process';
+import { cpuPerRequest, processCpu, type ProcessCpu } from '../bench/harness/thread-cpu';
 
-function burn(ms: number): void {
-  const until = process.hrtime.bigint() + BigInt(ms) * 1_000_000n;
-  while (process.hrtime.bigint() < until) {
-    // spin: CPU time on this thread
-  }
-}
+/**
+ * A fresh Node process (few threads of its own, unlike a test runner's) that burns 400 ms of CPU on its main thread
+ * when told to, then 400 ms in a worker thread, and says when each is done. CPU, not wall time: on a busy machine a
+ * thread spinning for 400 ms of wall time may get much less of the CPU.
+ */
+const BURN = 'const burn = (ms) => { const end = process.cpuUsage(); const target = end.user + end.system + ms * 1000; for (;;) { const u = process.cpuUsage(); if (u.user + u.system >= target) return; } };';
+const SPINNER = `
+const { Worker } = require('node:worker_threads');
+${BURN}
+setInterval(() => {}, 1000);
+process.stdin.once('data', () => {
+  burn(400);
+  process.stdout.write('main-done\\n');
+  const worker = new Worker(${JSON.stringify(`${BURN} burn(400); require("node:worker_threads").parentPort.postMessage(1); setInterval(() => {}, 1000);`)}, { eval: true });
+  worker.on('message', () => process.stdout.write('worker-done\\n'));
+});
+process.stdout.write('ready\\n');
+`;
 
 const linux = process.platform === 'linux';
 if (!linux) console.log('thread CPU readings skipped: they read /proc, which only Linux has');
 
 describe('thread CPU readings of the bench', () => {
-  (linux ? it : it.skip)('puts the main thread\'s CPU on the main thread and a worker\'s on the other threads', async () => {
-    const before = processCpu(process.pid)!;
-    burn(300);
-    const afterMain = processCpu(process.pid)!;
-    // 300 ms of spinning, read in clock ticks (10 ms): well over half of it shows, and not on the other threads.
-    expect(afterMain.mainMs - before.mainMs).toBeGreaterThanOrEqual(150);
-    expect(afterMain.otherThreadsMs - before.otherThreadsMs).toBeLessThan(150);
-
-    const worker = new Worker('const until = Date.now() + 300; while (Date.now() < until) {} require("node:worker_threads").parentPort.postMessage("done"); setInterval(() => {}, 1000);', { eval: true });
-    const readings: ReturnType<typeof processCpu>[] = [];
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => {
-        readings.push(processCpu(process.pid)); // the worker thread still exists (it waits to be terminated)
-        resolve();
-      });
-      worker.once('error', reject);
+  (linux ? it : it.skip)("puts a process's main-thread CPU on its main thread and its worker's on the other threads", async () => {
+    const child = spawn(process.execPath, ['-e', SPINNER], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines: string[] = [];
+    const waiters: { line: string; resolve: () => void }[] = [];
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        lines.push(line);
+        for (const w of waiters.filter((x) => x.line === line)) w.resolve();
+      }
     });
-    await worker.terminate();
-    const afterWorker = readings[0]!;
-    expect(afterWorker.otherThreadsMs - afterMain.otherThreadsMs).toBeGreaterThanOrEqual(150);
+    const said = (line: string) => (lines.includes(line) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ line, resolve })));
+    try {
+      await said('ready');
+      const start = processCpu(child.pid) as ProcessCpu;
+      child.stdin.write('go\n');
+      await said('main-done');
+      const afterMain = processCpu(child.pid) as ProcessCpu;
+      await said('worker-done');
+      const afterWorker = processCpu(child.pid) as ProcessCpu; // the worker thread still exists: it waits to be killed
+      // 400 ms of CPU (process-wide, so a little less on the spinning thread itself), read in clock ticks of 10 ms:
+      // most of it shows, each time on the right side.
+      expect(afterMain.mainMs - start.mainMs).toBeGreaterThanOrEqual(300);
+      expect(afterMain.otherThreadsMs - start.otherThreadsMs).toBeLessThan(150);
+      expect(afterWorker.otherThreadsMs - afterMain.otherThreadsMs).toBeGreaterThanOrEqual(300);
+    } finally {
+      child.kill();
+    }
   });
 
   it('divides by the answered requests, and says nothing without readings or requests', () => {
