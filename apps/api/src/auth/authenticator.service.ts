@@ -41,6 +41,8 @@ const unauthenticated = (code: string, message: string) => new ApiError(401, cod
 @Injectable()
 export class Authenticator {
   private readonly verified = new Map<string, string>();
+  /** Access tokens whose signature and claims were checked, by the token itself, until they expire. */
+  private readonly checkedTokens = new Map<string, AccessClaims & { exp: number }>();
   private readonly lastKnown = new Map<string, { record: ApiKeyRecord; atMs: number }>();
 
   constructor(
@@ -81,6 +83,25 @@ export class Authenticator {
   }
 
   private async fromToken(token: string): Promise<Principal> {
+    const claims = this.checkedToken(token) ?? (await this.verifyToken(token));
+    const principal = await this.principalFor(claims.sub, claims.role);
+    return typeof claims.exp === 'number' ? { ...principal, tokenExpiresAtMs: claims.exp * 1000 } : principal;
+  }
+
+  /**
+   * A token checked before and not expired since: its signature need not be computed again. Expiry is judged as
+   * jsonwebtoken judges it (whole seconds of the wall clock); an expired token goes through verification again,
+   * which refuses it with TOKEN_EXPIRED.
+   */
+  private checkedToken(token: string): AccessClaims | null {
+    const claims = this.checkedTokens.get(token);
+    if (claims === undefined) return null;
+    if (Math.floor(Date.now() / 1000) < claims.exp) return claims;
+    this.checkedTokens.delete(token);
+    return null;
+  }
+
+  private async verifyToken(token: string): Promise<AccessClaims> {
     let claims: Partial<AccessClaims>;
     try {
       claims = await this.jwt.verifyAsync<AccessClaims>(token, { algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE });
@@ -89,8 +110,11 @@ export class Authenticator {
       throw unauthenticated('INVALID_TOKEN', 'the token is not valid');
     }
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !isRole(claims.role)) throw unauthenticated('INVALID_TOKEN', 'the token is not valid');
-    const principal = await this.principalFor(claims.sub, claims.role);
-    return typeof claims.exp === 'number' ? { ...principal, tokenExpiresAtMs: claims.exp * 1000 } : principal;
+    // Only tokens that expire are kept (every token this api issues does).
+    if (typeof claims.exp !== 'number') return { sub: claims.sub, role: claims.role, typ: 'access' };
+    const checked = { sub: claims.sub, role: claims.role, typ: 'access' as const, exp: claims.exp };
+    remember(this.checkedTokens, token, checked);
+    return checked;
   }
 
   private async fromApiKey(apiKey: string): Promise<Principal> {
@@ -129,10 +153,15 @@ export class Authenticator {
   }
 
   private remember(digest: string, kid: string): void {
-    if (this.verified.size >= VERIFIED_CACHE_LIMIT) {
-      const oldest = this.verified.keys().next().value;
-      if (oldest !== undefined) this.verified.delete(oldest);
-    }
-    this.verified.set(digest, kid);
+    remember(this.verified, digest, kid);
   }
+}
+
+/** Adds to a bounded map, dropping its oldest entry when full. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= VERIFIED_CACHE_LIMIT && !map.has(key)) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+  map.set(key, value);
 }
