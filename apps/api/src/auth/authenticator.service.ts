@@ -36,7 +36,8 @@ const unauthenticated = (code: string, message: string) => new ApiError(401, cod
 /**
  * Turns a bearer credential (an access token, or an API key used directly) into a principal. The key record is
  * read on every request, so a revocation or a new grant applies at once; scrypt runs once per API key and process
- * (verified keys are remembered by their SHA-256), so using a key directly costs no more than a token.
+ * (verified keys are remembered by their SHA-256), so using a key directly costs no more than a token, and a token's
+ * signature is computed once (checked tokens are remembered until they expire).
  */
 @Injectable()
 export class Authenticator {
