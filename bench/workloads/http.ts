@@ -157,11 +157,10 @@ class ApiServer {
   }
 
   /** Runs a load and reports it with the CPU the api (and the projector process, if any) used meanwhile. */
-  async measure(options: autocannon.Options | (() => Promise<autocannon.Result>)): Promise<HttpRunFigures> {
+  async measure(run: () => Promise<autocannon.Result>): Promise<HttpRunFigures> {
     const api = processCpu(this.api.child.pid);
     const projector = this.projector ? processCpu(this.projector.child.pid) : null;
-    const result = typeof options === 'function' ? await options() : await load(options);
-    const figures = summarise(result);
+    const figures = summarise(await run());
     return {
       ...figures,
       apiCpuPerRequest: cpuPerRequest(api, processCpu(this.api.child.pid), figures.requests),
@@ -407,7 +406,7 @@ export async function httpWorkload(scratch: ScratchDir, options: HttpOptions): P
     const base = { connections: options.connections, headers };
 
     // The HTTP stack's own ceiling on the fresh server, before the projector has any work.
-    const getLive = () => server.measure({ ...base, url: `${server.baseUrl}/health/live`, method: 'GET', duration: options.durationSeconds });
+    const getLive = () => server.measure(() => load({ ...base, url: `${server.baseUrl}/health/live`, method: 'GET', duration: options.durationSeconds }));
     const before = await getLive();
     // Live updates on the otherwise idle server (sequential commands), before the load leaves the projector a backlog.
     const liveUpdates = await liveUpdateLatency(server, headers, watched, options.liveCommands);
@@ -415,7 +414,7 @@ export async function httpWorkload(scratch: ScratchDir, options: HttpOptions): P
     // One trader's burst: every order reserves buying power on the same account stream.
     const body = orderBody(single);
     if (options.warmupSeconds > 0) await load({ ...base, url: `${server.baseUrl}/api/orders`, method: 'POST', body, duration: options.warmupSeconds });
-    const place = await server.measure({ ...base, url: `${server.baseUrl}/api/orders`, method: 'POST', body, duration: options.durationSeconds });
+    const place = await server.measure(() => load({ ...base, url: `${server.baseUrl}/api/orders`, method: 'POST', body, duration: options.durationSeconds }));
     const placeManyAccounts = await server.measure(() => placeOverAccounts(server, headers, accounts, options.connections, options.durationSeconds));
     // The GET again, on the same server once its projector has caught up: one unlucky run on a shared machine must
     // not decide the ratio, and the higher rate makes it the harder to meet.

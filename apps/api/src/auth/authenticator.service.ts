@@ -133,7 +133,7 @@ export class Authenticator {
     if (this.verified.get(digest) !== parsed.kid) {
       const hash = await this.store.secretHash(parsed.kid);
       if (hash === null || !(await verifySecret(apiKey, hash))) throw invalid;
-      this.remember(digest, parsed.kid);
+      remember(this.verified, digest, parsed.kid);
     }
     if (record.revokedAt !== null) throw unauthenticated('KEY_REVOKED', 'this API key has been revoked');
     return record;
@@ -153,9 +153,6 @@ export class Authenticator {
     }
   }
 
-  private remember(digest: string, kid: string): void {
-    remember(this.verified, digest, kid);
-  }
 }
 
 /** Adds to a bounded map, dropping its oldest entry when full. */
