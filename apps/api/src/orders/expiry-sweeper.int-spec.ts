@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import type { CommandBus } from '@nestjs/cqrs';
 import { createMarketCalendar } from '@robo/domain';
-import { DocChange, ORDERS_COLLECTION, ordersProjection, SqliteReadModelStore, validateFindQuery } from '@robo/read-models';
-import { findSql } from '@robo/read-models/sqlite/sqlite-query';
+import { DocChange, ORDERS_COLLECTION, ordersProjection, SqliteReadModelStore } from '@robo/read-models';
+import { findPlan, sortsTableRows } from '@robo/read-models/testing/query-plan';
 import { loadConfig } from '@robo/runtime';
 import { OrderLifecycleMessage } from './order-commands';
 import { ExpirySweeper, SWEEP_PAGE, sweepQuery } from './expiry-sweeper';
@@ -87,28 +86,22 @@ describe('ExpirySweeper over a store with many working orders', () => {
     const reads = jest.spyOn(store, 'find');
     await sweeper.sweep();
     ticking = false;
-    // Three pages of OPEN orders, and one query for each of the other three working statuses.
-    expect(reads).toHaveBeenCalledTimes(3 + 3);
+    // Three pages of 500, the last one ending the sweep.
+    expect(reads).toHaveBeenCalledTimes(3);
     expect(ticks).toBeGreaterThanOrEqual(reads.mock.calls.length - 1);
   });
 
-  it('queries pages that the (status, seq) index serves in order, without sorting the working orders', async () => {
+  it('queries pages that the (status, seq) index serves in order, without sorting every working order', async () => {
     const changes: DocChange[] = [];
     for (let i = 0; i < SWEEP_PAGE + 1; i++) changes.push(order(`o-${i}`, 'OPEN', i % 2 === 0 ? TODAY : YESTERDAY));
     await store.commit('orders', changes, 1n);
-    const first = await store.find(ORDERS_COLLECTION, sweepQuery('OPEN', null));
+    const first = await store.find(ORDERS_COLLECTION, sweepQuery(null));
     expect(first.nextCursor).not.toBeNull();
 
-    const db = new Database(file, { readonly: true });
-    try {
-      for (const cursor of [null, first.nextCursor]) {
-        const { sql, params } = findSql(ORDERS_COLLECTION, validateFindQuery(sweepQuery('OPEN', cursor)));
-        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join('\n');
-        expect(plan).toContain('ix_orders__status__seq');
-        expect(plan).not.toContain('TEMP B-TREE');
-      }
-    } finally {
-      db.close();
+    for (const cursor of [null, first.nextCursor]) {
+      const plan = findPlan(file, ORDERS_COLLECTION, sweepQuery(cursor));
+      expect(plan.map((row) => row.detail).join('\n')).toContain('ix_orders__status__seq');
+      expect(sortsTableRows(plan, ORDERS_COLLECTION)).toBe(false);
     }
   });
 });

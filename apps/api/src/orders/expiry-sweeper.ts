@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError, istTradingDay, MarketCalendar, marketPhase, toIst } from '@robo/domain';
 import { FindQuery, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
@@ -7,17 +7,14 @@ import { APP_CONFIG, AppConfig, CLOCK, Clock, MARKET_CALENDAR } from '@robo/runt
 import { OrderLifecycleMessage } from './order-commands';
 import { derivedId } from '../write/event-ids';
 
-const WORKING = ['PLACED', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'] as const;
+const WORKING = ['PLACED', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'];
 const CLOSE_MINUTES = 15 * 60 + 30;
 /** Orders read per query of a sweep. */
 export const SWEEP_PAGE = 500;
 
-/**
- * One page of the working DAY orders in one status, oldest first. One status per query: the (status, seq) index
- * then yields them in seq order, where `status IN (...)` made the store sort every working order for each page.
- */
-export function sweepQuery(status: (typeof WORKING)[number], cursor: string | null): FindQuery {
-  return { where: { status, validity: 'DAY' }, orderBy: { field: 'seq', direction: 'asc' }, limit: SWEEP_PAGE, cursor };
+/** One page of the working DAY orders, oldest first. */
+export function sweepQuery(cursor: string | null): FindQuery {
+  return { where: { status: { in: [...WORKING] }, validity: 'DAY' }, orderBy: { field: 'seq', direction: 'asc' }, limit: SWEEP_PAGE, cursor };
 }
 
 /**
@@ -60,27 +57,24 @@ export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationS
   /**
    * Expires every working DAY order whose session is over; returns how many it expired. The api's event loop serves
    * requests between pages: the sweep reads every working DAY order (most of them, during the session, only to
-   * leave them be), and the read store's queries run on the calling thread. An order that moves from one working
-   * status to another while the sweep runs may be read twice or not at all: the next sweep sees it.
+   * leave them be), and the read store's queries run on the calling thread.
    */
   async sweep(): Promise<number> {
     const now = this.clock.now();
     const phase = marketPhase(now, this.calendar).phase;
     let expired = 0;
+    let cursor: string | null = null;
     try {
-      for (const status of WORKING) {
-        let cursor: string | null = null;
-        do {
-          await nextMacrotask();
-          const page: { items: { orderId: string; placedAt: string }[]; nextCursor: string | null } = await this.reads.find('orders', sweepQuery(status, cursor));
-          for (const order of page.items) {
-            // Same-day orders wait for the close; older ones expire whatever the phase.
-            if (!sessionOver(order.placedAt, now) || (phase === 'OPEN' && istTradingDay(order.placedAt) === istTradingDay(now))) continue;
-            if (await this.expire(order.orderId)) expired++;
-          }
-          cursor = page.nextCursor;
-        } while (cursor !== null);
-      }
+      do {
+        await nextTurn();
+        const page: { items: { orderId: string; placedAt: string }[]; nextCursor: string | null } = await this.reads.find('orders', sweepQuery(cursor));
+        for (const order of page.items) {
+          // Same-day orders wait for the close; older ones expire whatever the phase.
+          if (!sessionOver(order.placedAt, now) || (phase === 'OPEN' && istTradingDay(order.placedAt) === istTradingDay(now))) continue;
+          if (await this.expire(order.orderId)) expired++;
+        }
+        cursor = page.nextCursor;
+      } while (cursor !== null);
     } catch (error) {
       this.logger.warn({ err: error }, 'expiry sweep failed; will retry');
     }

@@ -140,17 +140,47 @@ export function whereSql(conditions: readonly Condition[]): SqlFragment {
   return { sql: ` WHERE ${fragments.map((f) => f.sql).join(' AND ')}`, params: fragments.flatMap((f) => f.params) };
 }
 
-/** One page plus one row, so the caller knows whether another page exists. */
+/** Up to this many values, an {in} condition on a field other than the sort field is read one value at a time. */
+export const IN_BRANCHES_LIMIT = 64;
+
+/**
+ * One page plus one row, so the caller knows whether another page exists.
+ *
+ * `field IN (a, b, ...) ORDER BY other` cannot be read in order from an index on (field, other): SQLite would
+ * collect and sort every matching row for each page (a trader's orders over the accounts it may see, the working
+ * orders of every status). Such a query is read as one branch per value instead, each `field = value` in index
+ * order and limited to the page, and only the branches' rows are sorted.
+ */
 export function findSql(collection: string, query: ValidatedFindQuery): SqlFragment {
   const { field, direction } = query.orderBy;
-  const fragments = query.conditions.map(conditionSql);
-  if (query.after) fragments.push(afterCursorSql(field, direction, query.after));
-  const where = fragments.length ? ` WHERE ${fragments.map((f) => f.sql).join(' AND ')}` : '';
   const dir = direction === 'asc' ? 'ASC' : 'DESC';
-  return {
-    sql:
-      `SELECT id, doc, ${fieldExpr(field)} AS order_value FROM ${tableName(collection)}${where}` +
-      ` ORDER BY ${fieldExpr(field)} ${dir}, id ${dir} LIMIT ?`,
-    params: [...fragments.flatMap((f) => f.params), query.limit + 1],
+  const order = ` ORDER BY ${fieldExpr(field)} ${dir}, id ${dir} LIMIT ?`;
+  const pageOf = (conditions: readonly Condition[]): SqlFragment => {
+    const fragments = conditions.map(conditionSql);
+    if (query.after) fragments.push(afterCursorSql(field, direction, query.after));
+    const where = fragments.length ? ` WHERE ${fragments.map((f) => f.sql).join(' AND ')}` : '';
+    return {
+      sql: `SELECT id, doc, ${fieldExpr(field)} AS order_value FROM ${tableName(collection)}${where}${order}`,
+      params: [...fragments.flatMap((f) => f.params), query.limit + 1],
+    };
   };
+  const split = query.conditions.find((c): c is Extract<Condition, { kind: 'in' }> => c.kind === 'in' && c.field !== field);
+  const values = split ? distinct(split.values) : [];
+  if (!split || values.length < 2 || values.length > IN_BRANCHES_LIMIT) return pageOf(query.conditions);
+  const branches = values.map((value) => pageOf(query.conditions.map((c) => (c === split ? { kind: 'eq', field: c.field, value } : c))));
+  return {
+    sql: `SELECT id, doc, order_value FROM (${branches.map((b) => `SELECT * FROM (${b.sql})`).join(' UNION ALL ')}) ORDER BY order_value ${dir}, id ${dir} LIMIT ?`,
+    params: [...branches.flatMap((b) => b.params), query.limit + 1],
+  };
+}
+
+/** A value listed twice would make its branch's rows appear twice. */
+function distinct(values: readonly Scalar[]): Scalar[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = `${typeof value}:${String(value)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

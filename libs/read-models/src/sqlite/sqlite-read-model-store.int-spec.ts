@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeCursor, validateFindQuery } from '../support/find-query';
+import { findPlan, type PlanRow, sortsTableRows } from '../testing/query-plan';
 import { readModelStoreContract } from '../testing/read-model-store.contract';
 import { findSql } from './sqlite-query';
 import { SqliteReadModelStore } from './sqlite-read-model-store';
@@ -108,6 +109,30 @@ describe('SqliteReadModelStore specifics', () => {
       expect(details).not.toContain('TEMP B-TREE');
     } finally {
       raw.close();
+      await store.close();
+    }
+  });
+
+  it('reads "where accountId in (...) order by seq" as one index-ordered page per account, sorting only those pages', async () => {
+    const file = nextFile();
+    const store = SqliteReadModelStore.open({ file });
+    await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }]);
+    try {
+      const where = { accountId: { in: ['acc-1', 'acc-2', 'acc-3'] } };
+      for (const cursor of [null, encodeCursor({ field: 'seq', direction: 'asc' }, { value: 120, id: 'o-9' })]) {
+        const plan = findPlan(file, 'orders', { where, orderBy: { field: 'seq', direction: 'asc' }, limit: 50, cursor });
+        expect(plan.filter((row) => row.detail.includes('USING INDEX ix_orders__accountId__seq (<expr>=?)'))).toHaveLength(3);
+        expect(sortsTableRows(plan, 'orders')).toBe(false);
+      }
+      // The same condition as one IN over the table sorts every match: what the branches avoid (and what the check sees).
+      const raw = new Database(file, { readonly: true });
+      try {
+        const plain = `SELECT id FROM rm_orders WHERE json_extract(doc, '$.accountId') IN ('acc-1', 'acc-2') ORDER BY json_extract(doc, '$.seq'), id`;
+        expect(sortsTableRows(raw.prepare(`EXPLAIN QUERY PLAN ${plain}`).all() as PlanRow[], 'orders')).toBe(true);
+      } finally {
+        raw.close();
+      }
+    } finally {
       await store.close();
     }
   });

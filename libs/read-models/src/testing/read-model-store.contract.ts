@@ -150,6 +150,19 @@ export function readModelStoreContract(name: string, factory: () => Promise<Read
         expect(descending.ids).toEqual(['i11', 'i08', 'i05', 'i02', 'i10', 'i07', 'i04', 'i01', 'i09', 'i06', 'i03', 'i00']);
       });
 
+      it('pages {in} on another field than the sort field in sort order, each match once', async () => {
+        // g1 and g2 are all twelve; a value listed twice must not list its documents twice.
+        const both = await readAllPages('items', { where: { group: { in: ['g2', 'g1', 'g2'] } }, orderBy: { field: 'score', direction: 'asc' }, limit: 5 });
+        expect(both.ids).toEqual(['i00', 'i03', 'i06', 'i09', 'i01', 'i04', 'i07', 'i10', 'i02', 'i05', 'i08', 'i11']);
+        expect(both.pages).toBe(3);
+        // null matches i04, 'L1' i01, 'L7' i07, the number 1 no string label; all three have score 1: ordered by id, descending.
+        const labels = await readAllPages('items', { where: { label: { in: [null, 'L1', 'L7', 1, 'L1'] } }, orderBy: { field: 'score', direction: 'desc' }, limit: 2 });
+        expect(labels.ids).toEqual(['i07', 'i04', 'i01']);
+        // with another condition beside it: the even ones (active) of both groups, by score descending
+        const active = await readAllPages('items', { where: { group: { in: ['g1', 'g2'] }, active: true }, orderBy: { field: 'score', direction: 'desc' }, limit: 4 });
+        expect(active.ids).toEqual(['i08', 'i02', 'i10', 'i04', 'i06', 'i00']);
+      });
+
       it('pages with null and missing order values: first ascending, last descending', async () => {
         await store.commit('p', [{ collection: 'items', id: 'n1', doc: { id: 'n1', group: 'g3', label: 'x' } }], 13n);
         // label: i04 is null, n1 has 'x', the others 'L<i>'; strings compare by code unit: 'L0' < 'L1' < 'L10' < 'L11' < 'L2' ... < 'x'
