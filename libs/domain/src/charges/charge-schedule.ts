@@ -10,6 +10,8 @@ export interface ChargeSchedule {
   /** First IST trading day these rates apply to (inclusive). */
   effectiveFrom: IstDate;
   note?: string;
+  /** Where each group of lines comes from (the circular, act or page), as the source words it. */
+  sources: Record<ChargeLine, string>;
   brokerage: {
     /** Equity delivery (CNC). */
     deliveryBp: number;
@@ -26,6 +28,10 @@ export interface ChargeSchedule {
   /** GST on brokerage + exchange + SEBI charges (1800 bp = 18%). */
   gstBp: number;
 }
+
+/** The groups of lines on a contract note; each schedule names a source for every one of them. */
+export const CHARGE_LINES = ['brokerage', 'stt', 'exchange', 'sebi', 'stamp', 'gst'] as const;
+export type ChargeLine = (typeof CHARGE_LINES)[number];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -82,6 +88,10 @@ function checkSchedule(item: unknown, index: number): ChargeSchedule {
   };
   for (const [name, value] of Object.entries(rates)) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalid(`${where}: ${name} must be a non-negative number`);
+  }
+  for (const line of CHARGE_LINES) {
+    const source = (s.sources as Record<string, unknown> | undefined)?.[line];
+    if (typeof source !== 'string' || source.trim() === '') throw invalid(`${where} (${s.effectiveFrom}): sources.${line} must name the circular or page the figures come from`);
   }
   for (const [name, value] of Object.entries({ 'brokerage.capPaise': s.brokerage.capPaise, 'brokerage.optionsFlatPaise': s.brokerage.optionsFlatPaise })) {
     if (!Number.isSafeInteger(value) || value < 0) throw invalid(`${where}: ${name} must be a non-negative integer (paise)`);

@@ -13,45 +13,56 @@ function codeOf(run: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('computeCharges', () => {
+describe('computeCharges on the current schedule (from 2024-10-01), one hand-computed case per kind of trade', () => {
+  it('schedule in force on 2025-06-02 is the one from 2024-10-01', () => {
+    expect(current.effectiveFrom).toBe('2024-10-01');
+  });
+
   it('intraday equity buy of 100 x 2,500.00 rupees', () => {
     // turnover = 100 x 250000 = 25,000,000 paise
     // brokerage = min(25,000,000 x 0.03% = 7500, 2000) = 2000
     // STT = 0 (intraday STT is on the sell side only)
-    // exchange = 25,000,000 x 0.00345% = 862.5 -> 863 (half away from zero)
-    // SEBI = 25,000,000 x 0.0001% = 25
+    // exchange = 25,000,000 x Rs 2.97 per lakh (0.00297%) = 742.5 -> 743 (half away from zero)
+    // SEBI = 25,000,000 x Rs 10 per crore (0.0001%) = 25
     // stamp = 25,000,000 x 0.003% = 750
-    // GST = 18% x (2000 + 863 + 25 = 2888) = 519.84 -> 520
-    // total = 2000 + 0 + 863 + 25 + 750 + 520 = 4158
+    // GST = 18% x (2000 + 743 + 25 = 2768) = 498.24 -> 498
+    // total = 2000 + 0 + 743 + 25 + 750 + 498 = 4016
     expect(computeCharges({ side: 'BUY', product: 'MIS', segment: 'EQ', quantity: 100, pricePaise: 250000 }, current)).toEqual({
       brokeragePaise: 2000,
       sttPaise: 0,
-      exchangePaise: 863,
+      exchangePaise: 743,
       sebiPaise: 25,
       stampPaise: 750,
-      gstPaise: 520,
-      totalPaise: 4158,
+      gstPaise: 498,
+      totalPaise: 4016,
     });
   });
 
   it('the matching intraday sell pays STT and no stamp duty', () => {
-    // turnover = 25,000,000; brokerage 2000; exchange 863; SEBI 25; GST 520 (as for the buy)
+    // turnover = 25,000,000; brokerage 2000; exchange 743; SEBI 25; GST 498 (as for the buy)
     // STT = 25,000,000 x 0.025% = 6250; stamp = 0 on a sell
-    // total = 2000 + 6250 + 863 + 25 + 0 + 520 = 9658
+    // total = 2000 + 6250 + 743 + 25 + 0 + 498 = 9516
     expect(computeCharges({ side: 'SELL', product: 'MIS', segment: 'EQ', quantity: 100, pricePaise: 250000 }, current)).toEqual({
       brokeragePaise: 2000,
       sttPaise: 6250,
-      exchangePaise: 863,
+      exchangePaise: 743,
       sebiPaise: 25,
       stampPaise: 0,
-      gstPaise: 520,
-      totalPaise: 9658,
+      gstPaise: 498,
+      totalPaise: 9516,
     });
+  });
+
+  it('the same intraday buy on 2024-09-30 paid NSE\'s older 0.00345%', () => {
+    // exchange = 25,000,000 x 0.00345% = 862.5 -> 863; GST = 18% x (2000 + 863 + 25 = 2888) = 519.84 -> 520
+    // total = 2000 + 0 + 863 + 25 + 750 + 520 = 4158
+    const charges = computeCharges({ side: 'BUY', product: 'MIS', segment: 'EQ', quantity: 100, pricePaise: 250000 }, scheduleFor('2024-09-30', CHARGE_SCHEDULES));
+    expect(charges).toMatchObject({ exchangePaise: 863, gstPaise: 520, totalPaise: 4158 });
   });
 
   it('a small intraday trade pays percentage brokerage under the cap', () => {
     // turnover = 10 x 10000 = 100,000 paise; brokerage = 100,000 x 0.03% = 30 (< 2000)
-    // exchange = 100,000 x 0.00345% = 3.45 -> 3; SEBI = 0.1 -> 0; stamp = 100,000 x 0.003% = 3
+    // exchange = 100,000 x 0.00297% = 2.97 -> 3; SEBI = 0.1 -> 0; stamp = 100,000 x 0.003% = 3
     // GST = 18% x (30 + 3 + 0 = 33) = 5.94 -> 6; total = 30 + 0 + 3 + 0 + 3 + 6 = 42
     expect(computeCharges({ side: 'BUY', product: 'MIS', segment: 'EQ', quantity: 10, pricePaise: 10000 }, current)).toEqual({
       brokeragePaise: 30,
@@ -67,78 +78,75 @@ describe('computeCharges', () => {
   it('delivery buy of 10 x 1,234.55 rupees: no brokerage, STT and stamp on the buy', () => {
     // turnover = 10 x 123455 = 1,234,550 paise
     // brokerage = 0; STT = 1,234,550 x 0.1% = 1234.55 -> 1235
-    // exchange = 1,234,550 x 0.00345% = 42.591975 -> 43; SEBI = 1.23455 -> 1
+    // exchange = 1,234,550 x 0.00297% = 36.666135 -> 37; SEBI = 1.23455 -> 1
     // stamp = 1,234,550 x 0.015% = 185.1825 -> 185
-    // GST = 18% x (0 + 43 + 1 = 44) = 7.92 -> 8; total = 0 + 1235 + 43 + 1 + 185 + 8 = 1472
+    // GST = 18% x (0 + 37 + 1 = 38) = 6.84 -> 7; total = 0 + 1235 + 37 + 1 + 185 + 7 = 1465
     expect(computeCharges({ side: 'BUY', product: 'CNC', segment: 'EQ', quantity: 10, pricePaise: 123455 }, current)).toEqual({
       brokeragePaise: 0,
       sttPaise: 1235,
-      exchangePaise: 43,
+      exchangePaise: 37,
       sebiPaise: 1,
       stampPaise: 185,
-      gstPaise: 8,
-      totalPaise: 1472,
+      gstPaise: 7,
+      totalPaise: 1465,
     });
   });
 
   it('delivery sell pays STT too but no stamp duty', () => {
-    // same turnover 1,234,550: STT 1235, exchange 43, SEBI 1, GST 8, stamp 0; total = 1235 + 43 + 1 + 8 = 1287
+    // same turnover 1,234,550: STT 1235, exchange 37, SEBI 1, GST 7, stamp 0; total = 1235 + 37 + 1 + 7 = 1280
     const charges = computeCharges({ side: 'SELL', product: 'CNC', segment: 'EQ', quantity: 10, pricePaise: 123455 }, current);
-    expect(charges.sttPaise).toBe(1235);
-    expect(charges.stampPaise).toBe(0);
-    expect(charges.totalPaise).toBe(1287);
+    expect(charges).toEqual({ brokeragePaise: 0, sttPaise: 1235, exchangePaise: 37, sebiPaise: 1, stampPaise: 0, gstPaise: 7, totalPaise: 1280 });
   });
 
-  it('option sell of 75 x 120.50 premium from 2024-10-01 (STT 0.1% of premium)', () => {
-    // turnover = 75 x 12050 = 903,750 paise
-    // brokerage = flat 2000; STT = 903,750 x 0.1% = 903.75 -> 904
-    // exchange = 903,750 x 0.03503% = 316.583625 -> 317; SEBI = 0.90375 -> 1; stamp 0 (sell)
-    // GST = 18% x (2000 + 317 + 1 = 2318) = 417.24 -> 417
-    // total = 2000 + 904 + 317 + 1 + 0 + 417 = 3639
-    const schedule = scheduleFor('2024-10-01', CHARGE_SCHEDULES);
-    expect(computeCharges({ side: 'SELL', product: 'NRML', segment: 'OPT', quantity: 75, pricePaise: 12050 }, schedule)).toEqual({
+  it('option sell of one NIFTY lot (65) x 120.50 premium (STT 0.1% of premium)', () => {
+    // turnover = 65 x 12050 = 783,250 paise of premium
+    // brokerage = flat 2000; STT = 783,250 x 0.1% = 783.25 -> 783
+    // exchange = 783,250 x Rs 35.03 per lakh (0.03503%) = 274.372475 -> 274; SEBI = 0.78325 -> 1; stamp 0 (sell)
+    // GST = 18% x (2000 + 274 + 1 = 2275) = 409.5 -> 410 (half away from zero)
+    // total = 2000 + 783 + 274 + 1 + 0 + 410 = 3468
+    expect(computeCharges({ side: 'SELL', product: 'NRML', segment: 'OPT', quantity: 65, pricePaise: 12050 }, current)).toEqual({
       brokeragePaise: 2000,
-      sttPaise: 904,
-      exchangePaise: 317,
+      sttPaise: 783,
+      exchangePaise: 274,
       sebiPaise: 1,
       stampPaise: 0,
-      gstPaise: 417,
-      totalPaise: 3639,
+      gstPaise: 410,
+      totalPaise: 3468,
     });
   });
 
-  it('the same option sell on 2024-09-30 pays the older 0.0625% STT', () => {
-    // STT = 903,750 x 0.0625% = 564.84375 -> 565; total = 2000 + 565 + 317 + 1 + 0 + 417 = 3300
+  it('the same option sell on 2024-09-30 paid the older 0.0625% STT and 0.053% exchange charge', () => {
+    // STT = 783,250 x 0.0625% = 489.53125 -> 490; exchange = 783,250 x 0.053% = 415.1225 -> 415
+    // GST = 18% x (2000 + 415 + 1 = 2416) = 434.88 -> 435; total = 2000 + 490 + 415 + 1 + 0 + 435 = 3341
     const schedule = scheduleFor('2024-09-30', CHARGE_SCHEDULES);
-    const charges = computeCharges({ side: 'SELL', product: 'NRML', segment: 'OPT', quantity: 75, pricePaise: 12050 }, schedule);
-    expect(charges.sttPaise).toBe(565);
-    expect(charges.totalPaise).toBe(3300);
+    const charges = computeCharges({ side: 'SELL', product: 'NRML', segment: 'OPT', quantity: 65, pricePaise: 12050 }, schedule);
+    expect(charges).toEqual({ brokeragePaise: 2000, sttPaise: 490, exchangePaise: 415, sebiPaise: 1, stampPaise: 0, gstPaise: 435, totalPaise: 3341 });
   });
 
   it('option buy pays flat brokerage and stamp duty, no STT', () => {
-    // turnover = 903,750; stamp = 903,750 x 0.003% = 27.1125 -> 27; exchange 317; SEBI 1; GST 417
-    // total = 2000 + 0 + 317 + 1 + 27 + 417 = 2762
-    const charges = computeCharges({ side: 'BUY', product: 'MIS', segment: 'OPT', quantity: 75, pricePaise: 12050 }, current);
-    expect(charges).toEqual({ brokeragePaise: 2000, sttPaise: 0, exchangePaise: 317, sebiPaise: 1, stampPaise: 27, gstPaise: 417, totalPaise: 2762 });
+    // turnover = 783,250; stamp = 783,250 x 0.003% = 23.4975 -> 23; exchange 274; SEBI 1; GST 410
+    // total = 2000 + 0 + 274 + 1 + 23 + 410 = 2708
+    const charges = computeCharges({ side: 'BUY', product: 'MIS', segment: 'OPT', quantity: 65, pricePaise: 12050 }, current);
+    expect(charges).toEqual({ brokeragePaise: 2000, sttPaise: 0, exchangePaise: 274, sebiPaise: 1, stampPaise: 23, gstPaise: 410, totalPaise: 2708 });
   });
 
-  it('futures buy and sell of 75 x 24,000.00', () => {
-    // turnover = 75 x 2,400,000 = 180,000,000 paise
-    // brokerage = min(54,000, 2000) = 2000; exchange = 180,000,000 x 0.0019% = 3420; SEBI = 180
-    // buy: stamp = 180,000,000 x 0.002% = 3600; GST = 18% x (2000 + 3420 + 180 = 5600) = 1008
-    //      total = 2000 + 0 + 3420 + 180 + 3600 + 1008 = 10208
-    // sell: STT = 180,000,000 x 0.02% = 36,000; total = 2000 + 36000 + 3420 + 180 + 0 + 1008 = 42608
-    const buy = computeCharges({ side: 'BUY', product: 'NRML', segment: 'FUT', quantity: 75, pricePaise: 2_400_000 }, current);
-    const sell = computeCharges({ side: 'SELL', product: 'NRML', segment: 'FUT', quantity: 75, pricePaise: 2_400_000 }, current);
-    expect(buy).toEqual({ brokeragePaise: 2000, sttPaise: 0, exchangePaise: 3420, sebiPaise: 180, stampPaise: 3600, gstPaise: 1008, totalPaise: 10208 });
-    expect(sell.sttPaise).toBe(36000);
-    expect(sell.totalPaise).toBe(42608);
+  it('futures buy and sell of one NIFTY lot (65) x 24,000.00', () => {
+    // turnover = 65 x 2,400,000 = 156,000,000 paise
+    // brokerage = min(46,800, 2000) = 2000; exchange = 156,000,000 x Rs 1.73 per lakh (0.00173%) = 2698.8 -> 2699
+    // SEBI = 156,000,000 x 0.0001% = 156
+    // buy: stamp = 156,000,000 x 0.002% = 3120; GST = 18% x (2000 + 2699 + 156 = 4855) = 873.9 -> 874
+    //      total = 2000 + 0 + 2699 + 156 + 3120 + 874 = 8849
+    // sell: STT = 156,000,000 x 0.02% = 31,200; total = 2000 + 31200 + 2699 + 156 + 0 + 874 = 36929
+    const buy = computeCharges({ side: 'BUY', product: 'NRML', segment: 'FUT', quantity: 65, pricePaise: 2_400_000 }, current);
+    const sell = computeCharges({ side: 'SELL', product: 'NRML', segment: 'FUT', quantity: 65, pricePaise: 2_400_000 }, current);
+    expect(buy).toEqual({ brokeragePaise: 2000, sttPaise: 0, exchangePaise: 2699, sebiPaise: 156, stampPaise: 3120, gstPaise: 874, totalPaise: 8849 });
+    expect(sell).toEqual({ brokeragePaise: 2000, sttPaise: 31200, exchangePaise: 2699, sebiPaise: 156, stampPaise: 0, gstPaise: 874, totalPaise: 36929 });
   });
 
-  it('futures STT before 2024-10-01 was 0.0125%', () => {
-    // 180,000,000 x 0.0125% = 22,500
-    const sell = computeCharges({ side: 'SELL', product: 'NRML', segment: 'FUT', quantity: 75, pricePaise: 2_400_000 }, scheduleFor('2024-09-30', CHARGE_SCHEDULES));
-    expect(sell.sttPaise).toBe(22500);
+  it('futures before 2024-10-01: STT 0.0125% and exchange 0.002%', () => {
+    // STT = 156,000,000 x 0.0125% = 19,500; exchange = 156,000,000 x 0.002% = 3120
+    const sell = computeCharges({ side: 'SELL', product: 'NRML', segment: 'FUT', quantity: 65, pricePaise: 2_400_000 }, scheduleFor('2024-09-30', CHARGE_SCHEDULES));
+    expect(sell).toMatchObject({ sttPaise: 19500, exchangePaise: 3120 });
   });
 
   it('refuses products that do not apply to the segment, and bad quantities or prices', () => {
@@ -190,5 +198,14 @@ describe('parseChargeSchedules', () => {
     expect(codeOf(() => parseChargeSchedules([{ ...valid, brokerage: { ...valid.brokerage, capPaise: 20.5 } }]))).toBe('CHARGE_SCHEDULE_INVALID');
     expect(codeOf(() => parseChargeSchedules([valid, { ...valid }]))).toBe('CHARGE_SCHEDULE_INVALID');
     expect(codeOf(() => parseChargeSchedules({ schedules: [] }))).toBe('CHARGE_SCHEDULE_INVALID');
+  });
+
+  it('rejects a schedule that does not name the source of every group of lines', () => {
+    expect(codeOf(() => parseChargeSchedules([valid]))).toBeUndefined();
+    expect(codeOf(() => parseChargeSchedules([{ ...valid, sources: { ...valid.sources, exchange: ' ' } }]))).toBe('CHARGE_SCHEDULE_INVALID');
+    const { stamp: _stamp, ...withoutStamp } = valid.sources;
+    expect(codeOf(() => parseChargeSchedules([{ ...valid, sources: withoutStamp as never }]))).toBe('CHARGE_SCHEDULE_INVALID');
+    const { sources: _sources, ...withoutSources } = valid;
+    expect(codeOf(() => parseChargeSchedules([withoutSources]))).toBe('CHARGE_SCHEDULE_INVALID');
   });
 });

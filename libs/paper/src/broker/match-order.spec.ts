@@ -11,13 +11,13 @@ describe('MARKET orders', () => {
     const order = placed({ side: 'BUY', quantity: 100, orderType: 'MARKET' });
     // slippage = 150,005 x 1.5 bp = 22.50075 -> 23 paise -> up to whole ticks: 25; price = 150,005 + 25 = 150,030
     // charges (MIS buy, turnover 100 x 150,030 = 15,003,000): brokerage min(4,501, 2,000) = 2,000; STT 0;
-    // exchange 15,003,000 x 0.00345% = 517.60 -> 518; SEBI 15,003,000 x 0.0001% = 15.00 -> 15;
-    // stamp 15,003,000 x 0.003% = 450.09 -> 450; GST 18% x (2,000 + 518 + 15) = 455.94 -> 456
-    // total = 2,000 + 518 + 15 + 450 + 456 = 3,439
+    // exchange 15,003,000 x 0.00297% = 445.5891 -> 446; SEBI 15,003,000 x 0.0001% = 15.003 -> 15;
+    // stamp 15,003,000 x 0.003% = 450.09 -> 450; GST 18% x (2,000 + 446 + 15) = 442.98 -> 443
+    // total = 2,000 + 446 + 15 + 450 + 443 = 3,354
     const result = matchOrder(order, quote({ volume: 10 }), options({ slippageBps: 1.5 }));
-    expect(result).toEqual({ fills: [{ fillId: 'ord-1:p1', quantity: 100, pricePaise: 150_030, feesPaise: 3_439, occurredAt: at('10:00') }] });
+    expect(result).toEqual({ fills: [{ fillId: 'ord-1:p1', quantity: 100, pricePaise: 150_030, feesPaise: 3_354, occurredAt: at('10:00') }] });
     // volume does not limit a market order (10 traded, 100 filled): slippage stands for walking the book
-    expect(record(order, result).state).toMatchObject({ status: 'FILLED', filledQuantity: 100, feesPaise: 3_439 });
+    expect(record(order, result).state).toMatchObject({ status: 'FILLED', filledQuantity: 100, feesPaise: 3_354 });
   });
 
   it('a sell fills at the bid minus slippage; without slippage exactly at the touch', () => {
@@ -73,13 +73,13 @@ describe('LIMIT orders', () => {
   it('charges of partial fills add up to the charges of one execution (brokerage is per order)', () => {
     const order = placed({ instrument: 'RELIANCE', quantity: 100, orderType: 'LIMIT', limitPricePaise: 250_000 });
     const q = (volume: number) => quote({ symbol: 'RELIANCE', bidPaise: 249_995, askPaise: 250_000, lastPaise: 250_000, volume });
-    // 40 @ 2,500.00: turnover 10,000,000; brokerage min(3,000, 2,000) = 2,000; exchange 345; SEBI 10; stamp 300;
-    // GST 18% x (2,000 + 345 + 10) = 423.9 -> 424; total 3,079
+    // 40 @ 2,500.00: turnover 10,000,000; brokerage min(3,000, 2,000) = 2,000; exchange 10,000,000 x 0.00297% = 297;
+    // SEBI 10; stamp 300; GST 18% x (2,000 + 297 + 10) = 415.26 -> 415; total 3,022
     const first = matchOrder(order, q(400), options());
-    expect(first.fills[0]).toMatchObject({ quantity: 40, feesPaise: 3_079 });
-    // cumulative 100 @ 2,500.00 costs 4,158 (the domain's hand-computed intraday buy); this fill pays 4,158 - 3,079 = 1,079
+    expect(first.fills[0]).toMatchObject({ quantity: 40, feesPaise: 3_022 });
+    // cumulative 100 @ 2,500.00 costs 4,016 (the domain's hand-computed intraday buy); this fill pays 4,016 - 3,022 = 994
     const second = matchOrder(record(order, first).state as typeof order, q(600), options());
-    expect(second.fills[0]).toMatchObject({ quantity: 60, feesPaise: 1_079 });
+    expect(second.fills[0]).toMatchObject({ quantity: 60, feesPaise: 994 });
   });
 });
 
