@@ -17,6 +17,7 @@ export * from './market/market-calendar';
 export * from './instruments/catalog-data';
 export * from './instruments/derivative-symbol';
 export * from './instruments/instrument-catalog';
+export * from './instruments/expiry-rules';
 export * from './order/order.state';
 export * from './order/order.evolve';
 export * from './order/order.decider';

@@ -65,9 +65,9 @@ export class InstrumentCatalog {
     return [...this.equities.values()].map((e) => ({ ...e }));
   }
 
-  /** The index underlyings with their strike step, tick, reference level and dated lot sizes. */
+  /** The index underlyings with their strike step, tick, reference level, dated lot sizes and expiry rules. */
   indices(): IndexData[] {
-    return [...this.indexData.values()].map((i) => ({ ...i, lotSizes: i.lotSizes.map((l) => ({ ...l })) }));
+    return [...this.indexData.values()].map((i) => ({ ...i, lotSizes: i.lotSizes.map((l) => ({ ...l })), expiryRules: i.expiryRules.map((r) => ({ ...r })) }));
   }
 
   /** Lot size of `underlying`'s contracts expiring on `expiry`; null when unknown. */

@@ -70,7 +70,7 @@ describe('simulated feed', () => {
     const expected = blackScholes({ spot: nifty.lastPaise, strike: 2_600_000, yearsToExpiry: years, volatility: 0.13, rate: 0.065 }, 'CE').premium;
     expect(call.lastPaise).toBe(Math.round(expected / 5) * 5);
     expect([call.bidPaise, call.askPaise]).toEqual([call.lastPaise - 5, call.lastPaise + 5]);
-    expect(call.volume).toBe(600 * 75); // 600 lots a minute x one-minute step x lot 75
+    expect(call.volume).toBe(600 * 65); // 600 lots a minute x one-minute step x lot 65 (NIFTY from January 2026)
     expect(call.at).toBe(at);
   });
 

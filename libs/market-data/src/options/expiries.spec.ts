@@ -1,7 +1,10 @@
-import { createMarketCalendar } from '@robo/domain';
+import { createMarketCalendar, InstrumentCatalog, parseExpiryRules } from '@robo/domain';
 import { expiryInstant, monthlyExpiries, monthlyExpiry, upcomingExpiries, weeklyExpiries, yearsToExpiry } from './expiries';
 
 const calendar = createMarketCalendar({ holidays: [] });
+const rulesOf = (symbol: string) => new InstrumentCatalog().indices().find((i) => i.symbol === symbol)!.expiryRules;
+const nifty = { rules: rulesOf('NIFTY'), calendar };
+const banknifty = { rules: rulesOf('BANKNIFTY'), calendar };
 
 describe('weekly expiries', () => {
   it('default to Tuesdays, nearest first', () => {
@@ -59,5 +62,55 @@ describe('time to expiry', () => {
     expect(yearsToExpiry('2026-11-17T15:30:00+05:30', '2026-11-24')).toBeCloseTo(7 / 365, 15);
     expect(yearsToExpiry('2026-11-24T09:30:00+05:30', '2026-11-24')).toBeCloseTo(6 / 24 / 365, 15);
     expect(yearsToExpiry('2026-11-24T16:00:00+05:30', '2026-11-24')).toBe(0);
+  });
+});
+
+describe('expiries from the dated rules', () => {
+  it('NIFTY: Thursday weeklies up to 28 Aug 2025, Tuesday ones from 1 Sep 2025', () => {
+    // Wednesday 20 Aug 2025 -> Thu 21 Aug, Thu 28 Aug, then Tue 2 Sep, Tue 9 Sep
+    expect(weeklyExpiries('2025-08-20T10:00:00+05:30', 4, nifty)).toEqual(['2025-08-21', '2025-08-28', '2025-09-02', '2025-09-09']);
+    expect(monthlyExpiry('2025-08', nifty)).toBe('2025-08-28');
+    expect(monthlyExpiry('2025-09', nifty)).toBe('2025-09-30');
+    // the default is NIFTY's bundled rules
+    expect(weeklyExpiries('2025-08-20T10:00:00+05:30', 4, { calendar })).toEqual(['2025-08-21', '2025-08-28', '2025-09-02', '2025-09-09']);
+  });
+
+  it('BANKNIFTY lists no weekly contracts since November 2024: only monthly expiries, on the last Tuesday', () => {
+    expect(weeklyExpiries('2026-11-20T10:00:00+05:30', 4, banknifty)).toEqual([]);
+    expect(upcomingExpiries('2026-11-20T10:00:00+05:30', { weekly: 4, monthly: 3 }, banknifty)).toEqual([
+      { date: '2026-11-24', kind: 'MONTHLY' },
+      { date: '2026-12-29', kind: 'MONTHLY' },
+      { date: '2027-01-26', kind: 'MONTHLY' },
+    ]);
+    // before the Tuesday move its monthly was the last Thursday
+    expect(monthlyExpiry('2025-07', banknifty)).toBe('2025-07-31');
+  });
+
+  it('NIFTY offers four weeklies and the monthlies, the month\'s last Tuesday listed once as MONTHLY', () => {
+    expect(upcomingExpiries('2026-11-20T10:00:00+05:30', { weekly: 4, monthly: 3 }, nifty)).toEqual([
+      { date: '2026-11-24', kind: 'MONTHLY' },
+      { date: '2026-12-01', kind: 'WEEKLY' },
+      { date: '2026-12-08', kind: 'WEEKLY' },
+      { date: '2026-12-15', kind: 'WEEKLY' },
+      { date: '2026-12-29', kind: 'MONTHLY' },
+      { date: '2027-01-26', kind: 'MONTHLY' },
+    ]);
+  });
+
+  it('a monthly expiry on a holiday moves to the previous trading day under the rules too', () => {
+    // 29 Dec 2026 (last Tuesday) a holiday -> Monday 28 Dec
+    expect(monthlyExpiry('2026-12', { ...banknifty, calendar: createMarketCalendar({ holidays: ['2026-12-29'] }) })).toBe('2026-12-28');
+  });
+
+  it('a month no rule covers has no expiry here; a later rule table is followed from its first day', () => {
+    expect(() => monthlyExpiry('2024-10', banknifty)).toThrow(expect.objectContaining({ code: 'EXPIRY_RULE_UNKNOWN' }));
+    // before the table starts the search moves on to the first covered expiry: 28 Nov 2024 (last Thursday)
+    expect(monthlyExpiries('2024-10-15T10:00:00+05:30', 1, banknifty)).toEqual(['2024-11-28']);
+    const rules = parseExpiryRules([
+      { underlying: 'X', fromExpiry: '2026-01-01', weekly: false, weekday: 2, source: 'test' },
+      { underlying: 'X', fromExpiry: '2027-01-01', weekly: true, weekday: 1, source: 'test' },
+    ]);
+    // monthly-only in 2026, Monday weeklies from 2027
+    expect(weeklyExpiries('2026-12-20T10:00:00+05:30', 2, { rules, calendar })).toEqual(['2027-01-04', '2027-01-11']);
   });
 });

@@ -9,8 +9,8 @@ describe('option chain', () => {
   // One week before expiry: T = 7 / 365 = 0.0191781 years; spot 26,000.00 = 2,600,000 paise
   const chain = buildOptionChain({ index: nifty, spotPaise: 2_600_000, now: '2026-11-17T15:30:00+05:30', expiry: '2026-11-24', strikesEachSide: 2, ...pricing });
 
-  it('lists strikes around the money on the 50-rupee grid with the dated lot size', () => {
-    expect(chain).toMatchObject({ underlying: 'NIFTY', expiry: '2026-11-24', atmStrikePaise: 2_600_000, lotSize: 75 });
+  it('lists strikes around the money on the 50-rupee grid with the dated lot size (NIFTY 65 from January 2026)', () => {
+    expect(chain).toMatchObject({ underlying: 'NIFTY', expiry: '2026-11-24', atmStrikePaise: 2_600_000, lotSize: 65 });
     expect(chain.yearsToExpiry).toBeCloseTo(7 / 365, 15);
     expect(chain.rows.map((r) => r.strikePaise)).toEqual([2_590_000, 2_595_000, 2_600_000, 2_605_000, 2_610_000]);
   });
@@ -37,17 +37,18 @@ describe('option chain', () => {
 
   it('uses symbols the instrument catalog resolves, with the same lot size', () => {
     for (const row of chain.rows) {
-      for (const side of [row.call, row.put]) expect(catalog.get(side.symbol)).toMatchObject({ segment: 'OPT', lotSize: 75, underlying: 'NIFTY', expiry: '2026-11-24' });
+      for (const side of [row.call, row.put]) expect(catalog.get(side.symbol)).toMatchObject({ segment: 'OPT', lotSize: 65, underlying: 'NIFTY', expiry: '2026-11-24' });
     }
   });
 
-  it('BANKNIFTY uses its 100-rupee grid and the lot size of the expiry (35 from July 2025, 30 before)', () => {
+  it('BANKNIFTY uses its 100-rupee grid and the lot size of the expiry (30, 35 from July 2025, 30 from January 2026)', () => {
     const now = '2025-06-20T10:00:00+05:30';
     const june = buildOptionChain({ index: banknifty, spotPaise: 5_612_345, now, expiry: '2025-06-26', strikesEachSide: 1, ...pricing });
     expect(june.atmStrikePaise).toBe(5_610_000); // 56,123.45 -> nearest 100: 56,100
     expect(june.rows.map((r) => r.strikePaise)).toEqual([5_600_000, 5_610_000, 5_620_000]);
     expect(june.lotSize).toBe(30);
     expect(buildOptionChain({ index: banknifty, spotPaise: 5_612_345, now, expiry: '2025-07-31', strikesEachSide: 0, ...pricing }).lotSize).toBe(35);
+    expect(buildOptionChain({ index: banknifty, spotPaise: 5_612_345, now, expiry: '2026-01-27', strikesEachSide: 0, ...pricing }).lotSize).toBe(30);
   });
 
   it('refuses an expiry before the lot-size table starts', () => {

@@ -10,7 +10,7 @@ export function defaultVolatility(symbol: string, isIndex: boolean): number {
 }
 
 /**
- * The reference market: every equity of the catalog at its reference price, and every index (NIFTY, BANKNIFTY) at
+ * The reference market: every equity of the catalog at its reference price, and every index (NIFTY, BANKNIFTY, FINNIFTY, MIDCPNIFTY, NIFTYNXT50) at
  * its reference level, with volatilities, spreads and volumes from data/simulation-defaults.json.
  */
 export function defaultSimInstruments(catalog: InstrumentCatalog = new InstrumentCatalog()): SimInstrument[] {

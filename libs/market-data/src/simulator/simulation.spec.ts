@@ -133,9 +133,10 @@ describe('simulation: configuration', () => {
     expect(() => createSimulation(config({ start: '2026-11-20T09:15:00' }))).toThrow(expect.objectContaining({ code: 'INVALID_TIME' }));
   });
 
-  it('the default market lists every catalog equity and both indices', () => {
+  it('the default market lists every catalog equity and every index', () => {
     const instruments = defaultSimInstruments(new InstrumentCatalog());
-    expect(instruments).toHaveLength(17);
+    // 15 equities + NIFTY, BANKNIFTY, FINNIFTY, MIDCPNIFTY, NIFTYNXT50
+    expect(instruments).toHaveLength(20);
     expect(instruments.find((i) => i.symbol === 'NIFTY')).toEqual({ symbol: 'NIFTY', startPricePaise: 2_600_000, annualVolatility: 0.13, tickSizePaise: 5, spreadTicks: 0, volumePerMinute: 0 });
     expect(instruments.find((i) => i.symbol === 'RELIANCE')).toMatchObject({ startPricePaise: 148_000, annualVolatility: 0.22, spreadTicks: 2, lotSize: 1 });
     expect(() => createSimulation(config({ instruments }))).not.toThrow();

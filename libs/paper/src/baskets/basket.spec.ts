@@ -2,7 +2,7 @@ import { InstrumentCatalog, type DomainError } from '@robo/domain';
 import { basketOrders, ironCondor, straddle, strangle, verticalSpread } from './basket';
 import { basketPnl, type LegFill } from './basket-pnl';
 
-const common = { legGroupId: 'g-1', underlying: 'NIFTY', expiry: '2026-11-24', quantity: 75 };
+const common = { legGroupId: 'g-1', underlying: 'NIFTY', expiry: '2026-11-24', quantity: 65 };
 const catalog = new InstrumentCatalog();
 
 describe('basket builders', () => {
@@ -13,8 +13,8 @@ describe('basket builders', () => {
       underlying: 'NIFTY',
       expiry: '2026-11-24',
       legs: [
-        { legId: 'CE', instrument: 'NIFTY 2026-11-24 26000 CE', side: 'SELL', quantity: 75 },
-        { legId: 'PE', instrument: 'NIFTY 2026-11-24 26000 PE', side: 'SELL', quantity: 75 },
+        { legId: 'CE', instrument: 'NIFTY 2026-11-24 26000 CE', side: 'SELL', quantity: 65 },
+        { legId: 'PE', instrument: 'NIFTY 2026-11-24 26000 PE', side: 'SELL', quantity: 65 },
       ],
     });
   });
@@ -30,7 +30,7 @@ describe('basket builders', () => {
       ['BUY NIFTY 2026-11-24 26000 CE', 'SELL NIFTY 2026-11-24 26500 CE'],
       ['BUY NIFTY 2026-11-24 25000 PE', 'SELL NIFTY 2026-11-24 25500 PE', 'SELL NIFTY 2026-11-24 26500 CE', 'BUY NIFTY 2026-11-24 27000 CE'],
     ]);
-    for (const b of baskets) for (const l of b.legs) expect(catalog.get(l.instrument)?.lotSize).toBe(75);
+    for (const b of baskets) for (const l of b.legs) expect(catalog.get(l.instrument)?.lotSize).toBe(65); // NIFTY from January 2026
   });
 
   it('refuses strikes in the wrong order', () => {

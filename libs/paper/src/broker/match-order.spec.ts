@@ -63,11 +63,11 @@ describe('LIMIT orders', () => {
 
   it('no volume, no fill; option fills come in whole lots', () => {
     expect(matchOrder(buy, quote({ askPaise: 149_995, volume: 0 }), options())).toEqual({ fills: [] });
-    const option = placed({ instrument: 'NIFTY 2026-11-24 26000 CE', quantity: 300, orderType: 'LIMIT', limitPricePaise: 20_000, product: 'NRML' });
-    const OPT = { segment: 'OPT' as const, tickSizePaise: 5, lotSize: 75 };
-    // 1,000 traded x 0.1 = 100 units -> whole lots of 75: 75
+    const option = placed({ instrument: 'NIFTY 2026-11-24 26000 CE', quantity: 260, orderType: 'LIMIT', limitPricePaise: 20_000, product: 'NRML' });
+    const OPT = { segment: 'OPT' as const, tickSizePaise: 5, lotSize: 65 };
+    // 1,000 traded x 0.1 = 100 units -> whole lots of 65 (NIFTY from January 2026): 65
     const result = matchOrder(option, quote({ symbol: option.instrument, bidPaise: 19_990, askPaise: 20_000, volume: 1_000 }), options({ instrument: OPT }));
-    expect(result.fills.map((f) => f.quantity)).toEqual([75]);
+    expect(result.fills.map((f) => f.quantity)).toEqual([65]);
   });
 
   it('charges of partial fills add up to the charges of one execution (brokerage is per order)', () => {

@@ -27,7 +27,7 @@ describe('short straddle', () => {
   });
 
   it('at the entry time sells the at-the-money CE and PE of the nearest weekly expiry as one basket', () => {
-    // spot 26,012.34 -> ATM 26,000; Friday 20 Nov -> weekly expiry Tuesday 24 Nov; lot 75
+    // spot 26,012.34 -> ATM 26,000; Friday 20 Nov -> weekly expiry Tuesday 24 Nov; lot 65 (NIFTY from January 2026)
     const { state, intents } = step(initialShortStraddleState, at('09:20'));
     expect(state).toMatchObject({ phase: 'ENTERING', legGroupId: 'str-1:straddle:2026-11-20' });
     expect(intents).toEqual(
@@ -37,7 +37,7 @@ describe('short straddle', () => {
         accountId: 'acc-1',
         instrument,
         side: 'SELL',
-        quantity: 75,
+        quantity: 65,
         orderType: 'MARKET',
         limitPricePaise: null,
         triggerPricePaise: null,
@@ -52,14 +52,14 @@ describe('short straddle', () => {
 
   it('places a stop-loss per leg at premium x 1.30, rounded up to the tick, once the leg is sold', () => {
     const entered = step(initialShortStraddleState, at('09:20')).state;
-    // CE sold 75 @ 203.25: cost 1,524,375; stop = 20,325 x 1.30 = 26,422.5 -> 26,425 (up to the 5-paise tick)
-    const ceOnly = step(entered, at('09:21'), { [CE]: { quantity: -75, costBasisPaise: 1_524_375 } });
+    // CE sold 65 @ 203.25: cost 1,321,125; stop = 20,325 x 1.30 = 26,422.5 -> 26,425 (up to the 5-paise tick)
+    const ceOnly = step(entered, at('09:21'), { [CE]: { quantity: -65, costBasisPaise: 1_321_125 } });
     expect(ceOnly.intents).toEqual([
-      expect.objectContaining({ clientOrderId: 'str-1:straddle:2026-11-20:stop:CE', instrument: CE, side: 'BUY', quantity: 75, orderType: 'SL-M', triggerPricePaise: 26_425, legGroupId: 'str-1:straddle:2026-11-20' }),
+      expect.objectContaining({ clientOrderId: 'str-1:straddle:2026-11-20:stop:CE', instrument: CE, side: 'BUY', quantity: 65, orderType: 'SL-M', triggerPricePaise: 26_425, legGroupId: 'str-1:straddle:2026-11-20' }),
     ]);
     expect(ceOnly.state.phase).toBe('ENTERING');
-    // PE sold 75 @ 170.85: stop = 17,085 x 1.30 = 22,210.5 -> 22,215; the CE stop is not repeated
-    const both = step(ceOnly.state, at('09:22'), { [CE]: { quantity: -75, costBasisPaise: 1_524_375 }, [PE]: { quantity: -75, costBasisPaise: 1_281_375 } });
+    // PE sold 65 @ 170.85 (cost 1,110,525): stop = 17,085 x 1.30 = 22,210.5 -> 22,215; the CE stop is not repeated
+    const both = step(ceOnly.state, at('09:22'), { [CE]: { quantity: -65, costBasisPaise: 1_321_125 }, [PE]: { quantity: -65, costBasisPaise: 1_110_525 } });
     expect(both.intents.map((i) => i.kind === 'PLACE' && [i.instrument, i.triggerPricePaise])).toEqual([[PE, 22_215]]);
     expect(both.state.phase).toBe('ENTERED');
     // a partly filled sale gets no stop yet
@@ -68,13 +68,13 @@ describe('short straddle', () => {
 
   it('at the exit time cancels the stops and buys back only the legs still short', () => {
     let state = step(initialShortStraddleState, at('09:20')).state;
-    state = step(state, at('09:21'), { [CE]: { quantity: -75, costBasisPaise: 1_524_375 }, [PE]: { quantity: -75, costBasisPaise: 1_281_375 } }).state;
+    state = step(state, at('09:21'), { [CE]: { quantity: -65, costBasisPaise: 1_321_125 }, [PE]: { quantity: -65, costBasisPaise: 1_110_525 } }).state;
     // the CE stop fired during the day: CE is flat, PE still short
-    const exit = step(state, at('15:10'), { [CE]: { quantity: 0, costBasisPaise: 0 }, [PE]: { quantity: -75, costBasisPaise: 1_281_375 } });
+    const exit = step(state, at('15:10'), { [CE]: { quantity: 0, costBasisPaise: 0 }, [PE]: { quantity: -65, costBasisPaise: 1_110_525 } });
     expect(exit.intents.map((i) => [i.kind, i.clientOrderId, i.kind === 'PLACE' ? `${i.side} ${i.quantity} ${i.instrument} ${i.orderType}` : ''])).toEqual([
       ['CANCEL', 'str-1:straddle:2026-11-20:stop:CE', ''],
       ['CANCEL', 'str-1:straddle:2026-11-20:stop:PE', ''],
-      ['PLACE', 'str-1:straddle:2026-11-20:exit:PE', `BUY 75 ${PE} MARKET`],
+      ['PLACE', 'str-1:straddle:2026-11-20:exit:PE', `BUY 65 ${PE} MARKET`],
     ]);
     expect(exit.state.phase).toBe('DONE');
     expect(step(exit.state, at('15:11')).intents).toEqual([]);
