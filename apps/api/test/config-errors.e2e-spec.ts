@@ -24,6 +24,26 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; ou
   });
 }
 
+/** A reference-data file with this content, in a directory of its own. */
+function dataFile(name: string, content: unknown): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'robo-config-data-')), name);
+  fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+const SOURCES = { brokerage: 'b', stt: 's', exchange: 'e', sebi: 'f', stamp: 'd', gst: 'g' };
+const SCHEDULE = {
+  effectiveFrom: '2024-10-01',
+  sources: SOURCES,
+  brokerage: { deliveryBp: 0, percentBp: 3, capPaise: 2000, optionsFlatPaise: 2000 },
+  stt: { deliveryBp: 10, intradaySellBp: 2.5, futuresSellBp: 2, optionsSellBp: 10 },
+  exchange: { equityBp: 0.297, futuresBp: 0.173, optionsBp: 3.503 },
+  sebiBp: 0.01,
+  stamp: { deliveryBuyBp: 1.5, intradayBuyBp: 0.3, futuresBuyBp: 0.2, optionsBuyBp: 0.3 },
+  gstBp: 1800,
+};
+const LOTS = ['NIFTY', 'BANKNIFTY', 'FINNIFTY', 'MIDCPNIFTY', 'NIFTYNXT50'].map((underlying) => ({ underlying, fromExpiry: '2024-11-20', lotSize: 25, source: 'circular' }));
+
 /** A bad setting stops the process at start with exit code 78 (EX_CONFIG) and a message naming the variable. */
 describe('startup refuses bad configuration (built main, exit code 78)', () => {
   beforeAll(() => {
@@ -46,11 +66,27 @@ describe('startup refuses bad configuration (built main, exit code 78)', () => {
     ['a holidays file that does not exist', { HOLIDAYS_FILE: '/nonexistent/holidays.json' }, 'HOLIDAYS_FILE'],
   ];
 
+  // Reference-data files, read while the modules start (more bad files: libs/runtime/src/reference-data.int-spec.ts).
+  const referenceDataCases: [string, Record<string, string>, string][] = [
+    ['a charge schedule without its sources', { CHARGES_FILE: dataFile('charges.json', { schedules: [{ ...SCHEDULE, sources: { ...SOURCES, stt: '' } }] }) }, 'CHARGES_FILE'],
+    ['a lot-size table with a zero lot', { LOT_SIZES_FILE: dataFile('lots.json', { lotSizes: [...LOTS, { ...LOTS[0], fromExpiry: '2026-01-01', lotSize: 0 }] }) }, 'LOT_SIZES_FILE'],
+    ['a lot-size table without BANKNIFTY', { LOT_SIZES_FILE: dataFile('lots.json', { lotSizes: LOTS.filter((r) => r.underlying !== 'BANKNIFTY') }) }, 'LOT_SIZES_FILE'],
+    ['an expiry rule on weekday 7', { EXPIRY_RULES_FILE: dataFile('rules.json', { expiryRules: [{ underlying: 'NIFTY', fromExpiry: '2025-09-01', weekly: true, weekday: 7, source: 'circular' }] }) }, 'EXPIRY_RULES_FILE'],
+  ];
+
   it('exits 78 and names the variable, for every kind of mistake', async () => {
     const results = await Promise.all(cases.map(async ([, env]) => runMain(env)));
     const outcomes = results.map((r, i) => [cases[i][0], r.code, r.output.includes(`configuration: ${cases[i][2]}`)]);
     expect(outcomes).toEqual(cases.map(([name]) => [name, 78, true]));
     // The message is one line for people, not a stack trace.
+    for (const r of results) expect(r.output).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  // A second batch, so that each process has its time limit on a busy machine.
+  it('exits 78 and names the variable for a bad charges, lot-size or expiry-rules file', async () => {
+    const results = await Promise.all(referenceDataCases.map(async ([, env]) => runMain(env)));
+    const outcomes = results.map((r, i) => [referenceDataCases[i][0], r.code, r.output.includes(`configuration: ${referenceDataCases[i][2]}`)]);
+    expect(outcomes).toEqual(referenceDataCases.map(([name]) => [name, 78, true]));
     for (const r of results) expect(r.output).not.toMatch(/\n\s+at /);
   }, 120_000);
 });

@@ -113,7 +113,7 @@ describe('paper broker: orders placed over HTTP execute against the simulated ma
     const chain = await t.api.get('/api/market/option-chain?underlying=NIFTY&strikes=2');
     expect(chain.status).toBe(200);
     expect(chain.body.rows).toHaveLength(5);
-    expect(chain.body.lotSize).toBe(75);
+    expect(chain.body.lotSize).toBe(65); // NIFTY from the January 2026 expiries
     expect((await t.api.get('/api/market/quotes?symbols=NOPE')).body.code).toBe('UNKNOWN_INSTRUMENT');
     expect((await t.api.get('/api/market/option-chain?underlying=NOPE')).status).toBe(400);
   });

@@ -9,3 +9,4 @@ export * from './logging';
 export * from './open-stores';
 export * from './parallel-rebuild';
 export * from './projector-lease';
+export * from './reference-data';

@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import { BeforeApplicationShutdown, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createMarketCalendar, DEFAULT_NSE_HOLIDAYS, InstrumentCatalog } from '@robo/domain';
+import { createMarketCalendar, DEFAULT_NSE_HOLIDAYS } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore, ALL_PROJECTIONS } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, ConfigError } from './config/app-config';
 import { CLOCK } from './clock';
 import { openEventStore, openReadStore } from './open-stores';
 import { createAppClock } from './session-clock';
-import { INSTRUMENTS, MARKET_CALENDAR } from './tokens';
+import { loadChargeSchedules, loadInstrumentCatalog } from './reference-data';
+import { CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS, MARKET_CALENDAR } from './tokens';
 
 function loadHolidays(file: string | null): string[] {
   if (file === null) return [...DEFAULT_NSE_HOLIDAYS];
@@ -90,7 +91,8 @@ export class ReadStoreSetup implements OnApplicationBootstrap, BeforeApplication
       inject: [APP_CONFIG, MARKET_CALENDAR],
       useFactory: createAppClock,
     },
-    { provide: INSTRUMENTS, useFactory: () => new InstrumentCatalog() },
+    { provide: INSTRUMENTS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadInstrumentCatalog(config) },
+    { provide: CHARGE_SCHEDULES_IN_FORCE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadChargeSchedules(config.chargesFile) },
     {
       provide: MARKET_CALENDAR,
       inject: [APP_CONFIG],
@@ -98,7 +100,7 @@ export class ReadStoreSetup implements OnApplicationBootstrap, BeforeApplication
     },
     ReadStoreSetup,
   ],
-  exports: [EVENT_STORE, READ_MODEL_STORE, CLOCK, INSTRUMENTS, MARKET_CALENDAR, ReadStoreSetup],
+  exports: [EVENT_STORE, READ_MODEL_STORE, CLOCK, INSTRUMENTS, CHARGE_SCHEDULES_IN_FORCE, MARKET_CALENDAR, ReadStoreSetup],
 })
 export class StoresModule implements OnApplicationShutdown {
   constructor(

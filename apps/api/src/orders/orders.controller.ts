@@ -2,14 +2,14 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CHARGE_SCHEDULES, computeCharges, InstrumentCatalog, istTradingDay, orderStream, scheduleFor } from '@robo/domain';
+import { computeCharges, InstrumentCatalog, istTradingDay, orderStream, scheduleFor, type ChargeSchedule } from '@robo/domain';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import { CLOCK, Clock } from '@robo/runtime';
-import { INSTRUMENTS } from '@robo/runtime';
+import { CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS } from '@robo/runtime';
 import type { CommandContext } from '../write/command-context';
 import { derivedId, newId } from '../write/event-ids';
 import type { LifecycleResult } from './order-lifecycle.handler';
@@ -27,6 +27,7 @@ export class OrdersController {
     private readonly access: AccessService,
     @Inject(INSTRUMENTS) private readonly instruments: InstrumentCatalog,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CHARGE_SCHEDULES_IN_FORCE) private readonly chargeSchedules: readonly ChargeSchedule[],
   ) {}
 
   @Post()
@@ -132,7 +133,7 @@ export class OrdersController {
   /** Charges from the dated schedule when the execution report carries none. */
   private charges(order: { side: 'BUY' | 'SELL'; product: 'CNC' | 'MIS' | 'NRML'; instrument: string }, fill: ReportFillDto): number {
     const segment = this.instruments.get(order.instrument)?.segment ?? 'EQ';
-    const schedule = scheduleFor(istTradingDay(fill.occurredAt), CHARGE_SCHEDULES);
+    const schedule = scheduleFor(istTradingDay(fill.occurredAt), this.chargeSchedules);
     return computeCharges({ side: order.side, product: order.product, segment, quantity: fill.quantity, pricePaise: fill.pricePaise }, schedule).totalPaise;
   }
 }

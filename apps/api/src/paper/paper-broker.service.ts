@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { InstrumentCatalog, orderStream, type MarketCalendar } from '@robo/domain';
+import { InstrumentCatalog, orderStream, type ChargeSchedule, type MarketCalendar } from '@robo/domain';
 import { matchOrder, squareOffOrders, type SquareOffPosition } from '@robo/paper';
-import { APP_CONFIG, AppConfig, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
+import { APP_CONFIG, AppConfig, CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { MarketDataService } from '../market/market-data.service';
 import { OrderLifecycleMessage } from '../orders/order-commands';
 import { derivedId } from '../write/event-ids';
@@ -29,6 +29,7 @@ export class PaperBrokerService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(INSTRUMENTS) private readonly catalog: InstrumentCatalog,
     @Inject(MARKET_CALENDAR) private readonly calendar: MarketCalendar,
+    @Inject(CHARGE_SCHEDULES_IN_FORCE) private readonly chargeSchedules: readonly ChargeSchedule[],
   ) {}
 
   async match(ledger: PaperLedger, now: string): Promise<number> {
@@ -59,6 +60,7 @@ export class PaperBrokerService {
       maxFillFractionOfVolume: this.config.paper.fillFractionPct / 100,
       instrument,
       calendar: this.calendar,
+      chargeSchedules: this.chargeSchedules,
     });
     const ctx: CommandContext = { correlationId: entry.correlationId, causationId: entry.placedEventId, actor: PAPER_BROKER_ACTOR };
     const stream = orderStream(order.orderId);

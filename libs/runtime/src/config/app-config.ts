@@ -27,6 +27,12 @@ export interface AppConfig {
   /** Simulated clock speed (1 = real time). */
   clockSpeed: number;
   holidaysFile: string | null;
+  /** CHARGES_FILE: dated charge schedules replacing the bundled ones (docs/reference-data.md). */
+  chargesFile: string | null;
+  /** LOT_SIZES_FILE: the dated lot-size table of the index derivatives. */
+  lotSizesFile: string | null;
+  /** EXPIRY_RULES_FILE: the dated expiry rules of the index derivatives. */
+  expiryRulesFile: string | null;
   queryWaitTimeoutMs: number;
   logLevel: string;
   bodyLimit: string;
@@ -75,6 +81,12 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** A path variable: absolute, or null when unset or empty (then the bundled data is used). */
+function file(env: Env, name: string): string | null {
+  const value = env[name];
+  return value && value !== '' ? path.resolve(value) : null;
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -171,7 +183,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     runReactors: bool(env, 'RUN_REACTORS', true),
     clockStart,
     clockSpeed,
-    holidaysFile: env.HOLIDAYS_FILE && env.HOLIDAYS_FILE !== '' ? path.resolve(env.HOLIDAYS_FILE) : null,
+    holidaysFile: file(env, 'HOLIDAYS_FILE'),
+    chargesFile: file(env, 'CHARGES_FILE'),
+    lotSizesFile: file(env, 'LOT_SIZES_FILE'),
+    expiryRulesFile: file(env, 'EXPIRY_RULES_FILE'),
     queryWaitTimeoutMs: int(env, 'QUERY_WAIT_TIMEOUT_MS', 5000, 0, 60_000),
     logLevel,
     bodyLimit,
