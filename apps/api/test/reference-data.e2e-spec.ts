@@ -83,7 +83,12 @@ describe('reference data replaced from files at start', () => {
     // The schedule from 2024-10-01 with a cash exchange rate of 1 bp; NIFTY lot 50 from 2026; BANKNIFTY weekly on Wednesdays.
     const charges = CHARGE_SCHEDULES.map((s) => (s.effectiveFrom === '2024-10-01' ? { ...s, exchange: { ...s.exchange, equityBp: 1 } } : s));
     const lotSizes = DEFAULT_LOT_SIZES.map((r) => (r.underlying === 'NIFTY' && r.fromExpiry === '2026-01-01' ? { ...r, lotSize: 50 } : r));
-    const expiryRules = [...DEFAULT_EXPIRY_RULES, { underlying: 'BANKNIFTY', fromExpiry: '2026-11-01', weekly: true, weekday: 3, source: 'a test table' }];
+    // ... and NIFTYNXT50 listed only from 2099, so it has no expiry in sight.
+    const expiryRules = [
+      ...DEFAULT_EXPIRY_RULES.filter((r) => r.underlying !== 'NIFTYNXT50'),
+      { underlying: 'BANKNIFTY', fromExpiry: '2026-11-01', weekly: true, weekday: 3, source: 'a test table' },
+      { underlying: 'NIFTYNXT50', fromExpiry: '2099-01-01', weekly: false, weekday: 2, source: 'a test table' },
+    ];
     t = await startTestApp({
       CHARGES_FILE: writeJson('charges.json', { schedules: charges }),
       LOT_SIZES_FILE: writeJson('lot-sizes.json', { lotSizes }),
@@ -110,5 +115,10 @@ describe('reference data replaced from files at start', () => {
       { date: '2026-12-02', kind: 'WEEKLY' },
       { date: '2026-12-09', kind: 'WEEKLY' },
     ]);
+  });
+
+  it('an index with no listed expiry ahead answers 400 UNKNOWN_EXPIRY, not a 500', async () => {
+    const chain = await t.api.get('/api/market/option-chain?underlying=NIFTYNXT50');
+    expect({ status: chain.status, code: chain.body.code, expiries: chain.body.details?.expiries }).toEqual({ status: 400, code: 'UNKNOWN_EXPIRY', expiries: [] });
   });
 });

@@ -67,7 +67,8 @@ export class MarketDataService implements OnApplicationShutdown {
     const now = this.feed.now();
     // Which expiries are listed comes from the index's dated expiry rules (BANKNIFTY: monthly only since Nov 2024).
     const expiries = upcomingExpiries(now, { weekly: 4, monthly: 3 }, { rules: index.expiryRules, calendar: this.calendar });
-    const chosen = expiry ?? expiries[0].date;
+    const chosen = expiry ?? expiries[0]?.date;
+    if (chosen === undefined) throw new ApiError(400, 'UNKNOWN_EXPIRY', `${underlying} has no listed expiry ahead`, { expiries: [] });
     if (!expiries.some((e) => e.date === chosen)) throw new ApiError(400, 'UNKNOWN_EXPIRY', `${underlying} has no live expiry on ${chosen}`, { expiries: expiries.map((e) => e.date) });
     const chain = buildOptionChain({ index, spotPaise: spot.lastPaise, now, expiry: chosen, strikesEachSide, volatility: defaultVolatility(underlying, true), rate: RATE });
     return { ...chain, expiries };
