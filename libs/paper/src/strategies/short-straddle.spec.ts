@@ -9,9 +9,9 @@ import {
   type ShortStraddleState,
 } from './short-straddle';
 
-const [nifty] = new InstrumentCatalog().indices();
+const [nifty, banknifty] = new InstrumentCatalog().indices();
 const calendar = createMarketCalendar({ holidays: [] });
-const params: ShortStraddleParams = { underlying: 'NIFTY', lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS', expiryWeekday: 2 };
+const params: ShortStraddleParams = { underlying: 'NIFTY', lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS' };
 const context = { strategyId: 'str-1', accountId: 'acc-1', capitalAllocationPaise: 50_000_000 };
 const CE = 'NIFTY 2026-11-24 26000 CE';
 const PE = 'NIFTY 2026-11-24 26000 PE';
@@ -90,8 +90,21 @@ describe('short straddle', () => {
     expect(step(initialShortStraddleState, at('09:20', '2026-11-24')).intents[0]).toMatchObject({ instrument: CE });
   });
 
+  it('sells the weekly contracts the exchange lists: Thursday ones before September 2025, none on BANKNIFTY', () => {
+    // Wednesday 20 Aug 2025: NIFTY's weekly expiry is still Thursday 21 Aug (lot 75)
+    const august = shortStraddleStep(initialShortStraddleState, { now: '2025-08-20T09:20:00+05:30', spotPaise: 2_450_000, index: nifty, calendar, legs: {} }, params, context);
+    expect(august.intents.map((i) => i.kind === 'PLACE' && [i.instrument, i.quantity])).toEqual([['NIFTY 2025-08-21 24500 CE', 75], ['NIFTY 2025-08-21 24500 PE', 75]]);
+    // BANKNIFTY has had no weekly contracts since November 2024: nothing to sell, the day is done
+    const bank = shortStraddleStep(initialShortStraddleState, { now: at('09:20'), spotPaise: 5_800_000, index: banknifty, calendar, legs: {} }, { ...params, underlying: 'BANKNIFTY' }, context);
+    expect(bank).toMatchObject({ intents: [], state: { phase: 'DONE' } });
+    // an explicit weekday still fixes the expiry day: Thursday 26 Nov 2026
+    const thursday = shortStraddleStep(initialShortStraddleState, { now: at('09:20'), spotPaise: 2_601_234, index: nifty, calendar, legs: {} }, { ...params, expiryWeekday: 4 }, context);
+    expect(thursday.intents[0]).toMatchObject({ instrument: 'NIFTY 2026-11-26 26000 CE' });
+  });
+
   it('parses its parameters with defaults, and refuses an exit before the entry', () => {
-    expect(parseShortStraddleParams({})).toEqual({ underlying: 'NIFTY', lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS', expiryWeekday: 2 });
+    expect(parseShortStraddleParams({})).toEqual({ underlying: 'NIFTY', lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS' });
+    expect(parseShortStraddleParams({ expiryWeekday: 4 })).toMatchObject({ expiryWeekday: 4 });
     let caught: unknown;
     try {
       parseShortStraddleParams({ entryTime: '15:00', exitTime: '10:00', stopLossPct: 12.345 });

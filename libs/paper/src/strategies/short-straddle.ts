@@ -33,8 +33,11 @@ export interface ShortStraddleParams {
   /** Stop-loss per leg, percent of the leg's entry premium: 30 puts a buy stop at premium x 1.30. */
   stopLossPct: number;
   product: 'MIS' | 'NRML';
-  /** Weekly expiry weekday (0 = Sunday ... 6); default 2, Tuesday. */
-  expiryWeekday: Weekday;
+  /**
+   * A fixed weekly expiry weekday (0 = Sunday ... 6). Unset (the default): the index's dated expiry rules, so the
+   * straddle sells contracts the exchange lists (NIFTY weeklies; none for an index without weekly contracts).
+   */
+  expiryWeekday?: Weekday;
 }
 
 /** A leg as the strategy sees its position: signed quantity (short < 0) and the absolute entry value. */
@@ -113,9 +116,10 @@ export function shortStraddleStep(
 }
 
 function enter(state: ShortStraddleState, input: ShortStraddleInput, params: ShortStraddleParams, context: StrategyContext, day: IstDate): ShortStraddleDecision {
-  const [expiry] = weeklyExpiries(input.now, 1, { weekday: params.expiryWeekday, calendar: input.calendar });
-  const lotSize = lotSizeForExpiry(input.index, expiry);
-  if (lotSize === null) return { state: { ...state, phase: 'DONE' }, intents: [] };
+  const rules = params.expiryWeekday === undefined ? { rules: input.index.expiryRules } : { weekday: params.expiryWeekday };
+  const [expiry] = weeklyExpiries(input.now, 1, { ...rules, calendar: input.calendar });
+  const lotSize = expiry === undefined ? null : lotSizeForExpiry(input.index, expiry);
+  if (expiry === undefined || lotSize === null) return { state: { ...state, phase: 'DONE' }, intents: [] };
   const strike = atmStrike(input.spotPaise, input.index.strikeStepPaise);
   const legGroupId = deterministicId(context.strategyId, 'straddle', day);
   const quantity = params.lots * lotSize;
@@ -222,8 +226,10 @@ export function parseShortStraddleParams(raw: JsonObject): ShortStraddleParams {
   }
   const product = raw.product ?? 'MIS';
   if (product !== 'MIS' && product !== 'NRML') problems.push('product must be MIS or NRML');
-  const expiryWeekday = raw.expiryWeekday ?? 2;
-  if (typeof expiryWeekday !== 'number' || !Number.isInteger(expiryWeekday) || expiryWeekday < 0 || expiryWeekday > 6) problems.push('expiryWeekday must be 0..6');
+  const expiryWeekday = raw.expiryWeekday;
+  if (expiryWeekday !== undefined && (typeof expiryWeekday !== 'number' || !Number.isInteger(expiryWeekday) || expiryWeekday < 0 || expiryWeekday > 6)) {
+    problems.push('expiryWeekday must be 0..6');
+  }
   if (problems.length > 0) throw new InvalidCommand('STRATEGY_PARAMETERS_INVALID', `short-straddle: ${problems.join('; ')}`, { problems });
   return {
     underlying: underlying as string,
@@ -232,6 +238,6 @@ export function parseShortStraddleParams(raw: JsonObject): ShortStraddleParams {
     exitTime,
     stopLossPct: stopLossPct as number,
     product: product as 'MIS' | 'NRML',
-    expiryWeekday: expiryWeekday as Weekday,
+    ...(expiryWeekday === undefined ? {} : { expiryWeekday: expiryWeekday as Weekday }),
   };
 }
