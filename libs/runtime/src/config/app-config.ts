@@ -26,6 +26,8 @@ export interface AppConfig {
   clockStart: string | null;
   /** Simulated clock speed (1 = real time). */
   clockSpeed: number;
+  /** CLOCK_ALLOW_REWIND: start even though business time would run backwards (a CLOCK_START before the log's latest business time). */
+  clockAllowRewind: boolean;
   holidaysFile: string | null;
   queryWaitTimeoutMs: number;
   logLevel: string;
@@ -171,6 +173,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     runReactors: bool(env, 'RUN_REACTORS', true),
     clockStart,
     clockSpeed,
+    clockAllowRewind: bool(env, 'CLOCK_ALLOW_REWIND', false),
     holidaysFile: env.HOLIDAYS_FILE && env.HOLIDAYS_FILE !== '' ? path.resolve(env.HOLIDAYS_FILE) : null,
     queryWaitTimeoutMs: int(env, 'QUERY_WAIT_TIMEOUT_MS', 5000, 0, 60_000),
     logLevel,
