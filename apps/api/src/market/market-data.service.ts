@@ -35,7 +35,7 @@ export class MarketDataService implements OnApplicationShutdown {
     const simConfig = { seed: config.paper.marketSeed, instruments: defaultSimInstruments(catalog), start, stepSeconds: config.paper.marketStepSeconds, calendar };
     const saved = config.paper.enabled ? this.readSaved() : null;
     // An explicit rewind (CLOCK_ALLOW_REWIND with a CLOCK_START before the saved market) starts the seed's path afresh.
-    const rewind = saved !== null && config.clockStart !== null && Date.parse(start) < saved.snapshot.atMs;
+    const rewind = saved !== null && config.clockAllowRewind && config.clockStart !== null && Date.parse(start) < saved.snapshot.atMs;
     const simulation = continueSimulation(simConfig, rewind ? null : saved, start);
     if (saved !== null && !rewind) this.logger.log({ at: simulation.now(), savedAt: new Date(saved.snapshot.atMs).toISOString() }, 'simulated market continues from its saved state');
     this.feed = new SimulatedMarketDataFeed(simulation, { catalog, rate: RATE });
