@@ -2,7 +2,21 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { SqliteEventStore } from '@robo/event-store';
+import { latestBusinessTime } from '@robo/runtime';
 import { MARKET_OPEN_INSTANT } from './test-app';
+
+/** Where business time stands in a data directory's log (null for none): a restart starts its clock there. */
+async function resumeInstant(dataDir: string): Promise<string | null> {
+  const file = path.join(dataDir, 'events.db');
+  if (!fs.existsSync(file)) return null;
+  const events = SqliteEventStore.open({ file });
+  try {
+    return await latestBusinessTime(events);
+  } finally {
+    await events.close();
+  }
+}
 
 const MAIN = path.resolve(__dirname, '../../../dist/apps/api/src/main.js');
 
@@ -36,8 +50,10 @@ export class ChildApp {
 
   async start(timeoutMs = 20_000): Promise<void> {
     if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+    // A restart goes on from the log's business time: a CLOCK_START before it is refused (time never runs backwards).
+    const clockStart = (await resumeInstant(this.dataDir)) ?? MARKET_OPEN_INSTANT;
     this.child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, CLOCK_START: MARKET_OPEN_INSTANT, LOG_LEVEL: 'warn', ...this.env },
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, CLOCK_START: clockStart, LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (d) => (this.output += d));

@@ -40,6 +40,13 @@ export interface ReadAllOptions {
   filter?: AllFilter;
 }
 
+export interface ReadAllBackwardsOptions {
+  /** Exclusive: events with globalPosition less than this. Defaults to past the head (the newest event first). */
+  before?: bigint;
+  /** Defaults to 1000. */
+  maxCount?: number;
+}
+
 export interface SubscribeOptions {
   /** Exclusive checkpoint: delivery starts with the first event after it. */
   after?: bigint;
@@ -54,6 +61,8 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
   /** Events of the whole log in global order. */
   readAll(options?: ReadAllOptions): Promise<EventEnvelope[]>;
+  /** The newest events of the whole log first: a bounded look at the tail without reading from the start. */
+  readAllBackwards(options?: ReadAllBackwardsOptions): Promise<EventEnvelope[]>;
   /**
    * Catch-up then live delivery of all events after a checkpoint, in global order.
    * The iterator only reads ahead what the consumer asks for: each event is handled before the next is fetched.

@@ -6,9 +6,19 @@ export interface Clock {
 
 export const CLOCK = Symbol('CLOCK');
 
+/**
+ * The wall clock, never earlier than `floor` (the log's latest business time at start) nor than an instant it
+ * already returned: a system clock stepped back (NTP, a VM resumed) holds still instead of running backwards.
+ */
 export class SystemClock implements Clock {
+  private lastMs: number;
+  constructor(floor: string | null = null) {
+    this.lastMs = floor === null ? Number.NEGATIVE_INFINITY : Date.parse(floor);
+  }
   now(): string {
-    return new Date().toISOString();
+    const ms = Date.now();
+    if (ms > this.lastMs) this.lastMs = ms;
+    return new Date(this.lastMs).toISOString();
   }
 }
 
@@ -19,11 +29,14 @@ export class SystemClock implements Clock {
 export class SimulatedClock implements Clock {
   private readonly startedAtMs = Date.now();
   private readonly startMs: number;
+  private lastMs = Number.NEGATIVE_INFINITY;
   constructor(start: string, private readonly speed = 1) {
     this.startMs = Date.parse(start);
   }
   now(): string {
-    return new Date(this.startMs + (Date.now() - this.startedAtMs) * this.speed).toISOString();
+    const ms = this.startMs + (Date.now() - this.startedAtMs) * this.speed;
+    if (ms > this.lastMs) this.lastMs = ms;
+    return new Date(this.lastMs).toISOString();
   }
 }
 

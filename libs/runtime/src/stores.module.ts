@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import { BeforeApplicationShutdown, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createMarketCalendar, DEFAULT_NSE_HOLIDAYS } from '@robo/domain';
+import { createMarketCalendar, DEFAULT_NSE_HOLIDAYS, type MarketCalendar } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore, ALL_PROJECTIONS } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, ConfigError } from './config/app-config';
 import { CLOCK } from './clock';
 import { openEventStore, openReadStore } from './open-stores';
-import { createAppClock } from './session-clock';
+import { createAppClockFromLog } from './session-clock';
 import { loadChargeSchedules, loadInstrumentCatalog } from './reference-data';
 import { CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS, MARKET_CALENDAR } from './tokens';
 
@@ -88,8 +88,10 @@ export class ReadStoreSetup implements OnApplicationBootstrap, BeforeApplication
     },
     {
       provide: CLOCK,
-      inject: [APP_CONFIG, MARKET_CALENDAR],
-      useFactory: createAppClock,
+      inject: [APP_CONFIG, MARKET_CALENDAR, EVENT_STORE],
+      // Business time resumes from the log: it never runs backwards across restarts.
+      useFactory: (config: AppConfig, calendar: MarketCalendar, events: EventStore) =>
+        createAppClockFromLog(config, calendar, events, (message) => new Logger('Clock').warn(message)),
     },
     { provide: INSTRUMENTS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadInstrumentCatalog(config) },
     { provide: CHARGE_SCHEDULES_IN_FORCE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadChargeSchedules(config.chargesFile) },

@@ -1,19 +1,28 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InstrumentCatalog, type IstDate, type MarketCalendar } from '@robo/domain';
-import { buildOptionChain, createSimulation, defaultSimInstruments, defaultVolatility, SimulatedMarketDataFeed, upcomingExpiries, type OptionChain, type Quote, type Tick } from '@robo/market-data';
+import { buildOptionChain, continueSimulation, defaultSimInstruments, saveSimulation, type SavedSimulation, defaultVolatility, SimulatedMarketDataFeed, upcomingExpiries, type OptionChain, type Quote, type Tick } from '@robo/market-data';
 import { APP_CONFIG, AppConfig, CLOCK, Clock, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { ApiError } from '../common/api-error';
 
 const RATE = 0.065;
 
+/** Where the simulated market of a seed is saved after every step, so that a restart continues its price path. */
+export const marketStateFile = (dataDir: string, seed: string): string => path.join(dataDir, `market-${seed}.json`);
+
 /**
  * Owns the simulated market: a seeded feed (MARKET_SEED) that starts at the app clock's time and steps every
  * MARKET_STEP_SECONDS of trading time. It reads no timer itself: the paper engine moves it (step()), so the same
- * seed and the same clock give the same prices. Swap the feed for a real one behind the MarketDataFeed port.
+ * seed and the same clock give the same prices. With paper trading on, its state is saved in DATA_DIR after every
+ * step: a restart continues the path from there (brought forward to the clock's time), never from the seed's start
+ * again. Swap the feed for a real one behind the MarketDataFeed port.
  */
 @Injectable()
 export class MarketDataService implements OnApplicationShutdown {
   readonly feed: SimulatedMarketDataFeed;
+  private readonly logger = new Logger('MarketData');
+  private readonly stateFile: string;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -21,14 +30,43 @@ export class MarketDataService implements OnApplicationShutdown {
     @Inject(INSTRUMENTS) private readonly catalog: InstrumentCatalog,
     @Inject(MARKET_CALENDAR) private readonly calendar: MarketCalendar,
   ) {
-    const simulation = createSimulation({
-      seed: config.paper.marketSeed,
-      instruments: defaultSimInstruments(catalog),
-      start: clock.now(),
-      stepSeconds: config.paper.marketStepSeconds,
-      calendar,
-    });
+    this.stateFile = marketStateFile(config.dataDir, config.paper.marketSeed);
+    const start = clock.now();
+    const simConfig = { seed: config.paper.marketSeed, instruments: defaultSimInstruments(catalog), start, stepSeconds: config.paper.marketStepSeconds, calendar };
+    const saved = config.paper.enabled ? this.readSaved() : null;
+    // An explicit rewind (CLOCK_ALLOW_REWIND with a CLOCK_START before the saved market) starts the seed's path afresh.
+    const rewind = saved !== null && config.clockAllowRewind && config.clockStart !== null && Date.parse(start) < saved.snapshot.atMs;
+    const simulation = continueSimulation(simConfig, rewind ? null : saved, start);
+    if (saved !== null && !rewind) this.logger.log({ at: simulation.now(), savedAt: new Date(saved.snapshot.atMs).toISOString() }, 'simulated market continues from its saved state');
     this.feed = new SimulatedMarketDataFeed(simulation, { catalog, rate: RATE });
+  }
+
+  private readSaved(): SavedSimulation | null {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.stateFile, 'utf8');
+    } catch {
+      return null; // never saved: the seed's path from the clock's start
+    }
+    try {
+      const saved = JSON.parse(text) as SavedSimulation;
+      return typeof saved?.snapshot?.atMs === 'number' ? saved : null;
+    } catch (error) {
+      this.logger.warn({ err: error, file: this.stateFile }, 'the saved market state is unreadable; the seed starts afresh');
+      return null;
+    }
+  }
+
+  /** Written whole to a temporary file then renamed, so a crash leaves the previous state or the new one. */
+  private save(): void {
+    if (!this.config.paper.enabled) return;
+    try {
+      const tmp = `${this.stateFile}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(saveSimulation(this.feed.simulation)));
+      fs.renameSync(tmp, this.stateFile);
+    } catch (error) {
+      this.logger.warn({ err: error, file: this.stateFile }, 'could not save the market state');
+    }
   }
 
   onApplicationShutdown(): void {
@@ -38,6 +76,7 @@ export class MarketDataService implements OnApplicationShutdown {
   /** One market step (published to every subscriber). */
   step(): { at: string; ticks: Tick[] } {
     const ticks = this.feed.step();
+    this.save();
     return { at: this.feed.now(), ticks };
   }
 

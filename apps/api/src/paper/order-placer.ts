@@ -9,21 +9,27 @@ import { derivedId } from '../write/event-ids';
 /** The order id POST /api/orders derives from a clientOrderId, so a strategy's order is found the same way. */
 export const orderIdForClientOrder = (accountId: string, clientOrderId: string): string => derivedId('client-order', accountId, clientOrderId);
 
+/** What became of the intents placed since start: 'keyReused' counts client order ids already taken by another order. */
+export type PlacementOutcome = 'placed' | 'refused' | 'keyReused' | 'failed';
+
 /**
  * Places an intent through the ordinary PlaceOrder command (risk checks, reservation, the log). The order id comes
  * from the client order id and the placement is idempotent, so the same intent twice is one order. A risk
- * rejection is recorded by the command path (a REJECTED order with its reason); here it is only logged.
+ * rejection is recorded by the command path (a REJECTED order with its reason); here it is only logged. A client
+ * order id already used for a different order (IDEMPOTENCY_KEY_REUSED) is no pre-trade refusal: it means the
+ * strategy decided twice under one id, and is logged as such.
  */
 @Injectable()
 export class OrderPlacer {
   private readonly logger = new Logger('PaperOrders');
+  readonly outcomes: Record<PlacementOutcome, number> = { placed: 0, refused: 0, keyReused: 0, failed: 0 };
 
   constructor(private readonly commandBus: CommandBus) {}
 
   async place(intent: OrderIntent, ctx: CommandContext): Promise<OrderCommandResult | null> {
     const orderId = orderIdForClientOrder(intent.accountId, intent.clientOrderId);
     try {
-      return await this.commandBus.execute<PlaceOrderMessage, OrderCommandResult>(
+      const result = await this.commandBus.execute<PlaceOrderMessage, OrderCommandResult>(
         new PlaceOrderMessage(
           {
             orderId,
@@ -43,11 +49,20 @@ export class OrderPlacer {
           true,
         ),
       );
+      this.outcomes.placed += 1;
+      return result;
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'IDEMPOTENCY_KEY_REUSED') {
+        this.outcomes.keyReused += 1;
+        this.logger.warn({ orderId, clientOrderId: intent.clientOrderId, reason: intent.reason }, 'paper order not placed: its client order id already names a different order');
+        return null;
+      }
       if (error instanceof ApiError && error.status === 422) {
+        this.outcomes.refused += 1;
         this.logger.log({ orderId, code: error.code, reason: intent.reason }, 'paper order refused by a pre-trade check');
         return null;
       }
+      this.outcomes.failed += 1;
       this.logger.warn({ err: error, orderId, reason: intent.reason }, 'paper order failed');
       return null;
     }

@@ -1,5 +1,6 @@
 import {
   decidePosition,
+  istTradingDay,
   evolveOrder,
   evolvePosition,
   evolveStrategy,
@@ -27,6 +28,13 @@ export interface LedgerOrder {
   placedEventId: string;
 }
 
+/** An order a strategy placed, as the strategy named it. */
+export interface StrategyPlacement {
+  instrument: string;
+  quantity: number;
+  placedAt: string;
+}
+
 export interface MisPosition {
   accountId: string;
   instrument: string;
@@ -48,6 +56,11 @@ export class PaperLedger {
   /** strategyId -> instrument -> position of that strategy's fills alone. */
   readonly strategyPositions = new Map<string, Map<string, PositionState>>();
   readonly mis = new Map<string, MisPosition>();
+  /**
+   * strategyId -> the orders it placed on its latest IST trading day, by client order id: what a strategy already
+   * decided that day, so that after a restart it goes on from there instead of deciding again (and reusing an id).
+   */
+  readonly strategyPlacements = new Map<string, { day: string; byClientOrderId: Map<string, StrategyPlacement> }>();
 
   constructor(private readonly events: EventStore) {}
 
@@ -83,11 +96,23 @@ export class PaperLedger {
     const known = this.orders.get(orderId);
     const next = evolveOrder(known?.state ?? initialOrderState, orderEvent);
     if (next.status === 'NONE') return;
+    if (orderEvent.type === 'OrderPlaced' && orderEvent.data.strategyId && orderEvent.data.clientOrderId) this.recordPlacement(orderEvent.data);
     const entry: LedgerOrder = known ? { ...known, state: next } : { state: next, correlationId: event.metadata.correlationId, placedEventId: event.metadata.eventId };
     this.orders.set(orderId, entry);
     if (orderEvent.type === 'OrderFilled' || orderEvent.type === 'OrderPartiallyFilled') this.applyFill(entry.state, orderEvent.data);
     // Final orders leave memory, except what the positions already took from them.
     if (isFinal(next.status)) this.orders.delete(orderId);
+  }
+
+  private recordPlacement(placed: Extract<OrderEvent, { type: 'OrderPlaced' }>['data']): void {
+    const day = istTradingDay(placed.placedAt);
+    const strategyId = placed.strategyId!;
+    let placements = this.strategyPlacements.get(strategyId);
+    if (!placements || placements.day < day) {
+      placements = { day, byClientOrderId: new Map() };
+      this.strategyPlacements.set(strategyId, placements);
+    }
+    if (placements.day === day) placements.byClientOrderId.set(placed.clientOrderId!, { instrument: placed.instrument, quantity: placed.quantity, placedAt: placed.placedAt });
   }
 
   private applyFill(order: ExistingOrder, fill: Extract<OrderEvent, { type: 'OrderFilled' }>['data']): void {

@@ -5,10 +5,10 @@ import type { Tick } from '@robo/market-data';
 import {
   addTickToBar,
   initialMaCrossoverState,
-  initialShortStraddleState,
   maCrossoverOnBar,
   parseMaCrossoverParams,
   parseShortStraddleParams,
+  restoreShortStraddleState,
   shortStraddleStep,
   type Bar,
   type MaCrossoverState,
@@ -96,7 +96,10 @@ export class StrategyRunnerService {
         if (!index || !spot) return [];
         const legs: Record<string, { quantity: number; costBasisPaise: number }> = {};
         for (const [instrument, p] of ledger.strategyPositions.get(strategy.strategyId) ?? []) legs[instrument] = { quantity: p.quantity, costBasisPaise: p.costBasisPaise };
-        const decision = shortStraddleStep(run.straddle ?? initialShortStraddleState, { now, spotPaise: spot.lastPaise, index, calendar: this.calendar, legs }, params, context);
+        // First step since start (or since new parameters): the day's basket as the log has it, not a fresh one.
+        const placed = ledger.strategyPlacements.get(strategy.strategyId)?.byClientOrderId ?? new Map();
+        const state = run.straddle ?? restoreShortStraddleState(strategy.strategyId, now, placed);
+        const decision = shortStraddleStep(state, { now, spotPaise: spot.lastPaise, index, calendar: this.calendar, legs }, params, context);
         run.straddle = decision.state;
         return decision.intents;
       }

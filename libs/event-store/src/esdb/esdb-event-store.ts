@@ -13,7 +13,7 @@ import {
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import type { EventEnvelope, EventMetadata, NewEvent } from '../envelope';
-import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
+import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllBackwardsOptions, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
 import { DuplicateEventIdError, InvalidAppendError, StoreUnavailableError } from '../errors';
 import { checkExpectedRevision, prepareAppend, type PreparedEvent } from '../sqlite/append-validation';
 import { settleWithin } from '../settle-within';
@@ -178,6 +178,39 @@ export class EsdbEventStore implements EventStore {
       }
     } catch (error) {
       throw mapEsdbError(error, 'reading $all');
+    }
+  }
+
+  /** $all read backwards from the end (or from `before`), skipping system and claim records, like headPosition. */
+  async readAllBackwards(options: ReadAllBackwardsOptions = {}): Promise<EventEnvelope[]> {
+    const maxCount = checkMaxCount(options.maxCount ?? DEFAULT_READ_ALL_MAX);
+    if (maxCount === 0) return [];
+    this.assertOpen();
+    const before = options.before;
+    const events: EventEnvelope[] = [];
+    let from: ReadPosition = before === undefined ? END : { commit: before, prepare: before };
+    let seen: bigint | null = null;
+    try {
+      for (;;) {
+        let received = 0;
+        const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: ALL_PAGE, direction: BACKWARDS });
+        for await (const resolved of page) {
+          received += 1;
+          const record = resolved.event;
+          // A page may start with the record the previous one ended on; `before` is exclusive.
+          if (!record || (seen !== null && record.position.commit >= seen)) continue;
+          seen = record.position.commit;
+          from = record.position;
+          if (before !== undefined && record.position.commit >= before) continue;
+          const envelope = toEnvelope(record);
+          if (envelope === null) continue;
+          events.push(envelope);
+          if (events.length >= maxCount) return events;
+        }
+        if (received < ALL_PAGE) return events;
+      }
+    } catch (error) {
+      throw mapEsdbError(error, 'reading $all backwards');
     }
   }
 

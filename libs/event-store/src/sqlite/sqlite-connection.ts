@@ -41,6 +41,7 @@ export class SqliteConnection {
   private readonly insertStmt: Database.Statement<[string, bigint, string, string, string, string, string]>;
   private readonly forwardsStmt: Database.Statement<[string, bigint, number], EventRow>;
   private readonly backwardsStmt: Database.Statement<[string, bigint, number], EventRow>;
+  private readonly latestStmt: Database.Statement<[bigint, number], EventRow>;
   private readonly allStmts = new Map<string, Database.Statement<unknown[], EventRow>>();
   /** Transaction control runs several times per group commit: prepared once rather than parsed by exec() each time. */
   private readonly control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement<[]>>;
@@ -67,6 +68,10 @@ export class SqliteConnection {
       release: db.prepare('RELEASE append_call'),
       rollbackTo: db.prepare('ROLLBACK TO append_call'),
     };
+    this.latestStmt = db
+      .prepare<[bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position < ? ORDER BY global_position DESC LIMIT ?`)
+      .raw(true)
+      .safeIntegers(true);
     this.forwardsStmt = db
       .prepare<[string, bigint, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND stream_revision >= ? ORDER BY stream_revision ASC LIMIT ?`,
@@ -163,6 +168,11 @@ export class SqliteConnection {
       ? this.backwardsStmt.all(streamName, fromRevision ?? MAX_INT64, limit)
       : this.forwardsStmt.all(streamName, fromRevision ?? 0n, limit);
     return rows.map(toEnvelope);
+  }
+
+  /** Events with globalPosition < before, newest first (an index walk backwards from `before`). */
+  readBackwards(before: bigint, limit: number): EventEnvelope[] {
+    return this.latestStmt.all(before, limit).map(toEnvelope);
   }
 
   /** Events with after < globalPosition <= upTo that pass the filter, in global order. */

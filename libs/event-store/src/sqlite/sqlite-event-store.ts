@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { assertNever } from '@robo/domain/common/errors';
 import type { EventEnvelope, NewEvent } from '../envelope';
-import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
+import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllBackwardsOptions, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
 import { StoreUnavailableError } from '../errors';
 import { checkExpectedRevision, prepareAppend } from './append-validation';
 import { GroupCommitQueue, type Settlement } from './group-commit';
@@ -43,6 +43,8 @@ export interface SqliteEventStoreStats {
 }
 
 const DEFAULT_READ_ALL_MAX = 1000;
+/** Largest value SQLite's INTEGER holds: "before" past every position. */
+const MAX_POSITION = 9223372036854775807n;
 const SUBSCRIPTION_PAGE = 500;
 /** A filtered read looks at no more than this many positions per query, so a rare filter never scans the whole log at once. */
 const SCAN_WINDOW = 10_000n;
@@ -117,6 +119,13 @@ export class SqliteEventStore implements EventStore {
       await nextTurn();
     }
     return events;
+  }
+
+  async readAllBackwards(options: ReadAllBackwardsOptions = {}): Promise<EventEnvelope[]> {
+    const maxCount = checkMaxCount(options.maxCount ?? DEFAULT_READ_ALL_MAX);
+    if (maxCount === 0) return [];
+    const before = options.before === undefined || options.before > MAX_POSITION ? MAX_POSITION : options.before;
+    return this.use('reading the log backwards', (c) => c.readBackwards(before, maxCount));
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<EventEnvelope> {

@@ -85,6 +85,24 @@ export function readContract(store: () => EventStore): void {
     });
   });
 
+  describe('readAllBackwards', () => {
+    it('reads the newest events first, before an exclusive position, up to maxCount', async () => {
+      const prefix = uniqueName('tail');
+      await store().append(`${prefix}-a`, someEvents(3), { expectedRevision: 'any' });
+      await store().append(`${prefix}-b`, someEvents(2), { expectedRevision: 'any' });
+      const head = await store().headPosition();
+
+      const newest = await store().readAllBackwards({ maxCount: 5 });
+      expect(newest.map((e) => `${e.streamName.slice(prefix.length)}:${e.streamRevision}`)).toEqual(['-b:1', '-b:0', '-a:2', '-a:1', '-a:0']);
+      expect(newest[0].globalPosition).toBe(head);
+      expectStrictlyIncreasing(newest.map((e) => e.globalPosition).reverse());
+
+      const older = await store().readAllBackwards({ before: newest[1].globalPosition, maxCount: 2 });
+      expect(idsOf(older)).toEqual(idsOf(newest.slice(2, 4)));
+      expect(await store().readAllBackwards({ maxCount: 0 })).toEqual([]);
+    });
+  });
+
   describe('headPosition', () => {
     it('is at least the position of the last acknowledged append and moves forward with appends', async () => {
       const before = await store().headPosition();

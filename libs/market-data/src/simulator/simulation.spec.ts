@@ -1,6 +1,6 @@
 import { createMarketCalendar, InstrumentCatalog, marketPhase, type DomainError } from '@robo/domain';
 import { defaultSimInstruments } from './default-instruments';
-import { createSimulation, type SimInstrument, type SimulationConfig } from './simulation';
+import { continueSimulation, createSimulation, saveSimulation, type SimInstrument, type SimulationConfig } from './simulation';
 
 const INFY: SimInstrument = { symbol: 'INFY', startPricePaise: 150_000, annualVolatility: 0.24, tickSizePaise: 5, spreadTicks: 2, volumePerMinute: 2000 };
 const TCS: SimInstrument = { symbol: 'TCS', startPricePaise: 310_000, annualVolatility: 0.2, tickSizePaise: 5, spreadTicks: 3, volumePerMinute: 600 };
@@ -140,5 +140,38 @@ describe('simulation: configuration', () => {
     expect(instruments.find((i) => i.symbol === 'NIFTY')).toEqual({ symbol: 'NIFTY', startPricePaise: 2_600_000, annualVolatility: 0.13, tickSizePaise: 5, spreadTicks: 0, volumePerMinute: 0 });
     expect(instruments.find((i) => i.symbol === 'RELIANCE')).toMatchObject({ startPricePaise: 148_000, annualVolatility: 0.22, spreadTicks: 2, lotSize: 1 });
     expect(() => createSimulation(config({ instruments }))).not.toThrow();
+  });
+});
+
+describe('simulation: continued after a restart', () => {
+  const uninterrupted = (steps: number) => {
+    const sim = createSimulation(config());
+    for (let i = 0; i < steps; i += 1) sim.step();
+    return sim;
+  };
+
+  it('from a save, brought forward to a later instant, it is where the uninterrupted path is', () => {
+    const saved = JSON.parse(JSON.stringify(saveSimulation(uninterrupted(40))));
+    const reference = uninterrupted(100);
+    // The restart's clock is at the 100th step: a later start (another start instant) does not reset the path.
+    const resumed = continueSimulation(config({ start: reference.now() }), saved, reference.now());
+    expect(resumed.now()).toBe(reference.now());
+    expect(resumed.quotes()).toEqual(reference.quotes());
+    expect(resumed.step()).toEqual(reference.step());
+  });
+
+  it('a save ahead of the clock is kept as it is (the market had stepped past the last event)', () => {
+    const saved = saveSimulation(uninterrupted(60));
+    const resumed = continueSimulation(config(), saved, uninterrupted(50).now());
+    expect(resumed.quotes()).toEqual(uninterrupted(60).quotes());
+  });
+
+  it('no save, or a save of another seed or step: the seed path from the configured start', () => {
+    const fresh = createSimulation(config()).step();
+    expect(continueSimulation(config(), null, '2026-11-20T12:00:00+05:30').step()).toEqual(fresh);
+    const other = saveSimulation(createSimulation(config({ seed: 'seed-2' })));
+    expect(continueSimulation(config(), other, '2026-11-20T12:00:00+05:30').step()).toEqual(fresh);
+    const otherStep = saveSimulation(createSimulation(config({ stepSeconds: 300 })));
+    expect(continueSimulation(config(), otherStep, '2026-11-20T12:00:00+05:30').step()).toEqual(fresh);
   });
 });

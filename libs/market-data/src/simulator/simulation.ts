@@ -173,3 +173,30 @@ function validate(config: SimulationConfig): void {
   instantMs(config.start);
   if (problems.length > 0) throw new InvalidCommand('SIMULATION_CONFIG_INVALID', `simulation: ${problems.join('; ')}`, { problems });
 }
+
+/** A saved simulation with what it was made from: a snapshot only resumes the same seed on the same step. */
+export interface SavedSimulation {
+  seed: number | string;
+  stepSeconds: number;
+  snapshot: SimulationSnapshot;
+}
+
+/** The saved form of a running simulation (plain JSON). */
+export function saveSimulation(simulation: Simulation): SavedSimulation {
+  return { seed: simulation.config.seed, stepSeconds: simulation.config.stepSeconds, snapshot: simulation.snapshot() };
+}
+
+/**
+ * The simulation a restart continues: the saved one (same seed and step), brought forward step by step to the last
+ * step at or before `until` when that is later, so the price path goes on exactly as it would have without the
+ * restart (steps taken since the save are taken again, deterministically). Without a usable save: the seed's path
+ * from config.start.
+ */
+export function continueSimulation(config: SimulationConfig, saved: SavedSimulation | null, until: IsoInstant): Simulation {
+  const usable = saved !== null && saved.seed === config.seed && saved.stepSeconds === config.stepSeconds && saved.snapshot?.version === 1 && Number.isFinite(saved.snapshot.atMs);
+  if (!usable) return createSimulation(config);
+  const simulation = createSimulation(config, saved.snapshot);
+  const untilMs = instantMs(until);
+  while (instantMs(simulation.nextStepAt()) <= untilMs) simulation.step();
+  return simulation;
+}

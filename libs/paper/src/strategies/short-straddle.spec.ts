@@ -3,6 +3,7 @@ import { at } from '../testing/paper-fixtures';
 import {
   initialShortStraddleState,
   parseShortStraddleParams,
+  restoreShortStraddleState,
   shortStraddleStep,
   type LegPosition,
   type ShortStraddleParams,
@@ -112,5 +113,52 @@ describe('short straddle', () => {
       caught = error;
     }
     expect((caught as DomainError).details).toEqual({ problems: ['entryTime must be before exitTime', 'stopLossPct must be a number in (0, 1000] with at most two decimals'] });
+  });
+});
+
+describe('short straddle after a restart: the day restored from the orders it placed', () => {
+  /** What the log holds of the strategy's day when the run is stopped after `until` (client order id -> order). */
+  const placedUntil = (until: string) => {
+    const placed = new Map<string, { instrument: string; quantity: number }>();
+    const record = (d: { intents: { kind: string; clientOrderId: string }[] }) => {
+      for (const i of d.intents) if (i.kind === 'PLACE') placed.set(i.clientOrderId, i as unknown as { instrument: string; quantity: number });
+    };
+    let state = initialShortStraddleState;
+    const sold = { [CE]: { quantity: -75, costBasisPaise: 1_524_375 }, [PE]: { quantity: -75, costBasisPaise: 1_500_000 } };
+    for (const [time, legs] of [['09:20', {}], ['09:21', sold], ['15:10', sold]] as const) {
+      if (time > until) break;
+      const d = step(state, at(time), legs);
+      record(d);
+      state = d.state;
+    }
+    return { placed, state };
+  };
+
+  it('no order placed that day: waiting, as a fresh start', () => {
+    expect(restoreShortStraddleState('str-1', at('11:00'), new Map())).toEqual({ day: '2026-11-20', phase: 'WAITING', legGroupId: null, legs: [] });
+  });
+
+  it.each([
+    ['after the entry, before the stops', '09:20'],
+    ['after the stops', '09:21'],
+    ['after the exit', '15:10'],
+  ])('%s: the same state the uninterrupted run had', (_name, until) => {
+    const { placed, state } = placedUntil(until);
+    expect(restoreShortStraddleState('str-1', at('12:00'), placed)).toEqual(state);
+  });
+
+  it('restored after the entry, it sells nothing again: it places the stops of the day basket, then buys it back at the exit', () => {
+    const { placed } = placedUntil('09:20');
+    const restored = restoreShortStraddleState('str-1', at('12:00'), placed);
+    const sold = { [CE]: { quantity: -75, costBasisPaise: 1_524_375 }, [PE]: { quantity: -75, costBasisPaise: 1_500_000 } };
+    const next = step(restored, at('12:00'), sold, 2_700_000);
+    expect(next.intents.map((i) => i.clientOrderId)).toEqual(['str-1:straddle:2026-11-20:stop:CE', 'str-1:straddle:2026-11-20:stop:PE']);
+    const exit = step(next.state, at('15:10'), sold, 2_700_000);
+    expect(exit.intents.filter((i) => i.kind === 'PLACE').map((i) => i.clientOrderId)).toEqual(['str-1:straddle:2026-11-20:exit:CE', 'str-1:straddle:2026-11-20:exit:PE']);
+  });
+
+  it('orders of another day do not count', () => {
+    const { placed } = placedUntil('09:21');
+    expect(restoreShortStraddleState('str-1', '2026-11-23T06:30:00Z', placed)).toMatchObject({ day: '2026-11-23', phase: 'WAITING' });
   });
 });

@@ -115,6 +115,32 @@ export function shortStraddleStep(
   return protect(current, input, params, context);
 }
 
+/** An order the strategy placed, as the log recorded it. */
+export interface PlacedOrder {
+  instrument: string;
+  quantity: number;
+}
+
+/**
+ * The state the straddle reached on the trading day of `now`, from the orders it placed that day (by client order
+ * id): a restart goes on with the day's basket (stops, exit) instead of selling a second one under the same ids.
+ */
+export function restoreShortStraddleState(strategyId: string, now: IsoInstant, placed: ReadonlyMap<string, PlacedOrder>): ShortStraddleState {
+  const day = istTradingDay(now);
+  const legGroupId = deterministicId(strategyId, 'straddle', day);
+  const legs: StraddleLeg[] = [];
+  for (const optionType of ['CE', 'PE'] as const) {
+    const entry = placed.get(deterministicId(legGroupId, 'entry', optionType));
+    if (!entry) continue;
+    const stop = deterministicId(legGroupId, 'stop', optionType);
+    legs.push({ optionType, symbol: entry.instrument, quantity: entry.quantity, stopClientOrderId: placed.has(stop) ? stop : null });
+  }
+  if (legs.length === 0) return { ...initialShortStraddleState, day };
+  const exited = legs.some((leg) => placed.has(deterministicId(legGroupId, 'exit', leg.optionType)));
+  const phase = exited ? 'DONE' : legs.every((leg) => leg.stopClientOrderId !== null) ? 'ENTERED' : 'ENTERING';
+  return { day, phase, legGroupId, legs };
+}
+
 function enter(state: ShortStraddleState, input: ShortStraddleInput, params: ShortStraddleParams, context: StrategyContext, day: IstDate): ShortStraddleDecision {
   const rules = params.expiryWeekday === undefined ? { rules: input.index.expiryRules } : { weekday: params.expiryWeekday };
   const [expiry] = weeklyExpiries(input.now, 1, { ...rules, calendar: input.calendar });

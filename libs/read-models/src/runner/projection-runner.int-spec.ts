@@ -414,6 +414,7 @@ class FlakyReads implements EventStore {
   }
   append: EventStore['append'] = (...args) => this.inner.append(...args);
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  readAllBackwards: EventStore['readAllBackwards'] = (...args) => this.inner.readAllBackwards(...args);
   subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
   waitForEventsAfter: EventStore['waitForEventsAfter'] = (...args) => this.inner.waitForEventsAfter(...args);
   headPosition: EventStore['headPosition'] = () => this.inner.headPosition();

@@ -26,6 +26,8 @@ export interface AppConfig {
   clockStart: string | null;
   /** Simulated clock speed (1 = real time). */
   clockSpeed: number;
+  /** CLOCK_ALLOW_REWIND: start even though business time would run backwards (a CLOCK_START before the log's latest business time). */
+  clockAllowRewind: boolean;
   holidaysFile: string | null;
   /** CHARGES_FILE: dated charge schedules replacing the bundled ones (docs/reference-data.md). */
   chargesFile: string | null;
@@ -183,6 +185,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     runReactors: bool(env, 'RUN_REACTORS', true),
     clockStart,
     clockSpeed,
+    clockAllowRewind: bool(env, 'CLOCK_ALLOW_REWIND', false),
     holidaysFile: file(env, 'HOLIDAYS_FILE'),
     chargesFile: file(env, 'CHARGES_FILE'),
     lotSizesFile: file(env, 'LOT_SIZES_FILE'),
