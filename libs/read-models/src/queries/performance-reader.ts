@@ -4,6 +4,7 @@ import { ACCOUNT_DAYS_COLLECTION, type AccountDayDoc } from '../projections/acco
 import { DAILY_CLOSES_COLLECTION, type DailyCloseDoc } from '../projections/daily-closes.projection';
 import { POSITION_CYCLES_COLLECTION, type PositionCycleDoc } from '../projections/positions.projection';
 import { STRATEGY_DAYS_COLLECTION, type StrategyDayDoc } from '../projections/strategy-performance.projection';
+import { STRATEGIES_COLLECTION } from '../projections/strategies.projection';
 import type { AccountPerformanceInput, StrategyPerformanceInput } from './performance';
 
 /** Every page of a find, in order: these collections hold one document per active day, cycle or close. */
@@ -39,5 +40,8 @@ export async function readAccountPerformanceDocs(store: ReadModelStore, accountI
 export async function readStrategyPerformanceDocs(store: ReadModelStore, strategyId: string): Promise<Omit<StrategyPerformanceInput, 'options'>> {
   const days = await readAll<StrategyDayDoc>(store, STRATEGY_DAYS_COLLECTION, { strategyId }, 'date');
   const closes = await closesOf(store, days.flatMap((d) => d.positions.map((p) => p.instrument)));
-  return { strategyId, days, closes };
+  // A registered strategy's capital allocation is the default base of its returns.
+  const registered = await store.get<{ capitalAllocationPaise?: unknown }>(STRATEGIES_COLLECTION, strategyId);
+  const allocation = registered?.capitalAllocationPaise;
+  return { strategyId, days, closes, capitalAllocationPaise: typeof allocation === 'number' ? allocation : null };
 }
