@@ -90,11 +90,16 @@ describe('marks from the market feed, recorded in the log (paper trading, the si
   };
   let boughtAt: string;
 
+  let option: string;
+
   beforeAll(async () => {
     t = await startPaperApp();
     market = t.app.get(MarketDataService);
     const engine = engineOf(t);
     accountId = await openPaperAccount(t, 100_000_000);
+    // A derivative someone quoted (as the paper broker does for every working order) is recorded from then on
+    option = market.optionChain('NIFTY', undefined, 1).rows[0].call.symbol;
+    expect(market.quote(option)).not.toBeNull();
     await engine.step();
     await placeOrder(t, { accountId, instrument: 'RELIANCE', side: 'BUY', quantity: 10, type: 'MARKET', product: 'CNC', validity: 'DAY' });
     boughtAt = await engine.step();
@@ -110,6 +115,7 @@ describe('marks from the market feed, recorded in the log (paper trading, the si
     const last = marketEvents[marketEvents.length - 1].data as MarketPricesRecordedData;
     expect(last.at).toBe(market.feed.now());
     expect(last.prices.find((p) => p.instrument === 'RELIANCE')!.pricePaise).toBe(market.quote('RELIANCE')!.lastPaise);
+    expect(last.prices.find((p) => p.instrument === option)!.pricePaise).toBe(market.quote(option)!.lastPaise);
   });
 
   it('marks positions at the recorded market price, and a fill of another account changes nothing', async () => {
@@ -154,12 +160,18 @@ describe('marks from the market feed, recorded in the log (paper trading, the si
   it('a restarted market-data service that records the same minutes again appends nothing', async () => {
     const store = storeOf(t);
     const again = new MarketDataService(t.config, { now: () => t.config.clockStart! }, t.app.get<InstrumentCatalog>(INSTRUMENTS), t.app.get<MarketCalendar>(MARKET_CALENDAR), store);
+    await again.onApplicationBootstrap();
     for (let i = 0; i < marketEvents.length; i++) {
       again.step();
       await again.recordPrices();
     }
     const events = await store.readStream(MARKET_PRICES_STREAM);
     expect(events.map((e) => e.metadata.eventId)).toEqual(marketEvents.map((e) => e.metadata.eventId));
+    // The next minute is new: recorded, with the derivative the last batch held (watched again after the restart)
+    again.step();
+    expect(await again.recordPrices()).toBe(true);
+    const [next] = await store.readStream(MARKET_PRICES_STREAM, { direction: 'backwards', maxCount: 1 });
+    expect((next.data as MarketPricesRecordedData).prices.map((p) => p.instrument)).toContain(option);
     again.onApplicationShutdown();
   });
 });

@@ -1,5 +1,5 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { InstrumentCatalog, MARKET_PRICES_STREAM, marketPriceInterval, recordMarketPrices, type IstDate, type MarketCalendar, type MarketPrice } from '@robo/domain';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InstrumentCatalog, MARKET_PRICES_STREAM, marketPriceInterval, recordMarketPrices, type IstDate, type MarketCalendar, type MarketPrice, type MarketPricesRecordedData } from '@robo/domain';
 import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { buildOptionChain, createSimulation, defaultSimInstruments, defaultVolatility, SimulatedMarketDataFeed, upcomingExpiries, type OptionChain, type Quote, type Tick } from '@robo/market-data';
 import { APP_CONFIG, AppConfig, CLOCK, Clock, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
@@ -21,7 +21,8 @@ const MAX_WATCHED = 256;
  * nothing. Marks, day closes and as-of portfolios read those events, never fills.
  */
 @Injectable()
-export class MarketDataService implements OnApplicationShutdown {
+export class MarketDataService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('MarketData');
   readonly feed: SimulatedMarketDataFeed;
   private readonly simulated: ReadonlySet<string>;
   private readonly watched = new Set<string>();
@@ -43,6 +44,17 @@ export class MarketDataService implements OnApplicationShutdown {
     });
     this.feed = new SimulatedMarketDataFeed(simulation, { catalog, rate: RATE });
     this.simulated = new Set(simulation.config.instruments.map((i) => i.symbol));
+  }
+
+  /** After a restart, the derivatives the last recorded batch held are watched again (their positions stay marked). */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const [last] = await this.events.readStream(MARKET_PRICES_STREAM, { direction: 'backwards', maxCount: 1 });
+      const prices = (last?.data as Partial<MarketPricesRecordedData> | undefined)?.prices;
+      if (Array.isArray(prices)) this.watch(prices.map((p) => p.instrument).filter((i): i is string => typeof i === 'string'));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read the last recorded market prices; derivatives are watched again when quoted');
+    }
   }
 
   onApplicationShutdown(): void {

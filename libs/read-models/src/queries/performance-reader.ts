@@ -25,7 +25,8 @@ async function closesOf(store: ReadModelStore, instruments: readonly string[]): 
   for (let i = 0; i < sorted.length; i += MAX_IN_VALUES) {
     closes.push(...(await readAll<DailyCloseDoc>(store, DAILY_CLOSES_COLLECTION, { instrument: { in: sorted.slice(i, i + MAX_IN_VALUES) } }, 'date')));
   }
-  return closes;
+  // A close without a recorded market time was made from a fill by an older version of the projection: not a market close.
+  return closes.filter((c) => typeof c.at === 'string');
 }
 
 /** The documents accountPerformance needs, read through the port (any adapter). */

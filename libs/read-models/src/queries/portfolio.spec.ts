@@ -1,6 +1,7 @@
 import type { AccountDoc } from '../projections/accounts.projection';
 import type { PositionDoc } from '../projections/positions.projection';
-import { accountPortfolio } from './portfolio';
+import type { LastPriceDoc } from '../projections/prices.projection';
+import { accountPortfolio, marksOf } from './portfolio';
 
 const account: AccountDoc = {
   accountId: 'a1',
@@ -177,5 +178,13 @@ describe('accountPortfolio', () => {
 
   it("refuses another account's position", () => {
     expect(() => accountPortfolio(account, [position('INFY', { accountId: 'a2' })], prices)).toThrow(RangeError);
+  });
+});
+
+describe('marksOf', () => {
+  it('takes recorded market prices and ignores a document an older prices projection made from a fill', () => {
+    const recorded = { instrument: 'INFY', pricePaise: 150_000, at: '2026-01-05T10:00:00+05:30', source: 'simulated:x', pricePosition: 3, lastEventPosition: 3 };
+    const legacy = { instrument: 'TCS', pricePaise: 400_000, occurredAt: '2026-01-05T10:00:00+05:30', pricePosition: 4, lastEventPosition: 4 } as unknown as LastPriceDoc;
+    expect([...marksOf(new Map([['INFY', recorded], ['TCS', legacy]]))]).toEqual([['INFY', { pricePaise: 150_000, at: '2026-01-05T10:00:00+05:30' }]]);
   });
 });

@@ -22,9 +22,12 @@ export function accountPortfolio(account: AccountDoc, positions: readonly Positi
   return { accountId: account.accountId, ...figures };
 }
 
-/** Marks from last_prices documents. */
+/**
+ * Marks from last_prices documents. A document without a recorded market time is one an older version of the prices
+ * projection made from a fill: it is no market price, so it marks nothing (rebuild the projection to drop it).
+ */
 export function marksOf(prices: ReadonlyMap<string, LastPriceDoc>): Map<string, MarketMark> {
-  return new Map([...prices].map(([instrument, doc]) => [instrument, { pricePaise: doc.pricePaise, at: doc.at }]));
+  return new Map([...prices].filter(([, doc]) => typeof doc.at === 'string').map(([instrument, doc]) => [instrument, { pricePaise: doc.pricePaise, at: doc.at }]));
 }
 
 /**
