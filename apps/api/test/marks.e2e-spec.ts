@@ -174,4 +174,19 @@ describe('marks from the market feed, recorded in the log (paper trading, the si
     expect((next.data as MarketPricesRecordedData).prices.map((p) => p.instrument)).toContain(option);
     again.onApplicationShutdown();
   });
+
+  it('realized P&L is the sum of the closed trades once the position is closed', async () => {
+    await placeOrder(t, { accountId, instrument: 'RELIANCE', side: 'SELL', quantity: 10, type: 'MARKET', product: 'CNC', validity: 'DAY' });
+    await engineOf(t).step();
+    const closed = await portfolio();
+    expect(closed.positions[0]).toMatchObject({ quantity: 0, markSource: null, marketValuePaise: 0, unrealizedPnlPaise: 0 });
+    expectIdentities(closed);
+    const performance = (await t.api.get(`/api/accounts/${accountId}/performance?minPosition=${await storeOf(t).headPosition()}`)).body;
+    const trades = performance.trades as { realizedNetPaise: number }[];
+    expect(trades).toHaveLength(1);
+    expect(closed.realizedNetPaise).toBe(trades.reduce((sum, x) => sum + x.realizedNetPaise, 0));
+    // Flat: total P&L is the realized P&L, and the performance profit says the same
+    expect(closed.totalPnlPaise).toBe(closed.realizedNetPaise);
+    expect(performance.statistics.profitPaise).toBe(closed.totalPnlPaise);
+  });
 });
