@@ -83,6 +83,11 @@ export interface PortfolioFigures {
   positions: ValuedHolding[];
 }
 
+/** Unrealized P&L of a holding at a price: price x quantity - sign(quantity) x costBasis = (price - average) x quantity, exact. */
+export function unrealizedAt(quantity: number, costBasisPaise: Paise, pricePaise: Paise): Paise {
+  return pricePaise * quantity - Math.sign(quantity) * costBasisPaise;
+}
+
 /** The value of one holding at a mark (or at its own cost without one). */
 export function markHolding(quantity: number, costBasisPaise: Paise, mark: MarketMark | undefined): { marketValuePaise: Paise; unrealizedPnlPaise: Paise; markSource: MarkSource | null; lastPricePaise: number | null; markedAt: IsoInstant | null } {
   if (quantity === 0) return { marketValuePaise: 0, unrealizedPnlPaise: 0, markSource: null, lastPricePaise: null, markedAt: null };
@@ -90,8 +95,7 @@ export function markHolding(quantity: number, costBasisPaise: Paise, mark: Marke
     // At its own average: average x quantity = sign x costBasis exactly, so unrealized is 0.
     return { marketValuePaise: Math.sign(quantity) * costBasisPaise, unrealizedPnlPaise: 0, markSource: 'COST', lastPricePaise: null, markedAt: null };
   }
-  const marketValuePaise = mark.pricePaise * quantity;
-  return { marketValuePaise, unrealizedPnlPaise: marketValuePaise - Math.sign(quantity) * costBasisPaise, markSource: 'MARKET', lastPricePaise: mark.pricePaise, markedAt: mark.at };
+  return { marketValuePaise: mark.pricePaise * quantity, unrealizedPnlPaise: unrealizedAt(quantity, costBasisPaise, mark.pricePaise), markSource: 'MARKET', lastPricePaise: mark.pricePaise, markedAt: mark.at };
 }
 
 const byInstrument = (a: { instrument: string }, b: { instrument: string }) => (a.instrument < b.instrument ? -1 : a.instrument > b.instrument ? 1 : 0);
