@@ -9,9 +9,10 @@ const ITC = (over: Record<string, unknown>) => ({ ...LIMIT_ORDER, ...over });
 function comparable(p: Record<string, unknown>) {
   const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
   const positions = (p.positions as Record<string, unknown>[]).map((x) =>
-    pick(x, ['instrument', 'quantity', 'costBasisPaise', 'lastPricePaise', 'marketValuePaise', 'unrealizedPnlPaise', 'realizedGrossPaise', 'realizedNetPaise', 'feesPaise']),
+    pick(x, ['instrument', 'quantity', 'costBasisPaise', 'lastPricePaise', 'markSource', 'markedAt', 'marketValuePaise', 'unrealizedPnlPaise', 'realizedGrossPaise', 'realizedNetPaise', 'feesPaise', 'openFeesPaise']),
   );
-  return { ...pick(p, ['cashPaise', 'reservedPaise', 'marketValuePaise', 'equityPaise', 'realizedGrossPaise', 'realizedNetPaise', 'feesPaise', 'unrealizedPnlPaise']), positions };
+  const figures = ['cashPaise', 'reservedPaise', 'marketValuePaise', 'equityPaise', 'realizedGrossPaise', 'realizedNetPaise', 'feesPaise', 'unrealizedPnlPaise', 'netInflowPaise', 'openChargesPaise', 'totalPnlPaise', 'pnlSplit'];
+  return { ...pick(p, figures), positions };
 }
 
 describe('audit: time travel, lineage and correlation trees over HTTP', () => {
@@ -95,7 +96,8 @@ describe('audit: time travel, lineage and correlation trees over HTTP', () => {
     expect(business.cashPaise).toBe(recorded.cashPaise);
     // At 10:03 business time only the back-dated fill had happened; by recorded time it was known last of all.
     const early = (await trader().get(`/api/accounts/${account}/portfolio?asOf=${encodeURIComponent('2026-11-20T10:03:00+05:30')}&time=business`)).body;
-    expect(early.positions).toEqual([expect.objectContaining({ instrument: 'ITC', quantity: 10, costBasisPaise: 454_000, lastPricePaise: 45_400 })]);
+    // No market feed in this app: marked at cost, flagged, never at the account's own fill price
+    expect(early.positions).toEqual([expect.objectContaining({ instrument: 'ITC', quantity: 10, costBasisPaise: 454_000, lastPricePaise: null, markSource: 'COST', unrealizedPnlPaise: 0 })]);
     expect(early.cashPaise).toBe(100_000_000 - 454_000 - 20);
     const beforeLate = (await trader().get(`/api/accounts/${account}/portfolio?asOf=${captured[4].instant}&time=recorded`)).body;
     expect(beforeLate.positions[0]).toMatchObject({ quantity: 50, costBasisPaise: 2_248_000 });

@@ -75,13 +75,16 @@ describe('trading session (HTTP, embedded stores)', () => {
     expect(p.realizedGrossPaise).toBe(31_200 + 142_800 + 5_000); // 179,000
     expect(p.realizedNetPaise).toBe(29_400 + 138_600 + 4_400); // 172,400
     expect(p.feesPaise).toBe(1_200 + 1_800 + 900 + 3_000 + 300); // 7,200
-    // unrealized = last * qty - sign(qty) * cost = 251,500 * -20 + 5,040,000 = 10,000
-    expect(p.unrealizedPnlPaise).toBe(10_000);
-    expect(p.marketValuePaise).toBe(-5_030_000);
-    expect(p.equityPaise).toBe(155_211_800 - 5_030_000); // 150,181,800
-    expect(p.totalPnlPaise).toBe(172_400 + 10_000);
-    // Equity - money put in = realized net + unrealized - entry fees of the open short (600): 181,800
-    expect(p.equityPaise - 150_000_000).toBe(172_400 + 10_000 - 600);
+    // No market feed runs in this app: the open short is marked at its own cost, visibly (markSource COST), never
+    // at a fill price. market value = -cost = -5,040,000; unrealized 0
+    expect(p.unrealizedPnlPaise).toBe(0);
+    expect(p.marketValuePaise).toBe(-5_040_000);
+    expect(p.equityPaise).toBe(155_211_800 - 5_040_000); // 150,171,800
+    expect([p.priced, p.unpricedInstruments]).toEqual([false, ['RELIANCE']]);
+    // Total P&L = equity - money put in (150,000,000) = 171,800 = realized net + unrealized - entry fees of the open short
+    expect(p.netInflowPaise).toBe(150_000_000);
+    expect(p.totalPnlPaise).toBe(171_800);
+    expect(p.pnlSplit).toEqual({ realizedNetPaise: 172_400, unrealizedPnlPaise: 0, openChargesPaise: 600 });
 
     expect(p.positions).toHaveLength(1);
     const position = p.positions[0];
@@ -89,8 +92,9 @@ describe('trading session (HTTP, embedded stores)', () => {
       instrument: 'RELIANCE',
       quantity: -20,
       averagePricePaise: 252_000,
-      lastPricePaise: 251_500,
-      unrealizedPnlPaise: 10_000,
+      lastPricePaise: null,
+      markSource: 'COST',
+      unrealizedPnlPaise: 0,
       realizedNetPaise: 172_400,
       realizedGrossPaise: 179_000,
     });

@@ -11,6 +11,7 @@ import {
   evolvePosition,
   initialAccountState,
   initialPositionState,
+  MARKET_PRICES_STREAM,
   positionStreamName,
 } from '@robo/domain';
 import { SqliteEventStore } from '@robo/event-store';
@@ -61,6 +62,12 @@ describe('replay, as-of and lineage over a real log', () => {
     await pause();
   }
 
+  /** The market-data feed records INFY's price (what positions are marked at). */
+  async function market(at: string, pricePaise: number) {
+    await append(MARKET_PRICES_STREAM, [{ type: 'MarketPricesRecorded', data: { at, source: 'simulated:test', prices: [{ instrument: 'INFY', pricePaise }] } }], at, `market-${at}`);
+    recorded[`market ${at}`] = new Date().toISOString();
+  }
+
   beforeAll(async () => {
     store = SqliteEventStore.open({ file: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'robo-audit-')), 'events.db') });
     await account({ type: 'OpenAccount', data: { accountId: ACC, name: 'Alice', initialCashPaise: 1_000_000, now: '2026-11-20T09:00:00+05:30' } }, '2026-11-20T09:00:00+05:30', 'corr-open');
@@ -68,8 +75,12 @@ describe('replay, as-of and lineage over a real log', () => {
     await pause();
     // A: buy 10 @ 1,000 (fees 10) at 10:00; B: sell 4 @ 1,100 (fees 5) at 11:00;
     // C: buy 2 @ 950 (fees 2) that happened at 09:30 but was reported last (back-dated).
+    // The market: INFY 990 at 09:20, 1,020 at 10:15, 1,080 at 11:30 (recorded in between).
+    await market('2026-11-20T09:20:00+05:30', 990);
     await fill('A', 'BUY', 10, 1_000, 10, '2026-11-20T10:00:00+05:30');
+    await market('2026-11-20T10:15:00+05:30', 1_020);
     await fill('B', 'SELL', 4, 1_100, 5, '2026-11-20T11:00:00+05:30');
+    await market('2026-11-20T11:30:00+05:30', 1_080);
     await fill('C', 'BUY', 2, 950, 2, '2026-11-20T09:30:00+05:30');
   });
   afterAll(async () => store.close());
@@ -95,7 +106,10 @@ describe('replay, as-of and lineage over a real log', () => {
   it('answers "as of" by recorded time: what the system knew then', async () => {
     // After B was recorded, before C: 10 bought, 4 sold -> 6 left at cost 6,000 (average 1,000)
     const p = await portfolioAsOf(store, ACC, recorded.B, 'recorded');
-    expect(p.positions[0]).toMatchObject({ quantity: 6, costBasisPaise: 6_000, lastPricePaise: 1_100 });
+    // Marked at the market price known then (1,020 of 10:15), not at the account's own last fill (1,100)
+    expect(p.positions[0]).toMatchObject({ quantity: 6, costBasisPaise: 6_000, lastPricePaise: 1_020, markSource: 'MARKET', markedAt: '2026-11-20T10:15:00+05:30' });
+    // unrealized = 6 x 1,020 - 6,000 = 120, never 0 by construction
+    expect(p.unrealizedPnlPaise).toBe(120);
     // cash = 1,000,000 - 10,010 + 4,395 = 994,385
     expect(p.cashPaise).toBe(994_385);
     // realized on B: gross 4 x (1,100 - 1,000) = 400; net = 400 - 4 (entry fees 10 x 4/10) - 5 = 391
@@ -108,7 +122,8 @@ describe('replay, as-of and lineage over a real log', () => {
   it('answers "as of" by business time: what had happened then, back-dated fill included', async () => {
     // At 09:45 IST only C had happened (reported later): 2 @ 950, cash 1,000,000 - 1,902
     const early = await portfolioAsOf(store, ACC, '2026-11-20T09:45:00+05:30', 'business');
-    expect(early.positions[0]).toMatchObject({ quantity: 2, costBasisPaise: 1_900, lastPricePaise: 950 });
+    // Marked at the market's 09:20 price, 990: unrealized 2 x 990 - 1,900 = 80
+    expect(early.positions[0]).toMatchObject({ quantity: 2, costBasisPaise: 1_900, lastPricePaise: 990, unrealizedPnlPaise: 80 });
     expect(early.cashPaise).toBe(1_000_000 - 1_902);
     // By recorded time at the same moment nothing was known yet (C was recorded after A and B)
     // At 10:30 IST: C then A -> 12 units, cost 1,900 + 10,000 = 11,900
@@ -118,6 +133,11 @@ describe('replay, as-of and lineage over a real log', () => {
     // gross = 4,400 - 3,967 = 433; entry fees 12 x 4/12 = 4; net = 433 - 4 - 5 = 424
     const end = await portfolioAsOf(store, ACC, '2026-11-20T12:00:00+05:30', 'business');
     expect(end.positions[0]).toMatchObject({ quantity: 8, costBasisPaise: 7_933, realizedNetPaise: 424 });
+    // At the 11:30 price 1,080: market value 8,640, unrealized 8,640 - 7,933 = 707; open entry charges 12 - 4 = 8
+    // cash 1,000,000 - 10,010 + 4,395 - 1,902 = 992,483; equity 1,001,123; total P&L = equity - 1,000,000 put in
+    expect(end).toMatchObject({ marketValuePaise: 8_640, unrealizedPnlPaise: 707, equityPaise: 1_001_123, netInflowPaise: 1_000_000, totalPnlPaise: 1_123 });
+    expect(end.pnlSplit).toEqual({ realizedNetPaise: 424, unrealizedPnlPaise: 707, openChargesPaise: 8 }); // 424 + 707 - 8 = 1,123
+    expect(end.sources).toContainEqual(expect.objectContaining({ stream: MARKET_PRICES_STREAM, events: 1 }));
     // Recorded order differs (A, B, C): B realized 391 and C was added afterwards
     const now = await portfolioAsOf(store, ACC, new Date().toISOString(), 'recorded');
     expect(now.positions[0]).toMatchObject({ quantity: 8, costBasisPaise: 7_900, realizedNetPaise: 391 });

@@ -1,6 +1,14 @@
 import {
   AccountState,
   accountStream,
+  composePortfolio,
+  MARKET_PRICES_STREAM,
+  netInflowOf,
+  type AccountEvent,
+  type HoldingInput,
+  type MarketMark,
+  type PortfolioFigures,
+  type ValuedHolding,
   decidePosition,
   evolveAccount,
   evolvePosition,
@@ -11,35 +19,16 @@ import {
 } from '@robo/domain';
 import type { EventEnvelope, EventStore } from '@robo/event-store';
 import { readWholeStream } from './replay-stream';
-import { asOfFilter, eventTime, TimeAxis } from './time-filter';
+import { marksAsOf } from './market-marks';
+import { asOfFilter, TimeAxis } from './time-filter';
 
-export interface AsOfPosition {
-  instrument: string;
-  quantity: number;
-  costBasisPaise: number;
-  averagePricePaise: number;
-  lastPricePaise: number | null;
-  marketValuePaise: number;
-  unrealizedPnlPaise: number;
-  realizedGrossPaise: number;
-  realizedNetPaise: number;
-  feesPaise: number;
-}
+export type AsOfPosition = ValuedHolding;
 
-export interface AsOfPortfolio {
+export interface AsOfPortfolio extends PortfolioFigures {
   accountId: string;
   asOf: string;
   time: TimeAxis;
   exists: boolean;
-  cashPaise: number;
-  reservedPaise: number;
-  marketValuePaise: number;
-  equityPaise: number;
-  realizedGrossPaise: number;
-  realizedNetPaise: number;
-  feesPaise: number;
-  unrealizedPnlPaise: number;
-  positions: AsOfPosition[];
   /** The events the answer was folded from: stream name and how many of its events counted. */
   sources: { stream: string; events: number; lastPosition: number | null }[];
 }
@@ -47,8 +36,8 @@ export interface AsOfPortfolio {
 /**
  * The account as it was at an instant, rebuilt from the log only: the account stream and the position streams of
  * the instruments it traded, each filtered to what was known at `asOf` (business or recorded time) and folded with
- * the domain's own evolve functions. Positions are marked at the last fill price of the account's own fills up to
- * that instant.
+ * the domain's own evolve functions, and the market prices recorded up to that instant (the `market-prices`
+ * stream). Composed by the domain's composePortfolio, as the live portfolio is: asked at now it gives the live figures.
  */
 export async function portfolioAsOf(store: EventStore, accountId: string, asOf: string, time: TimeAxis): Promise<AsOfPortfolio> {
   const accountEvents = asOfFilter(await readWholeStream(store, accountStream(accountId)), asOf, time);
@@ -56,24 +45,17 @@ export async function portfolioAsOf(store: EventStore, accountId: string, asOf: 
   const instruments = [...new Set(accountEvents.filter((e) => e.type === 'CashSettled').map((e) => (e.data as { instrument: string }).instrument))].sort();
   const sources = [{ stream: accountStream(accountId), events: accountEvents.length, lastPosition: lastPosition(accountEvents) }];
 
-  const positions: AsOfPosition[] = [];
+  const holdings: HoldingInput[] = [];
   for (const instrument of instruments) {
     const stream = positionStreamName(accountId, instrument);
     const events = asOfFilter(await readWholeStream(store, stream), asOf, time);
     sources.push({ stream, events: events.length, lastPosition: lastPosition(events) });
     const state = time === 'recorded' ? foldInLogOrder(events) : replayInBusinessOrder(events);
-    const last = lastPrice(events, time);
-    const marketValue = last === null ? 0 : last * state.quantity;
-    // unrealized = last x qty - sign(qty) x cost (0 when flat or unpriced)
-    const unrealized = last === null || state.quantity === 0 ? 0 : last * state.quantity - Math.sign(state.quantity) * state.costBasisPaise;
-    positions.push({
+    holdings.push({
       instrument,
       quantity: state.quantity,
       costBasisPaise: state.costBasisPaise,
-      averagePricePaise: state.quantity === 0 ? 0 : state.costBasisPaise / Math.abs(state.quantity),
-      lastPricePaise: last,
-      marketValuePaise: marketValue,
-      unrealizedPnlPaise: unrealized,
+      openFeesPaise: state.openFeesPaise,
       realizedGrossPaise: state.totalRealizedGrossPaise,
       realizedNetPaise: state.totalRealizedNetPaise,
       feesPaise: state.totalFeesPaise,
@@ -81,24 +63,19 @@ export async function portfolioAsOf(store: EventStore, accountId: string, asOf: 
   }
 
   const open = account.status === 'OPEN';
-  const cash = open ? account.cashPaise : 0;
-  const marketValue = positions.reduce((s, p) => s + p.marketValuePaise, 0);
-  return {
-    accountId,
-    asOf,
-    time,
-    exists: open,
-    cashPaise: cash,
-    reservedPaise: open ? account.reservedPaise : 0,
-    marketValuePaise: marketValue,
-    equityPaise: cash + marketValue,
-    realizedGrossPaise: positions.reduce((s, p) => s + p.realizedGrossPaise, 0),
-    realizedNetPaise: positions.reduce((s, p) => s + p.realizedNetPaise, 0),
-    feesPaise: positions.reduce((s, p) => s + p.feesPaise, 0),
-    unrealizedPnlPaise: positions.reduce((s, p) => s + p.unrealizedPnlPaise, 0),
-    positions,
-    sources,
-  };
+  const held = holdings.filter((h) => h.quantity !== 0).map((h) => h.instrument);
+  const recorded = await marksAsOf(store, held, asOf, time);
+  const marks = new Map<string, MarketMark>([...recorded].map(([instrument, m]) => [instrument, { pricePaise: m.pricePaise, at: m.at }]));
+  if (recorded.size > 0) {
+    const positions = [...recorded.values()].map((m) => m.globalPosition);
+    sources.push({ stream: MARKET_PRICES_STREAM, events: new Set(positions).size, lastPosition: Math.max(...positions) });
+  }
+  const figures = composePortfolio(
+    { cashPaise: open ? account.cashPaise : 0, reservedPaise: open ? account.reservedPaise : 0, netInflowPaise: open ? netInflowOf(accountEvents.map((e) => ({ type: e.type, data: e.data }) as AccountEvent)) : 0 },
+    holdings,
+    marks,
+  );
+  return { accountId, asOf, time, exists: open, ...figures, sources };
 }
 
 /** Recorded time: the log up to an instant is a prefix of each stream, so folding it gives the state then. */
@@ -148,16 +125,4 @@ function replayInBusinessOrder(events: readonly EventEnvelope[]): PositionState 
 
 function lastPosition(events: readonly EventEnvelope[]): number | null {
   return events.length === 0 ? null : Number(events[events.length - 1].globalPosition);
-}
-
-/**
- * The price of the latest trade by business time among the fills known on the chosen axis (ties: later in the
- * log), as the prices read model keeps it: a back-dated report does not replace a later trade's price.
- */
-function lastPrice(events: readonly EventEnvelope[], _time: TimeAxis): number | null {
-  let best: EventEnvelope | null = null;
-  for (const event of events) {
-    if (best === null || eventTime(event, 'business') >= eventTime(best, 'business')) best = event;
-  }
-  return best === null ? null : (best.data as { pricePaise: number }).pricePaise;
 }

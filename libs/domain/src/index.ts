@@ -36,3 +36,5 @@ export * from './strategy/strategy.commands';
 export * from './strategy/strategy.state';
 export * from './strategy/strategy.decider';
 export * from './analyst';
+export * from './market/market-prices';
+export * from './portfolio/portfolio';

@@ -13,7 +13,7 @@ export function latestSessionOpen(now: string, calendar: MarketCalendar): string
  * Streams whose events carry business time (metadata.occurredAt): the trading aggregates. Administrative streams
  * (credentials, written by the CLI with the wall clock) do not move the market's time.
  */
-export const BUSINESS_STREAM_PREFIXES: readonly string[] = ['account-', 'order-', 'position-', 'strategy-'];
+export const BUSINESS_STREAM_PREFIXES: readonly string[] = ['account-', 'order-', 'position-', 'strategy-', 'market-prices'];
 
 /** Events read per page from the head, and pages read at most, when looking for the latest business time. */
 const TAIL_PAGE = 1000;

@@ -93,6 +93,10 @@ export interface PortfolioPosition {
   feesPaise: number;
   status?: 'OPEN' | 'CLOSED';
   priced?: boolean;
+  /** MARKET: marked at the feed's recorded price (markedAt); COST: no market price yet, valued at its own cost. */
+  markSource?: 'MARKET' | 'COST' | null;
+  markedAt?: string | null;
+  openFeesPaise?: number;
 }
 
 export interface Portfolio {
@@ -106,7 +110,11 @@ export interface Portfolio {
   realizedNetPaise: number;
   feesPaise: number;
   unrealizedPnlPaise: number;
+  /** equity - net money in (initial cash + deposits - withdrawals). */
   totalPnlPaise?: number;
+  netInflowPaise?: number;
+  /** Charges paid on the open quantities: total P&L = realized net + unrealized - open charges. */
+  openChargesPaise?: number;
   positions: PortfolioPosition[];
   /** As-of answers only: whether the account existed then, and the streams the figures were folded from. */
   exists?: boolean;

@@ -97,6 +97,7 @@ function Figures({ portfolio: p, dayPnl, tradingDay }: { portfolio: Portfolio; d
   const open = p.positions.filter((x) => x.quantity !== 0);
   const exposure = open.reduce((sum, x) => sum + Math.abs(x.marketValuePaise), 0);
   const total = p.totalPnlPaise ?? p.realizedNetPaise + p.unrealizedPnlPaise;
+  const openCharges = p.openChargesPaise ?? 0;
   return (
     <>
       <div className="stats-grid stats-grid-main" data-testid="figures">
@@ -112,7 +113,8 @@ function Figures({ portfolio: p, dayPnl, tradingDay }: { portfolio: Portfolio; d
         <Stat label="Fees" value={rupees(p.feesPaise)} testId="fees" />
         <Stat label="Realized net" value={rupees(p.realizedNetPaise, { sign: true })} tone={p.realizedNetPaise} testId="realized-net" />
         <Stat label="Unrealized" value={rupees(p.unrealizedPnlPaise, { sign: true })} tone={p.unrealizedPnlPaise} testId="unrealized" />
-        <Stat label="Total P&L" value={rupees(total, { sign: true })} tone={total} testId="total-pnl" hint="realized net + unrealized" />
+        <Stat label="Charges on open" value={rupees(openCharges)} testId="open-charges" hint="paid on open positions, not yet realized" />
+        <Stat label="Total P&L" value={rupees(total, { sign: true })} tone={total} testId="total-pnl" hint="equity - money put in = realized net + unrealized - charges on open" />
       </div>
     </>
   );

@@ -97,7 +97,9 @@ function Positions({ accountId }: { accountId: string }) {
                           {quantity(x.quantity)}
                         </td>
                         <td className="num">{x.quantity === 0 ? '—' : rupees(x.averagePricePaise)}</td>
-                        <td className="num">{rupees(x.lastPricePaise)}</td>
+                        <td className="num" data-testid="mark" title={x.markSource === 'MARKET' && x.markedAt ? `market price at ${x.markedAt}` : undefined}>
+                          {x.markSource === 'COST' ? <Badge tone="warn">at cost</Badge> : rupees(x.lastPricePaise)}
+                        </td>
                         <td className="num">{rupees(x.marketValuePaise)}</td>
                         <td className={`num ${pnlClass(x.unrealizedPnlPaise)}`} data-testid="unrealized">
                           {rupees(x.unrealizedPnlPaise, { sign: true })}

@@ -196,7 +196,8 @@ function AsOfFigures({ portfolio: p }: { portfolio: Portfolio }) {
         <Stat label="Market value" value={rupees(p.marketValuePaise)} />
         <Stat label="Realized net" value={rupees(p.realizedNetPaise, { sign: true })} tone={p.realizedNetPaise} />
         <Stat label="Fees" value={rupees(p.feesPaise)} />
-        <Stat label="Unrealized" value={rupees(p.unrealizedPnlPaise, { sign: true })} tone={p.unrealizedPnlPaise} />
+        <Stat label="Unrealized" value={rupees(p.unrealizedPnlPaise, { sign: true })} tone={p.unrealizedPnlPaise} hint="at the market price recorded then" />
+        {p.totalPnlPaise !== undefined && <Stat label="Total P&L" value={rupees(p.totalPnlPaise, { sign: true })} tone={p.totalPnlPaise} testId="tt-total-pnl" hint="equity - money put in" />}
       </div>
       <Card title={`Positions then (${open.length} open)`}>
         {p.exists === false ? (
@@ -243,6 +244,7 @@ const FIGURES: [keyof Portfolio, string][] = [
   ['realizedNetPaise', 'Realized net'],
   ['feesPaise', 'Fees'],
   ['unrealizedPnlPaise', 'Unrealized'],
+  ['totalPnlPaise', 'Total P&L'],
 ];
 
 /** What changed between the two instants: each figure, each position's quantity, and the events in between. */

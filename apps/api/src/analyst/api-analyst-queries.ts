@@ -21,7 +21,8 @@ import {
   accountPerformance,
   AccountDoc,
   AuditDoc,
-  composePortfolio,
+  accountPortfolio,
+  marksOf,
   FieldCondition,
   LastPriceDoc,
   OrderDoc,
@@ -67,7 +68,7 @@ export class ApiAnalystQueries implements AnalystQueries {
     if (account === null) return null;
     const positions = await this.positionDocs(accountId);
     const prices = await this.reads.getMany<LastPriceDoc>('last_prices', positions.map((p) => p.instrument));
-    const portfolio = composePortfolio(account, positions, new Map([...prices].map(([k, v]) => [k, v.pricePaise])));
+    const portfolio = accountPortfolio(account, positions, marksOf(prices));
     const byInstrument = new Map(positions.map((p) => [p.instrument, p.lastEventPosition]));
     return {
       ...portfolio,

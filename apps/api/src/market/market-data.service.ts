@@ -1,12 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InstrumentCatalog, type IstDate, type MarketCalendar } from '@robo/domain';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InstrumentCatalog, MARKET_PRICES_STREAM, marketPriceInterval, recordMarketPrices, type IstDate, type MarketCalendar, type MarketPrice, type MarketPricesRecordedData } from '@robo/domain';
+import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { buildOptionChain, continueSimulation, defaultSimInstruments, saveSimulation, type SavedSimulation, defaultVolatility, SimulatedMarketDataFeed, upcomingExpiries, type OptionChain, type Quote, type Tick } from '@robo/market-data';
 import { APP_CONFIG, AppConfig, CLOCK, Clock, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { ApiError } from '../common/api-error';
+import { derivedId } from '../write/event-ids';
 
 const RATE = 0.065;
+/** Derivatives whose prices are recorded besides the simulated equities and indices (a bound on each batch). */
+const MAX_WATCHED = 256;
 
 /** Where the simulated market of a seed is saved after every step, so that a restart continues its price path. */
 export const marketStateFile = (dataDir: string, seed: string): string => path.join(dataDir, `market-${seed}.json`);
@@ -17,18 +21,27 @@ export const marketStateFile = (dataDir: string, seed: string): string => path.j
  * seed and the same clock give the same prices. With paper trading on, its state is saved in DATA_DIR after every
  * step: a restart continues the path from there (brought forward to the clock's time), never from the seed's start
  * again. Swap the feed for a real one behind the MarketDataFeed port.
+ *
+ * It also records the prices positions are marked at: after a step, one MarketPricesRecorded batch per minute of
+ * business time on the `market-prices` stream (the feed's last price of every simulated instrument and of the
+ * derivatives watched), with an event id derived from the minute, so a restart that records a minute again appends
+ * nothing. Marks, day closes and as-of portfolios read those events, never fills.
  */
 @Injectable()
-export class MarketDataService implements OnApplicationShutdown {
-  readonly feed: SimulatedMarketDataFeed;
+export class MarketDataService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('MarketData');
+  readonly feed: SimulatedMarketDataFeed;
   private readonly stateFile: string;
+  private readonly simulated: ReadonlySet<string>;
+  private readonly watched = new Set<string>();
+  private lastRecordedInterval: string | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) clock: Clock,
     @Inject(INSTRUMENTS) private readonly catalog: InstrumentCatalog,
     @Inject(MARKET_CALENDAR) private readonly calendar: MarketCalendar,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {
     this.stateFile = marketStateFile(config.dataDir, config.paper.marketSeed);
     const start = clock.now();
@@ -39,6 +52,18 @@ export class MarketDataService implements OnApplicationShutdown {
     const simulation = continueSimulation(simConfig, rewind ? null : saved, start);
     if (saved !== null && !rewind) this.logger.log({ at: simulation.now(), savedAt: new Date(saved.snapshot.atMs).toISOString() }, 'simulated market continues from its saved state');
     this.feed = new SimulatedMarketDataFeed(simulation, { catalog, rate: RATE });
+    this.simulated = new Set(simulation.config.instruments.map((i) => i.symbol));
+  }
+
+  /** After a restart, the derivatives the last recorded batch held are watched again (their positions stay marked). */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const [last] = await this.events.readStream(MARKET_PRICES_STREAM, { direction: 'backwards', maxCount: 1 });
+      const prices = (last?.data as Partial<MarketPricesRecordedData> | undefined)?.prices;
+      if (Array.isArray(prices)) this.watch(prices.map((p) => p.instrument).filter((i): i is string => typeof i === 'string'));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read the last recorded market prices; derivatives are watched again when quoted');
+    }
   }
 
   private readSaved(): SavedSimulation | null {
@@ -84,19 +109,46 @@ export class MarketDataService implements OnApplicationShutdown {
     return this.feed.simulation.nextStepAt();
   }
 
+  /** The feed's quote; a derivative that has one is watched from then on (its price is recorded with the next batch). */
   quote(symbol: string): Quote | null {
-    return this.feed.quote(symbol);
+    const quote = this.feed.quote(symbol);
+    if (quote !== null) this.watch([symbol]);
+    return quote;
   }
 
-  /** Latest prices for marking positions, once the market has traded (before that, fills are the only prices). */
-  livePrices(instruments: readonly string[]): Map<string, number> {
-    const prices = new Map<string, number>();
-    if (!this.config.paper.enabled || this.feed.simulation.steps() === 0) return prices;
+  /** Instruments whose prices the next batches record besides the simulated ones (held or traded derivatives). */
+  watch(instruments: readonly string[]): void {
     for (const symbol of instruments) {
-      const quote = this.feed.quote(symbol);
-      if (quote !== null) prices.set(symbol, quote.lastPaise);
+      if (!this.simulated.has(symbol) && this.watched.size < MAX_WATCHED) this.watched.add(symbol);
     }
-    return prices;
+  }
+
+  /**
+   * Records the feed's current prices, at most once per minute of business time and only once the market has
+   * traded (a feed that never moved has no market price: positions are then marked at cost). Returns whether a
+   * batch was appended.
+   */
+  async recordPrices(): Promise<boolean> {
+    if (this.feed.simulation.steps() === 0) return false;
+    const at = this.feed.now();
+    const interval = marketPriceInterval(at);
+    if (interval === this.lastRecordedInterval) return false;
+    const prices: MarketPrice[] = this.feed.simulation.quotes().map((q) => ({ instrument: q.symbol, pricePaise: q.lastPaise }));
+    for (const symbol of [...this.watched]) {
+      const quote = this.feed.quote(symbol);
+      if (quote === null) this.watched.delete(symbol); // expired or unknown: no market any more
+      else prices.push({ instrument: symbol, pricePaise: quote.lastPaise });
+    }
+    const event = recordMarketPrices(at, `simulated:${this.config.paper.marketSeed}`, prices);
+    if (event === null) return false;
+    const eventId = derivedId(MARKET_PRICES_STREAM, interval);
+    await this.events.append(
+      MARKET_PRICES_STREAM,
+      [{ ...event, metadata: { eventId, correlationId: eventId, causationId: null, actor: 'system:market-data', occurredAt: at, schemaVersion: 1 } }],
+      { expectedRevision: 'any' },
+    );
+    this.lastRecordedInterval = interval;
+    return true;
   }
 
   optionChain(underlying: string, expiry: IstDate | undefined, strikesEachSide: number): OptionChain & { expiries: { date: string; kind: string }[] } {

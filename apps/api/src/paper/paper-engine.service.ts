@@ -70,6 +70,8 @@ export class PaperEngineService implements OnApplicationBootstrap, BeforeApplica
   private async stepNow(): Promise<string> {
     const { at, ticks } = this.market.step();
     if (this.clock instanceof SteeredClock) this.clock.set(at);
+    // The prices positions are marked at go to the log first, so every figure after this step can be rebuilt from it.
+    await this.market.recordPrices();
     await this.ledger.catchUp();
     await this.broker.match(this.ledger, at);
     await this.ledger.catchUp();

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { portfolioAsOf } from '@robo/audit';
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
-import { AccountDoc, composePortfolio, FieldCondition, PositionDoc, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { AccountDoc, FieldCondition, READ_MODEL_STORE, ReadModelStore, readPortfolio } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
@@ -49,7 +49,7 @@ export class QueriesController {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly consistency: ReadYourWritesService,
     private readonly access: AccessService,
-    // Live quotes mark positions when the simulated market (or a real feed) has them; fills otherwise.
+    // Positions are marked at the market prices the feed recorded in the log (the prices read model).
     @Optional() private readonly market?: MarketDataService,
   ) {}
 
@@ -89,13 +89,12 @@ export class QueriesController {
   async positions(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
     this.access.account(principal, accountId, 'read');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts', 'positions', 'prices']);
-    await this.accountDoc(accountId);
     const portfolio = await this.portfolioOf(accountId);
     return { accountId, positions: portfolio.positions };
   }
 
   @Get('accounts/:id/portfolio')
-  @ApiOperation({ summary: 'Cash, equity, realized and unrealized P&L, fees, and positions marked to the last price (now, or asOf an instant)' })
+  @ApiOperation({ summary: 'Cash, equity, realized and unrealized P&L, fees, and total P&L (equity - money put in), and positions marked at the recorded market price (now, or asOf an instant)' })
   async portfolio(@Param('id', uuidParam()) accountId: string, @Query() query: PortfolioQuery, @CurrentPrincipal() principal: Principal) {
     this.access.account(principal, accountId, 'read');
     if (query.time !== undefined && query.asOf === undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'time applies to asOf only');
@@ -164,23 +163,10 @@ export class QueriesController {
   }
 
   private async portfolioOf(accountId: string) {
-    const account = await this.accountDoc(accountId);
-    const positions: PositionDoc[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: PositionDoc[]; nextCursor: string | null } = await this.reads.find<PositionDoc>('positions', {
-        where: { accountId },
-        orderBy: { field: 'instrument', direction: 'asc' },
-        limit: 1000,
-        cursor,
-      });
-      positions.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    const instruments = positions.map((p) => p.instrument);
-    const prices = await this.reads.getMany<{ pricePaise: number }>('last_prices', instruments);
-    const priceMap = new Map([...prices].map(([instrument, doc]) => [instrument, doc.pricePaise]));
-    for (const [instrument, price] of this.market?.livePrices(instruments) ?? []) priceMap.set(instrument, price);
-    return composePortfolio(account, positions, priceMap);
+    const portfolio = await readPortfolio(this.reads, accountId);
+    if (!portfolio) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
+    // The next recorded batch of market prices includes what this account holds.
+    this.market?.watch(portfolio.positions.filter((p) => p.quantity !== 0).map((p) => p.instrument));
+    return portfolio;
   }
 }

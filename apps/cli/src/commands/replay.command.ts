@@ -110,13 +110,14 @@ function describePortfolio(p: AsOfPortfolio): string {
     `Portfolio of ${p.accountId} as of ${p.asOf} (${p.time} time)${p.exists ? '' : ': the account did not exist yet'}`,
     `  cash ${rupees(p.cashPaise)}  reserved ${rupees(p.reservedPaise)}  market value ${rupees(p.marketValuePaise)}  equity ${rupees(p.equityPaise)}`,
     `  realized ${rupees(p.realizedNetPaise)} (gross ${rupees(p.realizedGrossPaise)})  unrealized ${rupees(p.unrealizedPnlPaise)}  fees ${rupees(p.feesPaise)}`,
+    `  total P&L ${rupees(p.totalPnlPaise)} (equity - money put in ${rupees(p.netInflowPaise)}; charges on open positions ${rupees(p.openChargesPaise)})`,
   ];
   if (p.positions.length === 0) return [...head, '  no positions'].join('\n');
   const rows = p.positions.map((x) => [
     x.instrument,
     String(x.quantity),
     rupees(Math.round(x.averagePricePaise)),
-    rupees(x.lastPricePaise),
+    x.markSource === 'COST' ? 'at cost' : rupees(x.lastPricePaise),
     rupees(x.marketValuePaise),
     rupees(x.unrealizedPnlPaise),
     rupees(x.realizedNetPaise),

@@ -2,7 +2,8 @@ import { explainFigure, portfolioAsOf } from '@robo/audit';
 import { accountStream, tradeStatistics, type ClosedTrade } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
 import {
-  composePortfolio,
+  accountPortfolio,
+  marksOf,
   type AccountDoc,
   type AuditDoc,
   type FieldCondition,
@@ -50,7 +51,7 @@ export class ReadModelAnalystQueries implements AnalystQueries {
     if (account === null) return null;
     const positions = await this.positionDocs(accountId);
     const prices = await this.readStore.getMany<LastPriceDoc>('last_prices', positions.map((p) => p.instrument));
-    const portfolio = composePortfolio(account, positions, new Map([...prices].map(([k, v]) => [k, v.pricePaise])));
+    const portfolio = accountPortfolio(account, positions, marksOf(prices));
     const byInstrument = new Map(positions.map((p) => [p.instrument, p.lastEventPosition]));
     return {
       ...portfolio,

@@ -42,7 +42,7 @@ interface ToolSpec {
 
 export const TOOL_SPECS: Record<ToolName, ToolSpec> = {
   get_portfolio: {
-    description: 'Current portfolio of an account from the read models: cash, reserved cash, equity, realized and unrealized P&L, fees, and each position valued at its last price.',
+    description: 'Current portfolio of an account from the read models: cash, reserved cash, equity, realized and unrealized P&L, fees, total P&L (equity - money put in), and each position marked at the market price recorded from the feed (markSource MARKET) or at its own cost when there is none (markSource COST).',
     schema: object({ accountId }, ['accountId']),
   },
   get_portfolio_as_of: {

@@ -13,9 +13,14 @@ export interface ClosedTrade {
   realizedNetPaise: Paise;
 }
 
-/** One point per trading day: equity = cash + marked-to-market positions at the day's close. */
+/**
+ * One point per trading day: equity = cash + marked-to-market positions at the day's close. A series starts with its
+ * base (kind START): the equity before the first day's activity, so the first day's P&L, return and drawdown count.
+ */
 export interface EquityPoint {
   date: IstDate;
+  /** START: the base the series starts from (no exposure of its own); CLOSE (default): a day's close. */
+  kind?: 'START' | 'CLOSE';
   equityPaise: Paise;
   /** Gross market value of open positions (sum of |quantity x price|) at the close. */
   exposurePaise: Paise;
@@ -95,7 +100,7 @@ export interface EquityStatistics {
   sortino: number | null;
   /** CAGR / max drawdown (fraction). */
   calmar: number | null;
-  /** Mean over the days of exposure / equity (gross market value as a share of equity). */
+  /** Mean over the closes of exposure / equity (gross market value as a share of equity); the START point is not a day. */
   exposure: number | null;
   /** Drawdown series: per day, the P&L curve below its running peak (paise) and the growth index below its own (fraction). */
   drawdownSeries: { date: IstDate; drawdownPaise: Paise; drawdown: number }[];
@@ -229,7 +234,7 @@ export function equityStatistics(series: readonly EquityPoint[], riskFreeRateAnn
   const totalReturn = hasBase ? index - 1 : null;
   // A growth index at or below zero (equity wiped out, or short losses beyond it) has no annual rate.
   const cagr = hasBase && n > 0 && index > 0 ? index ** (TRADING_DAYS_PER_YEAR / n) - 1 : null;
-  const exposures = points.filter((p) => p.equityPaise > 0).map((p) => p.exposurePaise / p.equityPaise);
+  const exposures = points.filter((p) => p.kind !== 'START' && p.equityPaise > 0).map((p) => p.exposurePaise / p.equityPaise);
 
   return {
     startEquityPaise: start,

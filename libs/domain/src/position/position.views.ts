@@ -1,4 +1,5 @@
 import type { Paise } from '../common/types';
+import { unrealizedAt } from '../portfolio/portfolio';
 import type { PositionState } from './position.state';
 
 /**
@@ -15,5 +16,5 @@ export function averagePricePaise(state: PositionState): number {
  * deducted here; they are in openFeesPaise for a caller that wants a net figure.
  */
 export function unrealizedPnlPaise(state: PositionState, lastPricePaise: Paise): Paise {
-  return lastPricePaise * state.quantity - Math.sign(state.quantity) * state.costBasisPaise;
+  return unrealizedAt(state.quantity, state.costBasisPaise, lastPricePaise);
 }

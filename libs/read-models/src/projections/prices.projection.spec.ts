@@ -1,66 +1,42 @@
+import { fillAt, marketPrices } from '../testing/market-events';
 import { projectAll, TestLog } from '../testing/test-log';
 import { pricesProjection, type LastPriceDoc } from './prices.projection';
 
-function opened(log: TestLog, instrument: string, pricePaise: number, occurredAt: string, fillId: string) {
-  return log.append(`position-a1-${instrument}`, {
-    type: 'PositionOpened',
-    data: {
-      accountId: 'a1',
-      instrument,
-      orderId: `o-${fillId}`,
-      fillId,
-      side: 'BUY',
-      fillQuantity: 1,
-      quantity: 1,
-      pricePaise,
-      feesPaise: 0,
-      occurredAt,
-      cycle: 1,
-      costBasisPaise: pricePaise,
-      openFeesPaise: 0,
-    },
-  });
-}
-
 const priceOf = (log: TestLog, instrument: string) => projectAll(pricesProjection, log.events).get('last_prices')?.get(instrument) as LastPriceDoc | undefined;
 
-describe('pricesProjection', () => {
-  it('keeps the price of the fill with the latest business time', () => {
+describe('pricesProjection: the market price of each instrument, from the recorded feed only', () => {
+  it("is not set by a fill: another account's trade is not the market", () => {
     const log = new TestLog();
-    opened(log, 'INFY', 150000, '2026-01-05T10:00:00+05:30', 'f1');
-    opened(log, 'INFY', 151000, '2026-01-05T10:05:00+05:30', 'f2');
-    expect(priceOf(log, 'INFY')).toEqual({ instrument: 'INFY', pricePaise: 151000, occurredAt: '2026-01-05T10:05:00+05:30', pricePosition: 2, lastEventPosition: 2 });
+    marketPrices(log, '2026-11-20T10:00:00+05:30', { RELIANCE: 148_000 });
+    fillAt(log, 'other', 'RELIANCE', 251_000, '2026-11-20T10:01:00+05:30', 'f1');
+    expect(priceOf(log, 'RELIANCE')).toEqual({ instrument: 'RELIANCE', pricePaise: 148_000, at: '2026-11-20T10:00:00+05:30', source: 'simulated:test', pricePosition: 1, lastEventPosition: 1 });
+    const onlyFills = new TestLog();
+    fillAt(onlyFills, 'other', 'RELIANCE', 251_000, '2026-11-20T10:01:00+05:30', 'f1');
+    expect(priceOf(onlyFills, 'RELIANCE')).toBeUndefined();
   });
 
-  it('does not let a fill reported late with an earlier business time replace a newer price', () => {
+  it('keeps the latest recorded price by business time, one document per instrument of a batch', () => {
     const log = new TestLog();
-    opened(log, 'INFY', 151000, '2026-01-05T10:05:00+05:30', 'f1');
-    opened(log, 'INFY', 149000, '2026-01-05T10:01:00+05:30', 'f2');
-    expect(priceOf(log, 'INFY')).toEqual({ instrument: 'INFY', pricePaise: 151000, occurredAt: '2026-01-05T10:05:00+05:30', pricePosition: 1, lastEventPosition: 2 });
+    marketPrices(log, '2026-11-20T10:00:00+05:30', { INFY: 150_000, TCS: 400_000 });
+    marketPrices(log, '2026-11-20T10:01:00+05:30', { INFY: 151_000, TCS: 401_000 });
+    expect(priceOf(log, 'INFY')).toMatchObject({ pricePaise: 151_000, at: '2026-11-20T10:01:00+05:30', pricePosition: 2 });
+    expect(priceOf(log, 'TCS')).toMatchObject({ pricePaise: 401_000, pricePosition: 2 });
   });
 
-  it('compares business times as instants across offsets and breaks ties by global position', () => {
+  it('does not let a batch recorded late with an earlier business time replace a newer price; ties go to the later event', () => {
     const log = new TestLog();
-    opened(log, 'TCS', 400000, '2026-01-05T10:05:00+05:30', 'f1');
-    // 04:35Z is 10:05 IST: the same instant as text that sorts lower; the later event wins the tie.
-    opened(log, 'TCS', 401000, '2026-01-05T04:35:00Z', 'f2');
-    // 04:34Z is 10:04 IST: a minute earlier, so it does not replace the price
-    opened(log, 'TCS', 390000, '2026-01-05T04:34:00Z', 'f3');
-    expect(priceOf(log, 'TCS')).toMatchObject({ pricePaise: 401000, occurredAt: '2026-01-05T04:35:00Z', pricePosition: 2, lastEventPosition: 3 });
+    marketPrices(log, '2026-11-20T10:05:00+05:30', { INFY: 151_000 });
+    marketPrices(log, '2026-11-20T10:01:00+05:30', { INFY: 149_000 });
+    expect(priceOf(log, 'INFY')).toMatchObject({ pricePaise: 151_000, pricePosition: 1, lastEventPosition: 2 });
+    // 04:35Z is 10:05 IST: the same instant written another way
+    marketPrices(log, '2026-11-20T04:35:00Z', { INFY: 152_000 });
+    expect(priceOf(log, 'INFY')).toMatchObject({ pricePaise: 152_000, pricePosition: 3 });
   });
 
-  it('keeps one document per instrument', () => {
+  it('skips malformed prices of a batch and changes nothing when an event is applied again', () => {
     const log = new TestLog();
-    opened(log, 'INFY', 150000, '2026-01-05T10:00:00+05:30', 'f1');
-    opened(log, 'NIFTY 2026-12-31 24000 CE', 12000, '2026-01-05T10:00:00+05:30', 'f2');
-    const docs = projectAll(pricesProjection, log.events).get('last_prices')!;
-    expect([...docs.keys()].sort()).toEqual(['INFY', 'NIFTY 2026-12-31 24000 CE']);
-    expect((docs.get('NIFTY 2026-12-31 24000 CE') as LastPriceDoc).pricePaise).toBe(12000);
-  });
-
-  it('returns the same document when an event is applied again', () => {
-    const log = new TestLog();
-    const first = opened(log, 'INFY', 150000, '2026-01-05T10:00:00+05:30', 'f1');
+    const first = marketPrices(log, '2026-11-20T10:00:00+05:30', { INFY: 150_000, TCS: -5, ITC: 1.5 });
+    expect(pricesProjection.keys(first).map((r) => r.id)).toEqual(['INFY']);
     const doc = priceOf(log, 'INFY')!;
     expect(pricesProjection.apply({ collection: 'last_prices', id: 'INFY' }, doc, first)).toBe(doc);
   });

@@ -1,53 +1,62 @@
+import { isLaterMark, MARKET_PRICES_STREAM, type MarketEvent, type MarketPricesRecordedData } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
 import type { Doc, Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
-import { alreadyApplied, isPositionEvent, POSITION_EVENT_TYPES, positionOf } from './events';
+import { alreadyApplied, positionOf } from './events';
 
 export const LAST_PRICES_COLLECTION = 'last_prices';
 
-/** The last traded price of an instrument: the fill with the latest business time (ties: the later event). */
+export const MARKET_EVENT_TYPES: readonly MarketEvent['type'][] = ['MarketPricesRecorded'];
+
+export type MarketEnvelope = EventEnvelope<'MarketPricesRecorded', MarketPricesRecordedData>;
+
+/** Recorded market prices only: from the market-prices stream, with the shape the domain writes. */
+export function isMarketPricesEvent(event: EventEnvelope): event is MarketEnvelope {
+  if (event.type !== 'MarketPricesRecorded' || event.streamName !== MARKET_PRICES_STREAM) return false;
+  const d = event.data as Partial<MarketPricesRecordedData> | null;
+  return d !== null && typeof d === 'object' && typeof d.at === 'string' && Array.isArray(d.prices);
+}
+
+/** The usable prices of a batch: a malformed entry of an old event is skipped, never thrown on. */
+export function pricesOf(event: MarketEnvelope): { instrument: string; pricePaise: number }[] {
+  return event.data.prices.filter((p) => p !== null && typeof p === 'object' && typeof p.instrument === 'string' && Number.isSafeInteger(p.pricePaise) && p.pricePaise > 0);
+}
+
+/**
+ * The market price of an instrument: the latest recorded by the market-data feed (business time; ties: the later
+ * event). Fills never set it: another account's trade is not the market.
+ */
 export type LastPriceDoc = {
   instrument: string;
   pricePaise: number;
-  /** Business time of the fill that set the price. */
-  occurredAt: string;
+  /** Business time of the recorded price. */
+  at: string;
+  source: string;
   /** Global position of the event that set the price. */
   pricePosition: number;
   lastEventPosition: number;
 };
 
-/**
- * Business times may carry different offsets (+05:30 or Z), so they are compared as instants, not as text.
- * A fill reported late with an earlier business time does not replace a newer price.
- */
-function isNewer(occurredAt: string, position: number, doc: LastPriceDoc): boolean {
-  const candidate = Date.parse(occurredAt);
-  const current = Date.parse(doc.occurredAt);
-  if (Number.isNaN(current)) return true;
-  if (Number.isNaN(candidate)) return false;
-  return candidate > current || (candidate === current && position > doc.pricePosition);
-}
-
-/** Fills are the only prices the system sees: every position event carries one. */
 export const pricesProjection: Projection = {
   name: 'prices',
-  version: 1,
+  version: 2,
   collections: [{ name: LAST_PRICES_COLLECTION, indexes: [] }],
-  eventTypes: POSITION_EVENT_TYPES,
+  eventTypes: MARKET_EVENT_TYPES,
 
   keys(event: EventEnvelope): DocRef[] {
-    return isPositionEvent(event) ? [{ collection: LAST_PRICES_COLLECTION, id: event.data.instrument }] : [];
+    return isMarketPricesEvent(event) ? pricesOf(event).map((p) => ({ collection: LAST_PRICES_COLLECTION, id: p.instrument })) : [];
   },
 
-  apply(_ref: DocRef, doc: Doc | null, event: EventEnvelope): Doc | null {
-    if (!isPositionEvent(event)) return doc;
+  apply(ref: DocRef, doc: Doc | null, event: EventEnvelope): Doc | null {
+    if (!isMarketPricesEvent(event)) return doc;
     const current = doc as LastPriceDoc | null;
     if (alreadyApplied(current, event)) return current;
+    const price = pricesOf(event).find((p) => p.instrument === ref.id);
+    if (price === undefined) return current;
     const position = positionOf(event);
-    const { instrument, pricePaise, occurredAt } = event.data;
-    if (current === null || isNewer(occurredAt, position, current)) {
-      return { instrument, pricePaise, occurredAt, pricePosition: position, lastEventPosition: position } satisfies LastPriceDoc;
+    if (isLaterMark(event.data.at, position, current === null ? null : { at: current.at, position: current.pricePosition })) {
+      return { instrument: price.instrument, pricePaise: price.pricePaise, at: event.data.at, source: String(event.data.source), pricePosition: position, lastEventPosition: position } satisfies LastPriceDoc;
     }
-    return { ...current, lastEventPosition: position };
+    return { ...current!, lastEventPosition: position };
   },
 };

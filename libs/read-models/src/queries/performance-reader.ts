@@ -4,6 +4,7 @@ import { ACCOUNT_DAYS_COLLECTION, type AccountDayDoc } from '../projections/acco
 import { DAILY_CLOSES_COLLECTION, type DailyCloseDoc } from '../projections/daily-closes.projection';
 import { POSITION_CYCLES_COLLECTION, type PositionCycleDoc } from '../projections/positions.projection';
 import { STRATEGY_DAYS_COLLECTION, type StrategyDayDoc } from '../projections/strategy-performance.projection';
+import { STRATEGIES_COLLECTION } from '../projections/strategies.projection';
 import type { AccountPerformanceInput, StrategyPerformanceInput } from './performance';
 
 /** Every page of a find, in order: these collections hold one document per active day, cycle or close. */
@@ -24,7 +25,8 @@ async function closesOf(store: ReadModelStore, instruments: readonly string[]): 
   for (let i = 0; i < sorted.length; i += MAX_IN_VALUES) {
     closes.push(...(await readAll<DailyCloseDoc>(store, DAILY_CLOSES_COLLECTION, { instrument: { in: sorted.slice(i, i + MAX_IN_VALUES) } }, 'date')));
   }
-  return closes;
+  // A close without a recorded market time was made from a fill by an older version of the projection: not a market close.
+  return closes.filter((c) => typeof c.at === 'string');
 }
 
 /** The documents accountPerformance needs, read through the port (any adapter). */
@@ -39,5 +41,8 @@ export async function readAccountPerformanceDocs(store: ReadModelStore, accountI
 export async function readStrategyPerformanceDocs(store: ReadModelStore, strategyId: string): Promise<Omit<StrategyPerformanceInput, 'options'>> {
   const days = await readAll<StrategyDayDoc>(store, STRATEGY_DAYS_COLLECTION, { strategyId }, 'date');
   const closes = await closesOf(store, days.flatMap((d) => d.positions.map((p) => p.instrument)));
-  return { strategyId, days, closes };
+  // A registered strategy's capital allocation is the default base of its returns.
+  const registered = await store.get<{ capitalAllocationPaise?: unknown }>(STRATEGIES_COLLECTION, strategyId);
+  const allocation = registered?.capitalAllocationPaise;
+  return { strategyId, days, closes, capitalAllocationPaise: typeof allocation === 'number' ? allocation : null };
 }

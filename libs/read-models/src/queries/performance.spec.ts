@@ -6,7 +6,7 @@ import { positionsProjection, type PositionCycleDoc } from '../projections/posit
 import { strategyPerformanceProjection, type StrategyDayDoc } from '../projections/strategy-performance.projection';
 import { projectAll } from '../testing/test-log';
 import { accountPerformance, strategyPerformance, type PerformanceReport, type StrategyCurvePoint } from './performance';
-import { accountScenario, D1, D2, D3, D4, strategyScenario } from './testing/performance-scenario';
+import { accountScenario, D1, D2, D3, D4, ist, PerformanceScenario, strategyScenario } from './testing/performance-scenario';
 
 function docs<T>(projection: Projection, collection: string, events: readonly EventEnvelope[], keep: (doc: T) => boolean = () => true): T[] {
   return [...(projectAll(projection, events).get(collection)?.values() ?? [])].map((d) => d as T).filter(keep);
@@ -22,14 +22,14 @@ describe('accountPerformance: a hand-computed four-day account (scenario in test
   const report = accountPerformance({ accountId: 'acc-1', days, cycles, closes });
   const s = report.statistics;
 
-  it('derives the daily closes from the last fill of each day, any account', () => {
+  it("derives the daily closes from the market's recorded prices, never from a fill (acc-2's TCS at 31,000 is not the D4 close)", () => {
     expect(closes.map((c) => [c.instrument, c.date, c.pricePaise]).sort()).toEqual([
       ['INFY', D1, 10_000],
       ['INFY', D3, 9_500],
       ['RELIANCE', D1, 20_000],
       ['RELIANCE', D2, 21_000],
-      ['TCS', D3, 29_800], // 15:00 is after the 13:00 and 13:01 fills at 30,000
-      ['TCS', D4, 30_000], // acc-2's fill
+      ['TCS', D3, 29_800],
+      ['TCS', D4, 30_000], // the market's, not acc-2's fill at 31,000
     ]);
   });
 
@@ -41,12 +41,14 @@ describe('accountPerformance: a hand-computed four-day account (scenario in test
     // D1 cash 1,000,000 - (200,000 + 50) - (100,000 + 30) = 699,920; RELIANCE 10 x 20,000 + INFY 10 x 10,000 = 300,000
     // D2 cash 699,920 + 500,000 + (210,000 - 60) = 1,409,860; INFY 10 x 10,000 (D1's close carried) = 100,000
     // D3 cash 1,409,860 + (95,000 - 40) - (360,000 + 48) - (240,000 + 32) - 200,000 - (149,000 + 20) = 555,720; TCS 25 x 29,800 = 745,000
-    // D4 no activity of acc-1: cash 555,720; TCS 25 x 30,000 (acc-2's fill) = 750,000
+    // D4 no activity of acc-1: cash 555,720; TCS 25 x 30,000 (the market's close) = 750,000
+    // The curve starts from the money put in on D1 (1,000,000), before that day's trades: its flows are in the start.
     expect(report.equityCurve).toEqual([
-      { date: D1, equityPaise: 999_920, cashPaise: 699_920, marketValuePaise: 300_000, grossExposurePaise: 300_000, flowsPaise: 1_000_000, unpricedInstruments: [] },
-      { date: D2, equityPaise: 1_509_860, cashPaise: 1_409_860, marketValuePaise: 100_000, grossExposurePaise: 100_000, flowsPaise: 500_000, unpricedInstruments: [] },
-      { date: D3, equityPaise: 1_300_720, cashPaise: 555_720, marketValuePaise: 745_000, grossExposurePaise: 745_000, flowsPaise: -200_000, unpricedInstruments: [] },
-      { date: D4, equityPaise: 1_305_720, cashPaise: 555_720, marketValuePaise: 750_000, grossExposurePaise: 750_000, flowsPaise: 0, unpricedInstruments: [] },
+      { date: D1, kind: 'START', equityPaise: 1_000_000, cashPaise: 1_000_000, marketValuePaise: 0, grossExposurePaise: 0, flowsPaise: 1_000_000, unpricedInstruments: [] },
+      { date: D1, kind: 'CLOSE', equityPaise: 999_920, cashPaise: 699_920, marketValuePaise: 300_000, grossExposurePaise: 300_000, flowsPaise: 0, unpricedInstruments: [] },
+      { date: D2, kind: 'CLOSE', equityPaise: 1_509_860, cashPaise: 1_409_860, marketValuePaise: 100_000, grossExposurePaise: 100_000, flowsPaise: 500_000, unpricedInstruments: [] },
+      { date: D3, kind: 'CLOSE', equityPaise: 1_300_720, cashPaise: 555_720, marketValuePaise: 745_000, grossExposurePaise: 745_000, flowsPaise: -200_000, unpricedInstruments: [] },
+      { date: D4, kind: 'CLOSE', equityPaise: 1_305_720, cashPaise: 555_720, marketValuePaise: 750_000, grossExposurePaise: 750_000, flowsPaise: 0, unpricedInstruments: [] },
     ]);
     expect(report.openPositions).toEqual([{ instrument: 'TCS', quantity: 25, costBasisPaise: 749_000, closePricePaise: 30_000, closeDate: D4, marketValuePaise: 750_000 }]);
     expect([report.from, report.to, s.days]).toEqual([D1, D4, 4]);
@@ -71,33 +73,36 @@ describe('accountPerformance: a hand-computed four-day account (scenario in test
     expect(s.averageHoldingSeconds).toBe(124_200); // (90,000 + 158,400) / 2
   });
 
-  it('computes time-weighted returns that ignore the deposit and the withdrawal', () => {
-    // r2 = (1,509,860 - 500,000) / 999,920 - 1 = +0.009940795264
-    // r3 = (1,300,720 + 200,000) / 1,509,860 - 1 = -0.006053541388
-    // r4 = 1,305,720 / 1,300,720 - 1 = +0.003844024848
-    // growth 1.009940795264 x 0.993946458612 x 1.003844024848 = 1.007685813086
-    // mean 0.002577092908; sample stdev 0.008072083909; downside dev sqrt(0.006053541388² / 3) = 0.003495013750
-    expect([s.startEquityPaise, s.endEquityPaise, s.netFlowsPaise]).toEqual([999_920, 1_305_720, 300_000]);
-    // 1,305,720 - 999,920 - 300,000 = 5,800 = realized 4,820 + TCS unrealized (750,000 - 749,000) - TCS charges 100
-    // + the 80 of D1 charges that are already in the base (the first day of the window is the base)
-    expect(s.profitPaise).toBe(5_800);
-    expect(s.totalReturn).toBeCloseTo(0.007685813086, 11);
-    expect(s.cagr).toBeCloseTo(1.007685813086 ** 84 - 1, 9); // 0.902445
-    expect(s.volatility).toBeCloseTo(0.008072083909 * SQRT252, 9); // 0.128140
-    expect(s.sharpe).toBeCloseTo((0.002577092908 / 0.008072083909) * SQRT252, 8); // 5.068094
-    expect(s.sortino).toBeCloseTo((0.002577092908 / 0.00349501375) * SQRT252, 7); // 11.705271
+  // Daily returns r_t = (E_t - F_t) / E_{t-1} - 1 from the hand-computed curve, written out as the reference.
+  const r = [999_920 / 1_000_000 - 1, (1_509_860 - 500_000) / 999_920 - 1, (1_300_720 + 200_000) / 1_509_860 - 1, 1_305_720 / 1_300_720 - 1];
+  const growth = r.reduce((g, x) => g * (1 + x), 1);
+  const mean = r.reduce((a, x) => a + x, 0) / 4;
+  const stdev = Math.sqrt(r.reduce((a, x) => a + (x - mean) ** 2, 0) / 3);
+  const downside = Math.sqrt(r.reduce((a, x) => a + Math.min(0, x) ** 2, 0) / 4);
+
+  it('computes time-weighted returns that ignore the deposit and the withdrawal, from the first day', () => {
+    // r1 = 999,920 / 1,000,000 - 1 = -0.00008 (D1's charges); r2 = +0.009940795264; r3 = -0.006053541388; r4 = +0.003844024848
+    expect(r[0]).toBeCloseTo(-0.00008, 15);
+    expect([s.startEquityPaise, s.endEquityPaise, s.netFlowsPaise]).toEqual([1_000_000, 1_305_720, 300_000]);
+    // 1,305,720 - 1,000,000 - 300,000 = 5,720 = realized 4,820 + TCS unrealized (750,000 - 749,000) - TCS charges 100
+    expect(s.profitPaise).toBe(5_720);
+    expect(s.totalReturn).toBeCloseTo(growth - 1, 12); // 0.007605197, profit and return agree in sign
+    expect(s.cagr).toBeCloseTo(growth ** 63 - 1, 9); // 252 / 4 returns
+    expect(s.volatility).toBeCloseTo(stdev * SQRT252, 9);
+    expect(s.sharpe).toBeCloseTo((mean / stdev) * SQRT252, 8);
+    expect(s.sortino).toBeCloseTo((mean / downside) * SQRT252, 7);
     expect(s.riskFreeRate).toBe(0);
   });
 
-  it('measures drawdowns on the P&L curve and the growth index', () => {
-    // P&L since D1: 0; 1,509,860 - 500,000 - 999,920 = 9,940; 9,940 + (1,500,720 - 1,509,860) = 800; 800 + 5,000 = 5,800
-    // paise: peak 9,940 -> 800 = 9,140 (max); 9,940 - 5,800 = 4,140 (current)
-    // fraction: D3 1 - (1 + r3) = 0.006053541388 (max); D4 1 - (1 + r3)(1 + r4) = 0.002232786504 (current)
-    expect(report.drawdownSeries.map((d) => d.drawdownPaise)).toEqual([0, 0, 9_140, 4_140]);
+  it('measures drawdowns on the P&L curve and the growth index, the first day included', () => {
+    // P&L from the start: 0; D1 -80; D2 -80 + 9,940 = 9,860; D3 9,860 - 9,140 = 720; D4 720 + 5,000 = 5,720
+    // paise: 0, 80, 0, 9,140 (max: 9,860 -> 720), 4,140 (current)
+    expect(report.drawdownSeries.map((d) => d.drawdownPaise)).toEqual([0, 80, 0, 9_140, 4_140]);
+    expect(report.drawdownSeries[1].drawdown).toBeCloseTo(0.00008, 15);
     expect([s.maxDrawdownPaise, s.currentDrawdownPaise]).toEqual([9_140, 4_140]);
-    expect(s.maxDrawdown).toBeCloseTo(9_140 / 1_509_860, 12);
-    expect(s.currentDrawdown).toBeCloseTo(0.002232786504, 11);
-    expect(s.calmar).toBeCloseTo((1.007685813086 ** 84 - 1) / (9_140 / 1_509_860), 5); // 149.077208
+    expect(s.maxDrawdown).toBeCloseTo(-r[2], 12);
+    expect(s.currentDrawdown).toBeCloseTo(1 - (1 + r[2]) * (1 + r[3]), 11);
+    expect(s.calmar).toBeCloseTo((growth ** 63 - 1) / -r[2], 5);
   });
 
   it('measures exposure as the mean of gross market value / equity', () => {
@@ -112,52 +117,60 @@ describe('accountPerformance: a hand-computed four-day account (scenario in test
     expect(report.byInstrument.INFY.netPnlPaise).toBe(-5_070);
     const day = report.byPeriod.day;
     expect(Object.keys(day)).toEqual([D1, D2, D3, D4]);
-    // each day's equity P&L: E_t - F_t - E_{t-1}; D1 is the base
-    expect([D1, D2, D3, D4].map((d) => day[d].profitPaise)).toEqual([0, 9_940, -9_140, 5_000]);
-    expect(day[D1].return).toBeNull();
+    // each day's equity P&L: E_t - F_t - E_{t-1}; D1 against the start
+    expect([D1, D2, D3, D4].map((d) => day[d].profitPaise)).toEqual([-80, 9_940, -9_140, 5_000]);
+    expect(day[D1].return).toBeCloseTo(-0.00008, 15);
     expect(day[D2].return).toBeCloseTo(0.009940795264, 11);
     expect(day[D3].trades.netPnlPaise).toBe(-5_070);
     expect(day[D4].trades.tradeCount).toBe(0);
     expect(Object.keys(report.byPeriod.week)).toEqual(['2026-W47']);
-    expect(report.byPeriod.week['2026-W47'].profitPaise).toBe(5_800);
-    expect(report.byPeriod.week['2026-W47'].return).toBeCloseTo(0.007685813086, 11);
+    expect(report.byPeriod.week['2026-W47'].profitPaise).toBe(5_720);
+    expect(report.byPeriod.week['2026-W47'].return).toBeCloseTo(growth - 1, 12);
     expect(report.byPeriod.month['2026-11'].trades.tradeCount).toBe(2);
   });
 
   it('reports a window: balances still come from the whole history', () => {
     const window = accountPerformance({ accountId: 'acc-1', days, cycles, closes, options: { from: D3, to: D3 } });
-    expect(window.equityCurve.map((p) => [p.date, p.equityPaise])).toEqual([[D3, 1_300_720]]);
+    // It starts from the close before it (D2's), so D3's own loss counts
+    expect(window.equityCurve.map((p) => [p.date, p.kind, p.equityPaise])).toEqual([
+      [D3, 'START', 1_509_860],
+      [D3, 'CLOSE', 1_300_720],
+    ]);
     expect(window.trades.map((t) => t.instrument)).toEqual(['INFY']);
-    expect([window.statistics.sharpe, window.statistics.totalReturn]).toEqual([null, 0]);
-    expect(window.notes).toEqual(['one day in the window: daily-return statistics need two or more']);
-    // D2-D4: the D2 close is the base, so the deposit of D2 is in it
+    expect(window.statistics.sharpe).toBeNull();
+    expect(window.statistics.totalReturn).toBeCloseTo(r[2], 12);
+    expect([window.statistics.profitPaise, window.statistics.maxDrawdownPaise, window.statistics.days]).toEqual([-9_140, 9_140, 1]);
+    expect(window.notes).toEqual(['one day in the window: volatility, Sharpe and Sortino need two or more daily returns']);
+    // D2-D4: the D1 close is the start, the D2 deposit a flow
     const later = accountPerformance({ accountId: 'acc-1', days, cycles, closes, options: { from: D2 } });
-    expect(later.statistics.startEquityPaise).toBe(1_509_860);
-    expect(later.statistics.profitPaise).toBe(-4_140); // -9,140 + 5,000
+    expect(later.statistics.startEquityPaise).toBe(999_920);
+    expect(later.statistics.profitPaise).toBe(5_800); // 9,940 - 9,140 + 5,000
   });
 
   it('subtracts a daily risk-free rate of rf / 252', () => {
-    // rf 2.52 % a year = 0.0001 a day: (0.002577092908 - 0.0001) / 0.008072083909 x sqrt(252) = 4.871432
+    // rf 2.52 % a year = 0.0001 a day
     const withRf = accountPerformance({ accountId: 'acc-1', days, cycles, closes, options: { riskFreeRate: 0.0252 } });
-    expect(withRf.statistics.sharpe).toBeCloseTo(((0.002577092908 - 0.0001) / 0.008072083909) * SQRT252, 8);
+    expect(withRf.statistics.sharpe).toBeCloseTo(((mean - 0.0001) / stdev) * SQRT252, 8);
   });
 
   it('values a holding without any close at its average cost and says so', () => {
     const noTcs = closes.filter((c) => c.instrument !== 'TCS');
-    const r = accountPerformance({ accountId: 'acc-1', days, cycles, closes: noTcs });
+    const noClose = accountPerformance({ accountId: 'acc-1', days, cycles, closes: noTcs });
     // D3 and D4: TCS at its cost 749,000 instead of 745,000 and 750,000
-    expect(r.equityCurve.map((p) => [p.date, p.equityPaise, p.unpricedInstruments])).toEqual([
+    expect(noClose.equityCurve.map((p) => [p.date, p.equityPaise, p.unpricedInstruments])).toEqual([
+      [D1, 1_000_000, []],
       [D1, 999_920, []],
       [D2, 1_509_860, []],
       [D3, 1_304_720, ['TCS']],
     ]);
-    expect(r.notes).toEqual(['TCS had no close price on 1 day(s) (2026-11-18 to 2026-11-18): valued at its average cost']);
-    expect(r.openPositions[0]).toMatchObject({ instrument: 'TCS', closePricePaise: null, marketValuePaise: 749_000 });
+    expect(noClose.notes).toEqual(['TCS had no close price on 1 day(s) (2026-11-18 to 2026-11-18): valued at its average cost']);
+    expect(noClose.openPositions[0]).toMatchObject({ instrument: 'TCS', closePricePaise: null, marketValuePaise: 749_000 });
   });
 
   it('puts extra trading days on the curve with the last values carried', () => {
-    const r = accountPerformance({ accountId: 'acc-1', days, cycles, closes, options: { tradingDays: ['2026-11-20'] } });
-    expect(r.equityCurve.map((p) => [p.date, p.equityPaise])).toEqual([
+    const extra = accountPerformance({ accountId: 'acc-1', days, cycles, closes, options: { tradingDays: ['2026-11-20'] } });
+    expect(extra.equityCurve.map((p) => [p.date, p.equityPaise])).toEqual([
+      [D1, 1_000_000],
       [D1, 999_920],
       [D2, 1_509_860],
       [D3, 1_300_720],
@@ -173,9 +186,9 @@ describe('accountPerformance: a hand-computed four-day account (scenario in test
   });
 
   it('is empty for an account without documents', () => {
-    const r = accountPerformance({ accountId: 'nobody', days: [], cycles: [], closes });
-    expect([r.equityCurve, r.trades, r.from, r.statistics.tradeCount, r.statistics.sharpe]).toEqual([[], [], null, 0, null]);
-    expect(r.notes).toEqual(['no activity in the window']);
+    const none = accountPerformance({ accountId: 'nobody', days: [], cycles: [], closes });
+    expect([none.equityCurve, none.trades, none.from, none.statistics.tradeCount, none.statistics.sharpe]).toEqual([[], [], null, 0, null]);
+    expect(none.notes).toEqual(['no activity in the window']);
   });
 });
 
@@ -221,12 +234,13 @@ describe('strategyPerformance: two strategies interleaved on one account (attrib
     expect([beta.statistics.averageLossPaise, beta.statistics.expectancyPaise, beta.statistics.maxConsecutiveLosses]).toEqual([840, -840, 1]);
   });
 
-  it('values alpha: capital + its cash + its holdings at closes set by anyone', () => {
-    // D1 cash 1,000,000 - 200,050 = 799,950; RELIANCE 10 x 20,100 (beta's fill is the day's last) = 201,000
+  it("values alpha: capital + its cash + its holdings at the market's closes", () => {
+    // D1 cash 1,000,000 - 200,050 = 799,950; RELIANCE 10 x 20,100 (the market's close) = 201,000
     // D2 cash 799,950 + 204,945 = 1,004,895; flat
     // D3 cash 1,004,895 - (59,800 + 6) - (29,950 + 4) = 915,135; TCS 3 x 29,950 = 89,850
-    // D4 TCS 3 x 29,500 (a fill by hand on the same account) = 88,500
+    // D4 TCS 3 x 29,500 = 88,500
     expect(alpha.equityCurve.map((p) => [p.date, p.equityPaise, p.cashPaise, p.marketValuePaise, p.realizedNetPaise, p.feesPaise])).toEqual([
+      [D1, 1_000_000, 1_000_000, 0, 0, 0],
       [D1, 1_000_950, 799_950, 201_000, 0, 50],
       [D2, 1_004_895, 1_004_895, 0, 4_895, 105],
       [D3, 1_004_985, 915_135, 89_850, 4_895, 115],
@@ -234,19 +248,23 @@ describe('strategyPerformance: two strategies interleaved on one account (attrib
     ]);
     expect(alpha.openPositions).toEqual([{ instrument: 'TCS', quantity: 3, costBasisPaise: 89_750, closePricePaise: 29_500, closeDate: D4, marketValuePaise: 88_500 }]);
     const s = alpha.statistics;
-    // r2 = 1,004,895 / 1,000,950 - 1 = 0.003941255807; r3 = 1,004,985 / 1,004,895 - 1 = 0.000089561596
-    // r4 = 1,003,635 / 1,004,985 - 1 = -0.001343303631; growth 1.002682451671
-    // mean 0.000895837924; stdev 0.002732984312; downside sqrt(0.001343303631² / 3) = 0.000775556713
-    expect(s.profitPaise).toBe(2_685); // 1,003,635 - 1,000,950
-    expect(s.totalReturn).toBeCloseTo(0.002682451671, 11);
-    expect(s.cagr).toBeCloseTo(0.252353106359, 9);
-    expect(s.volatility).toBeCloseTo(0.002732984312 * SQRT252, 9);
-    expect(s.sharpe).toBeCloseTo(5.20346425133, 8);
-    expect(s.sortino).toBeCloseTo(18.336487748, 7);
-    expect([s.maxDrawdownPaise, s.currentDrawdownPaise]).toEqual([1_350, 1_350]); // P&L 0, 3,945, 4,035, 2,685
-    expect(s.maxDrawdown).toBeCloseTo(0.001343303631, 11);
-    expect(s.calmar).toBeCloseTo(0.252353106359 / 0.001343303631, 4); // 187.860064
-    // gross / equity: 201,000 / 1,000,950; 0; 89,850 / 1,004,985; 88,500 / 1,003,635 -> mean 0.094598254583
+    const ra = [1_000_950 / 1_000_000 - 1, 1_004_895 / 1_000_950 - 1, 1_004_985 / 1_004_895 - 1, 1_003_635 / 1_004_985 - 1];
+    const ga = ra.reduce((g, x) => g * (1 + x), 1);
+    const ma = ra.reduce((a, x) => a + x, 0) / 4;
+    const sa = Math.sqrt(ra.reduce((a, x) => a + (x - ma) ** 2, 0) / 3);
+    const da = Math.sqrt(ra.reduce((a, x) => a + Math.min(0, x) ** 2, 0) / 4);
+    // 1,003,635 - 1,000,000 = realized 4,895 - TCS charges 10 + TCS unrealized (88,500 - 89,750)
+    expect(s.profitPaise).toBe(3_635);
+    expect(s.totalReturn).toBeCloseTo(0.003635, 12); // = ga - 1: no flows, so end / start - 1
+    expect(ga - 1).toBeCloseTo(0.003635, 12);
+    expect(s.cagr).toBeCloseTo(ga ** 63 - 1, 9);
+    expect(s.volatility).toBeCloseTo(sa * SQRT252, 9);
+    expect(s.sharpe).toBeCloseTo((ma / sa) * SQRT252, 8);
+    expect(s.sortino).toBeCloseTo((ma / da) * SQRT252, 7);
+    expect([s.maxDrawdownPaise, s.currentDrawdownPaise]).toEqual([1_350, 1_350]); // P&L 0, 950, 4,895, 4,985, 3,635
+    expect(s.maxDrawdown).toBeCloseTo(-ra[3], 12);
+    expect(s.calmar).toBeCloseTo((ga ** 63 - 1) / -ra[3], 4);
+    // gross / equity over the closes: 201,000 / 1,000,950; 0; 89,850 / 1,004,985; 88,500 / 1,003,635 -> mean 0.094598254583
     expect(s.exposure).toBeCloseTo(0.094598254583, 11);
     expect(alpha.notes).toEqual([]);
   });
@@ -256,33 +274,36 @@ describe('strategyPerformance: two strategies interleaved on one account (attrib
     // D2 cash 580,380 - (81,200 + 20) + (60,000 - 15) = 559,145; TCS -2 x 30,000 = -60,000 -> 499,145
     // D3 no beta fill; TCS -2 x 29,950 = -59,900 -> 499,245.  D4 TCS -2 x 29,500 = -59,000 -> 500,145
     expect(beta.equityCurve.map((p) => [p.date, p.equityPaise, p.marketValuePaise, p.grossExposurePaise])).toEqual([
+      [D1, 500_000, 0, 0],
       [D1, 499_980, -80_400, 80_400],
       [D2, 499_145, -60_000, 60_000],
       [D3, 499_245, -59_900, 59_900],
       [D4, 500_145, -59_000, 59_000],
     ]);
     const s = beta.statistics;
-    // r2 = -0.001670066803; r3 = 0.000200342586; r4 = 0.001802722110; growth 1.000330013201
-    // mean 0.000110999298; stdev 0.001738117480; downside sqrt(0.001670066803² / 3) = 0.000964213518
-    expect(s.totalReturn).toBeCloseTo(0.000330013201, 11);
-    expect(s.sharpe).toBeCloseTo(1.013774527088, 8);
-    expect(s.sortino).toBeCloseTo(1.827457501639, 8);
-    expect(s.cagr).toBeCloseTo(0.028104212256, 9);
-    expect([s.maxDrawdownPaise, s.currentDrawdownPaise]).toEqual([835, 0]); // P&L 0, -835, -735, +165
-    expect(s.maxDrawdown).toBeCloseTo(0.001670066803, 11);
+    const rb = [499_980 / 500_000 - 1, 499_145 / 499_980 - 1, 499_245 / 499_145 - 1, 500_145 / 499_245 - 1];
+    const mb = rb.reduce((a, x) => a + x, 0) / 4;
+    const sb = Math.sqrt(rb.reduce((a, x) => a + (x - mb) ** 2, 0) / 3);
+    const db = Math.sqrt(rb.reduce((a, x) => a + Math.min(0, x) ** 2, 0) / 4);
+    expect(s.totalReturn).toBeCloseTo(500_145 / 500_000 - 1, 12); // 0.00029
+    expect(s.sharpe).toBeCloseTo((mb / sb) * SQRT252, 8);
+    expect(s.sortino).toBeCloseTo((mb / db) * SQRT252, 8);
+    expect(s.cagr).toBeCloseTo((500_145 / 500_000) ** 63 - 1, 9);
+    expect([s.maxDrawdownPaise, s.currentDrawdownPaise]).toEqual([855, 0]); // P&L 0, -20, -855, -755, +145
+    expect(s.maxDrawdown).toBeCloseTo(1 - 499_145 / 500_000, 12); // 0.00171, the same fall as 855 paise
     expect(s.exposure).toBeCloseTo(0.12973973631, 10);
   });
 
   it('without capital reports the P&L curve and leaves return-based figures null, saying why', () => {
     const noCapital = strategyPerformance({ strategyId: 'alpha', days: of('alpha'), closes });
-    expect(noCapital.equityCurve.map((p) => p.equityPaise)).toEqual([950, 4_895, 4_985, 3_635]);
+    expect(noCapital.equityCurve.map((p) => p.equityPaise)).toEqual([0, 950, 4_895, 4_985, 3_635]);
     const s = noCapital.statistics;
     expect([s.totalReturn, s.cagr, s.volatility, s.sharpe, s.sortino, s.calmar, s.exposure, s.maxDrawdown, s.currentDrawdown]).toEqual([null, null, null, null, null, null, null, null, null]);
-    expect([s.profitPaise, s.maxDrawdownPaise, s.netPnlPaise]).toEqual([2_685, 1_350, 4_895]);
+    expect([s.profitPaise, s.maxDrawdownPaise, s.netPnlPaise]).toEqual([3_635, 1_350, 4_895]);
     expect(noCapital.drawdownSeries.every((d) => d.drawdown === null)).toBe(true);
     expect(noCapital.byPeriod.day[D2].return).toBeNull();
     expect(noCapital.notes).toHaveLength(1);
-    expect(noCapital.notes[0]).toMatch(/^no capitalPaise: /);
+    expect(noCapital.notes[0]).toMatch(/^no capital: /);
   });
 
   it("adds up to the strategies' share of the account: realized P&L and charges", () => {
@@ -294,5 +315,56 @@ describe('strategyPerformance: two strategies interleaved on one account (attrib
 
   it('refuses a document of another strategy', () => {
     expect(() => strategyPerformance({ strategyId: 'alpha', days: allDays, closes })).toThrow(RangeError);
+  });
+});
+
+describe('statistics from day one (the curve starts from the starting equity)', () => {
+  it('an account that lost on its first day shows the loss: profit, return and drawdown agree', () => {
+    // Opens with 1,000,000; buys 10 INFY @ 10,000 (fees 30); the market closes INFY at 9,000.
+    // Close: cash 1,000,000 - 100,030 = 899,970 + 10 x 9,000 = 989,970: lost 10,030 on day one.
+    const events = new PerformanceScenario()
+      .open('acc-d', 1_000_000, ist(D1, '09:00'))
+      .trade('d-o1', { accountId: 'acc-d', instrument: 'INFY', side: 'BUY', quantity: 10 }, [[10, 10_000, 30, ist(D1, '10:00')]])
+      .market(ist(D1, '15:29'), { INFY: 9_000 })
+      .envelopes();
+    const r = accountPerformance({
+      accountId: 'acc-d',
+      days: docs<AccountDayDoc>(accountPerformanceProjection, 'account_days', events),
+      cycles: docs<PositionCycleDoc>(positionsProjection, 'position_cycles', events),
+      closes: docs<DailyCloseDoc>(dailyClosesProjection, 'daily_closes', events),
+    });
+    const s = r.statistics;
+    expect([s.startEquityPaise, s.endEquityPaise, s.profitPaise, s.maxDrawdownPaise, s.currentDrawdownPaise, s.days]).toEqual([1_000_000, 989_970, -10_030, 10_030, 10_030, 1]);
+    expect(s.totalReturn).toBeCloseTo(-0.01003, 12);
+    expect(s.maxDrawdown).toBeCloseTo(0.01003, 12);
+    expect(s.currentDrawdown).toBeCloseTo(0.01003, 12);
+    expect(r.drawdownSeries.map((d) => d.drawdownPaise)).toEqual([0, 10_030]);
+  });
+
+  // One strategy, 17 losing round trips on one day: each buys 1 INFY @ 10,000 and sells @ 9,990, fees 1 a leg (-12 each).
+  const losing = new PerformanceScenario().open('acc-l', 1_000_000, ist(D1, '09:00'));
+  for (let i = 0; i < 17; i++) {
+    const minute = (m: number) => String(m).padStart(2, '0');
+    losing.trade(`l-b${i}`, { accountId: 'acc-l', instrument: 'INFY', side: 'BUY', quantity: 1, strategyId: 'loser' }, [[1, 10_000, 1, ist(D1, `11:${minute(2 * i)}`)]]);
+    losing.trade(`l-s${i}`, { accountId: 'acc-l', instrument: 'INFY', side: 'SELL', quantity: 1, strategyId: 'loser' }, [[1, 9_990, 1, ist(D1, `11:${minute(2 * i + 1)}`)]]);
+  }
+  const losingEvents = losing.market(ist(D1, '15:29'), { INFY: 9_990 }).envelopes();
+  const losingDays = docs<StrategyDayDoc>(strategyPerformanceProjection, 'strategy_days', losingEvents);
+  const losingCloses = docs<DailyCloseDoc>(dailyClosesProjection, 'daily_closes', losingEvents);
+
+  it('a strategy after 17 straight losses on one day shows the drawdown (17 x 12 = 204)', () => {
+    const r = strategyPerformance({ strategyId: 'loser', days: losingDays, closes: losingCloses });
+    expect([r.statistics.tradeCount, r.statistics.maxConsecutiveLosses, r.statistics.netPnlPaise]).toEqual([17, 17, -204]);
+    expect([r.statistics.profitPaise, r.statistics.maxDrawdownPaise]).toEqual([-204, 204]);
+  });
+
+  it("a strategy's capital allocation is the default base of its returns; capitalPaise overrides it", () => {
+    const byAllocation = strategyPerformance({ strategyId: 'loser', days: losingDays, closes: losingCloses, capitalAllocationPaise: 100_000 });
+    expect(byAllocation.statistics.startEquityPaise).toBe(100_000);
+    expect(byAllocation.statistics.totalReturn).toBeCloseTo(-0.00204, 12);
+    expect(byAllocation.statistics.maxDrawdown).toBeCloseTo(0.00204, 12);
+    expect(byAllocation.notes).not.toContainEqual(expect.stringMatching(/^no capital/));
+    const byOption = strategyPerformance({ strategyId: 'loser', days: losingDays, closes: losingCloses, capitalAllocationPaise: 100_000, options: { capitalPaise: 204_000 } });
+    expect(byOption.statistics.totalReturn).toBeCloseTo(-0.001, 12);
   });
 });

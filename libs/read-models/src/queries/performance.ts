@@ -9,6 +9,7 @@ import {
   periodKey,
   tradeStatistics,
   istTradingDay,
+  markHolding,
   type ClosedTrade,
   type IstDate,
   type Period,
@@ -27,9 +28,15 @@ import type { StrategyDayDoc } from '../projections/strategy-performance.project
  * sums of daily changes, so the days before `from` still count; from/to only choose the window that is reported.
  *
  * Formulas (money in integer paise; E = equity at a day's close, F = that day's external flows):
- *   equity E_t                = cash_t + Σ_i q_i,t x close_i,t  (q signed: a short is a negative value, its proceeds are in cash)
- *   close_i,t                 = the last fill price of instrument i on the latest date <= t that has one (carried forward);
- *                               a holding with no close yet is valued at its average cost: sign(q) x costBasis (flagged)
+ *   equity E_t                = cash_t + Σ_i q_i,t x close_i,t  (q signed: a short is a negative value, its proceeds are in cash),
+ *                               valued by the domain's markHolding (libs/domain/src/portfolio), as the portfolio is
+ *   close_i,t                 = the last market price the feed recorded for instrument i on the latest date <= t that has
+ *                               one (carried forward; never a fill); a holding with no close yet is valued at its average
+ *                               cost: sign(q) x costBasis (flagged)
+ *   start point E_0           = the equity the window starts from, first on the curve (kind START): at inception the money
+ *                               put in on the first day (an account) or the capital (a strategy: capitalPaise, else its
+ *                               capitalAllocationPaise); for a later window the close before it. So the first day's
+ *                               P&L, return and drawdown count, from day one.
  *   gross exposure            = Σ_i |q_i,t x close_i,t|;  exposure = mean over days of gross exposure / E_t (E_t > 0)
  *   daily return r_t          = (E_t - F_t) / E_{t-1} - 1   (time-weighted: a deposit is not a gain, a withdrawal not a loss)
  *   total return              = Π (1 + r_t) - 1;  CAGR = (1 + total return)^(252 / N) - 1, N = number of daily returns
@@ -39,7 +46,7 @@ import type { StrategyDayDoc } from '../projections/strategy-performance.project
  *   drawdown fraction         = 1 - I_t / running peak of I, I_t = Π (1 + r_s)
  *   trade statistics          = tradeStatistics (libs/domain/src/performance/statistics.ts) over trades closed in the window:
  *                               a trade is one position cycle, flat to flat; net = gross - charges of both legs
- * The first day of the window is the base: its flows are in the start equity and it has no return of its own.
+ * The start point is the base: at inception the first day's flows are in it (they arrived before the first close).
  */
 
 export interface PerformanceOptions {
@@ -49,7 +56,10 @@ export interface PerformanceOptions {
   to?: IstDate;
   /** Annual risk-free rate as a fraction (0.065 = 6.5 % a year); default 0. */
   riskFreeRate?: number;
-  /** Strategies: the capital they are measured against (equity = capital + P&L). Without it, return-based figures are null. */
+  /**
+   * Strategies: the capital they are measured against (equity = capital + P&L); default the strategy's own
+   * capitalAllocationPaise. Without either, return-based figures are null.
+   */
   capitalPaise?: number;
   /** Dates to put on the curve even without activity or a close, e.g. every session of the market calendar. */
   tradingDays?: readonly IstDate[];
@@ -67,6 +77,8 @@ export interface PerformanceTrade extends ClosedTrade {
 
 export interface EquityCurvePoint {
   date: IstDate;
+  /** START: the equity the window starts from (before that date's activity); CLOSE: at the date's close. */
+  kind: 'START' | 'CLOSE';
   /** cash + marketValue. */
   equityPaise: number;
   cashPaise: number;
@@ -94,7 +106,7 @@ export interface DrawdownPoint {
 }
 
 export interface PerformanceStatistics extends TradeStatistics {
-  /** Points on the curve in the window. */
+  /** Closes on the curve in the window (the start point is not a day). */
   days: number;
   startEquityPaise: number | null;
   endEquityPaise: number | null;
@@ -165,6 +177,8 @@ export interface AccountPerformanceInput {
 
 export interface StrategyPerformanceInput {
   strategyId: string;
+  /** The registered strategy's capital allocation: the default base of its returns. */
+  capitalAllocationPaise?: number | null;
   /** Every strategy_days document of the strategy. */
   days: readonly StrategyDayDoc[];
   closes: readonly DailyCloseDoc[];
@@ -263,8 +277,8 @@ function buildCurve(ledger: readonly LedgerDay[], closes: readonly DailyCloseDoc
     for (const [instrument, held] of [...holdings.entries()].sort(([a], [b]) => byText(a, b))) {
       if (held.quantity === 0) continue;
       const close = lastClose.get(instrument);
-      // Valued at its own average cost: average x quantity = sign x costBasis, so it adds no unrealized P&L.
-      const value = close ? held.quantity * close.pricePaise : Math.sign(held.quantity) * held.costBasisPaise;
+      // Without a close: valued at its own average cost (sign x costBasis), adding no unrealized P&L.
+      const value = markHolding(held.quantity, held.costBasisPaise, close ? { pricePaise: close.pricePaise, at: close.date } : undefined).marketValuePaise;
       marketValue += value;
       gross += Math.abs(value);
       open.push({ instrument, ...held, closePricePaise: close?.pricePaise ?? null, closeDate: close?.date ?? null, marketValuePaise: value });
@@ -272,6 +286,7 @@ function buildCurve(ledger: readonly LedgerDay[], closes: readonly DailyCloseDoc
     rows.push({
       point: {
         date,
+        kind: 'CLOSE',
         equityPaise: cash + marketValue,
         cashPaise: cash,
         marketValuePaise: marketValue,
@@ -324,6 +339,30 @@ function byPeriodOf(points: readonly EquityCurvePoint[], trades: readonly Perfor
 }
 
 /**
+ * The curve with its start point first: the equity the window starts from, dated the window's first date. At
+ * inception that is the cash base (a strategy's capital) plus the first day's flows, which are then no longer a flow
+ * of the first close; for a later window it is the close before the window (its flows are not the window's).
+ */
+function withStart<P extends EquityCurvePoint>(closes: readonly P[], previous: P | null, cashBase: number): P[] {
+  if (closes.length === 0) return [];
+  const [first, ...rest] = closes;
+  if (previous !== null) return [{ ...previous, date: first.date, kind: 'START', flowsPaise: 0 }, ...closes];
+  const base = cashBase + first.flowsPaise;
+  const start = {
+    ...first,
+    kind: 'START' as const,
+    equityPaise: base,
+    cashPaise: base,
+    marketValuePaise: 0,
+    grossExposurePaise: 0,
+    flowsPaise: first.flowsPaise,
+    unpricedInstruments: [],
+    ...('realizedNetPaise' in first ? { realizedNetPaise: 0, feesPaise: 0 } : {}),
+  } as P;
+  return [start, { ...first, flowsPaise: 0 }, ...rest];
+}
+
+/**
  * The report over the window. withReturns is false when the curve has no equity base (a strategy without capital):
  * every figure that divides by equity is then null rather than a ratio of P&L to P&L.
  */
@@ -334,21 +373,24 @@ function report<P extends EquityCurvePoint>(
   pick: (row: CurveRow) => P,
   withReturns: boolean,
   baseNotes: readonly string[],
+  cashBase: number,
 ): PerformanceReport<P> {
   const { from, to, riskFreeRate } = options;
   const window = rows.filter((r) => from === undefined || r.point.date >= from);
-  const points = window.map(pick);
+  const before = rows.filter((r) => from !== undefined && r.point.date < from);
+  const points = withStart(window.map(pick), before.length > 0 ? pick(before[before.length - 1]) : null, cashBase);
+  const closes = points.filter((p) => p.kind === 'CLOSE');
   const trades = allTrades
     .filter((t) => (from === undefined || t.closedOn >= from) && (to === undefined || t.closedOn <= to))
     .sort((a, b) => Date.parse(a.closedAt) - Date.parse(b.closedAt));
   const eq = equityStatistics(
-    points.map((p) => ({ date: p.date, equityPaise: p.equityPaise, exposurePaise: p.grossExposurePaise, flowsPaise: p.flowsPaise })),
+    points.map((p) => ({ date: p.date, kind: p.kind, equityPaise: p.equityPaise, exposurePaise: p.grossExposurePaise, flowsPaise: p.flowsPaise })),
     riskFreeRate,
   );
   const ratio = (value: number | null) => (withReturns ? finite(value) : null);
   const statistics: PerformanceStatistics = {
     ...tradeStatistics(trades),
-    days: points.length,
+    days: closes.length,
     startEquityPaise: eq.startEquityPaise,
     endEquityPaise: eq.endEquityPaise,
     netFlowsPaise: eq.netFlowsPaise,
@@ -367,11 +409,11 @@ function report<P extends EquityCurvePoint>(
     riskFreeRate,
   };
   const notes = [...baseNotes, ...unpricedNotes(points)];
-  if (points.length === 0) notes.push('no activity in the window');
-  else if (points.length === 1) notes.push('one day in the window: daily-return statistics need two or more');
+  if (closes.length === 0) notes.push('no activity in the window');
+  else if (closes.length === 1) notes.push('one day in the window: volatility, Sharpe and Sortino need two or more daily returns');
   return {
-    from: points[0]?.date ?? null,
-    to: points[points.length - 1]?.date ?? null,
+    from: closes[0]?.date ?? null,
+    to: closes[closes.length - 1]?.date ?? null,
     statistics,
     equityCurve: points,
     drawdownSeries: eq.drawdownSeries.map((d) => ({ date: d.date, drawdownPaise: d.drawdownPaise, drawdown: withReturns ? d.drawdown : null })),
@@ -385,6 +427,7 @@ function report<P extends EquityCurvePoint>(
 
 const accountPoint = ({ point }: CurveRow): EquityCurvePoint => ({
   date: point.date,
+  kind: point.kind,
   equityPaise: point.equityPaise,
   cashPaise: point.cashPaise,
   marketValuePaise: point.marketValuePaise,
@@ -421,7 +464,7 @@ export function accountPerformance(input: AccountPerformanceInput): PerformanceR
       closedOn: istTradingDay(c.closedAt),
     }));
   const rows = buildCurve(ledger, input.closes, options.tradingDays, options.to, 0);
-  return report(rows, trades, options, accountPoint, true, []);
+  return report(rows, trades, options, accountPoint, true, [], 0);
 }
 
 export interface StrategyReplay {
@@ -509,19 +552,21 @@ export function replayStrategy(strategyId: string, days: readonly StrategyDayDoc
 
 /**
  * A strategy's performance: its fills replayed into virtual positions (replayStrategy), equity = capital + cash moved
- * by its fills + its holdings at the closes. Without capitalPaise the curve is its P&L (capital 0) and every figure
- * that divides by equity is null.
+ * by its fills + its holdings at the closes. The capital is capitalPaise when given, else the strategy's own
+ * capitalAllocationPaise. Without either the curve is its P&L (capital 0) and every figure that divides by equity is null.
  */
 export function strategyPerformance(input: StrategyPerformanceInput): PerformanceReport<StrategyCurvePoint> {
   const options = validated(input.options);
+  const allocation = input.capitalAllocationPaise;
+  const capital = options.capitalPaise ?? (typeof allocation === 'number' && Number.isSafeInteger(allocation) && allocation > 0 ? allocation : undefined);
   const replay = replayStrategy(input.strategyId, input.days);
-  const rows = buildCurve(replay.days, input.closes, options.tradingDays, options.to, options.capitalPaise ?? 0);
-  const withReturns = options.capitalPaise !== undefined;
+  const rows = buildCurve(replay.days, input.closes, options.tradingDays, options.to, capital ?? 0);
+  const withReturns = capital !== undefined;
   const notes = withReturns
     ? []
     : [
-        'no capitalPaise: a strategy has no equity of its own, so the curve is its P&L and total return, CAGR, volatility, ' +
-          'Sharpe, Sortino, Calmar, exposure and drawdown fractions are null; pass the capital it trades with to get them',
+        'no capital: the strategy has no capitalAllocationPaise and no capitalPaise was given, so the curve is its P&L and total return, ' +
+          'CAGR, volatility, Sharpe, Sortino, Calmar, exposure and drawdown fractions are null; pass the capital it trades with to get them',
       ];
-  return report(rows, replay.trades, options, (row) => row.point, withReturns, notes);
+  return report(rows, replay.trades, options, (row) => row.point, withReturns, notes, capital ?? 0);
 }

@@ -1,96 +1,54 @@
+import { composePortfolio, type MarketMark, type PortfolioFigures, type ValuedHolding } from '@robo/domain';
 import type { AccountDoc } from '../projections/accounts.projection';
-import type { PositionDoc } from '../projections/positions.projection';
+import { LAST_PRICES_COLLECTION, type LastPriceDoc } from '../projections/prices.projection';
+import { POSITIONS_COLLECTION, type PositionDoc } from '../projections/positions.projection';
+import type { ReadModelStore } from '../read-model-store.port';
 
-export interface PortfolioPosition {
-  instrument: string;
-  /** Signed: long +, short -. 0 for a closed position (kept for its realized P&L). */
-  quantity: number;
-  /** Display only. */
-  averagePricePaise: number;
-  costBasisPaise: number;
-  /** Null when no fill price is known for the instrument. */
-  lastPricePaise: number | null;
-  /** False when an open position has no last price: it is then valued at its average price (unrealized 0). */
-  priced: boolean;
-  /** last x quantity (negative for a short). */
-  marketValuePaise: number;
-  /** last x quantity - sign(quantity) x costBasis = (last - average) x quantity, in whole paise. Before exit charges. */
-  unrealizedPnlPaise: number;
-  realizedGrossPaise: number;
-  realizedNetPaise: number;
-  feesPaise: number;
-  status: 'OPEN' | 'CLOSED';
-}
+export type PortfolioPosition = ValuedHolding;
 
-export interface Portfolio {
+/** The domain's portfolio figures (libs/domain/src/portfolio) of one account. */
+export interface Portfolio extends PortfolioFigures {
   accountId: string;
-  cashPaise: number;
-  reservedPaise: number;
-  buyingPowerPaise: number;
-  marketValuePaise: number;
-  /** cash + market value (short market value is negative, its sale proceeds are in cash). */
-  equityPaise: number;
-  realizedGrossPaise: number;
-  realizedNetPaise: number;
-  feesPaise: number;
-  unrealizedPnlPaise: number;
-  /** realizedNet + unrealized. */
-  totalPnlPaise: number;
-  /** False when at least one open position has no last price (see unpricedInstruments). */
-  priced: boolean;
-  unpricedInstruments: string[];
-  /** Ordered by instrument. */
-  positions: PortfolioPosition[];
 }
 
-function valuePosition(position: PositionDoc, lastPrice: number | undefined): PortfolioPosition {
-  const { quantity, costBasisPaise } = position;
-  const base = {
-    instrument: position.instrument,
-    quantity,
-    averagePricePaise: position.averagePricePaise,
-    costBasisPaise,
-    lastPricePaise: lastPrice ?? null,
-    realizedGrossPaise: position.realizedGrossPaise,
-    realizedNetPaise: position.realizedNetPaise,
-    feesPaise: position.feesPaise,
-    status: position.status,
-  };
-  if (quantity === 0) return { ...base, priced: true, marketValuePaise: 0, unrealizedPnlPaise: 0 };
-  if (lastPrice === undefined) {
-    // Valued at its own average: average x quantity = sign x costBasis exactly, so unrealized is 0.
-    return { ...base, priced: false, marketValuePaise: Math.sign(quantity) * costBasisPaise, unrealizedPnlPaise: 0 };
-  }
-  const marketValuePaise = lastPrice * quantity;
-  return { ...base, priced: true, marketValuePaise, unrealizedPnlPaise: marketValuePaise - Math.sign(quantity) * costBasisPaise };
-}
+/** Initial cash + deposits - withdrawals, as the accounts read model keeps them. */
+export const netInflowOfAccount = (account: AccountDoc): number => account.initialCashPaise + account.depositedPaise - account.withdrawnPaise;
 
-/** The account's portfolio at the given last prices. Pure: the caller reads the three inputs from the read store. */
-export function composePortfolio(account: AccountDoc, positions: readonly PositionDoc[], prices: ReadonlyMap<string, number>): Portfolio {
+/** The account's portfolio at the recorded market prices. Pure: the caller reads the three inputs from the read store. */
+export function accountPortfolio(account: AccountDoc, positions: readonly PositionDoc[], prices: ReadonlyMap<string, MarketMark>): Portfolio {
   const foreign = positions.find((p) => p.accountId !== account.accountId);
   if (foreign) throw new RangeError(`position ${foreign.accountId}|${foreign.instrument} does not belong to account ${account.accountId}`);
-  const valued = [...positions]
-    .sort((a, b) => (a.instrument < b.instrument ? -1 : a.instrument > b.instrument ? 1 : 0))
-    .map((p) => valuePosition(p, prices.get(p.instrument)));
-  const sum = (pick: (p: PortfolioPosition) => number) => valued.reduce((total, p) => total + pick(p), 0);
-  const marketValuePaise = sum((p) => p.marketValuePaise);
-  const realizedNetPaise = sum((p) => p.realizedNetPaise);
-  const unrealizedPnlPaise = sum((p) => p.unrealizedPnlPaise);
-  const unpricedInstruments = valued.filter((p) => !p.priced).map((p) => p.instrument);
-  return {
-    accountId: account.accountId,
-    cashPaise: account.cashPaise,
-    reservedPaise: account.reservedPaise,
-    buyingPowerPaise: account.buyingPowerPaise,
-    marketValuePaise,
-    equityPaise: account.cashPaise + marketValuePaise,
-    realizedGrossPaise: sum((p) => p.realizedGrossPaise),
-    realizedNetPaise,
-    feesPaise: sum((p) => p.feesPaise),
-    unrealizedPnlPaise,
-    totalPnlPaise: realizedNetPaise + unrealizedPnlPaise,
-    priced: unpricedInstruments.length === 0,
-    unpricedInstruments,
-    positions: valued,
-  };
+  const figures = composePortfolio({ cashPaise: account.cashPaise, reservedPaise: account.reservedPaise, netInflowPaise: netInflowOfAccount(account) }, positions, prices);
+  return { accountId: account.accountId, ...figures };
+}
+
+/**
+ * Marks from last_prices documents. A document without a recorded market time is one an older version of the prices
+ * projection made from a fill: it is no market price, so it marks nothing (rebuild the projection to drop it).
+ */
+export function marksOf(prices: ReadonlyMap<string, LastPriceDoc>): Map<string, MarketMark> {
+  return new Map([...prices].filter(([, doc]) => typeof doc.at === 'string').map(([instrument, doc]) => [instrument, { pricePaise: doc.pricePaise, at: doc.at }]));
+}
+
+/**
+ * The live portfolio of an account from the read models (accounts, positions, last_prices), null when the account
+ * does not exist. The one reader every caller uses (queries, the analyst's tools).
+ */
+export async function readPortfolio(store: ReadModelStore, accountId: string): Promise<Portfolio | null> {
+  const account = await store.get<AccountDoc>('accounts', accountId);
+  if (!account) return null;
+  const positions: PositionDoc[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: PositionDoc[]; nextCursor: string | null } = await store.find<PositionDoc>(POSITIONS_COLLECTION, {
+      where: { accountId },
+      orderBy: { field: 'instrument', direction: 'asc' },
+      limit: 1000,
+      cursor,
+    });
+    positions.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  const prices = await store.getMany<LastPriceDoc>(LAST_PRICES_COLLECTION, positions.map((p) => p.instrument));
+  return accountPortfolio(account, positions, marksOf(prices));
 }

@@ -57,7 +57,8 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
       feesPaise: 5300,
       status: 'OPEN',
     });
-    expect(await readStore.get<LastPriceDoc>('last_prices', 'RELIANCE')).toMatchObject({ pricePaise: 251000, occurredAt: '2026-01-05T10:00:01+05:30' });
+    // Fills are not market prices: without a recorded feed there is none.
+    expect(await readStore.get<LastPriceDoc>('last_prices', 'RELIANCE')).toBeNull();
     expect(await readStore.get<AccountDoc>('accounts', 'a1')).toMatchObject({
       // 100000000 - 1001300 - 1502000 + 1002200
       cashPaise: 98498900,

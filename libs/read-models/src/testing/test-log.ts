@@ -1,8 +1,8 @@
-import type { AccountEvent, OrderEvent, PositionEvent } from '@robo/domain';
+import type { AccountEvent, MarketEvent, OrderEvent, PositionEvent } from '@robo/domain';
 import type { EventEnvelope, EventMetadata } from '@robo/event-store';
 import type { Doc, Projection } from '../projection';
 
-export type DomainEvent = OrderEvent | AccountEvent | PositionEvent;
+export type DomainEvent = OrderEvent | AccountEvent | PositionEvent | MarketEvent;
 
 export interface EnvelopeOptions extends Partial<EventMetadata> {
   recordedAt?: string;

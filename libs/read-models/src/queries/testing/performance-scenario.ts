@@ -10,6 +10,7 @@ import {
   initialOrderState,
   initialPositionState,
   istTradingDay,
+  MARKET_PRICES_STREAM,
   orderStream,
   positionStreamName,
   type AccountCommand,
@@ -62,6 +63,16 @@ export class PerformanceScenario {
 
   withdraw(accountId: string, amountPaise: number, at: string): this {
     return this.account({ type: 'WithdrawFunds', data: { accountId, amountPaise } }, at);
+  }
+
+  /** The market feed records prices (what marks positions and sets the day closes). */
+  market(at: string, prices: Record<string, number>): this {
+    this.entries.push({
+      streamName: MARKET_PRICES_STREAM,
+      event: { type: 'MarketPricesRecorded', data: { at, source: 'simulated:test', prices: Object.entries(prices).map(([instrument, pricePaise]) => ({ instrument, pricePaise })) } },
+      occurredAt: at,
+    });
+    return this;
   }
 
   /** Places an order at the time of its first fill and reports each fill [quantity, price, fees, time]. */
@@ -155,7 +166,9 @@ export class PerformanceScenario {
  *   D2 deposits 500,000; sells 10 RELIANCE @ 21,000 (fees 60): a winning round trip
  *   D3 sells 10 INFY @ 9,500 (fees 40): a losing round trip; buys 20 TCS @ 30,000 in two fills (12 fees 48, 8 fees 32);
  *      withdraws 200,000; buys 5 TCS @ 29,800 (fees 20), which stay open
- *   D4 nothing; account acc-2 (opened D1) buys 1 TCS @ 30,000 (fees 10): the close that marks acc-1's TCS that day
+ *   D4 nothing; account acc-2 (opened D1) buys 1 TCS @ 31,000 (fees 10): another account's fill, which marks nothing
+ * The market closes (recorded prices, the last of each day): D1 RELIANCE 20,000, INFY 10,000; D2 RELIANCE 21,000;
+ * D3 INFY 9,500, TCS 29,800; D4 TCS 30,000.
  */
 export function accountScenario(): PerformanceScenario {
   const a1 = { accountId: 'acc-1' };
@@ -164,8 +177,10 @@ export function accountScenario(): PerformanceScenario {
     .open('acc-2', 500_000, ist(D1, '09:05'))
     .trade('a1-o1', { ...a1, instrument: 'RELIANCE', side: 'BUY', quantity: 10 }, [[10, 20_000, 50, ist(D1, '10:00')]])
     .trade('a1-o2', { ...a1, instrument: 'INFY', side: 'BUY', quantity: 10 }, [[10, 10_000, 30, ist(D1, '14:00')]])
+    .market(ist(D1, '15:29'), { INFY: 10_000, RELIANCE: 20_000 })
     .deposit('acc-1', 500_000, ist(D2, '09:30'))
     .trade('a1-o3', { ...a1, instrument: 'RELIANCE', side: 'SELL', quantity: 10 }, [[10, 21_000, 60, ist(D2, '11:00')]])
+    .market(ist(D2, '15:29'), { RELIANCE: 21_000 })
     .trade('a1-o4', { ...a1, instrument: 'INFY', side: 'SELL', quantity: 10 }, [[10, 9_500, 40, ist(D3, '10:00')]])
     .trade('a1-o5', { ...a1, instrument: 'TCS', side: 'BUY', quantity: 20 }, [
       [12, 30_000, 48, ist(D3, '13:00')],
@@ -173,7 +188,9 @@ export function accountScenario(): PerformanceScenario {
     ])
     .withdraw('acc-1', 200_000, ist(D3, '14:00'))
     .trade('a1-o6', { ...a1, instrument: 'TCS', side: 'BUY', quantity: 5 }, [[5, 29_800, 20, ist(D3, '15:00')]])
-    .trade('a2-o1', { accountId: 'acc-2', instrument: 'TCS', side: 'BUY', quantity: 1 }, [[1, 30_000, 10, ist(D4, '11:00')]]);
+    .market(ist(D3, '15:29'), { INFY: 9_500, TCS: 29_800 })
+    .trade('a2-o1', { accountId: 'acc-2', instrument: 'TCS', side: 'BUY', quantity: 1 }, [[1, 31_000, 10, ist(D4, '11:00')]])
+    .market(ist(D4, '15:29'), { TCS: 30_000 });
 }
 
 /**
@@ -183,6 +200,8 @@ export function accountScenario(): PerformanceScenario {
  *   D3 alpha buys 3 TCS: 2 @ 29,900 (fees 6), then 1 @ 29,950 (fees 4)
  *   D4 by hand: sell 5 INFY @ 10,200 (fees 10), buy 1 TCS @ 29,500 (fees 5): the TCS close of the day
  * The account nets everything into one position per instrument (its RELIANCE goes 10, 6, -4, 0); each strategy has its own.
+ * The market closes are the last fill prices of each day: D1 RELIANCE 20,100, INFY 10,000; D2 RELIANCE 20,300, TCS 30,000;
+ * D3 TCS 29,950; D4 INFY 10,200, TCS 29,500.
  */
 export function strategyScenario(): PerformanceScenario {
   const acc = { accountId: 'acc-s' };
@@ -193,13 +212,17 @@ export function strategyScenario(): PerformanceScenario {
     .trade('s-o1', { ...alpha, instrument: 'RELIANCE', side: 'BUY', quantity: 10 }, [[10, 20_000, 50, ist(D1, '10:00')]])
     .trade('s-o2', { ...beta, instrument: 'RELIANCE', side: 'SELL', quantity: 4, product: 'MIS' }, [[4, 20_100, 20, ist(D1, '10:30')]])
     .trade('s-o3', { ...acc, instrument: 'INFY', side: 'BUY', quantity: 5 }, [[5, 10_000, 10, ist(D1, '11:00')]])
+    .market(ist(D1, '15:29'), { INFY: 10_000, RELIANCE: 20_100 })
     .trade('s-o4', { ...alpha, instrument: 'RELIANCE', side: 'SELL', quantity: 10 }, [[10, 20_500, 55, ist(D2, '10:00')]])
     .trade('s-o5', { ...beta, instrument: 'RELIANCE', side: 'BUY', quantity: 4, product: 'MIS' }, [[4, 20_300, 20, ist(D2, '11:00')]])
     .trade('s-o6', { ...beta, instrument: 'TCS', side: 'SELL', quantity: 2, product: 'NRML' }, [[2, 30_000, 15, ist(D2, '12:00')]])
+    .market(ist(D2, '15:29'), { RELIANCE: 20_300, TCS: 30_000 })
     .trade('s-o7', { ...alpha, instrument: 'TCS', side: 'BUY', quantity: 3 }, [
       [2, 29_900, 6, ist(D3, '10:00')],
       [1, 29_950, 4, ist(D3, '10:05')],
     ])
+    .market(ist(D3, '15:29'), { TCS: 29_950 })
     .trade('s-o8', { ...acc, instrument: 'INFY', side: 'SELL', quantity: 5 }, [[5, 10_200, 10, ist(D4, '11:00')]])
-    .trade('s-o9', { ...acc, instrument: 'TCS', side: 'BUY', quantity: 1 }, [[1, 29_500, 5, ist(D4, '12:00')]]);
+    .trade('s-o9', { ...acc, instrument: 'TCS', side: 'BUY', quantity: 1 }, [[1, 29_500, 5, ist(D4, '12:00')]])
+    .market(ist(D4, '15:29'), { INFY: 10_200, TCS: 29_500 });
 }
