@@ -35,3 +35,4 @@ export * from './strategy/strategy.commands';
 export * from './strategy/strategy.state';
 export * from './strategy/strategy.decider';
 export * from './analyst';
+export * from './order/place-order-batch';

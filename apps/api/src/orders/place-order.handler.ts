@@ -2,7 +2,10 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   accountStream,
+  BatchDecision,
+  BatchOrder,
   decideAccount,
+  decidePlaceOrders,
   evolveAccount,
   evolveOrder,
   initialAccountState,
@@ -21,7 +24,6 @@ import { derivedId, eventIdsFor } from '../write/event-ids';
 import { KeyedBatcher, Pending } from '../write/keyed-batcher';
 import { KeyedMutex } from '../write/keyed-mutex';
 import { OrderCommandResult, PlaceOrderMessage, PlaceOrderRequest } from './order-commands';
-import { BatchDecision, BatchOrder, decideBatch } from './place-order-batch';
 import { MarketFacts, RiskContextFactory } from './risk-context.factory';
 
 interface PlaceInput {
@@ -109,7 +111,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
       }
       const orders: BatchOrder[] = [];
       for (const { pending, instrument } of fresh) orders.push({ request: pending.input.message.request, instrument, market: await markets.get(instrument.symbol)! });
-      const { decisions, account: reservedState } = decideBatch(account.state, orders, (state, instrument, market) => this.risk.assemble(state, instrument, market));
+      const { decisions, account: reservedState } = decidePlaceOrders(account.state, orders, this.risk.marketCalendar);
       const decided: { pending: PendingPlace; decision: Recorded }[] = [];
       const reservations: NewEvent[] = [];
       decisions.forEach((decision, i) => {
@@ -170,7 +172,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
       const account = await this.repository.load(accountName, evolveAccount, initialAccountState);
       if (account.state.status === 'NONE') throw new NotFound('ACCOUNT_NOT_FOUND', `account ${request.accountId} does not exist`);
       const market = await this.risk.marketFacts(request.accountId, instrument);
-      const { decisions, account: reservedState } = decideBatch(account.state, [{ request, instrument, market }], (state, i, m) => this.risk.assemble(state, i, m));
+      const { decisions, account: reservedState } = decidePlaceOrders(account.state, [{ request, instrument, market }], this.risk.marketCalendar);
       const decision = decisions[0];
       if (!decision.ok) throw decision.error;
 
