@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '@robo/runtime';
 import {
   AccountEvent,
   accountStream,
@@ -35,6 +36,7 @@ export class SettlementReactor {
   constructor(
     private readonly repository: AggregateRepository,
     private readonly locks: KeyedMutex,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   handles(type: string): boolean {
@@ -98,6 +100,8 @@ export class SettlementReactor {
               reservationToReleasePaise: share,
               realizedPnlPaise: realized,
               tradingDay: istTradingDay(fill.occurredAt),
+              // The daily loss limit counts the fill on the day it is recorded, whatever its business date.
+              recordedDay: istTradingDay(this.clock.now()),
             },
           },
           account,
