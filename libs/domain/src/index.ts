@@ -36,3 +36,4 @@ export * from './strategy/strategy.state';
 export * from './strategy/strategy.decider';
 export * from './analyst';
 export * from './order/place-order-batch';
+export * from './order/sell-cover';
