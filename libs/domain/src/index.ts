@@ -37,3 +37,5 @@ export * from './strategy/strategy.decider';
 export * from './analyst';
 export * from './order/place-order-batch';
 export * from './order/sell-cover';
+export * from './order/day-expiry';
+export * from './order/stop-trigger';

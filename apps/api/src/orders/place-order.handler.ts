@@ -15,6 +15,7 @@ import {
   OrderEvent,
   OrderState,
   orderStream,
+  statusOnAcceptance,
 } from '@robo/domain';
 import { AppendResult, EVENT_STORE, EventStore, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
 import { ApiError } from '../common/api-error';
@@ -247,6 +248,6 @@ function answer(request: PlaceOrderRequest, events: readonly OrderEvent[], resul
       globalPosition: position,
     });
   }
-  const status = request.orderType === 'SL' || request.orderType === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
+  const status = statusOnAcceptance(request.orderType);
   return { orderId: request.orderId, status, streamRevision: Number(result.nextExpectedRevision), globalPosition: position };
 }
