@@ -74,6 +74,25 @@ describe('funds reservation and the daily loss limit (HTTP)', () => {
     expect(p.body.reservedPaise).toBe(4_600_000);
   });
 
+  it('cancels a sell that lost its cover when buying power cannot hold the short it would open', async () => {
+    // 9,000,000: buy 100 @ 450 (4,500,000), then 4,500,000 of buying power
+    const accountId = await openAccount(9_000_000);
+    const buy = await place(accountId, 'BUY', 100, 45_000);
+    expect((await fill(buy.body.orderId, 'KB-1', 100, 45_000)).status).toBe(201);
+    // A: SELL 100 @ 10,000.00, covered by the 100 held; B: SELL 100 @ 450 opens a short and holds 4,500,000
+    const a = await place(accountId, 'SELL', 100, 1_000_000);
+    const b = await place(accountId, 'SELL', 100, 45_000);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    // B fills and sells the long; A would open a short worth 100 x 1,000,000 = 100,000,000 on 9,000,000 of cash
+    const filled = await fill(b.body.orderId, 'KB-2', 100, 45_000, '2026-11-20T10:02:00+05:30');
+    expect(filled.status).toBe(201);
+    const orders = await http().get('/api/orders').query({ accountId, minPosition: filled.body.globalPosition, limit: 10 });
+    const sellA = orders.body.items.find((o: { orderId: string }) => o.orderId === a.body.orderId);
+    expect(sellA.status).toBe('CANCELLED');
+    const p = await portfolio(accountId, filled.body.globalPosition);
+    expect(p.body.reservedPaise).toBe(0);
+  });
+
   it('gives back what a sell no longer needs once the sell before it is cancelled', async () => {
     const accountId = await openAccount(20_000_000);
     const buy = await place(accountId, 'BUY', 100, 45_000);
