@@ -63,6 +63,8 @@ describe('WorkingOrdersIndex over the log', () => {
     expect(index.openQuantities('a', 'ITC', 'o4')).toEqual({ buy: 100, sell: 30 });
     expect(index.openQuantities('a', 'INFY')).toEqual({ buy: 7, sell: 0 });
     expect(index.openQuantities('b', 'ITC')).toEqual({ buy: 5, sell: 0 });
+    expect(index.workingOrders('a', 'ITC').map((o) => o.orderId)).toEqual(['o1', 'o2']);
+    expect(index.workingOrders('c', 'ITC')).toEqual([]);
 
     const fill = { orderId: 'o1', accountId: 'a', fillId: 'f1', quantity: 40, filledQuantity: 40, remainingQuantity: 60, pricePaise: 45_000, feesPaise: 0, instrument: 'ITC', side: 'BUY', product: 'CNC', strategyId: null, occurredAt: NOW };
     await append('o1', [{ type: 'OrderPartiallyFilled', data: fill }]);

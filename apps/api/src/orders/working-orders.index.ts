@@ -33,6 +33,8 @@ export class WorkingOrdersIndex {
   private position = 0n;
   private readonly orders = new Map<string, ExistingOrder>();
   private readonly totals = new Map<string, OpenQuantities>();
+  /** Working order ids per account and instrument, in the order they were placed. */
+  private readonly byKey = new Map<string, Set<string>>();
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
 
@@ -63,9 +65,8 @@ export class WorkingOrdersIndex {
 
   /** The account's working orders in the instrument, in the order they were placed. */
   workingOrders(accountId: string, instrument: string): ExistingOrder[] {
-    const found: ExistingOrder[] = [];
-    for (const order of this.orders.values()) if (order.accountId === accountId && order.instrument === instrument) found.push(order);
-    return found;
+    const ids = this.byKey.get(key(accountId, instrument));
+    return ids ? [...ids].map((id) => this.orders.get(id)).filter((o): o is ExistingOrder => o !== undefined) : [];
   }
 
   private async catchUp(): Promise<void> {
@@ -85,16 +86,25 @@ export class WorkingOrdersIndex {
     if (before.status === 'NONE' && event.type !== 'OrderPlaced') return;
     const after = evolveOrder(before, { type: event.type, data: event.data } as OrderEvent);
     if (after.status === 'NONE') return;
+    const k = key(after.accountId, after.instrument);
     const [was, now] = [openOf(before), openOf(after)];
     if (was.buy !== now.buy || was.sell !== now.sell) {
-      const k = key(after.accountId, after.instrument);
       const total = this.totals.get(k) ?? { buy: 0, sell: 0 };
       const next = { buy: total.buy + now.buy - was.buy, sell: total.sell + now.sell - was.sell };
       if (next.buy === 0 && next.sell === 0) this.totals.delete(k);
       else this.totals.set(k, next);
     }
-    if (isFinal(after.status)) this.orders.delete(orderId);
-    else this.orders.set(orderId, after);
+    if (isFinal(after.status)) {
+      this.orders.delete(orderId);
+      const ids = this.byKey.get(k);
+      ids?.delete(orderId);
+      if (ids?.size === 0) this.byKey.delete(k);
+    } else {
+      this.orders.set(orderId, after);
+      let ids = this.byKey.get(k);
+      if (!ids) this.byKey.set(k, (ids = new Set()));
+      ids.add(orderId);
+    }
   }
 }
 
