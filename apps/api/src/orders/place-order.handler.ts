@@ -255,8 +255,8 @@ function answer(request: PlaceOrderRequest, events: readonly OrderEvent[], resul
     return { outcome: 'rejected', code, reason, orderId: request.orderId, details: { orderId: request.orderId, status: 'REJECTED', streamRevision, globalPosition: position } };
   }
   // An append the store reports as idempotent is a retry of the same decision (the ids are derived from the request).
-  const result_: OrderCommandResult = { orderId: request.orderId, status: statusOnAcceptance(request.orderType), streamRevision, globalPosition: position };
-  return { outcome: result.idempotent ? 'already-done' : 'accepted', result: result_ };
+  const placed: OrderCommandResult = { orderId: request.orderId, status: statusOnAcceptance(request.orderType), streamRevision, globalPosition: position };
+  return { outcome: result.idempotent ? 'already-done' : 'accepted', result: placed };
 }
 
 /** A refused command (invalid, unknown or conflicting input; nothing appended), or null for a failure of the system. */
