@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   accountStream,
-  buyingPower,
   CHARGE_SCHEDULES,
   computeCharges,
   createMarketCalendar,
@@ -19,7 +18,7 @@ import {
   marketPhase,
   orderStream,
   positionStreamName,
-  realizedOn,
+  riskContextFor,
   scheduleFor,
   type AccountEvent,
   type AccountState,
@@ -224,22 +223,12 @@ export class TradingLogWriter {
       {
         type: 'PlaceOrder',
         data: { orderId, accountId, instrument: instrument.symbol, side, quantity, orderType: 'LIMIT', limitPricePaise, product: 'CNC', validity: 'DAY' },
-        risk: {
-          now,
+        risk: riskContextFor(
+          accountState,
           instrument,
+          { now, positionQuantity: held, openBuyQuantity: 0, openSellQuantity: 0, referencePricePaise: instrument.referencePricePaise },
           calendar,
-          account: {
-            halted: accountState.halted,
-            buyingPowerPaise: buyingPower(accountState),
-            maxOrderValuePaise: accountState.limits.maxOrderValuePaise,
-            maxPositionQuantity: accountState.limits.maxPositionQuantity,
-            dailyLossLimitPaise: accountState.limits.dailyLossLimitPaise,
-            realizedTodayPaise: realizedOn(accountState, istTradingDay(now)),
-          },
-          positionQuantity: held,
-          openOrdersQuantity: 0,
-          referencePricePaise: instrument.referencePricePaise,
-        },
+        ),
       },
       order.state,
     );

@@ -21,6 +21,7 @@ import { OrdersController } from './orders/orders.controller';
 import { PlaceOrderHandler } from './orders/place-order.handler';
 import { RiskContextFactory } from './orders/risk-context.factory';
 import { SettlementReactor } from './orders/settlement.reactor';
+import { SellCoverReactor } from './orders/sell-cover.reactor';
 import { SettlementReactorRunner } from './orders/settlement-reactor.runner';
 import { ExpirySweeper } from './orders/expiry-sweeper';
 import { ProjectionsModule } from './projections/projections.module';
@@ -57,6 +58,7 @@ export class AppModule {
         ModifyOrderHandler,
         OrderLifecycleHandler,
         SettlementReactor,
+        SellCoverReactor,
         SettlementReactorRunner,
         ExpirySweeper,
         RiskContextFactory,

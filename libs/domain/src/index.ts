@@ -38,3 +38,7 @@ export * from './strategy/strategy.decider';
 export * from './analyst';
 export * from './market/market-prices';
 export * from './portfolio/portfolio';
+export * from './order/place-order-batch';
+export * from './order/sell-cover';
+export * from './order/day-expiry';
+export * from './order/stop-trigger';

@@ -97,7 +97,8 @@ async function runSession(seed: string): Promise<SessionResult> {
         calendar,
         account: { halted: false, buyingPowerPaise: cash, maxOrderValuePaise: null, maxPositionQuantity: null, dailyLossLimitPaise: null, realizedTodayPaise: position.totalRealizedNetPaise },
         positionQuantity: position.quantity,
-        openOrdersQuantity: 0,
+        openBuyQuantity: 0,
+        openSellQuantity: 0,
         referencePricePaise: sim.quote('INFY')!.lastPaise,
       };
       recordOrder(orderId, decideOrder({ type: 'PlaceOrder', data: { ...data, orderId }, risk }, initialOrderState));

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
-import { createMarketCalendar } from '@robo/domain';
 import { DocChange, ORDERS_COLLECTION, ordersProjection, SqliteReadModelStore } from '@robo/read-models';
 import { findPlan, sortsTableRows } from '@robo/read-models/testing/query-plan';
 import { loadConfig } from '@robo/runtime';
@@ -32,7 +31,7 @@ describe('ExpirySweeper over a store with many working orders', () => {
         expired.push(message.orderId);
       },
     } as unknown as CommandBus;
-    sweeper = new ExpirySweeper(bus, store, { now: () => NOW }, createMarketCalendar(), loadConfig({ DATA_DIR: dir }));
+    sweeper = new ExpirySweeper(bus, store, { now: () => NOW }, loadConfig({ DATA_DIR: dir }));
   });
   afterEach(async () => {
     await store.close();
@@ -57,10 +56,12 @@ describe('ExpirySweeper over a store with many working orders', () => {
         due.push(`open-old-${i}`);
       }
     }
-    for (const status of ['PLACED', 'TRIGGER_PENDING', 'PARTIALLY_FILLED']) {
+    for (const status of ['TRIGGER_PENDING', 'PARTIALLY_FILLED']) {
       changes.push(order(`${status}-old`, status, YESTERDAY), order(`${status}-today`, status, TODAY));
       due.push(`${status}-old`);
     }
+    // PLACED is not a working status (the risk decision is recorded with it): nothing to expire
+    changes.push(order('placed-old', 'PLACED', YESTERDAY));
     changes.push(order('filled-old', 'FILLED', YESTERDAY), order('gtc-old', 'OPEN', YESTERDAY, 'GTC'), order('cancelled-old', 'CANCELLED', YESTERDAY));
     changes.push(order('open-old-last', 'OPEN', YESTERDAY));
     due.push('open-old-last');

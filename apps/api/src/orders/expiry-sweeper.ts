@@ -1,33 +1,24 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainError, istTradingDay, MarketCalendar, marketPhase, toIst } from '@robo/domain';
+import { DAY_EXPIRY_REASON, dayOrderExpired, DomainError, WORKING_STATUSES } from '@robo/domain';
 import { FindQuery, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
-import { APP_CONFIG, AppConfig, CLOCK, Clock, MARKET_CALENDAR } from '@robo/runtime';
+import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
 import { OrderLifecycleMessage } from './order-commands';
 import { derivedId } from '../write/event-ids';
 
-const WORKING = ['PLACED', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'];
-const CLOSE_MINUTES = 15 * 60 + 30;
 /** Orders read per query of a sweep. */
 export const SWEEP_PAGE = 500;
 
 /** One page of the working DAY orders, oldest first. */
 export function sweepQuery(cursor: string | null): FindQuery {
-  return { where: { status: { in: [...WORKING] }, validity: 'DAY' }, orderBy: { field: 'seq', direction: 'asc' }, limit: SWEEP_PAGE, cursor };
+  return { where: { status: { in: [...WORKING_STATUSES] }, validity: 'DAY' }, orderBy: { field: 'seq', direction: 'asc' }, limit: SWEEP_PAGE, cursor };
 }
 
 /**
- * A DAY order lives until the normal market closes (15:30 IST) on the day it was placed. This sweep expires the
- * working DAY orders whose session is over. The expiry event id is derived from the order, so two sweeps (or two
- * api replicas) expire an order once.
+ * Expires the working DAY orders whose session is over (the domain's dayOrderExpired). The expiry event id is
+ * derived from the order, so two sweeps (or two api replicas) expire an order once.
  */
-export function sessionOver(placedAt: string, now: string): boolean {
-  const placedDay = istTradingDay(placedAt);
-  const today = istTradingDay(now);
-  return placedDay < today || (placedDay === today && toIst(now).minutes >= CLOSE_MINUTES);
-}
-
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ExpirySweeper');
@@ -38,7 +29,6 @@ export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationS
     private readonly commandBus: CommandBus,
     @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(MARKET_CALENDAR) private readonly calendar: MarketCalendar,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -61,7 +51,6 @@ export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationS
    */
   async sweep(): Promise<number> {
     const now = this.clock.now();
-    const phase = marketPhase(now, this.calendar).phase;
     let expired = 0;
     let cursor: string | null = null;
     try {
@@ -70,7 +59,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationS
         const page: { items: { orderId: string; placedAt: string }[]; nextCursor: string | null } = await this.reads.find('orders', sweepQuery(cursor));
         for (const order of page.items) {
           // Same-day orders wait for the close; older ones expire whatever the phase.
-          if (!sessionOver(order.placedAt, now) || (phase === 'OPEN' && istTradingDay(order.placedAt) === istTradingDay(now))) continue;
+          if (!dayOrderExpired(order.placedAt, now)) continue;
           if (await this.expire(order.orderId)) expired++;
         }
         cursor = page.nextCursor;
@@ -88,7 +77,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationS
       await this.commandBus.execute(
         new OrderLifecycleMessage(
           orderId,
-          () => ({ type: 'ExpireOrder', data: { orderId, reason: 'end of day (DAY validity)' } }),
+          () => ({ type: 'ExpireOrder', data: { orderId, reason: DAY_EXPIRY_REASON } }),
           { correlationId: derivedId('expiry', orderId), causationId: null, actor: 'system:expiry' },
           derivedId('expire', orderId),
         ),

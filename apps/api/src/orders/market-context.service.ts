@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
-import { WorkingOrdersIndex } from './working-orders.index';
+import { ExistingOrder } from '@robo/domain';
+import { OpenQuantities, WorkingOrdersIndex } from './working-orders.index';
 
 /**
  * Facts the pre-trade check needs besides the account and position streams. Working orders come from the log
@@ -26,10 +27,16 @@ export class MarketContextService implements OnApplicationBootstrap {
     this.working.sync().catch((error: unknown) => this.logger.warn({ err: error }, 'could not fold the working orders at start'));
   }
 
-  /** Signed remaining quantity of the account's working orders in the instrument (buys +, sells -). */
-  async openOrdersQuantity(accountId: string, instrument: string, excludeOrderId?: string): Promise<number> {
+  /** Open quantity per side of the account's working orders in the instrument (up to the log's head). */
+  async openQuantities(accountId: string, instrument: string, excludeOrderId?: string): Promise<OpenQuantities> {
     await this.working.sync();
-    return this.working.openQuantity(accountId, instrument, excludeOrderId);
+    return this.working.openQuantities(accountId, instrument, excludeOrderId);
+  }
+
+  /** The account's working orders in the instrument, oldest first (up to the log's head). */
+  async workingOrders(accountId: string, instrument: string): Promise<ExistingOrder[]> {
+    await this.working.sync();
+    return this.working.workingOrders(accountId, instrument);
   }
 
   async lastPrice(instrument: string): Promise<number | null> {

@@ -14,6 +14,7 @@ import { AggregateRepository, withConflictRetry } from '../write/aggregate-repos
 import { derivedId } from '../write/event-ids';
 import { ModifyOrderMessage, OrderCommandResult } from './order-commands';
 import { RiskContextFactory } from './risk-context.factory';
+import { SellCoverReactor } from './sell-cover.reactor';
 
 /**
  * A modification re-runs the pre-trade checks on the new values. More buying power is reserved on the account
@@ -24,6 +25,7 @@ export class ModifyOrderHandler implements ICommandHandler<ModifyOrderMessage, O
   constructor(
     private readonly repository: AggregateRepository,
     private readonly risk: RiskContextFactory,
+    private readonly cover: SellCoverReactor,
   ) {}
 
   execute({ orderId, changes, ctx }: ModifyOrderMessage): Promise<OrderCommandResult> {
@@ -56,6 +58,9 @@ export class ModifyOrderHandler implements ICommandHandler<ModifyOrderMessage, O
           return released.lastGlobalPosition;
         });
       }
+      // A changed sell changes what the long covers for the account's other sells.
+      const covered = await this.cover.reevaluate(accountId, order.state.instrument, ctx, result.events[0]?.metadata.eventId ?? seed);
+      if (covered > position) position = covered;
       const status = events.reduce(evolveOrder, order.state).status;
       return { orderId, status, streamRevision: Number(result.nextExpectedRevision), globalPosition: Number(position) };
     });

@@ -57,3 +57,18 @@ export interface OrderCommandResult {
   streamRevision: number;
   globalPosition: number;
 }
+
+/**
+ * What became of a PlaceOrder command. The handler answers with one of these and throws only for failures of the
+ * system (a store down); only the HTTP edge (`placeOrderResponse`) turns an outcome into a status code, so callers
+ * outside HTTP (the paper engine, analyst proposals) read the outcome instead of decoding status codes.
+ * - accepted: the order is recorded and working.
+ * - already-done: a retry with the same Idempotency-Key or client order id; the first answer, nothing appended.
+ * - rejected: recorded as REJECTED by a pre-trade risk check (the audit trail shows why), with its reason code.
+ * - refused: invalid, unknown or conflicting input; nothing was appended. `error` is what the HTTP edge answers with.
+ */
+export type PlaceOrderOutcome =
+  | { outcome: 'accepted'; result: OrderCommandResult }
+  | { outcome: 'already-done'; result: OrderCommandResult }
+  | { outcome: 'rejected'; code: string; reason: string; orderId: string; details: Record<string, unknown> }
+  | { outcome: 'refused'; code: string; message: string; orderId: string | null; error: unknown };

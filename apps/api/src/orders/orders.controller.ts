@@ -13,7 +13,8 @@ import { CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS } from '@robo/runtime';
 import type { CommandContext } from '../write/command-context';
 import { derivedId, newId } from '../write/event-ids';
 import type { LifecycleResult } from './order-lifecycle.handler';
-import { ModifyOrderMessage, OrderCommandResult, OrderLifecycleMessage, PlaceOrderMessage } from './order-commands';
+import { ModifyOrderMessage, OrderCommandResult, OrderLifecycleMessage, PlaceOrderMessage, PlaceOrderOutcome } from './order-commands';
+import { placeOrderResponse } from './place-order.outcome';
 import { CancelOrderDto, ModifyOrderDto, OrderCommandResponse, PlaceOrderDto, ReportFillDto, TriggerOrderDto } from './orders.dto';
 
 /** Commands on orders: traders on the orders of their accounts, and admins. */
@@ -33,7 +34,7 @@ export class OrdersController {
   @Post()
   @ApiOperation({ summary: 'Place an order; pre-trade risk checks run at once (422 with the reason code when refused)' })
   @ApiResponse({ status: 201, type: OrderCommandResponse })
-  place(@Body() body: PlaceOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal): Promise<OrderCommandResult> {
+  async place(@Body() body: PlaceOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal): Promise<OrderCommandResult> {
     this.access.account(principal, body.accountId, 'trade');
     // clientOrderId and Idempotency-Key both make the order id deterministic, so a duplicate cannot slip in.
     const derived = body.clientOrderId
@@ -42,7 +43,7 @@ export class OrdersController {
         ? derivedId('idempotent-order', body.accountId, ctx.idempotencyKey)
         : null;
     const orderId = derived ?? newId();
-    return this.commandBus.execute(
+    const outcome = await this.commandBus.execute<PlaceOrderMessage, PlaceOrderOutcome>(
       new PlaceOrderMessage(
         {
           orderId,
@@ -63,6 +64,7 @@ export class OrdersController {
         derived === null,
       ),
     );
+    return placeOrderResponse(outcome);
   }
 
   @Post(':id/fills')

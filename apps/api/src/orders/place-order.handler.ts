@@ -2,7 +2,12 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   accountStream,
+  BatchDecision,
+  BatchOrder,
+  Conflict,
   decideAccount,
+  DomainError,
+  decidePlaceOrders,
   evolveAccount,
   evolveOrder,
   initialAccountState,
@@ -12,6 +17,7 @@ import {
   OrderEvent,
   OrderState,
   orderStream,
+  statusOnAcceptance,
 } from '@robo/domain';
 import { AppendResult, EVENT_STORE, EventStore, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
 import { ApiError } from '../common/api-error';
@@ -20,8 +26,7 @@ import { replayFirstEvent } from '../write/append-decision';
 import { derivedId, eventIdsFor } from '../write/event-ids';
 import { KeyedBatcher, Pending } from '../write/keyed-batcher';
 import { KeyedMutex } from '../write/keyed-mutex';
-import { OrderCommandResult, PlaceOrderMessage, PlaceOrderRequest } from './order-commands';
-import { BatchDecision, BatchOrder, decideBatch } from './place-order-batch';
+import { OrderCommandResult, PlaceOrderMessage, PlaceOrderOutcome, PlaceOrderRequest } from './order-commands';
 import { MarketFacts, RiskContextFactory } from './risk-context.factory';
 
 interface PlaceInput {
@@ -30,7 +35,7 @@ interface PlaceInput {
   message: PlaceOrderMessage;
 }
 
-type PendingPlace = Pending<PlaceInput, OrderCommandResult>;
+type PendingPlace = Pending<PlaceInput, PlaceOrderOutcome>;
 
 const MAX_BATCH = 128;
 
@@ -45,9 +50,9 @@ const MAX_BATCH = 128;
  * recorded with one reservation append and order appends submitted together (one durable commit for the burst).
  */
 @CommandHandler(PlaceOrderMessage)
-export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, OrderCommandResult> {
+export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, PlaceOrderOutcome> {
   private readonly logger = new Logger(PlaceOrderHandler.name);
-  private readonly batcher = new KeyedBatcher<PlaceInput, OrderCommandResult>((accountId, batch) => this.placeBatch(accountId, batch), {
+  private readonly batcher = new KeyedBatcher<PlaceInput, PlaceOrderOutcome>((accountId, batch) => this.placeBatch(accountId, batch), {
     maxBatch: MAX_BATCH,
     canJoin: (batch, next) => batch.every((b) => b.stream !== next.stream),
   });
@@ -59,10 +64,17 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
     private readonly locks: KeyedMutex,
   ) {}
 
-  execute(message: PlaceOrderMessage): Promise<OrderCommandResult> {
+  /** The outcome of the command; it throws only when the system fails (a store down), never for a decision. */
+  async execute(message: PlaceOrderMessage): Promise<PlaceOrderOutcome> {
     const stream = orderStream(message.request.orderId);
     const orderSeed = message.idempotent ? derivedId(stream, 'place') : null;
-    return this.batcher.submit(message.request.accountId, { stream, orderSeed, message });
+    try {
+      return await this.batcher.submit(message.request.accountId, { stream, orderSeed, message });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal === null) throw error;
+      return { outcome: 'refused', ...refusal, error };
+    }
   }
 
   /** One account's orders, under its lock: they all reserve on the account stream. */
@@ -109,7 +121,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
       }
       const orders: BatchOrder[] = [];
       for (const { pending, instrument } of fresh) orders.push({ request: pending.input.message.request, instrument, market: await markets.get(instrument.symbol)! });
-      const { decisions, account: reservedState } = decideBatch(account.state, orders, (state, instrument, market) => this.risk.assemble(state, instrument, market));
+      const { decisions, account: reservedState } = decidePlaceOrders(account.state, orders, this.risk.marketCalendar);
       const decided: { pending: PendingPlace; decision: Recorded }[] = [];
       const reservations: NewEvent[] = [];
       decisions.forEach((decision, i) => {
@@ -137,7 +149,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
   }
 
   /** The order stream of an order whose reservation (if any) is recorded; on a lost race it is placed again alone. */
-  private async recordOrder(input: PlaceInput, decision: Recorded): Promise<OrderCommandResult> {
+  private async recordOrder(input: PlaceInput, decision: Recorded): Promise<PlaceOrderOutcome> {
     try {
       return await this.appendOrder(input, decision);
     } catch (error) {
@@ -147,7 +159,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
   }
 
   /** Appends the order stream; when that fails after a reservation was recorded, the reservation is released again. */
-  private async appendOrder({ stream, orderSeed, message: { request, ctx } }: PlaceInput, decision: Recorded): Promise<OrderCommandResult> {
+  private async appendOrder({ stream, orderSeed, message: { request, ctx } }: PlaceInput, decision: Recorded): Promise<PlaceOrderOutcome> {
     try {
       const result = await this.repository.append(stream, decision.events, null, ctx, { occurredAt: decision.now, idSeed: orderSeed });
       return answer(request, decision.events, result);
@@ -158,7 +170,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
   }
 
   /** One order on its own: the same decision as in a batch (of one), its reservation, then its order stream. */
-  private placeOne(input: PlaceInput): Promise<OrderCommandResult> {
+  private placeOne(input: PlaceInput): Promise<PlaceOrderOutcome> {
     const { stream, orderSeed, message } = input;
     const { request, ctx } = message;
     return withConflictRetry(async () => {
@@ -170,7 +182,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
       const account = await this.repository.load(accountName, evolveAccount, initialAccountState);
       if (account.state.status === 'NONE') throw new NotFound('ACCOUNT_NOT_FOUND', `account ${request.accountId} does not exist`);
       const market = await this.risk.marketFacts(request.accountId, instrument);
-      const { decisions, account: reservedState } = decideBatch(account.state, [{ request, instrument, market }], (state, i, m) => this.risk.assemble(state, i, m));
+      const { decisions, account: reservedState } = decidePlaceOrders(account.state, [{ request, instrument, market }], this.risk.marketCalendar);
       const decision = decisions[0];
       if (!decision.ok) throw decision.error;
 
@@ -193,19 +205,19 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
     return this.repository.load(stream, evolveOrder, initialOrderState);
   }
 
-  /** The order id exists: a retry with the same Idempotency-Key gets the first answer, anything else a 409. */
-  private async existing(stream: string, seed: string | null, request: PlaceOrderMessage['request'], status: string): Promise<OrderCommandResult> {
+  /** The order id exists: a retry with the same Idempotency-Key gets the first answer, anything else a conflict. */
+  private async existing(stream: string, seed: string | null, request: PlaceOrderMessage['request'], status: string): Promise<PlaceOrderOutcome> {
     if (seed === null) {
-      throw new ApiError(409, 'ORDER_ALREADY_EXISTS', 'an order with this id (or clientOrderId) already exists', { orderId: request.orderId });
+      throw new Conflict('ORDER_ALREADY_EXISTS', 'an order with this id (or clientOrderId) already exists', { orderId: request.orderId });
     }
     const { orderType, ...rest } = request;
     const first = await replayFirstEvent(this.store, stream, seed, { ...rest, orderType });
     const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
     if (status === 'REJECTED') {
       const reason = (await this.store.readStream(stream, { fromRevision: 1n, maxCount: 1 }))[0]?.data as { reasonCode: string; reason: string };
-      throw new ApiError(422, reason.reasonCode, reason.reason, { orderId: request.orderId, status, ...first });
+      return { outcome: 'rejected', code: reason.reasonCode, reason: reason.reason, orderId: request.orderId, details: { orderId: request.orderId, status, ...first } };
     }
-    return { orderId: request.orderId, status, streamRevision: Number(last.streamRevision), globalPosition: Number(last.globalPosition) };
+    return { outcome: 'already-done', result: { orderId: request.orderId, status, streamRevision: Number(last.streamRevision), globalPosition: Number(last.globalPosition) } };
   }
 
   private async releaseAfterFailure(accountId: string, orderId: string, ctx: PlaceOrderMessage['ctx'], now: string): Promise<void> {
@@ -233,18 +245,27 @@ async function settle<R>(pending: Pending<unknown, R>, work: () => Promise<R>): 
   }
 }
 
-/** A recorded rejection is the caller's 422 with the reason code (the audit trail shows why). */
-function answer(request: PlaceOrderRequest, events: readonly OrderEvent[], result: AppendResult): OrderCommandResult {
+/** A recorded rejection is an outcome with its reason code (the audit trail shows why), not an error. */
+function answer(request: PlaceOrderRequest, events: readonly OrderEvent[], result: AppendResult): PlaceOrderOutcome {
   const rejected = events.find((e): e is Extract<OrderEvent, { type: 'OrderRejected' }> => e.type === 'OrderRejected');
   const position = Number(result.lastGlobalPosition);
+  const streamRevision = Number(result.nextExpectedRevision);
   if (rejected) {
-    throw new ApiError(422, rejected.data.reasonCode, rejected.data.reason, {
-      orderId: request.orderId,
-      status: 'REJECTED',
-      streamRevision: Number(result.nextExpectedRevision),
-      globalPosition: position,
-    });
+    const { reasonCode: code, reason } = rejected.data;
+    return { outcome: 'rejected', code, reason, orderId: request.orderId, details: { orderId: request.orderId, status: 'REJECTED', streamRevision, globalPosition: position } };
   }
-  const status = request.orderType === 'SL' || request.orderType === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
-  return { orderId: request.orderId, status, streamRevision: Number(result.nextExpectedRevision), globalPosition: position };
+  // An append the store reports as idempotent is a retry of the same decision (the ids are derived from the request).
+  const placed: OrderCommandResult = { orderId: request.orderId, status: statusOnAcceptance(request.orderType), streamRevision, globalPosition: position };
+  return { outcome: result.idempotent ? 'already-done' : 'accepted', result: placed };
+}
+
+/** A refused command (invalid, unknown or conflicting input; nothing appended), or null for a failure of the system. */
+function refusalOf(error: unknown): { code: string; message: string; orderId: string | null } | null {
+  const orderIdOf = (details: unknown) => {
+    const id = (details as { orderId?: unknown } | undefined)?.orderId;
+    return typeof id === 'string' ? id : null;
+  };
+  if (error instanceof DomainError) return { code: error.code, message: error.message, orderId: orderIdOf(error.details) };
+  if (error instanceof ApiError && error.status < 500) return { code: error.code, message: error.message, orderId: orderIdOf(error.details) };
+  return null;
 }

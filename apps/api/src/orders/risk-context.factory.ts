@@ -1,16 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  buyingPower,
   evolvePosition,
   initialPositionState,
   Instrument,
   InstrumentCatalog,
-  istTradingDay,
   MarketCalendar,
   OpenAccountState,
+  OrderMarketFacts,
   positionStreamName,
-  realizedOn,
   RiskContext,
+  riskContextFor,
 } from '@robo/domain';
 import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '@robo/runtime';
@@ -18,12 +17,7 @@ import { INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { AggregateRepository } from '../write/aggregate-repository';
 import { MarketContextService } from './market-context.service';
 
-export interface MarketFacts {
-  now: string;
-  positionQuantity: number;
-  openOrdersQuantity: number;
-  referencePricePaise: number;
-}
+export type MarketFacts = OrderMarketFacts;
 
 /** Gathers everything the pure pre-trade check needs, so that the decision itself reads nothing. */
 @Injectable()
@@ -51,31 +45,27 @@ export class RiskContextFactory {
   /** What the check reads besides the account: the position, working orders and the reference price. */
   async marketFacts(accountId: string, instrument: Instrument, excludeOrderId?: string): Promise<MarketFacts> {
     const now = this.clock.now();
-    const [position, openOrdersQuantity, lastPrice] = await Promise.all([
+    const [position, open, lastPrice] = await Promise.all([
       this.repository.load(positionStreamName(accountId, instrument.symbol), evolvePosition, initialPositionState),
-      this.market.openOrdersQuantity(accountId, instrument.symbol, excludeOrderId),
+      this.market.openQuantities(accountId, instrument.symbol, excludeOrderId),
       this.market.lastPrice(instrument.symbol),
     ]);
-    return { now, positionQuantity: position.state.quantity, openOrdersQuantity, referencePricePaise: lastPrice ?? instrument.referencePricePaise };
+    return {
+      now,
+      positionQuantity: position.state.quantity,
+      openBuyQuantity: open.buy,
+      openSellQuantity: open.sell,
+      referencePricePaise: lastPrice ?? instrument.referencePricePaise,
+    };
   }
 
-  /** The context for an account state and the facts gathered for it (synchronous, so it can follow a batch). */
+  /** The context for an account state and the facts gathered for it (the domain's riskContextFor). */
   assemble(account: OpenAccountState, instrument: Instrument, market: MarketFacts, ownReservationPaise = 0): RiskContext {
-    return {
-      now: market.now,
-      instrument,
-      calendar: this.calendar,
-      account: {
-        halted: account.halted,
-        buyingPowerPaise: buyingPower(account) + ownReservationPaise,
-        maxOrderValuePaise: account.limits.maxOrderValuePaise,
-        maxPositionQuantity: account.limits.maxPositionQuantity,
-        dailyLossLimitPaise: account.limits.dailyLossLimitPaise,
-        realizedTodayPaise: realizedOn(account, istTradingDay(market.now)),
-      },
-      positionQuantity: market.positionQuantity,
-      openOrdersQuantity: market.openOrdersQuantity,
-      referencePricePaise: market.referencePricePaise,
-    };
+    return riskContextFor(account, instrument, market, this.calendar, ownReservationPaise);
+  }
+
+  /** The calendar the pre-trade check uses. */
+  get marketCalendar(): MarketCalendar {
+    return this.calendar;
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '@robo/runtime';
 import {
   AccountEvent,
   accountStream,
@@ -22,6 +23,7 @@ import { AggregateRepository, withConflictRetry } from '../write/aggregate-repos
 import { CommandContext } from '../write/command-context';
 import { derivedId } from '../write/event-ids';
 import { KeyedMutex } from '../write/keyed-mutex';
+import { SellCoverReactor } from './sell-cover.reactor';
 
 const HANDLED = new Set(['OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled', 'OrderExpired']);
 
@@ -35,6 +37,8 @@ export class SettlementReactor {
   constructor(
     private readonly repository: AggregateRepository,
     private readonly locks: KeyedMutex,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly cover: SellCoverReactor,
   ) {}
 
   handles(type: string): boolean {
@@ -98,6 +102,8 @@ export class SettlementReactor {
               reservationToReleasePaise: share,
               realizedPnlPaise: realized,
               tradingDay: istTradingDay(fill.occurredAt),
+              // The daily loss limit counts the fill on the day it is recorded, whatever its business date.
+              recordedDay: istTradingDay(this.clock.now()),
             },
           },
           account,
@@ -110,7 +116,8 @@ export class SettlementReactor {
         decideAccount({ type: 'ReleaseReservation', data: { accountId, orderId, reason: `order ${order.state.status.toLowerCase()}` } }, account),
       ));
     }
-    return last;
+    // The held long or the working sells changed: what the long covers for the other sells is decided again.
+    return max(last, await this.cover.reevaluate(accountId, instrument, ctx, event.metadata.eventId));
   }
 
   private onAccount(

@@ -49,7 +49,7 @@ describe('WorkingOrdersIndex over the log', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sums the remaining quantity of working orders per account and instrument, buys against sells', async () => {
+  it('sums the remaining quantity of working orders per account, instrument and side', async () => {
     const index = new WorkingOrdersIndex(store);
     const accepted = (orderId: string, accountId: string) => ({ type: 'OrderAccepted', data: { orderId, accountId, reservedPaise: 1 } });
     await append('o1', [placed('o1', 'a', 'BUY', 100), accepted('o1', 'a')]);
@@ -58,19 +58,22 @@ describe('WorkingOrdersIndex over the log', () => {
     await append('o4', [placed('o4', 'b', 'BUY', 5), accepted('o4', 'b')]);
     await append('o5', [placed('o5', 'a', 'BUY', 1000), { type: 'OrderRejected', data: { orderId: 'o5', accountId: 'a', reasonCode: 'INSUFFICIENT_FUNDS', reason: 'x' } }]);
     await index.sync();
-    expect(index.openQuantity('a', 'ITC')).toBe(70);
-    expect(index.openQuantity('a', 'ITC', 'o2')).toBe(100);
-    expect(index.openQuantity('a', 'ITC', 'o4')).toBe(70);
-    expect(index.openQuantity('a', 'INFY')).toBe(7);
-    expect(index.openQuantity('b', 'ITC')).toBe(5);
+    expect(index.openQuantities('a', 'ITC')).toEqual({ buy: 100, sell: 30 });
+    expect(index.openQuantities('a', 'ITC', 'o2')).toEqual({ buy: 100, sell: 0 });
+    expect(index.openQuantities('a', 'ITC', 'o4')).toEqual({ buy: 100, sell: 30 });
+    expect(index.openQuantities('a', 'INFY')).toEqual({ buy: 7, sell: 0 });
+    expect(index.openQuantities('b', 'ITC')).toEqual({ buy: 5, sell: 0 });
+    expect(index.workingOrders('a', 'ITC').map((o) => o.orderId)).toEqual(['o1', 'o2']);
+    expect(index.workingOrders('c', 'ITC')).toEqual([]);
 
     const fill = { orderId: 'o1', accountId: 'a', fillId: 'f1', quantity: 40, filledQuantity: 40, remainingQuantity: 60, pricePaise: 45_000, feesPaise: 0, instrument: 'ITC', side: 'BUY', product: 'CNC', strategyId: null, occurredAt: NOW };
     await append('o1', [{ type: 'OrderPartiallyFilled', data: fill }]);
     await append('o2', [{ type: 'OrderCancelled', data: { orderId: 'o2', accountId: 'a', reason: 'user', cancelledQuantity: 30 } }]);
     await append('o4', [{ type: 'OrderExpired', data: { orderId: 'o4', accountId: 'b', reason: 'end of day', expiredQuantity: 5 } }]);
     await index.sync();
-    expect(index.openQuantity('a', 'ITC')).toBe(60);
-    expect(index.openQuantity('b', 'ITC')).toBe(0);
+    expect(index.openQuantities('a', 'ITC')).toEqual({ buy: 60, sell: 0 });
+    expect(index.workingOrders('a', 'ITC').map((o) => o.orderId)).toEqual(['o1']);
+    expect(index.openQuantities('b', 'ITC')).toEqual({ buy: 0, sell: 0 });
   });
 
   it('includes every order committed before sync() was called, also when reads overlap', async () => {
@@ -79,9 +82,9 @@ describe('WorkingOrdersIndex over the log', () => {
     for (let i = 0; i < 20; i++) {
       await append(`p${i}`, [placed(`p${i}`, 'a', 'BUY', 1)]);
       const expected = i + 1;
-      syncs.push(index.sync().then(() => expect(index.openQuantity('a', 'ITC')).toBeGreaterThanOrEqual(expected)));
+      syncs.push(index.sync().then(() => expect(index.openQuantities('a', 'ITC').buy).toBeGreaterThanOrEqual(expected)));
     }
     await Promise.all(syncs);
-    expect(index.openQuantity('a', 'ITC')).toBe(20);
+    expect(index.openQuantities('a', 'ITC').buy).toBe(20);
   });
 });

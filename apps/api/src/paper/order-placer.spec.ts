@@ -1,7 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { OrderIntent } from '@robo/paper';
-import { ApiError } from '../common/api-error';
+import type { PlaceOrderOutcome } from '../orders/order-commands';
 import { OrderPlacer } from './order-placer';
 
 const intent: OrderIntent = {
@@ -29,7 +29,7 @@ const capture = (level: string) => (message: unknown, ...rest: unknown[]) => {
 };
 const logger: LoggerService = { log: capture('log'), warn: capture('warn'), error: capture('error'), debug: capture('debug'), verbose: capture('verbose') };
 
-const placerThrowing = (error: unknown) => new OrderPlacer({ execute: async () => Promise.reject(error) } as unknown as CommandBus);
+const placerAnswering = (outcome: PlaceOrderOutcome) => new OrderPlacer({ execute: async () => outcome } as unknown as CommandBus);
 
 describe('OrderPlacer: what a refused strategy order is logged as', () => {
   beforeAll(() => Logger.overrideLogger(logger));
@@ -37,21 +37,21 @@ describe('OrderPlacer: what a refused strategy order is logged as', () => {
   beforeEach(() => lines.splice(0));
 
   it('a client order id already used for another order is not a pre-trade refusal', async () => {
-    const placer = placerThrowing(new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request'));
+    const placer = placerAnswering({ outcome: 'refused', code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was already used for a different request', orderId: 'o', error: null });
     expect(await placer.place(intent, ctx)).toBeNull();
     expect(placer.outcomes).toEqual({ placed: 0, refused: 0, keyReused: 1, failed: 0 });
     expect(lines).toEqual(['warn paper order not placed: its client order id already names a different order']);
   });
 
   it('a risk rejection is logged as a pre-trade refusal', async () => {
-    const placer = placerThrowing(new ApiError(422, 'INSUFFICIENT_FUNDS', 'not enough cash'));
+    const placer = placerAnswering({ outcome: 'rejected', code: 'INSUFFICIENT_FUNDS', reason: 'not enough cash', orderId: 'o', details: {} });
     expect(await placer.place(intent, ctx)).toBeNull();
     expect(placer.outcomes).toEqual({ placed: 0, refused: 1, keyReused: 0, failed: 0 });
     expect(lines).toEqual(['log paper order refused by a pre-trade check']);
   });
 
   it('a placed order is counted as placed', async () => {
-    const placer = new OrderPlacer({ execute: async () => ({ orderId: 'o', status: 'OPEN', streamRevision: 1, globalPosition: 2 }) } as unknown as CommandBus);
+    const placer = placerAnswering({ outcome: 'accepted', result: { orderId: 'o', status: 'OPEN', streamRevision: 1, globalPosition: 2 } });
     expect(await placer.place(intent, ctx)).toMatchObject({ status: 'OPEN' });
     expect(placer.outcomes.placed).toBe(1);
   });

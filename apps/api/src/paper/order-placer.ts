@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { OrderIntent } from '@robo/paper';
-import { ApiError } from '../common/api-error';
-import { OrderCommandResult, PlaceOrderMessage } from '../orders/order-commands';
+import { assertNever } from '@robo/domain';
+import { OrderCommandResult, PlaceOrderMessage, PlaceOrderOutcome } from '../orders/order-commands';
 import type { CommandContext } from '../write/command-context';
 import { derivedId } from '../write/event-ids';
 
@@ -28,8 +28,9 @@ export class OrderPlacer {
 
   async place(intent: OrderIntent, ctx: CommandContext): Promise<OrderCommandResult | null> {
     const orderId = orderIdForClientOrder(intent.accountId, intent.clientOrderId);
+    let outcome: PlaceOrderOutcome;
     try {
-      const result = await this.commandBus.execute<PlaceOrderMessage, OrderCommandResult>(
+      outcome = await this.commandBus.execute<PlaceOrderMessage, PlaceOrderOutcome>(
         new PlaceOrderMessage(
           {
             orderId,
@@ -49,22 +50,31 @@ export class OrderPlacer {
           true,
         ),
       );
-      this.outcomes.placed += 1;
-      return result;
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'IDEMPOTENCY_KEY_REUSED') {
-        this.outcomes.keyReused += 1;
-        this.logger.warn({ orderId, clientOrderId: intent.clientOrderId, reason: intent.reason }, 'paper order not placed: its client order id already names a different order');
-        return null;
-      }
-      if (error instanceof ApiError && error.status === 422) {
-        this.outcomes.refused += 1;
-        this.logger.log({ orderId, code: error.code, reason: intent.reason }, 'paper order refused by a pre-trade check');
-        return null;
-      }
       this.outcomes.failed += 1;
       this.logger.warn({ err: error, orderId, reason: intent.reason }, 'paper order failed');
       return null;
+    }
+    switch (outcome.outcome) {
+      case 'accepted':
+      case 'already-done':
+        this.outcomes.placed += 1;
+        return outcome.result;
+      case 'rejected':
+        this.outcomes.refused += 1;
+        this.logger.log({ orderId, code: outcome.code, reason: intent.reason }, 'paper order refused by a pre-trade check');
+        return null;
+      case 'refused':
+        if (outcome.code === 'IDEMPOTENCY_KEY_REUSED') {
+          this.outcomes.keyReused += 1;
+          this.logger.warn({ orderId, clientOrderId: intent.clientOrderId, reason: intent.reason }, 'paper order not placed: its client order id already names a different order');
+          return null;
+        }
+        this.outcomes.failed += 1;
+        this.logger.warn({ orderId, code: outcome.code, message: outcome.message, reason: intent.reason }, 'paper order not placed');
+        return null;
+      default:
+        return assertNever(outcome);
     }
   }
 }

@@ -8,6 +8,7 @@ import {
   initialPositionState,
   initialStrategyState,
   isFinal,
+  isWorking,
   type ExistingOrder,
   type ExistingStrategy,
   type OrderEvent,
@@ -76,7 +77,7 @@ export class PaperLedger {
   }
 
   working(): LedgerOrder[] {
-    return [...this.orders.values()].filter((o) => !isFinal(o.state.status) && o.state.status !== 'PLACED');
+    return [...this.orders.values()].filter((o) => isWorking(o.state.status));
   }
 
   strategyPosition(strategyId: string, instrument: string): PositionState {

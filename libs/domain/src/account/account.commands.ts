@@ -23,7 +23,14 @@ export type AccountCommand =
         /** How much of the order's reservation this fill consumes. */
         reservationToReleasePaise: Paise;
         realizedPnlPaise: Paise;
+        /** IST date of the fill's business time (statements and performance attribute the fill to it). */
         tradingDay: IstDate;
+        /**
+         * IST trading day on the clock when the fill is settled: the daily loss limit counts realized P&L by this day,
+         * whatever the fill's business date, so a back-dated fill cannot free the account. Defaults to tradingDay for
+         * a caller that settles at the fill's own time (a backtest writing its own log).
+         */
+        recordedDay?: IstDate;
       };
     }
   | { type: 'SetRiskLimits'; data: { accountId: string } & RiskLimits }

@@ -33,7 +33,7 @@ const settle = (over: Partial<SettleData> = {}): AccountCommand => ({
 const settled = (command: AccountCommand, cashDeltaPaise: number, reservationReleasedPaise: number): AccountEvent => {
   if (command.type !== 'SettleFill') throw new Error('test helper misuse');
   const { reservationToReleasePaise: _ignored, ...rest } = command.data;
-  return { type: 'CashSettled', data: { ...rest, cashDeltaPaise, reservationReleasedPaise } };
+  return { type: 'CashSettled', data: { ...rest, recordedDay: rest.recordedDay ?? rest.tradingDay, cashDeltaPaise, reservationReleasedPaise } };
 };
 
 describe('account: OpenAccount', () => {
@@ -226,6 +226,25 @@ describe('account: SettleFill', () => {
         expect(realizedOn(s, '2026-11-20')).toBe(-7_345);
         expect(realizedOn(s, '2026-11-21')).toBe(0);
       });
+  });
+
+  it('books realized P&L on the day the fill is recorded, whatever its business date (a back-dated fill counts today)', () => {
+    // a losing sell dated 2020-01-01, settled on 2026-11-20
+    const late = settle({ side: 'SELL', reservationToReleasePaise: 0, realizedPnlPaise: -150_000, tradingDay: '2020-01-01', recordedDay: '2026-11-20' });
+    spec
+      .given([opened()])
+      .when(late)
+      .thenState((s) => {
+        expect(realizedOn(s, '2026-11-20')).toBe(-150_000);
+        expect(realizedOn(s, '2020-01-01')).toBe(0);
+      });
+    spec.given([opened()]).when(settle({ recordedDay: '20-11-2026' })).thenThrows('TRADING_DAY_INVALID');
+  });
+
+  it('reads realized P&L of events recorded before recordedDay existed by their tradingDay', () => {
+    const { recordedDay: _none, ...old } = (settled(settle({ side: 'SELL', realizedPnlPaise: -5 }), 1_499_700, 0) as Extract<AccountEvent, { type: 'CashSettled' }>).data;
+    const state = [opened(), { type: 'CashSettled', data: old } as AccountEvent].reduce(evolveAccount, initialAccountState);
+    expect(realizedOn(state, '2026-11-20')).toBe(-5);
   });
 
   it('releases only what the order still holds', () => {

@@ -98,6 +98,8 @@ function settleFill(data: Extract<AccountCommand, { type: 'SettleFill' }>['data'
     throw amountInvalid('fees, reservation and realized P&L must be integer paise (fees and reservation non-negative)');
   }
   if (typeof tradingDay !== 'string' || !IST_DATE.test(tradingDay)) throw new InvalidCommand('TRADING_DAY_INVALID', 'tradingDay must be YYYY-MM-DD (IST)');
+  const recordedDay = data.recordedDay ?? tradingDay;
+  if (typeof recordedDay !== 'string' || !IST_DATE.test(recordedDay)) throw new InvalidCommand('TRADING_DAY_INVALID', 'recordedDay must be YYYY-MM-DD (IST)');
   const settledFor = state.settledFills.orderFor(data.fillId);
   if (settledFor === data.orderId) return [];
   if (settledFor !== undefined) {
@@ -125,6 +127,7 @@ function settleFill(data: Extract<AccountCommand, { type: 'SettleFill' }>['data'
         reservationReleasedPaise,
         realizedPnlPaise,
         tradingDay,
+        recordedDay,
       },
     },
   ];

@@ -20,6 +20,8 @@ export type AccountEvent =
   /**
    * Cash moved by one fill. cashDeltaPaise = -(qty x price) - fees for a buy, +(qty x price) - fees for a sell.
    * realizedPnlPaise is the net realized P&L the fill produced on the position (feeds the daily loss limit).
+   * tradingDay is the IST date of the fill's business time; recordedDay the IST trading day on the clock when it was
+   * settled, by which the daily loss limit counts (absent on events recorded before it existed: tradingDay then).
    */
   | {
       type: 'CashSettled';
@@ -36,6 +38,7 @@ export type AccountEvent =
         reservationReleasedPaise: Paise;
         realizedPnlPaise: Paise;
         tradingDay: IstDate;
+        recordedDay?: IstDate;
       };
     }
   | { type: 'RiskLimitsSet'; data: { accountId: string } & RiskLimits }

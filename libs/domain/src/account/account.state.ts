@@ -18,7 +18,7 @@ export type AccountState =
       limits: RiskLimits;
       halted: boolean;
       haltReason: string | null;
-      /** Net realized P&L per IST trading day (negative is a loss), for the daily loss limit. */
+      /** Net realized P&L per IST trading day on which it was recorded (negative is a loss), for the daily loss limit. */
       realizedByDay: Record<IstDate, Paise>;
       /** Fill id -> order id of fills already settled, so a redelivered SettleFill moves cash once. */
       settledFills: FillLedger;
@@ -36,7 +36,10 @@ export function buyingPower(state: AccountState): Paise {
   return state.status === 'OPEN' ? state.cashPaise - state.reservedPaise : 0;
 }
 
-/** Net realized P&L booked on an IST trading day (0 when nothing was). */
+/**
+ * Net realized P&L recorded on an IST trading day (0 when nothing was): the day the fill was settled on the clock,
+ * not its business date, so a fill reported today but dated in the past counts today (the daily loss limit's day).
+ */
 export function realizedOn(state: AccountState, day: IstDate): Paise {
   return state.status === 'OPEN' ? (state.realizedByDay[day] ?? 0) : 0;
 }
@@ -72,11 +75,12 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return adjustReservation(state, event.data.orderId, -event.data.amountPaise);
     case 'CashSettled': {
       const d = event.data;
+      const day = d.recordedDay ?? d.tradingDay;
       const released = adjustReservation(state, d.orderId, -d.reservationReleasedPaise);
       return {
         ...released,
         cashPaise: state.cashPaise + d.cashDeltaPaise,
-        realizedByDay: { ...state.realizedByDay, [d.tradingDay]: realizedOn(state, d.tradingDay) + d.realizedPnlPaise },
+        realizedByDay: { ...state.realizedByDay, [day]: realizedOn(state, day) + d.realizedPnlPaise },
         settledFills: state.settledFills.with(d.fillId, d.orderId),
       };
     }

@@ -21,12 +21,39 @@ export interface PhaseAt {
   istTime: string;
 }
 
-/** NSE sessions in IST minutes, start inclusive and end exclusive. */
-const SESSIONS: readonly { phase: Exclude<MarketPhase, 'CLOSED'>; from: number; to: number }[] = [
-  { phase: 'PRE_OPEN', from: 9 * 60, to: 9 * 60 + 8 },
-  { phase: 'OPEN', from: 9 * 60 + 15, to: 15 * 60 + 30 },
-  { phase: 'CLOSING', from: 15 * 60 + 40, to: 16 * 60 },
-];
+/**
+ * NSE sessions, IST wall-clock `HH:MM`, start inclusive and end exclusive: pre-open order entry, the normal market,
+ * the closing session. The one home of the market's hours: everything else (the DAY expiry, the paper broker, the
+ * simulated market's trading days) derives from these.
+ */
+export const NSE_SESSIONS = {
+  PRE_OPEN: { from: '09:00', to: '09:08' },
+  OPEN: { from: '09:15', to: '15:30' },
+  CLOSING: { from: '15:40', to: '16:00' },
+} as const satisfies Record<Exclude<MarketPhase, 'CLOSED'>, { from: string; to: string }>;
+
+/** The normal market in IST minutes since midnight: open inclusive, close exclusive. */
+export const NORMAL_MARKET_OPEN_MINUTES = hhmm(NSE_SESSIONS.OPEN.from);
+export const NORMAL_MARKET_CLOSE_MINUTES = hhmm(NSE_SESSIONS.OPEN.to);
+
+const SESSIONS: readonly { phase: Exclude<MarketPhase, 'CLOSED'>; from: number; to: number }[] = (['PRE_OPEN', 'OPEN', 'CLOSING'] as const).map((phase) => ({
+  phase,
+  from: hhmm(NSE_SESSIONS[phase].from),
+  to: hhmm(NSE_SESSIONS[phase].to),
+}));
+
+function hhmm(value: string): number {
+  const minutes = parseHhMm(value);
+  if (minutes === null) throw new Error(`bad session time ${value}`);
+  return minutes;
+}
+
+/** True once the normal market of the IST day of `since` has closed: at its close that day, or on any later day. */
+export function normalMarketClosedSince(since: IsoInstant, now: IsoInstant): boolean {
+  const day = toIst(since).date;
+  const at = toIst(now);
+  return at.date > day || (at.date === day && at.minutes >= NORMAL_MARKET_CLOSE_MINUTES);
+}
 
 function cutoff(value: string, field: string): string {
   minutesOf(value, field);

@@ -15,7 +15,7 @@ type ModifyOrder = Extract<OrderCommand, { type: 'ModifyOrder' }>;
  * The new open quantity goes through the same pre-trade checks as a placement, except the market
  * phase. The caller must build the RiskContext as if this order did not exist: buyingPowerPaise
  * with this order's current reservation (reservationFor(state)) added back, and
- * openOrdersQuantity without this order. A failed check refuses the change (RuleViolation with the
+ * openBuyQuantity / openSellQuantity without this order. A failed check refuses the change (RuleViolation with the
  * risk code) and the order stays as it was: unlike a placement there is nothing new to record.
  */
 export function decideModifyOrder(command: ModifyOrder, state: OrderState): OrderEvent[] {

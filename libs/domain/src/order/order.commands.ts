@@ -22,8 +22,10 @@ export interface RiskContext {
   };
   /** Signed net quantity currently held in this instrument. */
   positionQuantity: number;
-  /** Signed quantity of this account's other open orders in the instrument (buys +, sells -). */
-  openOrdersQuantity: number;
+  /** Open (unfilled) quantity of this account's other working BUY orders in the instrument (>= 0). */
+  openBuyQuantity: number;
+  /** Open (unfilled) quantity of this account's other working SELL orders in the instrument (>= 0). */
+  openSellQuantity: number;
   /** Price used to value MARKET and SL-M orders: last traded price or the instrument's reference price. */
   referencePricePaise: Paise;
 }

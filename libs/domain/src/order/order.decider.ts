@@ -10,6 +10,7 @@ import { assertPrice } from './order.validation';
 import { decideModifyOrder } from './modify-order';
 import { decidePlaceOrder } from './place-order';
 import { decideReportFill } from './report-fill';
+import { stopTriggerReached } from './stop-trigger';
 
 /** The order aggregate's decision: pure, time and prices come in with the command. */
 export function decideOrder(command: OrderCommand, state: OrderState): OrderEvent[] {
@@ -37,10 +38,7 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
   }
 }
 
-/**
- * A buy stop protects against (or chases) a rise, so it fires when the price reaches the trigger
- * from below: last >= trigger. A sell stop fires on a fall: last <= trigger.
- */
+/** A stop order fires when the last price reaches its trigger (stopTriggerReached). */
 function decideTrigger(command: Extract<OrderCommand, { type: 'TriggerOrder' }>, state: OrderState): OrderEvent[] {
   const { orderId, lastPricePaise, now } = command.data;
   const order = requireOrder(state, orderId);
@@ -51,8 +49,7 @@ function decideTrigger(command: Extract<OrderCommand, { type: 'TriggerOrder' }>,
   toIst(now);
   const trigger = order.triggerPricePaise;
   if (trigger === null) throw new InvalidCommand('TRIGGER_PRICE_REQUIRED', `order ${orderId} has no trigger price`);
-  const reached = order.side === 'BUY' ? lastPricePaise >= trigger : lastPricePaise <= trigger;
-  if (!reached) {
+  if (!stopTriggerReached(order.side, lastPricePaise, trigger)) {
     throw new RuleViolation('TRIGGER_NOT_REACHED', `${order.side} stop at ${trigger} paise is not reached by ${lastPricePaise} paise`, {
       orderId,
       triggerPricePaise: trigger,

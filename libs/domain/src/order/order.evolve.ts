@@ -1,6 +1,6 @@
 import { assertNever } from '../common/errors';
 import type { OrderEvent } from './order.events';
-import type { OrderState } from './order.state';
+import { type OrderState, statusOnAcceptance } from './order.state';
 
 /**
  * Applies one recorded event. Events are facts that already happened, so an event that does not
@@ -26,10 +26,9 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
   if (state.status === 'NONE') return state;
   switch (event.type) {
     case 'OrderAccepted': {
-      const stop = state.orderType === 'SL' || state.orderType === 'SL-M';
       return {
         ...state,
-        status: stop ? 'TRIGGER_PENDING' : 'OPEN',
+        status: statusOnAcceptance(state.orderType),
         reservedPaise: event.data.reservedPaise,
         reservedForQuantity: state.quantity - state.filledQuantity,
       };

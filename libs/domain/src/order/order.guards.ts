@@ -1,5 +1,5 @@
 import { NotFound, RuleViolation, assertNever } from '../common/errors';
-import type { ExistingOrder, OrderState } from './order.state';
+import { type ExistingOrder, isWorking, type OrderState } from './order.state';
 
 export function requireOrder(state: OrderState, orderId: string): ExistingOrder {
   if (state.status === 'NONE') throw new NotFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`, { orderId });
@@ -12,11 +12,8 @@ export function requireOrder(state: OrderState, orderId: string): ExistingOrder 
  */
 export function requireWorking(order: ExistingOrder): void {
   const refuse = (code: string, what: string) => new RuleViolation(code, `order ${order.orderId} is ${what}`, { orderId: order.orderId, status: order.status });
+  if (isWorking(order.status)) return;
   switch (order.status) {
-    case 'TRIGGER_PENDING':
-    case 'OPEN':
-    case 'PARTIALLY_FILLED':
-      return;
     case 'FILLED':
       throw refuse('ORDER_ALREADY_FILLED', 'already filled');
     case 'CANCELLED':

@@ -1,6 +1,6 @@
 import type { OrderEvent } from './order.events';
 import { evolveOrder } from './order.evolve';
-import { initialOrderState, isFinal, remainingQuantity, reservationFor, type OrderState } from './order.state';
+import { initialOrderState, isFinal, isWorking, remainingQuantity, reservationFor, statusOnAcceptance, WORKING_STATUSES, type OrderState } from './order.state';
 import {
   ACCOUNT_ID,
   CANCELLED_LIMIT_BUY,
@@ -117,5 +117,19 @@ describe('evolveOrder', () => {
     expect(fold([accepted(5)])).toEqual(initialOrderState);
     const open = fold(OPEN_LIMIT_BUY);
     expect(evolveOrder(open, orderPlaced({ quantity: 99 }))).toBe(open);
+  });
+});
+
+describe('working statuses (the one list)', () => {
+  it('are the statuses in which an order can still fill, change, be cancelled or expire', () => {
+    expect(WORKING_STATUSES).toEqual(['TRIGGER_PENDING', 'OPEN', 'PARTIALLY_FILLED']);
+    const all = ['NONE', 'PLACED', 'REJECTED', 'TRIGGER_PENDING', 'OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'EXPIRED'] as const;
+    expect(all.filter((s) => isWorking(s))).toEqual(['TRIGGER_PENDING', 'OPEN', 'PARTIALLY_FILLED']);
+    // a working order is never final; PLACED and NONE are neither
+    expect(all.filter((s) => !isWorking(s) && !isFinal(s))).toEqual(['NONE', 'PLACED']);
+  });
+
+  it('start an accepted stop order waiting for its trigger and any other open', () => {
+    expect((['MARKET', 'LIMIT', 'SL', 'SL-M'] as const).map(statusOnAcceptance)).toEqual(['OPEN', 'OPEN', 'TRIGGER_PENDING', 'TRIGGER_PENDING']);
   });
 });

@@ -49,6 +49,22 @@ export type ExistingOrder = Extract<OrderState, { orderId: string }>;
 
 export const initialOrderState: OrderState = { status: 'NONE' };
 
+/**
+ * The statuses of a working order: it can still fill, be cancelled, expire or change. The one list of them (PLACED
+ * only exists between OrderPlaced and the risk decision recorded with it, so it is not working).
+ */
+export const WORKING_STATUSES = ['TRIGGER_PENDING', 'OPEN', 'PARTIALLY_FILLED'] as const satisfies readonly OrderStatus[];
+export type WorkingStatus = (typeof WORKING_STATUSES)[number];
+
+export function isWorking(status: OrderState['status']): status is WorkingStatus {
+  return (WORKING_STATUSES as readonly string[]).includes(status);
+}
+
+/** An accepted stop order (SL, SL-M) waits for its trigger; every other accepted order is open at once. */
+export function statusOnAcceptance(orderType: OrderType): 'TRIGGER_PENDING' | 'OPEN' {
+  return orderType === 'SL' || orderType === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
+}
+
 /** Final orders accept no fill, cancel or change and hold no reservation. */
 export function isFinal(status: OrderState['status']): boolean {
   switch (status) {

@@ -45,17 +45,36 @@ describe('accepted orders and their reservation', () => {
 
   it('reserves only the part of a sell that opens or grows a short', () => {
     const sell = order({ side: 'SELL', limitPricePaise: 150000 });
-    const ctx = (positionQuantity: number, openOrdersQuantity: number) => ({ positionQuantity, openOrdersQuantity, referencePricePaise: 150000 });
+    const ctx = (positionQuantity: number, openSellQuantity: number, openBuyQuantity = 0) => ({ positionQuantity, openBuyQuantity, openSellQuantity, referencePricePaise: 150000 });
     // flat: all 10 open a short: 10 x 150,000
     expect(requiredReservation(sell, ctx(0, 0))).toBe(1_500_000);
     // long 4: 10 - 4 = 6 short: 6 x 150,000 = 900,000
     expect(requiredReservation(sell, ctx(4, 0))).toBe(900_000);
     // long 10 but 4 already being sold: covered 10 - 4 = 6, short 4 x 150,000 = 600,000
-    expect(requiredReservation(sell, ctx(10, -4))).toBe(600_000);
+    expect(requiredReservation(sell, ctx(10, 4))).toBe(600_000);
     // long 12: fully covered
     expect(requiredReservation(sell, ctx(12, 0))).toBe(0);
     // already short 5: the whole sell grows the short
     expect(requiredReservation(sell, ctx(-5, 0))).toBe(1_500_000);
+  });
+
+  it('never counts an open buy as cover for a sell', () => {
+    const sell = order({ side: 'SELL', limitPricePaise: 150000 });
+    const ctx = (positionQuantity: number, openBuyQuantity: number, openSellQuantity = 0) => ({ positionQuantity, openBuyQuantity, openSellQuantity, referencePricePaise: 150000 });
+    // flat with a buy of 1,000 open: the sell of 10 still opens a short of 10: 10 x 150,000
+    expect(requiredReservation(sell, ctx(0, 1000))).toBe(1_500_000);
+    // long 4 with a buy of 6 open: only the 4 held cover, 6 x 150,000 = 900,000
+    expect(requiredReservation(sell, ctx(4, 6))).toBe(900_000);
+    // short 5 with a buy of 5 open (a cover not yet filled): the whole sell is short
+    expect(requiredReservation(sell, ctx(-5, 5))).toBe(1_500_000);
+  });
+
+  it('refuses a short sale that only an open buy would cover (Rs 1,000 of cash, SELL 1000 ITC LIMIT 450)', () => {
+    // 1,000 x 45,000 = 45,000,000 paise (Rs 4.5 lakh) against 100,000 paise (Rs 1,000) of buying power
+    const sell = { side: 'SELL' as const, quantity: 1000, limitPricePaise: 45_000 };
+    const poor = { account: { buyingPowerPaise: 100_000 } };
+    expect(codeOf(sell, poor)).toBe('INSUFFICIENT_FUNDS');
+    expect(check(sell, { ...poor, openBuyQuantity: 1000 })).toEqual({ ok: false, code: 'INSUFFICIENT_FUNDS', reason: 'needs 45000000 paise, buying power is 100000 paise' });
   });
 
   it('accepts a covered CNC sell with no buying power at all', () => {
@@ -233,31 +252,39 @@ describe('DAILY_LOSS_LIMIT', () => {
     expect(codeOf({ ...sell(10), product: 'CNC' }, { account: hit, positionQuantity: 10 })).toBe('OK');
   });
 
-  it('counts the other open orders as filled, as the position limit does', () => {
-    // long 10 with 6 already being sold: 10 - 6 = 4 left; SELL 4: 4 - 4 = 0 is an exit, SELL 5: 4 - 5 = -1 is not
-    expect(codeOf(sell(4), { account: hit, positionQuantity: 10, openOrdersQuantity: -6 })).toBe('OK');
-    expect(codeOf(sell(5), { account: hit, positionQuantity: 10, openOrdersQuantity: -6 })).toBe('DAILY_LOSS_LIMIT');
-    // long 10 with a buy of 5 open: 10 + 5 = 15; SELL 10: 15 - 10 = 5 reduces
-    expect(codeOf(sell(10), { account: hit, positionQuantity: 10, openOrdersQuantity: 5 })).toBe('OK');
+  it('counts the other working orders of the same side as filled, and never those of the other side', () => {
+    // long 10 with 6 already being sold: 10 - 6 = 4 left; SELL 4 is an exit, SELL 5 is not
+    expect(codeOf(sell(4), { account: hit, positionQuantity: 10, openSellQuantity: 6 })).toBe('OK');
+    expect(codeOf(sell(5), { account: hit, positionQuantity: 10, openSellQuantity: 6 })).toBe('DAILY_LOSS_LIMIT');
+    // long 10 with a buy of 5 open: SELL 10 closes the 10 held
+    expect(codeOf(sell(10), { account: hit, positionQuantity: 10, openBuyQuantity: 5 })).toBe('OK');
+    // flat with a buy of 10 open: a SELL 10 is no exit (nothing is held), it opens a short
+    expect(codeOf(sell(10), { account: hit, openBuyQuantity: 10 })).toBe('DAILY_LOSS_LIMIT');
+    // short 10 with a sell of 10 open: BUY 10 still only covers the short
+    expect(codeOf({}, { account: hit, positionQuantity: -10, openSellQuantity: 10 })).toBe('OK');
+    // short 10 with a buy of 10 open already covering it: another BUY 10 would open a long
+    expect(codeOf({}, { account: hit, positionQuantity: -10, openBuyQuantity: 10 })).toBe('DAILY_LOSS_LIMIT');
   });
 
   it('lets an exit through to the later rules, which still apply', () => {
-    // long 5 with a buy of 5 open: 5 + 5 = 10, and a CNC SELL 10 takes that to 0, but only 5 shares are held
-    expect(codeOf({ ...sell(10), product: 'CNC' }, { account: hit, positionQuantity: 5, openOrdersQuantity: 5 })).toBe('INSUFFICIENT_HOLDINGS');
     // short 10, BUY 10 reduces but needs 10 x 147,000 = 1,470,000 of buying power, and has 1,469,999
     expect(codeOf({}, { account: { ...hit, buyingPowerPaise: 1_469_999 }, positionQuantity: -10 })).toBe('INSUFFICIENT_FUNDS');
   });
 });
 
 describe('POSITION_LIMIT', () => {
-  it('projects position + other open orders + this order, long or short', () => {
+  it('projects position + other working orders of the same side + this order, long or short', () => {
     const limit = { maxPositionQuantity: 100 };
     // 80 + 10 + 10 = 100: at the limit passes
-    expect(codeOf({}, { account: limit, positionQuantity: 80, openOrdersQuantity: 10 })).toBe('OK');
+    expect(codeOf({}, { account: limit, positionQuantity: 80, openBuyQuantity: 10 })).toBe('OK');
     // 80 + 11 + 10 = 101 > 100
-    expect(codeOf({}, { account: limit, positionQuantity: 80, openOrdersQuantity: 11 })).toBe('POSITION_LIMIT');
-    // short: -95 + 0 - 10 = -105, |-105| > 100
+    expect(codeOf({}, { account: limit, positionQuantity: 80, openBuyQuantity: 11 })).toBe('POSITION_LIMIT');
+    // open sells do not make room for buys: they may be cancelled, or fill after the buy
+    expect(codeOf({}, { account: limit, positionQuantity: 80, openBuyQuantity: 11, openSellQuantity: 50 })).toBe('POSITION_LIMIT');
+    // short: -95 - 0 - 10 = -105, |-105| > 100
     expect(codeOf({ side: 'SELL' }, { account: limit, positionQuantity: -95 })).toBe('POSITION_LIMIT');
+    // -85 - 6 - 10 = -101 with open buys beside it
+    expect(codeOf({ side: 'SELL' }, { account: limit, positionQuantity: -85, openSellQuantity: 6, openBuyQuantity: 50 })).toBe('POSITION_LIMIT');
     // reducing an oversized long: 120 - 30 = 90
     expect(codeOf({ side: 'SELL', quantity: 30 }, { account: limit, positionQuantity: 120 })).toBe('OK');
   });
@@ -268,14 +295,16 @@ describe('INSUFFICIENT_HOLDINGS', () => {
   it('lets a delivery sell only what is held and not already being sold', () => {
     expect(codeOf(cncSell, { positionQuantity: 10 })).toBe('OK');
     // 10 held, 1 already being sold: 9 available < 10
-    expect(check(cncSell, { positionQuantity: 10, openOrdersQuantity: -1 })).toEqual({
+    expect(check(cncSell, { positionQuantity: 10, openSellQuantity: 1 })).toEqual({
       ok: false,
       code: 'INSUFFICIENT_HOLDINGS',
       reason: 'selling 10 but only 9 held and not already being sold',
     });
     // pending buys are not holdings yet, but do not reduce what is held
-    expect(codeOf(cncSell, { positionQuantity: 10, openOrdersQuantity: 5 })).toBe('OK');
-    expect(codeOf(cncSell, { positionQuantity: 5, openOrdersQuantity: 5 })).toBe('INSUFFICIENT_HOLDINGS');
+    expect(codeOf(cncSell, { positionQuantity: 10, openBuyQuantity: 5 })).toBe('OK');
+    expect(codeOf(cncSell, { positionQuantity: 5, openBuyQuantity: 5 })).toBe('INSUFFICIENT_HOLDINGS');
+    // a buy beside a sell does not free shares for a second sell: 10 held, 10 being sold, 0 available
+    expect(codeOf(cncSell, { positionQuantity: 10, openBuyQuantity: 10, openSellQuantity: 10 })).toBe('INSUFFICIENT_HOLDINGS');
     expect(codeOf(cncSell, { positionQuantity: 0 })).toBe('INSUFFICIENT_HOLDINGS');
   });
 

@@ -158,33 +158,48 @@ const dailyLossHit: Rule = (order, risk) => {
 };
 
 /**
- * True when the order moves the projected position (held + other open orders) towards zero without passing it:
- * |before + order| <= |before| and no change of side. Nothing reduces a flat projection. Other open orders count
- * as if filled, the same projection POSITION_LIMIT uses, so a sell is no exit while open sells already cover the long.
+ * True when the whole order closes part of the position that is held and not already being closed by other
+ * working orders of the same side: a sell within the held long minus the other working sells, a buy within the held
+ * short minus the other working buys. Working orders of the other side never count: an open buy is not a long
+ * until it fills (and may be cancelled), so it neither makes a sell an exit nor covers it.
  */
-function onlyReduces(order: PreTradeOrder, { positionQuantity, openOrdersQuantity }: RiskContext): boolean {
-  const before = positionQuantity + openOrdersQuantity;
-  const after = before + signedQuantity(order);
-  return Math.abs(after) <= Math.abs(before) && Math.sign(after) !== -Math.sign(before);
+function onlyReduces(order: PreTradeOrder, risk: RiskContext): boolean {
+  return order.quantity <= closable(order.side, risk);
 }
 
-/** The position if this and every other open order filled may not exceed the limit, long or short. */
-const overPositionLimit: Rule = (order, { account: { maxPositionQuantity: max }, positionQuantity, openOrdersQuantity }) => {
+/**
+ * How much of the held position an order of `side` can close: for a sell, the held long not already being sold by
+ * the account's other working sells; for a buy, the held short not already being bought back. Never negative.
+ */
+export function closable(side: Side, risk: Pick<RiskContext, 'positionQuantity' | 'openBuyQuantity' | 'openSellQuantity'>): number {
+  switch (side) {
+    case 'SELL':
+      return Math.max(0, risk.positionQuantity - risk.openSellQuantity);
+    case 'BUY':
+      return Math.max(0, -risk.positionQuantity - risk.openBuyQuantity);
+    default:
+      return assertNever(side);
+  }
+}
+
+/**
+ * The position if this order and every other working order of the same side filled may not exceed the limit, long
+ * or short. Orders of the other side do not offset: they may be cancelled, or fill after this one.
+ */
+const overPositionLimit: Rule = (order, risk) => {
+  const max = risk.account.maxPositionQuantity;
   if (max === null) return null;
-  const projected = positionQuantity + openOrdersQuantity + signedQuantity(order);
+  const projected =
+    order.side === 'BUY' ? risk.positionQuantity + risk.openBuyQuantity + order.quantity : risk.positionQuantity - risk.openSellQuantity - order.quantity;
   return Math.abs(projected) > max ? `projected position ${projected} exceeds the limit of ${max}` : null;
 };
 
-/** Delivery sells need shares that are held and not already being sold by other open orders. */
-const notHeld: Rule = (order, { positionQuantity, openOrdersQuantity }) => {
+/** Delivery sells need shares that are held and not already being sold by other working sells (open buys are not holdings). */
+const notHeld: Rule = (order, risk) => {
   if (order.product !== 'CNC' || order.side !== 'SELL') return null;
-  const available = positionQuantity + Math.min(0, openOrdersQuantity);
-  return order.quantity > available ? `selling ${order.quantity} but only ${Math.max(0, available)} held and not already being sold` : null;
+  const available = closable('SELL', risk);
+  return order.quantity > available ? `selling ${order.quantity} but only ${available} held and not already being sold` : null;
 };
-
-function signedQuantity(order: PreTradeOrder): number {
-  return order.side === 'BUY' ? order.quantity : -order.quantity;
-}
 
 /**
  * The price an order is valued at before it fills: its limit when it has one (LIMIT, SL), the
@@ -206,17 +221,18 @@ export function valuationPrice(order: Pick<PreTradeOrder, 'orderType' | 'side' |
 }
 
 /**
- * Buying power to hold: a buy holds its full value; a sell holds only the value of the units that
- * open or grow a short, i.e. beyond the long that is held and not already being sold.
+ * Buying power to hold (the margin rule, see docs/domain.md "Funds reservation"): a buy holds its full value; a sell
+ * holds the full value of the units that open or grow a short, i.e. beyond the long that is held and not already
+ * being sold by other working sells. Open buys never cover a sell: they hold no shares yet and may be cancelled.
  */
-export function requiredReservation(order: PreTradeOrder, risk: Pick<RiskContext, 'positionQuantity' | 'openOrdersQuantity' | 'referencePricePaise'>): Paise {
+export function requiredReservation(order: PreTradeOrder, risk: Pick<RiskContext, 'positionQuantity' | 'openBuyQuantity' | 'openSellQuantity' | 'referencePricePaise'>): Paise {
   const price = valuationPrice(order, risk.referencePricePaise);
   switch (order.side) {
     case 'BUY':
       return order.quantity * price;
     case 'SELL': {
-      const coveredByLong = Math.max(0, risk.positionQuantity + risk.openOrdersQuantity);
-      return Math.max(0, order.quantity - coveredByLong) * price;
+      const heldNotBeingSold = closable('SELL', risk);
+      return Math.max(0, order.quantity - heldNotBeingSold) * price;
     }
     default:
       return assertNever(order.side);

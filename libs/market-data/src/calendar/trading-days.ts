@@ -1,10 +1,21 @@
-import { InvalidCommand, isHoliday, parseHhMm, parseInstantMs, type IsoInstant, type IstDate, type MarketCalendar } from '@robo/domain';
+import {
+  InvalidCommand,
+  isHoliday,
+  NORMAL_MARKET_CLOSE_MINUTES,
+  NORMAL_MARKET_OPEN_MINUTES,
+  NSE_SESSIONS,
+  parseHhMm,
+  parseInstantMs,
+  type IsoInstant,
+  type IstDate,
+  type MarketCalendar,
+} from '@robo/domain';
 
-/** NSE normal market, IST minutes: 09:15 (inclusive) to 15:30 (exclusive), as in the domain's market calendar. */
-export const SESSION_OPEN = '09:15';
-export const SESSION_CLOSE = '15:30';
-/** Trading time in one session, and the trading year used to scale volatility (252 sessions). */
-export const SESSION_SECONDS = 375 * 60;
+/** NSE normal market (`HH:MM` IST, open inclusive, close exclusive): the domain's NSE_SESSIONS.OPEN. */
+export const SESSION_OPEN: string = NSE_SESSIONS.OPEN.from;
+export const SESSION_CLOSE: string = NSE_SESSIONS.OPEN.to;
+/** Trading time in one session (375 minutes), and the trading year used to scale volatility (252 sessions). */
+export const SESSION_SECONDS = (NORMAL_MARKET_CLOSE_MINUTES - NORMAL_MARKET_OPEN_MINUTES) * 60;
 export const TRADING_DAYS_PER_YEAR = 252;
 
 const DAY_MS = 86_400_000;

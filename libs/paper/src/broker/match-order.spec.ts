@@ -1,7 +1,8 @@
 import type { DomainError } from '@robo/domain';
 import { at, calendar, placed, quote, record } from '../testing/paper-fixtures';
 import { applyMatch } from './apply-match';
-import { DAY_EXPIRY_REASON, IOC_EXPIRY_REASON, matchOrder, sessionOver, triggerReached, type MatchOptions } from './match-order';
+import { DAY_EXPIRY_REASON, dayOrderExpired as sessionOver, IOC_EXPIRY_REASON, stopTriggerReached as triggerReached } from '@robo/domain';
+import { matchOrder, type MatchOptions } from './match-order';
 
 const EQ = { segment: 'EQ' as const, tickSizePaise: 5, lotSize: 1 };
 const options = (over: Partial<MatchOptions> = {}): MatchOptions => ({ now: at('10:00'), slippageBps: 0, maxFillFractionOfVolume: 0.1, instrument: EQ, calendar, ...over });

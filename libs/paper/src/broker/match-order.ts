@@ -1,9 +1,13 @@
 import {
   applyBasisPoints,
   createMarketCalendar,
+  DAY_EXPIRY_REASON,
+  dayOrderExpired,
   InvalidCommand,
+  IOC_EXPIRY_REASON,
+  isWorking,
   marketPhase,
-  istTradingDay,
+  stopTriggerReached,
   toIst,
   type ChargeSchedule,
   type IsoInstant,
@@ -73,20 +77,14 @@ export interface MatchResult {
   expire?: { reason: string };
 }
 
-/** The reasons the domain and the expiry sweeper already use, so the audit trail reads the same. */
-export const DAY_EXPIRY_REASON = 'end of day (DAY validity)';
-export const IOC_EXPIRY_REASON = 'IOC remainder';
-
-const CLOSE_MINUTES = 15 * 60 + 30;
 // Plain data, built once: the bundled holiday list.
 const DEFAULT_CALENDAR = createMarketCalendar();
 
 /**
  * Paper execution rules (one call per order per quote):
- * - Only working orders match (TRIGGER_PENDING, OPEN, PARTIALLY_FILLED), and only in the normal market (OPEN
- *   phase). A DAY order whose session has closed (15:30 IST of the day it was placed, or any later day) expires.
- * - SL and SL-M wait for the trigger: a BUY stop fires when last >= trigger, a SELL stop when last <= trigger (the
- *   domain's rule). Once fired, SL works as LIMIT and SL-M as MARKET in the same call.
+ * - Only working orders match (the domain's isWorking), and only in the normal market (OPEN phase). A DAY order
+ *   whose session has closed expires (the domain's dayOrderExpired).
+ * - SL and SL-M wait for the trigger (the domain's stopTriggerReached). Once fired, SL works as LIMIT and SL-M as MARKET in the same call.
  * - MARKET: the whole open quantity fills at once at the touch (ask for a buy, bid for a sell) moved against the
  *   trader by the slippage, rounded up to whole ticks: slippage stands for walking the book, so volume does not
  *   limit a market order.
@@ -99,15 +97,15 @@ const DEFAULT_CALENDAR = createMarketCalendar();
 export function matchOrder(order: MatchableOrder, quote: Quote | null, options: MatchOptions): MatchResult {
   checkOptions(options);
   const none: MatchResult = { fills: [] };
-  if (order.status !== 'TRIGGER_PENDING' && order.status !== 'OPEN' && order.status !== 'PARTIALLY_FILLED') return none;
-  if (order.validity === 'DAY' && sessionOver(order.placedAt, options.now)) return { fills: [], expire: { reason: DAY_EXPIRY_REASON } };
+  if (!isWorking(order.status)) return none;
+  if (order.validity === 'DAY' && dayOrderExpired(order.placedAt, options.now)) return { fills: [], expire: { reason: DAY_EXPIRY_REASON } };
   // Pre-open, the closing session and closed days have no continuous trading to fill against.
   if (marketPhase(options.now, options.calendar ?? DEFAULT_CALENDAR).phase !== 'OPEN') return none;
 
   let trigger: MatchResult['trigger'];
   let type: 'MARKET' | 'LIMIT' = order.orderType === 'MARKET' || order.orderType === 'SL-M' ? 'MARKET' : 'LIMIT';
   if (order.status === 'TRIGGER_PENDING') {
-    if (quote === null || order.triggerPricePaise === null || !triggerReached(order.side, quote.lastPaise, order.triggerPricePaise)) return none;
+    if (quote === null || order.triggerPricePaise === null || !stopTriggerReached(order.side, quote.lastPaise, order.triggerPricePaise)) return none;
     trigger = { lastPricePaise: quote.lastPaise, at: options.now };
     type = order.orderType === 'SL-M' ? 'MARKET' : 'LIMIT';
   }
@@ -141,18 +139,6 @@ export function matchOrder(order: MatchableOrder, quote: Quote | null, options: 
     occurredAt: options.now,
   };
   return withTrigger({ fills: [fill] });
-}
-
-/** BUY stops fire on a rise to the trigger, SELL stops on a fall to it (the domain's TriggerOrder rule). */
-export function triggerReached(side: Side, lastPricePaise: Paise, triggerPricePaise: Paise): boolean {
-  return side === 'BUY' ? lastPricePaise >= triggerPricePaise : lastPricePaise <= triggerPricePaise;
-}
-
-/** A DAY order lives until 15:30 IST of the day it was placed. */
-export function sessionOver(placedAt: IsoInstant, now: IsoInstant): boolean {
-  const placedDay = istTradingDay(placedAt);
-  const { date, minutes } = toIst(now);
-  return date > placedDay || (date === placedDay && minutes >= CLOSE_MINUTES);
 }
 
 function checkOptions(options: MatchOptions): void {

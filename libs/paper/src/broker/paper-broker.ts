@@ -1,4 +1,4 @@
-import { InstrumentCatalog, isFinal, type IsoInstant, type MarketCalendar } from '@robo/domain';
+import { InstrumentCatalog, isFinal, type IsoInstant, type MarketCalendar, statusOnAcceptance } from '@robo/domain';
 import type { Quote } from '@robo/market-data';
 import { applyMatch } from './apply-match';
 import type { Broker, BrokerOrder, ExecutionReport } from './broker.port';
@@ -31,7 +31,7 @@ export class PaperBroker implements Broker {
 
   async submit(order: BrokerOrder): Promise<void> {
     if (this.book.has(order.orderId)) return;
-    const status = order.orderType === 'SL' || order.orderType === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
+    const status = statusOnAcceptance(order.orderType);
     this.book.set(order.orderId, { ...order, status, filledQuantity: 0, fillIds: [], filledValuePaise: 0, feesPaise: 0 });
   }
 

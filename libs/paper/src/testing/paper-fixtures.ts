@@ -46,7 +46,8 @@ export function placed(over: Partial<PlaceData> = {}, now = at('10:00')): Existi
     calendar,
     account: { halted: false, buyingPowerPaise: 10_000_000_000, maxOrderValuePaise: null, maxPositionQuantity: null, dailyLossLimitPaise: null, realizedTodayPaise: 0 },
     positionQuantity: 10_000,
-    openOrdersQuantity: 0,
+    openBuyQuantity: 0,
+    openSellQuantity: 0,
     referencePricePaise: instrument.referencePricePaise,
   };
   const state = fold(evolveOrder, initialOrderState, decideOrder({ type: 'PlaceOrder', data, risk }, initialOrderState));

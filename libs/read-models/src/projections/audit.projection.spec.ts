@@ -150,7 +150,8 @@ function risk(): RiskContext {
     calendar: createMarketCalendar({ holidays: [] }),
     account: { halted: false, buyingPowerPaise: 10_000_000, maxOrderValuePaise: null, maxPositionQuantity: null, dailyLossLimitPaise: null, realizedTodayPaise: 0 },
     positionQuantity: 0,
-    openOrdersQuantity: 0,
+    openBuyQuantity: 0,
+    openSellQuantity: 0,
     referencePricePaise: 147000,
   };
 }

@@ -1,4 +1,4 @@
-import { assertNever, type OrderStatus, type OrderType, type Product, type RiskReasonCode, type Side, type Validity } from '@robo/domain';
+import { assertNever, type OrderStatus, type OrderType, type Product, type RiskReasonCode, type Side, statusOnAcceptance, type Validity } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
 import type { Doc, Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
@@ -88,10 +88,8 @@ function evolve(doc: OrderDoc, event: OrderEnvelope): OrderDoc {
   switch (event.type) {
     case 'OrderPlaced':
       return doc;
-    case 'OrderAccepted': {
-      const stop = doc.orderType === 'SL' || doc.orderType === 'SL-M';
-      return { ...doc, status: stop ? 'TRIGGER_PENDING' : 'OPEN', reservedPaise: event.data.reservedPaise };
-    }
+    case 'OrderAccepted':
+      return { ...doc, status: statusOnAcceptance(doc.orderType), reservedPaise: event.data.reservedPaise };
     case 'OrderRejected':
       return { ...doc, status: 'REJECTED', remainingQuantity: 0, rejectReasonCode: event.data.reasonCode, rejectReason: event.data.reason };
     case 'OrderTriggered':

@@ -52,7 +52,8 @@ export interface RiskOverrides {
   instrument?: Instrument;
   account?: Partial<RiskContext['account']>;
   positionQuantity?: number;
-  openOrdersQuantity?: number;
+  openBuyQuantity?: number;
+  openSellQuantity?: number;
   referencePricePaise?: number;
 }
 
@@ -72,7 +73,8 @@ export function riskContext(overrides: RiskOverrides = {}): RiskContext {
       ...overrides.account,
     },
     positionQuantity: overrides.positionQuantity ?? 0,
-    openOrdersQuantity: overrides.openOrdersQuantity ?? 0,
+    openBuyQuantity: overrides.openBuyQuantity ?? 0,
+    openSellQuantity: overrides.openSellQuantity ?? 0,
     referencePricePaise: overrides.referencePricePaise ?? 150000,
   };
 }

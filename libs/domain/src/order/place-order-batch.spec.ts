@@ -1,11 +1,10 @@
-import { AccountEvent, buyingPower, evolveAccount, initialAccountState, OpenAccountState, RiskContext } from '@robo/domain';
-import { calendar, NOW, RELIANCE } from '@robo/domain/order/testing/order-fixtures';
-import type { PlaceOrderRequest } from './order-commands';
-import { BatchDecision, BatchOrder, decideBatch, RiskFor } from './place-order-batch';
-import type { MarketFacts } from './risk-context.factory';
+import type { AccountEvent } from '../account/account.events';
+import { buyingPower, evolveAccount, initialAccountState, type OpenAccountState } from '../account/account.state';
+import { type BatchDecision, type BatchOrder, decidePlaceOrders, type OrderMarketFacts, type PlaceOrderData } from './place-order-batch';
+import { calendar, NOW, RELIANCE } from './testing/order-fixtures';
 
 const ACCOUNT = 'acc-1';
-const market: MarketFacts = { now: NOW, positionQuantity: 0, openOrdersQuantity: 0, referencePricePaise: 147_000 };
+const market: OrderMarketFacts = { now: NOW, positionQuantity: 0, openBuyQuantity: 0, openSellQuantity: 0, referencePricePaise: 147_000 };
 
 function account(cashPaise: number, maxPositionQuantity: number | null = null): OpenAccountState {
   const events: AccountEvent[] = [
@@ -15,25 +14,10 @@ function account(cashPaise: number, maxPositionQuantity: number | null = null): 
   return events.reduce(evolveAccount, initialAccountState) as OpenAccountState;
 }
 
-const riskFor: RiskFor = (state, instrument, facts): RiskContext => ({
-  now: facts.now,
-  instrument,
-  calendar,
-  account: {
-    halted: state.halted,
-    buyingPowerPaise: buyingPower(state),
-    maxOrderValuePaise: state.limits.maxOrderValuePaise,
-    maxPositionQuantity: state.limits.maxPositionQuantity,
-    dailyLossLimitPaise: state.limits.dailyLossLimitPaise,
-    realizedTodayPaise: 0,
-  },
-  positionQuantity: facts.positionQuantity,
-  openOrdersQuantity: facts.openOrdersQuantity,
-  referencePricePaise: facts.referencePricePaise,
-});
+const decideBatch = (state: OpenAccountState, orders: readonly BatchOrder[]) => decidePlaceOrders(state, orders, calendar);
 
-function order(n: number, over: Partial<PlaceOrderRequest> = {}, facts: MarketFacts = market): BatchOrder {
-  const request: PlaceOrderRequest = {
+function order(n: number, over: Partial<PlaceOrderData> = {}, facts: OrderMarketFacts = market): BatchOrder {
+  const request: PlaceOrderData = {
     orderId: `ord-${n}`,
     accountId: ACCOUNT,
     instrument: 'RELIANCE',
@@ -59,12 +43,12 @@ const outcomes = (decisions: BatchDecision[]) =>
     return rejected ? `rejected:${(rejected.data as { reasonCode: string }).reasonCode}` : 'accepted';
   });
 
-describe('decideBatch', () => {
-  const [probe] = decideBatch(account(10 ** 12), [order(0)], riskFor).decisions;
+describe('decidePlaceOrders (the batch reservation)', () => {
+  const [probe] = decideBatch(account(10 ** 12), [order(0)]).decisions;
   const each = probe.ok ? probe.reservedPaise : 0;
 
   it('lets the reservations of earlier accepted orders consume the buying power of later ones', () => {
-    const { decisions, account: after } = decideBatch(account(2 * each + 1), [order(1), order(2), order(3)], riskFor);
+    const { decisions, account: after } = decideBatch(account(2 * each + 1), [order(1), order(2), order(3)]);
     expect(each).toBeGreaterThan(0);
     expect(outcomes(decisions)).toEqual(['accepted', 'accepted', 'rejected:INSUFFICIENT_FUNDS']);
     expect(decisions.flatMap((d) => (d.ok ? d.reserve : []))).toEqual([
@@ -76,25 +60,34 @@ describe('decideBatch', () => {
   });
 
   it('leaves the buying power of a refused or invalid order to the orders after it', () => {
-    const { decisions } = decideBatch(account(each + 1), [order(1, { quantity: 20 }), order(2, { quantity: 0 }), order(3)], riskFor);
+    const { decisions } = decideBatch(account(each + 1), [order(1, { quantity: 20 }), order(2, { quantity: 0 }), order(3)]);
     expect(outcomes(decisions)).toEqual(['rejected:INSUFFICIENT_FUNDS', 'error', 'accepted']);
   });
 
-  it('counts accepted orders as working quantity of their instrument, sells against buys', () => {
-    const facts = { ...market, openOrdersQuantity: 5 };
+  it('counts accepted orders as working quantity of their instrument and side', () => {
+    const facts = { ...market, openBuyQuantity: 5 };
     const mis = (n: number, side: 'BUY' | 'SELL' = 'BUY') => order(n, { product: 'MIS', side }, facts);
-    const { decisions } = decideBatch(account(10 ** 12, 30), [mis(1), mis(2), mis(3), mis(4, 'SELL'), mis(5)], riskFor);
-    // 5 working + 10 + 10 = 25; a third buy would make 35 > 30; the sell brings it back to 15, so 25 fits again.
-    expect(outcomes(decisions)).toEqual(['accepted', 'accepted', 'rejected:POSITION_LIMIT', 'accepted', 'accepted']);
+    const { decisions } = decideBatch(account(10 ** 12, 30), [mis(1), mis(2), mis(3), mis(4, 'SELL'), mis(5)]);
+    // 5 working + 10 + 10 = 25 long if the buys fill; a third buy would make 35 > 30. A sell does not make room for
+    // more buys (it may be cancelled, or fill after them), so the fourth buy is refused too.
+    expect(outcomes(decisions)).toEqual(['accepted', 'accepted', 'rejected:POSITION_LIMIT', 'accepted', 'rejected:POSITION_LIMIT']);
+  });
+
+  it('lets the sells of one batch share the held long once, and never counts the batch\'s buys as cover', () => {
+    const facts = { ...market, positionQuantity: 10 };
+    const sell = (n: number) => order(n, { product: 'MIS', side: 'SELL' }, facts);
+    const { decisions } = decideBatch(account(10 ** 12), [order(1, { product: 'MIS' }, facts), sell(2), sell(3)]);
+    // the buy holds 10 x 147,000; the first sell is covered by the 10 held; the second opens a short of 10
+    expect(decisions.map((d) => (d.ok ? d.reservedPaise : -1))).toEqual([1_470_000, 0, 1_470_000]);
   });
 
   it('decides each order as placing it alone after the accepted ones would', () => {
     const state = account(3 * each + 1);
-    const together = decideBatch(state, [order(1), order(2), order(3), order(4)], riskFor).decisions;
+    const together = decideBatch(state, [order(1), order(2), order(3), order(4)]).decisions;
     let sequential = state;
     let working = 0;
     const alone = [1, 2, 3, 4].map((n) => {
-      const [decision] = decideBatch(sequential, [order(n, {}, { ...market, openOrdersQuantity: working })], riskFor).decisions;
+      const [decision] = decideBatch(sequential, [order(n, {}, { ...market, openBuyQuantity: working })]).decisions;
       if (decision.ok && decision.reserve.length > 0) {
         sequential = decision.reserve.reduce((s, e) => evolveAccount(s, e) as OpenAccountState, sequential);
         working += 10;
