@@ -35,3 +35,5 @@ export * from './strategy/strategy.commands';
 export * from './strategy/strategy.state';
 export * from './strategy/strategy.decider';
 export * from './analyst';
+export * from './charges/fill-charges';
+export * from './order/fill-settlement';
