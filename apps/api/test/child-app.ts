@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { MARKET_OPEN_INSTANT } from './test-app';
+import { FIXTURE_FILL_CLOCK_SKEW_MS, MARKET_OPEN_INSTANT } from './test-app';
 
 const MAIN = path.resolve(__dirname, '../../../dist/apps/api/src/main.js');
 
@@ -37,7 +37,7 @@ export class ChildApp {
   async start(timeoutMs = 20_000): Promise<void> {
     if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
     this.child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, CLOCK_START: MARKET_OPEN_INSTANT, LOG_LEVEL: 'warn', ...this.env },
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, CLOCK_START: MARKET_OPEN_INSTANT, FILL_CLOCK_SKEW_MS: FIXTURE_FILL_CLOCK_SKEW_MS, LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (d) => (this.output += d));
