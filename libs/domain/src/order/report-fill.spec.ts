@@ -13,6 +13,7 @@ import {
   NOW,
   OPEN_LIMIT_BUY,
   ORDER_ID,
+  NIFTY_CE,
   PARTIAL_LIMIT_BUY,
   REJECTED_LIMIT_BUY,
   SLM_BUY_PENDING,
@@ -211,6 +212,16 @@ describe('ReportFill: a fill id reused with other data', () => {
   it('the same report again decides nothing, whatever offset its time is written in and with charges left out', () => {
     spec.given(PARTIAL_LIMIT_BUY).when(reportFill('f1', 4, 147000, 0, '2026-11-20T04:30:00Z')).thenNothing();
     spec.given(PARTIAL_LIMIT_BUY).when(reportFill('f1', 4, 147000, null)).thenNothing();
+  });
+});
+
+describe('ReportFill: quantity in whole lots', () => {
+  it('refuses a fill of an option that is not a whole number of lots (75 for this NIFTY option)', () => {
+    const option = [orderPlaced({ instrument: NIFTY_CE.symbol, quantity: 150, limitPricePaise: 21_300, product: 'NRML' }), accepted(3_195_000)];
+    const fill = (quantity: number) => reportFill('f1', quantity, 21_300, 0, NOW, { instrument: NIFTY_CE });
+    const error = spec.given(option).when(fill(74)).thenThrows('FILL_NOT_IN_LOTS');
+    expect(error.kind).toBe('rule');
+    spec.given(option).when(fill(75)).thenEvents(([e]) => expect(e.data).toMatchObject({ quantity: 75, remainingQuantity: 75 }));
   });
 });
 

@@ -16,7 +16,7 @@ type ReportFill = Extract<OrderCommand, { type: 'ReportFill' }>;
  * appended (the order, the position and the account it will change):
  * - a fill id seen before with the same report decides nothing (a redelivery is harmless); with other data it is
  *   refused (FILL_ID_REUSED), since skipping it would lose a real execution and accepting it would count one twice;
- * - quantity within what is open, price positive, on the instrument's tick grid and within the order's limit;
+ * - quantity in whole lots of the instrument and within what is open, price positive, on the instrument's tick grid and within the order's limit;
  * - business time not before the order was placed, not after the clock's now plus the allowed skew, and inside a
  *   session of the exchange unless the broker marked the report late;
  * - charges: the broker's, or the schedule's on the order's cumulative turnover (fillChargesPaise);
@@ -38,6 +38,7 @@ export function decideReportFill(command: ReportFill, state: OrderState): OrderE
   }
   requireFillable(order);
   assertQuantity(fill.quantity);
+  assertWholeLots(fill.quantity, context);
   const remaining = order.quantity - order.filledQuantity;
   if (fill.quantity > remaining) {
     throw new RuleViolation('FILL_EXCEEDS_QUANTITY', `fill of ${fill.quantity} exceeds the open quantity ${remaining}`, {
@@ -92,6 +93,14 @@ function sameReport(seen: ExistingOrder['fillReports'][string], fill: FillReport
     parseInstantMs(seen.occurredAt) !== null &&
     parseInstantMs(seen.occurredAt) === parseInstantMs(fill.occurredAt)
   );
+}
+
+/** The exchange trades derivatives in lots: a fill, like the order, is a whole number of them. */
+function assertWholeLots(quantity: number, context: FillContext): void {
+  const lot = context.instrument.lotSize;
+  if (quantity % lot !== 0) {
+    throw new RuleViolation('FILL_NOT_IN_LOTS', `fill quantity ${quantity} is not a multiple of the lot size ${lot}`, { quantity, lotSize: lot });
+  }
 }
 
 function assertOnTick(pricePaise: number, context: FillContext): void {
