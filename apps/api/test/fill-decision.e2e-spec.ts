@@ -72,6 +72,9 @@ describe('POST /api/orders/:id/fills: the fill decision', () => {
     const again = await t.api.post(`/api/orders/${orderId}/fills`).send(report);
     expect(again.status).toBe(200);
     expect(again.body.changed).toBe(false);
+    // the replay's answer covers the fill's effects too (its cash settlement comes after the fill event)
+    const settled = (await store.readStream(`account-${accountId}`)).find((e) => e.type === 'CashSettled');
+    expect(BigInt(again.body.globalPosition)).toBeGreaterThanOrEqual(settled!.globalPosition);
     for (const other of [{ quantity: 5 }, { pricePaise: 249_800 }]) {
       const res = await t.api.post(`/api/orders/${orderId}/fills`).send({ ...report, ...other });
       expect([res.status, res.body.code]).toEqual([409, 'FILL_ID_REUSED']);
