@@ -50,9 +50,10 @@ export class SettlementReactor {
    * Returns the highest global position of the effects of the event, whether this run appended them or an earlier
    * run (inline or the log follower) already had: when an effect is found already applied, the position of its
    * stream's head (at or after that effect) is taken, so a command's response always covers all of its effects.
-   * 0n when the event has no effect.
+   * 0n when the event has no effect. The log follower, which needs no position, passes `report: false` and saves
+   * the reads of stream heads.
    */
-  async handle(event: NewEvent): Promise<bigint> {
+  async handle(event: NewEvent, report = true): Promise<bigint> {
     if (!this.handles(event.type)) return 0n;
     const orderEvent = { type: event.type, data: event.data } as OrderEvent;
     const orderId = (orderEvent.data as { orderId: string }).orderId;
@@ -76,20 +77,20 @@ export class SettlementReactor {
         if (events.length > 0) {
           const result = await this.repository.append(stream, events, position.revision, ctx, { occurredAt: fill.occurredAt, idSeed: derivedId(event.metadata.eventId, 'position') });
           last = max(last, result.lastGlobalPosition);
-        } else {
+        } else if (report) {
           last = max(last, await this.headPosition(stream));
         }
         const after = events.length > 0 ? events.reduce(evolvePosition, position.state) : position.state;
         return realizedByFill(after, orderId, fill.fillId);
       }));
 
-      last = max(last, await this.onAccount(accountId, ctx, fill.occurredAt, derivedId(event.metadata.eventId, 'settle'), (account) =>
+      last = max(last, await this.onAccount(accountId, ctx, fill.occurredAt, derivedId(event.metadata.eventId, 'settle'), report, (account) =>
         decideAccount(settleFillCommand(settled, fill, account, realized), account),
       ));
     }
 
     if (isFinal(order.state.status)) {
-      last = max(last, await this.onAccount(accountId, ctx, event.metadata.occurredAt, derivedId(event.metadata.eventId, 'release'), (account) =>
+      last = max(last, await this.onAccount(accountId, ctx, event.metadata.occurredAt, derivedId(event.metadata.eventId, 'release'), report, (account) =>
         decideAccount({ type: 'ReleaseReservation', data: { accountId, orderId, reason: `order ${order.state.status.toLowerCase()}` } }, account),
       ));
     }
@@ -101,6 +102,7 @@ export class SettlementReactor {
     ctx: CommandContext,
     occurredAt: string,
     idSeed: string,
+    report: boolean,
     decide: (account: OpenAccountState) => AccountEvent[],
   ): Promise<bigint> {
     const stream = accountStream(accountId);
@@ -109,7 +111,7 @@ export class SettlementReactor {
       if (account.state.status !== 'OPEN') return 0n;
       const events = decide(account.state);
       // Nothing to do now: settled (or released) before, by this run's twin; its effect is at or before the head.
-      if (events.length === 0) return this.headPosition(stream);
+      if (events.length === 0) return report ? this.headPosition(stream) : 0n;
       const result = await this.repository.append(stream, events, account.revision, ctx, { occurredAt, idSeed });
       return result.lastGlobalPosition;
     }));
