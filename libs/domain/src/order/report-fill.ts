@@ -16,7 +16,8 @@ type ReportFill = Extract<OrderCommand, { type: 'ReportFill' }>;
  * appended (the order, the position and the account it will change):
  * - a fill id seen before with the same report decides nothing (a redelivery is harmless); with other data it is
  *   refused (FILL_ID_REUSED), since skipping it would lose a real execution and accepting it would count one twice;
- * - quantity in whole lots of the instrument and within what is open, price positive, on the instrument's tick grid and within the order's limit;
+ * - quantity in whole lots of the instrument and within what is open; price positive, on the instrument's tick
+ *   grid and within the order's limit;
  * - business time not before the order was placed, not after the clock's now plus the allowed skew, and inside a
  *   session of the exchange unless the broker marked the report late;
  * - charges: the broker's, or the schedule's on the order's cumulative turnover (fillChargesPaise);
