@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { SettlementReactor } from '../src/orders/settlement.reactor';
 import { startTestApp, type TestApp } from './test-app';
@@ -47,6 +49,21 @@ describe('POST /api/orders/:id/fills: the fill decision', () => {
     expect(oneExecution).toBeGreaterThan(0);
     // brokerage is per executed order: the parts add up to the one execution exactly
     expect(partFees[0] + partFees[1]).toBe(oneExecution);
+  });
+
+  it("reproduces the README walk-through's charge figures (T-1 with the broker's Rs 12.00, T-2 from the schedule)", async () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const stated = /T-2 is charged Rs ([\d,.]+), so the order pays Rs 12\.00 \+ Rs [\d,.]+ = Rs ([\d,.]+),/.exec(readme);
+    expect(stated).not.toBeNull();
+    const paise = (rupees: string) => Math.round(Number(rupees.replace(/,/g, '')) * 100);
+    const accountId = await openAccount(t.api, 100_000_000);
+    const orderId = await place(t.api, accountId, { side: 'BUY', quantity: 100, limitPricePaise: 250_000 });
+    const at = '2026-11-20T10:01:00+05:30';
+    expect((await t.api.post(`/api/orders/${orderId}/fills`).send({ fillId: 'T-1', quantity: 40, pricePaise: 249_900, feesPaise: 1200, occurredAt: at })).status).toBe(201);
+    expect((await t.api.post(`/api/orders/${orderId}/fills`).send({ fillId: 'T-2', quantity: 60, pricePaise: 250_000, occurredAt: at })).status).toBe(201);
+    const fees = (await fillEvents(store, orderId)).map((e) => (e.data as { feesPaise: number }).feesPaise);
+    expect(fees).toEqual([1200, paise(stated![1])]);
+    expect(fees[0] + fees[1]).toBe(paise(stated![2]));
   });
 
   it('refuses a fill the settlement could not apply before anything is appended (SELL 10 @ 0.05, then 10 @ 10^15 paise)', async () => {
