@@ -30,9 +30,18 @@ say "buy 100 RELIANCE at a limit of 2,500.00, intraday"
 ORD=$(post /api/orders "{\"accountId\":\"$ACC\",\"instrument\":\"RELIANCE\",\"side\":\"BUY\",\"quantity\":100,\"type\":\"LIMIT\",\"limitPricePaise\":250000,\"product\":\"MIS\",\"validity\":\"DAY\"}" | json .orderId)
 echo "order $ORD"
 
-say "two executions (the second without fees: computed from the charge schedule)"
-post /api/orders/$ORD/fills '{"fillId":"T-1","quantity":40,"pricePaise":249900,"feesPaise":1200,"occurredAt":"2026-11-20T09:31:00+05:30"}'; echo
-POS=$(post /api/orders/$ORD/fills '{"fillId":"T-2","quantity":60,"pricePaise":250000,"occurredAt":"2026-11-20T09:32:00+05:30"}' | json .globalPosition)
+say "two executions (the second without fees: the schedule's charges on the order's turnover minus those booked)"
+# A fill is dated between its order's placement and the clock's now (plus FILL_CLOCK_SKEW_MS): here, at the placement.
+AT=$(get "/api/streams/order-$ORD/events" | json '.events[0].data.placedAt')
+post /api/orders/$ORD/fills "{\"fillId\":\"T-1\",\"quantity\":40,\"pricePaise\":249900,\"feesPaise\":1200,\"occurredAt\":\"$AT\"}"; echo
+POS=$(post /api/orders/$ORD/fills "{\"fillId\":\"T-2\",\"quantity\":60,\"pricePaise\":250000,\"occurredAt\":\"$AT\"}" | json .globalPosition)
+
+say "the same report again changes nothing (200); the fill id with another quantity is refused (409 FILL_ID_REUSED)"
+post /api/orders/$ORD/fills "{\"fillId\":\"T-1\",\"quantity\":40,\"pricePaise\":249900,\"feesPaise\":1200,\"occurredAt\":\"$AT\"}" -o /dev/null -w '%{http_code}\n'
+post /api/orders/$ORD/fills "{\"fillId\":\"T-1\",\"quantity\":41,\"pricePaise\":249900,\"feesPaise\":1200,\"occurredAt\":\"$AT\"}"; echo
+
+say "charges booked on each fill, and on the order"
+get "/api/streams/order-$ORD/events" | json '.events.filter(e=>e.type.endsWith("Filled")).map(e=>e.data.fillId+" "+e.data.feesPaise)'
 
 say "portfolio, reading our own write (minPosition=$POS)"
 get "/api/accounts/$ACC/portfolio?minPosition=$POS"; echo

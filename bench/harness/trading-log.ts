@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   accountStream,
   CHARGE_SCHEDULES,
-  computeCharges,
   createMarketCalendar,
   decideAccount,
   decideOrder,
@@ -14,12 +13,13 @@ import {
   initialOrderState,
   initialPositionState,
   InstrumentCatalog,
-  istTradingDay,
   marketPhase,
   orderStream,
+  positionFillCommand,
   positionStreamName,
   riskContextFor,
-  scheduleFor,
+  realizedByFill,
+  settleFillCommand,
   type AccountEvent,
   type AccountState,
   type Instrument,
@@ -247,46 +247,26 @@ export class TradingLogWriter {
       fillNo += 1;
       const occurredAt = clock.advance(1);
       const fillMeta = { ...meta, occurredAt };
-      const feesPaise = computeCharges(
-        { side, product: 'CNC', segment: 'EQ', quantity: fillQuantity, pricePaise: limitPricePaise },
-        scheduleFor(istTradingDay(occurredAt), CHARGE_SCHEDULES),
-      ).totalPaise;
       const fillId = `X-${orderId.slice(0, 8)}-${fillNo}`;
-      const filled = decideOrder({ type: 'ReportFill', data: { orderId, fillId, quantity: fillQuantity, pricePaise: limitPricePaise, feesPaise, occurredAt } }, order.state);
+      // Charges are the domain's: the order's cumulative turnover minus what its earlier fills booked.
+      const filled = decideOrder(
+        {
+          type: 'ReportFill',
+          data: { orderId, fillId, quantity: fillQuantity, pricePaise: limitPricePaise, occurredAt },
+          context: { now: occurredAt, clockSkewMs: 0, instrument, calendar, chargeSchedules: CHARGE_SCHEDULES, position: position.state, account: account.state },
+        },
+        order.state,
+      );
       this.emit<OrderState, OrderEvent>(orderStream(orderId), order, evolveOrder, filled, fillMeta);
       const fill = filled[0];
       if (fill.type !== 'OrderFilled' && fill.type !== 'OrderPartiallyFilled') throw new Error(`unexpected ${fill.type}`);
 
-      // As the settlement reactor does: position first (its realized P&L feeds the cash settlement).
-      const fillKey = `${orderId}:${fillId}`;
-      const positionEvents = decidePosition(
-        { type: 'ApplyFill', data: { accountId, instrument: instrument.symbol, orderId, fillId: fillKey, side, quantity: fillQuantity, pricePaise: limitPricePaise, feesPaise, occurredAt } },
-        position.state,
-      );
+      // As the settlement reactor does, with the domain's commands: position first (its realized P&L feeds the cash).
+      const settled = { orderId, accountId, instrument: instrument.symbol, side };
+      const positionEvents = decidePosition(positionFillCommand(settled, fill.data), position.state);
       this.emit<PositionState, PositionEvent>(positionStream, position, evolvePosition, positionEvents, fillMeta);
-      const realized = position.state.appliedFills[fillKey]?.realizedNetPaise ?? 0;
-      const reserved = account.state.status === 'OPEN' ? (account.state.reservations.get(orderId) ?? 0) : 0;
-      const openBefore = fill.data.remainingQuantity + fill.data.quantity;
-      const share = fill.data.remainingQuantity === 0 ? reserved : Math.floor((reserved * fill.data.quantity) / openBefore);
-      const settle = decideAccount(
-        {
-          type: 'SettleFill',
-          data: {
-            accountId,
-            orderId,
-            fillId: fillKey,
-            instrument: instrument.symbol,
-            side,
-            quantity: fillQuantity,
-            pricePaise: limitPricePaise,
-            feesPaise,
-            reservationToReleasePaise: share,
-            realizedPnlPaise: realized,
-            tradingDay: istTradingDay(occurredAt),
-          },
-        },
-        account.state,
-      );
+      if (account.state.status !== 'OPEN') throw new Error(`account ${accountId} is not open`);
+      const settle = decideAccount(settleFillCommand(settled, fill.data, account.state, realizedByFill(position.state, orderId, fillId)), account.state);
       this.emit<AccountState, AccountEvent>(accountStream(accountId), account, evolveAccount, settle, fillMeta);
     }
     if (order.state.status !== 'FILLED') {

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { SqliteEventStore } from '@robo/event-store';
 import { latestBusinessTime } from '@robo/runtime';
-import { MARKET_OPEN_INSTANT } from './test-app';
+import { FIXTURE_FILL_CLOCK_SKEW_MS, MARKET_OPEN_INSTANT } from './test-app';
 
 /** Where business time stands in a data directory's log (null for none): a restart starts its clock there. */
 async function resumeInstant(dataDir: string): Promise<string | null> {
@@ -53,7 +53,7 @@ export class ChildApp {
     // A restart goes on from the log's business time: a CLOCK_START before it is refused (time never runs backwards).
     const clockStart = (await resumeInstant(this.dataDir)) ?? MARKET_OPEN_INSTANT;
     this.child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, CLOCK_START: clockStart, LOG_LEVEL: 'warn', ...this.env },
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, CLOCK_START: clockStart, FILL_CLOCK_SKEW_MS: FIXTURE_FILL_CLOCK_SKEW_MS, LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (d) => (this.output += d));

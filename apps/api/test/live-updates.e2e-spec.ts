@@ -74,7 +74,7 @@ describe('live differential updates over socket.io', () => {
     const orderId = await placeOrder(t, trader, account, { strategyId: STRATEGY });
     // The order's first push (the whole new document) before the fill, so the fill's push is a difference.
     await until(updates, socket, (u) => u.some((x) => x.collection === 'orders' && x.id === orderId));
-    const fill = await t.as(trader.token).post(`/api/orders/${orderId}/fills`).send({ fillId: 'L-1', quantity: 100, pricePaise: 45_000, feesPaise: 500, occurredAt: '2026-11-20T10:00:00+05:30' });
+    const fill = await t.as(trader.token).post(`/api/orders/${orderId}/fills`).send({ fillId: 'L-1', quantity: 100, pricePaise: 45_000, feesPaise: 500, occurredAt: '2026-11-20T10:01:00+05:30' });
     expect(fill.status).toBe(201);
     const settled = (u: Update[]) =>
       u.some((x) => x.collection === 'orders' && x.id === orderId && x.changes?.status === 'FILLED') &&

@@ -14,6 +14,8 @@ import { createApp } from '../src/bootstrap';
 
 /** A Friday inside NSE market hours (IST); the simulated clock starts here whatever today is. */
 export const MARKET_OPEN_INSTANT = '2026-11-20T10:00:00+05:30';
+/** How far ahead of the test clock a fill may be dated in the e2e specs (see startTestApp). */
+export const FIXTURE_FILL_CLOCK_SKEW_MS = '3600000';
 
 export interface TestKey {
   kid: string;
@@ -63,7 +65,9 @@ export async function tokenFor(server: TestApp['server'], apiKey: string): Promi
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'robo-e2e-'));
   fs.mkdirSync(dataDir, { recursive: true });
-  const config = loadConfig({ DATA_DIR: dataDir, CLOCK_START: MARKET_OPEN_INSTANT, LOG_LEVEL: 'silent', PORT: '0', ...env });
+  // The specs date fills at fixed instants after the clock's start (10:01, 10:05, ...) while the clock runs in real
+  // time from 10:00: they are let in up to an hour ahead of it. The clock-skew check has its own spec.
+  const config = loadConfig({ DATA_DIR: dataDir, CLOCK_START: MARKET_OPEN_INSTANT, LOG_LEVEL: 'silent', PORT: '0', FILL_CLOCK_SKEW_MS: FIXTURE_FILL_CLOCK_SKEW_MS, ...env });
   const seeded = fs.existsSync(path.join(dataDir, CREDENTIALS_FILE)) ? null : await seedKey(dataDir, 'admin', 'test admin');
   const app = await createApp(config);
   await app.init();

@@ -42,3 +42,5 @@ export * from './order/place-order-batch';
 export * from './order/sell-cover';
 export * from './order/day-expiry';
 export * from './order/stop-trigger';
+export * from './charges/fill-charges';
+export * from './order/fill-settlement';

@@ -1,6 +1,5 @@
 export * from './ids';
 export * from './broker/broker.port';
-export * from './broker/order-fees';
 export * from './broker/match-order';
 export * from './broker/apply-match';
 export * from './broker/paper-broker';

@@ -1,6 +1,5 @@
 import {
   CHARGE_SCHEDULES,
-  computeCharges,
   createMarketCalendar,
   decideOrder,
   decidePosition,
@@ -10,7 +9,7 @@ import {
   initialOrderState,
   initialPositionState,
   InstrumentCatalog,
-  scheduleFor,
+  orderChargesPaise,
   unrealizedPnlPaise,
   type Instrument,
   type OrderEvent,
@@ -19,6 +18,7 @@ import {
   type PositionState,
 } from '@robo/domain';
 import { createSimulation } from '@robo/market-data';
+import { fixtureFillContext } from '@robo/domain/testing/fill-context';
 import { toOrderCommand } from './broker/broker.port';
 import { PaperBroker } from './broker/paper-broker';
 import { deterministicId } from './ids';
@@ -80,7 +80,9 @@ async function runSession(seed: string): Promise<SessionResult> {
   while (sim.nextStepAt().slice(0, 10) === '2026-11-20') {
     const { at: now, ticks } = sim.step();
     for (const report of await broker.match((symbol) => sim.quote(symbol), now)) {
-      recordOrder(report.orderId, decideOrder(toOrderCommand(report), orders.get(report.orderId) ?? initialOrderState));
+      const command = toOrderCommand(report);
+      const decided = command.type === 'ReportFill' ? { ...command, context: fixtureFillContext(command.data, INFY, { calendar, accountId: report.accountId, position }) } : command;
+      recordOrder(report.orderId, decideOrder(decided, orders.get(report.orderId) ?? initialOrderState));
     }
     const folded = addTickToBar(bar, ticks[0], params.barSeconds);
     bar = folded.current;
@@ -138,11 +140,10 @@ describe('a simulated paper-trading session', () => {
   });
 
   it('each order pays the charges of one execution of its turnover, from the domain schedule', () => {
-    const schedule = scheduleFor('2026-11-20', CHARGE_SCHEDULES);
     let fees = 0;
     for (const order of session.orders.values()) {
       if (order.status === 'NONE') continue;
-      const expected = computeCharges({ side: order.side, product: order.product, segment: 'EQ', quantity: 1, pricePaise: order.filledValuePaise }, schedule).totalPaise;
+      const expected = orderChargesPaise({ side: order.side, product: order.product, turnoverPaise: order.filledValuePaise }, 'EQ', '2026-11-20T15:00:00+05:30', CHARGE_SCHEDULES);
       expect(order.feesPaise).toBe(expected);
       fees += order.feesPaise;
     }

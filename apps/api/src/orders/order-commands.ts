@@ -1,4 +1,4 @@
-import type { OrderCommand, OrderType, Product, Side, Validity } from '@robo/domain';
+import type { FillReport, OrderCommand, OrderType, Product, Side, Validity } from '@robo/domain';
 import type { CommandContext } from '../write/command-context';
 
 export interface PlaceOrderRequest {
@@ -38,13 +38,16 @@ export class ModifyOrderMessage {
   ) {}
 }
 
-/** Fill reports, cancels, expiries and triggers: commands on an existing order. */
-export type OrderLifecycleCommand = Extract<OrderCommand, { type: 'ReportFill' | 'CancelOrder' | 'ExpireOrder' | 'TriggerOrder' }>;
+/**
+ * Fill reports, cancels, expiries and triggers: commands on an existing order. A fill report comes as the broker
+ * sent it; the handler adds what the decision checks it against (position, account, instrument, calendar, charges).
+ */
+export type OrderLifecycleCommand = Extract<OrderCommand, { type: 'CancelOrder' | 'ExpireOrder' | 'TriggerOrder' }> | { type: 'ReportFill'; data: FillReport };
 
 export class OrderLifecycleMessage {
   constructor(
     public readonly orderId: string,
-    /** Built by the handler once the order is loaded (fees and time may depend on it). */
+    /** Built by the handler once the order is loaded. */
     public readonly build: (order: { side: Side; product: Product; instrument: string }) => OrderLifecycleCommand,
     public readonly ctx: CommandContext,
     public readonly idSeed: string | null,

@@ -2,14 +2,13 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { computeCharges, InstrumentCatalog, istTradingDay, orderStream, scheduleFor, type ChargeSchedule } from '@robo/domain';
+import { orderStream } from '@robo/domain';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import { CLOCK, Clock } from '@robo/runtime';
-import { CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS } from '@robo/runtime';
 import type { CommandContext } from '../write/command-context';
 import { derivedId, newId } from '../write/event-ids';
 import type { LifecycleResult } from './order-lifecycle.handler';
@@ -26,9 +25,7 @@ export class OrdersController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly access: AccessService,
-    @Inject(INSTRUMENTS) private readonly instruments: InstrumentCatalog,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(CHARGE_SCHEDULES_IN_FORCE) private readonly chargeSchedules: readonly ChargeSchedule[],
   ) {}
 
   @Post()
@@ -68,7 +65,10 @@ export class OrdersController {
   }
 
   @Post(':id/fills')
-  @ApiOperation({ summary: 'Report an execution (from a broker or the paper broker); a fill id seen twice changes nothing (200)' })
+  @ApiOperation({
+    summary:
+      'Report an execution (from a broker or the paper broker); the same report twice changes nothing (200), a fill id reused with other data is refused (409 FILL_ID_REUSED)',
+  })
   @ApiResponse({ status: 201, type: OrderCommandResponse })
   async fill(
     @Param('id', uuidParam()) orderId: string,
@@ -81,15 +81,17 @@ export class OrdersController {
     const result = await this.commandBus.execute<OrderLifecycleMessage, LifecycleResult>(
       new OrderLifecycleMessage(
         orderId,
-        (order) => ({
+        () => ({
           type: 'ReportFill',
+          // Without feesPaise the decision charges the schedule's amount on the order's cumulative turnover.
           data: {
             orderId,
             fillId: body.fillId,
             quantity: body.quantity,
             pricePaise: body.pricePaise,
-            feesPaise: body.feesPaise ?? this.charges(order, body),
+            feesPaise: body.feesPaise,
             occurredAt: body.occurredAt,
+            late: body.late === true,
           },
         }),
         ctx,
@@ -130,12 +132,5 @@ export class OrdersController {
   async modify(@Param('id', uuidParam()) orderId: string, @Body() body: ModifyOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
     await this.access.order(principal, orderId, 'trade');
     return this.commandBus.execute(new ModifyOrderMessage(orderId, body, ctx));
-  }
-
-  /** Charges from the dated schedule when the execution report carries none. */
-  private charges(order: { side: 'BUY' | 'SELL'; product: 'CNC' | 'MIS' | 'NRML'; instrument: string }, fill: ReportFillDto): number {
-    const segment = this.instruments.get(order.instrument)?.segment ?? 'EQ';
-    const schedule = scheduleFor(istTradingDay(fill.occurredAt), this.chargeSchedules);
-    return computeCharges({ side: order.side, product: order.product, segment, quantity: fill.quantity, pricePaise: fill.pricePaise }, schedule).totalPaise;
   }
 }

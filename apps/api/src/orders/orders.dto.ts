@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ORDER_TYPES, OrderType, PRODUCTS, Product, SIDES, Side, VALIDITIES, Validity } from '@robo/domain';
 import { MAX_PAISE, MAX_QUANTITY } from '../common/limits';
 
@@ -68,7 +68,7 @@ export class PlaceOrderDto {
 }
 
 export class ReportFillDto {
-  @ApiProperty({ description: 'The execution id from the broker; a fill id seen twice changes nothing' })
+  @ApiProperty({ description: 'The execution id from the broker; the same report twice changes nothing, the id with other data is refused (409)' })
   @IsString()
   @Matches(TOKEN)
   fillId!: string;
@@ -85,7 +85,7 @@ export class ReportFillDto {
   @Max(MAX_PAISE)
   pricePaise!: number;
 
-  @ApiPropertyOptional({ description: 'Charges in paise; computed from the charge schedule when omitted' })
+  @ApiPropertyOptional({ description: "Charges in paise; when omitted, the schedule's charges on the order's cumulative turnover minus those already booked" })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -97,6 +97,11 @@ export class ReportFillDto {
   @Matches(INSTANT, { message: 'occurredAt must be an ISO-8601 instant with an offset' })
   @IsISO8601({ strict: true, strictSeparator: true })
   occurredAt!: string;
+
+  @ApiPropertyOptional({ description: 'A trade reported after its session (a late trade report): the session check is skipped' })
+  @IsOptional()
+  @IsBoolean()
+  late?: boolean;
 }
 
 export class CancelOrderDto {

@@ -75,7 +75,7 @@ export class SettlementReactorRunner implements OnApplicationBootstrap, BeforeAp
     try {
       for await (const event of this.events.subscribeToAll({ after: checkpoint, filter: { eventTypes: TYPES }, signal: this.abort.signal })) {
         try {
-          await this.reactor.handle(event);
+          await this.reactor.handle(event, false);
         } catch (error) {
           // A rule violation will not go away by retrying: record it and go on with the next event.
           if (!(error instanceof DomainError)) throw error;

@@ -12,13 +12,16 @@ import {
   initialOrderState,
   initialPositionState,
   isFinal,
-  istTradingDay,
   OpenAccountState,
   OrderEvent,
   orderStream,
+  positionFillCommand,
   positionStreamName,
+  realizedByFill,
+  settleFillCommand,
+  istTradingDay,
 } from '@robo/domain';
-import { NewEvent } from '@robo/event-store';
+import { EVENT_STORE, EventStore, NewEvent } from '@robo/event-store';
 import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
 import { CommandContext } from '../write/command-context';
 import { derivedId } from '../write/event-ids';
@@ -30,7 +33,9 @@ const HANDLED = new Set(['OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled'
 /**
  * Applies an order's fills to its position and the account's cash, and gives back reservations when an order
  * ends. Every event it appends has an id derived from the order event it reacts to, so running it twice (inline
- * after the command, then again from the log subscription, or after a crash) changes nothing.
+ * after the command, then again from the log subscription, or after a crash) changes nothing. The commands it
+ * issues are built by the domain (positionFillCommand, settleFillCommand), the same ones the fill decision checked
+ * before the order event was appended.
  */
 @Injectable()
 export class SettlementReactor {
@@ -39,14 +44,21 @@ export class SettlementReactor {
     private readonly locks: KeyedMutex,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly cover: SellCoverReactor,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   handles(type: string): boolean {
     return HANDLED.has(type);
   }
 
-  /** Returns the highest global position it appended (0n when it appended nothing new). */
-  async handle(event: NewEvent): Promise<bigint> {
+  /**
+   * Returns the highest global position of the effects of the event, whether this run appended them or an earlier
+   * run (inline or the log follower) already had: when an effect is found already applied, the position of its
+   * stream's head (at or after that effect) is taken, so a command's response always covers all of its effects.
+   * 0n when the event has no effect. The log follower, which needs no position, passes `report: false` and saves
+   * the reads of stream heads.
+   */
+  async handle(event: NewEvent, report = true): Promise<bigint> {
     if (!this.handles(event.type)) return 0n;
     const orderEvent = { type: event.type, data: event.data } as OrderEvent;
     const orderId = (orderEvent.data as { orderId: string }).orderId;
@@ -62,57 +74,29 @@ export class SettlementReactor {
 
     if (orderEvent.type === 'OrderPartiallyFilled' || orderEvent.type === 'OrderFilled') {
       const fill = orderEvent.data;
-      // Broker fill ids are unique per order, not globally: position and cash key them by order too.
-      const fillKey = `${orderId}:${fill.fillId}`;
+      const settled = { orderId, accountId, instrument, side };
       const stream = positionStreamName(accountId, instrument);
       const realized = await this.locks.run(stream, () => withConflictRetry(async () => {
         const position = await this.repository.load(stream, evolvePosition, initialPositionState);
-        const events = decidePosition(
-          {
-            type: 'ApplyFill',
-            data: { accountId, instrument, orderId, fillId: fillKey, side, quantity: fill.quantity, pricePaise: fill.pricePaise, feesPaise: fill.feesPaise, occurredAt: fill.occurredAt },
-          },
-          position.state,
-        );
+        const events = decidePosition(positionFillCommand(settled, fill), position.state);
         if (events.length > 0) {
           const result = await this.repository.append(stream, events, position.revision, ctx, { occurredAt: fill.occurredAt, idSeed: derivedId(event.metadata.eventId, 'position') });
-          if (result.lastGlobalPosition > last) last = result.lastGlobalPosition;
+          last = max(last, result.lastGlobalPosition);
+        } else if (report) {
+          last = max(last, await this.headPosition(stream));
         }
         const after = events.length > 0 ? events.reduce(evolvePosition, position.state) : position.state;
-        return after.appliedFills[fillKey]?.realizedNetPaise ?? 0;
+        return realizedByFill(after, orderId, fill.fillId);
       }));
 
-      last = max(last, await this.onAccount(accountId, ctx, fill.occurredAt, derivedId(event.metadata.eventId, 'settle'), (account) => {
-        // This fill's share of the order's reservation: pro rata to the quantity it took out of what was open.
-        const held = account.reservations.get(orderId) ?? 0;
-        const openBefore = fill.remainingQuantity + fill.quantity;
-        const share = fill.remainingQuantity === 0 ? held : Math.floor((held * fill.quantity) / openBefore);
-        return decideAccount(
-          {
-            type: 'SettleFill',
-            data: {
-              accountId,
-              orderId,
-              fillId: fillKey,
-              instrument,
-              side,
-              quantity: fill.quantity,
-              pricePaise: fill.pricePaise,
-              feesPaise: fill.feesPaise,
-              reservationToReleasePaise: share,
-              realizedPnlPaise: realized,
-              tradingDay: istTradingDay(fill.occurredAt),
-              // The daily loss limit counts the fill on the day it is recorded, whatever its business date.
-              recordedDay: istTradingDay(this.clock.now()),
-            },
-          },
-          account,
-        );
-      }));
+      last = max(last, await this.onAccount(accountId, ctx, fill.occurredAt, derivedId(event.metadata.eventId, 'settle'), report, (account) =>
+        // The daily loss limit counts the fill on the day it is recorded, whatever its business date.
+        decideAccount(settleFillCommand(settled, fill, account, realized, istTradingDay(this.clock.now())), account),
+      ));
     }
 
     if (isFinal(order.state.status)) {
-      last = max(last, await this.onAccount(accountId, ctx, event.metadata.occurredAt, derivedId(event.metadata.eventId, 'release'), (account) =>
+      last = max(last, await this.onAccount(accountId, ctx, event.metadata.occurredAt, derivedId(event.metadata.eventId, 'release'), report, (account) =>
         decideAccount({ type: 'ReleaseReservation', data: { accountId, orderId, reason: `order ${order.state.status.toLowerCase()}` } }, account),
       ));
     }
@@ -125,6 +109,7 @@ export class SettlementReactor {
     ctx: CommandContext,
     occurredAt: string,
     idSeed: string,
+    report: boolean,
     decide: (account: OpenAccountState) => AccountEvent[],
   ): Promise<bigint> {
     const stream = accountStream(accountId);
@@ -132,10 +117,16 @@ export class SettlementReactor {
       const account = await this.repository.load(stream, evolveAccount, initialAccountState);
       if (account.state.status !== 'OPEN') return 0n;
       const events = decide(account.state);
-      if (events.length === 0) return 0n;
+      // Nothing to do now: settled (or released) before, by this run's twin; its effect is at or before the head.
+      if (events.length === 0) return report ? this.headPosition(stream) : 0n;
       const result = await this.repository.append(stream, events, account.revision, ctx, { occurredAt, idSeed });
       return result.lastGlobalPosition;
     }));
+  }
+
+  private async headPosition(stream: string): Promise<bigint> {
+    const [head] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    return head?.globalPosition ?? 0n;
   }
 }
 

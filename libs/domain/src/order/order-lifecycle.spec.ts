@@ -1,3 +1,4 @@
+import { fundedAccount } from '../testing/fill-context';
 import type { OrderCommand } from './order.commands';
 import { orderDecider } from './order.decider';
 import type { OrderEvent } from './order.events';
@@ -115,7 +116,7 @@ describe('every order event carries the account', () => {
         placeOrder(slBuy),
         trigger(152000),
         { type: 'ModifyOrder', data: { orderId: ORDER_ID, quantity: 12 }, risk: riskContext() },
-        reportFill('f1', 5, 153000),
+        reportFill('f1', 5, 153000, 0, NOW, { account: fundedAccount(account) }),
       ],
     );
     expect(accountsOf(events)).toEqual([
@@ -135,7 +136,7 @@ describe('every order event carries the account', () => {
       ['OrderRejected', account],
     ]);
     const placed = decideAll([], [placeOrder({ accountId: account })]);
-    expect(accountsOf(decideAll(placed, [reportFill('f1', 10, 147000)])).slice(2)).toEqual([['OrderFilled', account]]);
+    expect(accountsOf(decideAll(placed, [reportFill('f1', 10, 147000, 0, NOW, { account: fundedAccount(account) })])).slice(2)).toEqual([['OrderFilled', account]]);
     expect(accountsOf(decideAll(placed, [cancel])).slice(2)).toEqual([['OrderCancelled', account]]);
     expect(accountsOf(decideAll(placed, [expire])).slice(2)).toEqual([['OrderExpired', account]]);
   });

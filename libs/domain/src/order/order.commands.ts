@@ -1,6 +1,9 @@
 import type { IsoInstant, OrderType, Paise, Product, Side, Validity } from '../common/types';
 import type { Instrument } from '../instruments/instrument';
 import type { MarketCalendar } from '../market/calendar';
+import type { ChargeSchedule } from '../charges/charge-schedule';
+import type { AccountState } from '../account/account.state';
+import type { PositionState } from '../position/position.state';
 
 /**
  * Everything the pre-trade risk check needs that lives outside the order stream,
@@ -30,6 +33,36 @@ export interface RiskContext {
   referencePricePaise: Paise;
 }
 
+/** An execution report as a broker sends it. */
+export interface FillReport {
+  orderId: string;
+  fillId: string;
+  quantity: number;
+  pricePaise: Paise;
+  /** Charges the broker reported; computed from the charge schedule (fillChargesPaise) when omitted. */
+  feesPaise?: Paise;
+  /** Business time of the execution. */
+  occurredAt: IsoInstant;
+  /** Set by the broker for a trade reported after its session (a late trade report): the session check is skipped. */
+  late?: boolean;
+}
+
+/**
+ * Everything a fill will change or depends on outside the order stream, gathered by the handler so the decision can
+ * check all of it before anything is appended: the position and the account the settlement will move, the
+ * instrument (segment, tick), the exchange calendar, the charge schedules, and the clock.
+ */
+export interface FillContext {
+  now: IsoInstant;
+  /** How far after `now` a fill's business time may be (broker and exchange clocks are not ours), in ms. */
+  clockSkewMs: number;
+  instrument: Instrument;
+  calendar: MarketCalendar;
+  chargeSchedules: readonly ChargeSchedule[];
+  position: PositionState;
+  account: AccountState;
+}
+
 export type OrderCommand =
   | {
       type: 'PlaceOrder';
@@ -55,6 +88,6 @@ export type OrderCommand =
       data: { orderId: string; quantity?: number; limitPricePaise?: Paise | null; triggerPricePaise?: Paise | null };
       risk: RiskContext;
     }
-  | { type: 'ReportFill'; data: { orderId: string; fillId: string; quantity: number; pricePaise: Paise; feesPaise: Paise; occurredAt: IsoInstant } }
+  | { type: 'ReportFill'; data: FillReport; context: FillContext }
   | { type: 'CancelOrder'; data: { orderId: string; reason: string } }
   | { type: 'ExpireOrder'; data: { orderId: string; reason: string } };

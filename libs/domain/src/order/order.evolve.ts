@@ -17,6 +17,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       reservedPaise: 0,
       reservedForQuantity: 0,
       fillIds: [],
+      fillReports: {},
       filledValuePaise: 0,
       feesPaise: 0,
       rejectReason: null,
@@ -54,6 +55,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         status: event.type === 'OrderFilled' ? 'FILLED' : 'PARTIALLY_FILLED',
         filledQuantity: fill.filledQuantity,
         fillIds: [...state.fillIds, fill.fillId],
+        fillReports: { ...state.fillReports, [fill.fillId]: { quantity: fill.quantity, pricePaise: fill.pricePaise, feesPaise: fill.feesPaise, occurredAt: fill.occurredAt } },
         filledValuePaise: state.filledValuePaise + fill.quantity * fill.pricePaise,
         feesPaise: state.feesPaise + fill.feesPaise,
       };

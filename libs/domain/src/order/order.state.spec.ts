@@ -105,6 +105,7 @@ describe('evolveOrder', () => {
       reservedPaise: 1_470_000,
       reservedForQuantity: 10,
       fillIds: [],
+      fillReports: {},
       filledValuePaise: 0,
       feesPaise: 0,
       rejectReason: null,

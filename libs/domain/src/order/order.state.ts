@@ -36,12 +36,21 @@ export interface OrderDetails {
   /** The open quantity `reservedPaise` was computed for; fills since then release part of it. */
   reservedForQuantity: number;
   fillIds: string[];
+  /** What each fill id reported, so a redelivery is told from a reuse of the id with other data. */
+  fillReports: Record<string, RecordedFill>;
   /** Sum of quantity x price over fills; the average fill price is derived from it, never stored. */
   filledValuePaise: Paise;
   feesPaise: Paise;
   rejectReason: { code: RiskReasonCode; reason: string } | null;
   placedAt: IsoInstant;
   triggeredAt: IsoInstant | null;
+}
+
+export interface RecordedFill {
+  quantity: number;
+  pricePaise: Paise;
+  feesPaise: Paise;
+  occurredAt: IsoInstant;
 }
 
 export type OrderState = { status: 'NONE' } | ({ status: OrderStatus } & OrderDetails);

@@ -1,4 +1,4 @@
-import type { IsoInstant, OrderCommand, OrderType, Paise, Product, Side, Validity } from '@robo/domain';
+import type { FillReport, IsoInstant, OrderCommand, OrderType, Paise, Product, Side, Validity } from '@robo/domain';
 
 /** An accepted order handed to a broker for execution. */
 export interface BrokerOrder {
@@ -39,8 +39,13 @@ export interface Broker {
 /** Nest injection token for the port (a plain symbol: this library stays framework-free). */
 export const BROKER = Symbol('BROKER');
 
-/** The order command that records an execution report. */
-export function toOrderCommand(report: ExecutionReport): OrderCommand {
+/**
+ * The order command that records an execution report. A fill is a FillReport: the command handler adds the context
+ * it is decided in (position, account, instrument, calendar, charge schedules, clock).
+ */
+export type BrokerCommand = Exclude<OrderCommand, { type: 'ReportFill' }> | { type: 'ReportFill'; data: FillReport };
+
+export function toOrderCommand(report: ExecutionReport): BrokerCommand {
   switch (report.type) {
     case 'TRIGGERED':
       return { type: 'TriggerOrder', data: { orderId: report.orderId, lastPricePaise: report.lastPricePaise, now: report.occurredAt } };

@@ -1,8 +1,10 @@
 import {
   applyBasisPoints,
+  CHARGE_SCHEDULES,
   createMarketCalendar,
   DAY_EXPIRY_REASON,
   dayOrderExpired,
+  fillChargesPaise,
   InvalidCommand,
   IOC_EXPIRY_REASON,
   isWorking,
@@ -22,7 +24,6 @@ import {
 } from '@robo/domain';
 import type { Quote } from '@robo/market-data';
 import { deterministicId } from '../ids';
-import { fillFeesPaise } from './order-fees';
 
 /** The order as the paper broker needs it; the domain's order state (ExistingOrder) fits it as it is. */
 export interface MatchableOrder {
@@ -92,7 +93,7 @@ const DEFAULT_CALENDAR = createMarketCalendar();
  *   the limit or better; at most maxFillFractionOfVolume x the step's volume, in whole lots, so a large order
  *   fills over several steps (partial fills). No volume, no fill.
  * - IOC: what cannot fill at once expires (with a fill, the domain expires the rest itself).
- * - Fees: the domain's charges for the order's cumulative turnover minus what is booked (see fillFeesPaise).
+ * - Fees: the domain's charges of a fill (fillChargesPaise: the order's cumulative turnover minus what is booked).
  */
 export function matchOrder(order: MatchableOrder, quote: Quote | null, options: MatchOptions): MatchResult {
   checkOptions(options);
@@ -135,7 +136,7 @@ export function matchOrder(order: MatchableOrder, quote: Quote | null, options: 
     fillId: deterministicId(order.orderId, `p${order.fillIds.length + 1}`),
     quantity,
     pricePaise,
-    feesPaise: fillFeesPaise(order, options.instrument.segment, { quantity, pricePaise }, options.now, options.chargeSchedules),
+    feesPaise: fillChargesPaise(order, options.instrument.segment, { quantity, pricePaise, occurredAt: options.now }, options.chargeSchedules ?? CHARGE_SCHEDULES),
     occurredAt: options.now,
   };
   return withTrigger({ fills: [fill] });

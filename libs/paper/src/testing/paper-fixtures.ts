@@ -13,6 +13,7 @@ import {
   type RiskContext,
 } from '@robo/domain';
 import type { Quote } from '@robo/market-data';
+import { fixtureReportFill } from '@robo/domain/testing/fill-context';
 import type { MatchResult } from '../broker/match-order';
 
 /** Friday 20 Nov 2026, a trading day (no holidays in this calendar). */
@@ -59,7 +60,8 @@ export function placed(over: Partial<PlaceData> = {}, now = at('10:00')): Existi
 export function record(order: OrderState, result: MatchResult, orderId = 'ord-1'): { events: OrderEvent[]; state: OrderState } {
   const commands: OrderCommand[] = [];
   if (result.trigger) commands.push({ type: 'TriggerOrder', data: { orderId, lastPricePaise: result.trigger.lastPricePaise, now: result.trigger.at } });
-  for (const f of result.fills) commands.push({ type: 'ReportFill', data: { orderId, ...f } });
+  const { instrument, accountId } = order.status === 'NONE' ? { instrument: 'INFY', accountId: 'acc-1' } : order;
+  for (const f of result.fills) commands.push(fixtureReportFill({ orderId, ...f }, instrument, accountId, { calendar }));
   if (result.expire) commands.push({ type: 'ExpireOrder', data: { orderId, reason: result.expire.reason } });
   const events: OrderEvent[] = [];
   let state = order;

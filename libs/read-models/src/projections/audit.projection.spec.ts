@@ -1,3 +1,4 @@
+import { fixtureReportFill } from '@robo/domain/testing/fill-context';
 import { createMarketCalendar, orderDecider, toUtcIso, type OrderCommand, type OrderEvent, type RiskContext } from '@robo/domain';
 import { projectAll, TestLog } from '../testing/test-log';
 import { auditId, auditProjection, type AuditDoc } from './audit.projection';
@@ -168,10 +169,8 @@ const place = (orderId: string, accountId: string, quantity: number): OrderComma
   data: { orderId, accountId, instrument: 'RELIANCE', side: 'BUY', quantity, orderType: 'LIMIT', limitPricePaise: 147000, product: 'CNC', validity: 'DAY' },
   risk: risk(),
 });
-const fill = (orderId: string, fillId: string, quantity: number, occurredAt: string): OrderCommand => ({
-  type: 'ReportFill',
-  data: { orderId, fillId, quantity, pricePaise: 147000, feesPaise: 100, occurredAt },
-});
+const fill = (orderId: string, fillId: string, quantity: number, occurredAt: string): OrderCommand =>
+  fixtureReportFill({ orderId, fillId, quantity, pricePaise: 147000, feesPaise: 100, occurredAt }, 'RELIANCE', 'a1');
 
 describe('auditProjection: the per-account view', () => {
   it("includes every event of the account's orders, acceptance and fills included, and nothing of another account", () => {

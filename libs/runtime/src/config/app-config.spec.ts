@@ -15,6 +15,18 @@ describe('projector settings', () => {
   });
 });
 
+describe('fill settings', () => {
+  it('lets a fill be dated up to FILL_CLOCK_SKEW_MS after the clock (default 5 s), and refuses a bad value at start', () => {
+    expect(loadConfig({ DATA_DIR: '/tmp/unused' }).fillClockSkewMs).toBe(5_000);
+    expect(loadConfig({ DATA_DIR: '/tmp/unused', FILL_CLOCK_SKEW_MS: '0' }).fillClockSkewMs).toBe(0);
+    expect(loadConfig({ DATA_DIR: '/tmp/unused', FILL_CLOCK_SKEW_MS: '60000' }).fillClockSkewMs).toBe(60_000);
+    for (const bad of ['-1', '1.5', 'soon', '86400001']) {
+      expect(() => loadConfig({ DATA_DIR: '/tmp/unused', FILL_CLOCK_SKEW_MS: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATA_DIR: '/tmp/unused', FILL_CLOCK_SKEW_MS: bad })).toThrow('FILL_CLOCK_SKEW_MS');
+    }
+  });
+});
+
 describe('event store settings', () => {
   /** Opens the event store as the api does, from a config loaded with `env`, for each value of one variable. */
   async function forEachValue(variable: string, check: (store: SqliteEventStore, value: 'true' | 'false') => Promise<void>): Promise<void> {

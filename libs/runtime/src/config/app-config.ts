@@ -39,6 +39,8 @@ export interface AppConfig {
   logLevel: string;
   bodyLimit: string;
   expirySweepMs: number;
+  /** FILL_CLOCK_SKEW_MS: how far after the clock's now a fill's business time may be (broker clocks are not ours). */
+  fillClockSkewMs: number;
   /** HS256 signing secret for access tokens (AUTH_JWT_SECRET); null in embedded mode = generated once into DATA_DIR. */
   authJwtSecret: string | null;
   /** Lifetime of an access token from POST /auth/token. */
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     bodyLimit,
     expirySweepMs: int(env, 'EXPIRY_SWEEP_MS', 30_000, 100, 3_600_000),
+    fillClockSkewMs: int(env, 'FILL_CLOCK_SKEW_MS', 5_000, 0, 86_400_000),
     authJwtSecret: jwtSecret(env, eventStore),
     authTokenTtlSeconds: int(env, 'AUTH_TOKEN_TTL_SECONDS', 900, 60, 86_400),
     authBootstrapAdmin: bool(env, 'AUTH_BOOTSTRAP_ADMIN', true),

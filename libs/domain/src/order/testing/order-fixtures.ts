@@ -1,7 +1,8 @@
 import type { Instrument } from '../../instruments/instrument';
 import { createMarketCalendar } from '../../market/market-calendar';
 import { deciderSpec } from '../../testing/given-when-then';
-import type { OrderCommand, RiskContext } from '../order.commands';
+import { fixtureFillContext } from '../../testing/fill-context';
+import type { FillContext, OrderCommand, RiskContext } from '../order.commands';
 import type { OrderEvent, OrderFillData } from '../order.events';
 import { orderDecider } from '../order.decider';
 
@@ -147,9 +148,15 @@ export function fillEvent(
   return { type, data: { orderId: ORDER_ID, accountId: ACCOUNT_ID, ...fields, fillId, quantity, pricePaise, feesPaise, filledQuantity, remainingQuantity, occurredAt: NOW } };
 }
 
-export const reportFill = (fillId: string, quantity: number, pricePaise: number, feesPaise = 0, occurredAt = NOW): OrderCommand => ({
+/** The context of a fill of the default order: clock at the fill's time, RELIANCE, this file's calendar, a funded account. */
+export const fillContext = (occurredAt = NOW, over: Partial<FillContext> = {}): FillContext =>
+  fixtureFillContext({ occurredAt }, RELIANCE, { accountId: ACCOUNT_ID, calendar, ...over });
+
+/** feesPaise null: a report without charges (the decision computes them). */
+export const reportFill = (fillId: string, quantity: number, pricePaise: number, feesPaise: number | null = 0, occurredAt = NOW, over: Partial<FillContext> = {}): OrderCommand => ({
   type: 'ReportFill',
-  data: { orderId: ORDER_ID, fillId, quantity, pricePaise, feesPaise, occurredAt },
+  data: { orderId: ORDER_ID, fillId, quantity, pricePaise, ...(feesPaise === null ? {} : { feesPaise }), occurredAt },
+  context: fillContext(occurredAt, over),
 });
 
 /** History of the default order (BUY 10 LIMIT 147,000) once accepted: reserved 10 x 147,000 = 1,470,000. */

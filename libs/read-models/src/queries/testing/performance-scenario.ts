@@ -1,3 +1,4 @@
+import { fixtureReportFill } from '@robo/domain/testing/fill-context';
 import {
   accountStream,
   decideAccount,
@@ -112,7 +113,11 @@ export class PerformanceScenario {
   }
 
   private fill(orderId: string, fillId: string, quantity: number, pricePaise: number, feesPaise: number, at: string): void {
-    const fillEvents = decideOrder({ type: 'ReportFill', data: { orderId, fillId, quantity, pricePaise, feesPaise, occurredAt: at } }, this.orders.get(orderId)!);
+    const placed = this.orders.get(orderId)!;
+    const symbol = placed.status === 'NONE' ? '' : placed.instrument;
+    const accountOf = placed.status === 'NONE' ? '' : placed.accountId;
+    // Scenarios date fills freely (weekends, any hour): decided as late reports, with the clock at the fill.
+    const fillEvents = decideOrder(fixtureReportFill({ orderId, fillId, quantity, pricePaise, feesPaise, occurredAt: at, late: true }, symbol, accountOf), placed);
     this.onOrder(orderId, fillEvents, at);
     const order = this.orders.get(orderId)!;
     if (order.status === 'NONE') throw new Error('unreachable: the order was placed');
