@@ -40,7 +40,7 @@ describe('audit: time travel, lineage and correlation trees over HTTP', () => {
   }
 
   async function fill(orderId: string, fillId: string, quantity: number, pricePaise: number, feesPaise: number, occurredAt: string) {
-    const res = await trader().post(`/api/orders/${orderId}/fills`).send({ fillId, quantity, pricePaise, feesPaise, occurredAt });
+    const res = await t.as(c.broker.token).post(`/api/orders/${orderId}/fills`).send({ fillId, quantity, pricePaise, feesPaise, occurredAt });
     expect(res.status).toBe(201);
     return { globalPosition: res.body.globalPosition as number, correlationId: res.headers['x-correlation-id'] as string };
   }

@@ -1,5 +1,5 @@
 import { accountPerformance, READ_MODEL_STORE, ReadModelStore, readAccountPerformanceDocs, readStrategyPerformanceDocs, strategyPerformance } from '@robo/read-models';
-import { openAccount, placeOrder } from './auth-fixtures';
+import { openAccount, placeOrder, reportFill } from './auth-fixtures';
 import { startTestApp, TestApp, TestKey } from './test-app';
 
 const STRATEGY = 'perf-e2e-1';
@@ -20,7 +20,7 @@ describe('performance endpoints: GET /api/accounts/:id/performance and /api/stra
   /** A MIS order with the strategy, filled at once by the broker report. */
   async function trade(instrument: string, side: 'BUY' | 'SELL', quantity: number, pricePaise: number, minute: number): Promise<void> {
     const orderId = await placeOrder(t, trader, account, { instrument, side, quantity, type: 'LIMIT', limitPricePaise: pricePaise, product: 'MIS', strategyId: STRATEGY });
-    const fill = await t.as(trader.token).post(`/api/orders/${orderId}/fills`).send({ fillId: `F-${minute}`, quantity, pricePaise, feesPaise: 100, occurredAt: AT(minute) });
+    const fill = await reportFill(t, orderId, { fillId: `F-${minute}`, quantity, pricePaise, feesPaise: 100, occurredAt: AT(minute) });
     expect(fill.status).toBe(201);
     last = Math.max(last, fill.body.globalPosition as number);
   }

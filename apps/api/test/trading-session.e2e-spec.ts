@@ -1,3 +1,4 @@
+import { brokerKey } from './auth-fixtures';
 import { startTestApp, TestApp, TestKey } from './test-app';
 
 /**
@@ -17,7 +18,8 @@ describe('trading session (HTTP, embedded stores)', () => {
     await t.close();
   });
 
-  const post = (url: string, body: object) => http().post(url).send(body);
+  // Executions are reported by the broker's key, everything else by the trader's.
+  const post = async (url: string, body: object) => (url.endsWith('/fills') ? t.as((await brokerKey(t)).token) : http()).post(url).send(body);
 
   async function placeAndFill(accountId: string, order: object, fills: { fillId: string; quantity: number; pricePaise: number; feesPaise: number; occurredAt: string }[]) {
     const placed = await post('/api/orders', { accountId, instrument: 'RELIANCE', product: 'MIS', validity: 'DAY', ...order });

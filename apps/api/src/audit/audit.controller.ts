@@ -7,7 +7,7 @@ import { AuditDoc, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { ALL_ROLES } from '../auth/roles';
+import { READ_ROLES } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
@@ -24,7 +24,7 @@ const MAX_CORRELATION_EVENTS = 10_000;
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('api')
-@Roles(...ALL_ROLES)
+@Roles(...READ_ROLES)
 export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,

@@ -121,7 +121,7 @@ export class KeyManager {
     const bad = accountIds.find((id) => !UUID.test(id));
     if (bad !== undefined) throw new InvalidCommand('INVALID_ACCOUNT_ID', `account id ${JSON.stringify(bad)} is not a UUID`);
     if (!isAccountScoped(role) && accountIds.length > 0) {
-      throw new InvalidCommand('GRANT_NOT_APPLICABLE', `${role} keys see every account; grants are for trader and viewer keys`, { role });
+      throw new InvalidCommand('GRANT_NOT_APPLICABLE', `${role} keys act on every account; grants are for trader and viewer keys`, { role });
     }
     if (accountIds.length > MAX_GRANTS) throw new InvalidCommand('TOO_MANY_GRANTS', `a key may be granted at most ${MAX_GRANTS} accounts`);
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type DeadLetter, ReadModelError } from '@robo/read-models';
 import { Roles } from '../auth/roles.decorator';
-import { ALL_ROLES } from '../auth/roles';
+import { READ_ROLES } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { ProjectionOpsService } from './projection-ops.service';
 import { DeadLetterQueryDto, RebuildDto } from './projections.dto';
@@ -18,7 +18,7 @@ export class ProjectionsController {
   constructor(private readonly ops: ProjectionOpsService) {}
 
   @Get()
-  @Roles(...ALL_ROLES)
+  @Roles(...READ_ROLES)
   @ApiOperation({ summary: 'Per projection: checkpoint, log head, lag (events, seconds), events/s, caught up, parked events, last error' })
   status() {
     return this.ops.status();

@@ -7,7 +7,7 @@ import { AccountDoc, composePortfolio, FieldCondition, PositionDoc, READ_MODEL_S
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { ALL_ROLES } from '../auth/roles';
+import { READ_ROLES } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { uuidParam } from '../common/uuid-param';
 import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, PortfolioQuery, StreamEventsQuery } from './queries.dto';
@@ -42,7 +42,7 @@ const EMPTY_PAGE = { items: [], nextCursor: null };
 @ApiTags('queries')
 @ApiBearerAuth()
 @Controller('api')
-@Roles(...ALL_ROLES)
+@Roles(...READ_ROLES)
 export class QueriesController {
   constructor(
     @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
