@@ -1,0 +1,100 @@
+import * as path from 'node:path';
+import { EVENT_STORE, type EventStore } from '@robo/event-store';
+import { hashSecret, newApiKey, newKid } from '../src/auth/api-key';
+import { CREDENTIALS_FILE } from '../src/auth/auth.module';
+import { MAX_GRANTS } from '../src/auth/key-manager';
+import { SqliteCredentialStore } from '../src/auth/sqlite-credential-store';
+import { LIMIT_ORDER, openAccount, placeOrder } from './auth-fixtures';
+import { startTestApp, type TestApp, type TestKey, tokenFor } from './test-app';
+
+/** Abuse of access seen from outside: replays, caps, other people's ids. */
+describe('access and abuse', () => {
+  let t: TestApp;
+  let store: EventStore;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' });
+    store = t.app.get(EVENT_STORE);
+  });
+  afterAll(async () => t.close());
+
+  const credentialEvents = async (kid: string) => (await store.readStream(`credential-${kid}`)).map((e) => e.type);
+
+  /** A trader key holding `count` grants of accounts that do not exist, written straight into the credential store. */
+  async function keyWithGrants(count: number): Promise<TestKey> {
+    const credentials = SqliteCredentialStore.open({ file: path.join(t.dataDir, CREDENTIALS_FILE) });
+    try {
+      const kid = newKid();
+      const apiKey = newApiKey(kid);
+      const accountIds = Array.from({ length: count }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+      await credentials.create({ kid, name: 'many grants', role: 'trader', accountIds, secretHash: await hashSecret(apiKey), createdAt: new Date().toISOString(), createdBy: 'system:test' });
+      return { kid, apiKey, role: 'trader', token: await tokenFor(t.server, apiKey) };
+    } finally {
+      await credentials.close();
+    }
+  }
+
+  describe('an idempotent replay changes nothing that changed since', () => {
+    it('does not give a trader back an account whose grant an admin removed', async () => {
+      const trader = await t.createKey('trader');
+      const open = () => t.as(trader.token).post('/api/accounts').set('Idempotency-Key', 'open-once').send({ name: 'replayed', initialCashPaise: 1_000 });
+      const first = await open();
+      expect(first.status).toBe(201);
+      const accountId: string = first.body.accountId;
+      expect((await t.api.delete(`/api/admin/keys/${trader.kid}/grants/${accountId}`)).status).toBe(200);
+
+      const replay = await open();
+      expect([replay.status, replay.body]).toEqual([201, first.body]);
+      expect((await t.as(trader.token).get('/auth/me')).body.accountIds).toEqual([]);
+      const withdrawal = await t.as(trader.token).post(`/api/accounts/${accountId}/withdrawals`).send({ amountPaise: 1_000 });
+      expect([withdrawal.status, withdrawal.body.code]).toEqual([404, 'ACCOUNT_NOT_FOUND']);
+      expect(await credentialEvents(trader.kid)).toEqual(['ApiKeyCreated', 'AccountAccessGranted', 'AccountAccessRevoked']);
+    });
+
+    it('still answers the first result, and grants nothing twice, when nothing was removed', async () => {
+      const trader = await t.createKey('trader');
+      const open = () => t.as(trader.token).post('/api/accounts').set('Idempotency-Key', 'open-twice').send({ name: 'twice', initialCashPaise: 1_000 });
+      const first = await open();
+      const again = await open();
+      expect([again.status, again.body]).toEqual([201, first.body]);
+      expect((await t.as(trader.token).get('/auth/me')).body.accountIds).toEqual([first.body.accountId]);
+      expect(await credentialEvents(trader.kid)).toEqual(['ApiKeyCreated', 'AccountAccessGranted']);
+    });
+  });
+
+  describe('one grant cap for every way of granting, and lists for any number of grants', () => {
+    it('refuses a trader opening an account past the cap, as it refuses an admin granting past it, appending nothing', async () => {
+      const full = await keyWithGrants(MAX_GRANTS);
+      const before = await store.headPosition();
+      const opened = await t.as(full.token).post('/api/accounts').send({ name: 'one too many', initialCashPaise: 1_000 });
+      expect([opened.status, opened.body.code]).toEqual([422, 'TOO_MANY_GRANTS']);
+      expect(await store.headPosition()).toBe(before);
+
+      const account = await openAccount(t, await t.createKey('trader'), 'to grant');
+      const head = await store.headPosition();
+      const granted = await t.api.post(`/api/admin/keys/${full.kid}/grants`).send({ accountId: account });
+      expect([granted.status, granted.body.code]).toEqual([422, 'TOO_MANY_GRANTS']);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('answers the orders, audit and strategies lists of a key with more grants than one {in} holds', async () => {
+      const many = await keyWithGrants(2500);
+      const account = await openAccount(t, many, 'busy desk');
+      const orderId = await placeOrder(t, many, account, { quantity: 1 });
+      const strategy = await t.as(many.token).post('/api/strategies').send({ kind: 'ma-crossover', name: 'many', parameters: { instrument: 'ITC', fastPeriod: 2, slowPeriod: 3 }, instruments: ['ITC'], capitalAllocationPaise: 1_000, accountId: account });
+      expect(strategy.status).toBe(201);
+      const position = strategy.body.globalPosition as number;
+
+      const orders = await t.as(many.token).get(`/api/orders?minPosition=${position}`);
+      expect([orders.status, orders.body.items.map((o: { orderId: string }) => o.orderId)]).toEqual([200, [orderId]]);
+      const audit = await t.as(many.token).get(`/api/audit?limit=200&minPosition=${position}`);
+      expect(audit.status).toBe(200);
+      expect(new Set(audit.body.items.map((e: { accountId: string }) => e.accountId))).toEqual(new Set([account]));
+      const strategies = await t.as(many.token).get('/api/strategies');
+      expect([strategies.status, strategies.body.items.map((s: { strategyId: string }) => s.strategyId)]).toEqual([200, [strategy.body.strategyId]]);
+      // Another trader's order is never in these lists.
+      const other = await t.createKey('trader');
+      await placeOrder(t, other, await openAccount(t, other, 'other'), { ...LIMIT_ORDER, quantity: 1 });
+      expect((await t.as(many.token).get('/api/orders')).body.items.map((o: { orderId: string }) => o.orderId)).toEqual([orderId]);
+    });
+  });
+});
