@@ -98,3 +98,42 @@ describe('access and abuse', () => {
     });
   });
 });
+
+describe('rate limits per credential across all routes', () => {
+  let t: TestApp;
+  let trader: TestKey;
+  beforeAll(async () => {
+    // Before the test: the client address exchanged two keys for tokens, the admin made one request.
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '6' });
+    trader = await t.createKey('trader');
+  });
+  afterAll(async () => t.close());
+
+  it('counts one budget per key over every route, then 429 with Retry-After; other keys keep theirs', async () => {
+    const routes = ['/auth/me', '/api/orders', '/api/strategies', '/api/audit', '/api/market/quotes?symbols=ITC', '/api/accounts/00000000-0000-4000-8000-000000000000'];
+    const statuses: number[] = [];
+    for (const route of routes) statuses.push((await t.as(trader.token).get(route)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 404]);
+    const over = await t.as(trader.token).post('/api/accounts').send({ name: 'past the limit', initialCashPaise: 1 });
+    expect([over.status, over.body.code]).toEqual([429, 'RATE_LIMITED']);
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    // The key's API key is the same credential as its token.
+    expect((await t.as(trader.apiKey).get('/api/projections')).status).toBe(429);
+    expect((await t.api.get('/auth/me')).status).toBe(200);
+  });
+
+  it('counts anonymous calls per client address over every route', async () => {
+    const anonymous = [
+      await t.as('not-a-token').get('/api/orders'),
+      await t.as('not-a-token').get('/auth/me'),
+      await t.as('not-a-token').post('/api/accounts').send({}),
+      await t.as('not-a-token').post('/auth/token').send({ apiKey: 'rtk_nope' }),
+    ];
+    expect(anonymous.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    const over = await t.as('not-a-token').get('/api/strategies');
+    expect([over.status, over.body.code]).toEqual([429, 'RATE_LIMITED']);
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    // Health probes are never limited.
+    expect((await t.as('not-a-token').get('/health/live')).status).toBe(200);
+  });
+});
