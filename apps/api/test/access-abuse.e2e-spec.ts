@@ -4,7 +4,7 @@ import { hashSecret, newApiKey, newKid } from '../src/auth/api-key';
 import { CREDENTIALS_FILE } from '../src/auth/auth.module';
 import { MAX_GRANTS } from '../src/auth/key-manager';
 import { SqliteCredentialStore } from '../src/auth/sqlite-credential-store';
-import { LIMIT_ORDER, openAccount, placeOrder } from './auth-fixtures';
+import { LIMIT_ORDER, openAccount, placeOrder, registerStrategy } from './auth-fixtures';
 import { startTestApp, type TestApp, type TestKey, tokenFor } from './test-app';
 
 /** Abuse of access seen from outside: replays, caps, other people's ids. */
@@ -58,6 +58,27 @@ describe('access and abuse', () => {
       expect([again.status, again.body]).toEqual([201, first.body]);
       expect((await t.as(trader.token).get('/auth/me')).body.accountIds).toEqual([first.body.accountId]);
       expect(await credentialEvents(trader.kid)).toEqual(['ApiKeyCreated', 'AccountAccessGranted']);
+    });
+  });
+
+  describe('a strategy id is bound to the accounts it is registered on', () => {
+    it("refuses an order of another account carrying the victim's strategy id, appending nothing", async () => {
+      const victim = await t.createKey('trader');
+      const attacker = await t.createKey('trader');
+      const home = await openAccount(t, victim, 'victim');
+      const strategyId = await registerStrategy(t, victim, home, 'victim strategy');
+      const elsewhere = await openAccount(t, attacker, 'attacker');
+      const before = await store.headPosition();
+      for (const id of [strategyId, 'never-registered']) {
+        const hijack = await t.as(attacker.token).post('/api/orders').send({ accountId: elsewhere, ...LIMIT_ORDER, quantity: 1, strategyId: id });
+        expect([hijack.status, hijack.body.code]).toEqual([422, 'STRATEGY_NOT_ON_ACCOUNT']);
+      }
+      expect(await store.headPosition()).toBe(before);
+
+      const own = await t.as(victim.token).post('/api/orders').send({ accountId: home, ...LIMIT_ORDER, quantity: 1, strategyId });
+      expect(own.status).toBe(201);
+      const performance = await t.as(victim.token).get(`/api/strategies/${strategyId}/performance?minPosition=${own.body.globalPosition}`);
+      expect([performance.status, performance.body.accountIds]).toEqual([200, [home]]);
     });
   });
 

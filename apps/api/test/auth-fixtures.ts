@@ -79,6 +79,13 @@ export async function openAccount(t: TestApp, key: TestKey, name: string): Promi
   return res.body.accountId;
 }
 
+/** A strategy registered on an account: only that account's orders may carry its id. */
+export async function registerStrategy(t: TestApp, key: TestKey, accountId: string, name = 'fixture', capitalAllocationPaise = 10_000_000): Promise<string> {
+  const res = await t.as(key.token).post('/api/strategies').send({ kind: 'ma-crossover', name, parameters: { instrument: 'ITC', fastPeriod: 2, slowPeriod: 3 }, instruments: ['ITC'], capitalAllocationPaise, accountId });
+  if (res.status !== 201) throw new Error(`strategy registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.strategyId;
+}
+
 export async function placeOrder(t: TestApp, key: TestKey, accountId: string, over: Record<string, unknown> = {}): Promise<string> {
   const res = await t.as(key.token).post('/api/orders').send({ accountId, ...LIMIT_ORDER, ...over });
   if (res.status !== 201) throw new Error(`order failed: ${res.status} ${JSON.stringify(res.body)}`);

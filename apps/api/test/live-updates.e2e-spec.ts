@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import { connect, openAccount, placeOrder, reportFill, subscribe } from './auth-fixtures';
+import { connect, openAccount, placeOrder, registerStrategy, reportFill, subscribe } from './auth-fixtures';
 import { startTestApp, TestApp, TestKey } from './test-app';
 
 interface Update {
@@ -18,7 +18,8 @@ interface Snapshot {
   documents: { collection: string; id: string; doc: Record<string, unknown> }[];
 }
 
-const STRATEGY = 'live-e2e-1';
+/** Registered on the trader's account in beforeAll (an order may carry only a strategy of its own account). */
+let STRATEGY = '';
 
 /** Resolves once `done` holds over the updates received so far (checked on every new one). */
 function until(updates: Update[], socket: Socket, done: (u: Update[]) => boolean, ms = 10_000): Promise<void> {
@@ -52,6 +53,7 @@ describe('live differential updates over socket.io', () => {
     trader = await t.createKey('trader');
     stranger = await t.createKey('trader');
     account = await openAccount(t, trader, 'live');
+    STRATEGY = await registerStrategy(t, trader, account, 'live');
     await openAccount(t, stranger, 'elsewhere');
   }, 30_000);
   afterAll(async () => {

@@ -23,6 +23,7 @@ import { KeyedMutex } from '../write/keyed-mutex';
 import { OrderCommandResult, PlaceOrderMessage, PlaceOrderRequest } from './order-commands';
 import { BatchDecision, BatchOrder, decideBatch } from './place-order-batch';
 import { MarketFacts, RiskContextFactory } from './risk-context.factory';
+import { assertStrategyBinding } from './strategy-binding';
 
 interface PlaceInput {
   stream: string;
@@ -59,7 +60,8 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Ord
     private readonly locks: KeyedMutex,
   ) {}
 
-  execute(message: PlaceOrderMessage): Promise<OrderCommandResult> {
+  async execute(message: PlaceOrderMessage): Promise<OrderCommandResult> {
+    await assertStrategyBinding(this.store, message.request);
     const stream = orderStream(message.request.orderId);
     const orderSeed = message.idempotent ? derivedId(stream, 'place') : null;
     return this.batcher.submit(message.request.accountId, { stream, orderSeed, message });
