@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { hashSecret, newApiKey, newKid } from '../src/auth/api-key';
 import { CREDENTIALS_FILE } from '../src/auth/auth.module';
 import { MAX_GRANTS } from '../src/auth/key-manager';
 import { SqliteCredentialStore } from '../src/auth/sqlite-credential-store';
+import { api, bearer, ChildApp, freePort } from './child-app';
 import { LIMIT_ORDER, openAccount, placeOrder, registerStrategy } from './auth-fixtures';
 import { startTestApp, type TestApp, type TestKey, tokenFor } from './test-app';
 
@@ -82,6 +85,106 @@ describe('access and abuse', () => {
     });
   });
 
+  describe('the smaller leaks', () => {
+    type Node = { stream: string; type: string; actor: string; children: Node[] };
+    const flat = (tree: { commands: { events: Node[] }[] }): Node[] => {
+      const out: Node[] = [];
+      const walk = (n: Node) => (out.push(n), n.children.forEach(walk));
+      tree.commands.forEach((c) => c.events.forEach(walk));
+      return out;
+    };
+
+    it('shows credential events (grants on an account) to admins and auditors only, in lists and correlation trees', async () => {
+      const trader = await t.createKey('trader');
+      const opened = await t.as(trader.token).post('/api/accounts').send({ name: 'credentials', initialCashPaise: 1_000 });
+      const accountId: string = opened.body.accountId;
+      const viewer = await t.createKey('viewer', [accountId]);
+      const auditor = await t.createKey('auditor');
+      const correlationId = opened.headers['x-correlation-id'] as string;
+      const at = `minPosition=${(await store.headPosition()).toString()}`;
+      const credentialRows = async (key: TestKey, query: string) => {
+        const res = await t.as(key.token).get(`/api/audit?limit=200&${at}&${query}`);
+        expect(res.status).toBe(200);
+        return res.body.items.filter((e: { streamName: string }) => e.streamName.startsWith('credential-')).map((e: { type: string }) => e.type);
+      };
+      for (const key of [trader, viewer]) {
+        expect(await credentialRows(key, `accountId=${accountId}`)).toEqual([]);
+        expect(await credentialRows(key, '')).toEqual([]);
+        expect(await credentialRows(key, `stream=credential-${trader.kid}`)).toEqual([]);
+        const tree = await t.as(key.token).get(`/api/audit/correlations/${correlationId}?${at}`);
+        expect(flat(tree.body).map((n) => n.type)).toEqual(['AccountOpened']);
+      }
+      for (const key of [auditor, t.admin]) {
+        expect(await credentialRows(key, `accountId=${accountId}`)).toEqual(['AccountAccessGranted']);
+        const tree = await t.as(key.token).get(`/api/audit/correlations/${correlationId}?${at}`);
+        expect(flat(tree.body).map((n) => n.type)).toEqual(['AccountOpened', 'AccountAccessGranted']);
+      }
+    });
+
+    it("gives the log's head and the checkpoints to operators only", async () => {
+      const trader = await t.createKey('trader');
+      const auditor = await t.createKey('auditor');
+      const theirs = await t.as(trader.token).get('/api/projections');
+      expect(theirs.status).toBe(200);
+      expect(theirs.body.head).toBeNull();
+      expect(theirs.body.projections.length).toBeGreaterThan(0);
+      for (const p of theirs.body.projections) expect([p.name, p.checkpoint, p.head, p.lagEvents]).toEqual([p.name, null, null, null]);
+      const operators = await t.as(auditor.token).get('/api/projections');
+      expect(operators.body.head).toBe(Number(await store.headPosition()));
+      expect(operators.body.projections.some((p: { checkpoint: number | null }) => typeof p.checkpoint === 'number')).toBe(true);
+    });
+
+    it("namespaces a client's correlation id by its key, so that it never joins another principal's tree", async () => {
+      const victim = await t.createKey('trader');
+      const attacker = await t.createKey('trader');
+      const auditor = await t.createKey('auditor');
+      const mine = await openAccount(t, victim, 'victim');
+      const theirs = await openAccount(t, attacker, 'attacker');
+      const deposit = (key: TestKey, accountId: string, correlationId: string) => t.as(key.token).post(`/api/accounts/${accountId}/deposits`).set('x-correlation-id', correlationId).send({ amountPaise: 5 });
+      const first = await deposit(victim, mine, 'desk-batch-7');
+      const forged = await deposit(attacker, theirs, 'desk-batch-7');
+      expect(first.headers['x-correlation-id']).toBe(`key:${victim.kid}:desk-batch-7`);
+      expect(forged.headers['x-correlation-id']).toBe(`key:${attacker.kid}:desk-batch-7`);
+      // Sent again as it came back, the id ties the victim's next request to the first.
+      const again = await deposit(victim, mine, `key:${victim.kid}:desk-batch-7`);
+      expect(again.headers['x-correlation-id']).toBe(`key:${victim.kid}:desk-batch-7`);
+      // Namespacing another key's id does not give it away either.
+      const prefixed = await deposit(attacker, theirs, `key:${victim.kid}:desk-batch-7`);
+      expect(prefixed.headers['x-correlation-id']).toBe(`key:${attacker.kid}:key:${victim.kid}:desk-batch-7`);
+
+      const tree = await t.as(auditor.token).get(`/api/audit/correlations/key:${victim.kid}:desk-batch-7?minPosition=${prefixed.body.globalPosition}`);
+      expect(tree.status).toBe(200);
+      const nodes = flat(tree.body);
+      expect(nodes.map((n) => [n.stream, n.actor])).toEqual([
+        [`account-${mine}`, `key:${victim.kid}`],
+        [`account-${mine}`, `key:${victim.kid}`],
+      ]);
+      const raw = (await store.readAll({ after: 0n, maxCount: 100_000 })).filter((e) => e.metadata.correlationId === 'desk-batch-7');
+      expect(raw).toEqual([]);
+    });
+
+    it.each([
+      ['an account name with NUL', '/api/accounts', { name: 'Asha\u0000Desk', initialCashPaise: 1 }],
+      ['an account name with a line break', '/api/accounts', { name: 'Asha\nDesk', initialCashPaise: 1 }],
+      ['an account name with an escape sequence', '/api/accounts', { name: '\u001b[31mAsha', initialCashPaise: 1 }],
+      ['an account name with a right-to-left override', '/api/accounts', { name: 'Asha\u202eksed', initialCashPaise: 1 }],
+      ['a strategy name with a tab', '/api/strategies', { kind: 'ma-crossover', name: 'fast\tslow', parameters: { instrument: 'ITC', fastPeriod: 2, slowPeriod: 3 }, instruments: ['ITC'], capitalAllocationPaise: 1_000 }],
+    ])('refuses %s with 400, appending nothing', async (_name, url, body) => {
+      const trader = await t.createKey('trader');
+      const account = await openAccount(t, trader, 'names');
+      const before = await store.headPosition();
+      const res = await t.as(trader.token).post(url).send(url === '/api/strategies' ? { ...body, accountId: account } : body);
+      expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(await store.headPosition()).toBe(before);
+    });
+
+    it('keeps names in any script, with spaces and punctuation', async () => {
+      const trader = await t.createKey('trader');
+      const res = await t.as(trader.token).post('/api/accounts').send({ name: 'आशा – Desk #1 (intraday)', initialCashPaise: 1 });
+      expect(res.status).toBe(201);
+    });
+  });
+
   describe('one grant cap for every way of granting, and lists for any number of grants', () => {
     it('refuses a trader opening an account past the cap, as it refuses an admin granting past it, appending nothing', async () => {
       const full = await keyWithGrants(MAX_GRANTS);
@@ -156,5 +259,34 @@ describe('rate limits per credential across all routes', () => {
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     // Health probes are never limited.
     expect((await t.as('not-a-token').get('/health/live')).status).toBe(200);
+  });
+});
+
+describe('expected refusals in the logs (child process)', () => {
+  const apps: ChildApp[] = [];
+  afterAll(async () => Promise.all(apps.map((a) => a.kill())));
+
+  it.each(['info', 'warn'])('logs the disabled analyst 503 at warn without a stack (LOG_LEVEL=%s)', async (level) => {
+    const env: Record<string, string> = { LOG_LEVEL: level, ANTHROPIC_API_KEY: '' };
+    const app = new ChildApp(fs.mkdtempSync(path.join(os.tmpdir(), 'robo-refusals-')), await freePort(), env);
+    apps.push(app);
+    await app.start();
+    const admin = await bearer(app.url, app.bootstrapKey());
+    const correlationId = `refusal-${level}`;
+    const res = await api(app.url, 'POST', '/api/analyst/questions', { question: 'What is my cash?' }, { ...admin, 'x-correlation-id': correlationId });
+    expect([res.status, res.body.code]).toEqual([503, 'ANALYST_DISABLED']);
+    // Two lines name the request (the error filter's and the request line), written as the response finishes:
+    // wait until the pipe has delivered both.
+    const linesOf = () => app.output.split('\n').filter((line) => line.includes(correlationId));
+    await new Promise<void>((resolve) => {
+      const check = () => (linesOf().length >= 2 ? resolve() : setImmediate(check));
+      check();
+    });
+    const lines = linesOf().map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(lines.map((l) => l.msg).sort()).toEqual(['request refused', 'request refused']);
+    for (const line of lines) {
+      expect([line.msg, line.level]).toEqual([line.msg, 40]);
+      expect(JSON.stringify(line)).not.toMatch(/stack|\s+at /);
+    }
   });
 });

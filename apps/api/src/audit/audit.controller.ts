@@ -9,6 +9,7 @@ import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { READ_ROLES } from '../auth/roles';
 import { ApiError } from '../common/api-error';
+import { isCredentialStream } from '../auth/credential-events';
 import { parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { CorrelationQuery, LineageQuery, StreamStateQuery } from './audit.dto';
@@ -66,7 +67,8 @@ export class AuditController {
   @Get('audit/correlations/:id')
   @ApiOperation({ summary: 'The causal tree of one correlation id: the command, its events and the reactions they caused' })
   async correlation(@Param('id') correlationId: string, @Query() query: CorrelationQuery, @CurrentPrincipal() principal: Principal) {
-    if (correlationId.length === 0 || correlationId.length > 128) throw new ApiError(400, 'INVALID_ID', 'correlation id must be 1 to 128 characters');
+    // 128 for an id the server made or the client chose, plus the `key:<kid>:` namespace of a chosen one.
+    if (correlationId.length === 0 || correlationId.length > 200) throw new ApiError(400, 'INVALID_ID', 'correlation id must be 1 to 200 characters');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
     const visible = this.access.visibleAccounts(principal);
     const docs: AuditDoc[] = [];
@@ -78,8 +80,9 @@ export class AuditController {
         limit: 1000,
         cursor,
       });
-      // An account-scoped caller sees the events of its own accounts only; the rest of the tree is not theirs.
-      docs.push(...page.items.filter((d) => visible === null || (d.accountId !== null && visible.includes(d.accountId))));
+      // An account-scoped caller sees the events of its own accounts only (never a key's credential events, which
+      // name an account too); the rest of the tree is not theirs.
+      docs.push(...page.items.filter((d) => visible === null || (d.accountId !== null && visible.includes(d.accountId) && !isCredentialStream(d.streamName))));
       cursor = page.nextCursor;
     } while (cursor !== null && docs.length < MAX_CORRELATION_EVENTS);
     if (docs.length === 0) throw new ApiError(404, 'CORRELATION_NOT_FOUND', `no events with correlation id ${correlationId}`);

@@ -5,6 +5,7 @@ import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
 import { AccountDoc, composePortfolio, FieldCondition, type Page, PositionDoc, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
+import { isCredentialStream } from '../auth/credential-events';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { READ_ROLES } from '../auth/roles';
@@ -141,7 +142,11 @@ export class QueriesController {
       const field = query.time === 'business' ? 'occurredAtUtc' : 'recordedAt';
       where[field] = { ...(query.from ? { gte: utc(query.from) } : {}), ...(query.to ? { lt: utc(query.to) } : {}) };
     }
-    return this.list('audit', accountFilter, { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+    const page = await this.list('audit', accountFilter, { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+    if (this.access.visibleAccounts(principal) === null) return page;
+    // A key's credential events (grants, revocations) name an account but are for admins and auditors only: a page
+    // of a trader or viewer leaves them out, so it may hold fewer items than the limit (follow nextCursor).
+    return { items: page.items.filter((e) => typeof e.streamName !== 'string' || !isCredentialStream(e.streamName)), nextCursor: page.nextCursor };
   }
 
   /** One page of a list, over every account when `accounts` is undefined, one account, or a key's granted accounts. */
