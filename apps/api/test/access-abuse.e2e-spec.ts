@@ -161,6 +161,15 @@ describe('access and abuse', () => {
       ]);
       const raw = (await store.readAll({ after: 0n, maxCount: 100_000 })).filter((e) => e.metadata.correlationId === 'desk-batch-7');
       expect(raw).toEqual([]);
+
+      // The longest id a client may choose, namespaced, still names a tree and a filter of the audit trail.
+      const long = `${'x'.repeat(128)}`;
+      const longest = await deposit(victim, mine, long);
+      const namespaced = longest.headers['x-correlation-id'] as string;
+      expect(namespaced).toBe(`key:${victim.kid}:${long}`);
+      const listed = await t.as(victim.token).get(`/api/audit?correlationId=${namespaced}&minPosition=${longest.body.globalPosition}`);
+      expect([listed.status, listed.body.items.length]).toEqual([200, 1]);
+      expect((await t.as(auditor.token).get(`/api/audit/correlations/${namespaced}`)).status).toBe(200);
     });
 
     it.each([
