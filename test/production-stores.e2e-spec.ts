@@ -7,6 +7,7 @@ import request from 'supertest';
 import { loadConfig } from '@robo/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
 import { MARKET_OPEN_INSTANT, startTestApp, type TestApp, type TestKey } from '../apps/api/test/test-app';
+import { reportFill } from '../apps/api/test/auth-fixtures';
 
 /*
  * The api on the production stores (EVENT_STORE=esdb, READ_STORE=mongo).
@@ -132,10 +133,10 @@ if (!esdbUrl || !mongoUrl) {
     expect(placed.status).toBe(201);
     const orderId: string = placed.body.orderId;
     const fill = { fillId: 'F1', quantity: 100, pricePaise: 249_900, feesPaise: 1_200, occurredAt: '2026-11-20T10:01:00+05:30' };
-    const filled = await http().post(`/api/orders/${orderId}/fills`).send(fill);
+    const filled = await reportFill(t, orderId, fill);
     expect(filled.status).toBe(201);
     // The same fill again changes nothing.
-    const again = await http().post(`/api/orders/${orderId}/fills`).send(fill);
+    const again = await reportFill(t, orderId, fill);
     expect(again.status).toBe(200);
 
     const portfolio = await http().get(`/api/accounts/${accountId}/portfolio`).query({ minPosition: filled.body.globalPosition });

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { CLOCK, type Clock } from '@robo/runtime';
+import { reportFill } from '../../apps/api/test/auth-fixtures';
 import { startTestApp, type TestApp, type TestKey } from '../../apps/api/test/test-app';
 import { chromiumMissing, collectErrors, launchChromium, newContext, SCREENSHOT_DIR, screenshot } from './browser';
 import { ensureWebBuilt } from './web-build';
@@ -137,7 +138,7 @@ suite('dashboard (browser)', () => {
     const blotterRow = page.locator(`[data-testid="order-${orderId}"]`);
 
     const now = t.app.get<Clock>(CLOCK).now();
-    const fill = await t.as(trader.token).post(`/api/orders/${orderId}/fills`).send({ fillId: 'T-1', quantity: 10, pricePaise: 249_500, feesPaise: 1_000, occurredAt: now });
+    const fill = await reportFill(t, orderId, { fillId: 'T-1', quantity: 10, pricePaise: 249_500, feesPaise: 1_000, occurredAt: now });
     expect(fill.status).toBe(201);
     await shows(blotterRow.locator('[data-testid="order-status"]'), 'FILLED');
     // Still on the live socket (no fallback polling): the change was pushed.
@@ -158,10 +159,7 @@ suite('dashboard (browser)', () => {
     // A second fill while the overview is on screen: the figures move by themselves.
     const sell = await t.as(trader.token).post('/api/orders').send({ accountId, instrument: 'RELIANCE', side: 'SELL', quantity: 4, type: 'MARKET', product: 'CNC', validity: 'DAY' });
     expect(sell.status).toBe(201);
-    const sold = await t
-      .as(trader.token)
-      .post(`/api/orders/${sell.body.orderId}/fills`)
-      .send({ fillId: 'T-2', quantity: 4, pricePaise: 251_000, feesPaise: 500, occurredAt: t.app.get<Clock>(CLOCK).now() });
+    const sold = await reportFill(t, sell.body.orderId, { fillId: 'T-2', quantity: 4, pricePaise: 251_000, feesPaise: 500, occurredAt: t.app.get<Clock>(CLOCK).now() });
     expect(sold.status).toBe(201);
     const portfolio = await t.as(trader.token).get(`/api/accounts/${accountId}/portfolio?minPosition=${sold.body.globalPosition}`);
     const equity = portfolio.body.equityPaise as number;

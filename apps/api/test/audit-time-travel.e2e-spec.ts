@@ -41,7 +41,7 @@ describe('audit: time travel, lineage and correlation trees over HTTP', () => {
   }
 
   async function fill(orderId: string, fillId: string, quantity: number, pricePaise: number, feesPaise: number, occurredAt: string) {
-    const res = await trader().post(`/api/orders/${orderId}/fills`).send({ fillId, quantity, pricePaise, feesPaise, occurredAt });
+    const res = await t.as(c.broker.token).post(`/api/orders/${orderId}/fills`).send({ fillId, quantity, pricePaise, feesPaise, occurredAt });
     expect(res.status).toBe(201);
     return { globalPosition: res.body.globalPosition as number, correlationId: res.headers['x-correlation-id'] as string };
   }
@@ -112,7 +112,9 @@ describe('audit: time travel, lineage and correlation trees over HTTP', () => {
     expect(cash.body.contributions.map((x: { eventId: string }) => x.eventId)).toEqual(moving.map((e) => e.metadata.eventId));
     expect(cash.body.contributions.map((x: { amount: number }) => x.amount)).toEqual([100_000_000, -(1_796_000 + 100), -(2_700_000 + 150), 2_275_000 - 80, -(454_000 + 20)]);
     expect(cash.body.value).toBe(live.cashPaise);
-    for (const x of cash.body.contributions) expect(x).toMatchObject({ actor: `key:${c.trader.kid}`, correlationId: expect.any(String), globalPosition: expect.any(Number) });
+    // The opening is the trader's; the settlements follow the fills, which the broker reported.
+    const actors = [`key:${c.trader.kid}`, ...Array(4).fill(`key:${c.broker.kid}`)];
+    cash.body.contributions.forEach((x: unknown, i: number) => expect(x).toMatchObject({ actor: actors[i], correlationId: expect.any(String), globalPosition: expect.any(Number) }));
 
     const realized = await trader().get(`/api/lineage?accountId=${account}&figure=realized:ITC`);
     expect(realized.body.contributions.map((x: { type: string }) => x.type)).toEqual(['PositionReduced']);

@@ -20,9 +20,11 @@ export function tamperedToken(token: string): string {
   return [header, payload, flipped].join('.');
 }
 
-/** Everyone a role matrix asks: the four roles, another trader, and callers without a usable credential. */
+/** Everyone a role matrix asks: the five roles, another trader, and callers without a usable credential. */
 export interface Cast {
   admin: TestKey;
+  /** The execution feed: reports fills and triggers on every account, reads nothing. */
+  broker: TestKey;
   trader: TestKey;
   viewer: TestKey;
   auditor: TestKey;
@@ -45,18 +47,43 @@ export async function makeCast(t: TestApp): Promise<Cast> {
   const accountB = await openAccount(t, stranger, 'B');
   const viewer = await t.createKey('viewer', [accountA]);
   const auditor = await t.createKey('auditor');
+  const broker = await brokerKey(t);
   const revoked = await t.createKey('trader');
   const revocation = await t.api.post(`/api/admin/keys/${revoked.kid}/revoke`).send({});
   if (revocation.status !== 200) throw new Error(`revoke failed: ${JSON.stringify(revocation.body)}`);
   const orderA = await placeOrder(t, trader, accountA);
   const orderB = await placeOrder(t, stranger, accountB);
-  return { admin: t.admin, trader, viewer, auditor, stranger, revoked, accountA, accountB, orderA, orderB, expired: await expiredToken(t, trader), bad: tamperedToken(trader.token) };
+  return { admin: t.admin, broker, trader, viewer, auditor, stranger, revoked, accountA, accountB, orderA, orderB, expired: await expiredToken(t, trader), bad: tamperedToken(trader.token) };
+}
+
+const brokers = new WeakMap<TestApp, Promise<TestKey>>();
+
+/** One broker key per app: executions (fills, stop triggers) are reported with it, never by the trader. */
+export function brokerKey(t: TestApp): Promise<TestKey> {
+  let key = brokers.get(t);
+  if (!key) {
+    key = t.createKey('broker', [], 'execution feed');
+    brokers.set(t, key);
+  }
+  return key;
+}
+
+/** An execution report as the broker sends it. */
+export async function reportFill(t: TestApp, orderId: string, fill: Record<string, unknown>) {
+  return t.as((await brokerKey(t)).token).post(`/api/orders/${orderId}/fills`).send(fill);
 }
 
 export async function openAccount(t: TestApp, key: TestKey, name: string): Promise<string> {
   const res = await t.as(key.token).post('/api/accounts').send({ name, initialCashPaise: 10_000_000_000 });
   if (res.status !== 201) throw new Error(`open failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.accountId;
+}
+
+/** A strategy registered on an account: only that account's orders may carry its id. */
+export async function registerStrategy(t: TestApp, key: TestKey, accountId: string, name = 'fixture', capitalAllocationPaise = 10_000_000): Promise<string> {
+  const res = await t.as(key.token).post('/api/strategies').send({ kind: 'ma-crossover', name, parameters: { instrument: 'ITC', fastPeriod: 2, slowPeriod: 3 }, instruments: ['ITC'], capitalAllocationPaise, accountId });
+  if (res.status !== 201) throw new Error(`strategy registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.strategyId;
 }
 
 export async function placeOrder(t: TestApp, key: TestKey, accountId: string, over: Record<string, unknown> = {}): Promise<string> {

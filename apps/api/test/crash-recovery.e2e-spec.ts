@@ -91,6 +91,7 @@ describe('crash recovery (child process, SIGKILL)', () => {
     await app.start();
     const admin = await bearer(app.url, app.bootstrapKey());
     const trader = await bearer(app.url, (await createKey(app.url, admin, 'trader')).apiKey);
+    const broker = await bearer(app.url, (await createKey(app.url, admin, 'broker')).apiKey);
     const accounts: string[] = [];
     for (let i = 0; i < 4; i++) {
       const res = await api(app.url, 'POST', '/api/accounts', { name: `crash-${i}`, initialCashPaise: 500_000_000 }, trader);
@@ -112,7 +113,7 @@ describe('crash recovery (child process, SIGKILL)', () => {
             const placed = await api(app.url, 'POST', '/api/orders', { accountId, instrument: 'ITC', side: 'BUY', quantity: 2, type: 'LIMIT', limitPricePaise: 45_000, product: 'CNC', validity: 'DAY' }, trader);
             if (placed.status !== 201) return null;
             acks.push({ stream: `order-${placed.body.orderId}`, ...placed.body });
-            const filled = await api(app.url, 'POST', `/api/orders/${placed.body.orderId}/fills`, { fillId: 'E1', quantity: 2, pricePaise: 45_000, feesPaise: 10, occurredAt: '2026-11-20T10:30:00+05:30' }, trader);
+            const filled = await api(app.url, 'POST', `/api/orders/${placed.body.orderId}/fills`, { fillId: 'E1', quantity: 2, pricePaise: 45_000, feesPaise: 10, occurredAt: '2026-11-20T10:30:00+05:30' }, broker);
             return filled.status === 201 ? { stream: `order-${placed.body.orderId}`, ...filled.body } : null;
           });
         }

@@ -1,5 +1,5 @@
 import type { EventStore } from '@robo/event-store';
-import { openAccount, placeOrder } from './auth-fixtures';
+import { brokerKey, openAccount, placeOrder } from './auth-fixtures';
 import { startTraderApp, TestApp, TestKey } from './test-app';
 
 interface Answer {
@@ -29,6 +29,8 @@ describe('concurrent fills and cancels on one order', () => {
     const accountId = await openAccount(t, trader, 'race');
     const orderId = await placeOrder(t, trader, accountId, { quantity: 100 });
     const headers = { authorization: `Bearer ${trader.token}`, 'content-type': 'application/json' };
+    // The fills come from the broker's key, the cancels from the trader's.
+    const brokerHeaders = { ...headers, authorization: `Bearer ${(await brokerKey(t)).token}` };
 
     const requests: (() => Promise<Answer>)[] = [];
     for (let i = 0; i < 200; i++) {
@@ -44,7 +46,7 @@ describe('concurrent fills and cancels on one order', () => {
         requests.push(async () => {
           const res = await fetch(`${base}/api/orders/${orderId}/fills`, {
             method: 'POST',
-            headers,
+            headers: brokerHeaders,
             body: JSON.stringify({ fillId, quantity, pricePaise: 45_000, feesPaise: 1, occurredAt: '2026-11-20T10:10:00+05:30' }),
           });
           const body = (await res.json()) as { code?: string };

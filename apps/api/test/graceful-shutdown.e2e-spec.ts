@@ -27,7 +27,8 @@ describe('graceful shutdown (child process, SIGTERM mid-load)', () => {
     app = new ChildApp(dataDir, await freePort(), { LOG_LEVEL: 'info' });
     await app.start();
     const admin = await bearer(app.url, app.bootstrapKey());
-    const trader = await bearer(app.url, (await createKey(app.url, admin, 'trader')).apiKey);
+    const traderKey = await createKey(app.url, admin, 'trader');
+    const trader = await bearer(app.url, traderKey.apiKey);
     const accounts: string[] = [];
     for (let i = 0; i < 8; i++) accounts.push((await api(app.url, 'POST', '/api/accounts', { name: `sigterm-${i}`, initialCashPaise: 1_000_000_000 }, trader)).body.accountId);
 
@@ -39,7 +40,8 @@ describe('graceful shutdown (child process, SIGTERM mid-load)', () => {
       Array.from({ length: 16 }, async () => {
         while (next < total) {
           const i = next++;
-          const correlationId = `sigterm-${i}`;
+          // Already namespaced by the key, as the api would make it, so the events carry it as it is.
+          const correlationId = `key:${traderKey.kid}:sigterm-${i}`;
           const accountId = accounts[i % accounts.length];
           const [url, body] =
             i % 2 === 0

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import { connect, openAccount, placeOrder, subscribe } from './auth-fixtures';
+import { connect, openAccount, placeOrder, registerStrategy, reportFill, subscribe } from './auth-fixtures';
 import { startTestApp, TestApp, TestKey } from './test-app';
 
 interface Update {
@@ -18,7 +18,8 @@ interface Snapshot {
   documents: { collection: string; id: string; doc: Record<string, unknown> }[];
 }
 
-const STRATEGY = 'live-e2e-1';
+/** Registered on the trader's account in beforeAll (an order may carry only a strategy of its own account). */
+let STRATEGY = '';
 
 /** Resolves once `done` holds over the updates received so far (checked on every new one). */
 function until(updates: Update[], socket: Socket, done: (u: Update[]) => boolean, ms = 10_000): Promise<void> {
@@ -52,6 +53,7 @@ describe('live differential updates over socket.io', () => {
     trader = await t.createKey('trader');
     stranger = await t.createKey('trader');
     account = await openAccount(t, trader, 'live');
+    STRATEGY = await registerStrategy(t, trader, account, 'live');
     await openAccount(t, stranger, 'elsewhere');
   }, 30_000);
   afterAll(async () => {
@@ -74,7 +76,7 @@ describe('live differential updates over socket.io', () => {
     const orderId = await placeOrder(t, trader, account, { strategyId: STRATEGY });
     // The order's first push (the whole new document) before the fill, so the fill's push is a difference.
     await until(updates, socket, (u) => u.some((x) => x.collection === 'orders' && x.id === orderId));
-    const fill = await t.as(trader.token).post(`/api/orders/${orderId}/fills`).send({ fillId: 'L-1', quantity: 100, pricePaise: 45_000, feesPaise: 500, occurredAt: '2026-11-20T10:01:00+05:30' });
+    const fill = await reportFill(t, orderId, { fillId: 'L-1', quantity: 100, pricePaise: 45_000, feesPaise: 500, occurredAt: '2026-11-20T10:01:00+05:30' });
     expect(fill.status).toBe(201);
     const settled = (u: Update[]) =>
       u.some((x) => x.collection === 'orders' && x.id === orderId && x.changes?.status === 'FILLED') &&
@@ -149,7 +151,7 @@ describe('live differential updates over socket.io', () => {
     const ack = await subscribe(socket, `strategy:${STRATEGY}`);
     expect(ack.ok).toBe(true);
     const orderId = await placeOrder(t, trader, account, { strategyId: STRATEGY, side: 'SELL', product: 'MIS', quantity: 10 });
-    await t.as(trader.token).post(`/api/orders/${orderId}/fills`).send({ fillId: 'S-1', quantity: 10, pricePaise: 45_100, feesPaise: 0, occurredAt: '2026-11-20T10:05:00+05:30' });
+    await reportFill(t, orderId, { fillId: 'S-1', quantity: 10, pricePaise: 45_100, feesPaise: 0, occurredAt: '2026-11-20T10:05:00+05:30' });
     await until(updates, socket, (u) => u.some((x) => x.collection === 'strategy_days') && u.some((x) => x.collection === 'orders' && x.changes?.status === 'FILLED'));
     expect(updates.every((u) => u.room === `strategy:${STRATEGY}`)).toBe(true);
     expect(updates.map((u) => u.seq)).toEqual(updates.map((_, i) => i + 1));

@@ -83,7 +83,8 @@ describe('paper broker: orders placed over HTTP execute against the simulated ma
     const res = await t.api.post('/api/orders').set('x-correlation-id', 'paper-corr-1').send(order({}));
     await engineOf(t).step();
     const events = await streamEvents(t, orderStream(res.body.orderId));
-    expect(events.map((e) => e.metadata.correlationId)).toEqual(['paper-corr-1', 'paper-corr-1', 'paper-corr-1']);
+    const correlationId = `key:${t.admin.kid}:paper-corr-1`; // a client's id, namespaced by its key
+    expect(events.map((e) => e.metadata.correlationId)).toEqual([correlationId, correlationId, correlationId]);
     expect(events[2].metadata.actor).toBe('system:paper-broker');
   });
 

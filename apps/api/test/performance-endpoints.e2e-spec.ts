@@ -1,8 +1,9 @@
 import { accountPerformance, READ_MODEL_STORE, ReadModelStore, readAccountPerformanceDocs, readStrategyPerformanceDocs, strategyPerformance } from '@robo/read-models';
-import { openAccount, placeOrder } from './auth-fixtures';
+import { openAccount, placeOrder, registerStrategy, reportFill } from './auth-fixtures';
 import { startTestApp, TestApp, TestKey } from './test-app';
 
-const STRATEGY = 'perf-e2e-1';
+/** Registered on the trader's account in beforeAll (an order may carry only a strategy of its own account). */
+let STRATEGY = '';
 const AT = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, '0')}:00+05:30`;
 // JSON round trip: what the HTTP body holds (undefined fields dropped).
 const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
@@ -20,7 +21,7 @@ describe('performance endpoints: GET /api/accounts/:id/performance and /api/stra
   /** A MIS order with the strategy, filled at once by the broker report. */
   async function trade(instrument: string, side: 'BUY' | 'SELL', quantity: number, pricePaise: number, minute: number): Promise<void> {
     const orderId = await placeOrder(t, trader, account, { instrument, side, quantity, type: 'LIMIT', limitPricePaise: pricePaise, product: 'MIS', strategyId: STRATEGY });
-    const fill = await t.as(trader.token).post(`/api/orders/${orderId}/fills`).send({ fillId: `F-${minute}`, quantity, pricePaise, feesPaise: 100, occurredAt: AT(minute) });
+    const fill = await reportFill(t, orderId, { fillId: `F-${minute}`, quantity, pricePaise, feesPaise: 100, occurredAt: AT(minute) });
     expect(fill.status).toBe(201);
     last = Math.max(last, fill.body.globalPosition as number);
   }
@@ -31,6 +32,7 @@ describe('performance endpoints: GET /api/accounts/:id/performance and /api/stra
     trader = await t.createKey('trader');
     stranger = await t.createKey('trader');
     account = await openAccount(t, trader, 'perf');
+    STRATEGY = await registerStrategy(t, trader, account, 'perf');
     await openAccount(t, stranger, 'other');
     viewer = await t.createKey('viewer', [account]);
     auditor = await t.createKey('auditor');

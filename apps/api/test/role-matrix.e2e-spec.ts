@@ -5,19 +5,23 @@ import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { Cast, connect, LIMIT_ORDER, makeCast, placeOrder, subscribe } from './auth-fixtures';
 import { startTestApp, TestApp } from './test-app';
 
-type Caller = 'admin' | 'trader' | 'viewer' | 'auditor' | 'stranger' | 'revoked' | 'expired' | 'bad' | 'none';
-const CALLERS: Caller[] = ['admin', 'trader', 'viewer', 'auditor', 'stranger', 'revoked', 'expired', 'bad', 'none'];
+type Caller = 'admin' | 'broker' | 'trader' | 'viewer' | 'auditor' | 'stranger' | 'revoked' | 'expired' | 'bad' | 'none';
+const CALLERS: Caller[] = ['admin', 'broker', 'trader', 'viewer', 'auditor', 'stranger', 'revoked', 'expired', 'bad', 'none'];
 type Expect = Record<Caller, number>;
 
 // Who gets what. "stranger" is another trader acting on the trader's account A (or its orders): it must look
 // exactly like an account that does not exist (404), never like a forbidden one (403), so ids do not leak.
+// "broker" is the execution feed: it reports fills and triggers on every account's orders and reads nothing.
+// The README's table of roles by endpoint says the same (Security section): change both together.
 const UNAUTHENTICATED = { revoked: 401, expired: 401, bad: 401, none: 401 };
-const command = (ok: number): Expect => ({ admin: ok, trader: ok, viewer: 403, auditor: 403, stranger: 404, ...UNAUTHENTICATED });
-const openCommand = (ok: number): Expect => ({ admin: ok, trader: ok, viewer: 403, auditor: 403, stranger: ok, ...UNAUTHENTICATED });
-const adminOnly = (ok: number): Expect => ({ admin: ok, trader: 403, viewer: 403, auditor: 403, stranger: 403, ...UNAUTHENTICATED });
-const readA = (ok = 200): Expect => ({ admin: ok, trader: ok, viewer: ok, auditor: ok, stranger: 404, ...UNAUTHENTICATED });
-const anyRole = (ok = 200): Expect => ({ admin: ok, trader: ok, viewer: ok, auditor: ok, stranger: ok, ...UNAUTHENTICATED });
-const oversight = (ok = 200): Expect => ({ admin: ok, trader: 403, viewer: 403, auditor: ok, stranger: 403, ...UNAUTHENTICATED });
+const command = (ok: number): Expect => ({ admin: ok, broker: 403, trader: ok, viewer: 403, auditor: 403, stranger: 404, ...UNAUTHENTICATED });
+const openCommand = (ok: number): Expect => ({ admin: ok, broker: 403, trader: ok, viewer: 403, auditor: 403, stranger: ok, ...UNAUTHENTICATED });
+const execution = (ok: number): Expect => ({ admin: ok, broker: ok, trader: 403, viewer: 403, auditor: 403, stranger: 403, ...UNAUTHENTICATED });
+const adminOnly = (ok: number): Expect => ({ admin: ok, broker: 403, trader: 403, viewer: 403, auditor: 403, stranger: 403, ...UNAUTHENTICATED });
+const readA = (ok = 200): Expect => ({ admin: ok, broker: 403, trader: ok, viewer: ok, auditor: ok, stranger: 404, ...UNAUTHENTICATED });
+const anyReader = (ok = 200): Expect => ({ admin: ok, broker: 403, trader: ok, viewer: ok, auditor: ok, stranger: ok, ...UNAUTHENTICATED });
+const anyRole = (ok = 200): Expect => ({ admin: ok, broker: ok, trader: ok, viewer: ok, auditor: ok, stranger: ok, ...UNAUTHENTICATED });
+const oversight = (ok = 200): Expect => ({ admin: ok, broker: 403, trader: 403, viewer: 403, auditor: ok, stranger: 403, ...UNAUTHENTICATED });
 const everyone = (ok: number): Expect => Object.fromEntries(CALLERS.map((c) => [c, ok])) as Expect;
 
 interface Case {
@@ -70,19 +74,19 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
       method: 'post',
       path: (x) => `/api/orders/${x.orderA}/fills`,
       body: () => ({ fillId: `M-${++fills}`, quantity: 1, pricePaise: 45_000, feesPaise: 0, occurredAt: '2026-11-20T10:01:00+05:30' }),
-      expect: command(201),
+      expect: execution(201),
     },
     { name: 'POST /api/orders/:id/cancel', method: 'post', path: async () => `/api/orders/${await freshOrder()}/cancel`, body: () => ({}), expect: command(200) },
     { name: 'POST /api/orders/:id/modify', method: 'post', path: async () => `/api/orders/${await freshOrder()}/modify`, body: () => ({ quantity: 50 }), expect: command(200) },
-    { name: 'POST /api/orders/:id/trigger', method: 'post', path: async () => `/api/orders/${await freshStop()}/trigger`, body: () => ({ lastPricePaise: 45_000 }), expect: command(200) },
+    { name: 'POST /api/orders/:id/trigger', method: 'post', path: async () => `/api/orders/${await freshStop()}/trigger`, body: () => ({ lastPricePaise: 45_000 }), expect: execution(200) },
     { name: 'POST /api/strategies', method: 'post', path: () => '/api/strategies', body: (x) => ({ ...STRATEGY, accountId: x.accountA }), expect: command(201) },
     { name: 'POST /api/strategies/:id/halt', method: 'post', path: async () => `/api/strategies/${await freshStrategy()}/halt`, body: () => ({ reason: 'matrix' }), expect: command(200) },
     { name: 'PUT /api/strategies/:id/parameters', method: 'put', path: async () => `/api/strategies/${await freshStrategy()}/parameters`, body: () => ({ parameters: STRATEGY.parameters }), expect: command(200) },
-    { name: 'GET /api/strategies', method: 'get', path: () => '/api/strategies', expect: anyRole() },
+    { name: 'GET /api/strategies', method: 'get', path: () => '/api/strategies', expect: anyReader() },
     { name: 'GET /api/strategies/:id', method: 'get', path: async () => `/api/strategies/${await freshStrategy()}`, expect: readA() },
-    { name: 'GET /api/market/quotes', method: 'get', path: () => '/api/market/quotes?symbols=ITC,NIFTY', expect: anyRole() },
-    { name: 'GET /api/market/option-chain', method: 'get', path: () => '/api/market/option-chain?underlying=NIFTY', expect: anyRole() },
-    { name: 'GET /api/orders', method: 'get', path: () => '/api/orders?limit=200', expect: anyRole(), listOf: 'items' },
+    { name: 'GET /api/market/quotes', method: 'get', path: () => '/api/market/quotes?symbols=ITC,NIFTY', expect: anyReader() },
+    { name: 'GET /api/market/option-chain', method: 'get', path: () => '/api/market/option-chain?underlying=NIFTY', expect: anyReader() },
+    { name: 'GET /api/orders', method: 'get', path: () => '/api/orders?limit=200', expect: anyReader(), listOf: 'items' },
     { name: 'GET /api/orders?accountId=A', method: 'get', path: (x) => `/api/orders?accountId=${x.accountA}`, expect: readA(), listOf: 'items' },
     { name: 'GET /api/orders/:id', method: 'get', path: (x) => `/api/orders/${x.orderA}`, expect: readA() },
     { name: 'GET /api/accounts/:id', method: 'get', path: (x) => `/api/accounts/${x.accountA}`, expect: readA() },
@@ -98,9 +102,9 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
     { name: 'GET /api/streams/order-A/events', method: 'get', path: (x) => `/api/streams/order-${x.orderA}/events`, expect: readA(), listOf: 'events' },
     { name: 'GET /api/streams/position-A-ITC/events', method: 'get', path: (x) => `/api/streams/position-${x.accountA}-ITC/events`, expect: readA(), listOf: 'events' },
     { name: 'GET /api/streams/credential-<kid>/events', method: 'get', path: (x) => `/api/streams/credential-${x.trader.kid}/events`, expect: oversight() },
-    { name: 'GET /api/audit', method: 'get', path: () => '/api/audit?limit=200', expect: anyRole(), listOf: 'items' },
+    { name: 'GET /api/audit', method: 'get', path: () => '/api/audit?limit=200', expect: anyReader(), listOf: 'items' },
     { name: 'GET /api/audit?accountId=A', method: 'get', path: (x) => `/api/audit?accountId=${x.accountA}&limit=200`, expect: readA(), listOf: 'items' },
-    { name: 'GET /api/projections', method: 'get', path: () => '/api/projections', expect: anyRole() },
+    { name: 'GET /api/projections', method: 'get', path: () => '/api/projections', expect: anyReader() },
     { name: 'POST /api/projections/:name/rebuild', method: 'post', path: () => '/api/projections/prices/rebuild', body: () => ({}), expect: adminOnly(200) },
     { name: 'GET /api/projections/dead-letters', method: 'get', path: () => '/api/projections/dead-letters', expect: oversight() },
     { name: 'POST /api/projections/:name/dead-letters/retry', method: 'post', path: () => '/api/projections/prices/dead-letters/retry', body: () => ({}), expect: adminOnly(200) },
@@ -118,6 +122,7 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
       expect: adminOnly(200),
     },
     { name: 'DELETE /api/admin/keys/:kid/grants/:accountId', method: 'delete', path: async (x) => `/api/admin/keys/${await throwawayViewer(true)}/grants/${x.accountA}`, expect: adminOnly(200) },
+    { name: 'GET /api/analyst/status', method: 'get', path: () => '/api/analyst/status', expect: anyReader() },
     { name: 'GET /auth/me', method: 'get', path: () => '/auth/me', expect: anyRole() },
     { name: 'POST /auth/token (public; the body carries the key)', method: 'post', path: () => '/auth/token', body: (x) => ({ apiKey: x.viewer.apiKey }), expect: everyone(200) },
     { name: 'GET /health/live (public)', method: 'get', path: () => '/health/live', expect: everyone(200) },
@@ -188,15 +193,15 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
   });
 
   it('records the key id as the actor of every event a command causes, never a secret', async () => {
-    const res = await t.as(c.trader.token).post(`/api/orders/${c.orderA}/fills`).send({ fillId: 'ACTOR-1', quantity: 1, pricePaise: 45_000, feesPaise: 0, occurredAt: '2026-11-20T10:02:00+05:30' });
+    const res = await t.as(c.broker.token).post(`/api/orders/${c.orderA}/fills`).send({ fillId: 'ACTOR-1', quantity: 1, pricePaise: 45_000, feesPaise: 0, occurredAt: '2026-11-20T10:02:00+05:30' });
     expect(res.status).toBe(201);
     const caused = (await store.readAll({ after: 0n, maxCount: 100_000 })).filter((e) => e.metadata.correlationId === res.headers['x-correlation-id']);
     // the fill, the position change and the cash settlement (the reactor keeps the actor of the fill)
     expect(caused.map((e) => e.type)).toEqual(expect.arrayContaining(['OrderPartiallyFilled', 'CashSettled']));
     expect(caused.length).toBeGreaterThanOrEqual(3);
-    for (const event of caused) expect(event.metadata.actor).toBe(`key:${c.trader.kid}`);
+    for (const event of caused) expect(event.metadata.actor).toBe(`key:${c.broker.kid}`);
     const log = JSON.stringify(await store.readAll({ after: 0n, maxCount: 100_000 }), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
-    for (const key of [c.admin, c.trader, c.viewer, c.auditor, c.stranger]) {
+    for (const key of [c.admin, c.broker, c.trader, c.viewer, c.auditor, c.stranger]) {
       expect(log).not.toContain(key.apiKey);
       expect(log).not.toContain(key.apiKey.slice(21));
       expect(log).not.toContain(key.token);
@@ -225,14 +230,14 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
     });
 
     it('authorizes subscriptions like reads, and pushes an account change to its subscribers only', async () => {
-      const roles = ['admin', 'trader', 'viewer', 'auditor', 'stranger'] as const;
+      const roles = ['admin', 'broker', 'trader', 'viewer', 'auditor', 'stranger'] as const;
       const connected = Object.fromEntries(await Promise.all(roles.map(async (r) => [r, await connect(base, c[r].token)] as const))) as Record<(typeof roles)[number], Socket>;
       sockets.push(...Object.values(connected));
 
       const accountA = Object.fromEntries(await Promise.all(roles.map(async (r) => [r, (await subscribe(connected[r], `account:${c.accountA}`)).code ?? 'ok'] as const)));
-      expect(accountA).toEqual({ admin: 'ok', trader: 'ok', viewer: 'ok', auditor: 'ok', stranger: 'ACCOUNT_NOT_FOUND' });
+      expect(accountA).toEqual({ admin: 'ok', broker: 'FORBIDDEN', trader: 'ok', viewer: 'ok', auditor: 'ok', stranger: 'ACCOUNT_NOT_FOUND' });
       const audit = Object.fromEntries(await Promise.all(roles.map(async (r) => [r, (await subscribe(connected[r], 'audit')).code ?? 'ok'] as const)));
-      expect(audit).toEqual({ admin: 'ok', trader: 'FORBIDDEN', viewer: 'FORBIDDEN', auditor: 'ok', stranger: 'FORBIDDEN' });
+      expect(audit).toEqual({ admin: 'ok', broker: 'FORBIDDEN', trader: 'FORBIDDEN', viewer: 'FORBIDDEN', auditor: 'ok', stranger: 'FORBIDDEN' });
       expect((await subscribe(connected.stranger, `account:${c.accountB}`)).ok).toBe(true);
       expect((await subscribe(connected.trader, 'account:nope')).code).toBe('INVALID_TOPIC');
 

@@ -1,3 +1,4 @@
+import { brokerKey } from './auth-fixtures';
 import { startTestApp, TestApp, TestKey } from './test-app';
 
 /**
@@ -17,7 +18,8 @@ describe('trading session (HTTP, embedded stores)', () => {
     await t.close();
   });
 
-  const post = (url: string, body: object) => http().post(url).send(body);
+  // Executions are reported by the broker's key, everything else by the trader's.
+  const post = async (url: string, body: object) => (url.endsWith('/fills') ? t.as((await brokerKey(t)).token) : http()).post(url).send(body);
 
   async function placeAndFill(accountId: string, order: object, fills: { fillId: string; quantity: number; pricePaise: number; feesPaise: number; occurredAt: string }[]) {
     const placed = await post('/api/orders', { accountId, instrument: 'RELIANCE', product: 'MIS', validity: 'DAY', ...order });
@@ -156,15 +158,19 @@ describe('trading session (HTTP, embedded stores)', () => {
     expect(account2.body.events.map((e: { type: string }) => e.type)).toEqual(['AccountOpened', 'FundsReserved']);
   });
 
-  it('honours x-correlation-id and stores it in the events with the actor (the key id, never a secret)', async () => {
+  it('honours x-correlation-id (namespaced by the key) and stores it in the events with the actor (the key id, never a secret)', async () => {
     const res = await http().post('/api/accounts').set('x-correlation-id', 'corr-abc-123').send({ name: 'Corr', initialCashPaise: 0 });
-    expect(res.headers['x-correlation-id']).toBe('corr-abc-123');
-    const audit = await http().get('/api/audit').query({ correlationId: 'corr-abc-123', minPosition: res.body.globalPosition });
+    const correlationId = `key:${trader.kid}:corr-abc-123`;
+    expect(res.headers['x-correlation-id']).toBe(correlationId);
+    const query = { correlationId, minPosition: res.body.globalPosition };
+    const audit = await http().get('/api/audit').query(query);
     expect(audit.status).toBe(200);
-    // The account, and the trader's grant on it (a trader is granted the accounts it opens): same request, same ids.
-    expect(audit.body.items).toHaveLength(2);
-    expect(audit.body.items[0]).toMatchObject({ type: 'AccountOpened', correlationId: 'corr-abc-123', actor: `key:${trader.kid}` });
-    expect(audit.body.items[1]).toMatchObject({ type: 'AccountAccessGranted', correlationId: 'corr-abc-123', actor: `key:${trader.kid}`, accountId: res.body.accountId });
-    expect(JSON.stringify(audit.body)).not.toContain(trader.apiKey);
+    expect(audit.body.items).toHaveLength(1);
+    expect(audit.body.items[0]).toMatchObject({ type: 'AccountOpened', correlationId, actor: `key:${trader.kid}` });
+    // The trader's grant on it (a trader is granted the accounts it opens), same request, same ids: for operators.
+    const operators = await t.api.get('/api/audit').query(query);
+    expect(operators.body.items).toHaveLength(2);
+    expect(operators.body.items[1]).toMatchObject({ type: 'AccountAccessGranted', correlationId, actor: `key:${trader.kid}`, accountId: res.body.accountId });
+    expect(JSON.stringify([audit.body, operators.body])).not.toContain(trader.apiKey);
   });
 });

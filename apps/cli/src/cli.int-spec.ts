@@ -57,6 +57,14 @@ describe('robo keys (CLI on the stores of DATA_DIR)', () => {
     expect((await robo(dataDir, ['keys', 'list'])).out).toMatch(/^KID\s+ROLE\s+NAME/);
   });
 
+  it('creates a broker key (the execution feed), which holds no grants', async () => {
+    const broker = await robo(dataDir, ['keys', 'create', '--role', 'broker', '--name', 'execution feed', '--json']);
+    expect(broker.code).toBe(0);
+    expect(JSON.parse(broker.out)).toMatchObject({ role: 'broker', name: 'execution feed', accountIds: [], apiKey: expect.stringMatching(/^rtk_/) });
+    const granted = await robo(dataDir, ['keys', 'create', '--role', 'broker', '--name', 'x', '--accounts', '00000000-0000-4000-8000-000000000000']);
+    expect([granted.code, granted.err]).toEqual([65, expect.stringContaining('GRANT_NOT_APPLICABLE')]);
+  });
+
   it('answers usage, data, refusal and configuration mistakes with distinct exit codes', async () => {
     expect((await robo(dataDir, ['--help'])).code).toBe(0);
     expect((await robo(dataDir, ['keys', 'create', '--help'])).code).toBe(0);

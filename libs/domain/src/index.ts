@@ -35,6 +35,7 @@ export * from './strategy/strategy.events';
 export * from './strategy/strategy.commands';
 export * from './strategy/strategy.state';
 export * from './strategy/strategy.decider';
+export * from './strategy/strategy-orders';
 export * from './analyst';
 export * from './market/market-prices';
 export * from './portfolio/portfolio';

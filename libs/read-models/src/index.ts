@@ -5,6 +5,7 @@ export { canonicalJson } from './support/canonical-json';
 export { isValidName } from './support/names';
 export {
   MAX_LIMIT,
+  MAX_IN_VALUES,
   decodeCursor,
   encodeCursor,
   validateFindQuery,

@@ -5,6 +5,7 @@ export * from './session-clock';
 export * from './tokens';
 export * from './stores.module';
 export * from './correlation';
+export * from './refusals';
 export * from './logging';
 export * from './open-stores';
 export * from './parallel-rebuild';

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { pinoHttp, type Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from './config/app-config';
 import { correlationIdFor } from './correlation';
+import { expectedRefusalOf } from './refusals';
 
 const CENSOR = '[redacted]';
 
@@ -101,6 +102,15 @@ export function requestLogging(config: AppConfig, destination?: pino.Destination
     },
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
     quietReqLogger: true,
+    // A refusal the api meant to give is not an error: warn, and no error object (no stack).
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? (expectedRefusalOf(res) !== undefined ? 'warn' : 'error') : 'info'),
+    customErrorObject: (_req, res, _error, value: Record<string, unknown>) => {
+      const refusal = expectedRefusalOf(res);
+      if (refusal === undefined) return value;
+      const { err: _err, ...rest } = value;
+      return { ...rest, refusal };
+    },
+    customErrorMessage: (_req, res) => (expectedRefusalOf(res) !== undefined ? 'request refused' : 'request errored'),
   };
   const settings = { level: options.level, redact: options.redact, serializers: options.serializers };
   const root = destination ? pino(settings, destination) : pino(settings);
@@ -124,6 +134,11 @@ function failedRequestLogger(root: pino.Logger): RequestMiddleware {
     const started = Date.now();
     res.once('finish', () => {
       if (res.statusCode < 500) return;
+      const refusal = expectedRefusalOf(res);
+      if (refusal !== undefined) {
+        log.warn({ req: { method: req.method, url: scrubSecrets(req.url ?? '') }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started, refusal }, 'request refused');
+        return;
+      }
       log.error(
         { req: { method: req.method, url: scrubSecrets(req.url ?? '') }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started },
         'request errored',

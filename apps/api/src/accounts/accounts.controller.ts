@@ -3,7 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { accountStream, AccountCommand } from '@robo/domain';
 import { AccessService } from '../auth/access.service';
+import { credentialStream } from '../auth/credential-events';
 import { KeyManager } from '../auth/key-manager';
+import { KeyedMutex } from '../write/keyed-mutex';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { Ctx } from '../common/command-context.decorator';
@@ -22,6 +24,7 @@ export class AccountsController {
     private readonly commandBus: CommandBus,
     private readonly access: AccessService,
     private readonly keys: KeyManager,
+    private readonly locks: KeyedMutex,
   ) {}
 
   @Post()
@@ -32,12 +35,17 @@ export class AccountsController {
     // With an Idempotency-Key the account id is derived from it (and from the caller, so that two keys choosing the
     // same Idempotency-Key never land on one account): a retry finds the same account.
     const accountId = ctx.idempotencyKey ? derivedId('open-account', principal.kid, ctx.idempotencyKey) : newId();
-    const result = await this.run(accountId, { type: 'OpenAccount', data: { accountId, name: body.name, initialCashPaise: body.initialCashPaise, now: '' } }, ctx);
-    if (principal.role === 'trader') {
-      // Also on a retried open: a crash between the account and its grant is completed by retrying.
+    const open = () => this.run(accountId, { type: 'OpenAccount', data: { accountId, name: body.name, initialCashPaise: body.initialCashPaise, now: '' } }, ctx);
+    if (principal.role !== 'trader') return open();
+    // One opening at a time per key, so that the grant cap is checked against the key's grants as they are.
+    return this.locks.run(credentialStream(principal.kid), async () => {
+      KeyManager.assertRoomForGrant((await this.keys.get(principal.kid)).accountIds, accountId);
+      const result = await open();
+      // Also on a retried open: a crash between the account and its grant is completed by retrying, and a grant
+      // removed since stays removed (the grant is recorded once per opening).
       await this.keys.grantOwnAccount(principal.kid, principal.role, accountId, { actor: ctx.actor, correlationId: ctx.correlationId, causationId: ctx.causationId });
-    }
-    return result;
+      return result;
+    });
   }
 
   @Post(':id/deposits')

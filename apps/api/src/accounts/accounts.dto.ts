@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_PAISE, MAX_QUANTITY } from '../common/limits';
+import { FreeText } from '../common/free-text';
 
 export class OpenAccountDto {
   @ApiProperty({ example: 'Asha Intraday', maxLength: 100 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @FreeText()
   name!: string;
 
   @ApiProperty({ description: 'Opening cash in paise (1 rupee = 100 paise)', example: 100000000, minimum: 0 })
@@ -52,6 +54,7 @@ export class HaltDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @FreeText()
   reason!: string;
 }
 

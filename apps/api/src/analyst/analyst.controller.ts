@@ -8,7 +8,7 @@ import { FieldCondition, READ_MODEL_STORE, ReadModelStore } from '@robo/read-mod
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { ALL_ROLES, COMMAND_ROLES, isAccountScoped } from '../auth/roles';
+import { READ_ROLES, COMMAND_ROLES, isAccountScoped } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
@@ -41,14 +41,14 @@ export class AnalystController {
   ) {}
 
   @Get('status')
-  @Roles(...ALL_ROLES)
+  @Roles(...READ_ROLES)
   @ApiOperation({ summary: 'Whether the analyst is enabled, its model, prompt and tools versions, limits, and how to enable it' })
   status() {
     return this.analyst.status();
   }
 
   @Post('questions')
-  @Roles(...ALL_ROLES)
+  @Roles(...READ_ROLES)
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Ask a question; the answer streams as server-sent events (started, text, tool_call, tool_result, proposal, answer | error)' })
   async ask(@Body() body: AskQuestionDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal, @Res() res: Response): Promise<void> {
@@ -84,7 +84,7 @@ export class AnalystController {
   }
 
   @Get('proposals')
-  @Roles(...ALL_ROLES)
+  @Roles(...READ_ROLES)
   @ApiOperation({ summary: 'Order proposals of the analyst, newest first, on the accounts the caller may read' })
   async list(@Query() query: ProposalsQuery, @CurrentPrincipal() principal: Principal) {
     this.analyst.assertEnabled();
@@ -113,7 +113,7 @@ export class AnalystController {
   }
 
   @Get('proposals/:id')
-  @Roles(...ALL_ROLES)
+  @Roles(...READ_ROLES)
   @ApiOperation({ summary: 'One proposal with its status and the order request it would place' })
   async one(@Param('id', uuidParam()) proposalId: string, @CurrentPrincipal() principal: Principal) {
     this.analyst.assertEnabled();

@@ -7,8 +7,9 @@ import { AuditDoc, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { ALL_ROLES } from '../auth/roles';
+import { READ_ROLES } from '../auth/roles';
 import { ApiError } from '../common/api-error';
+import { isCredentialStream } from '../auth/credential-events';
 import { parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { CorrelationQuery, LineageQuery, StreamStateQuery } from './audit.dto';
@@ -24,7 +25,7 @@ const MAX_CORRELATION_EVENTS = 10_000;
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('api')
-@Roles(...ALL_ROLES)
+@Roles(...READ_ROLES)
 export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -66,7 +67,8 @@ export class AuditController {
   @Get('audit/correlations/:id')
   @ApiOperation({ summary: 'The causal tree of one correlation id: the command, its events and the reactions they caused' })
   async correlation(@Param('id') correlationId: string, @Query() query: CorrelationQuery, @CurrentPrincipal() principal: Principal) {
-    if (correlationId.length === 0 || correlationId.length > 128) throw new ApiError(400, 'INVALID_ID', 'correlation id must be 1 to 128 characters');
+    // 128 for an id the server made or the client chose, plus the `key:<kid>:` namespace of a chosen one.
+    if (correlationId.length === 0 || correlationId.length > 200) throw new ApiError(400, 'INVALID_ID', 'correlation id must be 1 to 200 characters');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
     const visible = this.access.visibleAccounts(principal);
     const docs: AuditDoc[] = [];
@@ -78,8 +80,9 @@ export class AuditController {
         limit: 1000,
         cursor,
       });
-      // An account-scoped caller sees the events of its own accounts only; the rest of the tree is not theirs.
-      docs.push(...page.items.filter((d) => visible === null || (d.accountId !== null && visible.includes(d.accountId))));
+      // An account-scoped caller sees the events of its own accounts only (never a key's credential events, which
+      // name an account too); the rest of the tree is not theirs.
+      docs.push(...page.items.filter((d) => visible === null || (d.accountId !== null && visible.includes(d.accountId) && !isCredentialStream(d.streamName))));
       cursor = page.nextCursor;
     } while (cursor !== null && docs.length < MAX_CORRELATION_EVENTS);
     if (docs.length === 0) throw new ApiError(404, 'CORRELATION_NOT_FOUND', `no events with correlation id ${correlationId}`);

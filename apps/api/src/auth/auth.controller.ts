@@ -4,7 +4,7 @@ import { Authenticator, IssuedToken } from './authenticator.service';
 import { TokenRequestDto, TokenResponse } from './auth.dto';
 import { CurrentPrincipal, Principal } from './principal';
 import { Public, Roles } from './roles.decorator';
-import { ALL_ROLES } from './roles';
+import { ROLES } from './roles';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -21,7 +21,7 @@ export class AuthController {
   }
 
   @Get('me')
-  @Roles(...ALL_ROLES)
+  @Roles(...ROLES)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The caller: key id, name, role and granted accounts' })
   me(@CurrentPrincipal() principal: Principal) {

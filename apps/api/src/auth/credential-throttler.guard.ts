@@ -9,7 +9,9 @@ import { PUBLIC_KEY } from './roles.decorator';
 
 /**
  * Rate limit per credential: the key id when the request authenticates, the client address otherwise (so that
- * guessing tokens or keys is limited too). Runs before the AuthGuard; both share one authentication per request.
+ * guessing tokens or keys is limited too). One budget per credential across every route (the package counts per
+ * route by default, which multiplies the limit by the number of routes). Runs before the AuthGuard; both share one
+ * authentication per request.
  */
 @Injectable()
 export class CredentialThrottlerGuard extends ThrottlerGuard {
@@ -24,6 +26,11 @@ export class CredentialThrottlerGuard extends ThrottlerGuard {
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     return context.getType() !== 'http';
+  }
+
+  /** The count's key: the credential (or address) alone, never the route. */
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${throttlerName}|${tracker}`;
   }
 
   protected override async getTracker(req: Record<string, unknown>, context?: ExecutionContext): Promise<string> {

@@ -1,5 +1,5 @@
 import { accountStream, InvalidCommand, NotFound, RuleViolation } from '@robo/domain';
-import type { EventStore } from '@robo/event-store';
+import type { AppendResult, EventStore } from '@robo/event-store';
 import { derivedId } from '../write/event-ids';
 import { SCHEMA_VERSION } from '../write/command-context';
 import { hashSecret, newApiKey, newKid } from './api-key';
@@ -20,7 +20,11 @@ export interface CreatedKey {
   apiKey: string;
 }
 
-export const MAX_GRANTS = 1000;
+/**
+ * The most accounts one key may be granted, however they are granted (an admin's grant, a key created with accounts,
+ * a trader opening accounts). Lists page over the grants in groups, so any number up to this works.
+ */
+export const MAX_GRANTS = 5000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /**
@@ -95,9 +99,31 @@ export class KeyManager {
     return this.get(kid);
   }
 
-  /** For a trader who just opened the account: no existence check (the account was just written). */
+  /**
+   * For a trader who just opened the account (no existence check: the account was just written). The grant is
+   * recorded first, under an event id derived from the opening, so the store keeps one such event whatever the
+   * retries: a retry of the opening completes a grant that a crash left half made (the event without the grant),
+   * and never makes again a grant that was removed since (the event, then a revocation, is a grant that happened).
+   */
   async grantOwnAccount(kid: string, role: Role, accountId: string, by: ChangedBy): Promise<void> {
-    await this.grantUnchecked({ kid, role }, accountId, by);
+    const stream = credentialStream(kid);
+    const recorded = await this.record(kid, [{ type: 'AccountAccessGranted', data: { kid, accountId, role } }], by, `own-account|${accountId}`);
+    if (recorded.idempotent) {
+      const since = await this.events.readStream(stream, { fromRevision: recorded.nextExpectedRevision + 1n });
+      const removed = since.some((e) => e.type === 'ApiKeyRevoked' || (e.type === 'AccountAccessRevoked' && (e.data as { accountId?: unknown }).accountId === accountId));
+      if (removed) return;
+    }
+    await this.store.grant(kid, accountId, this.now(), by.actor);
+  }
+
+  /**
+   * The one grant cap, for every way of granting (an admin's grant, a key created with accounts, a trader opening
+   * an account): refused before anything is written.
+   */
+  static assertRoomForGrant(granted: ReadonlySet<string> | readonly string[], accountId: string): void {
+    const has = Array.isArray(granted) ? granted.includes(accountId) : (granted as ReadonlySet<string>).has(accountId);
+    const size = Array.isArray(granted) ? granted.length : (granted as ReadonlySet<string>).size;
+    if (!has && size >= MAX_GRANTS) throw new RuleViolation('TOO_MANY_GRANTS', `a key may be granted at most ${MAX_GRANTS} accounts`, { max: MAX_GRANTS });
   }
 
   async ungrant(kid: string, accountId: string, by: ChangedBy): Promise<ApiKeyRecord> {
@@ -121,9 +147,9 @@ export class KeyManager {
     const bad = accountIds.find((id) => !UUID.test(id));
     if (bad !== undefined) throw new InvalidCommand('INVALID_ACCOUNT_ID', `account id ${JSON.stringify(bad)} is not a UUID`);
     if (!isAccountScoped(role) && accountIds.length > 0) {
-      throw new InvalidCommand('GRANT_NOT_APPLICABLE', `${role} keys see every account; grants are for trader and viewer keys`, { role });
+      throw new InvalidCommand('GRANT_NOT_APPLICABLE', `${role} keys act on every account; grants are for trader and viewer keys`, { role });
     }
-    if (accountIds.length > MAX_GRANTS) throw new InvalidCommand('TOO_MANY_GRANTS', `a key may be granted at most ${MAX_GRANTS} accounts`);
+    if (accountIds.length > MAX_GRANTS) throw new RuleViolation('TOO_MANY_GRANTS', `a key may be granted at most ${MAX_GRANTS} accounts`, { max: MAX_GRANTS });
   }
 
   private async assertAccountExists(accountId: string): Promise<void> {
@@ -131,9 +157,9 @@ export class KeyManager {
     if (!first) throw new NotFound('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`, { accountId });
   }
 
-  private async record(kid: string, events: CredentialEvent[], by: ChangedBy, change: string): Promise<void> {
+  private async record(kid: string, events: CredentialEvent[], by: ChangedBy, change: string): Promise<AppendResult> {
     const stream = credentialStream(kid);
-    await this.events.append(
+    return this.events.append(
       stream,
       events.map((event, i) => ({
         type: event.type,

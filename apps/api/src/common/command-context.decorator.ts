@@ -1,7 +1,8 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import type { AuthenticatedRequest } from '../auth/principal';
 import { ApiError } from './api-error';
-import { requestCorrelationId } from '@robo/runtime';
+import { CORRELATION_HEADER, requestCorrelationId } from '@robo/runtime';
 import type { CommandContext } from '../write/command-context';
 import { newId } from '../write/event-ids';
 
@@ -19,5 +20,22 @@ export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): Co
     idempotencyKey = raw;
   }
   const actor = (req as Request & { actor?: string }).actor ?? 'anonymous';
-  return { correlationId: requestCorrelationId(req), causationId: newId(), actor, idempotencyKey };
+  const requestId = requestCorrelationId(req);
+  const chosen = req.headers[CORRELATION_HEADER];
+  const kid = (req as Request & AuthenticatedRequest).principal?.kid;
+  // A correlation id the client chose is namespaced by its key, so that nobody can add events to another
+  // principal's causal tree by sending its id; the response header tells the client the id its events carry.
+  let correlationId = requestId;
+  if (kid !== undefined && chosen === requestId) {
+    correlationId = namespacedCorrelationId(kid, requestId);
+    const res = host.switchToHttp().getResponse<Response>();
+    if (!res.headersSent) res.setHeader(CORRELATION_HEADER, correlationId);
+  }
+  return { correlationId, causationId: newId(), actor, idempotencyKey };
 });
+
+/** `key:<kid>:<id>`; an id the key already namespaced (sent again to tie requests together) stays as it is. */
+export function namespacedCorrelationId(kid: string, chosen: string): string {
+  const prefix = `key:${kid}:`;
+  return chosen.startsWith(prefix) ? chosen : `${prefix}${chosen}`;
+}

@@ -4,7 +4,7 @@ import { AnalystError } from '@robo/analyst';
 import { DomainError } from '@robo/domain';
 import { DuplicateEventIdError, StoreUnavailableError, WrongExpectedVersionError } from '@robo/event-store';
 import { ApiError, ErrorBody } from './api-error';
-import { correlationIdFor } from '@robo/runtime';
+import { correlationIdFor, markExpectedRefusal } from '@robo/runtime';
 
 const KIND_STATUS = { invalid: 400, not_found: 404, conflict: 409, rule: 422 } as const;
 /** Read-store errors a query can cause (a forged cursor, for one). */
@@ -68,6 +68,11 @@ export function mapError(error: unknown): Mapped {
   return { status: 500, code: 'INTERNAL_ERROR', message: 'an unexpected error occurred' };
 }
 
+/** Errors the api raises on purpose, with a code: refusals, not faults (a store going away is a fault). */
+function isDeliberate(error: unknown): boolean {
+  return error instanceof ApiError || error instanceof AnalystError || error instanceof DomainError;
+}
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
@@ -83,7 +88,11 @@ export class ErrorFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const mapped = mapError(error);
     const correlationId = correlationIdFor(req, res);
-    if (mapped.status >= 500) {
+    if (mapped.status >= 500 && isDeliberate(error)) {
+      // A refusal the api chose to give (the analyst is disabled, a rule answered 503): no fault, no stack.
+      markExpectedRefusal(res, mapped.code);
+      this.logger.warn({ correlationId, code: mapped.code, status: mapped.status }, 'request refused');
+    } else if (mapped.status >= 500) {
       this.logger.error({ err: error, correlationId, code: mapped.code }, 'request failed');
     }
     const body: ErrorBody = { code: mapped.code, message: mapped.message, correlationId };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { correlationIdFor } from '@robo/runtime';
+import { correlationIdFor, markExpectedRefusal } from '@robo/runtime';
 import type { ErrorBody } from '../common/api-error';
 
 /**
@@ -27,6 +27,7 @@ export class ShutdownService {
       res.setHeader('Connection', 'close');
       res.setHeader('Retry-After', '1');
       const body: ErrorBody = { code: 'SHUTTING_DOWN', message: 'the server is shutting down; retry on another instance or shortly', correlationId: correlationIdFor(req, res) };
+      markExpectedRefusal(res, body.code);
       res.status(503).json(body);
       return;
     }

@@ -6,6 +6,7 @@ import { orderStream } from '@robo/domain';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
+import { EXECUTION_ROLES } from '../auth/roles';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import { CLOCK, Clock } from '@robo/runtime';
@@ -16,7 +17,7 @@ import { ModifyOrderMessage, OrderCommandResult, OrderLifecycleMessage, PlaceOrd
 import { placeOrderResponse } from './place-order.outcome';
 import { CancelOrderDto, ModifyOrderDto, OrderCommandResponse, PlaceOrderDto, ReportFillDto, TriggerOrderDto } from './orders.dto';
 
-/** Commands on orders: traders on the orders of their accounts, and admins. */
+/** Commands on orders: traders on the orders of their accounts, and admins; execution reports from brokers and admins. */
 @ApiTags('orders')
 @ApiBearerAuth()
 @Controller('api/orders')
@@ -65,6 +66,7 @@ export class OrdersController {
   }
 
   @Post(':id/fills')
+  @Roles(...EXECUTION_ROLES)
   @ApiOperation({
     summary:
       'Report an execution (from a broker or the paper broker); the same report twice changes nothing (200), a fill id reused with other data is refused (409 FILL_ID_REUSED)',
@@ -77,7 +79,7 @@ export class OrdersController {
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() principal: Principal,
   ) {
-    await this.access.order(principal, orderId, 'trade');
+    await this.access.order(principal, orderId, 'execute');
     const result = await this.commandBus.execute<OrderLifecycleMessage, LifecycleResult>(
       new OrderLifecycleMessage(
         orderId,
@@ -116,10 +118,11 @@ export class OrdersController {
 
   @Post(':id/trigger')
   @HttpCode(200)
+  @Roles(...EXECUTION_ROLES)
   @ApiOperation({ summary: 'A stop order\'s trigger price was reached (reported by the market-data feed or a broker)' })
   @ApiResponse({ status: 200, type: OrderCommandResponse })
   async trigger(@Param('id', uuidParam()) orderId: string, @Body() body: TriggerOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
-    await this.access.order(principal, orderId, 'trade');
+    await this.access.order(principal, orderId, 'execute');
     return this.commandBus.execute(
       new OrderLifecycleMessage(orderId, () => ({ type: 'TriggerOrder', data: { orderId, lastPricePaise: body.lastPricePaise, now: this.clock.now() } }), ctx, null),
     );

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ORDER_TYPES, OrderType, PRODUCTS, Product, SIDES, Side, VALIDITIES, Validity } from '@robo/domain';
 import { MAX_PAISE, MAX_QUANTITY } from '../common/limits';
+import { FreeText } from '../common/free-text';
 
 const SYMBOL = /^[A-Z0-9][A-Z0-9&. -]{0,59}$/;
 const TOKEN = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -110,6 +111,7 @@ export class CancelOrderDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @FreeText()
   reason?: string;
 }
 

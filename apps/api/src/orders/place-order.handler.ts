@@ -28,6 +28,7 @@ import { KeyedBatcher, Pending } from '../write/keyed-batcher';
 import { KeyedMutex } from '../write/keyed-mutex';
 import { OrderCommandResult, PlaceOrderMessage, PlaceOrderOutcome, PlaceOrderRequest } from './order-commands';
 import { MarketFacts, RiskContextFactory } from './risk-context.factory';
+import { assertStrategyBinding } from './strategy-binding';
 
 interface PlaceInput {
   stream: string;
@@ -69,6 +70,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Pla
     const stream = orderStream(message.request.orderId);
     const orderSeed = message.idempotent ? derivedId(stream, 'place') : null;
     try {
+      await assertStrategyBinding(this.store, message.request);
       return await this.batcher.submit(message.request.accountId, { stream, orderSeed, message });
     } catch (error) {
       const refusal = refusalOf(error);

@@ -32,6 +32,6 @@ export async function strategyAccounts(reads: ReadModelStore, events: EventStore
  * strategy does not exist for them. Auditors and admins see all. A strategy with no account does not exist.
  */
 export function mayReadStrategy(principal: Principal, accounts: ReadonlySet<string>): boolean {
-  if (accounts.size === 0) return false;
+  if (accounts.size === 0 || principal.role === 'broker') return false;
   return !isAccountScoped(principal.role) || [...accounts].every((a) => principal.accountIds.has(a));
 }

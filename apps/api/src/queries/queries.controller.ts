@@ -3,15 +3,17 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { portfolioAsOf } from '@robo/audit';
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
-import { AccountDoc, FieldCondition, READ_MODEL_STORE, ReadModelStore, readPortfolio } from '@robo/read-models';
+import { AccountDoc, FieldCondition, type Page, READ_MODEL_STORE, ReadModelStore, readPortfolio } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
+import { isCredentialStream } from '../auth/credential-events';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { ALL_ROLES } from '../auth/roles';
+import { READ_ROLES } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { uuidParam } from '../common/uuid-param';
 import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, PortfolioQuery, StreamEventsQuery } from './queries.dto';
 import { MarketDataService } from '../market/market-data.service';
+import { AccountListQuery, findOverAccounts } from './grant-pages';
 import { ReadYourWritesService } from './read-your-writes.service';
 
 type Doc = Record<string, unknown>;
@@ -42,7 +44,7 @@ const EMPTY_PAGE = { items: [], nextCursor: null };
 @ApiTags('queries')
 @ApiBearerAuth()
 @Controller('api')
-@Roles(...ALL_ROLES)
+@Roles(...READ_ROLES)
 export class QueriesController {
   constructor(
     @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
@@ -60,10 +62,10 @@ export class QueriesController {
     if (accountFilter === null) return EMPTY_PAGE;
     await this.consistency.waitFor(parsePosition(query.minPosition), ['orders']);
     const where: Record<string, FieldCondition> = {};
-    if (accountFilter !== undefined) where.accountId = accountFilter;
+    if (typeof accountFilter === 'string') where.accountId = accountFilter;
     if (query.status) where.status = query.status;
     if (query.instrument) where.instrument = query.instrument;
-    return this.reads.find<Doc>('orders', { where, orderBy: { field: 'seq', direction: 'desc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+    return this.list('orders', accountFilter, { where, orderBy: { field: 'seq', direction: 'desc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
   }
 
   @Get('orders/:id')
@@ -130,7 +132,7 @@ export class QueriesController {
     if (accountFilter === null) return EMPTY_PAGE;
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
     const where: Record<string, FieldCondition> = {};
-    if (accountFilter !== undefined) where.accountId = accountFilter;
+    if (typeof accountFilter === 'string') where.accountId = accountFilter;
     if (query.stream) where.streamName = query.stream;
     if (query.correlationId) where.correlationId = query.correlationId;
     if (query.actor) where.actor = query.actor;
@@ -139,21 +141,31 @@ export class QueriesController {
       const field = query.time === 'business' ? 'occurredAtUtc' : 'recordedAt';
       where[field] = { ...(query.from ? { gte: utc(query.from) } : {}), ...(query.to ? { lt: utc(query.to) } : {}) };
     }
-    return this.reads.find<Doc>('audit', { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+    const page = await this.list('audit', accountFilter, { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+    if (this.access.visibleAccounts(principal) === null) return page;
+    // A key's credential events (grants, revocations) name an account but are for admins and auditors only: a page
+    // of a trader or viewer leaves them out, so it may hold fewer items than the limit (follow nextCursor).
+    return { items: page.items.filter((e) => typeof e.streamName !== 'string' || !isCredentialStream(e.streamName)), nextCursor: page.nextCursor };
+  }
+
+  /** One page of a list, over every account when `accounts` is undefined, one account, or a key's granted accounts. */
+  private list(collection: string, accounts: string | string[] | undefined, query: AccountListQuery): Promise<Page<Doc>> {
+    if (Array.isArray(accounts)) return findOverAccounts<Doc>(this.reads, collection, accounts, query);
+    return this.reads.find<Doc>(collection, query);
   }
 
   /**
-   * The accountId condition of a list: the one asked for (if the caller may read it), the caller's accounts when
-   * none was asked for (traders and viewers), undefined for all accounts, null when the caller has no account.
+   * The accounts of a list: the one asked for (if the caller may read it), the caller's accounts when none was asked
+   * for (traders and viewers), undefined for all accounts, null when the caller has no account.
    */
-  private accountFilter(principal: Principal, requested: string | undefined): FieldCondition | undefined | null {
+  private accountFilter(principal: Principal, requested: string | undefined): string | string[] | undefined | null {
     if (requested) {
       this.access.account(principal, requested, 'read');
       return requested;
     }
     const visible = this.access.visibleAccounts(principal);
     if (visible === null) return undefined;
-    return visible.length === 0 ? null : { in: visible };
+    return visible.length === 0 ? null : visible;
   }
 
   private async accountDoc(accountId: string): Promise<AccountDoc> {

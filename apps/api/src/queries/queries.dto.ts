@@ -67,7 +67,8 @@ export class AuditQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @MaxLength(128)
+  // 128 for an id the server made or the client chose, plus the `key:<kid>:` namespace of a chosen one.
+  @MaxLength(200)
   correlationId?: string;
 
   @ApiPropertyOptional()

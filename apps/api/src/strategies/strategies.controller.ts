@@ -10,6 +10,7 @@ import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
 import { Ctx } from '../common/command-context.decorator';
+import { findOverAccounts } from '../queries/grant-pages';
 import { uuidParam } from '../common/uuid-param';
 import type { CommandContext } from '../write/command-context';
 import { derivedId, newId } from '../write/event-ids';
@@ -105,15 +106,16 @@ export class StrategiesController {
   @ApiOperation({ summary: "Strategies, limited to the caller's accounts" })
   async list(@Query() query: ListStrategiesDto, @CurrentPrincipal() principal: Principal): Promise<{ items: StrategyDoc[] }> {
     const visible = this.access.visibleAccounts(principal);
-    const where: Record<string, { in: string[] } | string> = {};
+    const where: Record<string, string> = {};
     if (query.accountId !== undefined) {
       if (visible !== null && !visible.includes(query.accountId)) return { items: [] };
       where.accountId = query.accountId;
-    } else if (visible !== null) {
-      where.accountId = { in: visible };
     }
     if (query.status !== undefined) where.status = query.status;
-    const page = await this.reads.find<StrategyDoc>(STRATEGIES_COLLECTION, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200 });
+    const page: { items: StrategyDoc[] } =
+      query.accountId === undefined && visible !== null
+        ? await findOverAccounts<StrategyDoc & Record<string, unknown>>(this.reads, STRATEGIES_COLLECTION, visible, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200, cursor: null })
+        : await this.reads.find<StrategyDoc>(STRATEGIES_COLLECTION, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200 });
     return { items: page.items };
   }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_PAISE } from '../common/limits';
+import { FreeText } from '../common/free-text';
 
 export class RegisterStrategyDto {
   @ApiProperty({ example: 'ma-crossover', description: 'ma-crossover and short-straddle are run by the paper runner; other kinds are recorded only' })
@@ -12,6 +13,7 @@ export class RegisterStrategyDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @FreeText()
   name!: string;
 
   @ApiProperty({ format: 'uuid' })
@@ -41,6 +43,7 @@ export class ReasonDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @FreeText()
   reason?: string;
 }
 

@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SqliteEventStore } from '@robo/event-store';
+import { credentialStream } from './credential-events';
+import type { CredentialStore } from './credential-store.port';
+import { KeyManager, MAX_GRANTS } from './key-manager';
+import { SqliteCredentialStore } from './sqlite-credential-store';
+
+const BY = { actor: 'key:trader', correlationId: 'open-1', causationId: null };
+const ACCOUNT = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+
+describe('KeyManager: the grant of an account its trader opened', () => {
+  let dir: string;
+  let store: SqliteCredentialStore;
+  let events: SqliteEventStore;
+  let keys: KeyManager;
+  let kid: string;
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'key-manager-'));
+    store = SqliteCredentialStore.open({ file: path.join(dir, 'auth.db') });
+    events = SqliteEventStore.open({ file: path.join(dir, 'events.db') });
+    keys = new KeyManager(store, events);
+    kid = (await keys.create({ name: 'desk', role: 'trader' }, BY)).record.kid;
+  });
+  afterEach(async () => {
+    await events.close();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const types = async () => (await events.readStream(credentialStream(kid))).map((e) => e.type);
+
+  it('is made once: a retry of the opening after an admin removed it does not make it again', async () => {
+    await keys.grantOwnAccount(kid, 'trader', ACCOUNT, BY);
+    expect((await keys.get(kid)).accountIds).toEqual([ACCOUNT]);
+    await keys.ungrant(kid, ACCOUNT, { actor: 'key:admin', correlationId: 'ungrant', causationId: null });
+    await keys.grantOwnAccount(kid, 'trader', ACCOUNT, BY);
+    expect((await keys.get(kid)).accountIds).toEqual([]);
+    expect(await types()).toEqual(['ApiKeyCreated', 'AccountAccessGranted', 'AccountAccessRevoked']);
+  });
+
+  it('is completed by a retry when a crash left the event recorded and the grant unmade', async () => {
+    // The credential store fails once after the event was appended (a crash between the two writes).
+    const failing: CredentialStore = Object.create(store, {
+      grant: { value: () => Promise.reject(new Error('crash between the event and the grant')) },
+    });
+    await expect(new KeyManager(failing, events).grantOwnAccount(kid, 'trader', ACCOUNT, BY)).rejects.toThrow('crash');
+    expect((await keys.get(kid)).accountIds).toEqual([]);
+    await keys.grantOwnAccount(kid, 'trader', ACCOUNT, BY);
+    expect((await keys.get(kid)).accountIds).toEqual([ACCOUNT]);
+    expect(await types()).toEqual(['ApiKeyCreated', 'AccountAccessGranted']);
+  });
+
+  it('counts toward the one grant cap, like an admin grant', () => {
+    const full = Array.from({ length: MAX_GRANTS }, (_, i) => `acc-${i}`);
+    expect(() => KeyManager.assertRoomForGrant(full, ACCOUNT)).toThrow(expect.objectContaining({ code: 'TOO_MANY_GRANTS' }));
+    expect(() => KeyManager.assertRoomForGrant(full, 'acc-7')).not.toThrow();
+    expect(() => KeyManager.assertRoomForGrant(full.slice(1), ACCOUNT)).not.toThrow();
+  });
+});

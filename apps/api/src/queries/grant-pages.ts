@@ -1,0 +1,54 @@
+import { decodeCursor, encodeCursor, type FieldCondition, MAX_IN_VALUES, type Page, type ReadModelStore, type Scalar } from '@robo/read-models';
+
+export interface AccountListQuery {
+  where: Record<string, FieldCondition>;
+  /** A field whose values are unique in the collection (a global position), so that a page can start after one. */
+  orderBy: { field: string; direction: 'asc' | 'desc' };
+  limit: number;
+  cursor: string | null;
+}
+
+/**
+ * A list limited to a key's accounts, for any number of them. Up to MAX_IN_VALUES accounts it is one query with
+ * an {in}; past that the accounts are read in groups of MAX_IN_VALUES, each group's page from the same point, and
+ * the pages merged in order. The cursor is the store's own kind (the ordering and the last value), so a key whose
+ * grants cross the boundary between two pages keeps paging. The order field must be unique (global positions are):
+ * a page starts strictly after the last value of the previous one.
+ */
+export async function findOverAccounts<T extends Record<string, unknown>>(
+  reads: ReadModelStore,
+  collection: string,
+  accountIds: readonly string[],
+  query: AccountListQuery,
+): Promise<Page<T>> {
+  if (accountIds.length <= MAX_IN_VALUES) {
+    return reads.find<T>(collection, { ...query, where: { ...query.where, accountId: { in: accountIds } } });
+  }
+  const { field, direction } = query.orderBy;
+  const after = query.cursor === null ? null : decodeCursor(query.cursor, query.orderBy).value;
+  const start: FieldCondition | null = after === null ? null : direction === 'desc' ? { lt: after } : { gt: after };
+  const items: T[] = [];
+  let more = false;
+  for (let i = 0; i < accountIds.length; i += MAX_IN_VALUES) {
+    const group = accountIds.slice(i, i + MAX_IN_VALUES);
+    const where = { ...query.where, accountId: { in: group }, ...(start === null ? {} : { [field]: start }) };
+    const page = await reads.find<T>(collection, { where, orderBy: query.orderBy, limit: query.limit, cursor: null });
+    items.push(...page.items);
+    more ||= page.nextCursor !== null;
+  }
+  const sign = direction === 'asc' ? 1 : -1;
+  items.sort((a, b) => sign * compare(a[field] as Scalar, b[field] as Scalar));
+  more ||= items.length > query.limit;
+  const pageItems = items.slice(0, query.limit);
+  const last = pageItems[pageItems.length - 1];
+  // The id only breaks ties of the order field, and the field is unique: a sentinel past every id in that direction.
+  const nextCursor = more && last ? encodeCursor(query.orderBy, { value: last[field] as Scalar, id: direction === 'asc' ? '\uffff' : '' }) : null;
+  return { items: pageItems, nextCursor };
+}
+
+function compare(a: Scalar, b: Scalar): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
