@@ -1,9 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsInstant } from '../common/instant';
 import { ConsistencyQuery } from '../queries/queries.dto';
 
-/** ISO-8601 with an offset: an instant without one would be read in the server's zone, which is not an answer. */
-export const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 export const TIME_AXES = ['business', 'recorded'] as const;
 
 export class StreamStateQuery extends ConsistencyQuery {
@@ -14,7 +13,7 @@ export class StreamStateQuery extends ConsistencyQuery {
 
   @ApiPropertyOptional({ description: 'Fold the events known at this instant (ISO-8601 with an offset)' })
   @IsOptional()
-  @Matches(INSTANT, { message: 'asOf must be an ISO-8601 instant with an offset' })
+  @IsInstant()
   asOf?: string;
 
   @ApiPropertyOptional({ enum: TIME_AXES, description: 'Which time asOf applies to (default recorded)' })
