@@ -275,7 +275,7 @@ export class TradingLogWriter {
         position.state,
       );
       this.emit<PositionState, PositionEvent>(positionStream, position, evolvePosition, positionEvents, fillMeta);
-      const realized = position.state.appliedFills[fillKey]?.realizedNetPaise ?? 0;
+      const realized = position.state.appliedFills.get(fillKey)?.realizedNetPaise ?? 0;
       const reserved = account.state.status === 'OPEN' ? (account.state.reservations.get(orderId) ?? 0) : 0;
       const openBefore = fill.data.remainingQuantity + fill.data.quantity;
       const share = fill.data.remainingQuantity === 0 ? reserved : Math.floor((reserved * fill.data.quantity) / openBefore);

@@ -5,3 +5,4 @@ export * from './replay-stream';
 export * from './portfolio-as-of';
 export * from './lineage';
 export * from './correlation-tree';
+export * from './cooperative';

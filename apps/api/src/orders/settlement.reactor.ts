@@ -75,7 +75,7 @@ export class SettlementReactor {
           if (result.lastGlobalPosition > last) last = result.lastGlobalPosition;
         }
         const after = events.length > 0 ? events.reduce(evolvePosition, position.state) : position.state;
-        return after.appliedFills[fillKey]?.realizedNetPaise ?? 0;
+        return after.appliedFills.get(fillKey)?.realizedNetPaise ?? 0;
       }));
 
       last = max(last, await this.onAccount(accountId, ctx, fill.occurredAt, derivedId(event.metadata.eventId, 'settle'), (account) => {

@@ -10,6 +10,7 @@ import { Roles } from '../auth/roles.decorator';
 import { ALL_ROLES } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { utcInstant } from '../common/instant';
+import { MAX_STEPS_BYTES } from '../common/limits';
 import { uuidParam } from '../common/uuid-param';
 import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, PortfolioQuery, StreamEventsQuery } from './queries.dto';
 import { MarketDataService } from '../market/market-data.service';
@@ -112,12 +113,21 @@ export class QueriesController {
     if (stream.length === 0 || stream.length > 200) throw new ApiError(400, 'INVALID_STREAM', 'stream name must be 1 to 200 characters');
     await this.access.stream(principal, stream);
     const limit = parseLimit(query.limit, 100);
-    const events = await this.events.readStream(stream, {
-      direction: query.direction ?? 'forwards',
-      fromRevision: parsePosition(query.fromRevision),
-      maxCount: limit,
-    });
-    return { stream, events: events.map(envelopeToJson) };
+    const direction = query.direction ?? 'forwards';
+    const events = await this.events.readStream(stream, { direction, fromRevision: parsePosition(query.fromRevision), maxCount: limit });
+    // A page ends early rather than grow past the bound (events are up to a request body each).
+    const page: ReturnType<typeof envelopeToJson>[] = [];
+    let bytes = 0;
+    for (const event of events) {
+      const json = envelopeToJson(event);
+      bytes += Buffer.byteLength(JSON.stringify(json));
+      if (page.length > 0 && bytes > MAX_STEPS_BYTES) break;
+      page.push(json);
+    }
+    const last = page[page.length - 1];
+    const more = page.length < events.length || events.length === limit;
+    const next = last === undefined || !more ? null : direction === 'forwards' ? last.streamRevision + 1 : last.streamRevision - 1;
+    return { stream, events: page, nextFromRevision: next !== null && next >= 0 ? next : null };
   }
 
   @Get('audit')
