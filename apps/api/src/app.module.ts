@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule, loggerOptions, StoresModule } from '@robo/runtime';
@@ -28,6 +29,7 @@ import { ProjectionsModule } from './projections/projections.module';
 import { QueriesController } from './queries/queries.controller';
 import { ReadYourWritesService } from './queries/read-your-writes.service';
 import { AggregateRepository } from './write/aggregate-repository';
+import { IdempotencyInterceptor } from './write/idempotency';
 import { KeyedMutex } from './write/keyed-mutex';
 
 @Module({})
@@ -53,6 +55,8 @@ export class AppModule {
       providers: [
         AggregateRepository,
         KeyedMutex,
+        // Idempotency-Key on every command, one mechanism (see write/idempotency.ts).
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         AccountCommandHandler,
         PlaceOrderHandler,
         ModifyOrderHandler,

@@ -11,6 +11,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, requestLogging } from '@robo/runtime';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
+import { verifyJsonBody } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
 import { ShutdownService } from './lifecycle/shutdown.service';
 import { LiveIoAdapter } from './live/live-io.adapter';
@@ -46,7 +47,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       maxAge: 600,
     });
   }
-  app.useBodyParser('json', { limit: config.bodyLimit, strict: true });
+  // The nesting depth is checked on the raw bytes, before the body is parsed or any framework code walks it.
+  app.useBodyParser('json', { limit: config.bodyLimit, strict: true, verify: verifyJsonBody });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.useWebSocketAdapter(new LiveIoAdapter(app, config.corsOrigins));

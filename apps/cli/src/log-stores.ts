@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { parseInstantMs } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
 import type { ReadModelStore } from '@robo/read-models';
 import { AppConfig, loadConfig, openEventStore, openReadStore } from '@robo/runtime';
@@ -44,7 +45,7 @@ export async function withLogStores<T>(command: Command, options: { reads?: bool
 
 /** An instant with an offset (or Z), as the API takes it; anything else is a usage error. */
 export function parseInstant(value: string, option: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+  if (parseInstantMs(value) === null) {
     throw new CliError(EXIT.USAGE, `${option} must be an ISO-8601 instant with an offset, e.g. 2026-11-20T10:30:00+05:30 (got "${value}")`);
   }
   return value;

@@ -53,7 +53,7 @@ describe('replay, as-of and lineage over a real log', () => {
     await account(
       {
         type: 'SettleFill',
-        data: { accountId: ACC, orderId: `o-${id}`, fillId: id, instrument: 'INFY', side, quantity, pricePaise, feesPaise, reservationToReleasePaise: 0, realizedPnlPaise: after.appliedFills[id].realizedNetPaise, tradingDay: occurredAt.slice(0, 10) },
+        data: { accountId: ACC, orderId: `o-${id}`, fillId: id, instrument: 'INFY', side, quantity, pricePaise, feesPaise, reservationToReleasePaise: 0, realizedPnlPaise: after.appliedFills.get(id)!.realizedNetPaise, tradingDay: occurredAt.slice(0, 10) },
       },
       occurredAt,
       `corr-${id}`,

@@ -6,3 +6,4 @@ export * from './portfolio-as-of';
 export * from './lineage';
 export * from './correlation-tree';
 export * from './market-marks';
+export * from './cooperative';

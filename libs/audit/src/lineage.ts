@@ -1,6 +1,7 @@
 import { accountStream, positionStreamName } from '@robo/domain';
 import type { EventEnvelope, EventStore } from '@robo/event-store';
-import { readWholeStream } from './replay-stream';
+import { Slicer } from './cooperative';
+import { streamPages } from './replay-stream';
 
 /**
  * A figure of the read models, traced back to the events that produced it:
@@ -29,8 +30,19 @@ export interface Contribution {
 export interface Lineage {
   accountId: string;
   figure: Figure;
+  /** The figure: the sum of every contribution, also those outside this page. */
   value: number;
+  /** How many events contribute, on every page. */
+  contributionCount: number;
   contributions: Contribution[];
+  /** Where the next page of contributions starts (a stream revision), null when this page is the last. */
+  nextFromRevision: number | null;
+}
+
+/** A page of contributions: those at `fromRevision` or later, at most `limit`. */
+export interface LineagePage {
+  fromRevision?: bigint;
+  limit?: number;
 }
 
 export class UnknownFigureError extends Error {
@@ -84,28 +96,47 @@ export function parseFigure(figure: string): { kind: string; instrument: string 
   return { kind: match[1], instrument: match[2] };
 }
 
-export async function explainFigure(store: EventStore, accountId: string, figure: string): Promise<Lineage> {
+/**
+ * The figure and its contributions, read in one pass over the stream (in slices that give the event loop a turn):
+ * every event counts towards the value, only the page asked for is listed (all of them without a page).
+ */
+export async function explainFigure(store: EventStore, accountId: string, figure: string, page: LineagePage = {}): Promise<Lineage> {
   const { kind, instrument } = parseFigure(figure);
   const stream = instrument === null ? accountStream(accountId) : positionStreamName(accountId, instrument);
-  const events = await readWholeStream(store, stream);
+  const from = page.fromRevision ?? 0n;
+  const limit = page.limit ?? Number.POSITIVE_INFINITY;
+  const slicer = new Slicer();
   const contributions: Contribution[] = [];
   let quantity = 0;
-  for (const event of events) {
-    const amount = kind === 'cash' ? cashAmount(event) : positionAmount(kind, event, quantity);
-    if (POSITION_EVENTS.has(event.type)) quantity = Number((event.data as Data).quantity);
-    if (amount === 0) continue;
-    contributions.push({
-      globalPosition: Number(event.globalPosition),
-      stream: event.streamName,
-      streamRevision: Number(event.streamRevision),
-      type: event.type,
-      eventId: event.metadata.eventId,
-      actor: event.metadata.actor,
-      correlationId: event.metadata.correlationId,
-      occurredAt: event.metadata.occurredAt,
-      recordedAt: event.recordedAt,
-      amount,
-    });
+  let value = 0;
+  let contributionCount = 0;
+  let nextFromRevision: number | null = null;
+  for await (const events of streamPages(store, stream, { slicer })) {
+    for (const event of events) {
+      const amount = kind === 'cash' ? cashAmount(event) : positionAmount(kind, event, quantity);
+      if (POSITION_EVENTS.has(event.type)) quantity = Number((event.data as Data).quantity);
+      if (amount === 0) continue;
+      value += amount;
+      contributionCount++;
+      if (event.streamRevision < from || nextFromRevision !== null) continue;
+      if (contributions.length >= limit) {
+        nextFromRevision = Number(event.streamRevision);
+        continue;
+      }
+      contributions.push({
+        globalPosition: Number(event.globalPosition),
+        stream: event.streamName,
+        streamRevision: Number(event.streamRevision),
+        type: event.type,
+        eventId: event.metadata.eventId,
+        actor: event.metadata.actor,
+        correlationId: event.metadata.correlationId,
+        occurredAt: event.metadata.occurredAt,
+        recordedAt: event.recordedAt,
+        amount,
+      });
+    }
+    await slicer.pause();
   }
-  return { accountId, figure: figure as Figure, value: contributions.reduce((s, c) => s + c.amount, 0), contributions };
+  return { accountId, figure: figure as Figure, value, contributionCount, contributions, nextFromRevision };
 }

@@ -18,6 +18,7 @@ import {
   positionStreamName,
 } from '@robo/domain';
 import type { EventEnvelope, EventStore } from '@robo/event-store';
+import { Slicer } from './cooperative';
 import { readWholeStream } from './replay-stream';
 import { marksAsOf } from './market-marks';
 import { asOfFilter, TimeAxis } from './time-filter';
@@ -40,8 +41,15 @@ export interface AsOfPortfolio extends PortfolioFigures {
  * stream). Composed by the domain's composePortfolio, as the live portfolio is: asked at now it gives the live figures.
  */
 export async function portfolioAsOf(store: EventStore, accountId: string, asOf: string, time: TimeAxis): Promise<AsOfPortfolio> {
+  // Folds run in slices (see Slicer): an account with thousands of fills must not hold up other requests.
+  const slicer = new Slicer();
   const accountEvents = asOfFilter(await readWholeStream(store, accountStream(accountId)), asOf, time);
-  const account = accountEvents.reduce((s, e) => evolveAccount(s, e as never), initialAccountState as AccountState);
+  let folded = initialAccountState as AccountState;
+  for (const event of accountEvents) {
+    folded = evolveAccount(folded, event as never);
+    await slicer.pause();
+  }
+  const account = folded;
   const instruments = [...new Set(accountEvents.filter((e) => e.type === 'CashSettled').map((e) => (e.data as { instrument: string }).instrument))].sort();
   const sources = [{ stream: accountStream(accountId), events: accountEvents.length, lastPosition: lastPosition(accountEvents) }];
 
@@ -50,7 +58,7 @@ export async function portfolioAsOf(store: EventStore, accountId: string, asOf: 
     const stream = positionStreamName(accountId, instrument);
     const events = asOfFilter(await readWholeStream(store, stream), asOf, time);
     sources.push({ stream, events: events.length, lastPosition: lastPosition(events) });
-    const state = time === 'recorded' ? foldInLogOrder(events) : replayInBusinessOrder(events);
+    const state = time === 'recorded' ? await foldInLogOrder(events, slicer) : await replayInBusinessOrder(events, slicer);
     holdings.push({
       instrument,
       quantity: state.quantity,
@@ -79,8 +87,13 @@ export async function portfolioAsOf(store: EventStore, accountId: string, asOf: 
 }
 
 /** Recorded time: the log up to an instant is a prefix of each stream, so folding it gives the state then. */
-function foldInLogOrder(events: readonly EventEnvelope[]): PositionState {
-  return events.reduce((s, e) => evolvePosition(s, e as never), initialPositionState as PositionState);
+async function foldInLogOrder(events: readonly EventEnvelope[], slicer: Slicer): Promise<PositionState> {
+  let state = initialPositionState as PositionState;
+  for (const event of events) {
+    state = evolvePosition(state, event as never);
+    await slicer.pause();
+  }
+  return state;
 }
 
 interface FillFact {
@@ -102,7 +115,7 @@ interface FillFact {
  * fill that crossed zero is split over two events and is put back together) are applied again through the domain
  * decider in business-time order.
  */
-function replayInBusinessOrder(events: readonly EventEnvelope[]): PositionState {
+async function replayInBusinessOrder(events: readonly EventEnvelope[], slicer: Slicer): Promise<PositionState> {
   const fills = new Map<string, FillFact>();
   for (const event of events) {
     const d = event.data as { accountId: string; instrument: string; orderId: string; fillId: string; side: 'BUY' | 'SELL'; fillQuantity: number; pricePaise: number; feesPaise: number; occurredAt: string };
@@ -119,6 +132,7 @@ function replayInBusinessOrder(events: readonly EventEnvelope[]): PositionState 
   for (const fill of ordered) {
     const { position: _position, ...data } = fill;
     for (const event of decidePosition({ type: 'ApplyFill', data }, state)) state = evolvePosition(state, event);
+    await slicer.pause();
   }
   return state;
 }

@@ -15,6 +15,7 @@ import { uuidParam } from '../common/uuid-param';
 import { parseLimit, parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import type { CommandContext } from '../write/command-context';
+import { IdempotencyExempt } from '../write/idempotency';
 import { AnalystAskers } from './analyst-askers';
 import { AskQuestionDto, ProposalsQuery, RejectProposalDto } from './analyst.dto';
 import { ANALYST_CONFIG, PROPOSAL_BOOK } from './analyst.tokens';
@@ -49,6 +50,8 @@ export class AnalystController {
 
   @Post('questions')
   @Roles(...READ_ROLES)
+  // The answer streams and is the model's, not a command's: there is nothing to replay.
+  @IdempotencyExempt()
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Ask a question; the answer streams as server-sent events (started, text, tool_call, tool_result, proposal, answer | error)' })
   async ask(@Body() body: AskQuestionDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal, @Res() res: Response): Promise<void> {

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { correlationTree, explainFigure, parseFigure, replayStream } from '@robo/audit';
+import { correlationTree, explainFigure, parseFigure, Slicer, streamState } from '@robo/audit';
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
 import { AuditDoc, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
@@ -12,10 +12,13 @@ import { ApiError } from '../common/api-error';
 import { isCredentialStream } from '../auth/credential-events';
 import { parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
-import { CorrelationQuery, LineageQuery, StreamStateQuery } from './audit.dto';
+import { MAX_RESPONSE_BYTES, MAX_STEPS_BYTES } from '../common/limits';
+import { CorrelationQuery, DEFAULT_STEPS, LineageQuery, MAX_CONTRIBUTIONS, MAX_STEPS, StreamStateQuery } from './audit.dto';
 
 /** A correlation is one request and its reactions: far fewer events than this; the cap keeps an answer bounded. */
-const MAX_CORRELATION_EVENTS = 10_000;
+const MAX_CORRELATION_EVENTS = 2_000;
+/** Revisions of one stream closer than this are read in one range; farther apart, each run is read on its own. */
+const RUN_GAP = 64;
 
 /**
  * Time travel and lineage, answered from the log (the read models only index it): the state of a stream at a
@@ -40,16 +43,20 @@ export class AuditController {
     if (stream.length === 0 || stream.length > 200) throw new ApiError(400, 'INVALID_STREAM', 'stream name must be 1 to 200 characters');
     if (query.toRevision !== undefined && query.asOf !== undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'give toRevision or asOf, not both');
     if (query.time !== undefined && query.asOf === undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'time applies to asOf only');
-    if (query.asOf !== undefined && Number.isNaN(Date.parse(query.asOf))) throw new ApiError(400, 'VALIDATION_FAILED', 'asOf is not a real instant');
+    const withSteps = query.steps === 'true';
+    if (!withSteps && (query.fromRevision !== undefined || query.limit !== undefined)) throw new ApiError(400, 'VALIDATION_FAILED', 'fromRevision and limit page the steps: give steps=true');
+    const limit = query.limit === undefined ? DEFAULT_STEPS : Number(query.limit);
+    if (limit > MAX_STEPS) throw new ApiError(400, 'VALIDATION_FAILED', `limit must be between 1 and ${MAX_STEPS}`);
     await this.access.stream(principal, stream);
     const [first] = await this.events.readStream(stream, { maxCount: 1 });
     if (!first) throw new ApiError(404, 'STREAM_NOT_FOUND', `stream ${stream} does not exist`);
-    const replay = await replayStream(this.events, stream, {
-      toRevision: parsePosition(query.toRevision),
-      asOf: query.asOf,
-      time: query.time ?? 'recorded',
-    });
-    const last = replay.steps[replay.steps.length - 1];
+    const replay = await streamState(
+      this.events,
+      stream,
+      { toRevision: parsePosition(query.toRevision), asOf: query.asOf, time: query.time ?? 'recorded' },
+      MAX_RESPONSE_BYTES,
+      withSteps ? { fromRevision: parsePosition(query.fromRevision) ?? 0n, limit, maxBytes: MAX_STEPS_BYTES } : undefined,
+    );
     return {
       stream,
       kind: replay.kind,
@@ -57,10 +64,10 @@ export class AuditController {
       asOf: query.asOf ?? null,
       time: query.asOf === undefined ? null : (query.time ?? 'recorded'),
       revision: replay.revision,
-      eventCount: replay.steps.length,
-      lastGlobalPosition: last ? last.globalPosition : null,
+      eventCount: replay.eventCount,
+      lastGlobalPosition: replay.lastGlobalPosition,
       state: replay.state,
-      ...(query.steps === 'true' ? { steps: replay.steps } : {}),
+      ...(withSteps ? { steps: replay.steps, nextFromRevision: replay.nextFromRevision } : {}),
     };
   }
 
@@ -72,6 +79,7 @@ export class AuditController {
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
     const visible = this.access.visibleAccounts(principal);
     const docs: AuditDoc[] = [];
+    const slicer = new Slicer();
     let cursor: string | null = null;
     do {
       const page: { items: AuditDoc[]; nextCursor: string | null } = await this.reads.find<AuditDoc>('audit', {
@@ -84,11 +92,17 @@ export class AuditController {
       // name an account too); the rest of the tree is not theirs.
       docs.push(...page.items.filter((d) => visible === null || (d.accountId !== null && visible.includes(d.accountId) && !isCredentialStream(d.streamName))));
       cursor = page.nextCursor;
-    } while (cursor !== null && docs.length < MAX_CORRELATION_EVENTS);
+      if (docs.length > MAX_CORRELATION_EVENTS) {
+        throw new ApiError(422, 'RESPONSE_TOO_LARGE', `correlation ${correlationId} has more than ${MAX_CORRELATION_EVENTS} events: too many for one tree`, {
+          maxEvents: MAX_CORRELATION_EVENTS,
+          hint: `page through its events with GET /api/audit?correlationId=${encodeURIComponent(correlationId)}&limit=200 and the nextCursor of each page`,
+        });
+      }
+      await slicer.pause();
+    } while (cursor !== null);
     if (docs.length === 0) throw new ApiError(404, 'CORRELATION_NOT_FOUND', `no events with correlation id ${correlationId}`);
-    const selected = docs.slice(0, MAX_CORRELATION_EVENTS);
-    const envelopes = await this.envelopesOf(selected);
-    return { ...correlationTree(correlationId, envelopes), truncated: docs.length > MAX_CORRELATION_EVENTS || cursor !== null };
+    const envelopes = await this.envelopesOf(docs, slicer);
+    return correlationTree(correlationId, envelopes);
   }
 
   @Get('lineage')
@@ -102,20 +116,34 @@ export class AuditController {
     }
     const [opened] = await this.events.readStream(accountStream(query.accountId), { maxCount: 1 });
     if (!opened) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${query.accountId} does not exist`);
-    return explainFigure(this.events, query.accountId, query.figure);
+    const limit = query.limit === undefined ? MAX_CONTRIBUTIONS : Number(query.limit);
+    if (limit > MAX_CONTRIBUTIONS) throw new ApiError(400, 'VALIDATION_FAILED', `limit must be between 1 and ${MAX_CONTRIBUTIONS}`);
+    return explainFigure(this.events, query.accountId, query.figure, { fromRevision: parsePosition(query.fromRevision), limit });
   }
 
-  /** The full envelopes of indexed events: one ranged read per stream, matched by event id. */
-  private async envelopesOf(docs: readonly AuditDoc[]): Promise<EventEnvelope[]> {
+  /**
+   * The full envelopes of indexed events, matched by event id: per stream, one ranged read per run of nearby
+   * revisions (never the whole span between a stream's first and last event of the correlation), in slices.
+   */
+  private async envelopesOf(docs: readonly AuditDoc[], slicer: Slicer): Promise<EventEnvelope[]> {
     const byStream = new Map<string, AuditDoc[]>();
-    for (const doc of docs) byStream.set(doc.streamName, [...(byStream.get(doc.streamName) ?? []), doc]);
+    for (const doc of docs) {
+      const group = byStream.get(doc.streamName);
+      if (group) group.push(doc);
+      else byStream.set(doc.streamName, [doc]);
+    }
     const found: EventEnvelope[] = [];
     for (const [stream, group] of byStream) {
-      const revisions = group.map((d) => d.streamRevision);
-      const from = Math.min(...revisions);
       const wanted = new Set(group.map((d) => d.eventId));
-      const events = await this.events.readStream(stream, { fromRevision: BigInt(from), maxCount: Math.max(...revisions) - from + 1 });
-      found.push(...events.filter((e) => wanted.has(e.metadata.eventId)));
+      const revisions = [...new Set(group.map((d) => d.streamRevision))].sort((a, b) => a - b);
+      for (let i = 0; i < revisions.length; ) {
+        let j = i;
+        while (j + 1 < revisions.length && revisions[j + 1] - revisions[j] <= RUN_GAP) j++;
+        const events = await this.events.readStream(stream, { fromRevision: BigInt(revisions[i]), maxCount: revisions[j] - revisions[i] + 1 });
+        for (const event of events) if (wanted.has(event.metadata.eventId)) found.push(event);
+        i = j + 1;
+        await slicer.pause();
+      }
     }
     return found;
   }

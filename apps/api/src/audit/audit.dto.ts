@@ -1,10 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsInstant } from '../common/instant';
 import { ConsistencyQuery } from '../queries/queries.dto';
 
-/** ISO-8601 with an offset: an instant without one would be read in the server's zone, which is not an answer. */
-export const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 export const TIME_AXES = ['business', 'recorded'] as const;
+export const DEFAULT_STEPS = 100;
+export const MAX_STEPS = 500;
+export const MAX_CONTRIBUTIONS = 1000;
 
 export class StreamStateQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ description: 'Fold the stream up to this revision (inclusive)' })
@@ -14,7 +16,7 @@ export class StreamStateQuery extends ConsistencyQuery {
 
   @ApiPropertyOptional({ description: 'Fold the events known at this instant (ISO-8601 with an offset)' })
   @IsOptional()
-  @Matches(INSTANT, { message: 'asOf must be an ISO-8601 instant with an offset' })
+  @IsInstant()
   asOf?: string;
 
   @ApiPropertyOptional({ enum: TIME_AXES, description: 'Which time asOf applies to (default recorded)' })
@@ -22,10 +24,20 @@ export class StreamStateQuery extends ConsistencyQuery {
   @IsIn(TIME_AXES)
   time?: 'business' | 'recorded';
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Include every event with the state after it and what it changed' })
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Include the events with the state after each and what it changed, one page at a time' })
   @IsOptional()
   @IsIn(['true', 'false'])
   steps?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'With steps=true: the first revision of the page of steps (default 0; the nextFromRevision of the previous page)' })
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'fromRevision must be a whole number' })
+  fromRevision?: string;
+
+  @ApiPropertyOptional({ description: `With steps=true: at most this many steps (1 to ${MAX_STEPS}, default ${DEFAULT_STEPS}); a page also ends before 4 MiB of JSON` })
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,2}$/, { message: `limit must be between 1 and ${MAX_STEPS}` })
+  limit?: string;
 }
 
 export class LineageQuery {
@@ -37,6 +49,16 @@ export class LineageQuery {
   @IsString()
   @MaxLength(80)
   figure!: string;
+
+  @ApiPropertyOptional({ description: 'The first stream revision of the page of contributions (default 0; the nextFromRevision of the previous page)' })
+  @IsOptional()
+  @Matches(/^\d{1,15}$/, { message: 'fromRevision must be a whole number' })
+  fromRevision?: string;
+
+  @ApiPropertyOptional({ description: `At most this many contributions (1 to ${MAX_CONTRIBUTIONS}, the default)` })
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,3}$/, { message: `limit must be between 1 and ${MAX_CONTRIBUTIONS}` })
+  limit?: string;
 }
 
 export class CorrelationQuery extends ConsistencyQuery {}

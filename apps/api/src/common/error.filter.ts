@@ -39,6 +39,9 @@ export function mapError(error: unknown): Mapped {
   if (error instanceof StoreUnavailableError || (hasCode(error) && UNAVAILABLE_CODES.includes(error.code))) {
     return { status: 503, code: hasCode(error) ? error.code : 'STORE_UNAVAILABLE', message: 'storage is unavailable; retry later' };
   }
+  if (hasCode(error) && error.code === 'RESPONSE_TOO_LARGE') {
+    return { status: 422, code: error.code, message: error.message, details: (error as { details?: unknown }).details };
+  }
   if (hasCode(error) && READ_MODEL_CODES[error.code] !== undefined) {
     return { status: READ_MODEL_CODES[error.code], code: error.code, message: error.message };
   }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsCalendarDate } from '../common/instant';
 
 export class QuotesQueryDto {
   @ApiPropertyOptional({ example: 'INFY,RELIANCE,NIFTY', description: 'Comma-separated symbols; all simulated equities and indices when omitted' })
@@ -18,7 +19,7 @@ export class OptionChainQueryDto {
 
   @ApiPropertyOptional({ example: '2026-11-24', description: 'YYYY-MM-DD; the nearest expiry when omitted' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsCalendarDate()
   expiry?: string;
 
   @ApiPropertyOptional({ example: 5 })

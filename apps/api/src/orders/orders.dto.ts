@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ORDER_TYPES, OrderType, PRODUCTS, Product, SIDES, Side, VALIDITIES, Validity } from '@robo/domain';
+import { IsInstant } from '../common/instant';
 import { MAX_PAISE, MAX_QUANTITY } from '../common/limits';
 import { FreeText } from '../common/free-text';
 
 const SYMBOL = /^[A-Z0-9][A-Z0-9&. -]{0,59}$/;
 const TOKEN = /^[A-Za-z0-9._:-]{1,64}$/;
-/** An instant with an explicit offset (Z or +05:30), so business time is never ambiguous. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class PlaceOrderDto {
   @ApiProperty({ format: 'uuid' })
@@ -94,9 +93,7 @@ export class ReportFillDto {
   feesPaise?: number;
 
   @ApiProperty({ example: '2026-11-20T10:15:00+05:30', description: 'Business time of the execution, with offset' })
-  @IsString()
-  @Matches(INSTANT, { message: 'occurredAt must be an ISO-8601 instant with an offset' })
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstant()
   occurredAt!: string;
 
   @ApiPropertyOptional({ description: 'A trade reported after its session (a late trade report): the session check is skipped' })

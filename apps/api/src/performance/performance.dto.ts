@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsCalendarDate } from '../common/instant';
 import { ConsistencyQuery } from '../queries/queries.dto';
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** A decimal fraction such as 0.065 or -0.01; the range (-1, 1] is checked by the library. */
 const RATE = /^-?\d{1,3}(\.\d{1,12})?$/;
 const PAISE = /^[1-9]\d{0,15}$/;
@@ -12,12 +12,12 @@ export type PeriodParam = (typeof PERIODS)[number];
 export class PerformanceQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ example: '2026-11-01', description: 'First IST date reported (inclusive)' })
   @IsOptional()
-  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-11-30', description: 'Last IST date reported (inclusive)' })
   @IsOptional()
-  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   to?: string;
 
   @ApiPropertyOptional({ example: '0.065', description: 'Annual risk-free rate as a fraction, for Sharpe and Sortino (default 0)' })

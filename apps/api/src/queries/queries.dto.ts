@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsInstant } from '../common/instant';
 
 const POSITION = /^\d{1,15}$/;
 const LIMIT = /^([1-9]|[1-9]\d|1\d\d|200)$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const STATUSES = ['PLACED', 'ACCEPTED', 'REJECTED', 'TRIGGER_PENDING', 'OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'EXPIRED'];
 
 export class ConsistencyQuery {
@@ -17,7 +17,7 @@ export class ConsistencyQuery {
 export class PortfolioQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ description: 'Rebuild the portfolio as it was at this instant from the log (ISO-8601 with an offset)' })
   @IsOptional()
-  @Matches(INSTANT, { message: 'asOf must be an ISO-8601 instant with an offset' })
+  @IsInstant()
   asOf?: string;
 
   @ApiPropertyOptional({ enum: ['business', 'recorded'], description: 'recorded: what the system knew then (default); business: what had happened then' })
@@ -89,12 +89,12 @@ export class AuditQuery extends PageQuery {
 
   @ApiPropertyOptional({ description: 'From this instant (inclusive), ISO-8601 with offset' })
   @IsOptional()
-  @Matches(INSTANT, { message: 'from must be an ISO-8601 instant with an offset' })
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Up to this instant (exclusive)' })
   @IsOptional()
-  @Matches(INSTANT, { message: 'to must be an ISO-8601 instant with an offset' })
+  @IsInstant()
   to?: string;
 
   @ApiPropertyOptional({ enum: ['recorded', 'business'], description: 'Which time from/to apply to (default recorded)' })

@@ -1,4 +1,4 @@
-import { DomainError, type OrderType, type Product, type Side, type Validity } from '@robo/domain';
+import { DomainError, parseInstantMs, type OrderType, type Product, type Side, type Validity } from '@robo/domain';
 import type { AnalystQueries, AuditFilters, OrderFilters, OrderStatusFilter, QueryContext, TimeAxis } from '../analyst-queries.port';
 import { checkInput } from './input-schema';
 import { isToolName, TOOL_SPECS, type ToolName } from './tool-definitions';
@@ -77,7 +77,7 @@ async function dispatch(name: ToolName, a: Record<string, unknown>, env: ToolEnv
     }
     case 'get_portfolio_as_of': {
       const asOf = str(a.asOf) ?? '';
-      if (Number.isNaN(Date.parse(asOf))) return fail('TOOL_INPUT_INVALID', '"asOf" is not a valid instant');
+      if (parseInstantMs(asOf) === null) return fail('TOOL_INPUT_INVALID', '"asOf" is not a valid instant');
       const view = await queries.portfolioAsOf(accountId, asOf, (str(a.time) ?? 'business') as TimeAxis, ctx);
       return view === null ? fail('ACCOUNT_NOT_FOUND', `account ${accountId} did not exist at ${asOf}`) : { ok: true, value: view };
     }

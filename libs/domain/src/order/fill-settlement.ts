@@ -64,7 +64,7 @@ export function settleFillCommand(order: SettledOrder, fill: FillFacts, account:
 
 /** Net P&L a fill realized on the position (0 when it only opened or added). */
 export function realizedByFill(position: PositionState, orderId: string, fillId: string): Paise {
-  return position.appliedFills[settlementFillKey(orderId, fillId)]?.realizedNetPaise ?? 0;
+  return position.appliedFills.get(settlementFillKey(orderId, fillId))?.realizedNetPaise ?? 0;
 }
 
 /**

@@ -93,7 +93,7 @@ describe('position: reducing and closing a long', () => {
       .thenState((s) => {
         expect(averagePricePaise(s)).toBe(10_500); // 157,500 / 15
         expect([s.cycleRealizedGrossPaise, s.cycleRealizedNetPaise, s.totalRealizedNetPaise]).toEqual([7_500, 7_472, 7_472]);
-        expect(s.appliedFills['f-3']).toEqual({ orderId: 'o-f-3', realizedGrossPaise: 7_500, realizedNetPaise: 7_472 });
+        expect(s.appliedFills.get('f-3')).toEqual({ orderId: 'o-f-3', realizedGrossPaise: 7_500, realizedNetPaise: 7_472 });
       });
   });
 
@@ -198,7 +198,7 @@ describe('position: crossing zero', () => {
       .when(flip)
       .thenState((s) => {
         expect([s.cycle, s.quantity, s.openedAt, averagePricePaise(s)]).toEqual([2, -15, at(2), 10_200]);
-        expect(s.appliedFills['f-2']).toEqual({ orderId: 'o-f-2', realizedGrossPaise: 2_000, realizedNetPaise: 1_977 });
+        expect(s.appliedFills.get('f-2')).toEqual({ orderId: 'o-f-2', realizedGrossPaise: 2_000, realizedNetPaise: 1_977 });
         expect(s.totalFeesPaise).toBe(27); // 20 + 3 + 4
         expect(s.closedCycles.map((c) => [c.cycle, c.direction, c.realizedNetPaise])).toEqual([[1, 'LONG', 1_977]]);
       });

@@ -26,7 +26,7 @@ export function decidePosition(command: PositionCommand, state: PositionState): 
  */
 function applyFill(fill: Fill, state: PositionState): PositionEvent[] {
   validate(fill, state);
-  const applied = state.appliedFills[fill.fillId];
+  const applied = state.appliedFills.get(fill.fillId);
   if (applied) {
     if (applied.orderId === fill.orderId) return [];
     // Silently skipping would lose a real fill; the fill id source must make ids unique.

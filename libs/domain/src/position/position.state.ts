@@ -1,5 +1,6 @@
 import { assertNever } from '../common/errors';
 import type { IsoInstant, Paise } from '../common/types';
+import { VersionedMap } from '../common/versioned-map';
 import type { PositionEvent } from './position.events';
 
 /** One finished cycle (flat -> open -> flat), kept so a symbol traded again keeps its earlier P&L. */
@@ -48,8 +49,10 @@ export interface PositionState {
   /**
    * What each applied fill realized (summed over its events), so a redelivered fill is a no-op.
    * Fill ids must be unique per (account, instrument); a reuse by another order is refused.
+   * A VersionedMap: recording a fill is O(1), where copying a plain object per fill made folding a position stream
+   * quadratic in its fills (3,000 fills took 5 s). It serialises as the plain object.
    */
-  appliedFills: Record<string, AppliedFill>;
+  appliedFills: VersionedMap<AppliedFill>;
 }
 
 export const initialPositionState: PositionState = {
@@ -68,7 +71,7 @@ export const initialPositionState: PositionState = {
   totalRealizedNetPaise: 0,
   totalFeesPaise: 0,
   closedCycles: [],
-  appliedFills: {},
+  appliedFills: VersionedMap.empty(),
 };
 
 export const positionStreamName = (accountId: string, instrument: string): string => `position-${accountId}-${instrument}`;
@@ -147,10 +150,11 @@ export function evolvePosition(state: PositionState, event: PositionEvent): Posi
   }
 }
 
-function recordFill(state: PositionState, ref: { fillId: string; orderId: string }, gross: Paise, net: Paise): Record<string, AppliedFill> {
-  const before = state.appliedFills[ref.fillId];
-  return {
-    ...state.appliedFills,
-    [ref.fillId]: { orderId: ref.orderId, realizedGrossPaise: (before?.realizedGrossPaise ?? 0) + gross, realizedNetPaise: (before?.realizedNetPaise ?? 0) + net },
-  };
+function recordFill(state: PositionState, ref: { fillId: string; orderId: string }, gross: Paise, net: Paise): VersionedMap<AppliedFill> {
+  const before = state.appliedFills.get(ref.fillId);
+  return state.appliedFills.set(ref.fillId, {
+    orderId: ref.orderId,
+    realizedGrossPaise: (before?.realizedGrossPaise ?? 0) + gross,
+    realizedNetPaise: (before?.realizedNetPaise ?? 0) + net,
+  });
 }

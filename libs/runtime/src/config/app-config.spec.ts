@@ -69,3 +69,12 @@ describe('event store settings', () => {
 function newEvent() {
   return { type: 'TestHappened', data: {}, metadata: { eventId: randomUUID(), correlationId: randomUUID(), causationId: null, actor: 'test', occurredAt: '2026-11-20T04:30:00.000Z', schemaVersion: 1 } };
 }
+
+describe('CLOCK_START', () => {
+  it('is parsed strictly: an impossible date, hour 24 or a missing offset stops the start, a real instant is taken', () => {
+    for (const bad of ['2026-02-30T10:00:00+05:30', '2026-11-20T24:00:00Z', '2026-11-20T10:00:00', '2026-13-45T99:99Z']) {
+      expect(() => loadConfig({ DATA_DIR: '/tmp/unused', CLOCK_START: bad })).toThrow('CLOCK_START');
+    }
+    expect(loadConfig({ DATA_DIR: '/tmp/unused', CLOCK_START: '2026-11-20T10:00:00+05:30' }).clockStart).toBe('2026-11-20T10:00:00+05:30');
+  });
+});

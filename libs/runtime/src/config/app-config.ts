@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { parseInstantMs } from '@robo/domain';
 
 /** Validated configuration: every variable is documented in README.md ("Configuration"). */
 export interface AppConfig {
@@ -159,7 +160,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const clockStart = env.CLOCK_START && env.CLOCK_START !== '' ? env.CLOCK_START : null;
-  if (clockStart !== null && (Number.isNaN(Date.parse(clockStart)) || !/^\d{4}-\d{2}-\d{2}T/.test(clockStart))) {
+  if (clockStart !== null && parseInstantMs(clockStart) === null) {
     throw new ConfigError('CLOCK_START', `must be an ISO-8601 instant such as 2026-11-20T09:30:00+05:30, got "${clockStart}"`);
   }
   const speedRaw = env.CLOCK_SPEED ?? '1';

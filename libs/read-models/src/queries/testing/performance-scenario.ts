@@ -142,7 +142,7 @@ export class PerformanceScenario {
           pricePaise,
           feesPaise,
           reservationToReleasePaise: 0,
-          realizedPnlPaise: after.appliedFills[key]?.realizedNetPaise ?? 0,
+          realizedPnlPaise: after.appliedFills.get(key)?.realizedNetPaise ?? 0,
           tradingDay: istTradingDay(at),
         },
       },

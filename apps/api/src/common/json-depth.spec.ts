@@ -1,0 +1,28 @@
+import { jsonNestingDepth, MAX_JSON_DEPTH, verifyJsonBody } from './json-depth';
+
+const bytes = (text: string) => Buffer.from(text, 'utf8');
+const verify = (text: string, encoding: string | null = 'utf-8') => () => verifyJsonBody({} as never, {} as never, bytes(text), encoding);
+
+describe('JSON nesting depth on the raw body', () => {
+  it('counts objects and arrays, not brackets inside strings or escaped quotes', () => {
+    expect(jsonNestingDepth(bytes('{"a":1}'))).toBe(1);
+    expect(jsonNestingDepth(bytes('{"a":[{"b":[]}]}'))).toBe(4);
+    expect(jsonNestingDepth(bytes('{"a":"[[[[{{{{","b":"\\"[[[["}'))).toBe(1);
+    expect(jsonNestingDepth(bytes('"plain"'))).toBe(0);
+    expect(jsonNestingDepth(bytes('{"name":"Aśha ₹ [x]"}'))).toBe(1);
+  });
+
+  it('stops counting once past the limit', () => {
+    expect(jsonNestingDepth(bytes('['.repeat(100_000)), 10)).toBe(11);
+  });
+
+  it('refuses a body nested past the limit with 400 JSON_TOO_DEEP, and accepts one at the limit', () => {
+    expect(verify(`${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`)).not.toThrow();
+    expect(verify(`{"apiKey":${'['.repeat(1500)}${']'.repeat(1500)}}`)).toThrow(expect.objectContaining({ status: 400, code: 'JSON_TOO_DEEP' }));
+  });
+
+  it('refuses a charset other than UTF-8 with 415', () => {
+    expect(verify('{}', 'utf-16le')).toThrow(expect.objectContaining({ status: 415, code: 'UNSUPPORTED_ENCODING' }));
+    expect(verify('{}', 'utf-8')).not.toThrow();
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * Long reads over the log run in slices: after about SLICE_MS of synchronous work (reading a page, folding events)
+ * the event loop gets a turn, so a replay of a stream with tens of thousands of events never holds up other
+ * requests (health checks included) for longer than a slice. The stores' reads are synchronous underneath (SQLite),
+ * so awaiting them alone never lets other work in.
+ */
+export const SLICE_MS = 10;
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Counts the time since the last turn it gave the event loop; `pause()` gives one when a slice is used up. */
+export class Slicer {
+  private sliceStart = performance.now();
+  /** How many turns this slicer gave the event loop. */
+  yields = 0;
+
+  async pause(): Promise<void> {
+    if (performance.now() - this.sliceStart < SLICE_MS) return;
+    await yieldToEventLoop();
+    this.yields++;
+    this.sliceStart = performance.now();
+  }
+}
