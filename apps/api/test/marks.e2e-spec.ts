@@ -55,7 +55,7 @@ describe('marks from the market, never from another account (no feed: marked at 
   async function buy(accountId: string, quantity: number, pricePaise: number, fillId: string) {
     const placed = await t.api.post('/api/orders').send({ accountId, instrument: 'RELIANCE', side: 'BUY', quantity, type: 'LIMIT', limitPricePaise: pricePaise, product: 'CNC', validity: 'DAY' });
     expect(placed.status).toBe(201);
-    const filled = await t.api.post(`/api/orders/${placed.body.orderId}/fills`).send({ fillId, quantity, pricePaise, feesPaise: 0, occurredAt: '2026-11-20T10:00:00+05:30' });
+    const filled = await t.api.post(`/api/orders/${placed.body.orderId}/fills`).send({ fillId, quantity, pricePaise, feesPaise: 0, occurredAt: '2026-11-20T10:01:00+05:30' });
     expect(filled.status).toBe(201);
     return filled.body.globalPosition as number;
   }
@@ -159,7 +159,9 @@ describe('marks from the market feed, recorded in the log (paper trading, the si
 
   it('a restarted market-data service that records the same minutes again appends nothing', async () => {
     const store = storeOf(t);
-    const again = new MarketDataService(t.config, { now: () => t.config.clockStart! }, t.app.get<InstrumentCatalog>(INSTRUMENTS), t.app.get<MarketCalendar>(MARKET_CALENDAR), store);
+    // A restart continues the saved market path; an explicit rewind (CLOCK_ALLOW_REWIND) is what replays the same
+    // minutes, and then the derived event ids append nothing.
+    const again = new MarketDataService({ ...t.config, clockAllowRewind: true }, { now: () => t.config.clockStart! }, t.app.get<InstrumentCatalog>(INSTRUMENTS), t.app.get<MarketCalendar>(MARKET_CALENDAR), store);
     await again.onApplicationBootstrap();
     for (let i = 0; i < marketEvents.length; i++) {
       again.step();
