@@ -138,7 +138,7 @@ describe('crash recovery (child process, SIGKILL)', () => {
       expect(res.body.events[0].streamRevision).toBe(ack.streamRevision);
     }
 
-    await caughtUp(app, trader);
+    await caughtUp(app, admin);
     await app.stop();
     expect(app.lastExit).toEqual({ code: 0, signal: null }); // SIGTERM is a clean stop
 
@@ -166,7 +166,7 @@ describe('crash recovery (child process, SIGKILL)', () => {
     const live = await checksums(readFile);
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(readFile + suffix, { force: true });
     await app.start();
-    const headAfterRebuild = await caughtUp(app, trader);
+    const headAfterRebuild = await caughtUp(app, admin);
     await app.stop();
     expect(headAfterRebuild).toBe(Number(all[all.length - 1].globalPosition)); // the reactor's replay appended nothing
     expect(await checksums(readFile)).toEqual(live);

@@ -59,7 +59,8 @@ export async function reportFillsDirectly(
       if (events.length > 0) await store.append(stream, events.splice(0), { expectedRevision: 'any' });
     }
   };
-  const first = Date.parse(options.firstAt);
+  // Fills are dated from firstAt, never before the order was placed (the fill decision refuses that).
+  const first = Math.max(Date.parse(options.firstAt), Date.parse(order.placedAt));
   for (let i = 0; i < fills; i++) {
     const occurredAt = new Date(first + i).toISOString();
     const fillId = `bulk-${i}`;

@@ -104,7 +104,7 @@ describe('Idempotency-Key on every command', () => {
   };
   const withAccount = (body: Record<string, unknown> | undefined) =>
     body === undefined ? undefined : Object.fromEntries(Object.entries(body).map(([k, v]) => [k, k === 'accountId' && v === '' ? accountId : v]));
-  const agentFor = (row: Command) => (['create key', 'grant', 'ungrant', 'revoke', 'risk limits', 'halt', 'resume'].includes(row.name) ? t.api : t.as(trader.token));
+  const agentFor = (row: Command) => (['create key', 'grant', 'ungrant', 'revoke', 'risk limits', 'halt', 'resume', 'trigger'].includes(row.name) ? t.api : t.as(trader.token));
 
   it.each(rows().map((row) => [row.name, row] as const))('%s: the same key and request give the first answer and append nothing', async (_name, row) => {
     const fresh = rows().find((r) => r.name === row.name)!;
@@ -188,10 +188,10 @@ describe('Idempotency-Key on every command', () => {
 
   it('a refused command is not remembered: the retry runs again (and appends nothing while refused)', async () => {
     const orderId = await placeOrder();
-    const refused = await t.as(trader.token).post(`/api/orders/${orderId}/trigger`).set('idempotency-key', 'trigger-limit').send({ lastPricePaise: 80_000 });
+    const refused = await t.api.post(`/api/orders/${orderId}/trigger`).set('idempotency-key', 'trigger-limit').send({ lastPricePaise: 80_000 });
     expect(refused.status).toBe(422);
     const head = await store.headPosition();
-    const again = await t.as(trader.token).post(`/api/orders/${orderId}/trigger`).set('idempotency-key', 'trigger-limit').send({ lastPricePaise: 80_000 });
+    const again = await t.api.post(`/api/orders/${orderId}/trigger`).set('idempotency-key', 'trigger-limit').send({ lastPricePaise: 80_000 });
     expect(again.status).toBe(422);
     expect(again.body.code).toBe(refused.body.code);
     expect(await store.headPosition()).toBe(head);

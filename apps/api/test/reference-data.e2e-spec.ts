@@ -22,7 +22,7 @@ async function chargesOfOneExecution(t: TestApp): Promise<number> {
     accountId: opened.body.accountId, instrument: 'RELIANCE', side: 'BUY', quantity: 100, type: 'LIMIT', limitPricePaise: 250_000, product: 'MIS', validity: 'DAY',
   });
   expect(placed.status).toBe(201);
-  const fill = await t.api.post(`/api/orders/${placed.body.orderId}/fills`).send({ fillId: 'R-1', quantity: 100, pricePaise: 250_000, occurredAt: '2026-11-20T10:00:00+05:30' });
+  const fill = await t.api.post(`/api/orders/${placed.body.orderId}/fills`).send({ fillId: 'R-1', quantity: 100, pricePaise: 250_000, occurredAt: '2026-11-20T10:01:00+05:30' });
   expect(fill.status).toBe(201);
   const order = await t.api.get(`/api/orders/${placed.body.orderId}?minPosition=${fill.body.globalPosition}`);
   expect(order.status).toBe(200);

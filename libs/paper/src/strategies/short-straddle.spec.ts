@@ -124,7 +124,7 @@ describe('short straddle after a restart: the day restored from the orders it pl
       for (const i of d.intents) if (i.kind === 'PLACE') placed.set(i.clientOrderId, i as unknown as { instrument: string; quantity: number });
     };
     let state = initialShortStraddleState;
-    const sold = { [CE]: { quantity: -75, costBasisPaise: 1_524_375 }, [PE]: { quantity: -75, costBasisPaise: 1_500_000 } };
+    const sold = { [CE]: { quantity: -65, costBasisPaise: 1_321_125 }, [PE]: { quantity: -65, costBasisPaise: 1_300_000 } };
     for (const [time, legs] of [['09:20', {}], ['09:21', sold], ['15:10', sold]] as const) {
       if (time > until) break;
       const d = step(state, at(time), legs);
@@ -150,7 +150,7 @@ describe('short straddle after a restart: the day restored from the orders it pl
   it('restored after the entry, it sells nothing again: it places the stops of the day basket, then buys it back at the exit', () => {
     const { placed } = placedUntil('09:20');
     const restored = restoreShortStraddleState('str-1', at('12:00'), placed);
-    const sold = { [CE]: { quantity: -75, costBasisPaise: 1_524_375 }, [PE]: { quantity: -75, costBasisPaise: 1_500_000 } };
+    const sold = { [CE]: { quantity: -65, costBasisPaise: 1_321_125 }, [PE]: { quantity: -65, costBasisPaise: 1_300_000 } };
     const next = step(restored, at('12:00'), sold, 2_700_000);
     expect(next.intents.map((i) => i.clientOrderId)).toEqual(['str-1:straddle:2026-11-20:stop:CE', 'str-1:straddle:2026-11-20:stop:PE']);
     const exit = step(next.state, at('15:10'), sold, 2_700_000);
