@@ -1,3 +1,4 @@
+import { VersionedMap } from '../common/versioned-map';
 import { assertNever } from '../common/errors';
 import type { OrderEvent } from './order.events';
 import { type OrderState, statusOnAcceptance } from './order.state';
@@ -17,7 +18,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       reservedPaise: 0,
       reservedForQuantity: 0,
       fillIds: [],
-      fillReports: {},
+      fillReports: VersionedMap.empty(),
       filledValuePaise: 0,
       feesPaise: 0,
       rejectReason: null,
@@ -55,7 +56,7 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         status: event.type === 'OrderFilled' ? 'FILLED' : 'PARTIALLY_FILLED',
         filledQuantity: fill.filledQuantity,
         fillIds: [...state.fillIds, fill.fillId],
-        fillReports: { ...state.fillReports, [fill.fillId]: { quantity: fill.quantity, pricePaise: fill.pricePaise, feesPaise: fill.feesPaise, occurredAt: fill.occurredAt } },
+        fillReports: state.fillReports.set(fill.fillId, { quantity: fill.quantity, pricePaise: fill.pricePaise, feesPaise: fill.feesPaise, occurredAt: fill.occurredAt }),
         filledValuePaise: state.filledValuePaise + fill.quantity * fill.pricePaise,
         feesPaise: state.feesPaise + fill.feesPaise,
       };

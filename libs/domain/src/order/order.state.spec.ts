@@ -1,3 +1,4 @@
+import { VersionedMap } from '../common/versioned-map';
 import type { OrderEvent } from './order.events';
 import { evolveOrder } from './order.evolve';
 import { initialOrderState, isFinal, isWorking, remainingQuantity, reservationFor, statusOnAcceptance, WORKING_STATUSES, type OrderState } from './order.state';
@@ -105,7 +106,7 @@ describe('evolveOrder', () => {
       reservedPaise: 1_470_000,
       reservedForQuantity: 10,
       fillIds: [],
-      fillReports: {},
+      fillReports: VersionedMap.empty(),
       filledValuePaise: 0,
       feesPaise: 0,
       rejectReason: null,

@@ -1,3 +1,4 @@
+import { VersionedMap } from '../common/versioned-map';
 import { assertNever } from '../common/errors';
 import type { IsoInstant, OrderType, Paise, Product, Side, Validity } from '../common/types';
 import type { RiskReasonCode } from './order.events';
@@ -37,7 +38,7 @@ export interface OrderDetails {
   reservedForQuantity: number;
   fillIds: string[];
   /** What each fill id reported, so a redelivery is told from a reuse of the id with other data. */
-  fillReports: Record<string, RecordedFill>;
+  fillReports: VersionedMap<RecordedFill>;
   /** Sum of quantity x price over fills; the average fill price is derived from it, never stored. */
   filledValuePaise: Paise;
   feesPaise: Paise;

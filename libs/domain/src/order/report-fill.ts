@@ -6,7 +6,7 @@ import { checkFillSettlement } from './fill-settlement';
 import type { FillContext, FillReport, OrderCommand } from './order.commands';
 import type { OrderEvent, OrderFillData } from './order.events';
 import { requireOrder } from './order.guards';
-import type { ExistingOrder, OrderState } from './order.state';
+import type { ExistingOrder, OrderState, RecordedFill } from './order.state';
 import { assertPrice, assertQuantity } from './order.validation';
 
 type ReportFill = Extract<OrderCommand, { type: 'ReportFill' }>;
@@ -28,7 +28,7 @@ export function decideReportFill(command: ReportFill, state: OrderState): OrderE
   const fill = command.data;
   const context = command.context;
   const order = requireOrder(state, fill.orderId);
-  const seen = order.fillReports[fill.fillId];
+  const seen = order.fillReports.get(fill.fillId);
   if (seen !== undefined || order.fillIds.includes(fill.fillId)) {
     if (seen === undefined || sameReport(seen, fill)) return [];
     throw new Conflict('FILL_ID_REUSED', `fill ${fill.fillId} was already recorded for order ${order.orderId} with other data`, {
@@ -86,7 +86,7 @@ export function decideReportFill(command: ReportFill, state: OrderState): OrderE
 }
 
 /** The same execution again: quantity, price and time agree, and the charges too when the report states them. */
-function sameReport(seen: ExistingOrder['fillReports'][string], fill: FillReport): boolean {
+function sameReport(seen: RecordedFill, fill: FillReport): boolean {
   return (
     seen.quantity === fill.quantity &&
     seen.pricePaise === fill.pricePaise &&
