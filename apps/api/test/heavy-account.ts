@@ -18,6 +18,10 @@ import {
 } from '@robo/domain';
 import type { EventStore, NewEvent } from '@robo/event-store';
 import { fixtureReportFill } from '@robo/domain/testing/fill-context';
+import { createMarketCalendar } from '@robo/domain';
+
+/** One calendar for every fill of the fixture (the fill decision only reads it). */
+const CALENDAR = createMarketCalendar({ holidays: [] });
 import { randomUUID } from 'node:crypto';
 
 const CHUNK = 500;
@@ -64,7 +68,7 @@ export async function reportFillsDirectly(
   for (let i = 0; i < fills; i++) {
     const occurredAt = new Date(first + i).toISOString();
     const fillId = `bulk-${i}`;
-    const orderEvents = decideOrder(fixtureReportFill({ orderId, fillId, quantity: 1, pricePaise: options.pricePaise, feesPaise: options.feesPaise, occurredAt, late: true }, instrument, accountId, { position, account }), order);
+    const orderEvents = decideOrder(fixtureReportFill({ orderId, fillId, quantity: 1, pricePaise: options.pricePaise, feesPaise: options.feesPaise, occurredAt, late: true }, instrument, accountId, { position, account, calendar: CALENDAR }), order);
     order = orderEvents.reduce(evolveOrder, order);
     record(orderStream(orderId), orderEvents, occurredAt);
     const fill = orderEvents[orderEvents.length - 1].data as { remainingQuantity: number; quantity: number };
