@@ -42,20 +42,7 @@ export function replayEvents(stream: string, events: readonly EventEnvelope[], l
     const before = state;
     // Streams without a known aggregate (e.g. credentials) replay as their events' data.
     state = aggregate ? aggregate.evolve(state, { type: event.type, data: event.data }) : event.data;
-    return {
-      globalPosition: Number(event.globalPosition),
-      streamRevision: Number(event.streamRevision),
-      type: event.type,
-      occurredAt: event.metadata.occurredAt,
-      recordedAt: event.recordedAt,
-      actor: event.metadata.actor,
-      correlationId: event.metadata.correlationId,
-      causationId: event.metadata.causationId,
-      eventId: event.metadata.eventId,
-      data: event.data,
-      state,
-      changes: diff(before, state),
-    };
+    return stepOf(event, state, diff(before, state));
   });
   const last = steps[steps.length - 1];
   return { stream, kind: aggregate?.kind ?? null, revision: last ? last.streamRevision : null, state, steps };
@@ -70,8 +57,9 @@ export async function replayStream(store: EventStore, stream: string, limit: Rep
 const PAGE = 1000;
 
 /**
- * A stream's events page by page from `fromRevision`, up to `toRevision`; between pages the event loop gets a turn
- * once a slice of work is used up (see Slicer), so reading a long stream never blocks other requests.
+ * A stream's events page by page from `fromRevision`, up to `toRevision`; between two pages the event loop always
+ * gets a turn (and within a page's work once a slice is used up, see Slicer), so reading a long stream never blocks
+ * other requests for more than a page's worth of work.
  */
 export async function* streamPages(
   store: EventStore,
@@ -86,7 +74,7 @@ export async function* streamPages(
     if (wanted.length > 0) yield wanted;
     if (page.length < PAGE || wanted.length < page.length) return;
     from = page[page.length - 1].streamRevision + 1n;
-    await slicer.pause();
+    await slicer.turn();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import type { PlaceOrderPort } from '@robo/analyst';
+import { orderTerms, type PlaceOrderPort } from '@robo/analyst';
 import { assertNever } from '@robo/domain';
 import { PlaceOrderMessage, PlaceOrderOutcome } from '../orders/order-commands';
 import { derivedId } from '../write/event-ids';
@@ -17,15 +17,7 @@ export function placeOrderThroughCommandBus(commandBus: CommandBus): PlaceOrderP
         {
           orderId,
           accountId: request.accountId,
-          instrument: request.instrument,
-          side: request.side,
-          quantity: request.quantity,
-          orderType: request.type,
-          limitPricePaise: request.limitPricePaise,
-          triggerPricePaise: request.triggerPricePaise,
-          product: request.product,
-          validity: request.validity,
-          strategyId: request.strategyId,
+          ...orderTerms(request),
           clientOrderId: request.clientOrderId,
         },
         { correlationId: ctx.correlationId, causationId: ctx.causationId, actor: ctx.actor, idempotencyKey: ctx.idempotencyKey },

@@ -36,6 +36,23 @@ export interface OrderRequest {
   clientOrderId: string;
 }
 
+type OrderTermsInput = Pick<OrderRequest, 'instrument' | 'side' | 'quantity' | 'type' | 'limitPricePaise' | 'triggerPricePaise' | 'product' | 'validity' | 'strategyId'>;
+
+/** The order's terms as the domain's commands name them (`type` is the domain's `orderType`). */
+export function orderTerms(request: OrderTermsInput) {
+  return {
+    instrument: request.instrument,
+    side: request.side,
+    quantity: request.quantity,
+    orderType: request.type,
+    limitPricePaise: request.limitPricePaise,
+    triggerPricePaise: request.triggerPricePaise,
+    product: request.product,
+    validity: request.validity,
+    strategyId: request.strategyId,
+  };
+}
+
 export interface PlacementContext extends Actor {
   /** Also derived from the proposal id, for command paths that key idempotency on it. */
   idempotencyKey: string;
@@ -110,17 +127,7 @@ export class ProposalBook {
         proposalId,
         askId: request.askId,
         accountId: request.accountId,
-        order: {
-          instrument: request.instrument,
-          side: request.side,
-          quantity: request.quantity,
-          orderType: request.type,
-          limitPricePaise: request.limitPricePaise,
-          triggerPricePaise: request.triggerPricePaise,
-          product: request.product,
-          validity: request.validity,
-          strategyId: request.strategyId,
-        },
+        order: orderTerms(request),
         rationale: request.rationale,
         citations: request.citations,
         proposedBy: request.proposedBy,

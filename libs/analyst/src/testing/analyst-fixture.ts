@@ -7,7 +7,7 @@ import { riskContext } from '@robo/domain/order/testing/order-fixtures';
 import { SqliteEventStore, type EventEnvelope } from '@robo/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, SqliteReadModelStore } from '@robo/read-models';
 import { appendScenario, tradingScenario } from '@robo/read-models/testing/trading-scenario';
-import type { OrderRequest, PlacementContext, PlaceOrderPort } from '../proposals/proposal-book';
+import { orderTerms, type OrderRequest, type PlacementContext, type PlaceOrderPort } from '../proposals/proposal-book';
 import { ReadModelAnalystQueries } from './read-model-analyst-queries';
 
 /** Friday 20 Nov 2026, 10:00 IST: inside market hours, so approved proposals pass the session checks. */
@@ -55,15 +55,7 @@ export class AnalystFixture {
         data: {
           orderId,
           accountId: request.accountId,
-          instrument: request.instrument,
-          side: request.side,
-          quantity: request.quantity,
-          orderType: request.type,
-          limitPricePaise: request.limitPricePaise,
-          triggerPricePaise: request.triggerPricePaise,
-          product: request.product,
-          validity: request.validity,
-          strategyId: request.strategyId,
+          ...orderTerms(request),
           clientOrderId: request.clientOrderId,
         },
         risk: riskContext({ now: '2026-11-20T10:00:00+05:30', positionQuantity: 6, account: { buyingPowerPaise: this.buyingPowerPaise } }),

@@ -181,36 +181,40 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /** $all read backwards from the end (or from `before`), skipping system and claim records, like headPosition. */
+  /** $all read backwards from the end (or from `before`), skipping system and claim records. */
   async readAllBackwards(options: ReadAllBackwardsOptions = {}): Promise<EventEnvelope[]> {
     const maxCount = checkMaxCount(options.maxCount ?? DEFAULT_READ_ALL_MAX);
     if (maxCount === 0) return [];
     this.assertOpen();
-    const before = options.before;
+    try {
+      return await this.scanBackwards(options.before, maxCount, ALL_PAGE);
+    } catch (error) {
+      throw mapEsdbError(error, 'reading $all backwards');
+    }
+  }
+
+  /** Up to maxCount application events before `before` (exclusive; the end when undefined), newest first, in pages of pageSize. */
+  private async scanBackwards(before: bigint | undefined, maxCount: number, pageSize: number): Promise<EventEnvelope[]> {
     const events: EventEnvelope[] = [];
     let from: ReadPosition = before === undefined ? END : { commit: before, prepare: before };
     let seen: bigint | null = null;
-    try {
-      for (;;) {
-        let received = 0;
-        const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: ALL_PAGE, direction: BACKWARDS });
-        for await (const resolved of page) {
-          received += 1;
-          const record = resolved.event;
-          // A page may start with the record the previous one ended on; `before` is exclusive.
-          if (!record || (seen !== null && record.position.commit >= seen)) continue;
-          seen = record.position.commit;
-          from = record.position;
-          if (before !== undefined && record.position.commit >= before) continue;
-          const envelope = toEnvelope(record);
-          if (envelope === null) continue;
-          events.push(envelope);
-          if (events.length >= maxCount) return events;
-        }
-        if (received < ALL_PAGE) return events;
+    for (;;) {
+      let received = 0;
+      const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: BACKWARDS });
+      for await (const resolved of page) {
+        received += 1;
+        const record = resolved.event;
+        // A page may start with the record the previous one ended on; `before` is exclusive.
+        if (!record || (seen !== null && record.position.commit >= seen)) continue;
+        seen = record.position.commit;
+        from = record.position;
+        if (before !== undefined && record.position.commit >= before) continue;
+        const envelope = toEnvelope(record);
+        if (envelope === null) continue;
+        events.push(envelope);
+        if (events.length >= maxCount) return events;
       }
-    } catch (error) {
-      throw mapEsdbError(error, 'reading $all backwards');
+      if (received < pageSize) return events;
     }
   }
 
@@ -229,24 +233,9 @@ export class EsdbEventStore implements EventStore {
    */
   async headPosition(): Promise<bigint> {
     this.assertOpen();
-    let from: ReadPosition = END;
-    let seen: bigint | null = null;
     try {
-      for (;;) {
-        let received = 0;
-        const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: HEAD_PAGE, direction: BACKWARDS });
-        for await (const resolved of page) {
-          received += 1;
-          const record = resolved.event;
-          // A page may start with the record the previous one ended on.
-          if (!record || (seen !== null && record.position.commit >= seen)) continue;
-          seen = record.position.commit;
-          from = record.position;
-          const envelope = toEnvelope(record);
-          if (envelope !== null) return envelope.globalPosition;
-        }
-        if (received < HEAD_PAGE) return 0n;
-      }
+      const [last] = await this.scanBackwards(undefined, 1, HEAD_PAGE);
+      return last?.globalPosition ?? 0n;
     } catch (error) {
       throw mapEsdbError(error, 'reading the head of $all');
     }
