@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { CLOCK, type Clock } from '@robo/runtime';
-import { reportFill } from '../../apps/api/test/auth-fixtures';
+import { brokerKey, reportFill } from '../../apps/api/test/auth-fixtures';
 import { startTestApp, type TestApp, type TestKey } from '../../apps/api/test/test-app';
 import { chromiumMissing, collectErrors, launchChromium, newContext, SCREENSHOT_DIR, screenshot } from './browser';
 import { ensureWebBuilt } from './web-build';
@@ -192,7 +192,8 @@ suite('dashboard (browser)', () => {
     const filled = rows.filter({ hasText: 'OrderFilled' }).first();
     await filled.click();
     await expect(view('event-detail').textContent()).resolves.toContain(`order-${orderId}`);
-    await expect(view('event-detail').textContent()).resolves.toContain(`key:${trader.kid}`);
+    // Executions come from the broker's feed, so the fill's actor is the broker key, not the trader's.
+    await expect(view('event-detail').textContent()).resolves.toContain(`key:${(await brokerKey(t)).kid}`);
     await page.click('[data-testid="show-tree"]');
     await view('causal-tree').waitFor();
     // The fill caused the position change and the cash settlement: both hang below it.
