@@ -2,7 +2,7 @@ import type { IsoInstant, Paise, Product, Side } from '../common/types';
 import type { Segment } from '../instruments/instrument';
 import { istTradingDay } from '../market/ist';
 import { scheduleFor, type ChargeSchedule } from './charge-schedule';
-import { computeCharges } from './charges';
+import { computeCharges, type Charges } from './charges';
 
 /** What an order has executed so far, as far as its charges are concerned. */
 export interface ChargeableOrder {
@@ -44,4 +44,43 @@ export function fillChargesPaise(
   const turnoverPaise = order.filledValuePaise + fill.quantity * fill.pricePaise;
   const total = orderChargesPaise({ side: order.side, product: order.product, turnoverPaise }, segment, fill.occurredAt, schedules);
   return Math.max(0, total - order.feesPaise);
+}
+
+/** The charge lines of a contract note, without the total. */
+export type ChargeKind = 'brokerage' | 'stt' | 'exchange' | 'sebi' | 'stamp' | 'gst';
+export const CHARGE_KINDS: readonly ChargeKind[] = ['brokerage', 'stt', 'exchange', 'sebi', 'stamp', 'gst'];
+export type ChargesByKind = Record<ChargeKind, Paise>;
+
+function linesOf(charges: Charges): ChargesByKind {
+  return { brokerage: charges.brokeragePaise, stt: charges.sttPaise, exchange: charges.exchangePaise, sebi: charges.sebiPaise, stamp: charges.stampPaise, gst: charges.gstPaise };
+}
+
+function orderLines(side: Side, product: Product, turnoverPaise: Paise, segment: Segment, at: IsoInstant, schedules: readonly ChargeSchedule[]): ChargesByKind {
+  if (turnoverPaise === 0) return { brokerage: 0, stt: 0, exchange: 0, sebi: 0, stamp: 0, gst: 0 };
+  const schedule = scheduleFor(istTradingDay(at), schedules);
+  return linesOf(computeCharges({ side, product, segment, quantity: 1, pricePaise: turnoverPaise }, schedule));
+}
+
+/**
+ * The split by kind of the charges recorded on one fill, or null when the recorded total is not the schedule's.
+ *
+ * A fill records only its total (`feesPaise`): the schedule's (fillChargesPaise) or one the broker reported. The
+ * schedule's lines of the order's cumulative turnover after the fill minus those before it add up to the schedule's
+ * charge of the fill exactly when everything booked before was the schedule's too; then each line is that
+ * difference (every line grows with turnover, so none is negative). Otherwise (a broker's own total, or earlier
+ * fills of the order that were) no split is invented: the caller shows the total as reported, not split.
+ */
+export function fillChargesByKind(
+  order: ChargeableOrder,
+  segment: Segment,
+  fill: { quantity: number; pricePaise: Paise; feesPaise: Paise; occurredAt: IsoInstant },
+  schedules: readonly ChargeSchedule[],
+): ChargesByKind | null {
+  const before = orderLines(order.side, order.product, order.filledValuePaise, segment, fill.occurredAt, schedules);
+  const after = orderLines(order.side, order.product, order.filledValuePaise + fill.quantity * fill.pricePaise, segment, fill.occurredAt, schedules);
+  const sum = (lines: ChargesByKind) => CHARGE_KINDS.reduce((s, k) => s + lines[k], 0);
+  if (sum(before) !== order.feesPaise || sum(after) - sum(before) !== fill.feesPaise) return null;
+  const split = {} as ChargesByKind;
+  for (const kind of CHARGE_KINDS) split[kind] = after[kind] - before[kind];
+  return split;
 }
