@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { PerformanceModule } from './performance/performance.module';
+import { ExportsModule } from './exports/exports.module';
 import { LiveFeedService } from './live/live-feed.service';
 import { LiveGateway } from './live/live.gateway';
 import { HealthController } from './health/health.controller';
@@ -48,6 +49,7 @@ export class AppModule {
         AnalystModule,
         ProjectionsModule,
         PerformanceModule,
+        ExportsModule,
         PaperModule,
         ...(config.embeddedProjector ? [ProjectorModule] : []),
       ],

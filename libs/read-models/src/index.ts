@@ -23,3 +23,5 @@ export * from './queries/performance';
 export * from './queries/performance-reader';
 export { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo/mongo-read-model-store';
 export { PartitionedReadModelStore, type ReadStorePartition } from './partitioned-read-model-store';
+export * from './queries/statement';
+export * from './queries/csv';

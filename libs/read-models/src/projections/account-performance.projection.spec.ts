@@ -81,6 +81,7 @@ describe('accountPerformanceProjection', () => {
       tradingCashPaise: -100_030,
       feesPaise: 30,
       realizedNetPaise: 0,
+      realizedGrossPaise: 0,
       fillsCount: 1,
       positions: [{ instrument: 'INFY', quantityChange: 10, costChangePaise: 100_000 }],
       lastEventPosition: 5,
@@ -96,6 +97,8 @@ describe('accountPerformanceProjection', () => {
       tradingCashPaise: 137_449,
       feesPaise: 51,
       realizedNetPaise: 5_928, // 4,940 + 988
+      // before charges: 5,000 (the long closed) + 1,000 (2 of the short covered)
+      realizedGrossPaise: 6_000,
       fillsCount: 2,
       // units: -10 (close) - 5 (open short) + 2 (cover) = -13
       // cost: -100,000 (closed long) + 52,500 (short opened) - 21,000 (part covered) = -68,500: the short of 3 costs 31,500

@@ -42,6 +42,11 @@ export type AccountDayDoc = {
   feesPaise: number;
   /** Σ CashSettled.realizedPnlPaise (net of charges). */
   realizedNetPaise: number;
+  /**
+   * Σ realizedGrossPaise of the day's PositionReduced and PositionClosed events: (exit - average) x closed units, before
+   * any charge (the daily statement's realized). Absent on documents projected before it was added (rebuild them).
+   */
+  realizedGrossPaise?: number;
   /** Settled fills. */
   fillsCount: number;
   /** Ordered by instrument. */
@@ -109,6 +114,7 @@ function emptyDay(accountId: string, date: string): AccountDayDoc {
     tradingCashPaise: 0,
     feesPaise: 0,
     realizedNetPaise: 0,
+    realizedGrossPaise: 0,
     fillsCount: 0,
     positions: [],
     lastEventPosition: 0,
@@ -155,7 +161,12 @@ function next(day: AccountDayDoc, event: AccountEnvelope | PositionEnvelope): Ac
     case 'PositionClosed': {
       const d = event.data;
       const units = d.side === 'BUY' ? d.fillQuantity : -d.fillQuantity;
-      return { ...moved, positions: withPosition(day.positions, d.instrument, units, costChangeOf(event)) };
+      const gross = event.type === 'PositionReduced' || event.type === 'PositionClosed' ? event.data.realizedGrossPaise : 0;
+      return {
+        ...moved,
+        realizedGrossPaise: (day.realizedGrossPaise ?? 0) + gross,
+        positions: withPosition(day.positions, d.instrument, units, costChangeOf(event)),
+      };
     }
     case 'FundsReserved':
     case 'ReservationReleased':
