@@ -2,12 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { bindIo, CliIo, EXIT, exitCodeFor } from './cli-context';
 import * as audit from './commands/audit.command';
 import * as events from './commands/events.command';
+import * as exportsCommand from './commands/exports.command';
 import * as keys from './commands/keys.command';
 import * as projections from './commands/projections.command';
 import * as replay from './commands/replay.command';
 
 /** Every command group; a new one exports register(program) and is listed here. */
-const COMMAND_MODULES: { register(program: Command): void }[] = [keys, replay, audit, events, projections];
+const COMMAND_MODULES: { register(program: Command): void }[] = [keys, replay, audit, events, projections, exportsCommand];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('robo')

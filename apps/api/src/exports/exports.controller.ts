@@ -4,9 +4,9 @@ import type { Response } from 'express';
 import { InstrumentCatalog, toIst, type ChargeSchedule, type Segment } from '@robo/domain';
 import {
   ACCOUNTS_COLLECTION,
-  checkRange,
   ExportTooLargeError,
   exportFills,
+  exportRange,
   exportOrders,
   exportTrades,
   fillsCsv,
@@ -32,7 +32,6 @@ import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { EXPORT_KINDS, ExportRangeQuery, type ExportKind } from './exports.dto';
 
 const PROJECTIONS = ['accounts', 'orders', 'positions', 'account-performance'];
-const DAY_MS = 86_400_000;
 
 /**
  * CSV exports (orders, fills, closed trades, the daily P&L statement) and the statement as JSON, of one account over
@@ -108,11 +107,9 @@ export class ExportsController {
 
   private async prepare(id: string, query: ExportRangeQuery, principal: Principal): Promise<DateRange> {
     this.access.account(principal, id, 'read');
-    const to = query.to ?? toIst(this.clock.now()).date;
-    const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
     let range: DateRange;
     try {
-      range = checkRange({ from, to });
+      range = exportRange(query, toIst(this.clock.now()).date);
     } catch (error) {
       if (error instanceof InvalidQueryError) throw new ApiError(400, 'VALIDATION_FAILED', error.message);
       throw error;

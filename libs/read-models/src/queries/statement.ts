@@ -42,6 +42,13 @@ export class ExportTooLargeError extends Error {
   }
 }
 
+/** The range asked for, defaults filled: `to` today (IST), `from` 29 days before `to` (30 days in all); then checked. */
+export function exportRange(asked: { from?: string; to?: string }, todayIst: IstDate): DateRange {
+  const to = asked.to ?? todayIst;
+  const from = asked.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+  return checkRange({ from, to });
+}
+
 export function checkRange(range: DateRange): DateRange {
   const from = Date.parse(`${range.from}T00:00:00Z`);
   const to = Date.parse(`${range.to}T00:00:00Z`);
