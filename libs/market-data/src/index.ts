@@ -10,3 +10,4 @@ export * from './options/expiries';
 export * from './options/option-chain';
 export * from './feed/tick-channel';
 export * from './feed/simulated-feed';
+export * from './options/option-analytics';

@@ -3,12 +3,21 @@ import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InstrumentCatalog, MARKET_PRICES_STREAM, marketPriceInterval, recordMarketPrices, type IstDate, type MarketCalendar, type MarketPrice, type MarketPricesRecordedData } from '@robo/domain';
 import { EVENT_STORE, type EventStore } from '@robo/event-store';
-import { buildOptionChain, continueSimulation, defaultSimInstruments, saveSimulation, type SavedSimulation, defaultVolatility, SimulatedMarketDataFeed, upcomingExpiries, type OptionChain, type Quote, type Tick } from '@robo/market-data';
+import { buildOptionChain, continueSimulation, optionAnalytics, simulatedOpenInterest, type OptionAnalytics, defaultSimInstruments, saveSimulation, type SavedSimulation, defaultVolatility, SimulatedMarketDataFeed, upcomingExpiries, type OptionChain, type Quote, type Tick } from '@robo/market-data';
 import { APP_CONFIG, AppConfig, CLOCK, Clock, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { ApiError } from '../common/api-error';
 import { derivedId } from '../write/event-ids';
 
 const RATE = 0.065;
+
+export type OptionChainSideView = Omit<OptionChain['rows'][number]['call'], 'delta'> &
+  OptionAnalytics & { bidPaise: number | null; askPaise: number | null; lastPaise: number; volume: number; openInterest: number };
+
+export type OptionChainView = Omit<OptionChain, 'rows'> & {
+  rows: { strikePaise: number; call: OptionChainSideView; put: OptionChainSideView }[];
+  expiries: { date: string; kind: string }[];
+  model: Record<string, string | number>;
+};
 /** Derivatives whose prices are recorded besides the simulated equities and indices (a bound on each batch). */
 const MAX_WATCHED = 256;
 
@@ -151,7 +160,7 @@ export class MarketDataService implements OnApplicationBootstrap, OnApplicationS
     return true;
   }
 
-  optionChain(underlying: string, expiry: IstDate | undefined, strikesEachSide: number): OptionChain & { expiries: { date: string; kind: string }[] } {
+  optionChain(underlying: string, expiry: IstDate | undefined, strikesEachSide: number): OptionChainView {
     const index = this.catalog.indices().find((i) => i.symbol === underlying);
     const spot = this.feed.quote(underlying);
     if (!index || !spot) throw new ApiError(400, 'UNKNOWN_UNDERLYING', `no index ${underlying}`, { underlying });
@@ -161,7 +170,34 @@ export class MarketDataService implements OnApplicationBootstrap, OnApplicationS
     const chosen = expiry ?? expiries[0]?.date;
     if (chosen === undefined) throw new ApiError(400, 'UNKNOWN_EXPIRY', `${underlying} has no listed expiry ahead`, { expiries: [] });
     if (!expiries.some((e) => e.date === chosen)) throw new ApiError(400, 'UNKNOWN_EXPIRY', `${underlying} has no live expiry on ${chosen}`, { expiries: expiries.map((e) => e.date) });
-    const chain = buildOptionChain({ index, spotPaise: spot.lastPaise, now, expiry: chosen, strikesEachSide, volatility: defaultVolatility(underlying, true), rate: RATE });
-    return { ...chain, expiries };
+    const volatility = defaultVolatility(underlying, true);
+    const chain = buildOptionChain({ index, spotPaise: spot.lastPaise, now, expiry: chosen, strikesEachSide, volatility, rate: RATE });
+    // Each side as the quotes endpoint answers it (bid, ask, last), with the IV of its last price and the greeks at that IV.
+    const side = (strikePaise: number, s: OptionChain['rows'][number]['call'], optionType: 'CE' | 'PE'): OptionChainSideView => {
+      const quote = this.feed.quote(s.symbol);
+      const lastPaise = quote?.lastPaise ?? s.premiumPaise;
+      return {
+        ...s,
+        bidPaise: quote?.bidPaise ?? null,
+        askPaise: quote?.askPaise ?? null,
+        lastPaise,
+        volume: quote?.volume ?? 0,
+        ...optionAnalytics({ spotPaise: spot.lastPaise, strikePaise, yearsToExpiry: chain.yearsToExpiry, rate: RATE, premiumPaise: lastPaise, fallbackVolatility: volatility }, optionType),
+        openInterest: simulatedOpenInterest(Math.round((strikePaise - chain.atmStrikePaise) / index.strikeStepPaise), optionType, chain.lotSize),
+      };
+    };
+    return {
+      ...chain,
+      rows: chain.rows.map((r) => ({ strikePaise: r.strikePaise, call: side(r.strikePaise, r.call, 'CE'), put: side(r.strikePaise, r.put, 'PE') })),
+      expiries,
+      model: {
+        name: 'Black-Scholes-Merton, no dividend yield',
+        volatility,
+        rate: RATE,
+        timeToExpiry: 'calendar time to 15:30 IST of the expiry day, in years of 365 days',
+        greeks: 'at the implied volatility of the last price (at the model volatility where none fits: iv null); delta and gamma per rupee of the index, theta in rupees per calendar day, vega in rupees per volatility point',
+        openInterest: 'simulated (no exchange data): a fixed bell over strikes, calls peaking two strikes above the money, puts two below',
+      },
+    };
   }
 }
