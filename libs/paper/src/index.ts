@@ -12,3 +12,4 @@ export * from './strategies/short-straddle';
 export * from './strategies/strategy-kinds';
 export * from './baskets/basket';
 export * from './baskets/basket-pnl';
+export * from './baskets/basket-payoff';
