@@ -12,6 +12,7 @@ import { AuthModule } from './auth/auth.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { PerformanceModule } from './performance/performance.module';
 import { ExportsModule } from './exports/exports.module';
+import { BasketModule } from './baskets/basket.module';
 import { LiveFeedService } from './live/live-feed.service';
 import { LiveGateway } from './live/live.gateway';
 import { HealthController } from './health/health.controller';
@@ -50,6 +51,7 @@ export class AppModule {
         ProjectionsModule,
         PerformanceModule,
         ExportsModule,
+        BasketModule,
         PaperModule,
         ...(config.embeddedProjector ? [ProjectorModule] : []),
       ],

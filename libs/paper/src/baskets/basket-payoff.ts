@@ -29,7 +29,7 @@ export interface BasketPayoff {
   breakevensPaise: Paise[];
 }
 
-interface LegShape {
+export interface LegShape {
   kind: 'CE' | 'PE' | 'FUT';
   strikePaise: Paise;
 }
