@@ -22,6 +22,9 @@ const views: Record<ViewName, ReturnType<typeof lazy>> = {
   'time-travel': lazy(() => import('./views/time-travel.view')),
   operations: lazy(() => import('./views/operations.view')),
   analyst: lazy(() => import('./views/analyst/analyst.view')),
+  watchlist: lazy(() => import('./views/watchlist.view')),
+  'option-chain': lazy(() => import('./views/option-chain.view')),
+  statement: lazy(() => import('./views/statement.view')),
 };
 
 const NAV: { view: ViewName; label: string; visible(s: Session): boolean }[] = [
@@ -29,6 +32,9 @@ const NAV: { view: ViewName; label: string; visible(s: Session): boolean }[] = [
   { view: 'positions', label: 'Positions', visible: () => true },
   { view: 'orders', label: 'Orders', visible: () => true },
   { view: 'strategies', label: 'Strategies', visible: () => true },
+  { view: 'watchlist', label: 'Watchlist', visible: () => true },
+  { view: 'option-chain', label: 'Option chain', visible: () => true },
+  { view: 'statement', label: 'Statement', visible: () => true },
   { view: 'audit', label: 'Audit', visible: () => true },
   { view: 'time-travel', label: 'Time travel', visible: () => true },
   { view: 'analyst', label: 'Ask the analyst', visible: () => true },

@@ -9,6 +9,9 @@ const PATHS: Record<ViewName, string> = {
   audit: 'M11 4a7 7 0 1 0 0 14a7 7 0 1 0 0-14zM16 16l5 5',
   'time-travel': 'M12 3a9 9 0 1 1-9 9M3 4v5h5M12 7v5l3 3',
   analyst: 'M4 5h16v11H9l-5 4zM8 9h8M8 12h5',
+  watchlist: 'M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12zM12 9a3 3 0 1 0 0 6a3 3 0 1 0 0-6z',
+  'option-chain': 'M3 4h18v16H3zM12 4v16M3 9h18M3 14h18',
+  statement: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M12 8v0',
   operations: 'M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0M14 4v4M8 10v4M16 16v4',
 };
 

@@ -7,6 +7,7 @@ import type { Strategy } from '../api/types';
 import { useApp } from '../app-context';
 import { StaleMark } from '../components/live-badge';
 import { PerformancePanel } from '../components/performance';
+import { BasketPanel } from './basket-panel';
 import { formatStatistic, headline } from '../components/statistics-table';
 import { Card, Empty, QueryView, StatusBadge } from '../components/ui';
 import { href } from '../lib/route';
@@ -123,6 +124,7 @@ function StrategyDetail({ strategyId }: { strategyId: string }) {
           </div>
         )}
       </div>
+      <BasketPanel strategyId={strategyId} />
       <QueryView query={performance} what="Strategy performance">
         {(p) => <PerformancePanel performance={p} theme={theme} />}
       </QueryView>
