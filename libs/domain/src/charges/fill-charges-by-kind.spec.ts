@@ -35,7 +35,7 @@ describe('fillChargesByKind', () => {
     for (const kind of CHARGE_KINDS) expect(a[kind]).toBeGreaterThanOrEqual(0);
   });
 
-  it('does not split a total the broker reported, nor a later fill of an order whose earlier charges were reported', () => {
+  it('does not split a total the broker reported, nor a schedule charge that makes up for an earlier reported one', () => {
     const order = { side: 'BUY' as const, product: 'MIS' as const, filledValuePaise: 0, feesPaise: 0 };
     expect(fillChargesByKind(order, 'EQ', { quantity: 40, pricePaise: 249900, feesPaise: 1200, occurredAt: at }, CHARGE_SCHEDULES)).toBeNull();
     const reported = { ...order, filledValuePaise: 40 * 249900, feesPaise: 1200 };

@@ -65,10 +65,10 @@ function orderLines(side: Side, product: Product, turnoverPaise: Paise, segment:
  * The split by kind of the charges recorded on one fill, or null when the recorded total is not the schedule's.
  *
  * A fill records only its total (`feesPaise`): the schedule's (fillChargesPaise) or one the broker reported. The
- * schedule's lines of the order's cumulative turnover after the fill minus those before it add up to the schedule's
- * charge of the fill exactly when everything booked before was the schedule's too; then each line is that
- * difference (every line grows with turnover, so none is negative). Otherwise (a broker's own total, or earlier
- * fills of the order that were) no split is invented: the caller shows the total as reported, not split.
+ * split is the schedule's lines of the order's cumulative turnover after the fill minus those before it (every line
+ * grows with turnover, so none is negative), given only when they add up to the recorded total. Otherwise (a
+ * broker's own total, or a schedule charge that made up for earlier reported ones) no split is invented: the caller
+ * shows the total as reported, not split.
  */
 export function fillChargesByKind(
   order: ChargeableOrder,
@@ -79,7 +79,7 @@ export function fillChargesByKind(
   const before = orderLines(order.side, order.product, order.filledValuePaise, segment, fill.occurredAt, schedules);
   const after = orderLines(order.side, order.product, order.filledValuePaise + fill.quantity * fill.pricePaise, segment, fill.occurredAt, schedules);
   const sum = (lines: ChargesByKind) => CHARGE_KINDS.reduce((s, k) => s + lines[k], 0);
-  if (sum(before) !== order.feesPaise || sum(after) - sum(before) !== fill.feesPaise) return null;
+  if (sum(after) - sum(before) !== fill.feesPaise) return null;
   const split = {} as ChargesByKind;
   for (const kind of CHARGE_KINDS) split[kind] = after[kind] - before[kind];
   return split;
