@@ -32,6 +32,13 @@ describe('basketPayoff (at expiry)', () => {
     expect(p.points.find((x) => x.underlyingPaise === 2_700_000)!.pnlPaise).toBe(65 * (38_000 - 100_000) - 4_000);
   });
 
+  it('long call: profit unlimited above, max loss the premium paid', () => {
+    const p = basketPayoff([fill(CE(26000), 'BUY', 65, 15_000)], payoffGrid(2_500_000, 2_700_000, 2));
+    expect(p.maxProfitPaise).toBeNull();
+    expect(p.maxLossPaise).toBe(-65 * 15_000);
+    expect(p.breakevensPaise).toEqual([2_615_000]);
+  });
+
   it('bull call spread: bounded both ways, max loss the debit, max profit the width less the debit', () => {
     // buy 26000 CE at 150.00, sell 26200 CE at 60.00, 65 units: debit 90.00 a unit; width 200.00
     const fills = [fill(CE(26000), 'BUY', 65, 15_000), fill(CE(26200), 'SELL', 65, 6_000)];
