@@ -1,4 +1,4 @@
-import { openAccount, placeOrder, reportFill } from './auth-fixtures';
+import { brokerKey, openAccount, placeOrder, reportFill } from './auth-fixtures';
 import { startTestApp, TestApp, TestKey } from './test-app';
 
 const AT = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, '0')}:00+05:30`;
@@ -90,6 +90,10 @@ describe('exports: CSV of orders, fills and trades, and the daily P&L statement'
   it('is read like the account: another trader gets 404; bad ranges and kinds 400', async () => {
     expect((await t.as(stranger.token).get(`/api/accounts/${account}/statement`)).status).toBe(404);
     expect((await t.as(stranger.token).get(`/api/accounts/${account}/exports/fills`)).status).toBe(404);
+    const auditor = await t.createKey('auditor');
+    expect((await t.as(auditor.token).get(`/api/accounts/${account}/exports/orders`)).status).toBe(200);
+    const broker = await brokerKey(t);
+    expect((await t.as(broker.token).get(`/api/accounts/${account}/statement`)).status).toBe(403);
     const backwards = await t.as(trader.token).get(`/api/accounts/${account}/statement?from=2026-11-30&to=2026-11-01`);
     expect(backwards.status).toBe(400);
     expect(backwards.body.code).toBe('VALIDATION_FAILED');
