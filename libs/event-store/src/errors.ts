@@ -43,3 +43,32 @@ export class InvalidAppendError extends TypeError {
     this.name = 'InvalidAppendError';
   }
 }
+
+/**
+ * One append larger than a store takes in one request (EventStoreDB refuses appends over its max append size,
+ * 1 MiB by default; every adapter applies MAX_APPEND_BYTES so the limit is the same everywhere). Split it.
+ */
+export class AppendTooLargeError extends InvalidAppendError {
+  constructor(
+    message: string,
+    /** Null when the server refused it without saying how large it was. */
+    public readonly sizeBytes: number | null,
+    public readonly limitBytes: number,
+    details?: Record<string, unknown>,
+  ) {
+    super(message, { ...details, sizeBytes, limitBytes });
+    this.name = 'AppendTooLargeError';
+  }
+}
+
+/**
+ * The store refused a request for a reason that retrying will not change (a bad request, an internal error of the
+ * server, a position it does not know). Never retried and never answered with Retry-After: it is a fault to fix.
+ */
+export class StoreRequestFailedError extends Error {
+  readonly code = 'STORE_REQUEST_FAILED';
+  constructor(message: string, public override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreRequestFailedError';
+  }
+}

@@ -34,7 +34,10 @@ export interface AllFilter {
 }
 
 export interface ReadAllOptions {
-  /** Exclusive: events with globalPosition greater than this. Defaults to 0n (from the start). */
+  /**
+   * Exclusive: events with globalPosition greater than this. Defaults to 0n (from the start). Pass 0n or a position
+   * the store returned (a checkpoint): on EventStoreDB any other value is inside a record and is refused.
+   */
   after?: bigint;
   maxCount?: number;
   filter?: AllFilter;
@@ -61,6 +64,12 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
   /** Events of the whole log in global order. */
   readAll(options?: ReadAllOptions): Promise<EventEnvelope[]>;
+  /**
+   * The event at exactly this global position, or null when none is there. Global positions increase but need not
+   * be consecutive (on EventStoreDB they are byte offsets in the log): never compute a neighbour as p - 1 or p + 1
+   * and read from it; ask for the position itself.
+   */
+  readEvent(globalPosition: bigint): Promise<EventEnvelope | null>;
   /** The newest events of the whole log first: a bounded look at the tail without reading from the start. */
   readAllBackwards(options?: ReadAllBackwardsOptions): Promise<EventEnvelope[]>;
   /**

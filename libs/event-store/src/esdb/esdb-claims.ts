@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient, jsonEvent, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError as EsdbWrongExpectedVersionError } from '@eventstore/db-client';
 import { CLAIM_EVENT_TYPE, CLAIM_STREAM_PREFIX } from './esdb-mapping';
+import { StoreUnavailableError } from '../errors';
 import { mapEsdbError } from './esdb-errors';
+import { readUntil } from './esdb-reads';
 import { classifyClaim, type ClaimOutcome } from './esdb-retry';
 
 /** Claims in flight at once for one append (an import may append long runs of one stream). */
 const CLAIM_CONCURRENCY = 16;
+/**
+ * Reads of a claim that its refused write says exists but that cannot be read yet: the server checks expected
+ * revisions against writes it accepted but has not made readable, so the loser of two racing identical appends
+ * can see the claim stream as not found for a moment (longer on a cluster). Waits 10, 20, 40... ms between tries.
+ */
+const UNSETTLED_CLAIM_READS = 8;
+const UNSETTLED_CLAIM_FIRST_WAIT_MS = 10;
 
 export function claimStreamName(eventIdKey: string): string {
   return `${CLAIM_STREAM_PREFIX}${eventIdKey}`;
@@ -46,24 +55,39 @@ async function claimOne(client: EventStoreDBClient, streamName: string, eventIdK
     data: { eventId: eventIdKey, streamName },
   });
   try {
-    await client.appendToStream(claimStreamName(eventIdKey), claim, { expectedRevision: NO_STREAM });
-    return { kind: 'fresh' };
+    const written = await client.appendToStream(claimStreamName(eventIdKey), claim, { expectedRevision: NO_STREAM });
+    // success: false only comes from a client built with throwOnAppendFailure=false: the claim exists.
+    if (written.success) return { kind: 'fresh' };
   } catch (error) {
     if (!(error instanceof EsdbWrongExpectedVersionError)) throw mapEsdbError(error, 'claiming an event id');
   }
-  return classifyClaim(await claimOwner(client, eventIdKey), streamName);
+  let waitMs = UNSETTLED_CLAIM_FIRST_WAIT_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    const owner = await claimOwner(client, eventIdKey);
+    if (owner !== NOT_READABLE) return classifyClaim(owner, streamName);
+    if (attempt === UNSETTLED_CLAIM_READS) break;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    waitMs *= 2;
+  }
+  // Someone else's write of this claim has not settled: not a foreign owner, so answer "retry later".
+  throw new StoreUnavailableError(`the claim of event id ${eventIdKey} exists but cannot be read yet; retry`);
 }
 
-/** The stream named by an existing claim (null if the claim stream is unreadable as one). */
-async function claimOwner(client: EventStoreDBClient, eventIdKey: string): Promise<string | null> {
+/** The claim stream is not there (yet) for a read, although a write to it was refused because it exists. */
+export const NOT_READABLE = Symbol('claim not readable');
+
+/** The stream named by an existing claim (null if the claim is not one this adapter wrote). */
+export async function claimOwner(client: EventStoreDBClient, eventIdKey: string): Promise<string | null | typeof NOT_READABLE> {
+  let owner: string | null | typeof NOT_READABLE = NOT_READABLE;
   try {
-    for await (const resolved of client.readStream(claimStreamName(eventIdKey), { maxCount: 1 })) {
+    await readUntil(client.readStream(claimStreamName(eventIdKey), { maxCount: 1 }), (resolved) => {
       const data = resolved.event?.data as { streamName?: unknown } | undefined;
-      return typeof data?.streamName === 'string' ? data.streamName : null;
-    }
-    return null;
+      owner = typeof data?.streamName === 'string' ? data.streamName : null;
+      return 'stop';
+    });
   } catch (error) {
-    if (error instanceof StreamNotFoundError) return null;
+    if (error instanceof StreamNotFoundError) return NOT_READABLE;
     throw mapEsdbError(error, 'reading an event-id claim');
   }
+  return owner;
 }

@@ -14,12 +14,13 @@ import {
 } from '@eventstore/db-client';
 import type { EventEnvelope, EventMetadata, NewEvent } from '../envelope';
 import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllBackwardsOptions, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
-import { DuplicateEventIdError, InvalidAppendError, StoreUnavailableError } from '../errors';
+import { DuplicateEventIdError, InvalidAppendError, StoreRequestFailedError, StoreUnavailableError } from '../errors';
 import { checkExpectedRevision, prepareAppend, type PreparedEvent } from '../sqlite/append-validation';
 import { settleWithin } from '../settle-within';
 import { claimEventIds } from './esdb-claims';
 import { isTransientEsdbError, mapEsdbError } from './esdb-errors';
 import { EsdbHeadWatcher } from './esdb-head-watcher';
+import { type CancellableRead, readUntil } from './esdb-reads';
 import {
   CLAIM_STREAM_PREFIX,
   type EsdbRecord,
@@ -32,6 +33,7 @@ import {
   toPortConflict,
   toReadPosition,
 } from './esdb-mapping';
+import { WrongExpectedVersionError } from '../errors';
 import { judgeRetry, type LocatedEvent } from './esdb-retry';
 import { resumableSubscription } from './esdb-subscription';
 
@@ -70,15 +72,21 @@ const LOCATE_PAGE = 256;
  * - reads of $all and subscriptions skip system events, claim events and events not written by this adapter.
  * One limit: two identical appends racing each other (same ids, same instant) are stored once, but both may
  * report idempotent: false, because EventStoreDB answers the loser's write as a success without saying so.
+ *
+ * Every read that stops before its end (a page cut at maxCount, the head, ping, a claim) cancels its gRPC call
+ * (esdb-reads.ts). A client whose first capability probe failed (the client caches the failure, so every later
+ * append would fail) is replaced by a fresh one (see ensureCapabilities).
  */
 export class EsdbEventStore implements EventStore {
   private closed = false;
+  /** Clients replaced after a failed capability probe: their open calls finish on them; disposed at close(). */
+  private readonly retired: EventStoreDBClient[] = [];
   private readonly watcher: EsdbHeadWatcher;
   private readonly pingTimeoutMs: number;
   private readonly backoff: { initialMs: number; maxMs: number };
 
   private constructor(
-    private readonly client: EventStoreDBClient,
+    private client: EventStoreDBClient,
     private readonly options: EsdbEventStoreOptions,
   ) {
     this.pingTimeoutMs = options.pingTimeoutMs ?? 3000;
@@ -89,8 +97,14 @@ export class EsdbEventStore implements EventStore {
     });
   }
 
-  /** Parses the connection string (throws on a malformed one) but does not connect yet. */
+  /**
+   * Parses the connection string (throws on a malformed one) but does not connect yet. Refuses
+   * throwOnAppendFailure=false: the adapter relies on a conflict arriving as an error.
+   */
   static connect(options: EsdbEventStoreOptions): EsdbEventStore {
+    if (/[?&]throwOnAppendFailure=false(?:&|$)/i.test(options.url)) {
+      throw new Error('EVENTSTORE_URL: throwOnAppendFailure=false is not supported (a failed append must fail); remove it');
+    }
     return new EsdbEventStore(EventStoreDBClient.connectionString(options.url), options);
   }
 
@@ -102,6 +116,7 @@ export class EsdbEventStore implements EventStore {
     }
     const proposed = prepared.map((event) => toProposedEvent(event, streamName));
     this.assertOpen();
+    await this.ensureCapabilities();
 
     const claims = await claimEventIds(this.client, streamName, prepared.map((e) => e.eventIdKey));
     const foreign = claims.findIndex((claim) => claim.kind === 'foreign');
@@ -112,12 +127,16 @@ export class EsdbEventStore implements EventStore {
       if (verdict.kind === 'duplicate') throw new DuplicateEventIdError(prepared[verdict.index].eventId, streamName);
     }
 
-    let written: { nextExpectedRevision: bigint; position?: { commit: bigint; prepare: bigint } };
+    let written: { success: boolean; nextExpectedRevision: bigint; position?: { commit: bigint; prepare: bigint } };
     try {
       written = await this.client.appendToStream(streamName, proposed, { expectedRevision: toEsdbExpectedRevision(expectedRevision) });
     } catch (error) {
       if (error instanceof EsdbWrongExpectedVersionError) throw toPortConflict(streamName, expectedRevision, error);
       throw mapEsdbError(error, `appending to ${streamName}`);
+    }
+    // Only a client built with throwOnAppendFailure=false answers a conflict this way (connect() refuses that).
+    if (!written.success) {
+      throw new WrongExpectedVersionError(streamName, expectedRevision, written.nextExpectedRevision < 0n ? 'no_stream' : written.nextExpectedRevision);
     }
     const lastGlobalPosition = await this.positionOfWrite(streamName, prepared.length, written);
     this.watcher.notify(lastGlobalPosition);
@@ -136,10 +155,10 @@ export class EsdbEventStore implements EventStore {
         fromRevision: options.fromRevision ?? (backwards ? END : START),
         ...(maxCount === undefined ? {} : { maxCount }),
       });
-      for await (const resolved of reading) {
+      await readUntil(reading, (resolved) => {
         const envelope = resolved.event ? toEnvelope(resolved.event as EsdbRecord) : null;
         if (envelope !== null) events.push(envelope);
-      }
+      });
     } catch (error) {
       // The port reads an unknown (or deleted) stream as empty.
       if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
@@ -159,21 +178,21 @@ export class EsdbEventStore implements EventStore {
       for (;;) {
         let received = 0;
         let last: bigint | undefined;
-        const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: ALL_PAGE, direction: FORWARDS });
-        for await (const resolved of page) {
+        const page: CancellableRead<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: ALL_PAGE, direction: FORWARDS });
+        const complete = await readUntil(page, (resolved) => {
           received += 1;
           const record = resolved.event;
-          if (!record) continue;
+          if (!record) return;
           from = record.position;
           last = record.position.commit;
           // Reads of $all start AT the given position; the port's `after` is exclusive.
-          if (record.position.commit <= after) continue;
+          if (record.position.commit <= after) return;
           const envelope = toEnvelope(record);
-          if (envelope === null || !matchesFilter(envelope, options.filter)) continue;
+          if (envelope === null || !matchesFilter(envelope, options.filter)) return;
           events.push(envelope);
-          if (events.length >= maxCount) return events;
-        }
-        if (received < ALL_PAGE || last === undefined) return events;
+          if (events.length >= maxCount) return 'stop';
+        });
+        if (!complete || received < ALL_PAGE || last === undefined) return events;
         after = last;
       }
     } catch (error) {
@@ -200,21 +219,21 @@ export class EsdbEventStore implements EventStore {
     let seen: bigint | null = null;
     for (;;) {
       let received = 0;
-      const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: BACKWARDS });
-      for await (const resolved of page) {
+      const page: CancellableRead<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: BACKWARDS });
+      const complete = await readUntil(page, (resolved) => {
         received += 1;
         const record = resolved.event;
         // A page may start with the record the previous one ended on; `before` is exclusive.
-        if (!record || (seen !== null && record.position.commit >= seen)) continue;
+        if (!record || (seen !== null && record.position.commit >= seen)) return;
         seen = record.position.commit;
         from = record.position;
-        if (before !== undefined && record.position.commit >= before) continue;
+        if (before !== undefined && record.position.commit >= before) return;
         const envelope = toEnvelope(record);
-        if (envelope === null) continue;
+        if (envelope === null) return;
         events.push(envelope);
-        if (events.length >= maxCount) return events;
-      }
-      if (received < pageSize) return events;
+        if (events.length >= maxCount) return 'stop';
+      });
+      if (!complete || received < pageSize) return events;
     }
   }
 
@@ -243,9 +262,7 @@ export class EsdbEventStore implements EventStore {
 
   async ping(): Promise<void> {
     this.assertOpen();
-    const probe = (async () => {
-      for await (const _ of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) break;
-    })();
+    const probe = readUntil(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }), () => 'stop');
     try {
       await settleWithin(probe, this.pingTimeoutMs, () => new StoreUnavailableError(`EventStoreDB did not answer within ${this.pingTimeoutMs} ms`));
     } catch (error) {
@@ -253,12 +270,54 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
+  /**
+   * The event at exactly this position: a read of $all from it, one record. EventStoreDB refuses a position that
+   * is not where a record starts (positions are byte offsets): that answers null, as does a record that is not
+   * one of this application's events.
+   */
+  async readEvent(globalPosition: bigint): Promise<EventEnvelope | null> {
+    if (typeof globalPosition !== 'bigint' || globalPosition < 1n) return null;
+    this.assertOpen();
+    let found: EventEnvelope | null = null;
+    try {
+      await readUntil(this.client.readAll({ fromPosition: { commit: globalPosition, prepare: globalPosition }, maxCount: 1, direction: FORWARDS }), (resolved) => {
+        const record = resolved.event;
+        if (record && record.position.commit === globalPosition) found = toEnvelope(record);
+        return 'stop';
+      });
+    } catch (error) {
+      const mapped = mapEsdbError(error, `reading the event at ${globalPosition}`);
+      if (mapped instanceof StoreRequestFailedError) return null;
+      throw mapped;
+    }
+    return found;
+  }
+
   /** Idempotent; ends subscriptions and waits, then releases the gRPC channel. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.watcher.close();
-    await this.client.dispose();
+    await Promise.all([this.client, ...this.retired].map((client) => client.dispose()));
+  }
+
+  /**
+   * The client asks the server which calls it supports once, on its first append, and keeps the answer, a failure
+   * included: a probe that failed with anything but unavailable or not-leader (a deadline on a silent network) makes
+   * every later append of that client fail, while reads still work. So the answer is awaited here first; a failed
+   * one retires the client for a fresh one (which probes again on the next append) and answers unavailable.
+   */
+  private async ensureCapabilities(): Promise<void> {
+    const client = this.client;
+    try {
+      await (client as unknown as { capabilities: Promise<unknown> }).capabilities;
+    } catch (error) {
+      if (this.client === client && !this.closed) {
+        this.retired.push(client);
+        this.client = EventStoreDBClient.connectionString(this.options.url);
+      }
+      throw new StoreUnavailableError(`EventStoreDB did not say which calls it supports (${error instanceof Error ? error.message : String(error)}); a new connection will ask again`, error);
+    }
   }
 
   private subscribe(after: bigint, filter: AllFilter | undefined, signal: AbortSignal | undefined): AsyncGenerator<EventEnvelope> {

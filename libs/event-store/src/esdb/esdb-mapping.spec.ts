@@ -1,16 +1,18 @@
 import {
   AccessDeniedError,
   DeadlineExceededError,
+  InvalidArgumentError,
   jsonEvent,
   MaxAppendSizeExceededError,
   NotLeaderError,
   streamNameFilter,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import type { EventMetadata } from '../envelope';
 import type { ExpectedRevision } from '../event-store.port';
-import { InvalidAppendError, StoreUnavailableError, WrongExpectedVersionError } from '../errors';
+import { AppendTooLargeError, InvalidAppendError, StoreRequestFailedError, StoreUnavailableError, WrongExpectedVersionError } from '../errors';
 import { isTransientEsdbError, mapEsdbError } from './esdb-errors';
 import {
   CLAIM_STREAM_PREFIX,
@@ -162,6 +164,12 @@ describe('recorded event -> envelope', () => {
   it('refuses to invent a position when the server sends none (EventStoreDB before 22.6)', () => {
     expect(() => toEnvelope(record({ position: undefined }))).toThrow(UnsupportedServerError);
   });
+
+  it('takes the 0/0 position the client makes of an unset one for an old server, not for the first event', () => {
+    // @eventstore/db-client reads an unset commit/prepare as "0" (protobuf's default), so undefined never arrives.
+    expect(() => toEnvelope(record({ position: { commit: 0n, prepare: 0n } }))).toThrow(UnsupportedServerError);
+    expect(toEnvelope(record({ position: { commit: 0n, prepare: 0n }, streamId: '$stats-1' }))).toBeNull();
+  });
 });
 
 describe('filters', () => {
@@ -250,6 +258,22 @@ describe('error mapping', () => {
   it('maps refused credentials to unavailable with a hint, and an oversized append to INVALID_APPEND', () => {
     expect(mapEsdbError(new AccessDeniedError(), 'reading $all')).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('EVENTSTORE_URL') });
     expect(mapEsdbError(new MaxAppendSizeExceededError(undefined, 1024), 'appending')).toBeInstanceOf(InvalidAppendError);
+  });
+
+  it('takes what the server refuses for good (UnknownError, InvalidArgumentError) as permanent, never as unavailable', () => {
+    for (const error of [new UnknownError(), new InvalidArgumentError('bad position')]) {
+      expect(isTransientEsdbError(error)).toBe(false);
+      const mapped = mapEsdbError(error, 'reading $all');
+      expect(mapped).toBeInstanceOf(StoreRequestFailedError);
+      expect(mapped).not.toBeInstanceOf(StoreUnavailableError);
+      expect((mapped as StoreRequestFailedError).cause).toBe(error);
+    }
+  });
+
+  it('maps an oversized append to APPEND_TOO_LARGE with the server limit', () => {
+    const mapped = mapEsdbError(new MaxAppendSizeExceededError(undefined, 1024), 'appending');
+    expect(mapped).toBeInstanceOf(AppendTooLargeError);
+    expect(mapped).toMatchObject({ code: 'INVALID_APPEND', limitBytes: 1024, sizeBytes: null });
   });
 
   it('lets anything else through unchanged', () => {

@@ -142,7 +142,10 @@ export function toEnvelope(record: EsdbRecord): EventEnvelope | null {
   if (!isApplicationEvent(record.streamId, record.type) || !record.isJson) return null;
   const metadata = fromEsdbMetadata(record.metadata, record.id);
   if (metadata === null) return null;
-  if (record.position === undefined) {
+  // The client reads a position the server left unset as 0/0 (protobuf defaults), never as undefined. The first
+  // record of every EventStoreDB log is the server's own (an epoch record, then system events), so an application
+  // event at 0/0 is impossible: it is an old server that sends no positions.
+  if (record.position === undefined || (record.position.commit === 0n && record.position.prepare === 0n)) {
     throw new UnsupportedServerError(`event ${record.id} in ${record.streamId} came without a log position: EventStoreDB 22.10 or later is required`);
   }
   return {

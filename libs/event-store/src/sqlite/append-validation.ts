@@ -1,7 +1,7 @@
 import { assertNever } from '@robo/domain/common/errors';
 import type { NewEvent } from '../envelope';
 import type { ExpectedRevision } from '../event-store.port';
-import { InvalidAppendError } from '../errors';
+import { AppendTooLargeError, InvalidAppendError } from '../errors';
 
 /** An event checked and serialised once, before it waits in the group-commit queue. */
 export interface PreparedEvent {
@@ -12,6 +12,18 @@ export interface PreparedEvent {
   readonly type: string;
   readonly dataJson: string;
   readonly metadataJson: string;
+}
+
+/**
+ * Largest append (the UTF-8 bytes of every event's type, data and metadata JSON) any adapter takes in one call:
+ * EventStoreDB's default max append size (1 MiB) less room for the request's own framing, so that an append one
+ * adapter accepts is accepted by every other. Larger runs must be split (the import does it by itself).
+ */
+export const MAX_APPEND_BYTES = 1024 * 1024 - 64 * 1024;
+
+/** The bytes an event counts against MAX_APPEND_BYTES. */
+export function eventAppendBytes(event: { type: string; dataJson: string; metadataJson: string }): number {
+  return Buffer.byteLength(event.type) + Buffer.byteLength(event.dataJson) + Buffer.byteLength(event.metadataJson);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,7 +40,19 @@ export function prepareAppend(streamName: unknown, events: unknown): PreparedEve
     throw new InvalidAppendError(`append to ${streamName}: events must be a non-empty array`, { streamName });
   }
   const prepared: PreparedEvent[] = new Array<PreparedEvent>(events.length);
-  for (let index = 0; index < events.length; index += 1) prepared[index] = prepareEvent(events[index], index, streamName);
+  let bytes = 0;
+  for (let index = 0; index < events.length; index += 1) {
+    prepared[index] = prepareEvent(events[index], index, streamName);
+    bytes += eventAppendBytes(prepared[index]);
+  }
+  if (bytes > MAX_APPEND_BYTES) {
+    throw new AppendTooLargeError(
+      `append to ${streamName}: ${bytes} bytes of events is more than the ${MAX_APPEND_BYTES} one append may carry; split it`,
+      bytes,
+      MAX_APPEND_BYTES,
+      { streamName },
+    );
+  }
   // Most appends carry one event: no set is needed to find a repeat among them.
   if (prepared.length > 1) {
     const seen = new Set<string>();
@@ -62,6 +86,8 @@ function prepareEvent(event: unknown, index: number, streamName: string): Prepar
   if (!isRecord(event)) return fail(`${path()} is not an object`);
   const { type, data, metadata } = event as Partial<NewEvent>;
   if (typeof type !== 'string' || type.length === 0) return fail(`${path()}.type must be a non-empty string`);
+  // EventStoreDB keeps types beginning with '$' for its own events and hides them from every read.
+  if (type.startsWith('$')) return fail(`${path()}.type ${JSON.stringify(type)} begins with '$', which is reserved for system events`);
   if (!isRecord(metadata)) return fail(`${path()}.metadata is not an object`);
   const metadataProblem = checkMetadata(metadata) ?? findJsonProblem(metadata, []);
   if (metadataProblem !== null) return fail(describe(metadataProblem, `${path()}.metadata`));

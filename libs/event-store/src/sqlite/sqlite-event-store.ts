@@ -121,6 +121,12 @@ export class SqliteEventStore implements EventStore {
     return events;
   }
 
+  async readEvent(globalPosition: bigint): Promise<EventEnvelope | null> {
+    if (typeof globalPosition !== 'bigint' || globalPosition < 1n || globalPosition > MAX_POSITION) return null;
+    const [event] = await this.readAll({ after: globalPosition - 1n, maxCount: 1 });
+    return event !== undefined && event.globalPosition === globalPosition ? event : null;
+  }
+
   async readAllBackwards(options: ReadAllBackwardsOptions = {}): Promise<EventEnvelope[]> {
     const maxCount = checkMaxCount(options.maxCount ?? DEFAULT_READ_ALL_MAX);
     if (maxCount === 0) return [];

@@ -415,6 +415,7 @@ class FlakyReads implements EventStore {
   }
   append: EventStore['append'] = (...args) => this.inner.append(...args);
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  readEvent: EventStore['readEvent'] = (position) => this.inner.readEvent(position);
   readAllBackwards: EventStore['readAllBackwards'] = (...args) => this.inner.readAllBackwards(...args);
   subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
   waitForEventsAfter: EventStore['waitForEventsAfter'] = (...args) => this.inner.waitForEventsAfter(...args);
