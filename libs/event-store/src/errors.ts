@@ -45,8 +45,8 @@ export class InvalidAppendError extends TypeError {
 }
 
 /**
- * One append larger than a store takes in one request (EventStoreDB refuses appends over its max append size,
- * 1 MiB by default; every adapter applies MAX_APPEND_BYTES so the limit is the same everywhere). Split it.
+ * One append larger than the store takes in one call (EventStore.maxAppendBytes; EventStoreDB refuses appends over
+ * its max append size, 1 MiB by default). Split it.
  */
 export class AppendTooLargeError extends InvalidAppendError {
   constructor(

@@ -59,6 +59,16 @@ export interface SubscribeOptions {
 }
 
 export interface EventStore {
+  /**
+   * Most bytes one append may carry (the UTF-8 JSON of its events' types, data and metadata); a larger one is
+   * refused with AppendTooLargeError (INVALID_APPEND) and writes nothing. 1 MiB less framing on EventStoreDB.
+   */
+  readonly maxAppendBytes: number;
+  /**
+   * What global positions count: 'events' where they are consecutive event numbers (SQLite), 'bytes' where they
+   * are offsets in the log (EventStoreDB). A difference of two positions ("lag") is in this unit.
+   */
+  readonly positionUnit: 'events' | 'bytes';
   append(streamName: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** Events of one stream; an unknown stream reads as empty. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;

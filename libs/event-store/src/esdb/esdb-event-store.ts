@@ -15,7 +15,7 @@ import {
 import type { EventEnvelope, EventMetadata, NewEvent } from '../envelope';
 import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllBackwardsOptions, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
 import { DuplicateEventIdError, InvalidAppendError, StoreRequestFailedError, StoreUnavailableError } from '../errors';
-import { checkExpectedRevision, prepareAppend, type PreparedEvent } from '../sqlite/append-validation';
+import { checkExpectedRevision, ESDB_MAX_APPEND_BYTES, prepareAppend, type PreparedEvent } from '../sqlite/append-validation';
 import { settleWithin } from '../settle-within';
 import { claimEventIds } from './esdb-claims';
 import { isTransientEsdbError, mapEsdbError } from './esdb-errors';
@@ -46,6 +46,8 @@ export interface EsdbEventStoreOptions {
   resubscribe?: { initialMs?: number; maxMs?: number };
   /** Told about each reconnection of a subscription (for logs); never throws into the subscription. */
   onReconnect?: (info: { error: unknown; delayMs: number }) => void;
+  /** Most bytes of events in one append (default 1 MiB less framing: the server's default max append size). */
+  maxAppendBytes?: number;
 }
 
 const DEFAULT_READ_ALL_MAX = 1000;
@@ -78,6 +80,8 @@ const LOCATE_PAGE = 256;
  * append would fail) is replaced by a fresh one (see ensureCapabilities).
  */
 export class EsdbEventStore implements EventStore {
+  readonly positionUnit = 'bytes';
+  readonly maxAppendBytes: number;
   private closed = false;
   /** Clients replaced after a failed capability probe: their open calls finish on them; disposed at close(). */
   private readonly retired: EventStoreDBClient[] = [];
@@ -90,6 +94,7 @@ export class EsdbEventStore implements EventStore {
     private readonly options: EsdbEventStoreOptions,
   ) {
     this.pingTimeoutMs = options.pingTimeoutMs ?? 3000;
+    this.maxAppendBytes = options.maxAppendBytes ?? ESDB_MAX_APPEND_BYTES;
     this.backoff = { initialMs: options.resubscribe?.initialMs ?? 100, maxMs: options.resubscribe?.maxMs ?? 5000 };
     this.watcher = new EsdbHeadWatcher({
       readHead: () => this.headPosition(),
@@ -109,7 +114,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const prepared = prepareAppend(streamName, events);
+    const prepared = prepareAppend(streamName, events, this.maxAppendBytes);
     const expectedRevision = checkExpectedRevision(streamName, options?.expectedRevision);
     if (streamName.startsWith('$') || streamName.startsWith(CLAIM_STREAM_PREFIX)) {
       throw new InvalidAppendError(`stream names starting with '$' or '${CLAIM_STREAM_PREFIX}' are reserved on EventStoreDB`, { streamName });

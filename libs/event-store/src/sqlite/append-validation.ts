@@ -15,11 +15,12 @@ export interface PreparedEvent {
 }
 
 /**
- * Largest append (the UTF-8 bytes of every event's type, data and metadata JSON) any adapter takes in one call:
- * EventStoreDB's default max append size (1 MiB) less room for the request's own framing, so that an append one
- * adapter accepts is accepted by every other. Larger runs must be split (the import does it by itself).
+ * Largest append (the UTF-8 bytes of every event's type, data and metadata JSON) the EventStoreDB adapter takes in
+ * one call: the server's default max append size (1 MiB) less room for the request's own framing.
  */
-export const MAX_APPEND_BYTES = 1024 * 1024 - 64 * 1024;
+export const ESDB_MAX_APPEND_BYTES = 1024 * 1024 - 64 * 1024;
+/** The SQLite store's: EventStoreDB's largest event (16 MiB), so that one event it takes can move there. */
+export const SQLITE_MAX_APPEND_BYTES = 16 * 1024 * 1024;
 
 /** The bytes an event counts against MAX_APPEND_BYTES. */
 export function eventAppendBytes(event: { type: string; dataJson: string; metadataJson: string }): number {
@@ -32,7 +33,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Rejects, with InvalidAppendError (code INVALID_APPEND), anything that would not read back exactly as written:
  * the log is append-only, so a bad event can never be corrected afterwards.
  */
-export function prepareAppend(streamName: unknown, events: unknown): PreparedEvent[] {
+export function prepareAppend(streamName: unknown, events: unknown, maxAppendBytes: number = SQLITE_MAX_APPEND_BYTES): PreparedEvent[] {
   if (typeof streamName !== 'string' || streamName.length === 0) {
     throw new InvalidAppendError('stream name must be a non-empty string', { streamName });
   }
@@ -45,11 +46,11 @@ export function prepareAppend(streamName: unknown, events: unknown): PreparedEve
     prepared[index] = prepareEvent(events[index], index, streamName);
     bytes += eventAppendBytes(prepared[index]);
   }
-  if (bytes > MAX_APPEND_BYTES) {
+  if (bytes > maxAppendBytes) {
     throw new AppendTooLargeError(
-      `append to ${streamName}: ${bytes} bytes of events is more than the ${MAX_APPEND_BYTES} one append may carry; split it`,
+      `append to ${streamName}: ${bytes} bytes of events is more than the ${maxAppendBytes} one append to this store may carry; split it`,
       bytes,
-      MAX_APPEND_BYTES,
+      maxAppendBytes,
       { streamName },
     );
   }

@@ -3,7 +3,7 @@ import { assertNever } from '@robo/domain/common/errors';
 import type { EventEnvelope, NewEvent } from '../envelope';
 import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllBackwardsOptions, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
 import { StoreUnavailableError } from '../errors';
-import { checkExpectedRevision, prepareAppend } from './append-validation';
+import { checkExpectedRevision, prepareAppend, SQLITE_MAX_APPEND_BYTES } from './append-validation';
 import { GroupCommitQueue, type Settlement } from './group-commit';
 import { HeadWatcher } from './head-watcher';
 import { SqliteConnection } from './sqlite-connection';
@@ -57,6 +57,9 @@ const SCAN_WINDOW = 10_000n;
  * StoreUnavailableError (also after close()), RangeError for a bad maxCount.
  */
 export class SqliteEventStore implements EventStore {
+  /** Positions are consecutive event numbers (1, 2, 3...). */
+  readonly positionUnit = 'events';
+  readonly maxAppendBytes = SQLITE_MAX_APPEND_BYTES;
   private conn: SqliteConnection | null;
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -94,7 +97,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const prepared = prepareAppend(streamName, events);
+    const prepared = prepareAppend(streamName, events, this.maxAppendBytes);
     const expectedRevision = checkExpectedRevision(streamName, options?.expectedRevision);
     this.assertOpen();
     return this.appends.submit({ streamName, events: prepared, expectedRevision }, prepared.length);

@@ -1,5 +1,6 @@
 import type { EventStore } from '../event-store.port';
 import { appendContract } from './contract-append';
+import { limitsContract } from './contract-limits';
 import { readContract } from './contract-read';
 import { subscriptionContract } from './contract-subscribe';
 
@@ -35,5 +36,6 @@ export function eventStoreContract(adapterName: string, factory: () => Promise<C
     appendContract(store);
     readContract(store);
     subscriptionContract(store);
+    limitsContract(store);
   });
 }

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import type { EventMetadata, NewEvent } from '../envelope';
 import type { AppendResult, EventStore, ExpectedRevision } from '../event-store.port';
-import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors';
+import { AppendTooLargeError, DuplicateEventIdError, WrongExpectedVersionError } from '../errors';
 import { type ExportedEvent, MalformedExportLineError, parseLine } from './ndjson-format';
 
 export interface ImportOptions {
@@ -11,7 +11,10 @@ export interface ImportOptions {
    * source store's). Default true. An event that already carries them (imported before) keeps the first ones.
    */
   provenance?: boolean;
-  /** Most events appended in one call (consecutive events of one stream go together). Default 500. */
+  /**
+   * Most events appended in one call (consecutive events of one stream go together). Default 500. A batch also
+   * stops short of the target's maxAppendBytes, and one the target still refuses as too large is split in halves.
+   */
   batchSize?: number;
   /** Stops between appends; what was appended stays (a second run continues, appending nothing twice). */
   signal?: AbortSignal;
@@ -48,9 +51,29 @@ export class ImportConflictError extends Error {
   }
 }
 
+/** One event of the export is larger than the target takes in one append: it cannot be imported as it is. */
+export class ImportEventTooLargeError extends Error {
+  readonly code = 'IMPORT_EVENT_TOO_LARGE';
+  constructor(
+    public readonly lineNumber: number,
+    public readonly streamName: string,
+    public readonly streamRevision: bigint,
+    public readonly sizeBytes: number | null,
+    public readonly limitBytes: number,
+  ) {
+    super(
+      `line ${lineNumber}: ${streamName} revision ${streamRevision} is ${sizeBytes === null ? 'larger than' : `${sizeBytes} bytes, more than`} ` +
+        `the ${limitBytes} bytes the target store takes in one append; nothing of it was written (everything before it was)`,
+    );
+    this.name = 'ImportEventTooLargeError';
+  }
+}
+
 interface Pending {
   lineNumber: number;
   event: ExportedEvent;
+  /** What the event counts against the target's maxAppendBytes. */
+  bytes: number;
 }
 
 /**
@@ -68,11 +91,14 @@ export async function importEvents(store: EventStore, input: Readable, options: 
   const report: ImportReport = { lines: 0, events: 0, appended: 0, alreadyPresent: 0, streams: 0, lastSourcePosition: null };
   const nextRevision = new Map<string, bigint>();
   let batch: Pending[] = [];
+  let batchBytes = 0;
+  const limit = store.maxAppendBytes;
 
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const pending = batch;
     batch = [];
+    batchBytes = 0;
     await appendBatch(store, pending, provenance, report);
     options.onProgress?.({ ...report });
   };
@@ -96,10 +122,13 @@ export async function importEvents(store: EventStore, input: Readable, options: 
       report.events += 1;
       report.lastSourcePosition = event.globalPosition;
 
+      const bytes = importedBytes(event, provenance);
       const previous = batch[batch.length - 1];
-      if (previous !== undefined && (previous.event.streamName !== event.streamName || batch.length >= batchSize)) await flush();
+      if (previous !== undefined && (previous.event.streamName !== event.streamName || batch.length >= batchSize || batchBytes + bytes > limit)) await flush();
       if (options.signal?.aborted) break;
-      batch.push({ lineNumber, event });
+      if (bytes > limit) throw new ImportEventTooLargeError(lineNumber, event.streamName, event.streamRevision, bytes, limit);
+      batch.push({ lineNumber, event, bytes });
+      batchBytes += bytes;
     }
     if (!options.signal?.aborted) await flush();
   } finally {
@@ -126,6 +155,17 @@ async function appendBatch(store: EventStore, pending: readonly Pending[], prove
     const result = await appendRun(store, pending, provenance);
     count(result, pending.length, report);
   } catch (error) {
+    // The target's own limit is lower than it says (a server configured smaller): halves, down to one event.
+    if (error instanceof AppendTooLargeError) {
+      if (pending.length === 1) {
+        const [one] = pending;
+        throw new ImportEventTooLargeError(one.lineNumber, one.event.streamName, one.event.streamRevision, error.sizeBytes, error.limitBytes);
+      }
+      const half = Math.ceil(pending.length / 2);
+      await appendBatch(store, pending.slice(0, half), provenance, report);
+      await appendBatch(store, pending.slice(half), provenance, report);
+      return;
+    }
     // Part of the run is already there (an earlier import of a shorter export): go event by event.
     if (!(error instanceof DuplicateEventIdError) || pending.length === 1) throw asConflict(error, pending[0]);
     for (const one of pending) {
@@ -155,6 +195,11 @@ function asConflict(error: unknown, at: Pending): unknown {
     return new ImportConflictError(at.lineNumber, at.event.streamName, at.event.streamRevision, error);
   }
   return error;
+}
+
+/** The bytes an imported event counts against the target's maxAppendBytes (as the stores count them). */
+function importedBytes(event: ExportedEvent, provenance: boolean): number {
+  return Buffer.byteLength(event.type) + Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(importedMetadata(event, provenance)));
 }
 
 /** The source's recorded time and position are history an auditor needs: kept next to the metadata's own fields. */

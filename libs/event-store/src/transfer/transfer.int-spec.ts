@@ -7,7 +7,9 @@ import { EsdbEventStore } from '../esdb/esdb-event-store';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
 import { newEvent, uniqueName } from '../testing/test-events';
 import { exportEvents } from './export-events';
-import { ImportConflictError, importEvents } from './import-events';
+import { ImportConflictError, ImportEventTooLargeError, importEvents } from './import-events';
+import { AppendTooLargeError } from '../errors';
+import type { NewEvent } from '../envelope';
 import { formatLine, MalformedExportLineError, parseLine } from './ndjson-format';
 
 let dir: string;
@@ -203,6 +205,70 @@ describe('export and import of the event log (SQLite to SQLite)', () => {
     expect(error).toBeInstanceOf(ImportConflictError);
     expect(error).toMatchObject({ code: 'IMPORT_CONFLICT', lineNumber: 2, streamName: 'order-o1', streamRevision: 0n });
     expect(await target.readStream('account-a1')).toHaveLength(1); // line 1 went in before the conflict
+  });
+});
+
+describe('import within the target store\'s append size', () => {
+  /** The bytes an append carries, as the stores count them. */
+  const bytesOf = (events: readonly NewEvent[]): number =>
+    events.reduce((sum, e) => sum + Buffer.byteLength(e.type) + Buffer.byteLength(JSON.stringify(e.data)) + Buffer.byteLength(JSON.stringify(e.metadata)), 0);
+
+  /** A source with one stream of `count` events of about `bytes` each (appended one by one). */
+  async function bigSource(count: number, bytes: number): Promise<string> {
+    const source = sqlite('source');
+    for (let i = 0; i < count; i += 1) {
+      await source.append('bulky-1', [newEvent('Bulky', { i, pad: 'p'.repeat(bytes) })], { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) });
+    }
+    return exportToString(source);
+  }
+
+  /** The real SQLite store, taking at most `limit` bytes per append (as an EventStoreDB would), every call recorded. */
+  function limited(limit: number, says = limit): { store: EventStore; calls: number[] } {
+    const inner = sqlite(uniqueName('target'));
+    const calls: number[] = [];
+    const store: EventStore = Object.assign(Object.create(inner) as EventStore, {
+      maxAppendBytes: says,
+      append: async (stream: string, events: readonly NewEvent[], options: Parameters<EventStore['append']>[2]) => {
+        const bytes = bytesOf(events);
+        calls.push(bytes);
+        if (bytes > limit) throw new AppendTooLargeError(`stand-in limit ${limit}`, null, limit);
+        return inner.append(stream, events, options);
+      },
+      readStream: inner.readStream.bind(inner),
+    });
+    return { store, calls };
+  }
+
+  it('splits a run of one stream into appends under the target\'s maxAppendBytes', async () => {
+    const ndjson = await bigSource(10, 20_000);
+    const { store, calls } = limited(64 * 1024);
+    const report = await importEvents(store, Readable.from([ndjson]));
+    expect(report).toMatchObject({ events: 10, appended: 10 });
+    expect(calls.length).toBeGreaterThan(1);
+    for (const bytes of calls) expect(bytes).toBeLessThanOrEqual(64 * 1024);
+    expect((await store.readStream('bulky-1')).map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('splits a batch the target refuses as too large although its stated limit allowed it', async () => {
+    const ndjson = await bigSource(8, 20_000);
+    const { store, calls } = limited(50_000, 16 * 1024 * 1024);
+    const report = await importEvents(store, Readable.from([ndjson]));
+    expect(report).toMatchObject({ events: 8, appended: 8 });
+    expect(calls[0]).toBeGreaterThan(50_000);
+    expect((await store.readStream('bulky-1'))).toHaveLength(8);
+  });
+
+  it('stops at an event larger than any append, naming its line; the lines before it stay imported', async () => {
+    const source = sqlite('source-one-big');
+    await source.append('s-1', [newEvent('Small', { n: 1 })], { expectedRevision: 'no_stream' });
+    await source.append('s-1', [newEvent('Huge', { pad: 'h'.repeat(80_000) })], { expectedRevision: 0n });
+    await source.append('s-1', [newEvent('Small', { n: 3 })], { expectedRevision: 1n });
+    const { store } = limited(64 * 1024);
+    const error = await importEvents(store, Readable.from([await exportToString(source)])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportEventTooLargeError);
+    expect(error).toMatchObject({ code: 'IMPORT_EVENT_TOO_LARGE', lineNumber: 2, streamName: 's-1', streamRevision: 1n, limitBytes: 64 * 1024 });
+    expect((error as Error).message).toMatch(/^line 2: s-1 revision 1 is \d+ bytes/);
+    expect((await store.readStream('s-1')).map((e) => e.type)).toEqual(['Small']);
   });
 });
 

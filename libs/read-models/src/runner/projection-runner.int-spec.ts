@@ -415,6 +415,12 @@ class FlakyReads implements EventStore {
   }
   append: EventStore['append'] = (...args) => this.inner.append(...args);
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  get maxAppendBytes(): number {
+    return this.inner.maxAppendBytes;
+  }
+  get positionUnit(): EventStore['positionUnit'] {
+    return this.inner.positionUnit;
+  }
   readEvent: EventStore['readEvent'] = (position) => this.inner.readEvent(position);
   readAllBackwards: EventStore['readAllBackwards'] = (...args) => this.inner.readAllBackwards(...args);
   subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
