@@ -1,4 +1,5 @@
-import { collectReferences, parseCitations, referenceOf } from './citations';
+import { type EventEnvelope, type EventStore, StoreRequestFailedError } from '@robo/event-store';
+import { collectReferences, parseCitations, referenceOf, resolveCitations } from './citations';
 
 describe('parseCitations', () => {
   it('finds both forms in order of appearance, once each, stream names with spaces included', () => {
@@ -37,5 +38,35 @@ describe('collectReferences', () => {
   it('matches what parseCitations produces, so a cited reference can be looked up', () => {
     const [c] = parseCitations('[stream:order-o1@2]');
     expect(collectReferences({ streamName: 'order-o1', streamRevision: 2 })).toContain(referenceOf(c));
+  });
+});
+
+describe('resolveCitations on a store whose positions are byte offsets', () => {
+  // As on EventStoreDB: positions far apart, and a read of $all from a position inside a record is refused.
+  const event = (globalPosition: bigint, streamRevision: bigint): EventEnvelope => ({
+    type: 'OrderFilled',
+    data: {},
+    metadata: { eventId: `e-${globalPosition}`, correlationId: 'c', causationId: null, actor: 'user:a', occurredAt: '2026-11-20T04:30:00.000Z', schemaVersion: 1 },
+    streamName: 'order-o1',
+    streamRevision,
+    globalPosition,
+    recordedAt: '2026-11-20T04:30:00.000Z',
+  });
+  const log = [event(4096n, 0n), event(4711n, 1n)];
+  const store = {
+    readAll: async ({ after = 0n }: { after?: bigint } = {}) => {
+      if (after !== 0n && !log.some((e) => e.globalPosition === after)) throw new StoreRequestFailedError(`invalid position ${after}`);
+      return log.filter((e) => e.globalPosition > after).slice(0, 1);
+    },
+    readEvent: async (position: bigint) => log.find((e) => e.globalPosition === position) ?? null,
+    readStream: async (_: string, { fromRevision = 0n }: { fromRevision?: bigint } = {}) => log.filter((e) => e.streamRevision >= fromRevision).slice(0, 1),
+  } as unknown as EventStore;
+
+  it('finds a cited event at its position and flags a position no event has, without reading from p - 1', async () => {
+    const resolved = await resolveCitations(store, parseCitations('[event:4711] and [event:4712]'), new Set(['event:4711']));
+    expect(resolved.map((c) => [c.ref, c.exists, c.streamName, c.streamRevision, c.seen])).toEqual([
+      ['[event:4711]', true, 'order-o1', 1, true],
+      ['[event:4712]', false, null, null, false],
+    ]);
   });
 });

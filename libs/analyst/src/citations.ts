@@ -96,8 +96,9 @@ export async function resolveCitations(store: EventStore, citations: readonly Pa
   for (const c of citations) {
     const base = { ref: c.ref, kind: c.kind, seen: seen.has(referenceOf(c)) };
     if (c.kind === 'event') {
-      const [event] = await store.readAll({ after: BigInt(c.globalPosition - 1), maxCount: 1 });
-      const exists = event !== undefined && event.globalPosition === BigInt(c.globalPosition);
+      // The position itself, never p - 1: positions are not consecutive on every store (byte offsets on EventStoreDB).
+      const event = await store.readEvent(BigInt(c.globalPosition));
+      const exists = event !== null && event.globalPosition === BigInt(c.globalPosition);
       resolved.push({
         ...base,
         globalPosition: c.globalPosition,
