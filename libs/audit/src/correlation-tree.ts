@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@robo/event-store';
+import { type EventEnvelope, recordedTime } from '@robo/event-store';
 
 export interface CausalNode {
   eventId: string;
@@ -40,7 +40,7 @@ export function correlationTree(correlationId: string, events: readonly EventEnv
       type: event.type,
       actor: event.metadata.actor,
       occurredAt: event.metadata.occurredAt,
-      recordedAt: event.recordedAt,
+      recordedAt: recordedTime(event),
       children: [],
     });
   }

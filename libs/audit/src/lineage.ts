@@ -1,5 +1,5 @@
 import { accountStream, positionStreamName } from '@robo/domain';
-import type { EventEnvelope, EventStore } from '@robo/event-store';
+import { type EventEnvelope, type EventStore, recordedTime } from '@robo/event-store';
 import { Slicer } from './cooperative';
 import { streamPages } from './replay-stream';
 
@@ -132,7 +132,7 @@ export async function explainFigure(store: EventStore, accountId: string, figure
         actor: event.metadata.actor,
         correlationId: event.metadata.correlationId,
         occurredAt: event.metadata.occurredAt,
-        recordedAt: event.recordedAt,
+        recordedAt: recordedTime(event),
         amount,
       });
     }

@@ -1,4 +1,4 @@
-import type { EventEnvelope, EventStore } from '@robo/event-store';
+import { type EventEnvelope, type EventStore, recordedTime } from '@robo/event-store';
 import { aggregateFor } from './aggregates';
 import { Change, diff } from './diff';
 import { Slicer } from './cooperative';
@@ -179,7 +179,7 @@ function stepOf(event: EventEnvelope, state: unknown, changes: Change[]): Replay
     streamRevision: Number(event.streamRevision),
     type: event.type,
     occurredAt: event.metadata.occurredAt,
-    recordedAt: event.recordedAt,
+    recordedAt: recordedTime(event),
     actor: event.metadata.actor,
     correlationId: event.metadata.correlationId,
     causationId: event.metadata.causationId,

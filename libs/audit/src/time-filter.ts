@@ -1,10 +1,10 @@
-import type { EventEnvelope } from '@robo/event-store';
+import { type EventEnvelope, recordedTime } from '@robo/event-store';
 
-/** Business time: when it happened in the market. Recorded time: when the store committed it. */
+/** Business time: when it happened in the market. Recorded time: when it was first recorded (recordedTime: the source's after an import). */
 export type TimeAxis = 'business' | 'recorded';
 
 export function eventTime(event: EventEnvelope, axis: TimeAxis): number {
-  return Date.parse(axis === 'business' ? event.metadata.occurredAt : event.recordedAt);
+  return Date.parse(axis === 'business' ? event.metadata.occurredAt : recordedTime(event));
 }
 
 /** Events known at `asOf` on the chosen axis, in log order. */

@@ -45,3 +45,4 @@ export * from './order/day-expiry';
 export * from './order/stop-trigger';
 export * from './charges/fill-charges';
 export * from './order/fill-settlement';
+export { recordedTime } from './common/recorded-time';

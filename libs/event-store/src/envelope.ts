@@ -29,3 +29,7 @@ export interface EventEnvelope<Type extends string = string, Data = unknown> ext
   /** Recorded time: when the store committed it (ISO-8601, UTC). */
   recordedAt: string;
 }
+
+
+/** Recorded time as history knows it (the original one after an import): see libs/domain/src/common/recorded-time.ts. */
+export { recordedTime } from '@robo/domain/common/recorded-time';

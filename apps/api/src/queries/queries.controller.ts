@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { portfolioAsOf } from '@robo/audit';
 import { accountStream } from '@robo/domain';
-import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
+import { EVENT_STORE, EventEnvelope, EventStore, recordedTime } from '@robo/event-store';
 import { AccountDoc, FieldCondition, type Page, READ_MODEL_STORE, ReadModelStore, readPortfolio } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
 import { isCredentialStream } from '../auth/credential-events';
@@ -28,7 +28,7 @@ export function envelopeToJson(event: EventEnvelope) {
     type: event.type,
     data: event.data,
     metadata: event.metadata,
-    recordedAt: event.recordedAt,
+    recordedAt: recordedTime(event),
   };
 }
 

@@ -1,4 +1,4 @@
-import { toUtcIso } from '@robo/domain';
+import { recordedTime, toUtcIso } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
 import type { Doc, Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
@@ -50,7 +50,8 @@ function stringField(data: unknown, field: string): string | null {
 export const auditProjection: Projection = {
   name: 'audit',
   // 2: occurredAtUtc added (documents of version 1 lack it, so business-time filters would miss them).
-  version: 2,
+  // 3: recordedAt is the original recorded time of an imported event (metadata.originalRecordedAt).
+  version: 3,
   collections: [
     {
       name: AUDIT_COLLECTION,
@@ -88,7 +89,7 @@ export const auditProjection: Projection = {
       actor: m.actor,
       occurredAt: m.occurredAt,
       occurredAtUtc: toUtcIso(m.occurredAt),
-      recordedAt: event.recordedAt,
+      recordedAt: recordedTime(event),
       accountId: stringField(event.data, 'accountId'),
       orderId: stringField(event.data, 'orderId'),
       summary: summarize(event),
