@@ -45,7 +45,9 @@ export class MetricsService {
     };
     gauge('robo_projection_checkpoint', 'Last global position the projection committed', (p) => p.checkpoint);
     gauge('robo_projection_log_head', 'Global position of the last event in the log', (p) => p.head);
-    gauge('robo_projection_lag_events', 'Events in the log after the projection checkpoint', (p) => p.lagEvents);
+    // One of the two per store: positions count events on SQLite and bytes on EventStoreDB.
+    gauge('robo_projection_lag_events', 'Events in the log after the projection checkpoint (stores whose positions count events: SQLite)', (p) => p.lagEvents);
+    gauge('robo_projection_lag_bytes', 'Bytes of log after the projection checkpoint (stores whose positions are byte offsets: EventStoreDB)', (p) => p.lagBytes);
     gauge('robo_projection_lag_seconds', 'Age of the oldest event not yet projected (0 when caught up)', (p) => p.lagSeconds);
     gauge('robo_projection_events_per_second', 'Events read per second over the last 10 s (embedded projector only)', (p) => p.eventsPerSecond);
     gauge('robo_projection_standby', '1 while the embedded projector stands by (another instance holds the projector lease)', (p) => p.standby);

@@ -10,7 +10,10 @@ export interface ProjectionStatusView {
   name: string;
   checkpoint: number | null;
   head: number | null;
+  /** Head minus checkpoint where positions count events (SQLite); null where they are byte offsets (EventStoreDB). */
   lagEvents: number | null;
+  /** Head minus checkpoint where positions are byte offsets (EventStoreDB); null elsewhere. */
+  lagBytes: number | null;
   lagSeconds: number | null;
   /** Null for the settlement reactor, whose checkpoint only moves on the events it handles. */
   caughtUp: boolean | null;
@@ -73,7 +76,8 @@ export class ProjectionOpsService implements OnModuleInit {
       name: SETTLEMENT_CHECKPOINT,
       checkpoint: reactor === null ? null : Number(reactor),
       head: head === null ? null : Number(head),
-      lagEvents: head === null || reactor === null ? null : Number(head > reactor ? head - reactor : 0n),
+      lagEvents: head === null || reactor === null || this.events.positionUnit === 'bytes' ? null : Number(head > reactor ? head - reactor : 0n),
+      lagBytes: head === null || reactor === null || this.events.positionUnit !== 'bytes' ? null : Number(head > reactor ? head - reactor : 0n),
       lagSeconds: null,
       caughtUp: null,
       eventsPerSecond: null,
@@ -93,6 +97,7 @@ export class ProjectionOpsService implements OnModuleInit {
       checkpoint: s.checkpoint === null ? null : Number(s.checkpoint),
       head: s.head === null ? null : Number(s.head),
       lagEvents: s.lagEvents === null ? null : Number(s.lagEvents),
+      lagBytes: s.lagBytes === null ? null : Number(s.lagBytes),
       lagSeconds: s.lagSeconds,
       caughtUp: s.caughtUp,
       eventsPerSecond: this.embedded ? s.eventsPerSecond : null,

@@ -28,7 +28,7 @@ export class ProjectionsController {
     // only. Others see whether each projection is caught up, and how far behind it is in time.
     return {
       head: null,
-      projections: status.projections.map((p) => ({ ...p, checkpoint: null, head: null, lagEvents: null, eventsPerSecond: null, leaseHolder: null, parked: null, lastError: null })),
+      projections: status.projections.map((p) => ({ ...p, checkpoint: null, head: null, lagEvents: null, lagBytes: null, eventsPerSecond: null, leaseHolder: null, parked: null, lastError: null })),
     };
   }
 

@@ -20,7 +20,8 @@ export function register(program: Command): void {
       const after = options.after === undefined ? undefined : parseWhole(options.after, '--after');
       const io = ioOf(command);
       const report = await withLogStores(command, {}, async ({ events: store }) => {
-        const total = Number((await store.headPosition()) - (after ?? 0n));
+        // A count of events only where positions count events (SQLite); on EventStoreDB they are byte offsets.
+        const total = store.positionUnit === 'events' ? Number((await store.headPosition()) - (after ?? 0n)) : undefined;
         const bar = progress('exporting events', total);
         const file = options.out === undefined ? null : fs.createWriteStream(options.out);
         const target: Writable = file ?? process.stdout;

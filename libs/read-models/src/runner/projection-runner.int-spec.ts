@@ -149,6 +149,17 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     expect((await runner.status()).find((s) => s.name === 'accounts')).toMatchObject({ lagEvents: 1n, caughtUp: false });
   });
 
+  it('reports lag in bytes, not events, over a store whose positions are byte offsets', async () => {
+    const { eventStore: inner, readStore } = openStores();
+    // The real store, saying what EventStoreDB says of its positions.
+    const eventStore: EventStore = Object.assign(Object.create(inner) as EventStore, { positionUnit: 'bytes' as const });
+    const head = await appendScenario(inner, tradingScenario(), randomUUID);
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, batchSize: 4 });
+    const accounts = (await runner.status()).find((s) => s.name === 'accounts');
+    expect(accounts).toMatchObject({ head, lagEvents: null, lagBytes: head, caughtUp: false });
+    expect((await new ProjectionRunner({ eventStore: inner, readStore, projections: ALL_PROJECTIONS }).status())[0]).toMatchObject({ lagEvents: head, lagBytes: null });
+  });
+
   it('records an unavailable event store as lastError, backs off, and catches up once it returns', async () => {
     const { eventStore, readStore } = openStores();
     const head = await appendScenario(eventStore, tradingScenario(), randomUUID);

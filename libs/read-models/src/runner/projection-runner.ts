@@ -107,7 +107,13 @@ export interface ProjectionStatus {
   checkpoint: bigint | null;
   /** Global position of the log's last event; null when the event store cannot be read. */
   head: bigint | null;
+  /**
+   * Events in the log after the checkpoint, on a store whose positions count events (SQLite); null on a store whose
+   * positions are byte offsets (EventStoreDB), where head - checkpoint is a number of bytes: see lagBytes.
+   */
   lagEvents: bigint | null;
+  /** Bytes of log after the checkpoint on a store whose positions are byte offsets (EventStoreDB); null elsewhere. */
+  lagBytes: bigint | null;
   /** Seconds since the oldest event not yet projected was recorded; 0 when caught up, null when unknown. */
   lagSeconds: number | null;
   caughtUp: boolean;
@@ -381,14 +387,17 @@ export class ProjectionRunner {
     for (const slot of this.slots.values()) {
       const name = slot.projection.name;
       const checkpoint = slot.checkpoint ?? (await this.readStore.getCheckpoint(name).catch(() => null));
-      const lagEvents = head !== null && checkpoint !== null ? (head > checkpoint ? head - checkpoint : 0n) : null;
+      // In the store's position unit: events on SQLite, bytes on EventStoreDB.
+      const lag = head !== null && checkpoint !== null ? (head > checkpoint ? head - checkpoint : 0n) : null;
+      const inBytes = this.eventStore.positionUnit === 'bytes';
       result.push({
         name,
         checkpoint,
         head,
-        lagEvents,
-        lagSeconds: lagEvents === null ? null : lagEvents === 0n ? 0 : await this.lagSeconds(checkpoint!, now),
-        caughtUp: lagEvents === 0n,
+        lagEvents: inBytes ? null : lag,
+        lagBytes: inBytes ? lag : null,
+        lagSeconds: lag === null ? null : lag === 0n ? 0 : await this.lagSeconds(checkpoint!, now),
+        caughtUp: lag === 0n,
         running: this.loopPromise !== null,
         lastError: slot.lastError,
         eventsPerSecond: slot.rate.perSecond(now),
