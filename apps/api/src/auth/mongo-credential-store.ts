@@ -6,7 +6,10 @@ import { ApiKeyRecord, CredentialStore, CredentialStoreUnavailableError, NewApiK
 import type { Role } from './roles';
 
 const KEYS = 'robo_api_keys';
-/** One document, written by the first createIfEmpty: two api replicas starting at once bootstrap one admin key. */
+/**
+ * One document, written by the first createIfEmpty after its key: two api replicas starting at once bootstrap one
+ * admin key, and a start that crashed before writing it leaves the next start free to bootstrap again.
+ */
 const BOOTSTRAP = 'robo_auth_bootstrap';
 
 interface StoredGrant {
@@ -23,6 +26,8 @@ interface StoredKey {
   createdAt: string;
   createdBy: string;
   revokedAt: string | null;
+  /** Set on the first key until the bootstrap marker names it: a key left by a start that crashed in between. */
+  bootstrapPending?: true;
   /** Embedded, so that a grant or its removal is one atomic document update. */
   grants: StoredGrant[];
 }
@@ -70,16 +75,28 @@ export class MongoCredentialStore implements CredentialStore {
     return this.use('creating a key', () => this.insert(key));
   }
 
+  /**
+   * Without transactions, in an order that survives a crash at any point: the key first (marked pending), then the
+   * marker naming it. A crash between the two leaves a pending key whose secret was never shown and no marker, so
+   * the next start bootstraps again (and revokes the leftover); of two starts racing, the one whose marker lands
+   * wins and the other removes its key.
+   */
   async createIfEmpty(key: NewApiKey): Promise<boolean> {
     return this.use('creating the first key', async () => {
-      if ((await this.keys().countDocuments({}, { limit: 1 })) > 0) return false;
+      const bootstrap = this.db.collection<{ _id: string; kid: string }>(BOOTSTRAP);
+      if ((await bootstrap.countDocuments({ _id: 'first-key' }, { limit: 1 })) > 0) return false;
+      if ((await this.keys().countDocuments({ bootstrapPending: { $exists: false } }, { limit: 1 })) > 0) return false;
+      if (!(await this.insert(key, true))) return false;
       try {
-        await this.db.collection<{ _id: string; kid: string }>(BOOTSTRAP).insertOne({ _id: 'first-key', kid: key.kid });
+        await bootstrap.insertOne({ _id: 'first-key', kid: key.kid });
       } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
+        if (!isDuplicateKey(error)) throw error;
+        await this.keys().deleteOne({ _id: key.kid });
+        return false;
       }
-      return this.insert(key);
+      await this.keys().updateMany({ _id: { $ne: key.kid }, bootstrapPending: true, revokedAt: null }, { $set: { revokedAt: key.createdAt } });
+      await this.keys().updateOne({ _id: key.kid }, { $unset: { bootstrapPending: '' } });
+      return true;
     });
   }
 
@@ -140,10 +157,20 @@ export class MongoCredentialStore implements CredentialStore {
     return this.db.collection<StoredKey>(KEYS);
   }
 
-  private async insert(key: NewApiKey): Promise<boolean> {
+  private async insert(key: NewApiKey, bootstrapPending = false): Promise<boolean> {
     const grants = [...new Set(key.accountIds)].map((accountId) => ({ accountId, grantedAt: key.createdAt, grantedBy: key.createdBy }));
     try {
-      await this.keys().insertOne({ _id: key.kid, name: key.name, role: key.role, secretHash: key.secretHash, createdAt: key.createdAt, createdBy: key.createdBy, revokedAt: null, grants });
+      await this.keys().insertOne({
+        _id: key.kid,
+        name: key.name,
+        role: key.role,
+        secretHash: key.secretHash,
+        createdAt: key.createdAt,
+        createdBy: key.createdBy,
+        revokedAt: null,
+        grants,
+        ...(bootstrapPending ? { bootstrapPending: true as const } : {}),
+      });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;

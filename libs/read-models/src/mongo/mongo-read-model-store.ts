@@ -131,7 +131,7 @@ export class MongoReadModelStore implements ReadModelStore {
         // An index the spec no longer declares would still cost every write: drop it.
         const declared = new Set(indexes.map((index) => index.name));
         for (const existing of await docs.indexes()) {
-          if (typeof existing.name === 'string' && existing.name.startsWith('ix_') && !declared.has(existing.name)) await docs.dropIndex(existing.name);
+          if (typeof existing.name === 'string' && existing.name.startsWith('ix_') && !declared.has(existing.name)) await dropIndexIfPresent(docs, existing.name);
         }
         if (indexes.length > 0) await docs.createIndexes(indexes);
         this.known.add(name);
@@ -223,7 +223,7 @@ export class MongoReadModelStore implements ReadModelStore {
       for (const name of collections) {
         if (!this.known.has(name)) continue;
         const indexes = await this.docs(name).indexes();
-        for (const index of indexes) if (typeof index.name === 'string' && index.name.startsWith('ix_')) await this.docs(name).dropIndex(index.name);
+        for (const index of indexes) if (typeof index.name === 'string' && index.name.startsWith('ix_')) await dropIndexIfPresent(this.docs(name), index.name);
       }
     });
   }
@@ -471,4 +471,15 @@ function assertId(id: unknown): asserts id is string {
 
 function assertProjection(projection: unknown): asserts projection is string {
   if (typeof projection !== 'string' || projection.length === 0) throw new InvalidQueryError('projection name must be a non-empty string');
+}
+
+const INDEX_NOT_FOUND = 27;
+
+/** Drops an index; one already gone (another replica dropping the same undeclared index at once) is not an error. */
+export async function dropIndexIfPresent(docs: { dropIndex(name: string): Promise<unknown> }, name: string): Promise<void> {
+  try {
+    await docs.dropIndex(name);
+  } catch (error) {
+    if (!(error instanceof MongoServerError && error.code === INDEX_NOT_FOUND)) throw error;
+  }
 }
