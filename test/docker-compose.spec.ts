@@ -10,6 +10,7 @@ import { loadConfig } from '@robo/runtime';
  */
 interface Service {
   image?: string;
+  pull_policy?: string;
   build?: { context: string; dockerfile: string; target: string };
   command?: string[];
   environment?: Record<string, string>;
@@ -23,6 +24,9 @@ const root = path.resolve(__dirname, '..');
 // Compose understands YAML merge keys (<<: *anchor); js-yaml 5 needs them enabled.
 const compose = load(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { schema: CORE_SCHEMA.withTags(mergeTag) }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const { services } = compose;
+const composeText = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+const overrideText = fs.readFileSync(path.join(root, 'docker-compose.eventstoredb.yml'), 'utf8');
+const override = load(overrideText, { schema: CORE_SCHEMA.withTags(mergeTag) }) as { services: Record<string, Service> };
 
 /** What `docker compose` does with ${VAR:?message} and ${VAR:-default}, for the variables it would get. */
 function interpolate(env: Record<string, string>, given: Record<string, string>): Record<string, string> {
@@ -46,8 +50,12 @@ describe('docker-compose.yml', () => {
     expect(['always', 'unless-stopped', 'on-failure']).toContain(service.restart);
   });
 
-  it('keeps the event log and the read models in named volumes', () => {
-    expect(services.eventstore.volumes).toContain('eventstore-data:/var/lib/eventstore');
+  it('keeps the event log and the read models in named volumes, where each image writes its data', () => {
+    // The KurrentDB image declares /var/lib/kurrentdb as a volume: the named volume must be mounted exactly there.
+    expect(services.eventstore.image).toContain('kurrentdb');
+    expect(services.eventstore.volumes).toContain('eventstore-data:/var/lib/kurrentdb');
+    expect(override.services.eventstore.image).toContain('eventstore/eventstore');
+    expect(override.services.eventstore.volumes).toContain('eventstore-data:/var/lib/eventstore');
     expect(services.mongo.volumes).toContain('mongo-data:/data/db');
     for (const volume of ['eventstore-data', 'mongo-data']) expect(compose.volumes).toHaveProperty(volume);
   });
@@ -58,11 +66,18 @@ describe('docker-compose.yml', () => {
     expect(services.api.environment?.MONGO_URL).toContain('replicaSet=rs0');
   });
 
-  it('builds the api and the projector from the Dockerfile, started after healthy stores', () => {
+  it('builds one image once, run by the api and the projector, started after stores that accept writes', () => {
+    expect(services.api.build).toEqual({ context: '.', dockerfile: 'Dockerfile', target: 'runtime' });
+    expect(services.projector.build).toBeUndefined();
+    expect(services.projector.image).toBe(services.api.image);
+    expect(services.projector.pull_policy).toBe('never');
     for (const name of ['api', 'projector']) {
-      expect(services[name].build).toEqual({ context: '.', dockerfile: 'Dockerfile', target: 'runtime' });
       expect(services[name].depends_on).toEqual({ eventstore: { condition: 'service_healthy' }, mongo: { condition: 'service_healthy' } });
     }
+    // Healthy means the node is the leader (accepts writes), not merely a live process.
+    expect(services.eventstore.healthcheck?.test.join(' ')).toContain('/gossip');
+    expect(services.eventstore.healthcheck?.test.join(' ')).toContain('Leader');
+    expect(services.mongo.healthcheck?.test.join(' ')).toContain('isWritablePrimary');
     // A larger young generation: rebuilds and catch-ups allocate short-lived objects per event.
     expect(services.projector.command).toEqual(['node', '--max-semi-space-size=32', 'dist/apps/projector/src/main.js']);
     // The commands point at what the build produces.
@@ -78,6 +93,23 @@ describe('docker-compose.yml', () => {
       expect(config).toMatchObject({ eventStore: 'esdb', readStore: 'mongo', eventStoreUrl: 'esdb://eventstore:2113?tls=false', authJwtSecret: secret });
     }
     expect(loadConfig(interpolate(services.api.environment ?? {}, { AUTH_JWT_SECRET: secret })).embeddedProjector).toBe(false);
+  });
+
+  it('needs no variable for ps, logs or down: no ${VAR:?} anywhere, and the app itself refuses a missing secret', () => {
+    for (const text of [composeText, overrideText]) expect(text).not.toMatch(/\$\{\w+:\?/);
+    const env = interpolate(services.api.environment ?? {}, {});
+    expect(env.AUTH_JWT_SECRET).toBe('');
+    expect(() => loadConfig(env)).toThrow(/AUTH_JWT_SECRET/);
+  });
+
+  it('builds on a maintained Node LTS, and Node 20 stays a build argument away', () => {
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    const image = /^ARG NODE_IMAGE=node:(\d+)-/m.exec(dockerfile);
+    expect(Number(image?.[1])).toBeGreaterThanOrEqual(22);
+    expect(Number(image?.[1]) % 2).toBe(0); // even majors are the LTS lines
+    expect(dockerfile).toContain('NODE_IMAGE=node:20-bookworm-slim');
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20');
   });
 
   it('has a multi-stage Dockerfile: build with dev dependencies, run with production ones', () => {
