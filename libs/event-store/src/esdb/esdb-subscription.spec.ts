@@ -1,4 +1,6 @@
 import type { Position, ReadPosition } from '@eventstore/db-client';
+import { UnavailableError, UnknownError } from '@eventstore/db-client';
+import { isTransientEsdbError } from './esdb-errors';
 import { resumableSubscription, type ResumeOptions, type SubscriptionHandle } from './esdb-subscription';
 
 /*
@@ -116,6 +118,21 @@ describe('resumableSubscription', () => {
       })(),
     ).rejects.toBe(denied);
     expect(seen).toEqual([1n]);
+  });
+
+  it("with the adapter's classification, ends on UnknownError (permanent) instead of resubscribing at the same position for ever", async () => {
+    const refused = new UnknownError();
+    const { iterable, opened, reconnects } = harness([scripted([rec(1)], new UnavailableError()), scripted([rec(2)], refused), scripted([], 'wait')], {
+      isTransient: isTransientEsdbError,
+    });
+    const seen: bigint[] = [];
+    const failure = await (async () => {
+      for await (const item of iterable) seen.push(item);
+    })().catch((error: unknown) => error);
+    expect(failure).toBe(refused);
+    expect(seen).toEqual([1n, 2n]);
+    expect(opened).toHaveLength(2);
+    expect(reconnects).toHaveLength(1);
   });
 
   it('ends promptly when aborted while waiting for a live event, and unsubscribes', async () => {
