@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as net from 'node:net';
 import fc from 'fast-check';
 import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { MAX_JSON_DEPTH } from '../src/common/json-depth';
@@ -246,6 +247,15 @@ describe(`every route against every class of malformed input (${RUNS} generated 
     return { route, path, headers, body: raw };
   }
 
+  it("answers a request line or headers past the HTTP parser's limit with 431 HEADERS_TOO_LARGE and a code, and bytes that are not HTTP with 400", async () => {
+    const route = { method: 'get', path: '/api/orders' };
+    const longLine = await send(port, 'get', { route, path: `/api/orders?accountId=${'x'.repeat(20_000)}`, headers: {}, body: undefined });
+    const longHeader = await send(port, 'get', { route, path: '/health/live', headers: { 'x-padding': 'p'.repeat(20_000) }, body: undefined });
+    for (const answer of [longLine, longHeader]) expect([answer?.status, JSON.parse(answer?.text ?? '{}')]).toEqual([431, { code: 'HEADERS_TOO_LARGE', message: expect.any(String) }]);
+    const garbage = await rawExchange(port, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 [^]*"code":"MALFORMED_REQUEST"/);
+  });
+
   it('answers no request with a 5xx, every refusal with {code, message}, and appends nothing for a refusal', async () => {
     expect(routes.length).toBeGreaterThan(40);
     const byStatus = new Map<string, number>();
@@ -367,5 +377,16 @@ function send(port: number, method: string, sent: Sent): Promise<{ status: numbe
     req.on('close', () => resolve({ status: 0, text: 'the connection closed without an answer' }));
     if (sent.body !== undefined) req.write(sent.body);
     req.end();
+  });
+}
+
+/** Writes bytes on a bare socket and reads what comes back until the server closes it. */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
   });
 }
