@@ -11,6 +11,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, requestLogging } from '@robo/runtime';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
+import { answerClientErrorsWithCodes } from './common/client-errors';
 import { verifyJsonBody } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
 import { ShutdownService } from './lifecycle/shutdown.service';
@@ -53,6 +54,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useGlobalFilters(new ErrorFilter());
   app.useWebSocketAdapter(new LiveIoAdapter(app, config.corsOrigins));
   app.disable('x-powered-by');
+  answerClientErrorsWithCodes(app.getHttpServer());
 
   const document = SwaggerModule.createDocument(
     app,

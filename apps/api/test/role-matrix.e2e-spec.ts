@@ -44,13 +44,29 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
   /** An account each account-scoped caller must never see in a list. */
   const foreign: Partial<Record<Caller, (c: Cast) => string>> = { trader: (x) => x.accountB, viewer: (x) => x.accountB, stranger: (x) => x.accountA };
 
+  /** What each caller answered, by status, over every case: printed after the run. */
+  const answered = Object.fromEntries(CALLERS.map((caller) => [caller, {}])) as Record<Caller, Record<number, number>>;
+  let casesRun = 0;
+
   beforeAll(async () => {
     t = await startTestApp();
     store = t.app.get(EVENT_STORE);
     base = await t.listen();
     c = await makeCast(t);
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    const requests = Object.values(answered).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+    const byStatus: Record<number, number> = {};
+    for (const statuses of Object.values(answered)) for (const [status, n] of Object.entries(statuses)) byStatus[Number(status)] = (byStatus[Number(status)] ?? 0) + n;
+    console.log(
+      [
+        `role matrix: ${casesRun} cases x ${CALLERS.length} callers = ${requests} requests`,
+        `by status: ${JSON.stringify(byStatus)}`,
+        ...CALLERS.map((caller) => `  ${caller}: ${JSON.stringify(answered[caller])}`),
+      ].join('\n'),
+    );
+    await t.close();
+  });
 
   const tokenOf = (caller: Caller): string | undefined =>
     caller === 'none' ? undefined : caller === 'expired' ? c.expired : caller === 'bad' ? c.bad : c[caller].token;
@@ -139,6 +155,7 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
       if (token !== undefined) req = req.set('authorization', `Bearer ${token}`);
       const res: Response = k.body ? await req.send(k.body(c)) : await req;
       seen[caller] = res.status;
+      answered[caller][res.status] = (answered[caller][res.status] ?? 0) + 1;
       if (res.status >= 400) {
         // A refusal says why, in the usual shape, and changes nothing.
         expect(res.body).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String), correlationId: expect.any(String) }));
@@ -157,6 +174,7 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
         }
       }
     }
+    casesRun += 1;
     expect(seen).toEqual(k.expect);
   });
 

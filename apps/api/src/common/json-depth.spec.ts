@@ -25,4 +25,13 @@ describe('JSON nesting depth on the raw body', () => {
     expect(verify('{}', 'utf-16le')).toThrow(expect.objectContaining({ status: 415, code: 'UNSUPPORTED_ENCODING' }));
     expect(verify('{}', 'utf-8')).not.toThrow();
   });
+
+  it('refuses bytes that are not UTF-8 with 400 INVALID_UTF8, and accepts every script', () => {
+    const raw = (...parts: (string | number[])[]) => () =>
+      verifyJsonBody({} as never, {} as never, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p)))), 'utf-8');
+    for (const invalid of [[0xff, 0xfe], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
+      expect(raw('{"name":"', invalid, '"}')).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_UTF8' }));
+    }
+    expect(raw('{"name":"Aśha ₹ अनु 😀"}')).not.toThrow();
+  });
 });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './api-error';
 
@@ -45,13 +46,15 @@ export function jsonNestingDepth(bytes: Uint8Array, limit = Number.POSITIVE_INFI
 
 /**
  * The JSON body parser's `verify` hook: runs on the raw body before it is decoded or parsed. Refuses a charset other
- * than UTF-8 (RFC 8259: JSON between systems is UTF-8; the byte scan below relies on it) and a body nested deeper
- * than MAX_JSON_DEPTH, each with a 4xx and a code.
+ * than UTF-8 (RFC 8259: JSON between systems is UTF-8; the byte scan below relies on it), bytes that are not valid
+ * UTF-8 (decoding would silently turn them into U+FFFD), and a body nested deeper than MAX_JSON_DEPTH, each with a
+ * 4xx and a code.
  */
 export function verifyJsonBody(_req: IncomingMessage, _res: ServerResponse, body: Buffer, encoding: string | null): void {
   if (encoding !== null && encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
     throw new ApiError(415, 'UNSUPPORTED_ENCODING', 'JSON bodies must be UTF-8');
   }
+  if (!isUtf8(body)) throw new ApiError(400, 'INVALID_UTF8', 'the request body is not valid UTF-8');
   if (jsonNestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw new ApiError(400, 'JSON_TOO_DEEP', `the request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, { maxDepth: MAX_JSON_DEPTH });
   }
