@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_PAISE } from '../common/limits';
 import { FreeText } from '../common/free-text';
+import { ConsistencyQuery } from '../queries/queries.dto';
 
 export class RegisterStrategyDto {
   @ApiProperty({ example: 'ma-crossover', description: 'ma-crossover and short-straddle are run by the paper runner; other kinds are recorded only' })
@@ -53,7 +54,7 @@ export class ParametersDto {
   parameters!: Record<string, unknown>;
 }
 
-export class ListStrategiesDto {
+export class ListStrategiesDto extends ConsistencyQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
