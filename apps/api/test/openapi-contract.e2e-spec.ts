@@ -74,6 +74,27 @@ describe('the published OpenAPI document is the contract, and the api keeps to i
     expect(doc.components.schemas.Error).toMatchObject({ required: ['code', 'message'] });
   });
 
+  it("takes the request bodies the contract describes: the same fields, the same required ones", () => {
+    const problems: string[] = [];
+    const resolve = (schema: unknown): { properties?: Record<string, unknown>; required?: string[] } | undefined => {
+      const ref = (schema as { $ref?: string } | undefined)?.$ref;
+      return ref ? (doc.components.schemas[ref.split('/').pop()!] as never) : (schema as never);
+    };
+    for (const { key, op } of operationsOf(doc)) {
+      const contract = (OPERATIONS as unknown as Record<string, { request?: { properties: Record<string, unknown>; required: string[] } }>)[key]?.request;
+      const body = resolve((op as { requestBody?: { content?: Record<string, { schema?: unknown }> } }).requestBody?.content?.['application/json']?.schema);
+      if (!contract && !body) continue;
+      if (!contract || !body) {
+        problems.push(`${key}: a request body in ${contract ? 'the contract only' : 'the server only'}`);
+        continue;
+      }
+      const fields = (o: object | undefined) => Object.keys(o ?? {}).sort();
+      if (fields(body.properties).join() !== fields(contract.properties).join()) problems.push(`${key}: fields ${fields(body.properties)} served, ${fields(contract.properties)} in the contract`);
+      if ([...(body.required ?? [])].sort().join() !== [...contract.required].sort().join()) problems.push(`${key}: required ${body.required ?? []} served, ${contract.required} in the contract`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('answers every read operation of the document as it says, and the main commands too', async () => {
     const { t, accountId, strategyId, buyId, correlationId, lastPosition } = s;
     const mp = `minPosition=${lastPosition}`;

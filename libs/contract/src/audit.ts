@@ -72,7 +72,7 @@ export const StateStep = t.named(
     correlationId: t.string(),
     causationId: t.nullable(t.string()),
     eventId: t.string(),
-    data: t.anyObject(),
+    data: t.unknown({ description: "the event's data" }),
     state: t.unknown({ description: 'the state after the event' }),
     changes: t.array(t.object({ path: t.string(), before: t.unknown(), after: t.unknown() }, ['before', 'after'])),
   }),
@@ -83,7 +83,7 @@ export const StreamState = t.named(
   t.object(
     {
       stream: t.string(),
-      kind: t.string({ description: 'account, order, position, strategy, ... (what the state was folded as)' }),
+      kind: t.nullable(t.string({ description: 'account, order, position, strategy, ... (what the state was folded as); null for a stream of no known aggregate' })),
       toRevision: t.nullable(t.integer()),
       asOf: t.nullable(t.instant()),
       time: t.nullable(t.enum(['business', 'recorded'])),

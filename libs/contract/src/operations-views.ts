@@ -115,7 +115,7 @@ export const OptionChain = t.named(
     lotSize: t.integer(),
     yearsToExpiry: t.number(),
     rows: t.array(t.object({ strikePaise: t.paise(), call: optionSide, put: optionSide })),
-    expiries: t.array(t.object({ date: t.date(), kind: t.enum(['WEEKLY', 'MONTHLY']) })),
+    expiries: t.array(t.object({ date: t.date(), kind: t.string({ description: 'WEEKLY or MONTHLY' }) })),
   }),
 );
 export type OptionChain = Static<typeof OptionChain>;

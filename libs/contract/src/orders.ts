@@ -86,7 +86,7 @@ export const ReportFillBody = t.named(
   'ReportFillBody',
   t.object(
     { fillId: t.string(), quantity: t.integer({ minimum: 1 }), pricePaise: t.paise(), feesPaise: t.paise(), occurredAt: t.instant(), late: t.boolean() },
-    ['feesPaise', 'occurredAt', 'late'],
+    ['feesPaise', 'late'],
   ),
 );
 export type ReportFillBody = Static<typeof ReportFillBody>;
