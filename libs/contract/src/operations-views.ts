@@ -104,7 +104,20 @@ export type Quote = Static<typeof Quote>;
 export const Quotes = t.named('Quotes', t.object({ at: t.instant(), quotes: t.array(Quote) }));
 export type Quotes = Static<typeof Quotes>;
 
-const optionSide = t.object({ symbol: t.string(), premiumPaise: t.paise(), delta: t.number() });
+const optionSide = t.openObject(
+  {
+    symbol: t.string(),
+    premiumPaise: t.paise({ description: 'model premium (Black-Scholes)' }),
+    bidPaise: t.nullable(t.paise()),
+    askPaise: t.nullable(t.paise()),
+    lastPaise: t.paise(),
+    volume: t.integer(),
+    openInterest: t.integer(),
+    delta: t.nullable(t.number()),
+  },
+  [],
+  { description: 'a call or a put of the strike: quote, implied volatility and greeks' },
+);
 export const OptionChain = t.named(
   'OptionChain',
   t.object({
@@ -116,6 +129,7 @@ export const OptionChain = t.named(
     yearsToExpiry: t.number(),
     rows: t.array(t.object({ strikePaise: t.paise(), call: optionSide, put: optionSide })),
     expiries: t.array(t.object({ date: t.date(), kind: t.string({ description: 'WEEKLY or MONTHLY' }) })),
+    model: t.anyObject({ description: 'the model and inputs the figures come from' }),
   }),
 );
 export type OptionChain = Static<typeof OptionChain>;
@@ -137,3 +151,19 @@ export const ProposalDecision = t.named(
 );
 export const AskBody = t.named('AskBody', t.object({ question: t.string(), accountId: t.uuid(), strategyId: t.string() }, ['accountId', 'strategyId']));
 export const RejectProposalBody = t.named('RejectProposalBody', t.object({ reason: t.string() }));
+
+/** The daily P&L statement of an account (GET /api/accounts/:id/statement). */
+export const Statement = t.named(
+  'Statement',
+  t.object({
+    accountId: t.uuid(),
+    from: t.date(),
+    to: t.date(),
+    days: t.array(t.openObject({ date: t.date() }, [], { description: 'realized, charges by kind, net of one IST day' })),
+    totals: t.anyObject({ description: 'the same figures over the range' }),
+  }),
+);
+export type Statement = Static<typeof Statement>;
+
+/** A strategy's multi-leg basket of one day (GET /api/strategies/:id/basket): legs, net premium, P&L, payoff at expiry. */
+export const Basket = t.named('Basket', t.anyObject({ description: 'legs, combined, netPremiumPaise (credit > 0), payoff' }));

@@ -57,6 +57,8 @@ export const OPERATIONS = {
   'GET /api/accounts/{id}/positions': { ok: { 200: A.Positions }, errors: READ_ONE },
   'GET /api/accounts/{id}/portfolio': { ok: { 200: A.Portfolio }, errors: REPLAY },
   'GET /api/accounts/{id}/performance': { ok: { 200: P.AccountPerformance }, errors: READ_ONE },
+  'GET /api/accounts/{id}/statement': { ok: { 200: V.Statement }, errors: REPLAY },
+  'GET /api/accounts/{id}/exports/{kind}': { ok: { 200: { mediaType: 'text/csv', description: 'orders, fills, trades or statement as CSV (RFC 4180, rupees, IST)' } }, errors: REPLAY },
 
   'GET /api/orders': { ok: { 200: O.OrderPage }, errors: READ_ONE },
   'POST /api/orders': { ok: { 201: O.OrderCommandResult }, errors: COMMAND, request: O.PlaceOrderBody },
@@ -70,6 +72,7 @@ export const OPERATIONS = {
   'POST /api/strategies': { ok: { 201: S.StrategyCommandResult }, errors: COMMAND, request: S.RegisterStrategyBody },
   'GET /api/strategies/{id}': { ok: { 200: S.Strategy }, errors: READ_ONE },
   'GET /api/strategies/{id}/performance': { ok: { 200: P.StrategyPerformance }, errors: READ_ONE },
+  'GET /api/strategies/{id}/basket': { ok: { 200: V.Basket }, errors: READ_ONE },
   'POST /api/strategies/{id}/activate': { ok: { 200: S.StrategyCommandResult }, errors: COMMAND },
   'POST /api/strategies/{id}/pause': { ok: { 200: S.StrategyCommandResult }, errors: COMMAND, request: S.ReasonBody },
   'POST /api/strategies/{id}/stop': { ok: { 200: S.StrategyCommandResult }, errors: COMMAND, request: S.ReasonBody },

@@ -71,7 +71,7 @@ export const t = {
     }),
   /** An object with at least these properties: for operational answers whose other fields may grow. */
   openObject: <P extends Props, O extends keyof P = never>(properties: P, optional: readonly O[] = [], a: Annotations = {}) =>
-    make<ObjectOf<P, O> & Record<string, unknown>>({
+    make<ObjectOf<P, O>>({
       type: 'object',
       properties,
       required: Object.keys(properties).filter((k) => !optional.includes(k as O)),
