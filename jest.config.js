@@ -24,6 +24,8 @@ module.exports = {
     '^@robo/paper/(.*)$': '<rootDir>/libs/paper/src/$1',
     '^@robo/analyst$': '<rootDir>/libs/analyst/src/index.ts',
     '^@robo/analyst/(.*)$': '<rootDir>/libs/analyst/src/$1',
+    '^@robo/contract$': '<rootDir>/libs/contract/src/index.ts',
+    '^@robo/contract/(.*)$': '<rootDir>/libs/contract/src/$1',
   },
   testTimeout: 60000,
 };

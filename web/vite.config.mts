@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // Built with `vite build web` from the repository root: root is this folder, output goes to web/dist, which the
 // api serves at / (see webRoot() in apps/api/src/bootstrap.ts). No React plugin: Vite's own transform handles TSX.
 export default defineConfig({
   base: '/',
+  // The contract shared with the server (request and answer types, no runtime dependency).
+  resolve: { alias: { '@robo/contract': fileURLToPath(new URL('../libs/contract/src/index.ts', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
     outDir: 'dist',

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { isForbidden, isNotAvailable } from './api/http';
+import { isForbidden } from './api/http';
 import { App } from './app';
 import './styles.css';
 
@@ -10,8 +10,8 @@ const client = new QueryClient({
     queries: {
       // Live events and the poller decide when figures refresh; a window focus also does.
       staleTime: 10_000,
-      // "Not available yet" and "forbidden" are answers, not glitches: no retry storm for them.
-      retry: (count, error) => !isNotAvailable(error) && !isForbidden(error) && count < 2,
+      // "Forbidden" is an answer, not a glitch: no retry storm for it.
+      retry: (count, error) => !isForbidden(error) && count < 2,
     },
   },
 });

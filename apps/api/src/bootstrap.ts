@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import serveStatic from 'serve-static';
 import { Logger } from 'nestjs-pino';
+import { applyContract, type OpenApiDocument } from '@robo/contract';
 import { AppConfig, requestLogging } from '@robo/runtime';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
@@ -68,6 +69,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       .addBearerAuth()
       .build(),
   );
+  // The responses of every operation come from the contract (libs/contract): one set of schemas for the document,
+  // the dashboard's types and the contract tests. An operation the contract does not know is published without
+  // responses, which apps/api/test/openapi-contract.e2e-spec.ts refuses.
+  applyContract(document as unknown as OpenApiDocument);
   SwaggerModule.setup('docs', app, document);
 
   const web = webRoot();

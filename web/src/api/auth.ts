@@ -1,4 +1,4 @@
-import { ApiFailure, isNotAvailable, request } from './http';
+import { ApiFailure, request } from './http';
 import { ROLES, setRefresher, type Role, type Session } from './session';
 
 /**
@@ -95,7 +95,6 @@ export async function probeAuth(): Promise<AuthMode> {
     return 'open';
   } catch (error) {
     if (error instanceof ApiFailure && (error.status === 401 || error.status === 403)) return 'required';
-    if (isNotAvailable(error)) return 'required';
     return 'unknown';
   }
 }

@@ -27,17 +27,6 @@ export function fieldProblems(error: unknown): FieldProblem[] {
   );
 }
 
-/**
- * The endpoint is not on this server (yet): an unknown route, or a query parameter the server's validation does not
- * know. Views show "not available yet" for these instead of an error.
- */
-export function isNotAvailable(error: unknown): boolean {
-  if (!(error instanceof ApiFailure)) return false;
-  if (error.status === 404 && (error.code === 'ROUTE_NOT_FOUND' || error.code === 'HTTP_404' || error.code === 'NOT_FOUND')) return true;
-  if (error.status === 405 || error.status === 501) return true;
-  return error.status === 400 && fieldProblems(error).some((p) => p.problems.some((text) => /should not exist/.test(text)));
-}
-
 export function isForbidden(error: unknown): boolean {
   return error instanceof ApiFailure && error.status === 403;
 }

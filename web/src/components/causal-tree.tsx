@@ -1,50 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
-import { isNotAvailable } from '../api/http';
-import type { AuditEntry, CausalNode, CorrelationTree } from '../api/types';
+import type { CausalNode } from '../api/types';
 import { istDateTime, shortId } from '../lib/format';
 import { Loading, QueryView } from './ui';
-
-/**
- * The same tree from the audit trail, where the server has no correlation endpoint: every entry names its cause,
- * so the events whose cause is not in the set are the commands' own, and the rest hang below their cause.
- */
-export function treeFromAudit(correlationId: string, entries: AuditEntry[]): CorrelationTree {
-  const nodes = new Map<string, CausalNode>();
-  for (const e of entries) {
-    nodes.set(e.eventId, { eventId: e.eventId, globalPosition: e.position, stream: e.streamName, type: e.type, actor: e.actor, occurredAt: e.occurredAt, recordedAt: e.recordedAt, children: [] });
-  }
-  const commands = new Map<string, { commandId: string | null; actor: string; events: CausalNode[] }>();
-  for (const e of [...entries].sort((a, b) => a.position - b.position)) {
-    const node = nodes.get(e.eventId)!;
-    const parent = e.causationId ? nodes.get(e.causationId) : undefined;
-    if (parent) parent.children.push(node);
-    else {
-      const key = e.causationId ?? `none-${e.eventId}`;
-      const command = commands.get(key) ?? { commandId: e.causationId, actor: e.actor, events: [] };
-      command.events.push(node);
-      commands.set(key, command);
-    }
-  }
-  return { correlationId, commands: [...commands.values()] };
-}
-
-async function loadTree(correlationId: string, signal: AbortSignal): Promise<CorrelationTree & { derived?: boolean }> {
-  try {
-    return await api.correlation(correlationId, signal);
-  } catch (error) {
-    if (!isNotAvailable(error)) throw error;
-    const entries: AuditEntry[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 10; page++) {
-      const answer = await api.audit({ correlationId, limit: '200', cursor }, signal);
-      entries.push(...answer.items);
-      if (!answer.nextCursor) break;
-      cursor = answer.nextCursor;
-    }
-    return { ...treeFromAudit(correlationId, entries), derived: true };
-  }
-}
 
 function Node({ node, onPick }: { node: CausalNode; onPick?: (node: CausalNode) => void }) {
   return (
@@ -67,13 +25,12 @@ function Node({ node, onPick }: { node: CausalNode; onPick?: (node: CausalNode) 
 }
 
 export function CausalTree({ correlationId, onPick }: { correlationId: string; onPick?: (node: CausalNode) => void }) {
-  const tree = useQuery({ queryKey: ['audit', 'tree', correlationId], queryFn: ({ signal }) => loadTree(correlationId, signal) });
+  const tree = useQuery({ queryKey: ['audit', 'tree', correlationId], queryFn: ({ signal }) => api.correlation(correlationId, signal) });
   if (tree.isPending) return <Loading label="Loading the causal tree…" />;
   return (
     <QueryView query={tree} what="The causal tree">
       {(t) => (
         <div className="causal-tree" data-testid="causal-tree">
-          {t.derived && <p className="muted small">Built from the audit trail (the server has no correlation endpoint yet).</p>}
           {t.commands.map((c, i) => (
             <div key={c.commandId ?? i} className="tree-command">
               <div className="tree-command-head">

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { ApiFailure, isForbidden, isNotAvailable } from '../api/http';
+import { ApiFailure, isForbidden } from '../api/http';
 import { pnlClass } from '../lib/format';
 
 export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
@@ -65,15 +65,6 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-export function NotAvailable({ what }: { what: string }) {
-  return (
-    <div className="state state-na" data-testid="not-available">
-      <strong>{what} is not available yet.</strong>
-      <span>This server does not offer it; the view will work once it does.</span>
-    </div>
-  );
-}
-
 export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void }) {
   const failure = error instanceof ApiFailure ? error : null;
   const message = failure ? failure.message : error instanceof Error ? error.message : 'something went wrong';
@@ -94,14 +85,14 @@ export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void 
   );
 }
 
-/** Loading, error, "not available yet" and "forbidden" for one query; the data once there (kept while refetching). */
+/** Loading, error and "forbidden" for one query; the data once there (kept while refetching). */
 export function QueryView<T>({ query, what, children }: { query: UseQueryResult<T>; what: string; children: (data: T) => ReactNode }) {
   if (query.data !== undefined) {
     return (
       <>
-        {query.isError && !isNotAvailable(query.error) && (
+        {query.isError && (
           <div className="inline-warning" role="status">
-            Showing the last figures: refreshing failed ({query.error instanceof Error ? query.error.message : 'error'}).
+            {what}: showing the last figures, refreshing failed ({query.error instanceof Error ? query.error.message : 'error'}).
           </div>
         )}
         {children(query.data)}
@@ -109,7 +100,6 @@ export function QueryView<T>({ query, what, children }: { query: UseQueryResult<
     );
   }
   if (query.isPending) return <Loading />;
-  if (isNotAvailable(query.error)) return <NotAvailable what={what} />;
   if (isForbidden(query.error)) return <ErrorBox error={query.error} />;
   return <ErrorBox error={query.error} retry={() => void query.refetch()} />;
 }

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
-import { isNotAvailable } from '../api/http';
-import type { AccountSummary } from '../api/types';
+import type { AccountEntry } from '../api/types';
 import { readStored, readStoredJson, writeStored } from './storage';
 
 const KNOWN = 'robo.accounts';
@@ -11,22 +10,22 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export interface AccountChoice {
   /** Accounts to pick from: the server's list of the caller's accounts, else the ones typed in on this browser. */
-  accounts: AccountSummary[];
+  accounts: AccountEntry[];
   /** False until the server can list accounts (GET /api/accounts): ids are then entered by hand and remembered. */
   serverListed: boolean;
   selected: string | null;
   select(accountId: string | null): void;
-  remember(account: AccountSummary): void;
+  remember(account: AccountEntry): void;
   forget(accountId: string): void;
 }
 
 export function useAccountChoice(grantedIds: string[] | null): AccountChoice {
-  const listed = useQuery({ queryKey: ['accounts-list'], queryFn: ({ signal }) => api.accounts(signal), retry: (n, e) => !isNotAvailable(e) && n < 2, staleTime: 30_000 });
-  const [known, setKnown] = useState<AccountSummary[]>(() => readStoredJson<AccountSummary[]>(KNOWN, []).filter((a) => UUID.test(a.accountId)));
+  const listed = useQuery({ queryKey: ['accounts-list'], queryFn: ({ signal }) => api.accounts(signal), staleTime: 30_000 });
+  const [known, setKnown] = useState<AccountEntry[]>(() => readStoredJson<AccountEntry[]>(KNOWN, []).filter((a) => UUID.test(a.accountId)));
   const [selected, setSelected] = useState<string | null>(() => readStored(SELECTED));
 
   const accounts = useMemo(() => {
-    const byId = new Map<string, AccountSummary>();
+    const byId = new Map<string, AccountEntry>();
     for (const a of listed.data ?? []) byId.set(a.accountId, a);
     for (const id of grantedIds ?? []) if (!byId.has(id)) byId.set(id, { accountId: id });
     for (const a of known) if (!byId.has(a.accountId)) byId.set(a.accountId, a);
@@ -43,7 +42,7 @@ export function useAccountChoice(grantedIds: string[] | null): AccountChoice {
     setSelected(accountId);
   }, []);
 
-  const remember = useCallback((account: AccountSummary) => {
+  const remember = useCallback((account: AccountEntry) => {
     setKnown((list) => {
       const next = [account, ...list.filter((a) => a.accountId !== account.accountId)].slice(0, 20);
       writeStored(KNOWN, JSON.stringify(next));

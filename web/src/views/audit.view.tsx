@@ -252,7 +252,7 @@ function EventDetail({ picked, onCorrelation }: { picked: Picked; onCorrelation:
       {(answer) => {
         const e = answer.events[0];
         if (!e) return <Empty>The event is not in the log.</Empty>;
-        const m = e.metadata as Record<string, string | undefined>;
+        const m = e.metadata;
         return (
           <div className="event-detail" data-testid="event-detail">
             <h3>

@@ -65,7 +65,7 @@ function Orders({ accountId }: { accountId: string }) {
                 data-testid="filter-status"
               >
                 <option value="">All</option>
-                {ORDER_STATUSES.filter((s) => s !== 'ACCEPTED').map((s) => (
+                {ORDER_STATUSES.map((s) => (
                   <option key={s} value={s}>
                     {s.replace(/_/g, ' ')}
                   </option>

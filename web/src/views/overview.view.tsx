@@ -1,14 +1,13 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
-import { isNotAvailable } from '../api/http';
-import type { Order, Portfolio } from '../api/types';
+import type { Order, Performance, Portfolio } from '../api/types';
 import { useApp } from '../app-context';
 import { StaleMark } from '../components/live-badge';
 import { NeedsAccount } from '../components/needs-account';
 import { EquityCharts } from '../components/performance';
 import { formatStatistic, headline } from '../components/statistics-table';
-import { Badge, Card, Empty, NotAvailable, QueryView, Stat } from '../components/ui';
+import { Badge, Card, Empty, QueryView, Stat } from '../components/ui';
 import { istDateTime, percent, quantity, rupees } from '../lib/format';
 import { navigate } from '../lib/route';
 
@@ -22,7 +21,7 @@ function Overview({ accountId }: { accountId: string }) {
   const account = useQuery({ queryKey: ['account', accountId], queryFn: ({ signal }) => api.account(accountId, signal) });
   const portfolio = useQuery({ queryKey: ['portfolio', accountId], queryFn: ({ signal }) => api.portfolio(accountId, signal) });
   const strategies = useQuery({ queryKey: ['strategies'], queryFn: ({ signal }) => api.strategies(signal) });
-  const performance = useQuery({
+  const performance = useQuery<Performance>({
     queryKey: strategyId ? ['performance', 'strategy', strategyId, accountId] : ['performance', 'account', accountId],
     queryFn: ({ signal }) => (strategyId ? api.strategyPerformance(strategyId, signal) : api.accountPerformance(accountId, signal)),
   });
@@ -72,11 +71,7 @@ function Overview({ accountId }: { accountId: string }) {
 
       {performance.data ? (
         <EquityCharts performance={performance.data} theme={theme} />
-      ) : performance.isPending ? null : isNotAvailable(performance.error) ? (
-        <Card title="Equity curve and drawdown">
-          <NotAvailable what="Performance history" />
-        </Card>
-      ) : (
+      ) : performance.isPending ? null : (
         <Card title="Equity curve and drawdown">
           <QueryView query={performance} what="Performance history">
             {() => null}

@@ -19,7 +19,7 @@ export default function StrategiesView() {
 }
 
 function stateOf(s: Strategy): string {
-  return String(s.state ?? s.status ?? 'UNKNOWN');
+  return s.status;
 }
 
 function StrategyList() {

@@ -1,10 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
-import { isNotAvailable } from '../api/http';
 import type { Portfolio, StoredEvent } from '../api/types';
 import { NeedsAccount } from '../components/needs-account';
-import { Card, Empty, Loading, NotAvailable, QueryView, Segmented, Stat } from '../components/ui';
+import { Card, Empty, Loading, QueryView, Segmented, Stat } from '../components/ui';
 import { instantToIstInput, istDateTime, pnlClass, quantity, rupees } from '../lib/format';
 import { href } from '../lib/route';
 
@@ -168,7 +167,6 @@ function AsOf({ accountId, asOf, axis, compareAsOf }: { accountId: string; asOf:
     enabled: compareAsOf !== null,
     staleTime: Infinity,
   });
-  if (isNotAvailable(a.error)) return <NotAvailable what="The portfolio as of an instant" />;
   return (
     <QueryView query={a} what="The portfolio as of an instant">
       {(p) => (

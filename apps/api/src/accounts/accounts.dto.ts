@@ -1,9 +1,10 @@
+import type { AmountBody, HaltBody, OpenAccountBody, RiskLimitsBody } from '@robo/contract';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_PAISE, MAX_QUANTITY } from '../common/limits';
 import { FreeText } from '../common/free-text';
 
-export class OpenAccountDto {
+export class OpenAccountDto implements OpenAccountBody {
   @ApiProperty({ example: 'Asha Intraday', maxLength: 100 })
   @IsString()
   @IsNotEmpty()
@@ -18,7 +19,7 @@ export class OpenAccountDto {
   initialCashPaise!: number;
 }
 
-export class AmountDto {
+export class AmountDto implements AmountBody {
   @ApiProperty({ description: 'Amount in paise', example: 50000000, minimum: 1 })
   @IsInt()
   @Min(1)
@@ -26,7 +27,7 @@ export class AmountDto {
   amountPaise!: number;
 }
 
-export class RiskLimitsDto {
+export class RiskLimitsDto implements RiskLimitsBody {
   @ApiPropertyOptional({ nullable: true, description: 'Largest single order value in paise; null removes the limit' })
   @IsOptional()
   @IsInt()
@@ -49,7 +50,7 @@ export class RiskLimitsDto {
   dailyLossLimitPaise?: number | null;
 }
 
-export class HaltDto {
+export class HaltDto implements HaltBody {
   @ApiProperty({ example: 'risk desk review' })
   @IsString()
   @IsNotEmpty()

@@ -4,6 +4,7 @@ import { correlationTree, explainFigure, parseFigure, Slicer, streamState } from
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
 import { AuditDoc, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import type { CorrelationTree, Lineage, StreamState } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
@@ -39,7 +40,7 @@ export class AuditController {
 
   @Get('streams/:stream/state')
   @ApiOperation({ summary: 'The state of one stream rebuilt from its events, up to a revision or as of an instant' })
-  async state(@Param('stream') stream: string, @Query() query: StreamStateQuery, @CurrentPrincipal() principal: Principal) {
+  async state(@Param('stream') stream: string, @Query() query: StreamStateQuery, @CurrentPrincipal() principal: Principal): Promise<StreamState> {
     if (stream.length === 0 || stream.length > 200) throw new ApiError(400, 'INVALID_STREAM', 'stream name must be 1 to 200 characters');
     if (query.toRevision !== undefined && query.asOf !== undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'give toRevision or asOf, not both');
     if (query.time !== undefined && query.asOf === undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'time applies to asOf only');
@@ -73,7 +74,7 @@ export class AuditController {
 
   @Get('audit/correlations/:id')
   @ApiOperation({ summary: 'The causal tree of one correlation id: the command, its events and the reactions they caused' })
-  async correlation(@Param('id') correlationId: string, @Query() query: CorrelationQuery, @CurrentPrincipal() principal: Principal) {
+  async correlation(@Param('id') correlationId: string, @Query() query: CorrelationQuery, @CurrentPrincipal() principal: Principal): Promise<CorrelationTree> {
     // 128 for an id the server made or the client chose, plus the `key:<kid>:` namespace of a chosen one.
     if (correlationId.length === 0 || correlationId.length > 200) throw new ApiError(400, 'INVALID_ID', 'correlation id must be 1 to 200 characters');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
@@ -107,7 +108,7 @@ export class AuditController {
 
   @Get('lineage')
   @ApiOperation({ summary: 'The events that produced a figure (cash, realized:<instrument>, fees:<instrument>, quantity:<instrument>...)' })
-  async lineage(@Query() query: LineageQuery, @CurrentPrincipal() principal: Principal) {
+  async lineage(@Query() query: LineageQuery, @CurrentPrincipal() principal: Principal): Promise<Lineage> {
     this.access.account(principal, query.accountId, 'read');
     try {
       parseFigure(query.figure);

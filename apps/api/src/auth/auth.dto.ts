@@ -1,9 +1,10 @@
+import type { CreateKeyBody, TokenBody } from '@robo/contract';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { MAX_GRANTS } from './key-manager';
 import { ROLES, type Role } from './roles';
 
-export class TokenRequestDto {
+export class TokenRequestDto implements TokenBody {
   @ApiProperty({ description: 'An API key, rtk_<kid>_<secret>' })
   @IsString()
   @IsNotEmpty()
@@ -19,7 +20,7 @@ export class TokenResponse {
   @ApiProperty({ enum: ROLES }) role!: string;
 }
 
-export class CreateKeyDto {
+export class CreateKeyDto implements CreateKeyBody {
   @ApiProperty({ example: 'asha-desk', maxLength: 100 })
   @IsString()
   @Matches(/^[\x20-\x7e]{1,100}$/, { message: 'name must be 1 to 100 printable ASCII characters' })

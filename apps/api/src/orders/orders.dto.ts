@@ -1,3 +1,4 @@
+import type { CancelOrderBody, ModifyOrderBody, PlaceOrderBody, ReportFillBody, TriggerOrderBody } from '@robo/contract';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ORDER_TYPES, OrderType, PRODUCTS, Product, SIDES, Side, VALIDITIES, Validity } from '@robo/domain';
@@ -8,7 +9,7 @@ import { FreeText } from '../common/free-text';
 const SYMBOL = /^[A-Z0-9][A-Z0-9&. -]{0,59}$/;
 const TOKEN = /^[A-Za-z0-9._:-]{1,64}$/;
 
-export class PlaceOrderDto {
+export class PlaceOrderDto implements PlaceOrderBody {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   accountId!: string;
@@ -67,7 +68,7 @@ export class PlaceOrderDto {
   clientOrderId?: string | null;
 }
 
-export class ReportFillDto {
+export class ReportFillDto implements ReportFillBody {
   @ApiProperty({ description: 'The execution id from the broker; the same report twice changes nothing, the id with other data is refused (409)' })
   @IsString()
   @Matches(TOKEN)
@@ -102,7 +103,7 @@ export class ReportFillDto {
   late?: boolean;
 }
 
-export class CancelOrderDto {
+export class CancelOrderDto implements CancelOrderBody {
   @ApiPropertyOptional({ example: 'changed my mind' })
   @IsOptional()
   @IsString()
@@ -112,7 +113,7 @@ export class CancelOrderDto {
   reason?: string;
 }
 
-export class TriggerOrderDto {
+export class TriggerOrderDto implements TriggerOrderBody {
   @ApiProperty({ description: 'Last traded price that hit the trigger, in paise' })
   @IsInt()
   @Min(1)
@@ -120,7 +121,7 @@ export class TriggerOrderDto {
   lastPricePaise!: number;
 }
 
-export class ModifyOrderDto {
+export class ModifyOrderDto implements ModifyOrderBody {
   @ApiPropertyOptional({ minimum: 1 })
   @IsOptional()
   @IsInt()

@@ -13,6 +13,7 @@ import {
   type PerformanceOptions,
   type PerformanceReport,
 } from '@robo/read-models';
+import type { AccountPerformance, StrategyPerformance } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
@@ -47,7 +48,7 @@ export class PerformanceController {
   @Get('accounts/:id/performance')
   @Roles('trader', 'viewer', 'auditor', 'admin')
   @ApiOperation({ summary: 'Statistics, equity curve, drawdown series, breakdown by instrument and period of an account' })
-  async account(@Param('id', uuidParam()) id: string, @Query() query: PerformanceQuery, @CurrentPrincipal() principal: Principal) {
+  async account(@Param('id', uuidParam()) id: string, @Query() query: PerformanceQuery, @CurrentPrincipal() principal: Principal): Promise<AccountPerformance> {
     this.access.account(principal, id, 'read');
     const options = optionsOf(query);
     await this.consistency.waitFor(parsePosition(query.minPosition), ACCOUNT_PROJECTIONS);
@@ -60,7 +61,7 @@ export class PerformanceController {
   @Get('strategies/:id/performance')
   @Roles('trader', 'viewer', 'auditor', 'admin')
   @ApiOperation({ summary: "A strategy's performance (its fills replayed into virtual positions across its accounts)" })
-  async strategy(@Param('id') id: string, @Query() query: StrategyPerformanceQuery, @CurrentPrincipal() principal: Principal) {
+  async strategy(@Param('id') id: string, @Query() query: StrategyPerformanceQuery, @CurrentPrincipal() principal: Principal): Promise<StrategyPerformance> {
     if (!STRATEGY_ID.test(id)) throw new ApiError(400, 'INVALID_ID', 'a strategy id is 1 to 64 letters, digits or . _ : -');
     const options: PerformanceOptions = { ...optionsOf(query), ...(query.capitalPaise !== undefined ? { capitalPaise: Number(query.capitalPaise) } : {}) };
     await this.consistency.waitFor(parsePosition(query.minPosition), STRATEGY_PROJECTIONS);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type DeadLetter, ReadModelError } from '@robo/read-models';
+import type { DeadLetterList, ProjectionsStatus } from '@robo/contract';
 import { Roles } from '../auth/roles.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { OPERATOR_ROLES, READ_ROLES } from '../auth/roles';
@@ -21,7 +22,7 @@ export class ProjectionsController {
   @Get()
   @Roles(...READ_ROLES)
   @ApiOperation({ summary: 'Per projection: checkpoint, log head, lag (events, seconds), events/s, caught up, parked events, last error (positions and errors for admins and auditors)' })
-  async status(@CurrentPrincipal() principal: Principal) {
+  async status(@CurrentPrincipal() principal: Principal): Promise<ProjectionsStatus> {
     const status = await this.ops.status();
     if (OPERATOR_ROLES.includes(principal.role)) return status;
     // The log's head and the checkpoints tell how busy the whole system is (everyone's trading): for operators
@@ -35,7 +36,7 @@ export class ProjectionsController {
   @Get('dead-letters')
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Events parked because a projection could not apply them, and those waiting behind them' })
-  async deadLetters(@Query() query: DeadLetterQueryDto) {
+  async deadLetters(@Query() query: DeadLetterQueryDto): Promise<DeadLetterList> {
     if (query.projection !== undefined) this.knownProjection(query.projection);
     const letters = await this.ops.deadLetters(query.projection);
     return { items: letters.map(deadLetterView) };

@@ -1,7 +1,8 @@
+import type { RebuildBody } from '@robo/contract';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, Matches } from 'class-validator';
 
-export class RebuildDto {
+export class RebuildDto implements RebuildBody {
   @ApiPropertyOptional({ description: 'swap the shadow in even when it differs from the live copy (a new projection version)', default: false })
   @IsOptional()
   @IsBoolean()

@@ -4,6 +4,7 @@ import { portfolioAsOf } from '@robo/audit';
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore, recordedTime } from '@robo/event-store';
 import { AccountDoc, FieldCondition, type Page, READ_MODEL_STORE, ReadModelStore, readPortfolio } from '@robo/read-models';
+import type { Account, Portfolio, Positions, StreamEvents } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
 import { isCredentialStream } from '../auth/credential-events';
 import { CurrentPrincipal, Principal } from '../auth/principal';
@@ -26,7 +27,8 @@ export function envelopeToJson(event: EventEnvelope) {
     streamName: event.streamName,
     streamRevision: Number(event.streamRevision),
     type: event.type,
-    data: event.data,
+    // An event's data is always a JSON object (the deciders write objects).
+    data: event.data as Record<string, unknown>,
     metadata: event.metadata,
     recordedAt: recordedTime(event),
   };
@@ -78,7 +80,7 @@ export class QueriesController {
 
   @Get('accounts/:id')
   @ApiOperation({ summary: 'Account: cash, reservations, limits, halt state' })
-  async account(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
+  async account(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal): Promise<Account> {
     this.access.account(principal, accountId, 'read');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts']);
     return this.accountDoc(accountId);
@@ -86,7 +88,7 @@ export class QueriesController {
 
   @Get('accounts/:id/positions')
   @ApiOperation({ summary: 'Positions of an account (open and closed), with realized P&L per instrument' })
-  async positions(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
+  async positions(@Param('id', uuidParam()) accountId: string, @Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal): Promise<Positions> {
     this.access.account(principal, accountId, 'read');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts', 'positions', 'prices']);
     const portfolio = await this.portfolioOf(accountId);
@@ -95,7 +97,7 @@ export class QueriesController {
 
   @Get('accounts/:id/portfolio')
   @ApiOperation({ summary: 'Cash, equity, realized and unrealized P&L, fees, and total P&L (equity - money put in), and positions marked at the recorded market price (now, or asOf an instant)' })
-  async portfolio(@Param('id', uuidParam()) accountId: string, @Query() query: PortfolioQuery, @CurrentPrincipal() principal: Principal) {
+  async portfolio(@Param('id', uuidParam()) accountId: string, @Query() query: PortfolioQuery, @CurrentPrincipal() principal: Principal): Promise<Portfolio> {
     this.access.account(principal, accountId, 'read');
     if (query.time !== undefined && query.asOf === undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'time applies to asOf only');
     if (query.asOf !== undefined) {
@@ -110,7 +112,7 @@ export class QueriesController {
 
   @Get('streams/:stream/events')
   @ApiOperation({ summary: 'The events of one stream, straight from the log' })
-  async stream(@Param('stream') stream: string, @Query() query: StreamEventsQuery, @CurrentPrincipal() principal: Principal) {
+  async stream(@Param('stream') stream: string, @Query() query: StreamEventsQuery, @CurrentPrincipal() principal: Principal): Promise<StreamEvents> {
     if (stream.length === 0 || stream.length > 200) throw new ApiError(400, 'INVALID_STREAM', 'stream name must be 1 to 200 characters');
     await this.access.stream(principal, stream);
     const limit = parseLimit(query.limit, 100);

@@ -5,6 +5,7 @@ import { evolveStrategy, initialStrategyState, strategyStream, type JsonObject, 
 import { READ_MODEL_STORE, ReadModelStore, STRATEGIES_COLLECTION, type StrategyDoc } from '@robo/read-models';
 import { Inject } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
+import type { StrategyList } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
@@ -14,8 +15,14 @@ import { findOverAccounts } from '../queries/grant-pages';
 import { uuidParam } from '../common/uuid-param';
 import type { CommandContext } from '../write/command-context';
 import { derivedId, newId } from '../write/event-ids';
+import { parsePosition } from '../queries/queries.dto';
+import { ReadYourWritesService } from '../queries/read-your-writes.service';
+import { strategySummary } from './strategy-summary';
 import { ExecuteStrategyCommand, StrategyCommandResult } from './strategy-command';
 import { ListStrategiesDto, ParametersDto, ReasonDto, RegisterStrategyDto } from './strategies.dto';
+
+/** The list reads the strategies and, for its figures, what their performance is computed from. */
+const LIST_PROJECTIONS = ['strategies', 'strategy-performance', 'daily-closes'];
 
 type Lifecycle = 'ActivateStrategy' | 'PauseStrategy' | 'StopStrategy' | 'HaltStrategy' | 'ResumeStrategy';
 
@@ -28,6 +35,7 @@ export class StrategiesController {
     private readonly access: AccessService,
     @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly consistency: ReadYourWritesService,
   ) {}
 
   @Post()
@@ -103,20 +111,23 @@ export class StrategiesController {
 
   @Get()
   @Roles('trader', 'viewer', 'auditor', 'admin')
-  @ApiOperation({ summary: "Strategies, limited to the caller's accounts" })
-  async list(@Query() query: ListStrategiesDto, @CurrentPrincipal() principal: Principal): Promise<{ items: StrategyDoc[] }> {
+  @ApiOperation({ summary: "Strategies, limited to the caller's accounts, each with its summary statistics (net P&L, trades, win rate, max drawdown, Sharpe, notes)" })
+  async list(@Query() query: ListStrategiesDto, @CurrentPrincipal() principal: Principal): Promise<StrategyList> {
     const visible = this.access.visibleAccounts(principal);
     const where: Record<string, string> = {};
     if (query.accountId !== undefined) {
       if (visible !== null && !visible.includes(query.accountId)) return { items: [] };
       where.accountId = query.accountId;
     }
+    await this.consistency.waitFor(parsePosition(query.minPosition), LIST_PROJECTIONS);
     if (query.status !== undefined) where.status = query.status;
     const page: { items: StrategyDoc[] } =
       query.accountId === undefined && visible !== null
         ? await findOverAccounts<StrategyDoc & Record<string, unknown>>(this.reads, STRATEGIES_COLLECTION, visible, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200, cursor: null })
         : await this.reads.find<StrategyDoc>(STRATEGIES_COLLECTION, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200 });
-    return { items: page.items };
+    const items: StrategyList['items'] = [];
+    for (const doc of page.items) items.push({ ...doc, statistics: await strategySummary(this.reads, doc.strategyId) });
+    return { items };
   }
 
   @Get(':id')

@@ -1,9 +1,11 @@
+import type { ParametersBody, ReasonBody, RegisterStrategyBody } from '@robo/contract';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_PAISE } from '../common/limits';
 import { FreeText } from '../common/free-text';
+import { ConsistencyQuery } from '../queries/queries.dto';
 
-export class RegisterStrategyDto {
+export class RegisterStrategyDto implements RegisterStrategyBody {
   @ApiProperty({ example: 'ma-crossover', description: 'ma-crossover and short-straddle are run by the paper runner; other kinds are recorded only' })
   @IsString()
   @Matches(/^[a-z][a-z0-9-]{0,63}$/)
@@ -38,7 +40,7 @@ export class RegisterStrategyDto {
   capitalAllocationPaise!: number;
 }
 
-export class ReasonDto {
+export class ReasonDto implements ReasonBody {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
@@ -47,13 +49,13 @@ export class ReasonDto {
   reason?: string;
 }
 
-export class ParametersDto {
+export class ParametersDto implements ParametersBody {
   @ApiProperty({ example: { fastPeriod: 10 } })
   @IsObject()
   parameters!: Record<string, unknown>;
 }
 
-export class ListStrategiesDto {
+export class ListStrategiesDto extends ConsistencyQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
