@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { AggregateRepository } from '../write/aggregate-repository';
 import { StrategiesController } from './strategies.controller';
 import { StrategyCommandHandler } from './strategy-command.handler';
 
@@ -8,6 +7,6 @@ import { StrategyCommandHandler } from './strategy-command.handler';
 @Module({
   imports: [AuthModule],
   controllers: [StrategiesController],
-  providers: [AggregateRepository, StrategyCommandHandler],
+  providers: [StrategyCommandHandler],
 })
 export class StrategiesModule {}

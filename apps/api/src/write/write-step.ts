@@ -50,6 +50,10 @@ export interface StepSpec<S, E extends DomainEventLike, V> {
   headPosition?: boolean;
   /** Load-decide-append rounds before a lost race on the expected revision is answered as a conflict. */
   attempts?: number;
+  /** The stream's state as the caller knows it already (e.g. a stream that cannot exist yet): the first round does not read it. */
+  known?: Loaded<S>;
+  /** Keep the state after the append in the repository's cache (default true); off for streams rarely read again soon. */
+  cache?: boolean;
 }
 
 /** The step's answer when it appended (accepted) or had nothing to append (already-done). */
@@ -88,6 +92,11 @@ export class WriteStep {
     private readonly locks: KeyedMutex,
   ) {}
 
+  /** A stream's state, folded (and cached) by the repository: for what a decision reads besides its own stream. */
+  load<S, E extends DomainEventLike>(stream: string, evolve: (state: S, event: E) => S, initial: S): Promise<Loaded<S>> {
+    return this.repository.load(stream, evolve, initial);
+  }
+
   run<S, E extends DomainEventLike, V>(spec: StepSpec<S, E, V>): Promise<StepOutcome<S, V>> {
     return spec.lock === true ? this.locks.run(spec.stream, () => this.attempt(spec)) : this.attempt(spec);
   }
@@ -96,7 +105,7 @@ export class WriteStep {
     const attempts = spec.attempts ?? DEFAULT_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(spec);
+        return await this.once(spec, attempt === 1 ? spec.known : undefined);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         if (attempt >= attempts) return versionConflict(spec.stream);
@@ -106,9 +115,9 @@ export class WriteStep {
     }
   }
 
-  private async once<S, E extends DomainEventLike, V>(spec: StepSpec<S, E, V>): Promise<StepOutcome<S, V>> {
+  private async once<S, E extends DomainEventLike, V>(spec: StepSpec<S, E, V>, known: Loaded<S> | undefined): Promise<StepOutcome<S, V>> {
     const { stream } = spec;
-    const loaded = await this.repository.load(stream, spec.evolve, spec.initial);
+    const loaded = known ?? (await this.repository.load(stream, spec.evolve, spec.initial));
     let decision: StepDecision<E, V>;
     try {
       decision = await spec.decide(loaded);
@@ -135,7 +144,7 @@ export class WriteStep {
       return { outcome: 'already-done', state, revision: appended.nextExpectedRevision, globalPosition: appended.lastGlobalPosition, events: [], value: decision.value };
     }
     // The state after the append is known: the next load need not read and fold these events again.
-    this.repository.remember(stream, { state, revision: appended.nextExpectedRevision });
+    if (spec.cache !== false) this.repository.remember(stream, { state, revision: appended.nextExpectedRevision });
     return { outcome: 'accepted', state, revision: appended.nextExpectedRevision, globalPosition: appended.lastGlobalPosition, events: records, value: decision.value };
   }
 
