@@ -31,7 +31,7 @@ import { ProjectionsModule } from './projections/projections.module';
 import { QueriesController } from './queries/queries.controller';
 import { ReadYourWritesService } from './queries/read-your-writes.service';
 import { WriteModule } from './write/write.module';
-import { IdempotencyInterceptor } from './write/idempotency';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 
 @Module({})
 export class AppModule {
@@ -57,7 +57,7 @@ export class AppModule {
       ],
       controllers: [AccountsController, OrdersController, QueriesController, HealthController],
       providers: [
-        // Idempotency-Key on every command, one mechanism (see write/idempotency.ts).
+        // Idempotency-Key on every command, one mechanism (see common/idempotency.interceptor.ts).
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         AccountCommandHandler,
         PlaceOrderHandler,
