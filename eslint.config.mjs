@@ -28,6 +28,32 @@ const pureRestrictions = {
   ],
 };
 
+// The write path (the write step, command handlers, reactors) answers outcomes and knows nothing of HTTP: only the
+// HTTP edge (controllers, common/outcome-response.ts, the exception filter) turns them into status codes.
+const HTTP_EXCEPTIONS = [
+  'HttpException', 'HttpStatus', 'BadRequestException', 'UnauthorizedException', 'ForbiddenException', 'NotFoundException',
+  'MethodNotAllowedException', 'NotAcceptableException', 'RequestTimeoutException', 'ConflictException', 'GoneException',
+  'PayloadTooLargeException', 'UnsupportedMediaTypeException', 'UnprocessableEntityException', 'InternalServerErrorException',
+  'NotImplementedException', 'BadGatewayException', 'ServiceUnavailableException', 'GatewayTimeoutException', 'HttpCode', 'Res', 'Req',
+];
+const writePathFiles = ['apps/api/src/write/**/*.ts', 'apps/api/src/**/*.handler.ts', 'apps/api/src/**/*.reactor.ts'];
+const writePathRestrictions = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [{ name: '@nestjs/common', importNames: HTTP_EXCEPTIONS, message: 'The write path answers outcomes; only the HTTP edge maps them to statuses.' }],
+      patterns: [
+        { group: ['express', 'express/*', '@nestjs/platform-*'], message: 'The write path imports nothing of HTTP.' },
+        { group: ['**/common/api-error', '**/common/outcome-response', '**/common/error.filter', '**/common/idempotency.interceptor'], message: 'HTTP errors belong to the HTTP edge; return a rejected outcome.' },
+      ],
+    },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    { selector: "ThrowStatement > NewExpression[callee.name=/(Exception|ApiError)$/]", message: 'The write path throws no HTTP errors; return a rejected outcome.' },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'data/**', 'coverage/**', 'bench/results*', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
@@ -44,5 +70,10 @@ export default tseslint.config(
     files: ['libs/domain/src/**/*.ts', 'libs/read-models/src/projections/**/*.ts', 'libs/market-data/src/**/*.ts', 'libs/paper/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/testing/**'],
     rules: pureRestrictions,
+  },
+  {
+    files: writePathFiles,
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: writePathRestrictions,
   },
 );

@@ -30,9 +30,8 @@ import { ExpirySweeper } from './orders/expiry-sweeper';
 import { ProjectionsModule } from './projections/projections.module';
 import { QueriesController } from './queries/queries.controller';
 import { ReadYourWritesService } from './queries/read-your-writes.service';
-import { AggregateRepository } from './write/aggregate-repository';
-import { IdempotencyInterceptor } from './write/idempotency';
-import { KeyedMutex } from './write/keyed-mutex';
+import { WriteModule } from './write/write.module';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 
 @Module({})
 export class AppModule {
@@ -44,6 +43,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         StoresModule,
         CqrsModule.forRoot(),
+        WriteModule,
         LifecycleModule,
         AuthModule,
         AuditModule,
@@ -57,9 +57,7 @@ export class AppModule {
       ],
       controllers: [AccountsController, OrdersController, QueriesController, HealthController],
       providers: [
-        AggregateRepository,
-        KeyedMutex,
-        // Idempotency-Key on every command, one mechanism (see write/idempotency.ts).
+        // Idempotency-Key on every command, one mechanism (see common/idempotency.interceptor.ts).
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         AccountCommandHandler,
         PlaceOrderHandler,

@@ -1,41 +1,45 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { accountStream, decideAccount, evolveAccount, initialAccountState } from '@robo/domain';
+import { AccountEvent, AccountState, accountStream, decideAccount, evolveAccount, initialAccountState } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { CLOCK, Clock } from '@robo/runtime';
-import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
-import { assertSameRetry, CommandResult, replayFirstEvent, toCommandResult } from '../write/append-decision';
+import { CommandResult, replayFirstEvent } from '../write/append-decision';
+import { CommandOutcome } from '../write/outcome';
+import { appendEvents, nothingToDo, WriteStep } from '../write/write-step';
 import { ExecuteAccountCommand } from './account-command';
-import { KeyedMutex } from '../write/keyed-mutex';
 
-/** Load the account, decide, append with the expected revision; retried on a concurrent write. */
+/** One write step on the account stream; answers an outcome (a retried open with the same key: already done). */
 @CommandHandler(ExecuteAccountCommand)
-export class AccountCommandHandler implements ICommandHandler<ExecuteAccountCommand, CommandResult> {
+export class AccountCommandHandler implements ICommandHandler<ExecuteAccountCommand, CommandOutcome<CommandResult>> {
   constructor(
-    private readonly repository: AggregateRepository,
+    private readonly step: WriteStep,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly locks: KeyedMutex,
   ) {}
 
-  execute({ command: given, ctx, idSeed }: ExecuteAccountCommand): Promise<CommandResult> {
+  async execute({ command: given, ctx, idSeed }: ExecuteAccountCommand): Promise<CommandOutcome<CommandResult>> {
     // Time comes from the clock here, never from the domain.
     const command = given.type === 'OpenAccount' ? { ...given, data: { ...given.data, now: this.clock.now() } } : given;
     const stream = accountStream(command.data.accountId);
-    return this.locks.run(stream, () => withConflictRetry(async () => {
-      const { state, revision } = await this.repository.load(stream, evolveAccount, initialAccountState);
-      if (command.type === 'OpenAccount' && state.status !== 'NONE' && idSeed !== null) {
-        // A retried open with the same Idempotency-Key: answer with the first result.
-        return replayFirstEvent(this.store, stream, idSeed, command.data);
-      }
-      const events = decideAccount(command, state);
-      if (events.length === 0) {
-        const head = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-        return { streamRevision: Number(revision ?? -1n), globalPosition: Number(head[0]?.globalPosition ?? 0n) };
-      }
-      const result = await this.repository.append(stream, events, revision, ctx, { occurredAt: this.clock.now(), idSeed });
-      await assertSameRetry(this.store, stream, result, events);
-      return toCommandResult(result);
-    }));
+    const outcome = await this.step.run<AccountState, AccountEvent, 'decided' | 'reopened'>({
+      stream,
+      evolve: evolveAccount,
+      initial: initialAccountState,
+      ctx,
+      lock: true,
+      // A key reused for another request of the same kind is refused, not answered with the first result.
+      verifyRetry: true,
+      decide: (loaded) =>
+        // A retried open with the same Idempotency-Key: answered with the first result below.
+        command.type === 'OpenAccount' && loaded.state.status !== 'NONE' && idSeed !== null
+          ? nothingToDo('reopened')
+          : appendEvents(decideAccount(command, loaded.state), this.clock.now(), idSeed, 'decided'),
+    });
+    if (outcome.outcome === 'rejected') return outcome;
+    if (outcome.value === 'reopened' && command.type === 'OpenAccount') {
+      const first = await replayFirstEvent(this.store, stream, idSeed!, command.data);
+      return 'outcome' in first ? first : { outcome: 'already-done', result: first };
+    }
+    return { outcome: outcome.outcome, result: { streamRevision: Number(outcome.revision ?? -1n), globalPosition: Number(outcome.globalPosition) } };
   }
 }

@@ -13,6 +13,8 @@ import { uuidParam } from '../common/uuid-param';
 import type { CommandContext } from '../write/command-context';
 import { derivedId, newId } from '../write/event-ids';
 import type { CommandResult } from '../write/append-decision';
+import type { CommandOutcome } from '../write/outcome';
+import { commandResponse } from '../common/outcome-response';
 import { ExecuteAccountCommand } from './account-command';
 import { AccountCommandResponse, AmountDto, HaltDto, OpenAccountDto, RiskLimitsDto } from './accounts.dto';
 
@@ -107,7 +109,7 @@ export class AccountsController {
 
   private async run(accountId: string, command: AccountCommand, ctx: CommandContext): Promise<AccountCommandResponse> {
     const idSeed = ctx.idempotencyKey ? `${accountStream(accountId)}|${command.type}|${ctx.idempotencyKey}` : null;
-    const result = await this.commandBus.execute<ExecuteAccountCommand, CommandResult>(new ExecuteAccountCommand(command, ctx, idSeed));
-    return { accountId, ...result };
+    const outcome = await this.commandBus.execute<ExecuteAccountCommand, CommandOutcome<CommandResult>>(new ExecuteAccountCommand(command, ctx, idSeed));
+    return { accountId, ...commandResponse(outcome) };
   }
 }

@@ -15,7 +15,7 @@ import { uuidParam } from '../common/uuid-param';
 import { parseLimit, parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import type { CommandContext } from '../write/command-context';
-import { IdempotencyExempt } from '../write/idempotency';
+import { IdempotencyExempt } from '../common/idempotency.interceptor';
 import { AnalystAskers } from './analyst-askers';
 import { AskQuestionDto, ProposalsQuery, RejectProposalDto } from './analyst.dto';
 import { ANALYST_CONFIG, PROPOSAL_BOOK } from './analyst.tokens';

@@ -29,8 +29,7 @@ export function placeOrderThroughCommandBus(commandBus: CommandBus): PlaceOrderP
       case 'already-done':
         return { placed: true, orderId: outcome.result.orderId };
       case 'rejected':
-        return { placed: false, code: outcome.code, message: outcome.reason, orderId: outcome.orderId };
-      case 'refused':
+        // Recorded as REJECTED by a pre-trade check, or refused before anything was written: the book records either.
         return { placed: false, code: outcome.code, message: outcome.message, orderId: outcome.orderId };
       default:
         return assertNever(outcome);

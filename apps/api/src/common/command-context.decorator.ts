@@ -4,7 +4,7 @@ import { CORRELATION_HEADER, requestCorrelationId } from '@robo/runtime';
 import type { AuthenticatedRequest } from '../auth/principal';
 import type { CommandContext } from '../write/command-context';
 import { newId } from '../write/event-ids';
-import { idempotencyKeyOf } from '../write/idempotency';
+import { idempotencyKeyOf } from './idempotency.interceptor';
 
 /** Builds the command context (correlation, causation, actor, idempotency key) from the HTTP request. */
 export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): CommandContext => {

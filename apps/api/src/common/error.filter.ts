@@ -4,9 +4,9 @@ import { AnalystError } from '@robo/analyst';
 import { DomainError } from '@robo/domain';
 import { DuplicateEventIdError, StoreUnavailableError, WrongExpectedVersionError } from '@robo/event-store';
 import { ApiError, ErrorBody } from './api-error';
+import { REJECTION_STATUS } from './outcome-response';
 import { correlationIdFor, markExpectedRefusal } from '@robo/runtime';
 
-const KIND_STATUS = { invalid: 400, not_found: 404, conflict: 409, rule: 422 } as const;
 /** Read-store errors a query can cause (a forged cursor, for one). */
 /** Stores that can go away: the read store and the credential store say so by their error's code. */
 const UNAVAILABLE_CODES = ['READ_STORE_UNAVAILABLE', 'CREDENTIAL_STORE_UNAVAILABLE'];
@@ -28,7 +28,7 @@ export function mapError(error: unknown): Mapped {
   if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, details: error.details };
   if (error instanceof AnalystError) return { status: error.status, code: error.code, message: error.message, details: error.details };
   if (error instanceof DomainError) {
-    return { status: KIND_STATUS[error.kind], code: error.code, message: error.message, details: error.details };
+    return { status: REJECTION_STATUS[error.kind], code: error.code, message: error.message, details: error.details };
   }
   if (error instanceof WrongExpectedVersionError) {
     return { status: 409, code: 'VERSION_CONFLICT', message: 'the stream changed concurrently; retry the command', details: { stream: error.streamName } };

@@ -7,6 +7,7 @@ import { ExecuteAccountCommand } from '../accounts/account-command';
 import { ExecuteStrategyCommand } from '../strategies/strategy-command';
 import type { CommandContext } from '../write/command-context';
 import { derivedId } from '../write/event-ids';
+import type { CommandOutcome } from '../write/outcome';
 
 export const DEMO_ACTOR = 'system:demo';
 export const DEMO_CASH_PAISE = 1_000_000_000; // 1 crore rupees
@@ -55,9 +56,9 @@ export class DemoService implements OnApplicationBootstrap {
     const ctx: CommandContext = { correlationId: derivedId('demo', this.config.paper.marketSeed), causationId: null, actor: DEMO_ACTOR };
     const [opened] = await this.events.readStream(accountStream(ids.accountId), { maxCount: 1 });
     if (opened) return ids;
-    await this.commandBus.execute(
+    done(await this.commandBus.execute<ExecuteAccountCommand, CommandOutcome<unknown>>(
       new ExecuteAccountCommand({ type: 'OpenAccount', data: { accountId: ids.accountId, name: 'Demo paper account', initialCashPaise: DEMO_CASH_PAISE, now: '' } }, ctx, `demo|${ids.accountId}|open`),
-    );
+    ));
     const register = (strategyId: string, kind: string, name: string, parameters: JsonObject, instruments: string[], capital: number): StrategyCommand => ({
       type: 'RegisterStrategy',
       data: { strategyId, accountId: ids.accountId, kind, name, parameters, instruments, capitalAllocationPaise: capital, now: '' },
@@ -69,9 +70,14 @@ export class DemoService implements OnApplicationBootstrap {
       { type: 'ActivateStrategy', data: { strategyId: ids.straddleStrategyId, now: '' } },
     ];
     for (const command of commands) {
-      await this.commandBus.execute(new ExecuteStrategyCommand(command, ctx, `demo|${command.data.strategyId}|${command.type}`));
+      done(await this.commandBus.execute<ExecuteStrategyCommand, CommandOutcome<unknown>>(new ExecuteStrategyCommand(command, ctx, `demo|${command.data.strategyId}|${command.type}`)));
     }
     this.logger.log({ accountId: ids.accountId }, 'demo paper account and strategies created');
     return ids;
   }
+}
+
+/** A refused demo command stops the demo's creation with its code (logged by the caller). */
+function done(outcome: CommandOutcome<unknown>): void {
+  if (outcome.outcome === 'rejected') throw new Error(`demo command refused: ${outcome.code}: ${outcome.message}`);
 }

@@ -29,6 +29,7 @@ describe('ExpirySweeper over a store with many working orders', () => {
     const bus = {
       execute: async (message: OrderLifecycleMessage) => {
         expired.push(message.orderId);
+        return { outcome: 'accepted', result: { orderId: message.orderId, status: 'EXPIRED', streamRevision: 2, globalPosition: 0, changed: true } };
       },
     } as unknown as CommandBus;
     sweeper = new ExpirySweeper(bus, store, { now: () => NOW }, loadConfig({ DATA_DIR: dir }));

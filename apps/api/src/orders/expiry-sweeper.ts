@@ -1,10 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CommandBus } from '@nestjs/cqrs';
-import { DAY_EXPIRY_REASON, dayOrderExpired, DomainError, WORKING_STATUSES } from '@robo/domain';
+import { DAY_EXPIRY_REASON, dayOrderExpired, WORKING_STATUSES } from '@robo/domain';
 import { FindQuery, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
 import { OrderLifecycleMessage } from './order-commands';
+import type { LifecycleResult } from './order-lifecycle.handler';
+import type { CommandOutcome } from '../write/outcome';
 import { derivedId } from '../write/event-ids';
 
 /** Orders read per query of a sweep. */
@@ -73,19 +75,14 @@ export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationS
 
   /** False when the order was filled or cancelled meanwhile: nothing to expire. */
   private async expire(orderId: string): Promise<boolean> {
-    try {
-      await this.commandBus.execute(
-        new OrderLifecycleMessage(
-          orderId,
-          () => ({ type: 'ExpireOrder', data: { orderId, reason: DAY_EXPIRY_REASON } }),
-          { correlationId: derivedId('expiry', orderId), causationId: null, actor: 'system:expiry' },
-          derivedId('expire', orderId),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof DomainError) return false;
-      throw error;
-    }
+    const outcome = await this.commandBus.execute<OrderLifecycleMessage, CommandOutcome<LifecycleResult>>(
+      new OrderLifecycleMessage(
+        orderId,
+        () => ({ type: 'ExpireOrder', data: { orderId, reason: DAY_EXPIRY_REASON } }),
+        { correlationId: derivedId('expiry', orderId), causationId: null, actor: 'system:expiry' },
+        derivedId('expire', orderId),
+      ),
+    );
+    return outcome.outcome !== 'rejected';
   }
 }

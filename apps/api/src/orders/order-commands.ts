@@ -1,5 +1,6 @@
 import type { FillReport, OrderCommand, OrderType, Product, Side, Validity } from '@robo/domain';
 import type { CommandContext } from '../write/command-context';
+import type { Accepted, AlreadyDone, Rejected } from '../write/outcome';
 
 export interface PlaceOrderRequest {
   orderId: string;
@@ -67,11 +68,10 @@ export interface OrderCommandResult {
  * outside HTTP (the paper engine, analyst proposals) read the outcome instead of decoding status codes.
  * - accepted: the order is recorded and working.
  * - already-done: a retry with the same Idempotency-Key or client order id; the first answer, nothing appended.
- * - rejected: recorded as REJECTED by a pre-trade risk check (the audit trail shows why), with its reason code.
- * - refused: invalid, unknown or conflicting input; nothing was appended. `error` is what the HTTP edge answers with.
+ * - rejected, recorded: recorded as REJECTED by a pre-trade risk check (the audit trail shows why), with its reason
+ *   code as `code` and the order in `details`.
+ * - rejected, not recorded: invalid, unknown or conflicting input; nothing was appended.
  */
-export type PlaceOrderOutcome =
-  | { outcome: 'accepted'; result: OrderCommandResult }
-  | { outcome: 'already-done'; result: OrderCommandResult }
-  | { outcome: 'rejected'; code: string; reason: string; orderId: string; details: Record<string, unknown> }
-  | { outcome: 'refused'; code: string; message: string; orderId: string | null; error: unknown };
+export type PlaceOrderOutcome = Accepted<OrderCommandResult> | AlreadyDone<OrderCommandResult> | PlaceOrderRejected;
+
+export type PlaceOrderRejected = Rejected & { orderId: string | null; recorded: boolean };

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   accountStream,
@@ -17,15 +17,17 @@ import {
   MarketCalendar,
   NotFound,
   OrderCommand,
+  OrderEvent,
+  OrderState,
   orderStream,
   positionStreamName,
 } from '@robo/domain';
 import { APP_CONFIG, AppConfig, CHARGE_SCHEDULES_IN_FORCE, CLOCK, Clock, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
-import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
+import { EVENT_STORE, EventStore, NewEvent } from '@robo/event-store';
+import type { CommandOutcome } from '../write/outcome';
+import { appendEvents, WriteStep } from '../write/write-step';
 import { OrderCommandResult, OrderLifecycleMessage } from './order-commands';
 import { SettlementReactor } from './settlement.reactor';
-import { KeyedMutex } from '../write/keyed-mutex';
 
 export interface LifecycleResult extends OrderCommandResult {
   /** False when the command changed nothing (a fill id already applied). */
@@ -38,55 +40,60 @@ export interface LifecycleResult extends OrderCommandResult {
  * After the order stream is appended, the settlement reactor runs inline so that the response's global position
  * covers the position and cash changes too (a client can read its own write), whether this run or the reactor's run
  * from the log appended them; that run makes the effect certain even if this process dies in between.
+ * Answers accepted (appended), already-done (a fill id already applied, nothing changed) or rejected.
  */
 @CommandHandler(OrderLifecycleMessage)
-export class OrderLifecycleHandler implements ICommandHandler<OrderLifecycleMessage, LifecycleResult> {
+export class OrderLifecycleHandler implements ICommandHandler<OrderLifecycleMessage, CommandOutcome<LifecycleResult>> {
+  private readonly logger = new Logger(OrderLifecycleHandler.name);
+
   constructor(
-    private readonly repository: AggregateRepository,
+    private readonly step: WriteStep,
     private readonly reactor: SettlementReactor,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly locks: KeyedMutex,
     @Inject(INSTRUMENTS) private readonly instruments: InstrumentCatalog,
     @Inject(MARKET_CALENDAR) private readonly calendar: MarketCalendar,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CHARGE_SCHEDULES_IN_FORCE) private readonly chargeSchedules: readonly ChargeSchedule[],
   ) {}
 
-  async execute({ orderId, build, ctx, idSeed }: OrderLifecycleMessage): Promise<LifecycleResult> {
+  async execute({ orderId, build, ctx, idSeed }: OrderLifecycleMessage): Promise<CommandOutcome<LifecycleResult>> {
     const stream = orderStream(orderId);
-    const outcome = await this.locks.run(stream, () => withConflictRetry(async () => {
-      const order = await this.repository.load(stream, evolveOrder, initialOrderState);
-      if (order.state.status === 'NONE') throw new NotFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-      const request = build(order.state);
-      const command: OrderCommand = request.type === 'ReportFill' ? { ...request, context: await this.fillContext(order.state) } : request;
-      const events = decideOrder(command, order.state);
-      if (events.length === 0) return { appended: null, status: order.state.status, revision: order.revision, fillId: command.type === 'ReportFill' ? command.data.fillId : null };
-      // Business time: the execution time for a fill, the trigger time for a trigger, now for the rest.
-      const occurredAt = command.type === 'ReportFill' ? command.data.occurredAt : command.type === 'TriggerOrder' ? command.data.now : this.clock.now();
-      const appended = await this.repository.append(stream, events, order.revision, ctx, { occurredAt, idSeed });
-      const status = events.reduce(evolveOrder, order.state).status;
-      return { appended, status, revision: appended.nextExpectedRevision, fillId: null };
-    }));
+    const stepped = await this.step.run<OrderState, OrderEvent, string | null>({
+      stream,
+      evolve: evolveOrder,
+      initial: initialOrderState,
+      ctx,
+      lock: true,
+      decide: async (order) => {
+        if (order.state.status === 'NONE') throw new NotFound('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+        const request = build(order.state);
+        const command: OrderCommand = request.type === 'ReportFill' ? { ...request, context: await this.fillContext(order.state) } : request;
+        const events = decideOrder(command, order.state);
+        // Business time: the execution time for a fill, the trigger time for a trigger, now for the rest.
+        const occurredAt = command.type === 'ReportFill' ? command.data.occurredAt : command.type === 'TriggerOrder' ? command.data.now : this.clock.now();
+        return appendEvents(events, occurredAt, idSeed, command.type === 'ReportFill' ? command.data.fillId : null);
+      },
+    });
+    if (stepped.outcome === 'rejected') return stepped;
 
-    if (outcome.appended === null) {
-      const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-      let position = last?.globalPosition ?? 0n;
-      // A fill reported again: its effects are (re)applied by the idempotent reactor and covered by the answer too.
-      if (outcome.fillId !== null) {
-        for (const event of await this.fillEvents(stream, outcome.fillId)) {
-          const reacted = await this.reactor.handle(event);
-          if (reacted > position) position = reacted;
-        }
-      }
-      return { orderId, status: outcome.status, streamRevision: Number(outcome.revision ?? -1n), globalPosition: Number(position), changed: false };
-    }
-    let position = outcome.appended.lastGlobalPosition;
-    for (const event of outcome.appended.events) {
+    let position = stepped.globalPosition;
+    // A fill reported again: its effects are (re)applied by the idempotent reactor and covered by the answer too.
+    const reactTo = stepped.outcome === 'accepted' ? stepped.events : stepped.value !== null ? await this.fillEvents(stream, stepped.value) : [];
+    for (const event of reactTo) {
       const reacted = await this.reactor.handle(event);
-      if (reacted > position) position = reacted;
+      if (reacted.outcome === 'rejected') {
+        // The fill decision checked what the reactor applies: a refusal here is a bug, and the log follower retries.
+        this.logger.error({ orderId, eventId: event.metadata.eventId, code: reacted.code, message: reacted.message }, 'settlement refused an order event');
+      } else if (reacted.result > position) {
+        position = reacted.result;
+      }
     }
-    return { orderId, status: outcome.status, streamRevision: Number(outcome.revision), globalPosition: Number(position), changed: true };
+    const changed = stepped.outcome === 'accepted';
+    return {
+      outcome: stepped.outcome,
+      result: { orderId, status: stepped.state.status, streamRevision: Number(stepped.revision ?? -1n), globalPosition: Number(position), changed },
+    };
   }
 
   /** What a fill is decided against besides its order: the position and account it moves, and the rules' data. */
@@ -94,8 +101,8 @@ export class OrderLifecycleHandler implements ICommandHandler<OrderLifecycleMess
     const instrument = this.instruments.get(order.instrument);
     if (!instrument) throw new InvalidCommand('UNKNOWN_INSTRUMENT', `instrument ${order.instrument} is not in the catalog`, { instrument: order.instrument });
     const [position, account] = await Promise.all([
-      this.repository.load(positionStreamName(order.accountId, order.instrument), evolvePosition, initialPositionState),
-      this.repository.load(accountStream(order.accountId), evolveAccount, initialAccountState),
+      this.step.load(positionStreamName(order.accountId, order.instrument), evolvePosition, initialPositionState),
+      this.step.load(accountStream(order.accountId), evolveAccount, initialAccountState),
     ]);
     return {
       now: this.clock.now(),
@@ -109,7 +116,7 @@ export class OrderLifecycleHandler implements ICommandHandler<OrderLifecycleMess
   }
 
   /** The recorded fill event of a fill id (an order stream holds a few dozen events at most). */
-  private async fillEvents(stream: string, fillId: string) {
+  private async fillEvents(stream: string, fillId: string): Promise<NewEvent[]> {
     const events = await this.store.readStream(stream, { maxCount: 100_000 });
     return events.filter((e) => (e.type === 'OrderPartiallyFilled' || e.type === 'OrderFilled') && (e.data as { fillId?: string }).fillId === fillId);
   }

@@ -1,4 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { commandResponse } from '../common/outcome-response';
+import type { CommandOutcome } from '../write/outcome';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -80,7 +82,7 @@ export class OrdersController {
     @CurrentPrincipal() principal: Principal,
   ) {
     await this.access.order(principal, orderId, 'execute');
-    const result = await this.commandBus.execute<OrderLifecycleMessage, LifecycleResult>(
+    const outcome = await this.commandBus.execute<OrderLifecycleMessage, CommandOutcome<LifecycleResult>>(
       new OrderLifecycleMessage(
         orderId,
         () => ({
@@ -101,6 +103,7 @@ export class OrdersController {
         derivedId(orderStream(orderId), 'fill', body.fillId),
       ),
     );
+    const result = commandResponse(outcome);
     res.status(result.changed ? 201 : 200);
     return result;
   }
@@ -111,8 +114,10 @@ export class OrdersController {
   @ApiResponse({ status: 200, type: OrderCommandResponse })
   async cancel(@Param('id', uuidParam()) orderId: string, @Body() body: CancelOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
     await this.access.order(principal, orderId, 'trade');
-    return this.commandBus.execute(
-      new OrderLifecycleMessage(orderId, () => ({ type: 'CancelOrder', data: { orderId, reason: body.reason ?? 'cancelled by user' } }), ctx, null),
+    return commandResponse(
+      await this.commandBus.execute<OrderLifecycleMessage, CommandOutcome<LifecycleResult>>(
+        new OrderLifecycleMessage(orderId, () => ({ type: 'CancelOrder', data: { orderId, reason: body.reason ?? 'cancelled by user' } }), ctx, null),
+      ),
     );
   }
 
@@ -123,8 +128,10 @@ export class OrdersController {
   @ApiResponse({ status: 200, type: OrderCommandResponse })
   async trigger(@Param('id', uuidParam()) orderId: string, @Body() body: TriggerOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
     await this.access.order(principal, orderId, 'execute');
-    return this.commandBus.execute(
-      new OrderLifecycleMessage(orderId, () => ({ type: 'TriggerOrder', data: { orderId, lastPricePaise: body.lastPricePaise, now: this.clock.now() } }), ctx, null),
+    return commandResponse(
+      await this.commandBus.execute<OrderLifecycleMessage, CommandOutcome<LifecycleResult>>(
+        new OrderLifecycleMessage(orderId, () => ({ type: 'TriggerOrder', data: { orderId, lastPricePaise: body.lastPricePaise, now: this.clock.now() } }), ctx, null),
+      ),
     );
   }
 
@@ -134,6 +141,6 @@ export class OrdersController {
   @ApiResponse({ status: 200, type: OrderCommandResponse })
   async modify(@Param('id', uuidParam()) orderId: string, @Body() body: ModifyOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
     await this.access.order(principal, orderId, 'trade');
-    return this.commandBus.execute(new ModifyOrderMessage(orderId, body, ctx));
+    return commandResponse(await this.commandBus.execute<ModifyOrderMessage, CommandOutcome<OrderCommandResult>>(new ModifyOrderMessage(orderId, body, ctx)));
   }
 }

@@ -4,6 +4,7 @@ import {
   initialPositionState,
   Instrument,
   InstrumentCatalog,
+  InvalidCommand,
   MarketCalendar,
   OpenAccountState,
   OrderMarketFacts,
@@ -11,7 +12,6 @@ import {
   RiskContext,
   riskContextFor,
 } from '@robo/domain';
-import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '@robo/runtime';
 import { INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { AggregateRepository } from '../write/aggregate-repository';
@@ -32,7 +32,7 @@ export class RiskContextFactory {
 
   instrument(symbol: string): Instrument {
     const instrument = this.instruments.get(symbol);
-    if (!instrument) throw new ApiError(400, 'UNKNOWN_INSTRUMENT', `unknown instrument "${symbol}"`, { instrument: symbol });
+    if (!instrument) throw new InvalidCommand('UNKNOWN_INSTRUMENT', `unknown instrument "${symbol}"`, { instrument: symbol });
     return instrument;
   }
 

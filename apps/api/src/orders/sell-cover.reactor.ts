@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AccountEvent,
+  AccountState,
   accountStream,
   buyingPower,
   decideAccount,
@@ -12,7 +13,10 @@ import {
   initialOrderState,
   initialPositionState,
   InstrumentCatalog,
+  isWorking,
   OpenAccountState,
+  OrderEvent,
+  OrderState,
   orderStream,
   planSellCover,
   positionStreamName,
@@ -20,10 +24,10 @@ import {
   workingSellOf,
 } from '@robo/domain';
 import { CLOCK, Clock, INSTRUMENTS } from '@robo/runtime';
-import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
 import { CommandContext } from '../write/command-context';
 import { derivedId } from '../write/event-ids';
-import { KeyedMutex } from '../write/keyed-mutex';
+import type { CommandOutcome } from '../write/outcome';
+import { appendEvents, nothingToDo, WriteStep } from '../write/write-step';
 import { MarketContextService } from './market-context.service';
 
 export const COVER_LOST_REASON = 'cover lost: buying power cannot hold the short this sell would now open';
@@ -37,54 +41,63 @@ export const COVER_LOST_REASON = 'cover lost: buying power cannot hold the short
 @Injectable()
 export class SellCoverReactor {
   constructor(
-    private readonly repository: AggregateRepository,
-    private readonly locks: KeyedMutex,
+    private readonly step: WriteStep,
     private readonly market: MarketContextService,
     @Inject(INSTRUMENTS) private readonly instruments: InstrumentCatalog,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Returns the highest global position it appended (0n when nothing changed). */
-  async reevaluate(accountId: string, instrument: string, ctx: CommandContext, causeId: string): Promise<bigint> {
+  /**
+   * Accepted with the highest global position it appended, already-done (0n) when nothing changed, or the rejection
+   * of a step that could not be applied.
+   */
+  async reevaluate(accountId: string, instrument: string, ctx: CommandContext, causeId: string): Promise<CommandOutcome<bigint>> {
     const now = this.clock.now();
-    const accountName = accountStream(accountId);
-    const planned = await this.locks.run(accountName, () => withConflictRetry(async () => {
-      const orders = (await this.market.workingOrders(accountId, instrument)).filter((o) => o.side === 'SELL');
-      if (orders.length === 0) return { last: 0n, cancel: [] as string[] };
-      const account = await this.repository.load(accountName, evolveAccount, initialAccountState);
-      if (account.state.status !== 'OPEN') return { last: 0n, cancel: [] as string[] };
-      const [position, lastPrice] = await Promise.all([
-        this.repository.load(positionStreamName(accountId, instrument), evolvePosition, initialPositionState),
-        this.market.lastPrice(instrument),
-      ]);
-      const reference = lastPrice ?? this.instruments.get(instrument)?.referencePricePaise ?? 0;
-      const held = account.state.reservations;
-      const sells = orders.map((o) => workingSellOf(o, reference, held.get(o.orderId) ?? 0)).filter((s): s is WorkingSell => s !== null);
-      const plan = planSellCover(position.state.quantity, sells, buyingPower(account.state));
-      const events = accountEvents(account.state, plan.adjustments, plan.cancel);
-      if (events.length === 0) return { last: 0n, cancel: plan.cancel };
-      const seed = derivedId(causeId, 'cover', String(account.revision));
-      const appended = await this.repository.append(accountName, events, account.revision, ctx, { occurredAt: now, idSeed: seed });
-      return { last: appended.lastGlobalPosition, cancel: plan.cancel };
-    }));
-    let last = planned.last;
-    for (const orderId of planned.cancel) {
+    const planned = await this.step.run<AccountState, AccountEvent, readonly string[]>({
+      stream: accountStream(accountId),
+      evolve: evolveAccount,
+      initial: initialAccountState,
+      ctx,
+      lock: true,
+      headPosition: false,
+      decide: async (account) => {
+        const orders = (await this.market.workingOrders(accountId, instrument)).filter((o) => o.side === 'SELL');
+        if (orders.length === 0 || account.state.status !== 'OPEN') return nothingToDo([]);
+        const [position, lastPrice] = await Promise.all([
+          this.step.load(positionStreamName(accountId, instrument), evolvePosition, initialPositionState),
+          this.market.lastPrice(instrument),
+        ]);
+        const reference = lastPrice ?? this.instruments.get(instrument)?.referencePricePaise ?? 0;
+        const held = account.state.reservations;
+        const sells = orders.map((o) => workingSellOf(o, reference, held.get(o.orderId) ?? 0)).filter((s): s is WorkingSell => s !== null);
+        const plan = planSellCover(position.state.quantity, sells, buyingPower(account.state));
+        return appendEvents(accountEvents(account.state, plan.adjustments, plan.cancel), now, derivedId(causeId, 'cover', String(account.revision)), plan.cancel);
+      },
+    });
+    if (planned.outcome === 'rejected') return planned;
+    let last = planned.outcome === 'accepted' ? planned.globalPosition : 0n;
+    for (const orderId of planned.value) {
       const cancelled = await this.cancel(orderId, ctx, causeId, now);
-      if (cancelled > last) last = cancelled;
+      if (cancelled.outcome === 'rejected') return cancelled;
+      if (cancelled.outcome === 'accepted' && cancelled.globalPosition > last) last = cancelled.globalPosition;
     }
-    return last;
+    return { outcome: last > 0n ? 'accepted' : 'already-done', result: last };
   }
 
   /** Cancels the rest of a sell that lost its cover; nothing when it stopped working meanwhile. */
-  private cancel(orderId: string, ctx: CommandContext, causeId: string, now: string): Promise<bigint> {
-    const stream = orderStream(orderId);
-    return this.locks.run(stream, () => withConflictRetry(async () => {
-      const order = await this.repository.load(stream, evolveOrder, initialOrderState);
-      if (order.state.status === 'NONE' || order.state.status === 'FILLED' || order.state.status === 'CANCELLED' || order.state.status === 'EXPIRED') return 0n;
-      const events = decideOrder({ type: 'CancelOrder', data: { orderId, reason: COVER_LOST_REASON } }, order.state);
-      const appended = await this.repository.append(stream, events, order.revision, ctx, { occurredAt: now, idSeed: derivedId(causeId, 'cover-cancel', orderId) });
-      return appended.lastGlobalPosition;
-    }));
+  private cancel(orderId: string, ctx: CommandContext, causeId: string, now: string) {
+    return this.step.run<OrderState, OrderEvent, null>({
+      stream: orderStream(orderId),
+      evolve: evolveOrder,
+      initial: initialOrderState,
+      ctx,
+      lock: true,
+      headPosition: false,
+      decide: ({ state }) =>
+        state.status === 'NONE' || !isWorking(state.status)
+          ? nothingToDo(null)
+          : appendEvents(decideOrder({ type: 'CancelOrder', data: { orderId, reason: COVER_LOST_REASON } }, state), now, derivedId(causeId, 'cover-cancel', orderId), null),
+    });
   }
 }
 

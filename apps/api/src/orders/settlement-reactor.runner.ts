@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
 import { APP_CONFIG, AppConfig } from '@robo/runtime';
@@ -74,12 +73,12 @@ export class SettlementReactorRunner implements OnApplicationBootstrap, BeforeAp
     }, 250);
     try {
       for await (const event of this.events.subscribeToAll({ after: checkpoint, filter: { eventTypes: TYPES }, signal: this.abort.signal })) {
-        try {
-          await this.reactor.handle(event, false);
-        } catch (error) {
+        const outcome = await this.reactor.handle(event, false);
+        if (outcome.outcome === 'rejected') {
+          // A stream that kept changing under the reactor: the follower starts again from its checkpoint.
+          if (outcome.code === 'VERSION_CONFLICT') throw new Error(`settlement lost the race for ${String(outcome.details?.stream)} too often`);
           // A rule violation will not go away by retrying: record it and go on with the next event.
-          if (!(error instanceof DomainError)) throw error;
-          this.logger.error({ err: error, position: Number(event.globalPosition), eventId: event.metadata.eventId }, 'settlement refused an event');
+          this.logger.error({ code: outcome.code, message: outcome.message, position: Number(event.globalPosition), eventId: event.metadata.eventId }, 'settlement refused an event');
         }
         checkpoint = event.globalPosition;
         if (checkpoint - saved >= 100n && flushing === null) await save();

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '@robo/runtime';
 import {
   AccountEvent,
+  AccountState,
   accountStream,
   decideAccount,
   decidePosition,
@@ -16,16 +17,18 @@ import {
   OrderEvent,
   orderStream,
   positionFillCommand,
+  PositionEvent,
+  PositionState,
   positionStreamName,
   realizedByFill,
   settleFillCommand,
   istTradingDay,
 } from '@robo/domain';
-import { EVENT_STORE, EventStore, NewEvent } from '@robo/event-store';
-import { AggregateRepository, withConflictRetry } from '../write/aggregate-repository';
+import { NewEvent } from '@robo/event-store';
 import { CommandContext } from '../write/command-context';
 import { derivedId } from '../write/event-ids';
-import { KeyedMutex } from '../write/keyed-mutex';
+import type { CommandOutcome } from '../write/outcome';
+import { appendEvents, nothingToDo, type StepOutcome, WriteStep } from '../write/write-step';
 import { SellCoverReactor } from './sell-cover.reactor';
 
 const HANDLED = new Set(['OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled', 'OrderExpired']);
@@ -40,11 +43,9 @@ const HANDLED = new Set(['OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled'
 @Injectable()
 export class SettlementReactor {
   constructor(
-    private readonly repository: AggregateRepository,
-    private readonly locks: KeyedMutex,
+    private readonly step: WriteStep,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly cover: SellCoverReactor,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   handles(type: string): boolean {
@@ -52,56 +53,58 @@ export class SettlementReactor {
   }
 
   /**
-   * Returns the highest global position of the effects of the event, whether this run appended them or an earlier
-   * run (inline or the log follower) already had: when an effect is found already applied, the position of its
-   * stream's head (at or after that effect) is taken, so a command's response always covers all of its effects.
-   * 0n when the event has no effect. The log follower, which needs no position, passes `report: false` and saves
-   * the reads of stream heads.
+   * The outcome of reacting to one order event: accepted when this run appended an effect, already-done when every
+   * effect was there already (or the event has none), a rejection when an effect could not be applied (the effects
+   * after it are not tried). Its result is the highest global position of the event's effects, whether this run
+   * appended them or an earlier run (inline or the log follower) did: when an effect is found already applied, the
+   * position of its stream's head (at or after that effect) is taken, so a command's response always covers all of
+   * its effects. The log follower, which needs no position, passes `report: false` and saves the reads of heads.
    */
-  async handle(event: NewEvent, report = true): Promise<bigint> {
-    if (!this.handles(event.type)) return 0n;
+  async handle(event: NewEvent, report = true): Promise<CommandOutcome<bigint>> {
+    if (!this.handles(event.type)) return { outcome: 'already-done', result: 0n };
     const orderEvent = { type: event.type, data: event.data } as OrderEvent;
     const orderId = (orderEvent.data as { orderId: string }).orderId;
-    const order = await this.repository.load(orderStream(orderId), evolveOrder, initialOrderState);
-    if (order.state.status === 'NONE') return 0n;
+    const order = await this.step.load(orderStream(orderId), evolveOrder, initialOrderState);
+    if (order.state.status === 'NONE') return { outcome: 'already-done', result: 0n };
     const { accountId, instrument, side } = order.state;
     const ctx: CommandContext = {
       correlationId: event.metadata.correlationId,
       causationId: event.metadata.eventId,
       actor: event.metadata.actor,
     };
-    let last = 0n;
+    const effects = new Effects();
 
     if (orderEvent.type === 'OrderPartiallyFilled' || orderEvent.type === 'OrderFilled') {
       const fill = orderEvent.data;
       const settled = { orderId, accountId, instrument, side };
-      const stream = positionStreamName(accountId, instrument);
-      const realized = await this.locks.run(stream, () => withConflictRetry(async () => {
-        const position = await this.repository.load(stream, evolvePosition, initialPositionState);
-        const events = decidePosition(positionFillCommand(settled, fill), position.state);
-        if (events.length > 0) {
-          const result = await this.repository.append(stream, events, position.revision, ctx, { occurredAt: fill.occurredAt, idSeed: derivedId(event.metadata.eventId, 'position') });
-          last = max(last, result.lastGlobalPosition);
-        } else if (report) {
-          last = max(last, await this.headPosition(stream));
-        }
-        const after = events.length > 0 ? events.reduce(evolvePosition, position.state) : position.state;
-        return realizedByFill(after, orderId, fill.fillId);
-      }));
+      const moved = await this.step.run<PositionState, PositionEvent, null>({
+        stream: positionStreamName(accountId, instrument),
+        evolve: evolvePosition,
+        initial: initialPositionState,
+        ctx,
+        lock: true,
+        headPosition: report,
+        decide: ({ state }) => appendEvents(decidePosition(positionFillCommand(settled, fill), state), fill.occurredAt, derivedId(event.metadata.eventId, 'position'), null),
+      });
+      if (!effects.add(moved)) return effects.outcome();
+      const realized = realizedByFill(moved.state, orderId, fill.fillId);
 
-      last = max(last, await this.onAccount(accountId, ctx, fill.occurredAt, derivedId(event.metadata.eventId, 'settle'), report, (account) =>
+      const cash = await this.onAccount(accountId, ctx, fill.occurredAt, derivedId(event.metadata.eventId, 'settle'), report, (account) =>
         // The daily loss limit counts the fill on the day it is recorded, whatever its business date.
         decideAccount(settleFillCommand(settled, fill, account, realized, istTradingDay(this.clock.now())), account),
-      ));
+      );
+      if (!effects.add(cash)) return effects.outcome();
     }
 
     if (isFinal(order.state.status)) {
-      last = max(last, await this.onAccount(accountId, ctx, event.metadata.occurredAt, derivedId(event.metadata.eventId, 'release'), report, (account) =>
+      const released = await this.onAccount(accountId, ctx, event.metadata.occurredAt, derivedId(event.metadata.eventId, 'release'), report, (account) =>
         decideAccount({ type: 'ReleaseReservation', data: { accountId, orderId, reason: `order ${order.state.status.toLowerCase()}` } }, account),
-      ));
+      );
+      if (!effects.add(released)) return effects.outcome();
     }
     // The held long or the working sells changed: what the long covers for the other sells is decided again.
-    return max(last, await this.cover.reevaluate(accountId, instrument, ctx, event.metadata.eventId));
+    effects.addOutcome(await this.cover.reevaluate(accountId, instrument, ctx, event.metadata.eventId));
+    return effects.outcome();
   }
 
   private onAccount(
@@ -111,25 +114,48 @@ export class SettlementReactor {
     idSeed: string,
     report: boolean,
     decide: (account: OpenAccountState) => AccountEvent[],
-  ): Promise<bigint> {
-    const stream = accountStream(accountId);
-    return this.locks.run(stream, () => withConflictRetry(async () => {
-      const account = await this.repository.load(stream, evolveAccount, initialAccountState);
-      if (account.state.status !== 'OPEN') return 0n;
-      const events = decide(account.state);
+  ): Promise<StepOutcome<AccountState, null>> {
+    return this.step.run<AccountState, AccountEvent, null>({
+      stream: accountStream(accountId),
+      evolve: evolveAccount,
+      initial: initialAccountState,
+      ctx,
+      lock: true,
       // Nothing to do now: settled (or released) before, by this run's twin; its effect is at or before the head.
-      if (events.length === 0) return report ? this.headPosition(stream) : 0n;
-      const result = await this.repository.append(stream, events, account.revision, ctx, { occurredAt, idSeed });
-      return result.lastGlobalPosition;
-    }));
-  }
-
-  private async headPosition(stream: string): Promise<bigint> {
-    const [head] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-    return head?.globalPosition ?? 0n;
+      headPosition: report,
+      decide: ({ state }) => (state.status !== 'OPEN' ? nothingToDo(null) : appendEvents(decide(state), occurredAt, idSeed, null)),
+    });
   }
 }
 
-function max(a: bigint, b: bigint): bigint {
-  return a > b ? a : b;
+/** The effects of one event so far: whether any was appended, their highest position, the first rejection. */
+class Effects {
+  private appended = false;
+  private last = 0n;
+  private refused: Extract<CommandOutcome<bigint>, { outcome: 'rejected' }> | null = null;
+
+  /** False when the step was rejected (the reaction stops there). */
+  add(step: StepOutcome<unknown, unknown>): step is Exclude<typeof step, { outcome: 'rejected' }> {
+    if (step.outcome === 'rejected') {
+      this.refused = step;
+      return false;
+    }
+    if (step.outcome === 'accepted') this.appended = true;
+    if (step.globalPosition > this.last) this.last = step.globalPosition;
+    return true;
+  }
+
+  addOutcome(outcome: CommandOutcome<bigint>): void {
+    if (outcome.outcome === 'rejected') {
+      this.refused = outcome;
+      return;
+    }
+    if (outcome.outcome === 'accepted') this.appended = true;
+    if (outcome.result > this.last) this.last = outcome.result;
+  }
+
+  outcome(): CommandOutcome<bigint> {
+    if (this.refused !== null) return this.refused;
+    return { outcome: this.appended ? 'accepted' : 'already-done', result: this.last };
+  }
 }

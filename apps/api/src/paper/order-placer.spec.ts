@@ -37,14 +37,14 @@ describe('OrderPlacer: what a refused strategy order is logged as', () => {
   beforeEach(() => lines.splice(0));
 
   it('a client order id already used for another order is not a pre-trade refusal', async () => {
-    const placer = placerAnswering({ outcome: 'refused', code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was already used for a different request', orderId: 'o', error: null });
+    const placer = placerAnswering({ outcome: 'rejected', kind: 'rule', code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was already used for a different request', orderId: 'o', recorded: false });
     expect(await placer.place(intent, ctx)).toBeNull();
     expect(placer.outcomes).toEqual({ placed: 0, refused: 0, keyReused: 1, failed: 0 });
     expect(lines).toEqual(['warn paper order not placed: its client order id already names a different order']);
   });
 
   it('a risk rejection is logged as a pre-trade refusal', async () => {
-    const placer = placerAnswering({ outcome: 'rejected', code: 'INSUFFICIENT_FUNDS', reason: 'not enough cash', orderId: 'o', details: {} });
+    const placer = placerAnswering({ outcome: 'rejected', kind: 'rule', code: 'INSUFFICIENT_FUNDS', message: 'not enough cash', orderId: 'o', details: {}, recorded: true });
     expect(await placer.place(intent, ctx)).toBeNull();
     expect(placer.outcomes).toEqual({ placed: 0, refused: 1, keyReused: 0, failed: 0 });
     expect(lines).toEqual(['log paper order refused by a pre-trade check']);

@@ -61,10 +61,11 @@ export class OrderPlacer {
         this.outcomes.placed += 1;
         return outcome.result;
       case 'rejected':
-        this.outcomes.refused += 1;
-        this.logger.log({ orderId, code: outcome.code, reason: intent.reason }, 'paper order refused by a pre-trade check');
-        return null;
-      case 'refused':
+        if (outcome.recorded) {
+          this.outcomes.refused += 1;
+          this.logger.log({ orderId, code: outcome.code, reason: intent.reason }, 'paper order refused by a pre-trade check');
+          return null;
+        }
         if (outcome.code === 'IDEMPOTENCY_KEY_REUSED') {
           this.outcomes.keyReused += 1;
           this.logger.warn({ orderId, clientOrderId: intent.clientOrderId, reason: intent.reason }, 'paper order not placed: its client order id already names a different order');

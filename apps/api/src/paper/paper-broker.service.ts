@@ -5,6 +5,8 @@ import { matchOrder, squareOffOrders, type SquareOffPosition } from '@robo/paper
 import { APP_CONFIG, AppConfig, CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { MarketDataService } from '../market/market-data.service';
 import { OrderLifecycleMessage } from '../orders/order-commands';
+import type { LifecycleResult } from '../orders/order-lifecycle.handler';
+import type { CommandOutcome } from '../write/outcome';
 import { derivedId } from '../write/event-ids';
 import type { CommandContext } from '../write/command-context';
 import { OrderPlacer } from './order-placer';
@@ -65,23 +67,31 @@ export class PaperBrokerService {
     const ctx: CommandContext = { correlationId: entry.correlationId, causationId: entry.placedEventId, actor: PAPER_BROKER_ACTOR };
     const stream = orderStream(order.orderId);
     const { orderId } = order;
+    // A cancel or a modify may race the broker; the order stream decides, and the next step sees the outcome.
+    const report = async (message: OrderLifecycleMessage): Promise<boolean> => {
+      const outcome = await this.commandBus.execute<OrderLifecycleMessage, CommandOutcome<LifecycleResult>>(message);
+      if (outcome.outcome !== 'rejected') return true;
+      this.logger.warn({ orderId, code: outcome.code, message: outcome.message }, 'execution report refused');
+      return false;
+    };
     try {
+      let going = true;
       if (result.trigger) {
         const { lastPricePaise, at } = result.trigger;
-        await this.commandBus.execute(new OrderLifecycleMessage(orderId, () => ({ type: 'TriggerOrder', data: { orderId, lastPricePaise, now: at } }), ctx, derivedId(stream, 'paper-trigger')));
+        going = await report(new OrderLifecycleMessage(orderId, () => ({ type: 'TriggerOrder', data: { orderId, lastPricePaise, now: at } }), ctx, derivedId(stream, 'paper-trigger')));
       }
       for (const f of result.fills) {
+        if (!going) break;
         const data = { orderId, fillId: f.fillId, quantity: f.quantity, pricePaise: f.pricePaise, feesPaise: f.feesPaise, occurredAt: f.occurredAt };
         // The same event-id seed as POST /fills: a fill id reported twice is one fill.
-        await this.commandBus.execute(new OrderLifecycleMessage(orderId, () => ({ type: 'ReportFill', data }), ctx, derivedId(stream, 'fill', f.fillId)));
+        going = await report(new OrderLifecycleMessage(orderId, () => ({ type: 'ReportFill', data }), ctx, derivedId(stream, 'fill', f.fillId)));
       }
-      if (result.expire) {
+      if (going && result.expire) {
         const reason = result.expire.reason;
-        await this.commandBus.execute(new OrderLifecycleMessage(orderId, () => ({ type: 'ExpireOrder', data: { orderId, reason } }), ctx, derivedId(stream, 'paper-expire')));
+        await report(new OrderLifecycleMessage(orderId, () => ({ type: 'ExpireOrder', data: { orderId, reason } }), ctx, derivedId(stream, 'paper-expire')));
       }
     } catch (error) {
-      // A cancel or a modify may race the broker; the order stream decides, and the next step sees the outcome.
-      this.logger.warn({ err: error, orderId }, 'execution report refused');
+      this.logger.warn({ err: error, orderId }, 'execution report failed');
     }
     return (result.trigger ? 1 : 0) + result.fills.length + (result.expire ? 1 : 0);
   }

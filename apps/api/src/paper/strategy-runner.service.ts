@@ -18,6 +18,8 @@ import {
 import { INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { MarketDataService } from '../market/market-data.service';
 import { OrderLifecycleMessage } from '../orders/order-commands';
+import type { LifecycleResult } from '../orders/order-lifecycle.handler';
+import type { CommandOutcome } from '../write/outcome';
 import type { CommandContext } from '../write/command-context';
 import { derivedId } from '../write/event-ids';
 import { OrderPlacer, orderIdForClientOrder } from './order-placer';
@@ -113,12 +115,11 @@ export class StrategyRunnerService {
     if (intent.kind === 'CANCEL') {
       const orderId = orderIdForClientOrder(intent.accountId, intent.clientOrderId);
       const ctx: CommandContext = { correlationId: derivedId('signal', intent.clientOrderId), causationId: null, actor };
-      try {
-        await this.commandBus.execute(new OrderLifecycleMessage(orderId, () => ({ type: 'CancelOrder', data: { orderId, reason: intent.reason } }), ctx, derivedId(orderId, 'strategy-cancel')));
-      } catch (error) {
-        // A stop that already fired (or was never accepted) cannot be cancelled.
-        this.logger.debug({ err: error, orderId }, 'cancel refused');
-      }
+      const outcome = await this.commandBus.execute<OrderLifecycleMessage, CommandOutcome<LifecycleResult>>(
+        new OrderLifecycleMessage(orderId, () => ({ type: 'CancelOrder', data: { orderId, reason: intent.reason } }), ctx, derivedId(orderId, 'strategy-cancel')),
+      );
+      // A stop that already fired (or was never accepted) cannot be cancelled.
+      if (outcome.outcome === 'rejected') this.logger.debug({ orderId, code: outcome.code }, 'cancel refused');
       return;
     }
     // A basket's legs share one correlation id: the multi-leg position is one decision.

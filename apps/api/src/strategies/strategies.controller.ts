@@ -1,4 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { commandResponse } from '../common/outcome-response';
+import type { CommandOutcome } from '../write/outcome';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { evolveStrategy, initialStrategyState, strategyStream, type JsonObject, type StrategyCommand, type StrategyEvent } from '@robo/domain';
@@ -167,8 +169,8 @@ export class StrategiesController {
     return { ...state, lastRevision: Number(last.streamRevision), lastEventPosition: Number(last.globalPosition) };
   }
 
-  private run(command: StrategyCommand, ctx: CommandContext): Promise<StrategyCommandResult> {
+  private async run(command: StrategyCommand, ctx: CommandContext): Promise<StrategyCommandResult> {
     const idSeed = ctx.idempotencyKey ? `${strategyStream(command.data.strategyId)}|${command.type}|${ctx.idempotencyKey}` : null;
-    return this.commandBus.execute<ExecuteStrategyCommand, StrategyCommandResult>(new ExecuteStrategyCommand(command, ctx, idSeed));
+    return commandResponse(await this.commandBus.execute<ExecuteStrategyCommand, CommandOutcome<StrategyCommandResult>>(new ExecuteStrategyCommand(command, ctx, idSeed)));
   }
 }

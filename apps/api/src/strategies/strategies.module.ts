@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
-import { AggregateRepository } from '../write/aggregate-repository';
 import { StrategiesController } from './strategies.controller';
 import { StrategyCommandHandler } from './strategy-command.handler';
 
@@ -9,6 +8,6 @@ import { StrategyCommandHandler } from './strategy-command.handler';
 @Module({
   imports: [AuthModule],
   controllers: [StrategiesController],
-  providers: [AggregateRepository, StrategyCommandHandler, ReadYourWritesService],
+  providers: [StrategyCommandHandler, ReadYourWritesService],
 })
 export class StrategiesModule {}

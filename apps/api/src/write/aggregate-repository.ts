@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, ExpectedRevision, AppendResult, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
 import { CommandContext, SCHEMA_VERSION } from './command-context';
-import { eventIdsFor } from './event-ids';
 
 export interface Loaded<S> {
   state: S;
@@ -17,7 +16,8 @@ interface DomainEventLike {
 const CACHE_LIMIT = 20_000;
 
 /**
- * Loads aggregates by folding their stream and appends decisions with an expected revision.
+ * Loads aggregates by folding their stream and appends decided records with an expected revision: the storage
+ * half of the write step (`write-step.ts`), which is what handlers and reactors use.
  * Folded states are cached by stream and revision, so a long stream is read only from where the cache stops.
  */
 @Injectable()
@@ -43,18 +43,6 @@ export class AggregateRepository {
     const loaded = { state, revision };
     this.remember(stream, loaded);
     return loaded;
-  }
-
-  async append(
-    stream: string,
-    events: readonly DomainEventLike[],
-    expected: bigint | null | ExpectedRevision,
-    ctx: CommandContext,
-    options: { occurredAt: string; idSeed: string | null },
-  ): Promise<AppendResult & { events: NewEvent[] }> {
-    const ids = eventIdsFor(events.length, options.idSeed);
-    const toAppend = events.map((event, index) => recordOf(event, ids[index], ctx, options.occurredAt));
-    return { ...(await this.appendRecords(stream, toAppend, expected)), events: toAppend };
   }
 
   /** Events that already carry their metadata, e.g. decisions of several commands written in one append. */
@@ -93,17 +81,4 @@ export function recordOf(event: DomainEventLike, eventId: string, ctx: CommandCo
       schemaVersion: SCHEMA_VERSION,
     },
   };
-}
-
-/** Runs a load-decide-append step again when another writer got there first (bounded). */
-export async function withConflictRetry<T>(step: () => Promise<T>, attempts = 8): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError) || attempt >= attempts) throw error;
-      // Small jittered pause so that writers racing on one stream spread out.
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3 * attempt)));
-    }
-  }
 }

@@ -1,37 +1,21 @@
 import { createHash } from 'node:crypto';
-import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
-import { from, lastValueFrom, Observable } from 'rxjs';
-import { EVENT_STORE, EventStore, WrongExpectedVersionError } from '@robo/event-store';
-import { CLOCK, Clock, requestCorrelationId } from '@robo/runtime';
-import type { AuthenticatedRequest } from '../auth/principal';
-import { ApiError } from '../common/api-error';
-import { SCHEMA_VERSION } from './command-context';
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, EventStore } from '@robo/event-store';
+import type { CommandContext } from './command-context';
 import { derivedId } from './event-ids';
-import { KeyedMutex } from './keyed-mutex';
+import { appendEvents, nothingToDo, WriteStep } from './write-step';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
-const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const EXEMPT = Symbol('idempotency-exempt');
 /** Fields of an answer that are shown once and never stored (a new API key's secret). */
 const NEVER_STORED = ['apiKey'];
 
 export const IDEMPOTENCY_STREAM_PREFIX = 'idempotency-';
 export const ANSWERED_EVENT = 'IdempotentRequestAnswered';
 
-/** The Idempotency-Key header of a request; undefined when absent, 400 when malformed. */
-export function idempotencyKeyOf(req: Request): string | undefined {
-  const raw = req.headers['idempotency-key'];
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !KEY.test(raw)) {
-    throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 200 visible ASCII characters');
-  }
-  return raw;
+/** An Idempotency-Key is 1 to 200 visible ASCII characters. */
+export function isIdempotencyKey(raw: unknown): raw is string {
+  return typeof raw === 'string' && KEY.test(raw);
 }
-
-/** A route that takes no part (a streamed answer that cannot be stored and replayed, such as an analyst question). */
-export const IdempotencyExempt = () => SetMetadata(EXEMPT, true);
 
 /** Keys are per credential: two callers choosing the same Idempotency-Key never see each other's answers. */
 export function idempotencyStream(kid: string, key: string): string {
@@ -57,7 +41,8 @@ export function requestFingerprint(method: string, path: string, body: unknown):
   return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonical(normalised)}`).digest('hex');
 }
 
-interface Answered {
+/** The first successful answer to a request with a key, as recorded in the key's stream. */
+export interface Answered {
   method: string;
   path: string;
   fingerprint: string;
@@ -65,7 +50,8 @@ interface Answered {
   body: unknown;
 }
 
-function storable(body: unknown): unknown {
+/** An answer as it can be stored: plain JSON, without the fields that are shown once. */
+export function storable(body: unknown): unknown {
   if (body === undefined) return null;
   const plain = JSON.parse(JSON.stringify(body)) as unknown;
   if (plain !== null && typeof plain === 'object' && !Array.isArray(plain)) {
@@ -74,90 +60,40 @@ function storable(body: unknown): unknown {
   return plain;
 }
 
+type AnsweredEvent = { type: typeof ANSWERED_EVENT; data: Answered };
+const evolveAnswered = (state: Answered | null, event: AnsweredEvent): Answered | null => state ?? event.data;
+
 /**
- * One Idempotency-Key mechanism for every command (every POST, PUT and DELETE of an authenticated caller): the
- * first successful answer is recorded in the log, in a stream of its own per (credential, key), with a
- * fingerprint of the request. A retry with the same key and the same request gets that answer back, status
- * included, and runs nothing; the same key with another request (another body, another path) is refused with
- * 422 IDEMPOTENCY_KEY_REUSED. Refusals are not recorded (a refused command appends nothing), so a retry after a
- * refusal runs again. Requests with one key queue behind each other in this process; the commands' own
- * deterministic event ids (derived from the key where a command has them) cover a crash between the command and
- * its record, and concurrent duplicates on other replicas.
+ * The idempotency records of the log, one stream per (credential, key): read the first answer, record one through
+ * the write step (the first record stands: another replica's answer to the same key is not overwritten).
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
-  private readonly logger = new Logger('Idempotency');
-
+export class IdempotencyRecords {
   constructor(
+    private readonly step: WriteStep,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly reflector: Reflector,
-    private readonly locks: KeyedMutex,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    if (!COMMAND_METHODS.has(req.method)) return next.handle();
-    if (this.reflector.getAllAndOverride<boolean>(EXEMPT, [context.getHandler(), context.getClass()])) return next.handle();
-    const key = idempotencyKeyOf(req);
-    const principal = req.principal;
-    if (key === undefined || principal === undefined) return next.handle();
-    const res = context.switchToHttp().getResponse<Response>();
-    const stream = idempotencyStream(principal.kid, key);
-    const fingerprint = requestFingerprint(req.method, req.path, req.body);
-    return from(this.locks.run(stream, () => this.once(stream, fingerprint, req, res, next)));
-  }
-
-  private async once(stream: string, fingerprint: string, req: Request & AuthenticatedRequest, res: Response, next: CallHandler): Promise<unknown> {
-    const first = await this.answered(stream);
-    if (first !== null) return this.replay(first, fingerprint, res);
-    const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-    const answer: Answered = { method: req.method, path: req.path, fingerprint, status: res.statusCode, body: storable(body) };
-    if (answer.status >= 200 && answer.status < 300) await this.record(stream, answer, req);
-    return body;
-  }
-
-  private replay(first: Answered, fingerprint: string, res: Response): unknown {
-    if (first.fingerprint !== fingerprint) {
-      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request', {
-        firstRequest: `${first.method} ${first.path}`,
-      });
-    }
-    res.status(first.status);
-    res.setHeader('Idempotent-Replayed', 'true');
-    return first.body;
-  }
-
-  private async answered(stream: string): Promise<Answered | null> {
+  /** Read from the log, not the repository's cache, which keeps its room for the accounts and positions read again. */
+  async answered(stream: string): Promise<Answered | null> {
     const [event] = await this.store.readStream(stream, { maxCount: 1 });
     return event ? (event.data as Answered) : null;
   }
 
-  private async record(stream: string, answer: Answered, req: Request & AuthenticatedRequest): Promise<void> {
-    try {
-      await this.store.append(
-        stream,
-        [
-          {
-            type: ANSWERED_EVENT,
-            data: answer,
-            metadata: {
-              eventId: derivedId(stream, ANSWERED_EVENT),
-              correlationId: requestCorrelationId(req),
-              causationId: null,
-              actor: req.actor ?? req.principal?.actor ?? 'anonymous',
-              occurredAt: this.clock.now(),
-              schemaVersion: SCHEMA_VERSION,
-            },
-          },
-        ],
-        { expectedRevision: 'no_stream' },
-      );
-    } catch (error) {
-      // Another replica answered the same key first: its record stands. Anything else: the command did happen, so
-      // its answer still goes out; a retry then runs the command again, which its own event ids make harmless.
-      if (!(error instanceof WrongExpectedVersionError)) this.logger.warn({ err: error, stream }, 'could not record an idempotent answer');
-    }
+  /**
+   * Accepted when this answer was recorded, already-done when the key had an answer recorded first. Called after
+   * `answered` found none: the first round does not read the stream again (its append still expects no stream).
+   */
+  async record(stream: string, answer: Answered, ctx: CommandContext, occurredAt: string) {
+    return this.step.run<Answered | null, AnsweredEvent, null>({
+      stream,
+      evolve: evolveAnswered,
+      initial: null,
+      ctx,
+      headPosition: false,
+      cache: false,
+      known: { state: null, revision: null },
+      decide: ({ state }) => (state !== null ? nothingToDo(null) : appendEvents([{ type: ANSWERED_EVENT, data: answer }], occurredAt, derivedId(stream, ANSWERED_EVENT), null)),
+    });
   }
 }

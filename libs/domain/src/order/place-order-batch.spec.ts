@@ -96,4 +96,27 @@ describe('decidePlaceOrders (the batch reservation)', () => {
     });
     expect(together).toEqual(alone);
   });
+
+  it('counts a reservation already held for the order as its own, and reserves or gives back only the difference', () => {
+    const held = (amountPaise: number) =>
+      evolveAccount(account(each + 1), { type: 'FundsReserved', data: { accountId: ACCOUNT, orderId: 'ord-1', amountPaise } }) as OpenAccountState;
+    // The whole amount is held already: nothing more to reserve, although the buying power left is 1 paisa.
+    const same = decideBatch(held(each), [order(1)]);
+    expect(outcomes(same.decisions)).toEqual(['accepted']);
+    expect(same.decisions[0].ok && same.decisions[0].reserve).toEqual([]);
+    expect(same.account.reservations.toRecord()).toEqual({ 'ord-1': each });
+    // Part of it: the rest is reserved.
+    const part = decideBatch(held(each - 100), [order(1)]);
+    expect(part.decisions[0].ok && part.decisions[0].reserve).toEqual([{ type: 'FundsReserved', data: { accountId: ACCOUNT, orderId: 'ord-1', amountPaise: 100 } }]);
+    expect(part.account.reservations.toRecord()).toEqual({ 'ord-1': each });
+    // More than it needs: the excess goes back.
+    const more = decideBatch(held(each + 1), [order(1)]);
+    expect(more.decisions[0].ok && more.decisions[0].reserve).toEqual([
+      { type: 'ReservationReleased', data: { accountId: ACCOUNT, orderId: 'ord-1', amountPaise: 1, reason: 'order placed again' } },
+    ]);
+    // Refused now: what it held goes back in full.
+    const refused = decideBatch(held(each), [order(1, { quantity: 10_000 })]);
+    expect(outcomes(refused.decisions)).toEqual(['rejected:INSUFFICIENT_FUNDS']);
+    expect(refused.account.reservations.toRecord()).toEqual({});
+  });
 });

@@ -64,7 +64,9 @@ export function riskContextFor(account: OpenAccountState, instrument: Instrument
  * recorded before the next: every order sees the buying power left by the reservations of the accepted orders
  * before it, and counts them as working orders of their instrument and side. A refused or invalid order changes
  * nothing for the ones after it. Returns, per order, the order events and the account's reservation events, and
- * the account state after all the reservations. A batch of one is the decision of a single order.
+ * the account state after all the reservations. A batch of one is the decision of a single order. An order the
+ * account already holds a reservation for (an attempt that reserved and stopped before the order was recorded) is
+ * decided with that reservation as its own: the reservation events bring it to what the order needs.
  */
 export function decidePlaceOrders(
   account: OpenAccountState,
@@ -77,15 +79,23 @@ export function decidePlaceOrders(
     try {
       const extra = added.get(instrument.symbol) ?? { buy: 0, sell: 0 };
       const facts = { ...market, openBuyQuantity: market.openBuyQuantity + extra.buy, openSellQuantity: market.openSellQuantity + extra.sell };
-      const risk = riskContextFor(state, instrument, facts, calendar);
+      // An earlier attempt may have reserved for this order and stopped before recording it: that reservation is
+      // the order's own (it counts as buying power for it), and only the difference is reserved or given back.
+      const held = state.reservations.get(request.orderId) ?? 0;
+      const risk = riskContextFor(state, instrument, facts, calendar, held);
       const events = decideOrder({ type: 'PlaceOrder', data: request, risk }, initialOrderState);
       const accepted = events.find((e): e is Extract<OrderEvent, { type: 'OrderAccepted' }> => e.type === 'OrderAccepted');
-      if (!accepted) return { ok: true, events, reserve: [], reservedPaise: 0, now: risk.now };
+      const { accountId, orderId } = request;
+      const release = (amountPaise: number) => decideAccount({ type: 'ReleaseReservation', data: { accountId, orderId, amountPaise, reason: 'order placed again' } }, state);
+      if (!accepted) {
+        const reserve = held > 0 ? release(held) : [];
+        state = reserve.reduce((s, e) => evolveAccount(s, e) as OpenAccountState, state);
+        return { ok: true, events, reserve, reservedPaise: 0, now: risk.now };
+      }
       const reservedPaise = accepted.data.reservedPaise;
+      const delta = reservedPaise - held;
       const reserve =
-        reservedPaise > 0
-          ? decideAccount({ type: 'ReserveFunds', data: { accountId: request.accountId, orderId: request.orderId, amountPaise: reservedPaise } }, state)
-          : [];
+        delta > 0 ? decideAccount({ type: 'ReserveFunds', data: { accountId, orderId, amountPaise: delta } }, state) : delta < 0 ? release(-delta) : [];
       state = reserve.reduce((s, e) => evolveAccount(s, e) as OpenAccountState, state);
       added.set(instrument.symbol, request.side === 'BUY' ? { ...extra, buy: extra.buy + request.quantity } : { ...extra, sell: extra.sell + request.quantity });
       return { ok: true, events, reserve, reservedPaise, now: risk.now };

@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const ESLINT = path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
+
+interface Message {
+  ruleId: string | null;
+  message: string;
+}
+
+/** ESLint with the repository's config over a source text, as if it were the file at `filePath`. */
+function lint(filePath: string, code: string): Message[] {
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [ESLINT, '--format', 'json', '--stdin', '--stdin-filename', filePath], { cwd: ROOT, input: code, encoding: 'utf8' });
+  } catch (error) {
+    // ESLint exits with 1 when it reports errors; its report is on stdout all the same.
+    out = (error as { stdout?: string }).stdout ?? '';
+    if (out === '') throw error;
+  }
+  const [result] = JSON.parse(out) as { messages: Message[] }[];
+  return result.messages;
+}
+
+const rules = (messages: Message[]) => [...new Set(messages.map((m) => m.ruleId))].sort();
+
+const PLANTED = `
+import { NotFoundException } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiError } from '../common/api-error';
+
+export function decide(req: Request, found: boolean): string {
+  if (!found) throw new NotFoundException('no such order');
+  if (req.body === null) throw new ApiError(400, 'EMPTY', 'empty');
+  return 'ok';
+}
+`;
+
+const CLEAN = `
+import { Injectable } from '@nestjs/common';
+import { rejected, type Rejected } from '../write/outcome';
+
+@Injectable()
+export class Decider {
+  decide(found: boolean): Rejected | null {
+    return found ? null : rejected('not_found', 'ORDER_NOT_FOUND', 'no such order');
+  }
+}
+`;
+
+describe('the write path imports nothing of HTTP (ESLint)', () => {
+  it.each(['apps/api/src/orders/planted.handler.ts', 'apps/api/src/orders/planted.reactor.ts', 'apps/api/src/write/planted.ts'])(
+    'refuses HTTP exceptions, express and ApiError in %s',
+    (file) => {
+      const messages = lint(file, PLANTED);
+      expect(rules(messages)).toEqual(['no-restricted-imports', 'no-restricted-syntax']);
+      // Each of the three imports and both throws are reported.
+      expect(messages.filter((m) => m.ruleId === 'no-restricted-imports')).toHaveLength(3);
+      expect(messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toHaveLength(2);
+    },
+  );
+
+  it('lets outcomes and the rest of @nestjs/common through', () => {
+    expect(lint('apps/api/src/orders/planted.handler.ts', CLEAN)).toEqual([]);
+  });
+
+  it('leaves the HTTP edge (a controller) free to use them', () => {
+    expect(rules(lint('apps/api/src/orders/planted.controller.ts', PLANTED))).toEqual([]);
+  });
+});
