@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { parseInstantMs } from '@robo/domain';
+import { formatRupees, parseInstantMs } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
 import type { ReadModelStore } from '@robo/read-models';
 import { AppConfig, loadConfig, openEventStore, openReadStore } from '@robo/runtime';
@@ -74,11 +74,9 @@ export function table(header: string[], rows: string[][]): string {
   return all.map((r) => r.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
 
+/** Money for people (the domain's one formatter): Rs 8,00,000.00; '-' for none. */
 export function rupees(paise: number | null): string {
-  if (paise === null) return '-';
-  const sign = paise < 0 ? '-' : '';
-  const abs = Math.abs(paise);
-  return `${sign}${Math.floor(abs / 100).toLocaleString('en-IN')}.${String(abs % 100).padStart(2, '0')}`;
+  return paise === null ? '-' : formatRupees(paise);
 }
 
 /**
