@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { KeyManager } from '../../../api/src/auth/key-manager';
+import { baseUrl } from '../../../api/src/lifecycle/start-line';
 import type { ApiKeyRecord } from '../../../api/src/auth/credential-store.port';
 import { ROLES, type Role } from '../../../api/src/auth/roles';
 import { CliError, EXIT, ioOf, withStores } from '../cli-context';
@@ -24,7 +25,7 @@ export function register(program: Command): void {
       const io = ioOf(command);
       const { record, apiKey, base } = await withStores(command, async ({ config, credentials, events, by }) => ({
         ...(await new KeyManager(credentials, events).create({ name: options.name, role: options.role, accountIds }, by)),
-        base: baseUrl(io.env.ROBO_URL, config.host, config.port),
+        base: baseUrlOf(io.env.ROBO_URL, config.host, config.port),
       }));
       if (options.json) {
         io.out(JSON.stringify({ ...record, apiKey }));
@@ -95,14 +96,10 @@ export function register(program: Command): void {
     });
 }
 
-/**
- * Where the api answers, for the curl printed after a new key: ROBO_URL when set (a proxy, another host), else this
- * machine at the configured PORT (HOST when it names one interface).
- */
-export function baseUrl(roboUrl: string | undefined, host: string, port: number): string {
+/** Where the api answers, for the curl printed after a new key: ROBO_URL when set (a proxy, another host), else the configured HOST and PORT. */
+function baseUrlOf(roboUrl: string | undefined, host: string, port: number): string {
   if (roboUrl !== undefined && roboUrl.trim() !== '') return roboUrl.trim().replace(/\/+$/, '');
-  const local = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${local}:${port}`;
+  return baseUrl(host, port);
 }
 
 function table(list: ApiKeyRecord[], command: Command): string {
