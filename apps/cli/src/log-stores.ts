@@ -105,8 +105,13 @@ export function table(header: string[], rows: string[][]): string {
   return all.map((r) => r.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
 
-/** Money for people (the domain's one formatter): Rs 8,00,000.00; '-' for none. */
+/** Money in a table column (the domain's one formatter, without the unit): 8,00,000.00; '-' for none. */
 export function rupees(paise: number | null): string {
+  return paise === null ? '-' : formatRupees(paise, { unit: false });
+}
+
+/** Money in a sentence or a cell that stands alone: Rs 8,00,000.00; '-' for none. */
+export function rupeesText(paise: number | null): string {
   return paise === null ? '-' : formatRupees(paise);
 }
 

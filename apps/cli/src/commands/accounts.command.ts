@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ACCOUNTS_COLLECTION } from '@robo/read-models';
 import { listAccounts } from '../../../api/src/accounts/account-list';
 import { CliError, EXIT, ioOf } from '../cli-context';
-import { rupees, table, timeText, toJson, withLogStores } from '../log-stores';
+import { rupeesText, table, timeText, toJson, withLogStores } from '../log-stores';
 
 interface ListOptions {
   q?: string;
@@ -40,7 +40,7 @@ export function register(program: Command): void {
       }
       if (items.length === 0) io.out(page.nextCursor ? 'no accounts on this page' : 'no accounts');
       else {
-        const rows = items.map((a) => [a.accountId, a.name, rupees(a.cashPaise), rupees(a.equityPaise), timeText(command, a.openedAt), a.halted ? 'halted' : '']);
+        const rows = items.map((a) => [a.accountId, a.name, rupeesText(a.cashPaise), rupeesText(a.equityPaise), timeText(command, a.openedAt), a.halted ? 'halted' : '']);
         io.out(table(['ACCOUNT', 'NAME', 'CASH', 'EQUITY', 'OPENED', 'TRADING'], rows));
       }
       if (page.nextCursor) io.out(`more: --cursor ${page.nextCursor}`);

@@ -3,7 +3,7 @@ import { explainFigure, Lineage, parseFigure } from '@robo/audit';
 import { accountStream, positionStreamName } from '@robo/domain';
 import type { AuditDoc, FieldCondition } from '@robo/read-models';
 import { CliError, EXIT, ioOf } from '../cli-context';
-import { parseAxis, parseInstantOrDate, rupees, table, timeText, toJson, withLogStores } from '../log-stores';
+import { parseAxis, parseInstantOrDate, rupees, rupeesText, table, timeText, toJson, withLogStores } from '../log-stores';
 
 interface TrailOptions {
   stream?: string;
@@ -107,7 +107,7 @@ function describeLineage(lineage: Lineage, command: Command): string {
   const money = lineage.figure !== 'cash' && lineage.figure.startsWith('quantity:') ? String : rupees;
   const rows = lineage.contributions.map((c) => [String(c.globalPosition), `${c.stream}#${c.streamRevision}`, c.type, timeText(command, c.occurredAt), c.actor, c.correlationId, money(c.amount)]);
   return [
-    `${lineage.figure} of ${lineage.accountId} = ${money(lineage.value)}, from ${lineage.contributions.length} events:`,
+    `${lineage.figure} of ${lineage.accountId} = ${(money === rupees ? rupeesText : money)(lineage.value)}, from ${lineage.contributions.length} events:`,
     table(['POSITION', 'EVENT', 'TYPE', 'HAPPENED', 'ACTOR', 'CORRELATION', 'AMOUNT'], rows),
   ].join('\n');
 }

@@ -3,7 +3,7 @@ import { AsOfPortfolio, diff, portfolioAsOf, replayEvents, StreamReplay } from '
 import { accountStream } from '@robo/domain';
 import type { EventEnvelope, EventStore } from '@robo/event-store';
 import { CliError, EXIT, ioOf } from '../cli-context';
-import { parseAxis, parseInstantOrDate, parseWhole, progress, rupees, table, timeText, toJson, withLogStores } from '../log-stores';
+import { parseAxis, parseInstantOrDate, parseWhole, progress, rupees, rupeesText, table, timeText, toJson, withLogStores } from '../log-stores';
 
 const PAGE = 5000;
 
@@ -108,9 +108,9 @@ function describeReplay(replay: StreamReplay, command: Command): string {
 function describePortfolio(p: AsOfPortfolio, command: Command): string {
   const head = [
     `Portfolio of ${p.accountId} as of ${timeText(command, p.asOf)} (${p.time} time)${p.exists ? '' : ': the account did not exist yet'}`,
-    `  cash ${rupees(p.cashPaise)}  reserved ${rupees(p.reservedPaise)}  market value ${rupees(p.marketValuePaise)}  equity ${rupees(p.equityPaise)}`,
-    `  realized ${rupees(p.realizedNetPaise)} (gross ${rupees(p.realizedGrossPaise)})  unrealized ${rupees(p.unrealizedPnlPaise)}  fees ${rupees(p.feesPaise)}`,
-    `  total P&L ${rupees(p.totalPnlPaise)} (equity - money put in ${rupees(p.netInflowPaise)}; charges on open positions ${rupees(p.openChargesPaise)})`,
+    `  cash ${rupeesText(p.cashPaise)}  reserved ${rupeesText(p.reservedPaise)}  market value ${rupeesText(p.marketValuePaise)}  equity ${rupeesText(p.equityPaise)}`,
+    `  realized ${rupeesText(p.realizedNetPaise)} (gross ${rupeesText(p.realizedGrossPaise)})  unrealized ${rupeesText(p.unrealizedPnlPaise)}  fees ${rupeesText(p.feesPaise)}`,
+    `  total P&L ${rupeesText(p.totalPnlPaise)} (equity - money put in ${rupeesText(p.netInflowPaise)}; charges on open positions ${rupeesText(p.openChargesPaise)})`,
   ];
   if (p.positions.length === 0) return [...head, '  no positions'].join('\n');
   const rows = p.positions.map((x) => [
