@@ -19,13 +19,19 @@ export const EXIT = {
   CONFIG: 78,
 } as const;
 
+/** The error code of each exit code, for a failure that names none (printed under --json). */
+const CODE_OF_EXIT: Record<number, string> = { 1: 'REFUSED', 64: 'USAGE', 65: 'INVALID_DATA', 69: 'UNAVAILABLE', 78: 'CONFIG_INVALID', 70: 'INTERNAL_ERROR' };
+
 export class CliError extends Error {
+  public readonly code: string;
   constructor(
     public readonly exitCode: number,
     message: string,
+    code?: string,
   ) {
     super(message);
     this.name = 'CliError';
+    this.code = code ?? CODE_OF_EXIT[exitCode] ?? 'ERROR';
   }
 }
 
@@ -85,11 +91,11 @@ function operator(): string {
   }
 }
 
-/** Maps any failure to a message and an exit code. */
-export function exitCodeFor(error: unknown): { code: number; message: string } {
-  if (error instanceof CliError) return { code: error.exitCode, message: error.message };
-  if (error instanceof ConfigError) return { code: EXIT.CONFIG, message: error.message };
-  if (error instanceof StoreUnavailableError || error instanceof CredentialStoreUnavailableError) return { code: EXIT.UNAVAILABLE, message: error.message };
-  if (error instanceof DomainError) return { code: error.kind === 'invalid' ? EXIT.DATA : EXIT.REFUSED, message: `${error.code}: ${error.message}` };
-  return { code: 70, message: `unexpected error: ${(error as Error)?.message ?? String(error)}` };
+/** Maps any failure to an exit code, an error code (what --json prints) and a message. */
+export function exitCodeFor(error: unknown): { code: number; errorCode: string; message: string } {
+  if (error instanceof CliError) return { code: error.exitCode, errorCode: error.code, message: error.message };
+  if (error instanceof ConfigError) return { code: EXIT.CONFIG, errorCode: 'CONFIG_INVALID', message: error.message };
+  if (error instanceof StoreUnavailableError || error instanceof CredentialStoreUnavailableError) return { code: EXIT.UNAVAILABLE, errorCode: 'STORE_UNAVAILABLE', message: error.message };
+  if (error instanceof DomainError) return { code: error.kind === 'invalid' ? EXIT.DATA : EXIT.REFUSED, errorCode: error.code, message: `${error.code}: ${error.message}` };
+  return { code: 70, errorCode: 'INTERNAL_ERROR', message: `unexpected error: ${(error as Error)?.message ?? String(error)}` };
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { parseInstantMs } from '@robo/domain';
+import { formatRupees, isIsoDate, parseInstantMs } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
 import type { ReadModelStore } from '@robo/read-models';
 import { AppConfig, loadConfig, openEventStore, openReadStore } from '@robo/runtime';
@@ -46,9 +46,40 @@ export async function withLogStores<T>(command: Command, options: { reads?: bool
 /** An instant with an offset (or Z), as the API takes it; anything else is a usage error. */
 export function parseInstant(value: string, option: string): string {
   if (parseInstantMs(value) === null) {
-    throw new CliError(EXIT.USAGE, `${option} must be an ISO-8601 instant with an offset, e.g. 2026-11-20T10:30:00+05:30 (got "${value}")`);
+    throw new CliError(EXIT.USAGE, `${option} must be an ISO-8601 instant with an offset, e.g. 2026-11-20T10:30:00+05:30, or a date, e.g. 2026-11-20 (got "${value}")`);
   }
   return value;
+}
+
+/**
+ * An instant, or a plain date (YYYY-MM-DD) read as a day in IST: `end` (--as-of, --diff, --to) is the end of that
+ * day (an --as-of of 2026-11-20 is 2026-11-20T23:59:59.999+05:30, everything of that day; a --to, exclusive, is the
+ * next IST midnight), `start` (--from) its first instant, 00:00 IST.
+ */
+export function parseInstantOrDate(value: string, option: string, edge: 'start' | 'end' | 'end-exclusive'): string {
+  if (isIsoDate(value)) {
+    if (edge === 'start') return `${value}T00:00:00.000+05:30`;
+    if (edge === 'end') return `${value}T23:59:59.999+05:30`;
+    const next = new Date(Date.parse(`${value}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+    return `${next}T00:00:00.000+05:30`;
+  }
+  return parseInstant(value, option);
+}
+
+const IST_OFFSET_MS = 330 * 60_000;
+
+/** Instants for people: IST by default ("2026-11-20 10:05:00 IST"), UTC with --utc. JSON output keeps them as stored. */
+export function formatInstant(instant: string | null | undefined, utc: boolean): string {
+  if (instant === null || instant === undefined || instant === '') return '-';
+  const ms = parseInstantMs(instant);
+  if (ms === null) return instant;
+  const wall = new Date(ms + (utc ? 0 : IST_OFFSET_MS)).toISOString();
+  return `${wall.slice(0, 10)} ${wall.slice(11, 19)} ${utc ? 'UTC' : 'IST'}`;
+}
+
+/** formatInstant with the --utc choice of the command line `command` belongs to. */
+export function timeText(command: Command, instant: string | null | undefined): string {
+  return formatInstant(instant, rootOf(command).opts<{ utc?: boolean }>().utc === true);
 }
 
 export function parseAxis(value: string | undefined): 'business' | 'recorded' {
@@ -74,11 +105,14 @@ export function table(header: string[], rows: string[][]): string {
   return all.map((r) => r.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
 
+/** Money in a table column (the domain's one formatter, without the unit): 8,00,000.00; '-' for none. */
 export function rupees(paise: number | null): string {
-  if (paise === null) return '-';
-  const sign = paise < 0 ? '-' : '';
-  const abs = Math.abs(paise);
-  return `${sign}${Math.floor(abs / 100).toLocaleString('en-IN')}.${String(abs % 100).padStart(2, '0')}`;
+  return paise === null ? '-' : formatRupees(paise, { unit: false });
+}
+
+/** Money in a sentence or a cell that stands alone: Rs 8,00,000.00; '-' for none. */
+export function rupeesText(paise: number | null): string {
+  return paise === null ? '-' : formatRupees(paise);
 }
 
 /**

@@ -1,4 +1,5 @@
 export * from './common/types';
+export * from './common/rupees';
 export * from './common/errors';
 export * from './common/decider';
 export * from './common/streams';

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import pino from 'pino';
+import { prettyFactory } from 'pino-pretty';
 import { pinoHttp, type Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from './config/app-config';
 import { correlationIdFor } from './correlation';
@@ -65,14 +66,31 @@ export interface RequestLogging {
   middleware: RequestMiddleware;
 }
 
-/** Levels at which pino-http's "request completed" lines (level info) are written. */
-const REQUEST_LINE_LEVELS = new Set(['trace', 'debug', 'info']);
+/** Levels at which pino-http's "request completed" lines (level debug) are written. */
+const REQUEST_LINE_LEVELS = new Set(['trace', 'debug']);
+
+/** pretty or json, LOG_FORMAT=auto deciding by whether the output is a terminal. */
+export function resolveLogFormat(format: AppConfig['logFormat'], isTty: boolean): 'pretty' | 'json' {
+  return format === 'auto' ? (isTty ? 'pretty' : 'json') : format;
+}
+
+/**
+ * Where log lines go: JSON as pino writes them, or each line made readable (time, level, message, then the fields on
+ * the same line; colours on a terminal). Synchronous, so a line written just before an exit is not lost.
+ */
+export function logDestination(format: 'pretty' | 'json', destination?: pino.DestinationStream, colorize = false): pino.DestinationStream {
+  const target = destination ?? pino.destination({ dest: 1, sync: true });
+  if (format === 'json') return target;
+  const prettify = prettyFactory({ colorize, singleLine: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l o', ignore: 'pid,hostname' });
+  return { write: (line: string) => target.write(prettify(line)) };
+}
 
 const made = new WeakMap<AppConfig, RequestLogging>();
 
 /**
- * Structured pino logs: a correlationId on every line written during a request, secrets never written. At info and
- * below, pino-http writes a line per request with its headers (redacted). At warn and above it would write only the
+ * Structured pino logs: a correlationId on every line written during a request, secrets never written; JSON lines, or
+ * one readable line per entry (LOG_FORMAT=pretty, the default on a terminal). At debug and below, pino-http writes a
+ * line per request with its headers (redacted). At info and above it would write only the
  * lines of failed (5xx) requests, yet it still makes three child loggers per request, serializing and redacting the
  * request each time: about a tenth of the api's CPU under load. There a lighter middleware makes one child logger
  * (the correlationId) and writes the same "request errored" line for a 5xx. One per config: the module and the
@@ -103,7 +121,8 @@ export function requestLogging(config: AppConfig, destination?: pino.Destination
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
     quietReqLogger: true,
     // A refusal the api meant to give is not an error: warn, and no error object (no stack).
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? (expectedRefusalOf(res) !== undefined ? 'warn' : 'error') : 'info'),
+    // A line per request is for debugging (LOG_LEVEL=debug); failures are written at every level up to error.
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? (expectedRefusalOf(res) !== undefined ? 'warn' : 'error') : 'debug'),
     customErrorObject: (_req, res, _error, value: Record<string, unknown>) => {
       const refusal = expectedRefusalOf(res);
       if (refusal === undefined) return value;
@@ -113,7 +132,8 @@ export function requestLogging(config: AppConfig, destination?: pino.Destination
     customErrorMessage: (_req, res) => (expectedRefusalOf(res) !== undefined ? 'request refused' : 'request errored'),
   };
   const settings = { level: options.level, redact: options.redact, serializers: options.serializers };
-  const root = destination ? pino(settings, destination) : pino(settings);
+  const format = resolveLogFormat(config.logFormat, destination === undefined && process.stdout.isTTY === true);
+  const root = pino(settings, logDestination(format, destination, destination === undefined && process.stdout.isTTY === true));
   const middleware: RequestMiddleware = REQUEST_LINE_LEVELS.has(config.logLevel) ? pinoHttp({ ...options, logger: root }) : failedRequestLogger(root);
   const logging: RequestLogging = { params: { pinoHttp: { logger: root }, useExisting: true }, middleware };
   made.set(config, logging);

@@ -1,13 +1,17 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { accountStream, AccountCommand } from '@robo/domain';
+import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
 import { credentialStream } from '../auth/credential-events';
 import { KeyManager } from '../auth/key-manager';
 import { KeyedMutex } from '../write/keyed-mutex';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
+import { READ_ROLES } from '../auth/roles';
+import { parseLimit, parsePosition } from '../queries/queries.dto';
+import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import type { CommandContext } from '../write/command-context';
@@ -16,7 +20,8 @@ import type { CommandResult } from '../write/append-decision';
 import type { CommandOutcome } from '../write/outcome';
 import { commandResponse } from '../common/outcome-response';
 import { ExecuteAccountCommand } from './account-command';
-import { AccountCommandResponse, AmountDto, HaltDto, OpenAccountDto, RiskLimitsDto } from './accounts.dto';
+import { listAccounts } from './account-list';
+import { AccountCommandResponse, AccountListResponse, AmountDto, HaltDto, ListAccountsQuery, OpenAccountDto, RiskLimitsDto } from './accounts.dto';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -27,7 +32,20 @@ export class AccountsController {
     private readonly access: AccessService,
     private readonly keys: KeyManager,
     private readonly locks: KeyedMutex,
+    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    private readonly consistency: ReadYourWritesService,
   ) {}
+
+  @Get()
+  @Roles(...READ_ROLES)
+  @ApiOperation({ summary: 'The accounts the caller may see (admins and auditors: all; traders and viewers: their grants), by name, paged; q searches names' })
+  @ApiResponse({ status: 200, type: AccountListResponse })
+  async list(@Query() query: ListAccountsQuery, @CurrentPrincipal() principal: Principal): Promise<AccountListResponse> {
+    await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts', 'positions', 'prices']);
+    const accountIds = this.access.visibleAccounts(principal);
+    const access = principal.role === 'admin' || principal.role === 'trader' ? 'trade' : 'read';
+    return listAccounts(this.reads, { accountIds, q: query.q, limit: parseLimit(query.limit), cursor: query.cursor ?? null, access });
+  }
 
   @Post()
   @Roles('trader', 'admin')

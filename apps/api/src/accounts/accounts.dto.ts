@@ -1,8 +1,9 @@
 import type { AmountBody, HaltBody, OpenAccountBody, RiskLimitsBody } from '@robo/contract';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { MAX_PAISE, MAX_QUANTITY } from '../common/limits';
 import { FreeText } from '../common/free-text';
+import { PageQuery } from '../queries/queries.dto';
 
 export class OpenAccountDto implements OpenAccountBody {
   @ApiProperty({ example: 'Asha Intraday', maxLength: 100 })
@@ -63,4 +64,28 @@ export class AccountCommandResponse {
   @ApiProperty() accountId!: string;
   @ApiProperty() streamRevision!: number;
   @ApiProperty({ description: 'Pass as minPosition to a query to read your own write' }) globalPosition!: number;
+}
+
+/** GET /api/accounts: a page of the accounts the caller may see, by name. */
+export class ListAccountsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Only accounts whose name contains this, whatever the case (1 to 100 characters)', example: 'demo' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+}
+
+export class AccountListItemDto {
+  @ApiProperty({ format: 'uuid' }) accountId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'Cash in paise (reservations for open orders are part of it)' }) cashPaise!: number;
+  @ApiProperty({ description: 'Cash plus open positions at the recorded market prices, in paise' }) equityPaise!: number;
+  @ApiProperty({ description: 'When the account was opened (business time)' }) openedAt!: string;
+  @ApiProperty({ description: 'The kill switch is on' }) halted!: boolean;
+  @ApiProperty({ enum: ['trade', 'read'], description: "What the caller may do with it: trade (admin, trader) or read (auditor, viewer)" }) access!: 'trade' | 'read';
+}
+
+export class AccountListResponse {
+  @ApiProperty({ type: [AccountListItemDto] }) items!: AccountListItemDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor!: string | null;
 }

@@ -13,17 +13,21 @@ export interface AccountListQuery {
  * an {in}; past that the accounts are read in groups of MAX_IN_VALUES, each group's page from the same point, and
  * the pages merged in order. The cursor is the store's own kind (the ordering and the last value), so a key whose
  * grants cross the boundary between two pages keeps paging. The order field must be unique (global positions are):
- * a page starts strictly after the last value of the previous one.
+ * a page starts strictly after the last value of the previous one. An order field whose values repeat (a name) needs
+ * `idField`, the document field that holds its store id: the groups then start after the cursor's (value, id) as the
+ * store orders them, and ties are broken by that id.
  */
 export async function findOverAccounts<T extends Record<string, unknown>>(
   reads: ReadModelStore,
   collection: string,
   accountIds: readonly string[],
   query: AccountListQuery,
+  idField?: string,
 ): Promise<Page<T>> {
   if (accountIds.length <= MAX_IN_VALUES) {
     return reads.find<T>(collection, { ...query, where: { ...query.where, accountId: { in: accountIds } } });
   }
+  if (idField !== undefined) return findOverGroupsWithTies<T>(reads, collection, accountIds, query, idField);
   const { field, direction } = query.orderBy;
   const after = query.cursor === null ? null : decodeCursor(query.cursor, query.orderBy).value;
   const start: FieldCondition | null = after === null ? null : direction === 'desc' ? { lt: after } : { gt: after };
@@ -43,6 +47,32 @@ export async function findOverAccounts<T extends Record<string, unknown>>(
   const last = pageItems[pageItems.length - 1];
   // The id only breaks ties of the order field, and the field is unique: a sentinel past every id in that direction.
   const nextCursor = more && last ? encodeCursor(query.orderBy, { value: last[field] as Scalar, id: direction === 'asc' ? '\uffff' : '' }) : null;
+  return { items: pageItems, nextCursor };
+}
+
+async function findOverGroupsWithTies<T extends Record<string, unknown>>(
+  reads: ReadModelStore,
+  collection: string,
+  accountIds: readonly string[],
+  query: AccountListQuery,
+  idField: string,
+): Promise<Page<T>> {
+  const { field, direction } = query.orderBy;
+  const items: T[] = [];
+  let more = false;
+  for (let i = 0; i < accountIds.length; i += MAX_IN_VALUES) {
+    const where = { ...query.where, accountId: { in: accountIds.slice(i, i + MAX_IN_VALUES) } };
+    // The cursor is a position in (field, id) order, the same in every group.
+    const page = await reads.find<T>(collection, { where, orderBy: query.orderBy, limit: query.limit, cursor: query.cursor });
+    items.push(...page.items);
+    more ||= page.nextCursor !== null;
+  }
+  const sign = direction === 'asc' ? 1 : -1;
+  items.sort((a, b) => sign * (compare(a[field] as Scalar, b[field] as Scalar) || compare(a[idField] as Scalar, b[idField] as Scalar)));
+  more ||= items.length > query.limit;
+  const pageItems = items.slice(0, query.limit);
+  const last = pageItems[pageItems.length - 1];
+  const nextCursor = more && last ? encodeCursor(query.orderBy, { value: last[field] as Scalar, id: String(last[idField]) }) : null;
   return { items: pageItems, nextCursor };
 }
 

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { explainFigure, Lineage, parseFigure } from '@robo/audit';
-import { accountStream } from '@robo/domain';
+import { accountStream, positionStreamName } from '@robo/domain';
 import type { AuditDoc, FieldCondition } from '@robo/read-models';
 import { CliError, EXIT, ioOf } from '../cli-context';
-import { parseAxis, parseInstant, rupees, table, toJson, withLogStores } from '../log-stores';
+import { parseAxis, parseInstantOrDate, rupees, rupeesText, table, timeText, toJson, withLogStores } from '../log-stores';
 
 interface TrailOptions {
   stream?: string;
@@ -29,8 +29,8 @@ export function register(program: Command): void {
     .option('--actor <actor>', 'who, e.g. key:<kid>')
     .option('--type <type>', 'event type, e.g. OrderFilled')
     .option('--account <id>', 'account id')
-    .option('--from <instant>', 'from this instant (inclusive)')
-    .option('--to <instant>', 'up to this instant (exclusive)')
+    .option('--from <instant>', 'from this instant (inclusive); a date (2026-11-20) is that day from 00:00 IST')
+    .option('--to <instant>', 'up to this instant (exclusive); a date is up to the end of that IST day')
     .option('--time <axis>', 'which time --from/--to apply to: recorded (default) or business')
     .option('--limit <n>', 'events per page, 1 to 1000', '50')
     .option('--cursor <cursor>', 'the cursor printed after the previous page')
@@ -47,8 +47,11 @@ export function register(program: Command): void {
       if (options.account) where.accountId = options.account;
       if (options.from || options.to) {
         const field = parseAxis(options.time) === 'business' ? 'occurredAtUtc' : 'recordedAt';
-        const utc = (value: string, option: string) => new Date(parseInstant(value, option)).toISOString();
-        where[field] = { ...(options.from ? { gte: utc(options.from, '--from') } : {}), ...(options.to ? { lt: utc(options.to, '--to') } : {}) };
+        const utc = (value: string) => new Date(value).toISOString();
+        where[field] = {
+          ...(options.from ? { gte: utc(parseInstantOrDate(options.from, '--from', 'start')) } : {}),
+          ...(options.to ? { lt: utc(parseInstantOrDate(options.to, '--to', 'end-exclusive')) } : {}),
+        };
       } else if (options.time !== undefined) {
         throw new CliError(EXIT.USAGE, '--time applies to --from/--to only');
       }
@@ -67,7 +70,7 @@ export function register(program: Command): void {
         io.out('no events');
         return;
       }
-      const rows = page.items.map((d) => [String(d.position), d.recordedAt, d.occurredAt, d.type, d.streamName, d.actor, d.correlationId, d.summary]);
+      const rows = page.items.map((d) => [String(d.position), timeText(command, d.recordedAt), timeText(command, d.occurredAt), d.type, d.streamName, d.actor, d.correlationId, d.summary]);
       io.out(table(['POSITION', 'RECORDED', 'HAPPENED', 'TYPE', 'STREAM', 'ACTOR', 'CORRELATION', 'SUMMARY'], rows));
       if (page.nextCursor) io.out(`more: --cursor ${page.nextCursor}`);
     });
@@ -79,27 +82,32 @@ export function register(program: Command): void {
     .argument('<figure>', 'cash | realized:<instrument> | realized-gross:<instrument> | fees:<instrument> | quantity:<instrument>')
     .option('--json', 'print JSON')
     .action(async (accountId: string, figure: string, options: { json?: boolean }, command: Command) => {
+      let instrument: string | null;
       try {
-        parseFigure(figure);
+        instrument = parseFigure(figure).instrument;
       } catch (error) {
-        throw new CliError(EXIT.USAGE, (error as Error).message);
+        throw new CliError(EXIT.USAGE, (error as Error).message, 'UNKNOWN_FIGURE');
       }
       const lineage = await withLogStores(command, {}, async ({ events }) => {
         const [opened] = await events.readStream(accountStream(accountId), { maxCount: 1 });
-        if (!opened) throw new CliError(EXIT.REFUSED, `account ${accountId} does not exist`);
+        if (!opened) throw new CliError(EXIT.REFUSED, `account ${accountId} does not exist`, 'ACCOUNT_NOT_FOUND');
+        // A figure of an instrument the account never traded is not a zero: it is no figure of this account.
+        if (instrument !== null && (await events.readStream(positionStreamName(accountId, instrument), { maxCount: 1 })).length === 0) {
+          throw new CliError(EXIT.REFUSED, `unknown lineage figure ${figure}: account ${accountId} has no position in ${instrument}`, 'UNKNOWN_FIGURE');
+        }
         return explainFigure(events, accountId, figure);
       });
       // `audit` has a --json of its own, which commander gives the parent when it comes after the arguments.
       const json = options.json === true || command.optsWithGlobals<{ json?: boolean }>().json === true;
-      ioOf(command).out(json ? toJson(lineage) : describeLineage(lineage));
+      ioOf(command).out(json ? toJson(lineage) : describeLineage(lineage, command));
     });
 }
 
-function describeLineage(lineage: Lineage): string {
+function describeLineage(lineage: Lineage, command: Command): string {
   const money = lineage.figure !== 'cash' && lineage.figure.startsWith('quantity:') ? String : rupees;
-  const rows = lineage.contributions.map((c) => [String(c.globalPosition), `${c.stream}#${c.streamRevision}`, c.type, c.occurredAt, c.actor, c.correlationId, money(c.amount)]);
+  const rows = lineage.contributions.map((c) => [String(c.globalPosition), `${c.stream}#${c.streamRevision}`, c.type, timeText(command, c.occurredAt), c.actor, c.correlationId, money(c.amount)]);
   return [
-    `${lineage.figure} of ${lineage.accountId} = ${money(lineage.value)}, from ${lineage.contributions.length} events:`,
+    `${lineage.figure} of ${lineage.accountId} = ${(money === rupees ? rupeesText : money)(lineage.value)}, from ${lineage.contributions.length} events:`,
     table(['POSITION', 'EVENT', 'TYPE', 'HAPPENED', 'ACTOR', 'CORRELATION', 'AMOUNT'], rows),
   ].join('\n');
 }

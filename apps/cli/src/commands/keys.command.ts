@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { KeyManager } from '../../../api/src/auth/key-manager';
+import { baseUrl } from '../../../api/src/lifecycle/start-line';
 import type { ApiKeyRecord } from '../../../api/src/auth/credential-store.port';
 import { ROLES, type Role } from '../../../api/src/auth/roles';
 import { CliError, EXIT, ioOf, withStores } from '../cli-context';
+import { timeText } from '../log-stores';
 
 const NAME = /^[\x20-\x7e]{1,100}$/;
 
@@ -20,11 +22,11 @@ export function register(program: Command): void {
     .action(async (options: { role: Role; name: string; accounts: string; json?: boolean }, command: Command) => {
       if (!NAME.test(options.name)) throw new CliError(EXIT.USAGE, '--name must be 1 to 100 printable ASCII characters');
       const accountIds = options.accounts.split(',').map((id) => id.trim()).filter((id) => id !== '');
-      const { record, apiKey, port } = await withStores(command, async ({ config, credentials, events, by }) => ({
-        ...(await new KeyManager(credentials, events).create({ name: options.name, role: options.role, accountIds }, by)),
-        port: config.port,
-      }));
       const io = ioOf(command);
+      const { record, apiKey, base } = await withStores(command, async ({ config, credentials, events, by }) => ({
+        ...(await new KeyManager(credentials, events).create({ name: options.name, role: options.role, accountIds }, by)),
+        base: baseUrlOf(io.env.ROBO_URL, config.host, config.port),
+      }));
       if (options.json) {
         io.out(JSON.stringify({ ...record, apiKey }));
         return;
@@ -35,7 +37,7 @@ export function register(program: Command): void {
           'API key (shown once: store it now, only a hash is kept):',
           `  ${apiKey}`,
           'Get an access token:',
-          `  curl -s -X POST http://localhost:${port}/auth/token -H 'content-type: application/json' -d '{"apiKey":"${apiKey}"}'`,
+          `  curl -s -X POST ${base}/auth/token -H 'content-type: application/json' -d '{"apiKey":"${apiKey}"}'`,
         ].join('\n'),
       );
     });
@@ -55,7 +57,7 @@ export function register(program: Command): void {
         io.out('no keys');
         return;
       }
-      io.out(table(list));
+      io.out(table(list, command));
     });
 
   keys
@@ -66,7 +68,7 @@ export function register(program: Command): void {
     .action(async (kid: string, options: { json?: boolean }, command: Command) => {
       const record = await withStores(command, ({ credentials, events, by }) => new KeyManager(credentials, events).revoke(kid, by));
       const io = ioOf(command);
-      io.out(options.json ? JSON.stringify(record) : `revoked ${record.kid} ("${record.name}") at ${record.revokedAt}`);
+      io.out(options.json ? JSON.stringify(record) : `revoked ${record.kid} ("${record.name}") at ${timeText(command, record.revokedAt)}`);
     });
 
   keys
@@ -94,10 +96,16 @@ export function register(program: Command): void {
     });
 }
 
-function table(list: ApiKeyRecord[]): string {
+/** Where the api answers, for the curl printed after a new key: ROBO_URL when set (a proxy, another host), else the configured HOST and PORT. */
+function baseUrlOf(roboUrl: string | undefined, host: string, port: number): string {
+  if (roboUrl !== undefined && roboUrl.trim() !== '') return roboUrl.trim().replace(/\/+$/, '');
+  return baseUrl(host, port);
+}
+
+function table(list: ApiKeyRecord[], command: Command): string {
   const rows = [
     ['KID', 'ROLE', 'NAME', 'ACCOUNTS', 'CREATED', 'CREATED BY', 'REVOKED'],
-    ...list.map((k) => [k.kid, k.role, k.name, String(k.accountIds.length), k.createdAt, k.createdBy, k.revokedAt ?? '-']),
+    ...list.map((k) => [k.kid, k.role, k.name, String(k.accountIds.length), timeText(command, k.createdAt), k.createdBy, timeText(command, k.revokedAt)]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');

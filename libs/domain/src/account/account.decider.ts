@@ -1,5 +1,6 @@
 import type { Decider } from '../common/decider';
 import { assertNever, Conflict, InvalidCommand, NotFound, RuleViolation } from '../common/errors';
+import { formatRupees as rupees } from '../common/rupees';
 import type { Paise } from '../common/types';
 import { isNonNegativeSafeInt, isPositiveSafeInt, isSafeInt } from '../charges/money';
 import type { AccountCommand } from './account.commands';
@@ -136,7 +137,7 @@ function settleFill(data: Extract<AccountCommand, { type: 'SettleFill' }>['data'
 function requireBuyingPower(state: OpenAccountState, amountPaise: Paise): void {
   const available = buyingPower(state);
   if (amountPaise > available) {
-    throw new RuleViolation('INSUFFICIENT_FUNDS', `needs ${amountPaise} paise, ${available} available`, { requiredPaise: amountPaise, availablePaise: available });
+    throw new RuleViolation('INSUFFICIENT_FUNDS', `needs ${rupees(amountPaise)}, ${rupees(available)} available`, { requiredPaise: amountPaise, availablePaise: available });
   }
 }
 

@@ -1,4 +1,5 @@
 import { InvalidCommand } from '../common/errors';
+import { formatRupees as rupees } from '../common/rupees';
 import type { IstDate, Paise } from '../common/types';
 import { isIsoDate } from '../market/ist';
 import type { OptionType } from './instrument';
@@ -29,7 +30,7 @@ export function futureSymbol(underlying: string, expiry: IstDate): string {
 /** Strikes are written in whole rupees; a strike with paise has no symbol here. */
 export function optionSymbol(underlying: string, expiry: IstDate, strikePaise: Paise, optionType: OptionType): string {
   if (!Number.isSafeInteger(strikePaise) || strikePaise <= 0 || strikePaise % 100 !== 0) {
-    throw new InvalidCommand('STRIKE_INVALID', `strike must be a positive whole number of rupees, got ${strikePaise} paise`);
+    throw new InvalidCommand('STRIKE_INVALID', `strike must be a positive whole number of rupees, got ${rupees(strikePaise)}`);
   }
   return `${underlying} ${expiry} ${strikePaise / 100} ${optionType}`;
 }

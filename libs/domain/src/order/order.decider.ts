@@ -1,5 +1,6 @@
 import type { Decider } from '../common/decider';
 import { InvalidCommand, RuleViolation, assertNever } from '../common/errors';
+import { formatRupees as rupees } from '../common/rupees';
 import { toIst } from '../market/ist';
 import type { OrderCommand } from './order.commands';
 import type { OrderEvent } from './order.events';
@@ -50,7 +51,7 @@ function decideTrigger(command: Extract<OrderCommand, { type: 'TriggerOrder' }>,
   const trigger = order.triggerPricePaise;
   if (trigger === null) throw new InvalidCommand('TRIGGER_PRICE_REQUIRED', `order ${orderId} has no trigger price`);
   if (!stopTriggerReached(order.side, lastPricePaise, trigger)) {
-    throw new RuleViolation('TRIGGER_NOT_REACHED', `${order.side} stop at ${trigger} paise is not reached by ${lastPricePaise} paise`, {
+    throw new RuleViolation('TRIGGER_NOT_REACHED', `${order.side} stop at ${rupees(trigger)} is not reached by ${rupees(lastPricePaise)}`, {
       orderId,
       triggerPricePaise: trigger,
       lastPricePaise,

@@ -108,7 +108,7 @@ describe('PlaceOrder rejected by risk: recorded, not thrown', () => {
       .thenState((s) =>
         expect(s).toMatchObject({
           status: 'REJECTED',
-          rejectReason: { code: 'INSUFFICIENT_FUNDS', reason: 'needs 1470000 paise, buying power is 1000000 paise' },
+          rejectReason: { code: 'INSUFFICIENT_FUNDS', reason: 'needs Rs 14,700.00, buying power is Rs 10,000.00' },
         }),
       );
   });

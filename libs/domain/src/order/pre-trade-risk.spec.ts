@@ -74,7 +74,7 @@ describe('accepted orders and their reservation', () => {
     const sell = { side: 'SELL' as const, quantity: 1000, limitPricePaise: 45_000 };
     const poor = { account: { buyingPowerPaise: 100_000 } };
     expect(codeOf(sell, poor)).toBe('INSUFFICIENT_FUNDS');
-    expect(check(sell, { ...poor, openBuyQuantity: 1000 })).toEqual({ ok: false, code: 'INSUFFICIENT_FUNDS', reason: 'needs 45000000 paise, buying power is 100000 paise' });
+    expect(check(sell, { ...poor, openBuyQuantity: 1000 })).toEqual({ ok: false, code: 'INSUFFICIENT_FUNDS', reason: 'needs Rs 4,50,000.00, buying power is Rs 1,000.00' });
   });
 
   it('accepts a covered CNC sell with no buying power at all', () => {
@@ -195,6 +195,10 @@ describe('PRICE_NOT_ON_TICK', () => {
     expect(codeOf({ orderType: 'SL', limitPricePaise: 153000, triggerPricePaise: 152002 })).toBe('PRICE_NOT_ON_TICK');
     expect(codeOf({ limitPricePaise: 147005 })).toBe('OK');
   });
+
+  it('says it in rupees', () => {
+    expect(check({ limitPricePaise: 147503 + 1 })).toMatchObject({ reason: 'price Rs 1,475.04 is not a multiple of the tick Rs 0.05' });
+  });
 });
 
 describe('ORDER_VALUE_LIMIT', () => {
@@ -204,6 +208,13 @@ describe('ORDER_VALUE_LIMIT', () => {
     expect(codeOf({}, { account: { maxOrderValuePaise: 1_469_999 } })).toBe('ORDER_VALUE_LIMIT');
     // MARKET: 10 x 150,000 = 1,500,000 > 1,499,999
     expect(codeOf({ orderType: 'MARKET', limitPricePaise: null }, { account: { maxOrderValuePaise: 1_499_999 } })).toBe('ORDER_VALUE_LIMIT');
+  });
+
+  it('says it in rupees with Indian grouping', () => {
+    expect(check({ quantity: 1000, limitPricePaise: 80_000 }, { account: { maxOrderValuePaise: 50_000_000, buyingPowerPaise: 1_000_000_000 } })).toMatchObject({
+      code: 'ORDER_VALUE_LIMIT',
+      reason: 'order value Rs 8,00,000.00 is above the limit of Rs 5,00,000.00',
+    });
   });
 
   it('refuses a value beyond safe integers even without a limit', () => {
@@ -224,7 +235,7 @@ describe('DAILY_LOSS_LIMIT', () => {
     expect(check({}, { account: hit })).toEqual({
       ok: false,
       code: 'DAILY_LOSS_LIMIT',
-      reason: 'realized -500000 paise today reaches the daily loss limit of 500000 paise; only orders that reduce the position are taken',
+      reason: 'realized -Rs 5,000.00 today reaches the daily loss limit of Rs 5,000.00; only orders that reduce the position are taken',
     });
   });
 
@@ -320,7 +331,7 @@ describe('INSUFFICIENT_FUNDS', () => {
     expect(check({}, { account: { buyingPowerPaise: 1_469_999 } })).toEqual({
       ok: false,
       code: 'INSUFFICIENT_FUNDS',
-      reason: 'needs 1470000 paise, buying power is 1469999 paise',
+      reason: 'needs Rs 14,700.00, buying power is Rs 14,699.99',
     });
   });
 

@@ -1,4 +1,5 @@
 import { assertNever } from '../common/errors';
+import { formatRupees as rupees } from '../common/rupees';
 import type { OrderType, Paise, Product, Side } from '../common/types';
 import type { Instrument } from '../instruments/instrument';
 import { istTradingDay } from '../market/ist';
@@ -58,7 +59,7 @@ export function checkPreTrade(order: PreTradeOrder, risk: RiskContext, options: 
   // Buying power already excludes every other open order's reservation (see RiskContext).
   const reservedPaise = requiredReservation(order, risk);
   if (reservedPaise > account.buyingPowerPaise) {
-    return reject('INSUFFICIENT_FUNDS', `needs ${reservedPaise} paise, buying power is ${account.buyingPowerPaise} paise`);
+    return reject('INSUFFICIENT_FUNDS', `needs ${rupees(reservedPaise)}, buying power is ${rupees(account.buyingPowerPaise)}`);
   }
   return { ok: true, reservedPaise };
 }
@@ -133,7 +134,7 @@ const lotMismatch: Rule = ({ quantity }, { instrument: { lotSize } }) =>
 /** Limit and trigger prices must sit on the instrument's tick grid. */
 const offTick: Rule = ({ limitPricePaise, triggerPricePaise }, { instrument: { tickSizePaise } }) => {
   for (const price of [limitPricePaise, triggerPricePaise]) {
-    if (price !== null && price % tickSizePaise !== 0) return `price ${price} paise is not a multiple of the tick ${tickSizePaise} paise`;
+    if (price !== null && price % tickSizePaise !== 0) return `price ${rupees(price)} is not a multiple of the tick ${rupees(tickSizePaise)}`;
   }
   return null;
 };
@@ -143,7 +144,7 @@ const overValueLimit: Rule = (order, risk) => {
   const value = order.quantity * valuationPrice(order, risk.referencePricePaise);
   if (!Number.isSafeInteger(value)) return 'order value is beyond any limit';
   const max = risk.account.maxOrderValuePaise;
-  return max !== null && value > max ? `order value ${value} paise is above the limit of ${max} paise` : null;
+  return max !== null && value > max ? `order value ${rupees(value)} is above the limit of ${rupees(max)}` : null;
 };
 
 /**
@@ -154,7 +155,7 @@ const overValueLimit: Rule = (order, risk) => {
 const dailyLossHit: Rule = (order, risk) => {
   const { dailyLossLimitPaise: limit, realizedTodayPaise } = risk.account;
   if (limit === null || realizedTodayPaise > -limit || onlyReduces(order, risk)) return null;
-  return `realized ${realizedTodayPaise} paise today reaches the daily loss limit of ${limit} paise; only orders that reduce the position are taken`;
+  return `realized ${rupees(realizedTodayPaise)} today reaches the daily loss limit of ${rupees(limit)}; only orders that reduce the position are taken`;
 };
 
 /**

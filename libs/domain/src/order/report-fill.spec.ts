@@ -152,7 +152,7 @@ describe('ReportFill input', () => {
 
 describe('ReportFill respects the limit price', () => {
   it('never buys above the limit', () => {
-    spec.given(OPEN_LIMIT_BUY).when(reportFill('f1', 1, 147005)).thenThrows('FILL_PRICE_OUTSIDE_LIMIT');
+    expect(spec.given(OPEN_LIMIT_BUY).when(reportFill('f1', 1, 147005)).thenThrows('FILL_PRICE_OUTSIDE_LIMIT').message).toBe('BUY fill at Rs 1,470.05 is outside the limit Rs 1,470.00');
     spec.given(OPEN_LIMIT_BUY).when(reportFill('f1', 1, 147000)).thenEvents((e) => expect(e).toHaveLength(1));
     spec.given(OPEN_LIMIT_BUY).when(reportFill('f1', 1, 140000)).thenEvents((e) => expect(e).toHaveLength(1));
   });
@@ -229,6 +229,7 @@ describe('ReportFill: price on the tick grid', () => {
   it('refuses a price off the instrument tick (5 paise for RELIANCE)', () => {
     const error = spec.given(OPEN_LIMIT_BUY).when(reportFill('f1', 1, 146_998)).thenThrows('FILL_PRICE_NOT_ON_TICK');
     expect(error.kind).toBe('rule');
+    expect(error.message).toBe('fill price Rs 1,469.98 is not a multiple of the tick Rs 0.05');
     spec.given(OPEN_LIMIT_BUY).when(reportFill('f1', 1, 146_995)).thenEvents((e) => expect(e).toHaveLength(1));
   });
 });

@@ -1,5 +1,6 @@
 import { fillChargesPaise } from '../charges/fill-charges';
 import { Conflict, InvalidCommand, RuleViolation, assertNever } from '../common/errors';
+import { formatRupees as rupees } from '../common/rupees';
 import { marketPhase } from '../market/market-calendar';
 import { parseInstantMs } from '../market/ist';
 import { checkFillSettlement } from './fill-settlement';
@@ -107,7 +108,7 @@ function assertWholeLots(quantity: number, context: FillContext): void {
 function assertOnTick(pricePaise: number, context: FillContext): void {
   const tick = context.instrument.tickSizePaise;
   if (pricePaise % tick !== 0) {
-    throw new RuleViolation('FILL_PRICE_NOT_ON_TICK', `fill price ${pricePaise} paise is not a multiple of the tick ${tick} paise`, { pricePaise, tickSizePaise: tick });
+    throw new RuleViolation('FILL_PRICE_NOT_ON_TICK', `fill price ${rupees(pricePaise)} is not a multiple of the tick ${rupees(tick)}`, { pricePaise, tickSizePaise: tick });
   }
 }
 
@@ -173,7 +174,7 @@ function assertWithinLimit(order: ExistingOrder, pricePaise: number): void {
   if (limit === null) return;
   const outside = order.side === 'BUY' ? pricePaise > limit : pricePaise < limit;
   if (outside) {
-    throw new RuleViolation('FILL_PRICE_OUTSIDE_LIMIT', `${order.side} fill at ${pricePaise} paise is outside the limit ${limit} paise`, {
+    throw new RuleViolation('FILL_PRICE_OUTSIDE_LIMIT', `${order.side} fill at ${rupees(pricePaise)} is outside the limit ${rupees(limit)}`, {
       orderId: order.orderId,
       pricePaise,
       limitPricePaise: limit,

@@ -56,7 +56,7 @@ describe('moving-average crossover', () => {
         product: 'MIS',
         validity: 'DAY',
         strategyId: 'ma-1',
-        reason: 'SMA(2) crossed above SMA(4) at 10300 paise',
+        reason: 'SMA(2) crossed above SMA(4) at Rs 103.00',
       },
     ]);
   });

@@ -1,4 +1,4 @@
-import { InvalidCommand, type IsoInstant, type JsonObject, type Paise } from '@robo/domain';
+import { formatRupees, InvalidCommand, type IsoInstant, type JsonObject, type Paise } from '@robo/domain';
 import { deterministicId } from '../ids';
 import type { OrderIntent } from './order-intent';
 import { compactInstant, type StrategyContext } from './strategy-context';
@@ -74,7 +74,7 @@ export function maCrossoverOnBar(
     product: params.product,
     validity: 'DAY',
     strategyId: context.strategyId,
-    reason: `SMA(${params.fastPeriod}) crossed ${relation === 'ABOVE' ? 'above' : 'below'} SMA(${params.slowPeriod}) at ${bar.closePaise} paise`,
+    reason: `SMA(${params.fastPeriod}) crossed ${relation === 'ABOVE' ? 'above' : 'below'} SMA(${params.slowPeriod}) at ${formatRupees(bar.closePaise)}`,
   };
   return { state: next, signal, intents: [intent] };
 }

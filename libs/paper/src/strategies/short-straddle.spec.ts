@@ -46,7 +46,7 @@ describe('short straddle', () => {
         validity: 'DAY',
         strategyId: 'str-1',
         legGroupId: 'str-1:straddle:2026-11-20',
-        reason: `short straddle: sell ${instrument} at 2601234 paise spot`,
+        reason: `short straddle: sell ${instrument} at Rs 26,012.34 spot`,
       })),
     );
   });

@@ -1,4 +1,5 @@
 import {
+  formatRupees,
   applyBasisPoints,
   InvalidCommand,
   istTradingDay,
@@ -162,7 +163,7 @@ function enter(state: ShortStraddleState, input: ShortStraddleInput, params: Sho
       orderType: 'MARKET',
       triggerPricePaise: null,
       product: params.product,
-      reason: `short straddle: sell ${leg.symbol} at ${input.spotPaise} paise spot`,
+      reason: `short straddle: sell ${leg.symbol} at ${formatRupees(input.spotPaise)} spot`,
     }),
   );
   return { state: { ...state, phase: 'ENTERING', legGroupId, legs }, intents };
@@ -184,7 +185,7 @@ function protect(state: ShortStraddleState, input: ShortStraddleInput, params: S
       orderType: 'SL-M',
       triggerPricePaise: trigger,
       product: params.product,
-      reason: `short straddle: stop-loss for ${leg.symbol} at ${trigger} paise`,
+      reason: `short straddle: stop-loss for ${leg.symbol} at ${formatRupees(trigger)}`,
     };
     intents.push(stop);
     return { ...leg, stopClientOrderId: stop.clientOrderId };

@@ -1,9 +1,8 @@
-import { assertNever } from '@robo/domain';
+import { assertNever, formatRupees } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
 import { isAccountEvent, isOrderEvent, isPositionEvent, type AccountEnvelope, type OrderEnvelope, type PositionEnvelope } from './events';
-import { formatPaise } from './format';
 
-const money = formatPaise;
+const money = (paise: number) => formatRupees(paise);
 const orNone = (paise: number | null) => (paise === null ? 'none' : money(paise));
 
 /** A short sentence for the audit trail; events this library does not know are named by their type. */

@@ -2,7 +2,6 @@ import { fixtureReportFill } from '@robo/domain/testing/fill-context';
 import { createMarketCalendar, orderDecider, toUtcIso, type OrderCommand, type OrderEvent, type RiskContext } from '@robo/domain';
 import { projectAll, TestLog } from '../testing/test-log';
 import { auditId, auditProjection, type AuditDoc } from './audit.projection';
-import { formatPaise } from './format';
 
 const placed = {
   orderId: 'o1',
@@ -46,10 +45,10 @@ describe('auditProjection', () => {
       recordedAt: '2026-01-05T04:30:00.123Z',
       accountId: 'a1',
       orderId: 'o1',
-      summary: 'BUY 10 RELIANCE LIMIT @ 2500.00',
+      summary: 'BUY 10 RELIANCE LIMIT @ Rs 2,500.00',
       lastEventPosition: 1,
     });
-    expect(docs[1]).toMatchObject({ position: 2, streamRevision: 1, accountId: 'a1', orderId: 'o1', causationId: 'evt-1', summary: 'Order accepted, 25000.00 reserved' });
+    expect(docs[1]).toMatchObject({ position: 2, streamRevision: 1, accountId: 'a1', orderId: 'o1', causationId: 'evt-1', summary: 'Order accepted, Rs 25,000.00 reserved' });
   });
 
   it('pads ids to 20 digits so that they sort like positions', () => {
@@ -106,13 +105,13 @@ describe('auditProjection', () => {
     });
     log.append('account-a1', { type: 'RiskLimitsSet', data: { accountId: 'a1', maxOrderValuePaise: 10000000, maxPositionQuantity: null, dailyLossLimitPaise: 500000 } });
     expect(audit(log).map((d) => d.summary)).toEqual([
-      'SELL 5 INFY SL-M trigger 1450.50',
+      'SELL 5 INFY SL-M trigger Rs 1,450.50',
       'BUY 10 RELIANCE MARKET',
       'Order rejected: MARKET_CLOSED_WEEKEND (Saturday)',
-      'Filled 6 @ 2500.05 (10 done, 0 left), charges 12.34',
-      'Settled BUY 10 RELIANCE @ 2500.00: cash -25035.00, realized 0.00',
-      'Position opened: SELL @ 120.00, now -75 NIFTY 2026-12-31 24000 CE',
-      'Risk limits set: order value 100000.00, position none, daily loss 5000.00',
+      'Filled 6 @ Rs 2,500.05 (10 done, 0 left), charges Rs 12.34',
+      'Settled BUY 10 RELIANCE @ Rs 2,500.00: cash -Rs 25,035.00, realized Rs 0.00',
+      'Position opened: SELL @ Rs 120.00, now -75 NIFTY 2026-12-31 24000 CE',
+      'Risk limits set: order value Rs 1,00,000.00, position none, daily loss Rs 5,000.00',
     ]);
     expect(audit(log).map((d) => d.accountId)).toEqual(['a1', 'a1', 'a1', 'a1', 'a1', 'a1', 'a1']);
   });
@@ -123,13 +122,6 @@ describe('auditProjection', () => {
     expect(audit(log)[0]).toMatchObject({ type: 'StrategyRegistered', summary: 'StrategyRegistered', accountId: 'a9', orderId: null, streamName: 'strategy-s1' });
   });
 
-  it('formats paise as rupees', () => {
-    expect(formatPaise(0)).toBe('0.00');
-    expect(formatPaise(5)).toBe('0.05');
-    expect(formatPaise(250000)).toBe('2500.00');
-    expect(formatPaise(-1250)).toBe('-12.50');
-    expect(formatPaise(-5)).toBe('-0.05');
-  });
 });
 
 /** Risk context on Friday 20 Nov 2026, 10:00 IST: open market, no limits, 1 lakh rupees of buying power. */

@@ -18,7 +18,6 @@ export * from './daily-closes.projection';
 export * from './account-performance.projection';
 export * from './strategy-performance.projection';
 export * from './strategies.projection';
-export { formatPaise } from './format';
 export { ACCOUNT_EVENT_TYPES, ORDER_EVENT_TYPES, POSITION_EVENT_TYPES } from './events';
 export type { AccountEnvelope, OrderEnvelope, PositionEnvelope } from './events';
 

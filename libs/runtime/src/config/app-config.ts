@@ -38,6 +38,8 @@ export interface AppConfig {
   expiryRulesFile: string | null;
   queryWaitTimeoutMs: number;
   logLevel: string;
+  /** LOG_FORMAT: pretty (one readable line per entry), json (one JSON object per line), auto: pretty on a terminal. */
+  logFormat: 'auto' | 'pretty' | 'json';
   bodyLimit: string;
   expirySweepMs: number;
   /** FILL_CLOCK_SKEW_MS: how far after the clock's now a fill's business time may be (broker clocks are not ours). */
@@ -195,6 +197,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     expiryRulesFile: file(env, 'EXPIRY_RULES_FILE'),
     queryWaitTimeoutMs: int(env, 'QUERY_WAIT_TIMEOUT_MS', 5000, 0, 60_000),
     logLevel,
+    logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'pretty', 'json'] as const, 'auto'),
     bodyLimit,
     expirySweepMs: int(env, 'EXPIRY_SWEEP_MS', 30_000, 100, 3_600_000),
     fillClockSkewMs: int(env, 'FILL_CLOCK_SKEW_MS', 5_000, 0, 86_400_000),
