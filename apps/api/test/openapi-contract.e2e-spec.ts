@@ -106,6 +106,7 @@ describe('the published OpenAPI document is the contract, and the api keeps to i
       'GET /health/live': '/health/live',
       'GET /health/ready': '/health/ready',
       'GET /metrics': '/metrics',
+      'GET /api/accounts': `/api/accounts?q=${encodeURIComponent('a')}&limit=5`,
       'GET /api/accounts/{id}': `/api/accounts/${accountId}?${mp}`,
       'GET /api/accounts/{id}/positions': `/api/accounts/${accountId}/positions?${mp}`,
       'GET /api/accounts/{id}/portfolio': `/api/accounts/${accountId}/portfolio?${mp}`,

@@ -46,7 +46,7 @@ export const OPERATIONS = {
   'GET /health/ready': { ok: { 200: V.Readiness }, errors: [], otherAnswers: { 503: V.Readiness } },
   'GET /metrics': { ok: { 200: { mediaType: 'text/plain', description: 'the Prometheus text format' } }, errors: [401, 403, 429] },
 
-  // GET /api/accounts answers A.AccountPage; its entry comes with the route: { ok: { 200: A.AccountPage }, errors: READ }.
+  'GET /api/accounts': { ok: { 200: A.AccountPage }, errors: READ },
   'POST /api/accounts': { ok: { 201: A.AccountCommandResult }, errors: CREATE, request: A.OpenAccountBody },
   'GET /api/accounts/{id}': { ok: { 200: json(A.Account) }, errors: READ_ONE },
   'POST /api/accounts/{id}/deposits': { ok: { 201: A.AccountCommandResult }, errors: COMMAND, request: A.AmountBody },

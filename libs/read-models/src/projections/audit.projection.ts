@@ -50,11 +50,8 @@ function stringField(data: unknown, field: string): string | null {
 export const auditProjection: Projection = {
   name: 'audit',
   // 2: occurredAtUtc added (documents of version 1 lack it, so business-time filters would miss them).
-<<<<<<< HEAD
-  // 3: recordedAt is the original recorded time of an imported event (metadata.originalRecordedAt).
-=======
-  // 3: summaries speak rupees (Rs 2,500.00); documents of version 2 keep the old text until the audit trail is rebuilt.
->>>>>>> first-hour
+  // 3: recordedAt is the original recorded time of an imported event (metadata.originalRecordedAt), and summaries
+  //    speak rupees (Rs 2,500.00); documents of version 2 keep the old text and time until the audit trail is rebuilt.
   version: 3,
   collections: [
     {
