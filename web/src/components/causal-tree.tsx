@@ -47,7 +47,7 @@ async function loadTree(correlationId: string, signal: AbortSignal): Promise<Cor
   }
 }
 
-/** The command behind the first event a command appended (the log records events; the command is named from them). */
+/** The command behind an event a command appended itself (the log records events; the command is named from them). */
 const COMMAND_OF_EVENT: Record<string, string> = {
   AccountOpened: 'OpenAccount',
   FundsDeposited: 'DepositFunds',
@@ -89,8 +89,10 @@ export function describeActor(actor: string, strategyName?: string): { text: str
 
 /** "PlaceOrder · 1a2b3c4d" for a command with an id, "PlaceOrder" for one sent without (a strategy's, the demo's). */
 export function commandTitle(command: { commandId: string | null; events: { type: string }[] }): string {
+  // A command's first event may be a side effect (a PlaceOrder reserves funds before the order is placed).
+  const named = command.events.find((e) => COMMAND_OF_EVENT[e.type] !== undefined);
   const first = command.events[0]?.type;
-  const name = first ? (COMMAND_OF_EVENT[first] ?? `command that appended ${first}`) : 'Command';
+  const name = named ? COMMAND_OF_EVENT[named.type] : first ? `command that appended ${first}` : 'Command';
   return command.commandId ? `${name} · ${shortId(command.commandId)}` : name;
 }
 
