@@ -102,7 +102,7 @@ suite('dashboard (browser)', () => {
     await expect(page.getAttribute('#instrument', 'placeholder')).resolves.toMatch(/^symbol, e\.g\. /);
     const quantityHint = (await page.getAttribute('#quantity', 'placeholder')) ?? '';
     expect(Number.isFinite(Number(quantityHint))).toBe(false);
-    await expect(page.$eval('#quantity', (el) => getComputedStyle(el, '::placeholder').fontStyle)).resolves.toBe('italic');
+    await expect(page.evaluate("getComputedStyle(document.querySelector('#quantity'), '::placeholder').fontStyle")).resolves.toBe('italic');
 
     await page.click('[data-testid="ticket-submit"]');
     await expect(view('error-instrument').textContent()).resolves.toBe('Enter an instrument');
@@ -340,7 +340,7 @@ suite('dashboard (browser)', () => {
     await page.locator('[aria-label^="Equity by trading day"] canvas').first().waitFor();
     // One trading day: the axis has round steps, rupees with Indian grouping, one number of decimals.
     const chart = page.locator('[aria-label^="Equity by trading day"]');
-    await page.waitForFunction(() => !!document.querySelector('[aria-label^="Equity by trading day"]')?.getAttribute('data-axis-labels'));
+    await page.locator('[aria-label^="Equity by trading day"][data-axis-labels]').waitFor();
     const labels = JSON.parse((await chart.getAttribute('data-axis-labels')) ?? '[]') as string[];
     expect(labels.length).toBeGreaterThanOrEqual(2);
     for (const label of labels) expect(label).toMatch(/^₹\d{1,2}(,\d\d)*,\d{3}$/);
