@@ -57,6 +57,11 @@ suite('dashboard (browser)', () => {
 
   const view = (name: string) => page.locator(`[data-testid="${name}"]`);
 
+  async function dismissAll() {
+    const notices = page.locator('[data-testid="notification"]');
+    while ((await notices.count()) > 0) await notices.first().locator('[data-testid="notification-dismiss"]').click();
+  }
+
   async function goTo(nav: string) {
     await page.click(`[data-testid="nav-${nav}"]`);
     await view(nav).waitFor();
@@ -90,6 +95,36 @@ suite('dashboard (browser)', () => {
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
   });
 
+  it('shows hints, not values, in the ticket, and one clear error per empty field', async () => {
+    await goTo('orders');
+    const before = await t.as(trader.token).get(`/api/orders?accountId=${accountId}`);
+    // A hint names what goes in the field; it is set apart from typed text (muted, slanted).
+    await expect(page.getAttribute('#instrument', 'placeholder')).resolves.toMatch(/^symbol, e\.g\. /);
+    const quantityHint = (await page.getAttribute('#quantity', 'placeholder')) ?? '';
+    expect(Number.isFinite(Number(quantityHint))).toBe(false);
+    await expect(page.evaluate("getComputedStyle(document.querySelector('#quantity'), '::placeholder').fontStyle")).resolves.toBe('italic');
+
+    await page.click('[data-testid="ticket-submit"]');
+    await expect(view('error-instrument').textContent()).resolves.toBe('Enter an instrument');
+    await expect(view('error-quantity').textContent()).resolves.toBe('Enter a quantity');
+    await expect(view('error-limitPricePaise').textContent()).resolves.toBe('Enter a limit price');
+    await expect(page.locator('[data-testid="order-ticket"] .field-error').count()).resolves.toBe(3);
+    await screenshot(page, 'orders-ticket-empty');
+    const after = await t.as(trader.token).get(`/api/orders?accountId=${accountId}`);
+    expect(after.body.items).toEqual(before.body.items);
+
+    // The price hint is the instrument's market price, not a made-up figure.
+    await page.fill('#instrument', 'RELIANCE');
+    await view('ticket-quote').waitFor();
+    const quote = await t.as(trader.token).get('/api/market/quotes?symbols=RELIANCE');
+    const last = quote.body.quotes[0].lastPaise as number;
+    const hint = (await page.getAttribute('#limitPricePaise', 'placeholder')) ?? '';
+    const hinted = Number(/^near (\d+\.\d\d)$/.exec(hint)?.[1]) * 100;
+    expect(Math.abs(hinted - last) / last).toBeLessThan(0.05);
+    await screenshot(page, 'orders-ticket-hints');
+    await page.fill('#instrument', '');
+  });
+
   it('places an order from the ticket and shows it in the blotter', async () => {
     await goTo('orders');
     await page.click('[data-testid="side-BUY"]');
@@ -103,6 +138,8 @@ suite('dashboard (browser)', () => {
     const row = page.locator('[data-testid="blotter"] tbody tr', { hasText: 'RELIANCE' });
     await shows(row.locator('[data-testid="order-status"]'), 'OPEN');
     await expect(row.textContent()).resolves.toContain('₹2,500.00');
+    // The time comes with its date, in IST (the app's clock is at 20 Nov 2026, 10:00 IST).
+    await expect(row.locator('[data-testid="placed"]').textContent()).resolves.toMatch(/^20 Nov, 10:\d\d:\d\d$/);
 
     const orders = await t.as(trader.token).get(`/api/orders?accountId=${accountId}`);
     expect(orders.body.items).toHaveLength(1);
@@ -121,7 +158,7 @@ suite('dashboard (browser)', () => {
     await page.click('[data-testid="ticket-submit"]');
     await expect(view('error-quantity').textContent()).resolves.toMatch(/quantity must not be less than 1/);
 
-    // a LIMIT order without a price: the domain's LIMIT_PRICE_REQUIRED, shown at the limit price
+    // a LIMIT order without a price: shown at the limit price
     await page.fill('#quantity', '5');
     await page.fill('#limitPricePaise', '');
     await page.click('[data-testid="ticket-submit"]');
@@ -141,6 +178,12 @@ suite('dashboard (browser)', () => {
     const fill = await reportFill(t, orderId, { fillId: 'T-1', quantity: 10, pricePaise: 249_500, feesPaise: 1_000, occurredAt: now });
     expect(fill.status).toBe(201);
     await shows(blotterRow.locator('[data-testid="order-status"]'), 'FILLED');
+    // The fill arrives as a notification from the live feed, and goes when dismissed.
+    const notice = page.locator('[data-testid="notification"][data-kind="fill"]');
+    await shows(notice.locator('.notice-text'), 'BUY 10 RELIANCE at ₹2,495.00');
+    await screenshot(page, 'notification-fill');
+    await notice.locator('[data-testid="notification-dismiss"]').click();
+    await expect(page.locator('[data-testid="notification"]').count()).resolves.toBe(0);
     // Still on the live socket (no fallback polling): the change was pushed.
     await expect(page.locator('[data-testid="live-status"]').getAttribute('data-status')).resolves.toBe('live');
 
@@ -167,6 +210,95 @@ suite('dashboard (browser)', () => {
     await expect(page.locator('[data-testid="recent-fills"] tbody tr').count()).resolves.toBe(2);
     await expect(page.evaluate('window.notReloaded')).resolves.toBe(true);
     await screenshot(page, 'overview');
+
+    // A filled market order shows what it was filled at, not "MKT".
+    await goTo('orders');
+    await expect(page.locator(`[data-testid="order-${sell.body.orderId}"]`).textContent()).resolves.toContain('avg ₹2,510.00');
+    await expect(page.locator('[data-testid="blotter"]').textContent()).resolves.not.toContain('MKT');
+    await dismissAll();
+  });
+
+  it('notifies a rejection and a halt from the live feed', async () => {
+    await goTo('orders');
+    const tooBig = await t.as(trader.token).post('/api/orders').send({ accountId, instrument: 'RELIANCE', side: 'BUY', quantity: 100_000, type: 'LIMIT', limitPricePaise: 250_000, product: 'CNC', validity: 'DAY' });
+    expect(tooBig.status).toBe(422);
+    const rejected = page.locator('[data-testid="notification"][data-kind="rejection"]');
+    await expect(rejected.locator('.notice-text').textContent()).resolves.toMatch(/^BUY 1,00,000 RELIANCE: \S/);
+
+    const halt = await t.api.post(`/api/accounts/${accountId}/halt`).send({ reason: 'risk desk review' });
+    expect(halt.status).toBe(200);
+    const halted = page.locator('[data-testid="notification"][data-kind="halt"]');
+    await shows(halted.locator('.notice-text'), 'Asha: risk desk review');
+    await screenshot(page, 'notifications');
+    await halted.locator('[data-testid="notification-dismiss"]').click();
+    await halted.waitFor({ state: 'detached' });
+    await expect(rejected.count()).resolves.toBe(1);
+    await dismissAll();
+    expect((await t.api.post(`/api/accounts/${accountId}/resume`).send({})).status).toBe(200);
+  });
+
+  it('asks before cancelling, and closes the modify form of an order that stopped working', async () => {
+    await goTo('orders');
+    const place = (instrument: string, limitPricePaise: number) => t.as(trader.token).post('/api/orders').send({ accountId, instrument, side: 'BUY', quantity: 1, type: 'LIMIT', limitPricePaise, product: 'CNC', validity: 'DAY' });
+    const first = await place('INFY', 140_000);
+    expect(first.status).toBe(201);
+    const row = page.locator(`[data-testid="order-${first.body.orderId}"]`);
+    await shows(row.locator('[data-testid="order-status"]'), 'OPEN');
+
+    await row.locator('[data-testid="cancel"]').click();
+    await row.locator('[data-testid="confirm"]').waitFor();
+    await screenshot(page, 'orders-confirm-cancel');
+    await row.locator('[data-testid="confirm-no"]').click();
+    await expect(row.locator('[data-testid="confirm"]').count()).resolves.toBe(0);
+    await expect(t.as(trader.token).get(`/api/orders/${first.body.orderId}`).then((r) => r.body.status)).resolves.toBe('OPEN');
+    await row.locator('[data-testid="cancel"]').click();
+    await row.locator('[data-testid="confirm-yes"]').click();
+    await shows(row.locator('[data-testid="order-status"]'), 'CANCELLED');
+
+    const second = await place('TCS', 350_000);
+    expect(second.status).toBe(201);
+    const other = page.locator(`[data-testid="order-${second.body.orderId}"]`);
+    await shows(other.locator('[data-testid="order-status"]'), 'OPEN');
+    await other.locator('[data-testid="modify"]').click();
+    await view('modify-form').waitFor();
+    // Cancelled elsewhere (another tab, the CLI): the form goes with the order's working state.
+    expect((await t.as(trader.token).post(`/api/orders/${second.body.orderId}/cancel`).send({})).status).toBe(200);
+    await shows(other.locator('[data-testid="order-status"]'), 'CANCELLED');
+    await view('modify-form').waitFor({ state: 'detached' });
+  });
+
+  it('keeps modify and cancel in view for long option symbols at 1366 px and at tablet width', async () => {
+    const chain = await t.as(trader.token).get('/api/market/option-chain?underlying=BANKNIFTY');
+    expect(chain.status).toBe(200);
+    const leg = chain.body.rows[chain.body.rows.length - 1].call;
+    const option = await t.as(trader.token).post('/api/orders').send({ accountId, instrument: leg.symbol, side: 'BUY', quantity: chain.body.lotSize, type: 'LIMIT', limitPricePaise: leg.premiumPaise, product: 'NRML', validity: 'DAY' });
+    expect(option.status).toBe(201);
+    await goTo('orders');
+    const row = page.locator(`[data-testid="order-${option.body.orderId}"]`);
+    await shows(row.locator('[data-testid="order-status"]'), 'OPEN');
+    for (const [width, height] of [
+      [1366, 768],
+      [1024, 768],
+      [820, 1180],
+    ]) {
+      await page.setViewportSize({ width, height });
+      const wrap = await page.locator('[data-testid="blotter"]').locator('xpath=..').boundingBox();
+      for (const control of ['modify', 'cancel']) {
+        const box = await row.locator(`[data-testid="${control}"]`).boundingBox();
+        expect(box).not.toBeNull();
+        // Inside the window and inside the table's own (scrolling) box: nothing to scroll to reach it.
+        expect(box!.x).toBeGreaterThanOrEqual(0);
+        expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+        expect(box!.x).toBeGreaterThanOrEqual(wrap!.x);
+        expect(box!.x + box!.width).toBeLessThanOrEqual(wrap!.x + wrap!.width + 0.5);
+      }
+      // The status is beside the actions, not under them.
+      const status = await row.locator('[data-testid="order-status"]').boundingBox();
+      const actions = await row.locator('td.actions').boundingBox();
+      expect(status!.x + status!.width).toBeLessThanOrEqual(actions!.x + 0.5);
+      await screenshot(page, `orders-option-${width}`);
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
   });
 
   it('shows an earlier portfolio on the time-travel slider', async () => {
@@ -206,6 +338,17 @@ suite('dashboard (browser)', () => {
     const performance = await t.as(trader.token).get(`/api/accounts/${accountId}/performance`);
     expect(performance.status).toBe(200);
     await page.locator('[aria-label^="Equity by trading day"] canvas').first().waitFor();
+    // One trading day: the axis has round steps, rupees with Indian grouping, one number of decimals.
+    const chart = page.locator('[aria-label^="Equity by trading day"]');
+    await page.locator('[aria-label^="Equity by trading day"][data-axis-labels]').waitFor();
+    const labels = JSON.parse((await chart.getAttribute('data-axis-labels')) ?? '[]') as string[];
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    for (const label of labels) expect(label).toMatch(/^₹\d{1,2}(,\d\d)*,\d{3}$/);
+    const values = labels.map((l) => Number(l.replace(/[₹,]/g, ''))).sort((a, b) => a - b);
+    const steps = new Set(values.slice(1).map((v, i) => v - values[i]));
+    expect(steps.size).toBe(1);
+    expect(String([...steps][0])).toMatch(/^(1|2|25|4|5)0*$/);
+    await screenshot(page, 'overview-chart');
     await goTo('strategies');
     const strategies = await t.as(trader.token).get('/api/strategies');
     expect(strategies.status).toBe(200);
@@ -243,7 +386,7 @@ suite('dashboard (browser)', () => {
     expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   });
 
-  it('lets an admin add an account by id and see projection status and a rebuild result', async () => {
+  it('opens an admin on an account it can see, and shows projection status and a rebuild result', async () => {
     const adminContext = await newContext(browser, base);
     const admin = await adminContext.newPage();
     try {
@@ -251,11 +394,18 @@ suite('dashboard (browser)', () => {
       await admin.fill('#api-key', t.admin.apiKey);
       await admin.click('[data-testid="login-submit"]');
       await shows(admin.locator('[data-testid="role"]'), 'admin');
-      // An admin is granted no account: until the server lists accounts, one is added by its id.
-      await admin.click('[data-testid="account-add"]');
-      await admin.fill('#account-id-input', accountId);
-      await admin.click('[data-testid="account-add-form"] button.btn-primary');
-      await admin.locator('[data-testid="equity"]').waitFor();
+      // An admin is granted no account but sees them all: the dashboard opens on the only one, with no id to type.
+      // (A server without GET /api/accounts leaves adding it by its id.)
+      if ((await t.api.get('/api/accounts')).status === 200) {
+        await admin.locator('[data-testid="equity"]').waitFor();
+        await expect(admin.locator('#account-select').inputValue()).resolves.toBe(accountId);
+        await expect(admin.locator('[data-testid="account-add"]').count()).resolves.toBe(0);
+      } else {
+        await admin.click('[data-testid="account-add"]');
+        await admin.fill('#account-id-input', accountId);
+        await admin.click('[data-testid="account-add-form"] button.btn-primary');
+        await admin.locator('[data-testid="equity"]').waitFor();
+      }
 
       await admin.click('[data-testid="nav-operations"]');
       const rows = admin.locator('[data-testid="projections-table"] tbody tr');

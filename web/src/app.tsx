@@ -5,6 +5,7 @@ import { AppContext, type AppContextValue } from './app-context';
 import { AccountPicker } from './components/account-picker';
 import { ViewIcon } from './components/icons';
 import { LiveBadge } from './components/live-badge';
+import { Notifications } from './components/notifications';
 import { Loading } from './components/ui';
 import { useAccountChoice } from './lib/accounts';
 import { href, useRoute, type ViewName } from './lib/route';
@@ -124,6 +125,7 @@ function Shell({ session, theme, toggleTheme }: { session: Session; theme: AppCo
             </main>
           </div>
         </div>
+        <Notifications />
         {toast && (
           <div className={`toast toast-${toast.tone}`} role="status" data-testid="toast" key={toast.at}>
             {toast.message}

@@ -7,11 +7,43 @@ export interface ChartPoint {
   value: number;
 }
 
-/** -₹2,000 rather than ₹-2,000; and never "₹-0". */
-function axisRupees(value: number): string {
-  const rounded = Math.round(value * 100) / 100;
-  const text = Math.abs(rounded).toLocaleString('en-IN', { maximumFractionDigits: 2 });
-  return rounded < 0 ? `-₹${text}` : `₹${text}`;
+/** -₹2,000.50 rather than ₹-2,000.5; never "₹-0"; always `digits` decimals (0 or 2). */
+export function axisRupees(value: number, digits: 0 | 2 = 2): string {
+  const rounded = digits === 0 ? Math.round(value) : Math.round(value * 100) / 100;
+  const text = Math.abs(rounded).toLocaleString('en-IN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return rounded < 0 && text.replace(/[0,.]/g, '') !== '' ? `-₹${text}` : `₹${text}`;
+}
+
+/** Axis labels with one number of decimals for all: none when every tick is a whole rupee. */
+export function axisLabels(values: readonly number[]): string[] {
+  const whole = values.every((v) => Math.abs(v - Math.round(v)) < 0.005);
+  return values.map((v) => axisRupees(v, whole ? 0 : 2));
+}
+
+/** 1, 2, 2.5 or 5 times a power of ten: the step of an axis a person reads at a glance. */
+export function niceStep(rough: number): number {
+  if (!(rough > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const fraction = rough / power;
+  return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10) * power;
+}
+
+/**
+ * The value range the axis shows: the data's, widened to at least 1% of its size (a day with one point, or a flat
+ * curve, would otherwise be scaled to a few paise and labelled 99,92,513.65 / .6 / .58) and rounded out to the step.
+ */
+export function axisRange(values: readonly number[]): { minValue: number; maxValue: number; step: number } | null {
+  if (values.length === 0) return null;
+  let min = Math.min(...values);
+  let max = Math.max(...values);
+  const least = Math.max(Math.abs(max), Math.abs(min)) * 0.01 || 100;
+  if (max - min < least) {
+    const middle = (max + min) / 2;
+    min = middle - least / 2;
+    max = middle + least / 2;
+  }
+  const step = niceStep((max - min) / 4);
+  return { minValue: Math.floor(min / step) * step, maxValue: Math.ceil(max / step) * step, step };
 }
 
 function cssVar(name: string): string {
@@ -38,14 +70,29 @@ export default function TimeSeriesChart({ points, kind, theme, height = 220, lab
       grid: { vertLines: { color: grid }, horzLines: { color: grid } },
       rightPriceScale: { borderVisible: false },
       timeScale: { borderVisible: false },
-      localization: { priceFormatter: axisRupees },
+      // The crosshair shows paise; the axis ticks share one format (tickmarksPriceFormatter sees all of them). The
+      // labels drawn are also written to data-axis-labels, since the canvas has no text to read back.
+      localization: {
+        priceFormatter: (value: number) => axisRupees(value),
+        tickmarksPriceFormatter: (values: number[]) => {
+          const labels = axisLabels(values);
+          element.dataset.axisLabels = JSON.stringify(labels);
+          return labels;
+        },
+      },
       crosshair: { horzLine: { style: LineStyle.Dotted }, vertLine: { style: LineStyle.Dotted } },
     });
     chartRef.current = chart;
     const data = points.map((p) => ({ time: p.time as Time, value: p.value }));
+    const range = axisRange(kind === 'drawdown' ? [0, ...points.map((p) => p.value)] : points.map((p) => p.value));
+    const scale = {
+      ...(range ? { autoscaleInfoProvider: () => ({ priceRange: { minValue: range.minValue, maxValue: range.maxValue } }) } : {}),
+      // Ticks on whole rupees once the step is a rupee or more.
+      priceFormat: { type: 'price' as const, minMove: range && range.step >= 1 ? 1 : 0.01, precision: range && range.step >= 1 ? 0 : 2 },
+    };
     if (kind === 'equity') {
       const accent = cssVar('--accent');
-      const series = chart.addSeries(AreaSeries, { lineColor: accent, topColor: `${accent}55`, bottomColor: `${accent}05`, lineWidth: 2 });
+      const series = chart.addSeries(AreaSeries, { lineColor: accent, topColor: `${accent}55`, bottomColor: `${accent}05`, lineWidth: 2, ...scale });
       series.setData(data);
     } else {
       const loss = cssVar('--loss');
@@ -56,6 +103,7 @@ export default function TimeSeriesChart({ points, kind, theme, height = 220, lab
         bottomFillColor2: `${loss}55`,
         topLineColor: loss,
         lineWidth: 2,
+        ...scale,
       });
       series.setData(data);
     }

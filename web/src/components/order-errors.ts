@@ -36,7 +36,8 @@ export function ticketErrors(error: unknown, orderType: string): TicketErrors {
   const fields: TicketErrors['fields'] = {};
   for (const problem of fieldProblems(error)) {
     const field = problem.field.split('.')[0];
-    if (FIELDS.includes(field)) fields[field as TicketField] ??= problem.problems.join('; ');
+    // The first problem of a field is the one to fix first; the validators' other ones repeat it in other words.
+    if (FIELDS.includes(field) && problem.problems.length > 0) fields[field as TicketField] ??= problem.problems[0];
   }
   if (Object.keys(fields).length > 0) return { fields, form: null };
   let field = CODE_FIELD[error.code];

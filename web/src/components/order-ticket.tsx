@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
+import { request } from '../api/http';
 import type { OrderType, PlaceOrderBody, Product, Side, Validity } from '../api/types';
 import { useApp } from '../app-context';
-import { parseRupees } from '../lib/format';
+import { paiseToRupeeText, parseRupees, rupees } from '../lib/format';
 import { newKey } from '../lib/ids';
 import { ticketErrors, type TicketErrors } from './order-errors';
 import { Card, Field, Segmented } from './ui';
@@ -26,6 +27,36 @@ interface Draft {
 
 const EMPTY: Draft = { side: 'BUY', instrument: '', quantity: '', type: 'LIMIT', limitPrice: '', triggerPrice: '', product: 'MIS', validity: 'DAY' };
 const NO_ERRORS: TicketErrors = { fields: {}, form: null };
+const INSTRUMENT = /^[A-Z0-9][A-Z0-9 &._-]{0,39}$/;
+
+interface MarketQuote {
+  symbol: string;
+  bidPaise: number;
+  askPaise: number;
+  lastPaise: number;
+}
+
+/** The latest quote of the instrument being typed (none while it is not a known symbol). */
+function useQuote(instrument: string) {
+  const symbol = instrument.trim().toUpperCase();
+  return useQuery({
+    queryKey: ['quote', symbol],
+    queryFn: ({ signal }) => request<{ quotes: MarketQuote[] }>('/api/market/quotes', { signal, query: { symbols: symbol } }).then((a) => a.quotes[0] ?? null),
+    enabled: INSTRUMENT.test(symbol),
+    retry: false,
+    staleTime: 5_000,
+  }).data;
+}
+
+/** One message for each required field left empty; nothing is sent until they are filled in. */
+export function emptyFieldErrors(draft: { instrument: string; quantity: string; limitPrice: string; triggerPrice: string }, needsLimit: boolean, needsTrigger: boolean): TicketErrors['fields'] {
+  const fields: TicketErrors['fields'] = {};
+  if (draft.instrument.trim() === '') fields.instrument = 'Enter an instrument';
+  if (draft.quantity.trim() === '') fields.quantity = 'Enter a quantity';
+  if (needsLimit && draft.limitPrice.trim() === '') fields.limitPricePaise = 'Enter a limit price';
+  if (needsTrigger && draft.triggerPrice.trim() === '') fields.triggerPricePaise = 'Enter a trigger price';
+  return fields;
+}
 
 /**
  * The order ticket. Rules live in the api: the ticket converts rupees to paise and sends; whatever the api refuses
@@ -41,6 +72,9 @@ export function OrderTicket({ accountId, instruments, strategyId }: { accountId:
 
   const needsLimit = draft.type === 'LIMIT' || draft.type === 'SL';
   const needsTrigger = draft.type === 'SL' || draft.type === 'SL-M';
+  const quote = useQuote(draft.instrument);
+  // Hints, never values: the price hint is the instrument's last traded price when it is known.
+  const priceHint = quote ? `near ${paiseToRupeeText(quote.lastPaise)}` : 'price in ₹';
 
   function change<K extends keyof Draft>(field: K, value: Draft[K]) {
     setDraft((d) => ({ ...d, [field]: value }));
@@ -50,7 +84,7 @@ export function OrderTicket({ accountId, instruments, strategyId }: { accountId:
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const local: TicketErrors['fields'] = {};
+    const local: TicketErrors['fields'] = emptyFieldErrors(draft, needsLimit, needsTrigger);
     const limitPricePaise = needsLimit && draft.limitPrice.trim() ? parseRupees(draft.limitPrice) : undefined;
     const triggerPricePaise = needsTrigger && draft.triggerPrice.trim() ? parseRupees(draft.triggerPrice) : undefined;
     // Only what the api cannot see: text that is not an amount of rupees at all.
@@ -102,7 +136,7 @@ export function OrderTicket({ accountId, instruments, strategyId }: { accountId:
               list="instrument-list"
               value={draft.instrument}
               onChange={(e) => change('instrument', e.target.value.toUpperCase())}
-              placeholder="RELIANCE"
+              placeholder="symbol, e.g. INFY"
               autoComplete="off"
               spellCheck={false}
               aria-invalid={!!f.instrument}
@@ -114,7 +148,7 @@ export function OrderTicket({ accountId, instruments, strategyId }: { accountId:
             </datalist>
           </Field>
           <Field label="Quantity" htmlFor="quantity" error={f.quantity}>
-            <input id="quantity" inputMode="numeric" value={draft.quantity} onChange={(e) => change('quantity', e.target.value)} placeholder="10" aria-invalid={!!f.quantity} />
+            <input id="quantity" inputMode="numeric" value={draft.quantity} onChange={(e) => change('quantity', e.target.value)} placeholder="shares" aria-invalid={!!f.quantity} />
           </Field>
           <Field label="Type" htmlFor="type" error={f.type}>
             <select id="type" value={draft.type} onChange={(e) => change('type', e.target.value as OrderType)}>
@@ -129,7 +163,7 @@ export function OrderTicket({ accountId, instruments, strategyId }: { accountId:
               inputMode="decimal"
               value={needsLimit ? draft.limitPrice : ''}
               disabled={!needsLimit}
-              placeholder={needsLimit ? '2500.00' : 'at market'}
+              placeholder={needsLimit ? priceHint : 'at market'}
               onChange={(e) => change('limitPrice', e.target.value)}
               aria-invalid={!!f.limitPricePaise}
             />
@@ -140,7 +174,7 @@ export function OrderTicket({ accountId, instruments, strategyId }: { accountId:
               inputMode="decimal"
               value={needsTrigger ? draft.triggerPrice : ''}
               disabled={!needsTrigger}
-              placeholder={needsTrigger ? '2480.00' : 'SL, SL-M only'}
+              placeholder={needsTrigger ? priceHint : 'SL, SL-M only'}
               onChange={(e) => change('triggerPrice', e.target.value)}
               aria-invalid={!!f.triggerPricePaise}
             />
@@ -160,6 +194,11 @@ export function OrderTicket({ accountId, instruments, strategyId }: { accountId:
             </select>
           </Field>
         </div>
+        {quote && (
+          <p className="muted small ticket-quote" data-testid="ticket-quote">
+            {quote.symbol}: last {rupees(quote.lastPaise)} · bid {rupees(quote.bidPaise)} · ask {rupees(quote.askPaise)}
+          </p>
+        )}
         {errors.form && (
           <div className="form-error" role="alert" data-testid="ticket-error">
             {errors.form}

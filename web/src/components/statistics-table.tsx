@@ -36,9 +36,51 @@ const LABELS: Record<string, string> = {
   sortino: 'Sortino',
   calmar: 'Calmar',
   exposure: 'Exposure',
+  days: 'Trading days',
+  netFlowsPaise: 'Net deposits and withdrawals',
+  profitPaise: 'Profit (after charges)',
+  riskFreeRate: 'Risk-free rate (annual)',
+  return: 'Return',
 };
 
-const RATIOS = new Set(['winRate', 'lossRate', 'totalReturn', 'cagr', 'maxDrawdown', 'currentDrawdown', 'volatility', 'exposure']);
+/** A person's name for a statistic's key: its label, else the key split into words ("fooBarPaise" -> "Foo bar"). */
+export function statisticLabel(key: string): string {
+  if (LABELS[key]) return LABELS[key];
+  const words = key.replace(/Paise$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Why a trade statistic has no value when the api's notes do not say (the definitions in DOMAIN.md). */
+const UNDEFINED_WHEN: Record<string, string> = {
+  winRate: 'no closed trades',
+  lossRate: 'no closed trades',
+  averageWinPaise: 'no winning trade',
+  averageLossPaise: 'no losing trade',
+  bestTradePaise: 'no closed trades',
+  worstTradePaise: 'no closed trades',
+  profitFactor: 'no losing trade to divide by',
+  expectancyPaise: 'no closed trades',
+  payoffRatio: 'needs a winning and a losing trade',
+  averageHoldingSeconds: 'no closed trades',
+  startEquityPaise: 'no equity curve in the window',
+  endEquityPaise: 'no equity curve in the window',
+  return: 'no day in the period has a previous day to compare with',
+};
+
+/**
+ * Why a figure is missing: the api's notes that name it (by key or label; their numbers in `notes`), else the
+ * definition's reason, else every note. Null when nothing explains it.
+ */
+export function missingReason(key: string, notes: readonly string[]): { notes: number[]; text: string } | null {
+  const label = statisticLabel(key).toLowerCase();
+  const words = [key.toLowerCase(), label, label.replace(/ %$/, '').replace(/ \(annualised\)$/, '')];
+  const naming = notes.flatMap((n, i) => (words.some((w) => n.toLowerCase().includes(w)) ? [i + 1] : []));
+  if (naming.length > 0) return { notes: naming, text: naming.map((i) => notes[i - 1]).join('; ') };
+  if (UNDEFINED_WHEN[key]) return { notes: [], text: UNDEFINED_WHEN[key] };
+  return notes.length > 0 ? { notes: notes.map((_, i) => i + 1), text: notes.join('; ') } : null;
+}
+
+const RATIOS = new Set(['winRate', 'lossRate', 'totalReturn', 'cagr', 'maxDrawdown', 'currentDrawdown', 'volatility', 'exposure', 'riskFreeRate', 'return']);
 
 function duration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)} s`;
@@ -67,15 +109,43 @@ export function statisticRows(statistics: Statistics): [string, unknown][] {
   return rows;
 }
 
-export function StatisticsTable({ statistics, testId }: { statistics: Statistics; testId?: string }) {
+/** A figure, or "—" with the reason it is missing: a note's number (the notes are listed once) or a few words. */
+export function StatisticValue({ name, value, notes }: { name: string; value: unknown; notes: readonly string[] }) {
+  if (value !== null && value !== undefined) return <>{formatStatistic(name, value)}</>;
+  const reason = missingReason(name, notes);
+  return (
+    <span className="missing" title={reason?.text} data-testid="missing" data-reason={reason?.text ?? ''}>
+      —{' '}
+      {reason && (
+        <span className="missing-reason">{reason.notes.length > 0 ? `note ${reason.notes.join(', ')}` : reason.text}</span>
+      )}
+    </span>
+  );
+}
+
+/** The api's notes, numbered as the "note n" marks of the missing figures. */
+export function Notes({ notes }: { notes: readonly string[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <ol className="notes muted small" data-testid="performance-notes">
+      {notes.map((n) => (
+        <li key={n}>{n}</li>
+      ))}
+    </ol>
+  );
+}
+
+export function StatisticsTable({ statistics, notes = [], testId }: { statistics: Statistics; notes?: readonly string[]; testId?: string }) {
   const rows = statisticRows(statistics);
   return (
     <table className="table table-compact stats-table" data-testid={testId}>
       <tbody>
         {rows.map(([key, value]) => (
           <tr key={key}>
-            <th scope="row">{LABELS[key] ?? key}</th>
-            <td className="num">{formatStatistic(key, value)}</td>
+            <th scope="row">{statisticLabel(key)}</th>
+            <td className="num">
+              <StatisticValue name={key} value={value} notes={notes} />
+            </td>
           </tr>
         ))}
       </tbody>

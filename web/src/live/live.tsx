@@ -23,6 +23,21 @@ export function useLive(): LiveState {
   return useContext(LiveContext);
 }
 
+type UpdateListener = (update: unknown) => void;
+const UpdatesContext = createContext<Set<UpdateListener>>(new Set());
+
+/** Calls `listener` with every `update` message of the live feed (the notifications read them). */
+export function useLiveUpdates(listener: UpdateListener): void {
+  const listeners = useContext(UpdatesContext);
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => {
+    const call: UpdateListener = (update) => latest.current(update);
+    listeners.add(call);
+    return () => void listeners.delete(call);
+  }, [listeners]);
+}
+
 const POLL_MS = 4000;
 const COALESCE_MS = 120;
 
@@ -82,6 +97,7 @@ export function LiveProvider({ token, accountId, children }: { token: string | n
   const [state, setState] = useState<LiveState>({ status: 'connecting', lastEventAt: null });
   const socketRef = useRef<Socket | null>(null);
   const accountRef = useRef<string | null>(accountId);
+  const [listeners] = useState(() => new Set<UpdateListener>());
 
   useEffect(() => {
     const socket = io({ auth: token ? { token } : {}, reconnectionDelay: 1000, reconnectionDelayMax: 5000, timeout: 8000 });
@@ -114,6 +130,7 @@ export function LiveProvider({ token, accountId, children }: { token: string | n
     socket.onAny((event: string, payload: unknown) => {
       if (event === 'session_expired') return;
       notePosition(positionOf(payload));
+      if (event === 'update') for (const listener of listeners) listener(payload);
       invalidate(accountOf(payload));
       setState((s) => ({ ...s, lastEventAt: Date.now() }));
     });
@@ -123,7 +140,7 @@ export function LiveProvider({ token, accountId, children }: { token: string | n
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [token, client]);
+  }, [token, client, listeners]);
 
   useEffect(() => {
     const previous = accountRef.current;
@@ -141,5 +158,9 @@ export function LiveProvider({ token, accountId, children }: { token: string | n
     return () => window.clearInterval(timer);
   }, [state.status, client]);
 
-  return <LiveContext.Provider value={state}>{children}</LiveContext.Provider>;
+  return (
+    <LiveContext.Provider value={state}>
+      <UpdatesContext.Provider value={listeners}>{children}</UpdatesContext.Provider>
+    </LiveContext.Provider>
+  );
 }

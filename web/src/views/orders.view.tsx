@@ -6,11 +6,12 @@ import { canTrade } from '../api/session';
 import { FINAL_STATUSES, ORDER_STATUSES, type Order } from '../api/types';
 import { useApp } from '../app-context';
 import { StaleMark } from '../components/live-badge';
+import { ConfirmButton } from '../components/confirm-button';
 import { ModifyOrder } from '../components/modify-order';
 import { NeedsAccount } from '../components/needs-account';
 import { OrderTicket } from '../components/order-ticket';
 import { Card, Empty, QueryView, StatusBadge } from '../components/ui';
-import { istDateTime, istTime, quantity, rupees, shortId } from '../lib/format';
+import { istDateTime, istShort, quantity, rupees, shortId } from '../lib/format';
 import { href } from '../lib/route';
 
 const PAGE = 25;
@@ -121,8 +122,9 @@ function Orders({ accountId }: { accountId: string }) {
   );
 }
 
+/** The order's price terms; a market order shows what it was filled at, once it has fills. */
 function priceText(o: Order): string {
-  if (o.orderType === 'MARKET') return 'MKT';
+  if (o.orderType === 'MARKET') return o.averageFillPricePaise !== null && o.filledQuantity > 0 ? `avg ${rupees(o.averageFillPricePaise)}` : 'at market';
   if (o.orderType === 'SL-M') return `trg ${rupees(o.triggerPricePaise)}`;
   if (o.orderType === 'SL') return `${rupees(o.limitPricePaise)} · trg ${rupees(o.triggerPricePaise)}`;
   return rupees(o.limitPricePaise);
@@ -149,14 +151,14 @@ function Blotter({ orders, trader }: { orders: Order[]; trader: boolean }) {
       <table className="table blotter" data-testid="blotter">
         <thead>
           <tr>
-            <th>Placed</th>
+            <th>Placed (IST)</th>
             <th>Instrument</th>
             <th>Side / type</th>
             <th className="num">Filled / Qty</th>
             <th className="num">Price</th>
-            <th className="num hide-mid">Avg fill</th>
+            <th className="num hide-mid hide-narrow">Avg fill</th>
             <th>Status</th>
-            {trader && <th aria-label="Actions" />}
+            {trader && <th className="actions" aria-label="Actions" />}
           </tr>
         </thead>
         <tbody>
@@ -165,9 +167,13 @@ function Blotter({ orders, trader }: { orders: Order[]; trader: boolean }) {
             return (
               <Fragment key={o.orderId}>
                 <tr className={`clickable ${open === o.orderId ? 'selected' : ''}`} onClick={() => setOpen(open === o.orderId ? null : o.orderId)} data-testid={`order-${o.orderId}`}>
-                  <td title={istDateTime(o.placedAt)}>{istTime(o.placedAt)}</td>
-                  <td>{o.instrument}</td>
-                  <td>
+                  <td className="placed" title={istDateTime(o.placedAt)} data-testid="placed">
+                    {istShort(o.placedAt)}
+                  </td>
+                  <td className="instrument" title={o.instrument}>
+                    {o.instrument}
+                  </td>
+                  <td className="side-type">
                     <span className={o.side === 'BUY' ? 'side-buy' : 'side-sell'}>{o.side}</span> {o.orderType}{' '}
                     <span className="muted small">{o.product}</span>
                   </td>
@@ -175,7 +181,7 @@ function Blotter({ orders, trader }: { orders: Order[]; trader: boolean }) {
                     {quantity(o.filledQuantity)} / {quantity(o.quantity)}
                   </td>
                   <td className="num">{priceText(o)}</td>
-                  <td className="num hide-mid">{rupees(o.averageFillPricePaise)}</td>
+                  <td className="num hide-mid hide-narrow">{rupees(o.averageFillPricePaise)}</td>
                   <td data-testid="order-status">
                     <StatusBadge status={o.status} />
                   </td>
@@ -186,15 +192,16 @@ function Blotter({ orders, trader }: { orders: Order[]; trader: boolean }) {
                           <button type="button" className="btn btn-small btn-ghost" onClick={() => setModifying(modifying === o.orderId ? null : o.orderId)} data-testid="modify">
                             Modify
                           </button>
-                          <button type="button" className="btn btn-small btn-danger" onClick={() => void cancel(o)} data-testid="cancel">
+                          <ConfirmButton question={`Cancel ${o.side} ${o.quantity - o.filledQuantity} ${o.instrument}?`} confirmLabel="Yes, cancel" onConfirm={() => void cancel(o)} testId="cancel">
                             Cancel
-                          </button>
+                          </ConfirmButton>
                         </>
                       )}
                     </td>
                   )}
                 </tr>
-                {modifying === o.orderId && (
+                {/* An order that is no longer working cannot be modified: its form goes away with it. */}
+                {modifying === o.orderId && !final && (
                   <tr className="detail-row">
                     <td colSpan={trader ? 8 : 7}>
                       <ModifyOrder order={o} done={() => setModifying(null)} />

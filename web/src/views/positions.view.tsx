@@ -6,6 +6,7 @@ import { canTrade } from '../api/session';
 import type { Order, PortfolioPosition, Product } from '../api/types';
 import { useApp } from '../app-context';
 import { StaleMark } from '../components/live-badge';
+import { ConfirmButton } from '../components/confirm-button';
 import { NeedsAccount } from '../components/needs-account';
 import { Badge, Card, Empty, QueryView } from '../components/ui';
 import { pnlClass, quantity, rupees } from '../lib/format';
@@ -111,16 +112,16 @@ function Positions({ accountId }: { accountId: string }) {
                         {trader && (
                           <td className="actions">
                             {x.quantity !== 0 && (
-                              <button
-                                type="button"
-                                className="btn btn-small btn-danger"
+                              <ConfirmButton
                                 disabled={closing !== null}
-                                onClick={() => void close(x)}
-                                data-testid={`close-${x.instrument}`}
+                                question={`${x.quantity > 0 ? 'Sell' : 'Buy'} ${Math.abs(x.quantity)} ${x.instrument} at market?`}
+                                confirmLabel="Yes, close"
+                                onConfirm={() => void close(x)}
+                                testId={`close-${x.instrument}`}
                                 title={`${x.quantity > 0 ? 'Sell' : 'Buy'} ${Math.abs(x.quantity)} at market`}
                               >
                                 {closing === x.instrument ? 'Closing…' : 'Close'}
-                              </button>
+                              </ConfirmButton>
                             )}
                           </td>
                         )}

@@ -6,10 +6,12 @@ import { canTrade } from '../api/session';
 import type { Strategy } from '../api/types';
 import { useApp } from '../app-context';
 import { StaleMark } from '../components/live-badge';
+import { ConfirmButton } from '../components/confirm-button';
 import { PerformancePanel } from '../components/performance';
 import { BasketPanel } from './basket-panel';
-import { formatStatistic, headline } from '../components/statistics-table';
+import { headline, statisticLabel, StatisticValue } from '../components/statistics-table';
 import { Card, Empty, QueryView, StatusBadge } from '../components/ui';
+import { istDateTime, rupees } from '../lib/format';
 import { href } from '../lib/route';
 
 export default function StrategiesView() {
@@ -61,11 +63,14 @@ function StrategyList() {
                         <td>
                           <StatusBadge status={stateOf(s)} />
                         </td>
-                        {columns.map((c, i) => (
-                          <td key={c} className={`num ${i >= 3 ? 'hide-narrow' : ''}`}>
-                            {formatStatistic(c, headline(s.statistics, c))}
-                          </td>
-                        ))}
+                        {columns.map((c, i) => {
+                          // The list carries each strategy's headline figures, and the notes say why one is not defined.
+                          return (
+                            <td key={c} className={`num ${i >= 3 ? 'hide-narrow' : ''}`} data-testid={`strategy-${c}`}>
+                              <StatisticValue name={c} value={headline(s.statistics, c)} notes={s.statistics.notes} />
+                            </td>
+                          );
+                        })}
                       </tr>
                     ))}
                   </tbody>
@@ -118,16 +123,74 @@ function StrategyDetail({ strategyId }: { strategyId: string }) {
             <button type="button" className="btn btn-small" disabled={busy || state !== 'ACTIVE'} onClick={() => void act('pause')}>
               Pause
             </button>
-            <button type="button" className="btn btn-small btn-danger" disabled={busy || state === 'STOPPED'} onClick={() => void act('stop')}>
+            <ConfirmButton disabled={busy || state === 'STOPPED'} question="Stop this strategy for good?" confirmLabel="Yes, stop" onConfirm={() => void act('stop')} testId="strategy-stop">
               Stop
-            </button>
+            </ConfirmButton>
           </div>
         )}
       </div>
+      {strategy && <StrategyFacts strategy={strategy} />}
       <BasketPanel strategyId={strategyId} />
       <QueryView query={performance} what="Strategy performance">
-        {(p) => <PerformancePanel performance={p} theme={theme} />}
+        {(p) => <PerformancePanel performance={p} theme={theme} showTrades />}
       </QueryView>
+    </div>
+  );
+}
+
+function parameterText(value: unknown, key: string): string {
+  if (typeof value === 'number' && key.endsWith('Paise')) return rupees(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/** What the strategy is: its account, kind, instruments, capital and parameters. */
+function StrategyFacts({ strategy: s }: { strategy: Strategy }) {
+  const accountId = typeof s.accountId === 'string' ? s.accountId : null;
+  const account = useQuery({ queryKey: ['account', accountId ?? ''], queryFn: ({ signal }) => api.account(accountId!, signal), enabled: accountId !== null });
+  const parameters = typeof s.parameters === 'object' && s.parameters !== null ? Object.entries(s.parameters as Record<string, unknown>) : [];
+  return (
+    <div className="grid-2">
+      <Card title="Strategy">
+        <dl className="kv" data-testid="strategy-facts">
+          <dt>Account</dt>
+          <dd data-testid="strategy-account">
+            {account.data?.name ?? 'Account'} <code className="muted small">{accountId ?? '—'}</code>
+          </dd>
+          <dt>Kind</dt>
+          <dd>{s.kind ?? '—'}</dd>
+          <dt>Instruments</dt>
+          <dd>{s.instruments?.join(', ') || '—'}</dd>
+          <dt>Capital allocated</dt>
+          <dd>{typeof s.capitalAllocationPaise === 'number' ? rupees(s.capitalAllocationPaise) : 'none (figures that divide by capital are not computed)'}</dd>
+          <dt>Registered</dt>
+          <dd>{istDateTime(typeof s.registeredAt === 'string' ? s.registeredAt : null)}</dd>
+          {typeof s.stopReason === 'string' && s.stopReason !== '' && (
+            <>
+              <dt>Stopped because</dt>
+              <dd>{s.stopReason}</dd>
+            </>
+          )}
+        </dl>
+      </Card>
+      <Card title={`Parameters${typeof s.parametersVersion === 'number' ? ` (version ${s.parametersVersion})` : ''}`}>
+        {parameters.length === 0 ? (
+          <Empty>No parameters.</Empty>
+        ) : (
+          <table className="table table-compact stats-table" data-testid="strategy-parameters">
+            <tbody>
+              {parameters.map(([key, value]) => (
+                <tr key={key}>
+                  <th scope="row" title={key}>
+                    {statisticLabel(key)}
+                  </th>
+                  <td className="num">{parameterText(value, key)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
     </div>
   );
 }

@@ -20,8 +20,8 @@ export default function AnalystView() {
         <Card title="Ask the analyst">
           <div className="state state-empty" data-testid="analyst-disabled">
             <strong>The AI analyst is disabled.</strong>
-            <span>{status.data?.message}</span>
-            <span>Set ANTHROPIC_API_KEY in the environment of the api and restart it; docs/analyst.md says what is sent to the provider.</span>
+            {/* The api's message already says "disabled": only its reason and remedy are shown, once. */}
+            <span>{enableHint(status.data?.message)}</span>
           </div>
         </Card>
       </div>
@@ -33,6 +33,15 @@ export default function AnalystView() {
       {accountId ? <Proposals accountId={accountId} canDecide={canTrade(session)} /> : <Empty>Choose an account to see its proposals.</Empty>}
     </div>
   );
+}
+
+const ENABLE_HINT = 'To enable it, set ANTHROPIC_API_KEY in the environment of the api and restart it; docs/analyst.md says what is sent to the provider.';
+
+/** The server's "The AI analyst is disabled: <how to enable>" without its first clause (the heading says it). */
+export function enableHint(message: string | null | undefined): string {
+  const rest = (message ?? '').replace(/^[^:]*\bdisabled\b[^:]*:\s*/i, '').trim();
+  if (rest === '' || /\bdisabled\b/i.test(rest)) return ENABLE_HINT;
+  return `To enable it, ${rest.charAt(0).toLowerCase()}${rest.slice(1)}`;
 }
 
 function Questions({ accountId, model }: { accountId: string | null; model: string | null }) {
