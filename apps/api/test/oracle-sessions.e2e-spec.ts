@@ -19,7 +19,7 @@ const BASE: GenOptions = { bad: DOCUMENTED, scheduleFees: 'never', smallAccounts
 const PROPERTIES: OracleProperty[] = [
   {
     name: 'cash, positions, realized P&L, fees and orders follow the model',
-    runs: 300,
+    runs: 310,
     gen: BASE,
     checks: ['outcomes', 'ledger', 'orders'],
   },
@@ -73,8 +73,8 @@ const PROPERTIES: OracleProperty[] = [
   },
   {
     name: 'a restart in the middle of a session loses and changes nothing',
-    runs: 20,
-    restarts: 40,
+    runs: 10,
+    restarts: 20,
     gen: { ...BASE, restart: true },
     checks: ['outcomes', 'ledger', 'orders', 'reserved'],
   },

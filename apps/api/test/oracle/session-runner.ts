@@ -87,7 +87,7 @@ export class Harness {
     stat.n++;
     stat.ms += performance.now() - started;
     const parsed = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-    if (res.status >= 500) throw new Error(`${method.toUpperCase()} ${path} answered ${res.status}: ${text}`);
+    if (res.status >= 500) throw new Error(`${method.toUpperCase()} ${path} ${body === undefined ? '' : JSON.stringify(body)} answered ${res.status} (no input may): ${text}`);
     return { status: res.status, body: parsed };
   }
 }
@@ -128,7 +128,7 @@ export interface GenOptions {
   /** Close the app and start it again in the middle of each session. */
   restart: boolean;
   weirdFills: boolean;
-  /** Let modifications keep quantity and price as they are. */
+  /** Modifications keep quantity and price as they are. */
   unchangedModify?: boolean;
   /** Close every open position at the end of the session. */
   flattenAtEnd?: boolean;
@@ -456,14 +456,15 @@ export class SessionRun {
     return new Date(now).toISOString();
   }
 
-  private fillPrice(order: ModelOrder, f: Extract<Action, { k: 'fill' }>): number {
+  /** The fill's price, and whether it is far from the market (three times the usual price: no feed quotes it). */
+  private fillPrice(order: ModelOrder, f: Extract<Action, { k: 'fill' }>): { price: number; weird: boolean } {
     const tick = order.instrument.tickPaise;
     const limit = order.limitPricePaise;
-    if (this.gen.samePrice) return limit ?? order.instrument.basePaise;
-    if (f.weird && (limit === null || order.side === 'SELL')) return Math.max(limit ?? 0, order.instrument.basePaise * 3) + f.px * tick;
-    if (limit === null) return Math.max(tick, order.instrument.basePaise + (f.px - 20) * tick);
-    if (order.side === 'BUY') return Math.max(tick, limit - f.px * tick);
-    return limit + f.px * tick;
+    if (this.gen.samePrice) return { price: limit ?? order.instrument.basePaise, weird: false };
+    if (f.weird && (limit === null || order.side === 'SELL')) return { price: Math.max(limit ?? 0, order.instrument.basePaise * 3) + f.px * tick, weird: true };
+    if (limit === null) return { price: Math.max(tick, order.instrument.basePaise + (f.px - 20) * tick), weird: false };
+    if (order.side === 'BUY') return { price: Math.max(tick, limit - f.px * tick), weird: false };
+    return { price: limit + f.px * tick, weird: false };
   }
 
   private async fill(f: Extract<Action, { k: 'fill' }>): Promise<void> {
@@ -478,7 +479,8 @@ export class SessionRun {
     const open = remaining(order);
     let quantity = Math.max(step, Math.round((f.frac * open) / step) * step);
     if (f.bad === 'overQuantity') quantity = open + step;
-    let price = this.fillPrice(order, f);
+    const priced = this.fillPrice(order, f);
+    let price = priced.price;
     if (f.bad === 'offTick') price = order.side === 'BUY' ? price - 2 : price + 2;
     if (f.bad === 'outsideLimit' && order.limitPricePaise !== null) price = order.side === 'BUY' ? order.limitPricePaise + order.instrument.tickPaise : order.limitPricePaise - order.instrument.tickPaise;
     let fillId = `F${++this.fillSeq}`;
@@ -494,7 +496,7 @@ export class SessionRun {
       if (f.bad === 'reuseOther') quantity += step;
     }
 
-    await this.fillOrder(order, quantity, price, reported, occurredAt, previous, f.weird, fillId, f.bad, f.time);
+    await this.fillOrder(order, quantity, price, reported, occurredAt, previous, priced.weird && !previous, fillId, f.bad, f.time);
   }
 
   private async fillOrder(
@@ -554,9 +556,10 @@ export class SessionRun {
     const order = this.pick(m.o, (x) => isWorking(x));
     if (!order) return;
     const step = order.instrument.quantityStep;
-    let quantity = Math.max(order.filledQuantity + step, order.quantity + m.dq * step);
+    const unchanged = this.gen.unchangedModify === true;
+    let quantity = unchanged ? order.quantity : Math.max(order.filledQuantity + step, order.quantity + m.dq * step);
     let limit = order.limitPricePaise;
-    if (order.type === 'LIMIT' && m.px !== 0 && order.limitPricePaise !== null) {
+    if (!unchanged && order.type === 'LIMIT' && m.px !== 0 && order.limitPricePaise !== null) {
       limit = Math.max(order.instrument.tickPaise, order.limitPricePaise + m.px * order.instrument.tickPaise);
     }
     // A modification that changes nothing is a case of its own (GenOptions.unchangedModify).
@@ -837,7 +840,7 @@ export async function checkProperty(h: Harness, prop: OracleProperty, specFile: 
     fc.asyncProperty(sessionArb(prop.gen), async (session) => {
       await new SessionRun(h, checks, budget, prop.gen).run(session);
     }),
-    { numRuns: Math.max(1, Math.round(prop.runs * scale)), seed, path, endOnFailure: false, interruptAfterTimeLimit: Number(process.env.ORACLE_PROPERTY_MS ?? 60_000), markInterruptAsFailure: false },
+    { numRuns: Math.max(1, Math.round(prop.runs * scale)), seed, path, endOnFailure: false, interruptAfterTimeLimit: Number(process.env.ORACLE_PROPERTY_MS ?? 30_000), markInterruptAsFailure: false },
   );
   if (details.failed) {
     const replay = `ORACLE_SEED=${details.seed} ORACLE_PATH=${details.counterexamplePath ?? ''} npx jest ${specFile} -t '${prop.name}'`;
