@@ -72,6 +72,12 @@ const PROPERTIES: OracleProperty[] = [
     checks: ['outcomes', 'ledger', 'orders'],
   },
   {
+    name: 'reading with the position the last command answered shows all its effects',
+    runs: 40,
+    gen: { ...BASE, bad: [], readAtLastAnswer: true },
+    checks: ['outcomes', 'ledger'],
+  },
+  {
     name: 'a restart in the middle of a session loses and changes nothing',
     runs: 10,
     restarts: 20,

@@ -134,6 +134,8 @@ export interface GenOptions {
   flattenAtEnd?: boolean;
   /** End with another account's trade, far from the market, in an instrument the first account holds. */
   peerAtEnd?: boolean;
+  /** Read the figures with the position the last command answered (not the highest one seen). */
+  readAtLastAnswer?: boolean;
   /** Fill every order at one price (its limit, or a fixed price for MARKET and SL-M orders). */
   samePrice?: boolean;
   minAccounts?: number;
@@ -230,6 +232,8 @@ export class SessionRun {
   readonly orders: ModelOrder[] = [];
   readonly log: string[] = [];
   private maxPosition = 0;
+  /** The position the last command that changed something answered with. */
+  private lastPosition = 0;
   private fillSeq = 0;
   /** Prices of the fills flagged "weird" (far from the market), per account index and instrument. */
   readonly weird: { account: number; instrument: string; pricePaise: number }[] = [];
@@ -254,6 +258,7 @@ export class SessionRun {
   private track(body: Record<string, unknown>): void {
     const candidates = [body.globalPosition, (body.details as Record<string, unknown> | undefined)?.globalPosition];
     for (const c of candidates) if (typeof c === 'number' && c > this.maxPosition) this.maxPosition = c;
+    if (typeof body.globalPosition === 'number' && body.changed !== false) this.lastPosition = body.globalPosition;
   }
 
   /** Compares the app's answer with the model's expectation; returns true when the app accepted (with a change). */
@@ -637,7 +642,8 @@ export class SessionRun {
   }
 
   private async verify(): Promise<void> {
-    const min = this.maxPosition;
+    // Read your own write: the last command's answer must cover everything the session's commands caused.
+    const min = this.gen.readAtLastAnswer ? this.lastPosition : this.maxPosition;
     for (const account of this.accounts) {
       const p = await this.h.call('get', `/api/accounts/${account.accountId}/portfolio?minPosition=${min}`);
       if (p.status !== 200) this.fail(`portfolio of account ${account.index}: ${p.status} ${JSON.stringify(p.body)}`);
@@ -836,12 +842,14 @@ export async function checkProperty(h: Harness, prop: OracleProperty, specFile: 
   const path = process.env.ORACLE_PATH || undefined;
   const scale = process.env.ORACLE_RUNS_SCALE ? Number(process.env.ORACLE_RUNS_SCALE) : 1;
   const checks = new Set(prop.checks);
+  const before = h.sessions;
   const details = await fc.check(
     fc.asyncProperty(sessionArb(prop.gen), async (session) => {
       await new SessionRun(h, checks, budget, prop.gen).run(session);
     }),
-    { numRuns: Math.max(1, Math.round(prop.runs * scale)), seed, path, endOnFailure: false, interruptAfterTimeLimit: Number(process.env.ORACLE_PROPERTY_MS ?? 30_000), markInterruptAsFailure: false },
+    { numRuns: Math.max(1, Math.round(prop.runs * scale)), seed, path, endOnFailure: false, interruptAfterTimeLimit: Number(process.env.ORACLE_PROPERTY_MS ?? 90_000), markInterruptAsFailure: false },
   );
+  console.log(`oracle property "${prop.name}": ${details.numRuns} sessions passed${details.failed ? ' before the failure' : ''}, ${h.sessions - before} run in all (with shrinking)${details.interrupted ? ', interrupted by the time limit' : ''}`);
   if (details.failed) {
     const replay = `ORACLE_SEED=${details.seed} ORACLE_PATH=${details.counterexamplePath ?? ''} npx jest ${specFile} -t '${prop.name}'`;
     const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
