@@ -1,4 +1,6 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, EventStore } from '@robo/event-store';
 import {
   accountStream,
   decideAccount,
@@ -26,6 +28,7 @@ export class ModifyOrderHandler implements ICommandHandler<ModifyOrderMessage, O
     private readonly repository: AggregateRepository,
     private readonly risk: RiskContextFactory,
     private readonly cover: SellCoverReactor,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   execute({ orderId, changes, ctx }: ModifyOrderMessage): Promise<OrderCommandResult> {
@@ -39,6 +42,11 @@ export class ModifyOrderHandler implements ICommandHandler<ModifyOrderMessage, O
       const held = account.state.reservations.get(orderId) ?? 0;
       const risk = await this.risk.build(account.state, this.risk.instrument(order.state.instrument), { excludeOrderId: orderId, ownReservationPaise: held });
       const events = decideOrder({ type: 'ModifyOrder', data: { orderId, ...changes }, risk }, order.state);
+      if (events.length === 0) {
+        // The order already has these values: nothing to append, the order answered as it is.
+        const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+        return { orderId, status: order.state.status, streamRevision: Number(order.revision), globalPosition: Number(last?.globalPosition ?? 0n), changed: false };
+      }
       const modified = events.find((e) => e.type === 'OrderModified');
       const target = modified && modified.type === 'OrderModified' ? modified.data.reservedPaise : held;
       const seed = derivedId(stream, 'modify', String(order.revision));

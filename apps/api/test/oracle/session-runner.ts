@@ -38,6 +38,8 @@ const ENV = { DEMO: 'false', CLOCK_SPEED: '10', RATE_LIMIT_PER_MINUTE: '10000000
 export class Harness {
   t!: TestApp;
   private token = '';
+  /** Executions (fills, stop triggers) are reported with a broker key, as the broker sends them. */
+  private brokerToken = '';
   private base = '';
   restarts = 0;
   sessions = 0;
@@ -50,6 +52,7 @@ export class Harness {
     const dataDir = fs.mkdtempSync(path.join(base, 'robo-oracle-'));
     this.t = await startTestApp({ ...ENV, DATA_DIR: dataDir, CLOCK_START: ORACLE_CLOCK_START });
     this.token = this.t.admin.token;
+    this.brokerToken = (await this.t.createKey('broker', [], 'oracle execution feed')).token;
     this.base = await this.t.listen();
   }
 
@@ -73,12 +76,12 @@ export class Harness {
     if (this.t) fs.rmSync(this.t.dataDir, { recursive: true, force: true });
   }
 
-  async call(method: 'get' | 'post', path: string, body?: object): Promise<{ status: number; body: Record<string, unknown> & { code?: string } }> {
+  async call(method: 'get' | 'post', path: string, body?: object, as: 'admin' | 'broker' = 'admin'): Promise<{ status: number; body: Record<string, unknown> & { code?: string } }> {
     const started = performance.now();
     // fetch keeps its connections alive: no server start per request as with supertest over an unbound server
     const res = await fetch(`${this.base}${path}`, {
       method: method.toUpperCase(),
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${as === 'broker' ? this.brokerToken : this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -535,7 +538,7 @@ export class SessionRun {
     const body = { fillId, quantity, pricePaise: price, feesPaise: reported, occurredAt };
     const label = bad ? ` [${bad}]` : time === 'earlier' ? ' [back-dated]' : '';
     const what = `fill ${fillId} of #${this.orders.indexOf(order)} ${quantity} @ ${price}${reported === undefined ? ' (fees from the schedule)' : ` fees ${reported}`} at ${occurredAt}${label}`;
-    const res = await this.h.call('post', `/api/orders/${order.orderId}/fills`, body);
+    const res = await this.h.call('post', `/api/orders/${order.orderId}/fills`, body, 'broker');
     const accepted = this.outcome(what, expected, res);
     if (!accepted) return;
     const fees = reported ?? scheduleFeesFor(order, quantity, price);
@@ -605,7 +608,7 @@ export class SessionRun {
     const last = g.reach ? (order.side === 'BUY' ? trigger + g.by * tick : Math.max(tick, trigger - g.by * tick)) : order.side === 'BUY' ? trigger - tick : trigger + tick;
     const reached = order.side === 'BUY' ? last >= trigger : last <= trigger;
     const expected: Expected = order.status !== 'TRIGGER_PENDING' ? { kind: 'refused', code: 'ORDER_NOT_TRIGGER_PENDING' } : reached ? { kind: 'ok' } : { kind: 'refused', code: 'TRIGGER_NOT_REACHED' };
-    const res = await this.h.call('post', `/api/orders/${order.orderId}/trigger`, { lastPricePaise: last });
+    const res = await this.h.call('post', `/api/orders/${order.orderId}/trigger`, { lastPricePaise: last }, 'broker');
     if (this.outcome(`trigger #${this.orders.indexOf(order)} at ${last}`, expected, res)) order.status = 'OPEN';
   }
 
@@ -720,7 +723,7 @@ export class SessionRun {
       const body = { accountId: account.accountId, instrument: order.instrument.symbol, side: order.side, quantity: order.filledQuantity, type: 'MARKET', product: order.product, validity: 'DAY' };
       const placed = await this.h.call('post', '/api/orders', body);
       if (placed.status !== 201) this.fail(`the single execution of order #${this.orders.indexOf(order)} was not placed: ${placed.status} ${JSON.stringify(placed.body)}`);
-      const once = await this.h.call('post', `/api/orders/${placed.body.orderId}/fills`, { fillId: 'ONCE', quantity: order.filledQuantity, pricePaise: price, occurredAt: new Date(this.h.now()).toISOString() });
+      const once = await this.h.call('post', `/api/orders/${placed.body.orderId}/fills`, { fillId: 'ONCE', quantity: order.filledQuantity, pricePaise: price, occurredAt: new Date(this.h.now()).toISOString() }, 'broker');
       if (once.status !== 201) this.fail(`the single execution of order #${this.orders.indexOf(order)} was not filled: ${once.status} ${JSON.stringify(once.body)}`);
       const [split, single] = await Promise.all(
         [order.orderId, placed.body.orderId as string].map((id) => this.h.call('get', `/api/orders/${id}?minPosition=${once.body.globalPosition}`)),
