@@ -20,4 +20,16 @@ describe('oracle findings on the command path', () => {
     const events = await t.api.get(`/api/streams/order-${placed.body.orderId}/events`);
     expect(events.body.events.map((e: { type: string }) => e.type)).toEqual(['OrderPlaced', 'OrderAccepted']);
   });
+
+  it('every projection the status lists (hyphenated names included) can be rebuilt and verified from the log', async () => {
+    const status = await t.api.get('/api/projections');
+    const names = (status.body.projections as { name: string }[]).map((p) => p.name).filter((n) => !n.startsWith('reactor.'));
+    expect(names).toEqual(expect.arrayContaining(['daily-closes', 'account-performance', 'strategy-performance']));
+    const answers: Record<string, unknown> = {};
+    for (const name of names) {
+      const res = await t.api.post(`/api/projections/${name}/rebuild`).send({ verifyOnly: true });
+      answers[name] = [res.status, res.body.matched, res.body.swapped];
+    }
+    expect(answers).toEqual(Object.fromEntries(names.map((n) => [n, [200, true, false]])));
+  });
 });

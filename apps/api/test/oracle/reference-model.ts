@@ -18,8 +18,22 @@ export interface Instrument {
   lotSize: number;
   quantityStep: number;
   tickPaise: number;
-  /** A plausible price the generator trades around. */
+  /**
+   * A plausible price the generator trades around; also the instrument's reference price in the catalog, which
+   * values MARKET and SL-M orders while no market price has been recorded (the oracle runs without a feed).
+   */
   basePaise: number;
+}
+
+/**
+ * The market prices recorded so far (MarketPricesRecorded, as the feed records them), by instrument: the price
+ * positions are marked at and MARKET / SL-M orders are valued at. Shared by every session of one app.
+ */
+export const marketPrices = new Map<string, number>();
+
+/** The reference price of a pre-trade check: the last recorded market price, else the catalog's. */
+export function referencePrice(instrument: Instrument): number {
+  return marketPrices.get(instrument.symbol) ?? instrument.basePaise;
 }
 
 /** NSE tick 5 paise; NIFTY futures for 2026 expiries: lot 65 (DOMAIN.md), quantities in steps of 975 = lcm(65, 75). */
@@ -199,6 +213,8 @@ export interface ModelOrder {
   fills: ModelFill[];
   /** Buying power the order holds while working; null when the model cannot know it (see reservationOf). */
   reservedPaise: number | null;
+  /** The price the order was valued at when it was placed or last modified. */
+  valuedAtPaise: number;
   /** Bounds on the business time the order was placed at (clock read before the request and after the answer). */
   placedAfter: number;
   placedBefore: number;
@@ -240,11 +256,14 @@ export function reservedOf(a: ModelAccount): number | null {
 }
 
 /**
- * The price a working order is valued at: its limit (LIMIT, SL). MARKET and SL-M orders are valued at a reference
- * price (the last traded price of the instrument), which other sessions in the same app move: null (unknown).
+ * The price an order is valued at (docs/domain-rules.md, the margin rule): its limit (LIMIT, SL); the reference
+ * price for MARKET; the higher of trigger and reference for an SL-M buy, the reference for an SL-M sell.
  */
-function valuation(o: Pick<ModelOrder, 'type' | 'limitPricePaise'>): number | null {
-  return o.type === 'LIMIT' || o.type === 'SL' ? o.limitPricePaise : null;
+export function valuation(o: Pick<ModelOrder, 'type' | 'side' | 'limitPricePaise' | 'triggerPricePaise' | 'instrument'>): number {
+  const reference = referencePrice(o.instrument);
+  if (o.type === 'LIMIT' || o.type === 'SL') return o.limitPricePaise ?? reference;
+  if (o.type === 'SL-M' && o.side === 'BUY') return Math.max(o.triggerPricePaise ?? 0, reference);
+  return reference;
 }
 
 /**
@@ -253,14 +272,13 @@ function valuation(o: Pick<ModelOrder, 'type' | 'limitPricePaise'>): number | nu
  */
 export function requiredReservation(
   a: ModelAccount,
-  o: Pick<ModelOrder, 'orderId' | 'instrument' | 'side' | 'type' | 'limitPricePaise'>,
+  o: Pick<ModelOrder, 'orderId' | 'instrument' | 'side' | 'type' | 'limitPricePaise' | 'triggerPricePaise'>,
   openQuantity: number,
-): number | null {
+): number {
   const price = valuation(o);
-  if (o.side === 'BUY') return price === null ? null : openQuantity * price;
+  if (o.side === 'BUY') return openQuantity * price;
   const uncovered = Math.max(0, openQuantity - coverFor(a, o.instrument.symbol, o.orderId));
-  if (uncovered === 0) return 0;
-  return price === null ? null : uncovered * price;
+  return uncovered * price;
 }
 
 /** The held long not already being sold by the account's other working sells. */
@@ -280,11 +298,13 @@ export function holdingsFor(a: ModelAccount, symbol: string, excludeOrderId: str
   return coverFor(a, symbol, excludeOrderId);
 }
 
-/** Charges a fill without feesPaise pays: the order's charges on its cumulative turnover, less those already booked. */
+/**
+ * Charges a fill without feesPaise pays (README walk-through): the schedule's charges on the order's cumulative
+ * turnover minus the charges already booked on the order (reported or from the schedule), never below zero.
+ */
 export function scheduleFeesFor(o: ModelOrder, quantity: number, pricePaise: number): number {
-  const before = orderCharges(o.instrument.segment, o.product, o.side, o.filledValuePaise).total;
   const after = orderCharges(o.instrument.segment, o.product, o.side, o.filledValuePaise + quantity * pricePaise).total;
-  return after - before;
+  return Math.max(0, after - o.feesPaise);
 }
 
 /** Books an accepted fill on order, position and cash. */
@@ -300,12 +320,13 @@ export function bookFill(o: ModelOrder, fill: ModelFill): void {
   const position = positionOf(a, o.instrument.symbol);
   const longBefore = position.quantity;
   applyFill(position, o.side, fill.quantity, fill.pricePaise, fill.feesPaise);
-  // What the order still holds: a buy (or a wholly uncovered sell) gives back the filled part at its valuation;
-  // a covered sell holds nothing; a partly covered sell: which of its units filled first is not defined.
+  // What the order still holds: a buy gives back the filled part at the price it was valued at; a wholly uncovered
+  // LIMIT or SL sell too; a covered sell holds nothing; a partly covered sell, or a MARKET / SL-M sell (whose
+  // valuation is not part of the order): which of its units filled first is not defined by the rules.
   if (o.reservedPaise !== null && o.reservedPaise > 0) {
-    const price = valuation(o);
-    if (o.side === 'BUY' && price !== null) o.reservedPaise -= fill.quantity * price;
-    else if (o.side === 'SELL' && price !== null && o.reservedPaise === openBefore * price) o.reservedPaise -= fill.quantity * price;
+    const price = o.valuedAtPaise;
+    if (o.side === 'BUY') o.reservedPaise -= fill.quantity * price;
+    else if ((o.type === 'LIMIT' || o.type === 'SL') && o.reservedPaise === openBefore * price) o.reservedPaise -= fill.quantity * price;
     else o.reservedPaise = null;
   }
   if (remaining(o) === 0) o.status = 'FILLED';
@@ -324,9 +345,24 @@ export function unsettleSells(a: ModelAccount, symbol: string, exceptOrderId: st
   }
 }
 
-export function equityOf(a: ModelAccount, marks: ReadonlyMap<string, number>): number {
+/**
+ * What a holding is worth (DOMAIN.md "Positions and P&L", README walk-through: "RELIANCE at cost"): quantity x the market price when one is recorded; at cost
+ * (sign x cost basis, unrealized 0) while none is.
+ */
+export function marketValueOf(p: ModelPosition): number {
+  if (p.quantity === 0) return 0;
+  const mark = marketPrices.get(p.instrument);
+  return mark === undefined ? Math.sign(p.quantity) * p.costBasisPaise : p.quantity * mark;
+}
+
+export function unrealizedOf(p: ModelPosition): number {
+  return p.quantity === 0 ? 0 : marketValueOf(p) - Math.sign(p.quantity) * p.costBasisPaise;
+}
+
+/** equity = cash + market value. */
+export function equityOf(a: ModelAccount): number {
   let value = a.cashPaise;
-  for (const p of a.positions.values()) if (p.quantity !== 0) value += p.quantity * (marks.get(p.instrument) ?? 0);
+  for (const p of a.positions.values()) value += marketValueOf(p);
   return value;
 }
 

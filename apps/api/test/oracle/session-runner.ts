@@ -2,22 +2,30 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import { MARKET_PRICES_STREAM } from '@robo/domain';
+import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { CLOCK, type Clock } from '@robo/runtime';
 import { startTestApp, type TestApp } from '../test-app';
 import {
   bookFill,
   buyingPower,
   closedTrades,
+  equityOf,
   holdingsFor,
   INSTRUMENTS,
   isWorking,
+  marketPrices,
+  marketValueOf,
   netMoneyIn,
   orderCharges,
   remaining,
   requiredReservation,
   reservedOf,
   scheduleFeesFor,
+  unrealizedOf,
   unsettleSells,
+  valuation,
   type Instrument,
   type ModelAccount,
   type ModelFill,
@@ -71,6 +79,34 @@ export class Harness {
     this.restarts++;
   }
 
+  /**
+   * Records market prices as the market-data feed does (a MarketPricesRecorded batch on the market-prices stream, at
+   * the clock's now); answers the batch's global position. The model's marks and reference prices follow.
+   */
+  async recordPrices(prices: Record<string, number>): Promise<number> {
+    const at = new Date(this.now()).toISOString();
+    const data = { at, source: 'oracle:feed', prices: Object.entries(prices).sort(([a], [b]) => (a < b ? -1 : 1)).map(([instrument, pricePaise]) => ({ instrument, pricePaise })) };
+    const eventId = randomUUID();
+    const store = this.t.app.get<EventStore>(EVENT_STORE);
+    const result = await store.append(MARKET_PRICES_STREAM, [{ type: 'MarketPricesRecorded', data, metadata: { eventId, correlationId: eventId, causationId: null, actor: 'system:market-data', occurredAt: at, schemaVersion: 1 } }], { expectedRevision: 'any' });
+    for (const [instrument, price] of Object.entries(prices)) marketPrices.set(instrument, price);
+    return Number(result.lastGlobalPosition);
+  }
+
+  /** A verified rebuild (verifyOnly) of every projection: each built again from the log must equal the live copy. */
+  async verifyRebuilds(): Promise<string[]> {
+    const list = await this.call('get', '/api/projections');
+    // The settlement reactor's checkpoint is listed too; it is not a projection.
+    const names = ((list.body.items ?? list.body.projections ?? list.body) as { name: string }[]).map((x) => x.name).filter((x) => !x.startsWith('reactor.'));
+    const differences: string[] = [];
+    for (const name of names) {
+      const res = await this.call('post', `/api/projections/${name}/rebuild`, { verifyOnly: true });
+      if (res.status !== 200 || res.body.matched !== true) differences.push(`${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 2000)}`);
+    }
+    if (names.length === 0) differences.push(`no projections listed: ${JSON.stringify(list.body).slice(0, 500)}`);
+    return differences;
+  }
+
   async close(): Promise<void> {
     await this.t?.close();
     if (this.t) fs.rmSync(this.t.dataDir, { recursive: true, force: true });
@@ -113,7 +149,9 @@ export type Action =
   /** Closes an open position of the account with one MIS order filled at once (a round trip ends: a trade). */
   | { k: 'close'; a: number; px: number; fees: number | null }
   /** Another account of the session trades, far from the market, an instrument this account holds. */
-  | { k: 'peer'; px: number };
+  | { k: 'peer'; px: number }
+  /** The market-data feed records a price for an instrument (ticks away from its reference price). */
+  | { k: 'market'; i: number; px: number };
 
 export interface Session {
   accounts: { small: boolean }[];
@@ -141,6 +179,10 @@ export interface GenOptions {
   readAtLastAnswer?: boolean;
   /** Fill every order at one price (its limit, or a fixed price for MARKET and SL-M orders). */
   samePrice?: boolean;
+  /** The feed records market prices during the session (marks and reference prices move). */
+  market?: boolean;
+  /** Account 0 trades for a strategy registered on it (every order of account 0 carries its id). */
+  strategy?: boolean;
   minAccounts?: number;
   minActions?: number;
   maxActions?: number;
@@ -190,13 +232,17 @@ export function sessionArb(o: GenOptions): fc.Arbitrary<Session> {
     fc.record({ k: fc.constant('withdraw' as const), a: fc.nat(5), frac: fc.double({ min: 0, max: 1, noNaN: true }), over: fc.boolean() }),
     fc.record({ k: fc.constant('close' as const), a: fc.nat(5), px: fc.integer({ min: -40, max: 40 }), fees }),
   ];
+  if (o.market) {
+    const market = fc.record({ k: fc.constant('market' as const), i: fc.nat(instrumentCount - 1), px: fc.integer({ min: -200, max: 200 }) });
+    actions.push(market, market);
+  }
   if (o.bad.length > 0) {
     actions.push(fill(fc.constantFrom(...o.bad)), fill(fc.constantFrom(...o.bad)));
     if (o.bad.includes('offTick')) actions.push(offTickPlace);
   }
   const session = fc.record({
     accounts: fc.array(fc.record({ small: o.smallAccounts ? fc.boolean() : fc.constant(false) }), { minLength: o.minAccounts ?? 1, maxLength: 3 }),
-    actions: fc.array(fc.oneof(...actions), { minLength: o.minActions ?? 5, maxLength: o.maxActions ?? 20 }),
+    actions: fc.array(fc.oneof(...actions), { minLength: o.minActions ?? 5, maxLength: o.maxActions ?? 15 }),
   });
   const tail = fc.record({
     closes: fc.array(fc.record({ px: fc.integer({ min: -40, max: 40 }), fees }), { minLength: 3, maxLength: 3 }),
@@ -235,6 +281,9 @@ export class SessionRun {
   readonly orders: ModelOrder[] = [];
   readonly log: string[] = [];
   private maxPosition = 0;
+  /** The strategy account 0 trades for (GenOptions.strategy). */
+  private strategyId: string | null = null;
+  private readonly strategyCapitalPaise = 50_000_000;
   /** The position the last command that changed something answered with. */
   private lastPosition = 0;
   private fillSeq = 0;
@@ -307,6 +356,20 @@ export class SessionRun {
       this.accounts.push({ index, accountId: res.body.accountId as string, initialCashPaise: cash, depositedPaise: 0, withdrawnPaise: 0, cashPaise: cash, positions: new Map(), orders: [] });
       this.note(`open account ${index} with ${cash} paise${spec.small ? ' (small)' : ''}`);
     }
+    if (this.gen.strategy) {
+      const res = await this.h.call('post', '/api/strategies', {
+        kind: 'ma-crossover',
+        name: 'oracle',
+        parameters: { instrument: 'ITC', fastPeriod: 2, slowPeriod: 3 },
+        instruments: INSTRUMENTS.map((x) => x.symbol),
+        capitalAllocationPaise: this.strategyCapitalPaise,
+        accountId: this.accounts[0].accountId,
+      });
+      if (res.status !== 201) this.fail(`strategy not registered: ${res.status} ${JSON.stringify(res.body)}`);
+      this.strategyId = res.body.strategyId as string;
+      this.track(res.body);
+      this.note(`register a strategy with capital ${this.strategyCapitalPaise} on account 0; account 0 trades for it`);
+    }
     for (const action of session.actions) await this.step(action);
     await this.verify();
   }
@@ -341,6 +404,8 @@ export class SessionRun {
         return this.close(action);
       case 'peer':
         return this.peer(action);
+      case 'market':
+        return this.market(action);
       case 'restart':
         if (this.restartBudget.left <= 0) return;
         this.restartBudget.left--;
@@ -353,9 +418,9 @@ export class SessionRun {
   private async place(p: Extract<Action, { k: 'place' }>): Promise<void> {
     const account = this.account(p.a);
     const small = account.initialCashPaise === SMALL_CASH;
-    // Little-cash accounts trade ITC with limit orders, so that what they hold is always known.
+    // Little-cash accounts trade ITC, where Rs 1,000 buys a few shares.
     const instrument: Instrument = small ? INSTRUMENTS[2] : INSTRUMENTS[p.i % INSTRUMENTS.length];
-    const type: OrderType = small ? 'LIMIT' : p.type;
+    const type: OrderType = p.type;
     const product: Product = instrument.segment === 'FUT' ? (p.cnc ? 'NRML' : 'MIS') : p.cnc ? 'CNC' : 'MIS';
     const lots = instrument.segment === 'FUT' && !p.exact ? 1 + (p.lots % 2) : p.lots;
     const quantity = lots * instrument.quantityStep;
@@ -373,7 +438,8 @@ export class SessionRun {
       if (limit !== null) limit += 2;
       else if (trigger !== null) trigger += 2;
     }
-    const body = { accountId: account.accountId, instrument: instrument.symbol, side: p.side, quantity, type, limitPricePaise: limit ?? undefined, triggerPricePaise: trigger ?? undefined, product, validity: p.validity };
+    const strategyId = this.strategyId !== null && account.index === 0 ? this.strategyId : undefined;
+    const body = { accountId: account.accountId, instrument: instrument.symbol, side: p.side, quantity, type, limitPricePaise: limit ?? undefined, triggerPricePaise: trigger ?? undefined, product, validity: p.validity, strategyId };
     const order: ModelOrder = {
       orderId: '',
       account,
@@ -392,6 +458,7 @@ export class SessionRun {
       feesPaise: 0,
       fills: [],
       reservedPaise: null,
+      valuedAtPaise: 0,
       placedAfter: this.h.now(),
       placedBefore: 0,
     };
@@ -402,8 +469,9 @@ export class SessionRun {
     const power = buyingPower(account);
     if (!onTick(limit) || !onTick(trigger)) expected = { kind: 'refused', code: 'PRICE_NOT_ON_TICK' };
     else if (product === 'CNC' && p.side === 'SELL' && quantity > holdingsFor(account, instrument.symbol, '')) expected = { kind: 'refused', code: 'INSUFFICIENT_HOLDINGS' };
-    else if (required !== null && power !== null) expected = required > power ? { kind: 'refused', code: 'INSUFFICIENT_FUNDS' } : { kind: 'ok' };
-    else expected = small ? { kind: 'unsure' } : { kind: 'ok' }; // ample accounts never come near their cash
+    else if (power !== null) expected = required > power ? { kind: 'refused', code: 'INSUFFICIENT_FUNDS' } : { kind: 'ok' };
+    // What some working order holds is not known: only an account far from its cash is sure to be let through.
+    else expected = this.tight(account) ? { kind: 'unsure' } : { kind: 'ok' };
     const what = `place #${this.orders.length} (account ${account.index}) ${p.side} ${quantity} ${instrument.symbol} ${type}${limit !== null ? ` limit ${limit}` : ''}${trigger !== null ? ` trigger ${trigger}` : ''} ${product} ${p.validity}`;
     const res = await this.h.call('post', '/api/orders', body);
     order.placedBefore = this.h.now();
@@ -414,6 +482,7 @@ export class SessionRun {
       return; // refused as bad input: nothing recorded
     }
     order.orderId = orderId;
+    order.valuedAtPaise = valuation(order);
     if (accepted) {
       order.status = type === 'SL' || type === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
       order.reservedPaise = expected.kind === 'unsure' ? null : required;
@@ -441,6 +510,22 @@ export class SessionRun {
     const instrument = INSTRUMENTS.find((x) => x.symbol === held.instrument)!;
     const price = Math.max(instrument.tickPaise, instrument.basePaise + c.px * instrument.tickPaise);
     await this.placeAndFill(account, instrument, held.quantity > 0 ? 'SELL' : 'BUY', Math.abs(held.quantity), price, c.fees, false);
+  }
+
+  /** Whether the account may be near its cash: little cash, or most of it withdrawn. */
+  private tight(account: ModelAccount): boolean {
+    return account.cashPaise < AMPLE_CASH / 10;
+  }
+
+  private async market(m: Extract<Action, { k: 'market' }>): Promise<void> {
+    const instrument = INSTRUMENTS[m.i % INSTRUMENTS.length];
+    const price = Math.max(instrument.tickPaise, instrument.basePaise + m.px * instrument.tickPaise);
+    const position = await this.h.recordPrices({ [instrument.symbol]: price });
+    // The pre-trade check reads the market price from the read side: wait until it has the batch.
+    const read = await this.h.call('get', `/api/accounts/${this.accounts[0].accountId}/portfolio?minPosition=${position}`);
+    if (read.status !== 200) this.fail(`after recording ${instrument.symbol} at ${price}: ${read.status} ${JSON.stringify(read.body)}`);
+    if (position > this.maxPosition) this.maxPosition = position;
+    this.note(`the feed records ${instrument.symbol} at ${price}`);
   }
 
   private async peer(p: Extract<Action, { k: 'peer' }>): Promise<void> {
@@ -583,8 +668,8 @@ export class SessionRun {
     if (!isWorking(order)) expected = { kind: 'refused' };
     else if (quantity === order.quantity && limit === order.limitPricePaise) expected = { kind: 'same' };
     else if (order.product === 'CNC' && order.side === 'SELL' && open > holdingsFor(account, order.instrument.symbol, order.orderId)) expected = { kind: 'refused', code: 'INSUFFICIENT_HOLDINGS' };
-    else if (required !== null && power !== null && order.reservedPaise !== null) expected = required > power + order.reservedPaise ? { kind: 'refused', code: 'INSUFFICIENT_FUNDS' } : { kind: 'ok' };
-    else expected = account.initialCashPaise === SMALL_CASH ? { kind: 'unsure' } : { kind: 'ok' };
+    else if (power !== null && order.reservedPaise !== null) expected = required > power + order.reservedPaise ? { kind: 'refused', code: 'INSUFFICIENT_FUNDS' } : { kind: 'ok' };
+    else expected = this.tight(account) ? { kind: 'unsure' } : { kind: 'ok' };
     const what = `modify #${this.orders.indexOf(order)} to quantity ${quantity}${body.limitPricePaise !== undefined ? ` limit ${limit}` : ''}`;
     const res = await this.h.call('post', `/api/orders/${order.orderId}/modify`, body);
     // An unchanged modification is answered 200 with the order as it is.
@@ -596,6 +681,7 @@ export class SessionRun {
       order.quantity = quantity;
       order.limitPricePaise = limit;
       order.reservedPaise = expected.kind === 'ok' ? required : null;
+      order.valuedAtPaise = valuation(order);
       if (order.side === 'SELL') unsettleSells(account, order.instrument.symbol, order.orderId);
     }
   }
@@ -645,17 +731,17 @@ export class SessionRun {
   }
 
   private async verify(): Promise<void> {
-    // Read your own write: the last command's answer must cover everything the session's commands caused.
+    // Read your own write: the last command's answer must cover everything the session's commands caused. One
+    // portfolio read per account (and the orders or performance reads the property checks).
     const min = this.gen.readAtLastAnswer ? this.lastPosition : this.maxPosition;
-    for (const account of this.accounts) {
-      const p = await this.h.call('get', `/api/accounts/${account.accountId}/portfolio?minPosition=${min}`);
+    const portfolios = await Promise.all(this.accounts.map((account) => this.h.call('get', `/api/accounts/${account.accountId}/portfolio?minPosition=${min}`)));
+    for (const [index, account] of this.accounts.entries()) {
+      const p = portfolios[index];
       if (p.status !== 200) this.fail(`portfolio of account ${account.index}: ${p.status} ${JSON.stringify(p.body)}`);
       const portfolio = p.body as unknown as PortfolioBody;
       const name = `account ${account.index}`;
       const positions = new Map(portfolio.positions.map((x) => [x.instrument, x]));
-      const marks = new Map(portfolio.positions.filter((x) => x.lastPricePaise !== null).map((x) => [x.instrument, x.lastPricePaise as number]));
       const open = portfolio.positions.filter((x) => x.quantity !== 0);
-      const priced = open.every((x) => x.lastPricePaise !== null);
 
       if (this.checks.has('ledger')) {
         this.expectEqual(`${name} cash`, portfolio.cashPaise, account.cashPaise);
@@ -666,10 +752,18 @@ export class SessionRun {
           if (!ap) continue;
           this.expectEqual(`${name} ${mp.instrument} quantity`, ap.quantity, mp.quantity);
           this.expectEqual(`${name} ${mp.instrument} cost basis`, ap.costBasisPaise, mp.costBasisPaise);
+          this.expectEqual(`${name} ${mp.instrument} open charges`, ap.openFeesPaise, mp.openFeesPaise);
           this.expectEqual(`${name} ${mp.instrument} average price`, ap.averagePricePaise, mp.quantity === 0 ? 0 : mp.costBasisPaise / Math.abs(mp.quantity));
           this.expectEqual(`${name} ${mp.instrument} realized gross`, ap.realizedGrossPaise, mp.realizedGrossPaise);
           this.expectEqual(`${name} ${mp.instrument} realized net`, ap.realizedNetPaise, mp.realizedNetPaise);
           this.expectEqual(`${name} ${mp.instrument} fees`, ap.feesPaise, mp.feesPaise);
+          // Marks from the market (the recorded price), at cost while none is recorded; never a fill's price.
+          const mark = marketPrices.get(mp.instrument);
+          if (mp.quantity !== 0) {
+            this.expectEqual(`${name} ${mp.instrument} mark`, [ap.markSource, ap.lastPricePaise], mark === undefined ? ['COST', null] : ['MARKET', mark]);
+            this.expectEqual(`${name} ${mp.instrument} market value`, ap.marketValuePaise, marketValueOf(mp));
+            this.expectEqual(`${name} ${mp.instrument} unrealized`, ap.unrealizedPnlPaise, unrealizedOf(mp));
+          }
         }
         const trades = closedTrades(account);
         const openRealized = [...account.positions.values()].reduce((s, x) => s + (x.cycle?.netPaise ?? 0), 0);
@@ -677,37 +771,39 @@ export class SessionRun {
         this.expectEqual(`${name} realized net = Σ closed trades + closed parts of open cycles`, portfolio.realizedNetPaise, trades.reduce((s, x) => s + x.netPaise, 0) + openRealized);
         this.expectEqual(`${name} realized gross`, portfolio.realizedGrossPaise, [...account.positions.values()].reduce((s, x) => s + x.realizedGrossPaise, 0));
         this.expectEqual(`${name} fees`, portfolio.feesPaise, [...account.positions.values()].reduce((s, x) => s + x.feesPaise, 0));
-        if (priced) {
-          // equity = cash + market value, with the model's cash and quantities and the marks the app reports
-          const mv = [...account.positions.values()].reduce((s, x) => s + (x.quantity === 0 ? 0 : x.quantity * (marks.get(x.instrument) ?? NaN)), 0);
-          this.expectEqual(`${name} equity = model cash + Σ model quantity x mark`, portfolio.equityPaise, account.cashPaise + mv);
-        }
+        this.expectEqual(`${name} net money in = initial cash + deposits - withdrawals`, portfolio.netInflowPaise, netMoneyIn(account));
+        this.expectEqual(`${name} equity = model cash + Σ model market value`, portfolio.equityPaise, equityOf(account));
+        this.expectEqual(`${name} total P&L = model equity - net money in`, portfolio.totalPnlPaise, equityOf(account) - netMoneyIn(account));
       }
       if (this.checks.has('reserved')) {
         const reserved = reservedOf(account);
         if (reserved !== null) this.expectEqual(`${name} reserved cash = what the working orders hold`, portfolio.reservedPaise, reserved);
       }
       if (this.checks.has('identities')) {
-        if (priced) {
-          const mv = open.reduce((s, x) => s + x.quantity * (x.lastPricePaise as number), 0);
-          this.expectEqual(`${name} market value = Σ quantity x mark`, portfolio.marketValuePaise, mv);
-          this.expectEqual(`${name} equity = cash + market value`, portfolio.equityPaise, portfolio.cashPaise + mv);
-          this.expectEqual(`${name} unrealized = Σ (mark x quantity - sign x cost)`, portfolio.unrealizedPnlPaise, open.reduce((s, x) => s + (x.lastPricePaise as number) * x.quantity - Math.sign(x.quantity) * x.costBasisPaise, 0));
-          this.expectEqual(`${name} total P&L = equity - (initial cash + deposits - withdrawals)`, portfolio.totalPnlPaise, portfolio.equityPaise - netMoneyIn(account));
+        // The app's figures against each other (issue 20, point 6), whatever the model knows.
+        const mv = portfolio.positions.reduce((s, x) => s + x.marketValuePaise, 0);
+        this.expectEqual(`${name} market value = Σ positions' market value`, portfolio.marketValuePaise, mv);
+        for (const x of open) {
+          const value = x.markSource === 'MARKET' ? x.quantity * (x.lastPricePaise as number) : Math.sign(x.quantity) * x.costBasisPaise;
+          this.expectEqual(`${name} ${x.instrument} market value = quantity x mark (${x.markSource})`, x.marketValuePaise, value);
+          this.expectEqual(`${name} ${x.instrument} unrealized = market value - sign x cost`, x.unrealizedPnlPaise, value - Math.sign(x.quantity) * x.costBasisPaise);
         }
+        this.expectEqual(`${name} equity = cash + market value`, portfolio.equityPaise, portfolio.cashPaise + mv);
+        this.expectEqual(`${name} unrealized = Σ positions`, portfolio.unrealizedPnlPaise, open.reduce((s, x) => s + x.unrealizedPnlPaise, 0));
+        this.expectEqual(`${name} open charges = Σ positions' open charges`, portfolio.pnlSplit.openChargesPaise, open.reduce((s, x) => s + x.openFeesPaise, 0));
+        this.expectEqual(`${name} total P&L = equity - (initial cash + deposits - withdrawals)`, portfolio.totalPnlPaise, portfolio.equityPaise - netMoneyIn(account));
+        this.expectEqual(
+          `${name} total P&L = realized net + unrealized - charges on the open positions`,
+          portfolio.totalPnlPaise,
+          portfolio.realizedNetPaise + portfolio.unrealizedPnlPaise - portfolio.pnlSplit.openChargesPaise,
+        );
         this.expectEqual(`${name} realized net = Σ positions`, portfolio.realizedNetPaise, portfolio.positions.reduce((s, x) => s + x.realizedNetPaise, 0));
         this.expectEqual(`${name} buying power = cash - reserved`, portfolio.buyingPowerPaise, portfolio.cashPaise - portfolio.reservedPaise);
       }
-      if (this.checks.has('marks')) {
-        for (const x of open) {
-          const foreign = this.weird.find((w) => w.account !== account.index && w.instrument === x.instrument && w.pricePaise === x.lastPricePaise);
-          const own = this.weird.some((w) => w.account === account.index && w.instrument === x.instrument && w.pricePaise === x.lastPricePaise);
-          if (foreign && !own) this.fail(`${name} ${x.instrument} is marked at ${x.lastPricePaise}, the price of account ${foreign.account}'s fill, far from the market`);
-        }
-      }
       if (this.checks.has('orders') || this.checks.has('charges')) await this.verifyOrders(account, min);
-      if (this.checks.has('performance')) await this.verifyPerformance(account, min);
+      if (this.checks.has('performance')) await this.verifyPerformance(account, min, portfolio);
     }
+    if (this.checks.has('performance') && this.strategyId !== null) await this.verifyStrategy(min);
     if (this.checks.has('chargesPath')) for (const account of [...this.accounts]) await this.verifyChargesPath(account);
   }
 
@@ -764,12 +860,39 @@ export class SessionRun {
     }
   }
 
-  private async verifyPerformance(account: ModelAccount, min: number): Promise<void> {
+  private async verifyPerformance(account: ModelAccount, min: number, portfolio: PortfolioBody): Promise<void> {
     const res = await this.h.call('get', `/api/accounts/${account.accountId}/performance?minPosition=${min}`);
     if (res.status !== 200) this.fail(`performance of account ${account.index}: ${res.status} ${JSON.stringify(res.body)}`);
-    const s = (res.body as { statistics: Record<string, number | null> }).statistics;
+    const s = (res.body as { statistics: Statistics }).statistics;
     const trades = closedTrades(account);
     const name = `account ${account.index} performance`;
+    this.expectTrades(name, s, trades);
+    // One trading day (the oracle's sessions all run on 2026-11-20): the curve runs from the money put in that day
+    // to the day's close, so profit, return and drawdown count from the first day.
+    const start = netMoneyIn(account);
+    const end = equityOf(account);
+    this.expectStatistics(name, s, start, end);
+    this.expectEqual(`${name} profit = the portfolio's total P&L (one day)`, s.profitPaise, portfolio.totalPnlPaise);
+  }
+
+  /** A strategy's figures: its capital allocation is the base; account 0 trades only for it, so its P&L is account 0's. */
+  private async verifyStrategy(min: number): Promise<void> {
+    const res = await this.h.call('get', `/api/strategies/${this.strategyId}/performance?minPosition=${min}`);
+    if (res.status !== 200) this.fail(`performance of the strategy: ${res.status} ${JSON.stringify(res.body)}`);
+    const s = (res.body as { statistics: Statistics }).statistics;
+    const account = this.accounts[0];
+    const name = 'strategy performance';
+    this.expectTrades(name, s, closedTrades(account));
+    const capital = this.strategyCapitalPaise;
+    if (!account.orders.some((o) => o.fills.length > 0)) {
+      // No fill yet: no day on the strategy's curve, nothing earned.
+      this.expectEqual(`${name} without a fill`, [s.startEquityPaise, s.endEquityPaise, s.profitPaise, s.maxDrawdownPaise], [null, null, 0, 0]);
+      return;
+    }
+    this.expectStatistics(name, s, capital, capital + equityOf(account) - netMoneyIn(account));
+  }
+
+  private expectTrades(name: string, s: Statistics, trades: ReturnType<typeof closedTrades>): void {
     const net = trades.reduce((t, x) => t + x.netPaise, 0);
     const wins = trades.filter((x) => x.netPaise > 0).length;
     const losses = trades.filter((x) => x.netPaise < 0).length;
@@ -777,19 +900,57 @@ export class SessionRun {
     this.expectEqual(`${name} wins`, s.wins, wins);
     this.expectEqual(`${name} losses`, s.losses, losses);
     this.expectEqual(`${name} win rate`, s.winRate, trades.length === 0 ? null : wins / trades.length);
-    this.expectEqual(`${name} net profit of closed trades`, s.netPnlPaise, net);
+    this.expectEqual(`${name} net profit of closed trades = Σ closed trades`, s.netPnlPaise, net);
     this.expectEqual(`${name} gross profit of closed trades`, s.grossPnlPaise, trades.reduce((t, x) => t + x.grossPaise, 0));
     this.expectEqual(`${name} fees of closed trades`, s.feesPaise, trades.reduce((t, x) => t + x.feesPaise, 0));
     this.expectEqual(`${name} best trade`, s.bestTradePaise, trades.length === 0 ? null : Math.max(...trades.map((x) => x.netPaise)));
     this.expectEqual(`${name} worst trade`, s.worstTradePaise, trades.length === 0 ? null : Math.min(...trades.map((x) => x.netPaise)));
-    const flat = [...account.positions.values()].every((x) => x.quantity === 0);
-    const noFlows = account.depositedPaise === 0 && account.withdrawnPaise === 0;
-    if (flat && noFlows && trades.length > 0) {
-      // One trading day, flat at its close: the curve runs from the starting equity to start + net.
-      this.expectEqual(`${name} profit on the first day (flat, no flows)`, s.profitPaise, net);
-      this.expectEqual(`${name} max drawdown on the first day (flat, no flows)`, s.maxDrawdownPaise, Math.max(0, -net));
+  }
+
+  /**
+   * Equity statistics of one day from `start` to `end` (DOMAIN.md "Performance statistics", README "Performance
+   * analytics"): profit = end - start; return = end / start - 1; the peak is the start, so max drawdown =
+   * max(0, -profit) in paise and max(0, -return) as a fraction, and the day's drawdown is also the current one.
+   */
+  private expectStatistics(name: string, s: Statistics, start: number, end: number): void {
+    const profit = end - start;
+    const ret = end / start - 1;
+    this.expectEqual(`${name} start equity`, s.startEquityPaise, start);
+    this.expectEqual(`${name} end equity (the day's close)`, s.endEquityPaise, end);
+    this.expectEqual(`${name} profit = end - start - flows`, [s.profitPaise, s.netFlowsPaise], [profit, 0]);
+    this.expectEqual(`${name} max drawdown (paise) = max(0, -profit) from the first day`, s.maxDrawdownPaise, Math.max(0, -profit));
+    this.expectEqual(`${name} current drawdown (paise)`, s.currentDrawdownPaise, Math.max(0, -profit));
+    this.expectClose(`${name} total return = profit / start`, s.totalReturn, ret);
+    this.expectClose(`${name} max drawdown (fraction) = max(0, -return)`, s.maxDrawdown, Math.max(0, -ret));
+    this.expectClose(`${name} current drawdown (fraction)`, s.currentDrawdown, Math.max(0, -ret));
+  }
+
+  private expectClose(what: string, actual: number | null, expected: number): void {
+    if (actual === null || !(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)))) {
+      this.fail(`${what}: the app says ${JSON.stringify(actual)}, the model ${expected}`);
     }
   }
+}
+
+interface Statistics {
+  tradeCount: number;
+  wins: number;
+  losses: number;
+  winRate: number | null;
+  netPnlPaise: number;
+  grossPnlPaise: number;
+  feesPaise: number;
+  bestTradePaise: number | null;
+  worstTradePaise: number | null;
+  startEquityPaise: number | null;
+  endEquityPaise: number | null;
+  netFlowsPaise: number;
+  profitPaise: number;
+  totalReturn: number | null;
+  maxDrawdownPaise: number;
+  maxDrawdown: number | null;
+  currentDrawdownPaise: number;
+  currentDrawdown: number | null;
 }
 
 function hasFills(account: ModelAccount, instrument: string): boolean {
@@ -807,12 +968,18 @@ interface PortfolioBody {
   feesPaise: number;
   unrealizedPnlPaise: number;
   totalPnlPaise: number;
+  netInflowPaise: number;
+  pnlSplit: { realizedNetPaise: number; unrealizedPnlPaise: number; openChargesPaise: number };
   positions: {
     instrument: string;
     quantity: number;
     averagePricePaise: number;
     costBasisPaise: number;
+    openFeesPaise: number;
     lastPricePaise: number | null;
+    markSource: 'MARKET' | 'COST' | null;
+    marketValuePaise: number;
+    unrealizedPnlPaise: number;
     realizedGrossPaise: number;
     realizedNetPaise: number;
     feesPaise: number;
@@ -833,28 +1000,70 @@ interface OrderBody {
 
 export interface OracleProperty {
   name: string;
-  runs: number;
+  /** Sessions at the default size of the run (ORACLE_SESSIONS scales them all). */
+  sessions: number;
+  /** Sessions run at once (each on its own accounts); 1 where sessions share something (a restart, market prices). */
+  parallel: number;
   gen: GenOptions;
   checks: Check[];
   restarts?: number;
 }
 
-export async function checkProperty(h: Harness, prop: OracleProperty, specFile: string): Promise<void> {
+/** How a run is sized and replayed, from the environment. */
+export interface RunSettings {
+  /** Sessions per property: the property's own count x scale. */
+  scale: number;
+  seed: number | undefined;
+  path: string | undefined;
+  /** Time bound of one property, ms. */
+  propertyMs: number;
+}
+
+export function runSettings(properties: readonly OracleProperty[], defaultSessions: number): RunSettings {
+  const total = properties.reduce((s, p) => s + p.sessions, 0);
+  const wanted = process.env.ORACLE_SESSIONS ? Number(process.env.ORACLE_SESSIONS) : defaultSessions;
+  if (!Number.isFinite(wanted) || wanted < 1) throw new Error(`ORACLE_SESSIONS must be a positive number, not ${process.env.ORACLE_SESSIONS}`);
+  return {
+    scale: wanted / total,
+    seed: process.env.ORACLE_SEED ? Number(process.env.ORACLE_SEED) : undefined,
+    path: process.env.ORACLE_PATH || undefined,
+    propertyMs: Number(process.env.ORACLE_PROPERTY_MS ?? 120_000),
+  };
+}
+
+/**
+ * One property: fast-check generates groups of `parallel` sessions, runs each group at once (sessions of a group
+ * share nothing but the app) and compares each with the model; on a failure it shrinks the group and reports
+ * the seed, the path and the command that replays them.
+ */
+export async function checkProperty(h: Harness, prop: OracleProperty, specFile: string, settings: RunSettings): Promise<void> {
   const budget = { left: prop.restarts ?? 0 };
-  const seed = process.env.ORACLE_SEED ? Number(process.env.ORACLE_SEED) : undefined;
-  const path = process.env.ORACLE_PATH || undefined;
-  const scale = process.env.ORACLE_RUNS_SCALE ? Number(process.env.ORACLE_RUNS_SCALE) : 1;
   const checks = new Set(prop.checks);
   const before = h.sessions;
+  const sessions = Math.max(1, Math.round(prop.sessions * settings.scale));
+  const groups = Math.ceil(sessions / prop.parallel);
+  const group = fc.array(sessionArb(prop.gen), { minLength: prop.parallel, maxLength: prop.parallel });
   const details = await fc.check(
-    fc.asyncProperty(sessionArb(prop.gen), async (session) => {
-      await new SessionRun(h, checks, budget, prop.gen).run(session);
+    fc.asyncProperty(group, async (list) => {
+      const results = await Promise.allSettled(list.map((session) => new SessionRun(h, checks, budget, prop.gen).run(session)));
+      const failed = results.findIndex((r) => r.status === 'rejected');
+      if (failed >= 0) {
+        const reason = (results[failed] as PromiseRejectedResult).reason as unknown;
+        throw new Error(`session ${failed} of the group: ${reason instanceof Error ? reason.message : String(reason)}`);
+      }
     }),
-    { numRuns: Math.max(1, Math.round(prop.runs * scale)), seed, path, endOnFailure: false, interruptAfterTimeLimit: Number(process.env.ORACLE_PROPERTY_MS ?? 90_000), markInterruptAsFailure: false },
+    {
+      numRuns: groups,
+      seed: settings.seed,
+      path: settings.path,
+      endOnFailure: false,
+      interruptAfterTimeLimit: settings.propertyMs,
+      markInterruptAsFailure: false,
+    },
   );
-  console.log(`oracle property "${prop.name}": ${details.numRuns} sessions passed${details.failed ? ' before the failure' : ''}, ${h.sessions - before} run in all (with shrinking)${details.interrupted ? ', interrupted by the time limit' : ''}`);
+  console.log(`oracle property "${prop.name}": ${h.sessions - before} sessions in ${details.numRuns} groups of ${prop.parallel}${details.failed ? ', failed' : ', passed'}${details.interrupted ? ', interrupted by the time limit' : ''}`);
   if (details.failed) {
-    const replay = `ORACLE_SEED=${details.seed} ORACLE_PATH=${details.counterexamplePath ?? ''} npx jest ${specFile} -t '${prop.name}'`;
+    const replay = `ORACLE_SEED=${details.seed} ORACLE_PATH=${details.counterexamplePath ?? ''} ORACLE_SESSIONS=${process.env.ORACLE_SESSIONS ?? ''} npx jest ${specFile} -t '${prop.name}'`;
     const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
     throw new Error(`${fc.defaultReportMessage(details)}\n\nWhat differs in the counterexample: ${error}\n\nReplay: ${replay}`);
   }
