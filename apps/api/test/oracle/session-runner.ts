@@ -435,8 +435,9 @@ export class SessionRun {
     }
     if (type === 'SL-M') trigger = near;
     if (p.offTick) {
+      // Every price of the order 2 paise off the grid, so that the tick is the only rule it breaks.
       if (limit !== null) limit += 2;
-      else if (trigger !== null) trigger += 2;
+      if (trigger !== null) trigger += 2;
     }
     const strategyId = this.strategyId !== null && account.index === 0 ? this.strategyId : undefined;
     const body = { accountId: account.accountId, instrument: instrument.symbol, side: p.side, quantity, type, limitPricePaise: limit ?? undefined, triggerPricePaise: trigger ?? undefined, product, validity: p.validity, strategyId };
