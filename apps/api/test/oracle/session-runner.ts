@@ -241,7 +241,7 @@ export function sessionArb(o: GenOptions): fc.Arbitrary<Session> {
     if (o.bad.includes('offTick')) actions.push(offTickPlace);
   }
   const session = fc.record({
-    accounts: fc.array(fc.record({ small: o.smallAccounts ? fc.boolean() : fc.constant(false) }), { minLength: o.minAccounts ?? 1, maxLength: 3 }),
+    accounts: fc.array(fc.record({ small: o.smallAccounts ? fc.boolean() : fc.constant(false) }), { minLength: o.minAccounts ?? 1, maxLength: Math.max(2, o.minAccounts ?? 1) }),
     actions: fc.array(fc.oneof(...actions), { minLength: o.minActions ?? 5, maxLength: o.maxActions ?? 15 }),
   });
   const tail = fc.record({
