@@ -1064,7 +1064,7 @@ export async function checkProperty(h: Harness, prop: OracleProperty, specFile: 
   );
   console.log(`oracle property "${prop.name}": ${h.sessions - before} sessions in ${details.numRuns} groups of ${prop.parallel}${details.failed ? ', failed' : ', passed'}${details.interrupted ? ', interrupted by the time limit' : ''}`);
   if (details.failed) {
-    const replay = `ORACLE_SEED=${details.seed} ORACLE_PATH=${details.counterexamplePath ?? ''} ORACLE_SESSIONS=${process.env.ORACLE_SESSIONS ?? ''} npx jest ${specFile} -t '${prop.name}'`;
+    const replay = `ORACLE_SEED=${details.seed} ORACLE_PATH=${details.counterexamplePath ?? ''} ORACLE_SESSIONS=${process.env.ORACLE_SESSIONS ?? ''} npx jest ${specFile} -t "${prop.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`;
     const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
     throw new Error(`${fc.defaultReportMessage(details)}\n\nWhat differs in the counterexample: ${error}\n\nReplay: ${replay}`);
   }
