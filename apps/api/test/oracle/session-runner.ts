@@ -183,6 +183,8 @@ export interface GenOptions {
   market?: boolean;
   /** Account 0 trades for a strategy registered on it (every order of account 0 carries its id). */
   strategy?: boolean;
+  /** Every fill dated now (no late reports of earlier executions). */
+  noBackDated?: boolean;
   minAccounts?: number;
   minActions?: number;
   maxActions?: number;
@@ -213,7 +215,7 @@ export function sessionArb(o: GenOptions): fc.Arbitrary<Session> {
       frac: fc.double({ min: 0, max: 1, noNaN: true }),
       px: fc.integer({ min: 0, max: 40 }),
       fees,
-      time: fc.constantFrom<FillTime>('now', 'now', 'earlier'),
+      time: o.noBackDated ? fc.constant<FillTime>('now') : fc.constantFrom<FillTime>('now', 'now', 'earlier'),
       bad,
       weird: o.weirdFills ? fc.boolean() : fc.constant(false),
     });
