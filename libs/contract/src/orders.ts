@@ -97,7 +97,7 @@ export type TriggerOrderBody = Static<typeof TriggerOrderBody>;
 /** The answer of every order command: the order's id and status after it. */
 export const OrderCommandResult = t.named(
   'OrderCommandResult',
-  t.object({ orderId: t.uuid(), status: OrderStatus, ...commandResultProps, changed: t.boolean({ description: 'fills: false when the same report was already recorded (200)' }) }, [
+  t.object({ orderId: t.uuid(), status: OrderStatus, ...commandResultProps, changed: t.boolean({ description: 'false when the command changed nothing: a fill report already recorded, a modification to the values the order already has (200)' }) }, [
     'changed',
   ]),
 );

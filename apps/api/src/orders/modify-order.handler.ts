@@ -29,6 +29,8 @@ interface Modified {
   target: number;
   now: string;
   seed: string;
+  /** The order already had these values: nothing was appended. */
+  unchanged: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export class ModifyOrderHandler implements ICommandHandler<ModifyOrderMessage, C
           );
           if (reserved.outcome === 'rejected') return reserved;
         }
-        return appendEvents(events, risk.now, null, { accountId, held, target, now: risk.now, seed });
+        return appendEvents(events, risk.now, null, { accountId, held, target, now: risk.now, seed, unchanged: events.length === 0 });
       },
     });
     if (modified.outcome === 'rejected') return modified;
@@ -89,7 +91,13 @@ export class ModifyOrderHandler implements ICommandHandler<ModifyOrderMessage, C
     if (covered.result > position) position = covered.result;
     return {
       outcome: modified.outcome,
-      result: { orderId, status: modified.state.status, streamRevision: Number(modified.revision ?? -1n), globalPosition: Number(position) },
+      result: {
+        orderId,
+        status: modified.state.status,
+        streamRevision: Number(modified.revision ?? -1n),
+        globalPosition: Number(position),
+        ...(modified.value.unchanged ? { changed: false } : {}),
+      },
     };
   }
 

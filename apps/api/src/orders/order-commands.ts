@@ -60,6 +60,8 @@ export interface OrderCommandResult {
   status: string;
   streamRevision: number;
   globalPosition: number;
+  /** False when the command changed nothing (a modification to the values the order already has). */
+  changed?: boolean;
 }
 
 /**

@@ -9,8 +9,9 @@ import { ApiError } from '../common/api-error';
 import { ProjectionOpsService } from './projection-ops.service';
 import { DeadLetterQueryDto, RebuildDto } from './projections.dto';
 
-const DEAD_LETTER_ID = /^([a-zA-Z_][a-zA-Z0-9_]{0,63}):(\d{1,19})$/;
-const PROJECTION_NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
+const DEAD_LETTER_ID = /^([a-zA-Z_][a-zA-Z0-9_-]{0,63}):(\d{1,19})$/;
+/** Projection names as the runner registers them: `orders`, `daily-closes`, `account-performance`. */
+const PROJECTION_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$/;
 
 /** Projection status, dead letters and verified rebuilds. */
 @ApiTags('projections')
