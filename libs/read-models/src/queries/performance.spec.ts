@@ -5,7 +5,7 @@ import { dailyClosesProjection, type DailyCloseDoc } from '../projections/daily-
 import { positionsProjection, type PositionCycleDoc } from '../projections/positions.projection';
 import { strategyPerformanceProjection, type StrategyDayDoc } from '../projections/strategy-performance.projection';
 import { projectAll } from '../testing/test-log';
-import { accountPerformance, strategyPerformance, type PerformanceReport, type StrategyCurvePoint } from './performance';
+import { accountPerformance, replayStrategy, strategyPerformance, type PerformanceReport, type StrategyCurvePoint } from './performance';
 import { accountScenario, D1, D2, D3, D4, ist, PerformanceScenario, strategyScenario } from './testing/performance-scenario';
 
 function docs<T>(projection: Projection, collection: string, events: readonly EventEnvelope[], keep: (doc: T) => boolean = () => true): T[] {
@@ -366,5 +366,32 @@ describe('statistics from day one (the curve starts from the starting equity)', 
     expect(byAllocation.notes).not.toContainEqual(expect.stringMatching(/^no capital/));
     const byOption = strategyPerformance({ strategyId: 'loser', days: losingDays, closes: losingCloses, capitalAllocationPaise: 100_000, options: { capitalPaise: 204_000 } });
     expect(byOption.statistics.totalReturn).toBeCloseTo(-0.001, 12);
+  });
+});
+
+describe("a late fill report folds into the strategy's book in log order, as into the account's", () => {
+  // Log order: BUY 10 and SELL 10 on D2 close a round trip; then a BUY 5 dated D1 (reported late) and a SELL 5 on D2
+  // close a second. The account's position folds fills as the log holds them: two trades. Sorting the fills by business
+  // time instead (BUY 5 first) would give one trade of 15 and a different average cost.
+  const late = new PerformanceScenario().open('acc-late', 1_000_000, ist(D1, '09:00'));
+  late.trade('late-b1', { accountId: 'acc-late', instrument: 'INFY', side: 'BUY', quantity: 10, strategyId: 'late' }, [[10, 10_000, 0, ist(D2, '10:00')]]);
+  late.trade('late-s1', { accountId: 'acc-late', instrument: 'INFY', side: 'SELL', quantity: 10, strategyId: 'late' }, [[10, 10_100, 0, ist(D2, '10:05')]]);
+  late.trade('late-b2', { accountId: 'acc-late', instrument: 'INFY', side: 'BUY', quantity: 5, strategyId: 'late' }, [[5, 9_000, 0, ist(D1, '14:00')]]);
+  late.trade('late-s2', { accountId: 'acc-late', instrument: 'INFY', side: 'SELL', quantity: 5, strategyId: 'late' }, [[5, 9_100, 0, ist(D2, '10:10')]]);
+  const lateEvents = late.market(ist(D2, '15:29'), { INFY: 9_100 }).envelopes();
+  const lateDays = docs<StrategyDayDoc>(strategyPerformanceProjection, 'strategy_days', lateEvents);
+
+  it('counts the trades the account counts, with the same realized P&L', () => {
+    const replay = replayStrategy('late', lateDays);
+    expect(replay.trades.map((t) => [t.maxQuantity, t.realizedNetPaise])).toEqual([
+      [10, 1_000],
+      [5, 500],
+    ]);
+    expect(replay.days.map((d) => [d.date, d.realizedNetPaise])).toEqual([
+      [D1, 0],
+      [D2, 1_500],
+    ]);
+    // The late buy is D1's line; D2's line nets to flat.
+    expect(replay.days.map((d) => d.positions.map((p) => p.quantityChange))).toEqual([[5], [-5]]);
   });
 });
