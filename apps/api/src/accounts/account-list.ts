@@ -1,14 +1,9 @@
 import {
-  accountPortfolio,
   ACCOUNTS_COLLECTION,
   type AccountDoc,
   encodeCursor,
-  LAST_PRICES_COLLECTION,
-  type LastPriceDoc,
-  marksOf,
   type Page,
-  POSITIONS_COLLECTION,
-  type PositionDoc,
+  portfolioOfAccount,
   type ReadModelStore,
 } from '@robo/read-models';
 import { findOverAccounts } from '../queries/grant-pages';
@@ -87,20 +82,6 @@ async function search(reads: ReadModelStore, request: AccountListRequest, needle
 }
 
 async function itemOf(reads: ReadModelStore, account: AccountDoc, access: AccountAccess): Promise<AccountListItem> {
-  const positions: PositionDoc[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<PositionDoc> = await reads.find<PositionDoc>(POSITIONS_COLLECTION, {
-      where: { accountId: account.accountId },
-      orderBy: { field: 'instrument', direction: 'asc' },
-      limit: 1000,
-      cursor,
-    });
-    positions.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  const open = positions.filter((p) => p.quantity !== 0);
-  const prices = await reads.getMany<LastPriceDoc>(LAST_PRICES_COLLECTION, open.map((p) => p.instrument));
-  const { equityPaise } = accountPortfolio(account, positions, marksOf(prices));
+  const { equityPaise } = await portfolioOfAccount(reads, account);
   return { accountId: account.accountId, name: account.name, cashPaise: account.cashPaise, equityPaise, openedAt: account.openedAt, halted: account.halted, access };
 }

@@ -7,8 +7,8 @@ import { STRATEGY_DAYS_COLLECTION, type StrategyDayDoc } from '../projections/st
 import { STRATEGIES_COLLECTION } from '../projections/strategies.projection';
 import type { AccountPerformanceInput, StrategyPerformanceInput } from './performance';
 
-/** Every page of a find, in order: these collections hold one document per active day, cycle or close. */
-async function readAll<T>(store: ReadModelStore, collection: string, where: Record<string, FieldCondition>, orderBy: string): Promise<T[]> {
+/** Every page of a find, in order: these collections hold one document per active day, cycle, close or order. */
+export async function readAll<T>(store: ReadModelStore, collection: string, where: Record<string, FieldCondition>, orderBy: string): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
   do {

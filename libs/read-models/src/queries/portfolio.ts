@@ -36,12 +36,16 @@ export function marksOf(prices: ReadonlyMap<string, LastPriceDoc>): Map<string, 
  */
 export async function readPortfolio(store: ReadModelStore, accountId: string): Promise<Portfolio | null> {
   const account = await store.get<AccountDoc>('accounts', accountId);
-  if (!account) return null;
+  return account ? portfolioOfAccount(store, account) : null;
+}
+
+/** The portfolio of an account document already read (the account list composes each line's equity with it). */
+export async function portfolioOfAccount(store: ReadModelStore, account: AccountDoc): Promise<Portfolio> {
   const positions: PositionDoc[] = [];
   let cursor: string | null = null;
   do {
     const page: { items: PositionDoc[]; nextCursor: string | null } = await store.find<PositionDoc>(POSITIONS_COLLECTION, {
-      where: { accountId },
+      where: { accountId: account.accountId },
       orderBy: { field: 'instrument', direction: 'asc' },
       limit: 1000,
       cursor,

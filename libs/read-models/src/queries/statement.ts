@@ -11,8 +11,8 @@ import {
   type Segment,
 } from '@robo/domain';
 import { InvalidQueryError } from '../errors';
-import type { FieldCondition, ReadModelStore } from '../read-model-store.port';
-import { MAX_LIMIT } from '../support/find-query';
+import type { ReadModelStore } from '../read-model-store.port';
+import { readAll } from './performance-reader';
 import { ACCOUNT_DAYS_COLLECTION, type AccountDayDoc } from '../projections/account-performance.projection';
 import { ORDERS_COLLECTION, type OrderDoc } from '../projections/orders.projection';
 import { POSITION_CYCLES_COLLECTION, type PositionCycleDoc } from '../projections/positions.projection';
@@ -68,16 +68,6 @@ export function istDateTime(instant: string): string {
   return new Date(ms + 330 * 60_000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-async function readAll<T>(store: ReadModelStore, collection: string, where: Record<string, FieldCondition>, orderBy: string): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { items: T[]; nextCursor: string | null } = await store.find<T>(collection, { where, orderBy: { field: orderBy, direction: 'asc' }, limit: MAX_LIMIT, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
-}
 
 export interface FillRow {
   date: IstDate;
