@@ -1,7 +1,7 @@
 import { checkProperty, Harness, runSettings, type BadFill, type GenOptions, type OracleProperty } from './oracle/session-runner';
 
 /**
- * An independent oracle (issue 20, points 6 and 10): random trading sessions driven through the HTTP api, every
+ * An independent oracle: random trading sessions driven through the HTTP api, every
  * portfolio, order and performance figure compared with the reference model in ./oracle/reference-model.ts, which
  * is written from the README and the domain facts without the domain's P&L, charges or statistics code.
  *

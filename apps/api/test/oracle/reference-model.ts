@@ -267,7 +267,7 @@ export function valuation(o: Pick<ModelOrder, 'type' | 'side' | 'limitPricePaise
 }
 
 /**
- * What an order must hold (issue 20, point 4): a buy its full open value; a sell only the units beyond the long that
+ * What an order must hold: a buy its full open value; a sell only the units beyond the long that
  * is held and not already being sold by other working sells. Open buys never count as cover.
  */
 export function requiredReservation(

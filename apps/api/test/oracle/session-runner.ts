@@ -783,7 +783,7 @@ export class SessionRun {
         if (reserved !== null) this.expectEqual(`${name} reserved cash = what the working orders hold`, portfolio.reservedPaise, reserved);
       }
       if (this.checks.has('identities')) {
-        // The app's figures against each other (issue 20, point 6), whatever the model knows.
+        // The app's figures against each other (the identities), whatever the model knows.
         const mv = portfolio.positions.reduce((s, x) => s + x.marketValuePaise, 0);
         this.expectEqual(`${name} market value = Σ positions' market value`, portfolio.marketValuePaise, mv);
         for (const x of open) {
@@ -811,7 +811,7 @@ export class SessionRun {
   }
 
   /**
-   * Charges do not depend on the path (issue 20, first bullet): an order filled in parts at one price pays what the
+   * Charges do not depend on the path: an order filled in parts at one price pays what the
    * same order filled in one execution pays, both from the app's own schedule. The single execution is a new order
    * of the same account, side, product and instrument, filled at once at that price.
    */
