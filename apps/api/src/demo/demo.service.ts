@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { accountStream, type JsonObject, type StrategyCommand } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { APP_CONFIG, AppConfig } from '@robo/runtime';
+import { SHORT_STRADDLE_DEFAULTS } from '@robo/paper';
 import { ExecuteAccountCommand } from '../accounts/account-command';
 import { ExecuteStrategyCommand } from '../strategies/strategy-command';
 import type { CommandContext } from '../write/command-context';
@@ -65,7 +66,7 @@ export class DemoService implements OnApplicationBootstrap {
     });
     const commands: StrategyCommand[] = [
       register(ids.maStrategyId, 'ma-crossover', 'INFY SMA 5/20 crossover', { instrument: 'INFY', fastPeriod: 5, slowPeriod: 20, barSeconds: 60, product: 'MIS', allowShort: true }, ['INFY'], 30_000_000),
-      register(ids.straddleStrategyId, 'short-straddle', 'NIFTY weekly short straddle', { underlying: 'NIFTY', lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS' }, ['NIFTY'], 300_000_000),
+      register(ids.straddleStrategyId, 'short-straddle', 'NIFTY weekly short straddle', { underlying: 'NIFTY', ...SHORT_STRADDLE_DEFAULTS }, ['NIFTY'], 300_000_000),
       { type: 'ActivateStrategy', data: { strategyId: ids.maStrategyId, now: '' } },
       { type: 'ActivateStrategy', data: { strategyId: ids.straddleStrategyId, now: '' } },
     ];

@@ -218,6 +218,9 @@ function leave(state: ShortStraddleState, input: ShortStraddleInput, params: Sho
 }
 
 /** The fields every leg order shares. */
+/** The straddle's defaults: enter at 09:20 IST, exit at 15:10 IST (before the broker's MIS square-off), a 30% stop per leg. */
+export const SHORT_STRADDLE_DEFAULTS = { lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS' } as const;
+
 function order(context: StrategyContext, legGroupId: string, step: string, leg: StraddleLeg): Omit<OrderIntent, 'side' | 'orderType' | 'triggerPricePaise' | 'product' | 'reason'> {
   return {
     kind: 'PLACE',
@@ -237,21 +240,21 @@ export function parseShortStraddleParams(raw: JsonObject): ShortStraddleParams {
   const problems: string[] = [];
   const underlying = raw.underlying ?? 'NIFTY';
   if (typeof underlying !== 'string' || !/^[A-Z][A-Z0-9&-]*$/.test(underlying)) problems.push('underlying must be an index symbol');
-  const lots = raw.lots ?? 1;
+  const lots = raw.lots ?? SHORT_STRADDLE_DEFAULTS.lots;
   if (typeof lots !== 'number' || !Number.isSafeInteger(lots) || lots <= 0 || lots > 100) problems.push('lots must be an integer from 1 to 100');
   const time = (name: string, fallback: string): string => {
     const value = raw[name] ?? fallback;
     if (typeof value !== 'string' || parseHhMm(value) === null) problems.push(`${name} must be HH:MM`);
     return value as string;
   };
-  const entryTime = time('entryTime', '09:20');
-  const exitTime = time('exitTime', '15:10');
+  const entryTime = time('entryTime', SHORT_STRADDLE_DEFAULTS.entryTime);
+  const exitTime = time('exitTime', SHORT_STRADDLE_DEFAULTS.exitTime);
   if (problems.length === 0 && parseHhMm(entryTime)! >= parseHhMm(exitTime)!) problems.push('entryTime must be before exitTime');
-  const stopLossPct = raw.stopLossPct ?? 30;
+  const stopLossPct = raw.stopLossPct ?? SHORT_STRADDLE_DEFAULTS.stopLossPct;
   if (typeof stopLossPct !== 'number' || !Number.isFinite(stopLossPct) || stopLossPct <= 0 || stopLossPct > 1000 || Math.abs(stopLossPct * 100 - Math.round(stopLossPct * 100)) > 1e-9) {
     problems.push('stopLossPct must be a number in (0, 1000] with at most two decimals');
   }
-  const product = raw.product ?? 'MIS';
+  const product = raw.product ?? SHORT_STRADDLE_DEFAULTS.product;
   if (product !== 'MIS' && product !== 'NRML') problems.push('product must be MIS or NRML');
   const expiryWeekday = raw.expiryWeekday;
   if (expiryWeekday !== undefined && (typeof expiryWeekday !== 'number' || !Number.isInteger(expiryWeekday) || expiryWeekday < 0 || expiryWeekday > 6)) {
