@@ -9,6 +9,8 @@ export * from './strategies/strategy-context';
 export * from './strategies/bars';
 export * from './strategies/ma-crossover';
 export * from './strategies/short-straddle';
+export * from './strategies/strategy';
+export * from './strategies/strategy-registry';
 export * from './strategies/strategy-kinds';
 export * from './baskets/basket';
 export * from './baskets/basket-pnl';

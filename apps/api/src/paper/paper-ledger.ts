@@ -17,6 +17,7 @@ import {
   type StrategyState,
 } from '@robo/domain';
 import type { EventEnvelope, EventStore } from '@robo/event-store';
+import type { StrategyFill } from '@robo/paper';
 import { STRATEGY_EVENT_TYPES } from '@robo/read-models';
 
 const ORDER_TYPES = ['OrderPlaced', 'OrderAccepted', 'OrderRejected', 'OrderTriggered', 'OrderModified', 'OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled', 'OrderExpired'];
@@ -62,6 +63,8 @@ export class PaperLedger {
    * decided that day, so that after a restart it goes on from there instead of deciding again (and reusing an id).
    */
   readonly strategyPlacements = new Map<string, { day: string; byClientOrderId: Map<string, StrategyPlacement> }>();
+  /** strategyId -> fills of its orders not yet handed to it (drainFills), oldest first. */
+  private readonly strategyFills = new Map<string, StrategyFill[]>();
 
   constructor(private readonly events: EventStore) {}
 
@@ -82,6 +85,13 @@ export class PaperLedger {
 
   strategyPosition(strategyId: string, instrument: string): PositionState {
     return this.strategyPositions.get(strategyId)?.get(instrument) ?? initialPositionState;
+  }
+
+  /** The fills of the strategy's orders folded since the last call, oldest first. */
+  drainFills(strategyId: string): StrategyFill[] {
+    const fills = this.strategyFills.get(strategyId) ?? [];
+    this.strategyFills.delete(strategyId);
+    return fills;
   }
 
   private apply(event: EventEnvelope): void {
@@ -130,6 +140,9 @@ export class PaperLedger {
       const data = { accountId: order.accountId, instrument: order.instrument, orderId: order.orderId, fillId: fill.fillId, side: order.side, quantity: fill.quantity, pricePaise: fill.pricePaise, feesPaise: fill.feesPaise, occurredAt: fill.occurredAt };
       for (const e of decidePosition({ type: 'ApplyFill', data }, state)) state = evolvePosition(state, e);
       byInstrument.set(order.instrument, state);
+      const fills = this.strategyFills.get(order.strategyId) ?? [];
+      fills.push({ orderId: order.orderId, clientOrderId: order.clientOrderId ?? null, instrument: order.instrument, side: order.side, quantity: fill.quantity, pricePaise: fill.pricePaise, feesPaise: fill.feesPaise, occurredAt: fill.occurredAt });
+      this.strategyFills.set(order.strategyId, fills);
       this.strategyPositions.set(order.strategyId, byInstrument);
     }
   }

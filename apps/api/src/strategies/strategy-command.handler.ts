@@ -15,7 +15,8 @@ import {
   type StrategyState,
 } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { validateStrategyParameters } from '@robo/paper';
+import { validateStrategyParameters, type StrategyRegistry } from '@robo/paper';
+import { STRATEGY_REGISTRY } from '../paper/strategy-registry.module';
 import { CLOCK, Clock, INSTRUMENTS } from '@robo/runtime';
 import { type CommandOutcome, rejectionOf } from '../write/outcome';
 import { appendEvents, nothingToDo, WriteStep } from '../write/write-step';
@@ -29,6 +30,7 @@ export class StrategyCommandHandler implements ICommandHandler<ExecuteStrategyCo
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INSTRUMENTS) private readonly catalog: InstrumentCatalog,
+    @Inject(STRATEGY_REGISTRY) private readonly registry: StrategyRegistry,
   ) {}
 
   async execute({ command: given, ctx, idSeed }: ExecuteStrategyCommand): Promise<CommandOutcome<StrategyCommandResult>> {
@@ -40,7 +42,7 @@ export class StrategyCommandHandler implements ICommandHandler<ExecuteStrategyCo
       if (command.type === 'RegisterStrategy') await this.checkRegistration(command.data);
       if (command.type === 'ChangeParameters') {
         const current = await this.step.load(stream, evolveStrategy, initialStrategyState);
-        if (current.state.status !== 'NONE') validateStrategyParameters(current.state.kind, command.data.parameters);
+        if (current.state.status !== 'NONE') validateStrategyParameters(this.registry, current.state.kind, command.data.parameters);
       }
     } catch (error) {
       const refused = rejectionOf(error);
@@ -75,6 +77,6 @@ export class StrategyCommandHandler implements ICommandHandler<ExecuteStrategyCo
     if (account.state.status === 'NONE') throw new NotFound('ACCOUNT_NOT_FOUND', `account ${data.accountId} does not exist`);
     const unknown = (Array.isArray(data.instruments) ? data.instruments : []).filter((s) => this.catalog.get(s) === null && !this.catalog.indices().some((i) => i.symbol === s));
     if (unknown.length > 0) throw new InvalidCommand('UNKNOWN_INSTRUMENT', `unknown instruments: ${unknown.join(', ')}`, { instruments: unknown });
-    if (data.parameters !== null && typeof data.parameters === 'object' && !Array.isArray(data.parameters)) validateStrategyParameters(data.kind, data.parameters);
+    if (data.parameters !== null && typeof data.parameters === 'object' && !Array.isArray(data.parameters)) validateStrategyParameters(this.registry, data.kind, data.parameters);
   }
 }

@@ -2,6 +2,7 @@ import { formatRupees, InvalidCommand, type IsoInstant, type JsonObject, type Pa
 import { deterministicId } from '../ids';
 import type { OrderIntent } from './order-intent';
 import { compactInstant, type StrategyContext } from './strategy-context';
+import type { StrategyDefinition, StrategyStepResult } from './strategy';
 
 export interface MaCrossoverParams {
   instrument: string;
@@ -102,3 +103,42 @@ export function parseMaCrossoverParams(raw: JsonObject): MaCrossoverParams {
   if (problems.length > 0) throw new InvalidCommand('STRATEGY_PARAMETERS_INVALID', `ma-crossover: ${problems.join('; ')}`, { problems });
   return { instrument: instrument as string, fastPeriod, slowPeriod, barSeconds, product: product as 'MIS' | 'CNC', allowShort: allowShort as boolean };
 }
+
+/** The moving-average crossover as a strategy module (see strategy.ts): one instrument, closed bars of barSeconds. */
+export const maCrossoverStrategy: StrategyDefinition<MaCrossoverParams, MaCrossoverState> = {
+  kind: 'ma-crossover',
+  description: 'Simple moving-average crossover on closed bars: long (or short) on a cross, flat on the opposite cross',
+  parameterSchema: {
+    type: 'object',
+    properties: {
+      instrument: { type: 'string', minLength: 1, description: 'the symbol traded' },
+      fastPeriod: { type: 'integer', minimum: 1, description: 'bars in the fast average' },
+      slowPeriod: { type: 'integer', minimum: 2, maximum: 1000, description: 'bars in the slow average (more than fastPeriod)' },
+      barSeconds: { type: 'integer', minimum: 1, default: 60, description: 'bar length in seconds' },
+      product: { enum: ['MIS', 'CNC'], default: 'MIS', description: 'MIS (intraday) or CNC (delivery)' },
+      allowShort: { type: 'boolean', default: false, description: 'go short on a cross below (MIS only)' },
+    },
+    required: ['instrument', 'fastPeriod', 'slowPeriod'],
+  },
+  exampleParameters: { instrument: 'INFY', fastPeriod: 5, slowPeriod: 20 },
+  parse: parseMaCrossoverParams,
+  bars: (params) => ({ instrument: params.instrument, barSeconds: params.barSeconds }),
+  initialState: () => initialMaCrossoverState,
+  step(state, input, params, context) {
+    let current = state;
+    const intents: StrategyStepResult<MaCrossoverState>['intents'] = [];
+    const lotSize = input.market.catalog.get(params.instrument)?.lotSize ?? 1;
+    let positionQuantity = input.positions[params.instrument]?.quantity ?? 0;
+    for (const bar of input.bars) {
+      if (bar.symbol !== params.instrument) continue;
+      const decision = maCrossoverOnBar(current, { closePaise: bar.closePaise, at: bar.startAt }, params, { ...context, positionQuantity, lotSize });
+      current = decision.state;
+      for (const intent of decision.intents) {
+        intents.push(intent);
+        // Two bars closing in one step: the second is sized as if the first order filled.
+        positionQuantity += intent.side === 'BUY' ? intent.quantity : -intent.quantity;
+      }
+    }
+    return { state: current, intents };
+  },
+};

@@ -21,6 +21,7 @@ import { atmStrike, weeklyExpiries } from '@robo/market-data';
 import { deterministicId } from '../ids';
 import type { OrderIntent, StrategyIntent } from './order-intent';
 import type { StrategyContext } from './strategy-context';
+import type { StrategyDefinition } from './strategy';
 
 export interface ShortStraddleParams {
   /** The index whose weekly options are sold, e.g. NIFTY. */
@@ -271,3 +272,30 @@ export function parseShortStraddleParams(raw: JsonObject): ShortStraddleParams {
     ...(expiryWeekday === undefined ? {} : { expiryWeekday: expiryWeekday as Weekday }),
   };
 }
+
+/** The short straddle as a strategy module (see strategy.ts): it reads the index's spot from the market each step. */
+export const shortStraddleStrategy: StrategyDefinition<ShortStraddleParams, ShortStraddleState> = {
+  kind: 'short-straddle',
+  description: 'Sells the at-the-money weekly CE and PE of an index at entryTime, a stop-loss per leg, buys back at exitTime',
+  parameterSchema: {
+    type: 'object',
+    properties: {
+      underlying: { type: 'string', pattern: '^[A-Z][A-Z0-9&-]*$', default: 'NIFTY', description: 'the index' },
+      lots: { type: 'integer', minimum: 1, maximum: 100, default: SHORT_STRADDLE_DEFAULTS.lots, description: 'lots sold per leg' },
+      entryTime: { type: 'string', pattern: '^\\d{2}:\\d{2}$', default: SHORT_STRADDLE_DEFAULTS.entryTime, description: 'IST HH:MM to sell' },
+      exitTime: { type: 'string', pattern: '^\\d{2}:\\d{2}$', default: SHORT_STRADDLE_DEFAULTS.exitTime, description: 'IST HH:MM to buy back' },
+      stopLossPct: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: SHORT_STRADDLE_DEFAULTS.stopLossPct, description: 'stop per leg, percent of its premium' },
+      product: { enum: ['MIS', 'NRML'], default: SHORT_STRADDLE_DEFAULTS.product },
+      expiryWeekday: { type: 'integer', minimum: 0, maximum: 6, description: 'a fixed expiry weekday; unset: the index expiry rules' },
+    },
+  },
+  exampleParameters: {},
+  parse: parseShortStraddleParams,
+  initialState: (_params, context, input) => restoreShortStraddleState(context.strategyId, input.now, input.placedToday),
+  step(state, input, params, context) {
+    const index = input.market.catalog.indices().find((i) => i.symbol === params.underlying);
+    const spot = input.market.quote(params.underlying);
+    if (!index || !spot) return { state, intents: [] };
+    return shortStraddleStep(state, { now: input.now, spotPaise: spot.lastPaise, index, calendar: input.market.calendar, legs: input.positions }, params, context);
+  },
+};

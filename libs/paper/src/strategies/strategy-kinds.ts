@@ -1,21 +1,20 @@
-import type { JsonObject, KnownStrategyKind } from '@robo/domain';
-import { parseMaCrossoverParams } from './ma-crossover';
-import { parseShortStraddleParams } from './short-straddle';
+import type { JsonObject } from '@robo/domain';
+import { maCrossoverStrategy } from './ma-crossover';
+import { shortStraddleStrategy } from './short-straddle';
+import type { StrategyDefinition, StrategyMarket } from './strategy';
+import { StrategyRegistry } from './strategy-registry';
 
-/** The strategies the paper runner can run, with the parser of their parameters. */
-export const STRATEGY_PARAMETER_PARSERS: Readonly<Record<KnownStrategyKind, (raw: JsonObject) => unknown>> = {
-  'ma-crossover': parseMaCrossoverParams,
-  'short-straddle': parseShortStraddleParams,
-};
+/** The strategy modules that ship with the system; others are loaded from STRATEGIES_DIR. */
+export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [maCrossoverStrategy as StrategyDefinition, shortStraddleStrategy as StrategyDefinition];
 
-export function isRunnableKind(kind: string): kind is KnownStrategyKind {
-  return Object.prototype.hasOwnProperty.call(STRATEGY_PARAMETER_PARSERS, kind);
+/** A registry holding the built-in strategies. */
+export function builtInRegistry(market: StrategyMarket): StrategyRegistry {
+  const registry = new StrategyRegistry(market);
+  for (const definition of BUILT_IN_STRATEGIES) registry.register(definition, 'built-in');
+  return registry;
 }
 
-/**
- * Checks parameters for a kind the runner knows (STRATEGY_PARAMETERS_INVALID otherwise); other kinds are accepted
- * as they are, since the aggregate keeps strategies that a later runner may run.
- */
-export function validateStrategyParameters(kind: string, parameters: JsonObject): void {
-  if (isRunnableKind(kind)) STRATEGY_PARAMETER_PARSERS[kind](parameters);
+/** Checks parameters against a registry (STRATEGY_PARAMETERS_INVALID); kinds it does not hold are accepted as they are. */
+export function validateStrategyParameters(registry: StrategyRegistry, kind: string, parameters: JsonObject): void {
+  registry.validate(kind, parameters);
 }

@@ -58,6 +58,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Paper trading and the demo: see docs/paper-trading.md. */
   paper: PaperConfig;
+  /** STRATEGIES_DIR: compiled strategy modules (.js, .cjs) loaded at start (docs/strategies.md); default DATA_DIR/strategies. */
+  strategiesDir: string;
 }
 
 export interface PaperConfig {
@@ -208,6 +210,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: origins(env),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     paper: paperConfig(env, clockStart),
+    strategiesDir: path.resolve(env.STRATEGIES_DIR && env.STRATEGIES_DIR !== '' ? env.STRATEGIES_DIR : path.join(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : './data', 'strategies')),
   };
 }
 
