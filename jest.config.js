@@ -26,6 +26,8 @@ module.exports = {
     '^@robo/analyst/(.*)$': '<rootDir>/libs/analyst/src/$1',
     '^@robo/contract$': '<rootDir>/libs/contract/src/index.ts',
     '^@robo/contract/(.*)$': '<rootDir>/libs/contract/src/$1',
+    '^@robo/backtest$': '<rootDir>/libs/backtest/src/index.ts',
+    '^@robo/backtest/(.*)$': '<rootDir>/libs/backtest/src/$1',
   },
   testTimeout: 60000,
 };

@@ -10,7 +10,8 @@ import { createAppClockFromLog } from './session-clock';
 import { loadChargeSchedules, loadInstrumentCatalog } from './reference-data';
 import { CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS, MARKET_CALENDAR } from './tokens';
 
-function loadHolidays(file: string | null): string[] {
+/** The HOLIDAYS_FILE list (the bundled fixed-date holidays when null). */
+export function loadHolidays(file: string | null): string[] {
   if (file === null) return [...DEFAULT_NSE_HOLIDAYS];
   let parsed: unknown;
   try {

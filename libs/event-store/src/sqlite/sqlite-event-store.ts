@@ -33,6 +33,11 @@ export interface SqliteEventStoreOptions {
    * Default false: SQLite's own inline checkpoints every 1,000 pages.
    */
   checkpointThread?: boolean;
+  /**
+   * The clock that stamps recordedAt. Default the wall clock (when the log accepted the events). A backtest passes
+   * its business-time clock, so that its log is the same, byte for byte, every time it is run.
+   */
+  recordedAt?: () => string;
 }
 
 /** Counters since open(): committed write transactions, successful append() calls (idempotent ones too), events written. */
@@ -69,6 +74,7 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: WriterThread | null;
   private readonly checkpointer: WalCheckpointer | null;
   private readonly autocheckpointPages: number | undefined;
+  private recordedAtClock: () => string = () => new Date().toISOString();
 
   private constructor(
     private readonly file: string,
@@ -93,7 +99,9 @@ export class SqliteEventStore implements EventStore {
     const autocheckpointPages = checkpointThread ? AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER : undefined;
     const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: true, autocheckpointPages });
     const threads = { writerThread: options.writerThread ?? false, checkpointThread, autocheckpointPages };
-    return new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, threads, conn);
+    const store = new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, threads, conn);
+    if (options.recordedAt) store.recordedAtClock = options.recordedAt;
+    return store;
   }
 
   async append(streamName: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -203,7 +211,7 @@ export class SqliteEventStore implements EventStore {
 
   private commitGroup(requests: AppendRequest[]): Settlement<AppendResult>[] | Promise<Settlement<AppendResult>[]> {
     // The store's clock, not the caller's: recordedAt is when the log accepted the events.
-    const recordedAt = new Date().toISOString();
+    const recordedAt = this.recordedAtClock();
     if (this.writer === null) return this.committed(this.use('appending', (c) => writeGroup(c, requests, recordedAt)));
     this.assertOpen();
     return this.writer.write(requests, recordedAt).then(

@@ -1,0 +1,3 @@
+export * from './csv-bars';
+export * from './log-hash';
+export * from './bar-market';
