@@ -101,7 +101,7 @@ describe('the moving-average module', () => {
     const steps = [[bar('INFY', 0, 1_000)], [bar('INFY', 1, 900)], [bar('TCS', 2, 5_000)], [bar('INFY', 3, 1_100)]].map((bars) => {
       const result = maCrossoverStrategy.step(state, input(bars), params, context);
       state = result.state;
-      return result.intents.map((i) => `${i.side} ${i.quantity}`);
+      return result.intents.map((i) => (i.kind === 'PLACE' ? `${i.side} ${i.quantity}` : 'CANCEL'));
     });
     // 1,000 then 900: fast below slow (no cross yet); TCS ignored; 1,100: fast above slow, buy floor(1,00,000 / 1,100) = 90
     expect(steps).toEqual([[], [], [], ['BUY 90']]);
