@@ -8,6 +8,7 @@ import { AccountCommandHandler } from './accounts/account-command.handler';
 import { AccountsController } from './accounts/accounts.controller';
 import { AnalystModule } from './analyst/analyst.module';
 import { AuditModule } from './audit/audit.module';
+import { BacktestsModule } from './backtests/backtests.module';
 import { AuthModule } from './auth/auth.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { PerformanceModule } from './performance/performance.module';
@@ -53,6 +54,7 @@ export class AppModule {
         ExportsModule,
         BasketModule,
         PaperModule,
+        BacktestsModule,
         ...(config.embeddedProjector ? [ProjectorModule] : []),
       ],
       controllers: [AccountsController, OrdersController, QueriesController, HealthController],

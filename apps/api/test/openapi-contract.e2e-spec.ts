@@ -113,6 +113,7 @@ describe('the published OpenAPI document is the contract, and the api keeps to i
       'GET /api/accounts/{id}/performance': `/api/accounts/${accountId}/performance?${mp}`,
       'GET /api/orders': `/api/orders?${mp}`,
       'GET /api/orders/{id}': `/api/orders/${buyId}?${mp}`,
+      'GET /api/backtests': '/api/backtests',
       'GET /api/strategies': `/api/strategies?${mp}`,
       'GET /api/strategies/{id}': `/api/strategies/${strategyId}`,
       'GET /api/strategies/{id}/performance': `/api/strategies/${strategyId}/performance?${mp}`,

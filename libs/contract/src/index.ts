@@ -8,6 +8,7 @@ export * from './common';
 export * from './accounts';
 export * from './orders';
 export * from './strategies';
+export * from './backtests';
 export * from './performance';
 export * from './audit';
 export * from './operations-views';

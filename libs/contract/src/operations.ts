@@ -6,6 +6,7 @@ import * as V from './operations-views';
 import * as P from './performance';
 import type { Schema } from './schema';
 import * as S from './strategies';
+import * as B from './backtests';
 
 /** What one operation answers: its success status(es) with their body, the error statuses it can answer, its request body. */
 export interface Operation {
@@ -69,6 +70,8 @@ export const OPERATIONS = {
   'POST /api/orders/{id}/modify': { ok: { 200: O.OrderCommandResult }, errors: COMMAND, request: O.ModifyOrderBody },
 
   'GET /api/strategies': { ok: { 200: S.StrategyList }, errors: READ_ONE },
+  'GET /api/backtests': { ok: { 200: B.BacktestRunList }, errors: READ },
+  'POST /api/backtests/{runId}/promote': { ok: { 201: S.StrategyCommandResult }, errors: COMMAND, request: B.PromoteBacktestBody },
   'POST /api/strategies': { ok: { 201: S.StrategyCommandResult }, errors: COMMAND, request: S.RegisterStrategyBody },
   'GET /api/strategies/{id}': { ok: { 200: S.Strategy }, errors: READ_ONE },
   'GET /api/strategies/{id}/performance': { ok: { 200: P.StrategyPerformance }, errors: READ_ONE },

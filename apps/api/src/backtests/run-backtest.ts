@@ -47,6 +47,14 @@ export class BacktestRefused extends Error {
   }
 }
 
+/** The instruments a registration of this kind names: the one it takes bars of, or the index it trades (straddle). */
+export function strategyInstruments(registry: StrategyRegistry, kind: string, parameters: JsonObject): string[] {
+  const definition = registry.get(kind);
+  if (definition === null) return [];
+  const bars = definition.bars?.(registry.parse(kind, parameters)) ?? null;
+  return bars ? [bars.instrument] : typeof parameters.underlying === 'string' ? [parameters.underlying] : [];
+}
+
 function done(outcome: CommandOutcome<unknown>): void {
   if (outcome.outcome === 'rejected') throw new BacktestRefused(outcome.code, outcome.message);
 }
@@ -88,9 +96,7 @@ export async function runBacktest(spec: BacktestSpec, dir: string, options: { en
     const registry = app.get<StrategyRegistry>(STRATEGY_REGISTRY);
     const definition = registry.get(spec.kind);
     if (definition === null) throw new BacktestRefused('UNKNOWN_STRATEGY_KIND', `no strategy module of kind ${spec.kind} is registered (built-in: ma-crossover, short-straddle; others from STRATEGIES_DIR)`);
-    const params = registry.parse(spec.kind, spec.parameters);
-    const bars = definition.bars?.(params) ?? null;
-    const instruments = bars ? [bars.instrument] : typeof spec.parameters.underlying === 'string' ? [spec.parameters.underlying] : [];
+    const instruments = strategyInstruments(registry, spec.kind, spec.parameters);
 
     const bus = app.get(CommandBus);
     const ctx: CommandContext = { correlationId: derivedId('backtest', 'setup'), causationId: null, actor: ACTOR };

@@ -1,3 +1,4 @@
+import type { BacktestLink } from './strategy.events';
 import type { IsoInstant, Paise } from '../common/types';
 import type { JsonObject, StrategyKind } from './strategy.events';
 
@@ -13,6 +14,8 @@ export type StrategyCommand =
         /** Symbols the strategy trades or watches; whether they exist is the handler's check (it has the catalog). */
         instruments: string[];
         capitalAllocationPaise: Paise;
+        /** The backtest run the strategy was promoted from: its id and the sha256 of its log. */
+        backtest?: BacktestLink;
         now: IsoInstant;
       };
     }

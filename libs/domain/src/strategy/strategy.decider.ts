@@ -81,6 +81,7 @@ function register(data: Extract<StrategyCommand, { type: 'RegisterStrategy' }>['
         instruments: requireInstruments(data.instruments),
         capitalAllocationPaise: requireCapital(data.capitalAllocationPaise),
         registeredAt: data.now,
+        ...(data.backtest === undefined ? {} : { backtest: requireBacktestLink(data.backtest) }),
       },
     },
   ];
@@ -106,3 +107,14 @@ export const strategyDecider: Decider<StrategyCommand, StrategyEvent, StrategySt
   evolve: evolveStrategy,
   initialState: initialStrategyState,
 };
+
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function requireBacktestLink(link: unknown): { runId: string; hash: string } {
+  const { runId, hash } = (link ?? {}) as { runId?: unknown; hash?: unknown };
+  if (typeof runId !== 'string' || !RUN_ID.test(runId) || typeof hash !== 'string' || !SHA256.test(hash)) {
+    throw new InvalidCommand('BACKTEST_LINK_INVALID', 'a backtest link is { runId: a run id, hash: the sha256 of its log, 64 hex digits }');
+  }
+  return { runId, hash };
+}

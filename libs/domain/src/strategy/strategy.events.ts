@@ -9,6 +9,12 @@ export type KnownStrategyKind = 'ma-crossover' | 'short-straddle';
 // `string & {}` keeps the known kinds visible to editors without closing the set.
 export type StrategyKind = KnownStrategyKind | (string & {});
 
+/** Which backtest justified a strategy: the run's id and the sha256 of its canonical log (the run's proof). */
+export interface BacktestLink {
+  runId: string;
+  hash: string;
+}
+
 /**
  * Every strategy event carries the account, so the audit trail can file it under the account without loading the
  * strategy stream. `at` is business time: when the operator (or the runner) decided it.
@@ -25,6 +31,8 @@ export type StrategyEvent =
         instruments: string[];
         capitalAllocationPaise: Paise;
         registeredAt: IsoInstant;
+        /** Present when the strategy was promoted from a backtest run (same kind and parameters). */
+        backtest?: BacktestLink;
       };
     }
   | { type: 'StrategyActivated'; data: { strategyId: string; accountId: string; at: IsoInstant } }

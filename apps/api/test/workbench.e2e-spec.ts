@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { strategyStream } from '@robo/domain';
+import { runCli } from '../../cli/src/cli';
+import { engineOf, openPaperAccount, startPaperApp, streamEvents } from './paper-fixtures';
+import type { TestApp } from './test-app';
+
+async function robo(env: Record<string, string>, args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), env });
+  if (code !== 0) throw new Error(`robo ${args.join(' ')}: exit ${code}: ${err.join('\n')}`);
+  return out.join('\n');
+}
+
+/** A strategy of one's own: buys `quantity` at the first closed bar, sells holdBars bars later (again each day). */
+const HOLD_BARS = `
+module.exports = {
+  kind: 'hold-bars',
+  description: 'buys quantity at the first closed bar and sells it holdBars bars later',
+  parameterSchema: {
+    type: 'object',
+    properties: { instrument: { type: 'string' }, quantity: { type: 'integer', minimum: 1 }, holdBars: { type: 'integer', minimum: 1, default: 2 } },
+    required: ['instrument', 'quantity'],
+    additionalProperties: false,
+  },
+  exampleParameters: { instrument: 'INFY', quantity: 1 },
+  bars: (p) => ({ instrument: p.instrument, barSeconds: 60 }),
+  initialState: () => ({ seen: 0 }),
+  step(state, input, p, ctx) {
+    let seen = state.seen;
+    const intents = [];
+    const order = (side, tag) => ({ kind: 'PLACE', clientOrderId: 'hold-' + tag + '-' + input.now.slice(0, 10), accountId: ctx.accountId,
+      instrument: p.instrument, side, quantity: p.quantity, orderType: 'MARKET', limitPricePaise: null, triggerPricePaise: null,
+      product: 'MIS', validity: 'DAY', strategyId: ctx.strategyId, reason: tag });
+    for (const bar of input.bars) {
+      seen += 1;
+      if (seen === 1) intents.push(order('BUY', 'entry'));
+      if (seen === 1 + p.holdBars) intents.push(order('SELL', 'exit'));
+    }
+    return { state: { seen }, intents };
+  },
+};
+`;
+
+const CSV = ['datetime,open,high,low,close,volume', '2026-11-20 09:15,1500,1500,1500,1500,5000', '2026-11-20 09:16,1510,1510,1510,1510,5000', '2026-11-20 09:17,1520,1520,1520,1520,5000', '2026-11-20 09:18,1530,1530,1530,1530,5000', '2026-11-20 09:19,1540,1540,1540,1540,5000'].join('\n');
+
+describe('the strategy workbench: write a strategy, backtest it, promote the best run to paper trading', () => {
+  let env: Record<string, string>;
+  let t: TestApp;
+  const runs: { runId: string; hash: string; parameters: Record<string, unknown>; statistics: { profitPaise: number } }[] = [];
+
+  beforeAll(async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-workbench-e2e-'));
+    fs.mkdirSync(path.join(root, 'strategies'));
+    fs.writeFileSync(path.join(root, 'strategies', 'hold-bars.js'), HOLD_BARS);
+    fs.writeFileSync(path.join(root, 'infy.csv'), CSV);
+    env = { DATA_DIR: path.join(root, 'data'), STRATEGIES_DIR: path.join(root, 'strategies') };
+    const csv = ['--csv', path.join(root, 'infy.csv'), '--from', '2026-11-20', '--to', '2026-11-20', '--slippage-bps', '0', '--capital', '100000', '--json'];
+    runs.push(JSON.parse(await robo(env, ['backtest', 'run', 'hold-bars', '--params', '{"instrument":"INFY","quantity":10}', ...csv])));
+    runs.push(JSON.parse(await robo(env, ['backtest', 'run', 'hold-bars', '--params', '{"instrument":"INFY","quantity":20,"holdBars":1}', ...csv])));
+    const sim = ['--simulator', 'workbench', '--from', '2026-11-20T09:15:00+05:30', '--to', '2026-11-20T10:00:00+05:30', '--json'];
+    runs.push(JSON.parse(await robo(env, ['backtest', 'run', 'hold-bars', '--params', '{"instrument":"INFY","quantity":5,"holdBars":3}', ...sim])));
+    runs.push(JSON.parse(await robo(env, ['backtest', 'run', 'hold-bars', '--params', '{"instrument":"INFY","quantity":5,"holdBars":3}', ...sim])));
+    t = await startPaperApp({ DATA_DIR: env.DATA_DIR, STRATEGIES_DIR: env.STRATEGIES_DIR });
+  });
+  afterAll(async () => t?.close());
+
+  it('backtests on the CSV bars give the figures computed by hand; two simulator runs give equal hashes', () => {
+    // quantity 10, hold 2 bars: bought at 1,520.00, sold at 1,540.00: gross 200.00, charges 6.40 + 9.87 (see
+    // apps/cli/src/backtest.int-spec.ts for the lines) = 183.73 net.
+    expect(runs[0].statistics.profitPaise).toBe(20_000 - 640 - 987);
+    // quantity 20, hold 1 bar: bought at 09:17's 1,520.00, sold at 09:18's 1,530.00: gross 200.00.
+    // buy 30,400.00: brokerage 9.12, exchange 0.90288 -> 0.90, SEBI 0.0304 -> 0.03, stamp 0.912 -> 0.91, GST 18% of 10.05 = 1.809 -> 1.81: 12.77
+    // sell 30,600.00: brokerage 9.18, STT 7.65, exchange 0.90882 -> 0.91, SEBI 0.03, GST 18% of 10.12 = 1.8216 -> 1.82: 19.59
+    expect(runs[1].statistics.profitPaise).toBe(20_000 - (912 + 90 + 3 + 91 + 181) - (918 + 765 + 91 + 3 + 182));
+    expect(runs[3].hash).toBe(runs[2].hash);
+    expect(runs[3].runId).not.toBe(runs[2].runId);
+  });
+
+  it('GET /api/backtests lists every run with its parameters, data source, hash and statistics', async () => {
+    const res = await t.api.get('/api/backtests');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((r: { runId: string; hash: string }) => [r.runId, r.hash])).toEqual(runs.map((r) => [r.runId, r.hash]));
+    expect(res.body.items[0]).toMatchObject({ kind: 'hold-bars', parameters: { instrument: 'INFY', quantity: 10 }, data: { source: 'csv', symbol: 'INFY', bars: 5 } });
+  });
+
+  it('promotes the best run to a paper strategy with the same parameters; its registration links to the run (id and hash)', async () => {
+    const best = [...runs].sort((a, b) => b.statistics.profitPaise - a.statistics.profitPaise)[0];
+    expect(best).toBe(runs[0]);
+    const accountId = await openPaperAccount(t);
+    const res = await t.api.post(`/api/backtests/${best.runId}/promote`).send({ accountId, name: 'hold-bars from its best backtest' });
+    expect(res.status).toBe(201);
+    const [registered] = await streamEvents(t, strategyStream(res.body.strategyId));
+    expect(registered.type).toBe('StrategyRegistered');
+    expect(registered.data).toMatchObject({ kind: 'hold-bars', accountId, parameters: best.parameters, capitalAllocationPaise: 10_000_000, instruments: ['INFY'], backtest: { runId: best.runId, hash: best.hash } });
+
+    // It trades in paper like any other strategy.
+    expect((await t.api.post(`/api/strategies/${res.body.strategyId}/activate`).send({})).status).toBe(200);
+    for (let i = 0; i < 3; i += 1) await engineOf(t).step();
+    const orders = await t.api.get(`/api/orders?accountId=${accountId}`);
+    expect(orders.body.items.map((o: { side: string; quantity: number; strategyId: string }) => [o.side, o.quantity, o.strategyId])).toEqual([['BUY', 10, res.body.strategyId]]);
+  });
+
+  it('refuses to promote a run that does not exist, or whose log no longer hashes to its recorded hash', async () => {
+    const accountId = await openPaperAccount(t);
+    const missing = await t.api.post('/api/backtests/0193a5c2-7d1e-7abc-8def-0123456789ab/promote').send({ accountId, name: 'x' });
+    expect([missing.status, missing.body.code]).toEqual([404, 'BACKTEST_NOT_FOUND']);
+    const file = path.join(env.DATA_DIR, 'backtests', runs[1].runId, 'run.json');
+    const record = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...record, hash: 'f'.repeat(64) }));
+    const changed = await t.api.post(`/api/backtests/${runs[1].runId}/promote`).send({ accountId, name: 'x' });
+    expect([changed.status, changed.body.code]).toEqual([409, 'BACKTEST_LOG_CHANGED']);
+  });
+});
