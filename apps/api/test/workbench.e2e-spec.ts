@@ -49,7 +49,9 @@ const CSV = ['datetime,open,high,low,close,volume', '2026-11-20 09:15,1500,1500,
 describe('the strategy workbench: write a strategy, backtest it, promote the best run to paper trading', () => {
   let env: Record<string, string>;
   let t: TestApp;
-  const runs: { runId: string; hash: string; parameters: Record<string, unknown>; statistics: { profitPaise: number } }[] = [];
+  type Run = { runId: string; hash: string; parameters: Record<string, unknown>; statistics: { profitPaise: number } };
+  const runs: Run[] = [];
+  let sweep: Run[] = [];
 
   beforeAll(async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-workbench-e2e-'));
@@ -58,11 +60,13 @@ describe('the strategy workbench: write a strategy, backtest it, promote the bes
     fs.writeFileSync(path.join(root, 'infy.csv'), CSV);
     env = { DATA_DIR: path.join(root, 'data'), STRATEGIES_DIR: path.join(root, 'strategies') };
     const csv = ['--csv', path.join(root, 'infy.csv'), '--from', '2026-11-20', '--to', '2026-11-20', '--slippage-bps', '0', '--capital', '100000', '--json'];
-    runs.push(JSON.parse(await robo(env, ['backtest', 'run', 'hold-bars', '--params', '{"instrument":"INFY","quantity":10}', ...csv])));
+    runs.push(JSON.parse(await robo(env, ['backtest', 'run', 'hold-bars', '--params', '{"instrument":"INFY","quantity":10,"holdBars":2}', ...csv])));
     runs.push(JSON.parse(await robo(env, ['backtest', 'run', 'hold-bars', '--params', '{"instrument":"INFY","quantity":20,"holdBars":1}', ...csv])));
     const sim = ['--simulator', 'workbench', '--from', '2026-11-20T09:15:00+05:30', '--to', '2026-11-20T10:00:00+05:30', '--json'];
     runs.push(JSON.parse(await robo(env, ['backtest', 'run', 'hold-bars', '--params', '{"instrument":"INFY","quantity":5,"holdBars":3}', ...sim])));
     runs.push(JSON.parse(await robo(env, ['backtest', 'run', 'hold-bars', '--params', '{"instrument":"INFY","quantity":5,"holdBars":3}', ...sim])));
+    // A sweep over the holding period, in worker threads, ranked by net profit.
+    sweep = JSON.parse(await robo(env, ['backtest', 'sweep', 'hold-bars', '--params', '{"instrument":"INFY","quantity":10}', '--grid', '{"holdBars":[1,2]}', '--sort', 'profitPaise', ...csv])).ranked;
     t = await startPaperApp({ DATA_DIR: env.DATA_DIR, STRATEGIES_DIR: env.STRATEGIES_DIR });
   });
   afterAll(async () => t?.close());
@@ -82,13 +86,22 @@ describe('the strategy workbench: write a strategy, backtest it, promote the bes
   it('GET /api/backtests lists every run with its parameters, data source, hash and statistics', async () => {
     const res = await t.api.get('/api/backtests');
     expect(res.status).toBe(200);
-    expect(res.body.items.map((r: { runId: string; hash: string }) => [r.runId, r.hash])).toEqual(runs.map((r) => [r.runId, r.hash]));
-    expect(res.body.items[0]).toMatchObject({ kind: 'hold-bars', parameters: { instrument: 'INFY', quantity: 10 }, data: { source: 'csv', symbol: 'INFY', bars: 5 } });
+    const made = [...runs, ...sweep].map((r) => [r.runId, r.hash]).sort();
+    expect(res.body.items.map((r: { runId: string; hash: string }) => [r.runId, r.hash]).sort()).toEqual(made);
+    expect(res.body.items[0]).toMatchObject({ kind: 'hold-bars', parameters: { instrument: 'INFY', quantity: 10, holdBars: 2 }, data: { source: 'csv', symbol: 'INFY', bars: 5 } });
   });
 
-  it('promotes the best run to a paper strategy with the same parameters; its registration links to the run (id and hash)', async () => {
-    const best = [...runs].sort((a, b) => b.statistics.profitPaise - a.statistics.profitPaise)[0];
-    expect(best).toBe(runs[0]);
+  it('the sweep ranks its points by the statistic: holding two bars beats one', () => {
+    expect(sweep.map((r) => [r.parameters.holdBars, r.statistics.profitPaise])).toEqual([
+      [2, runs[0].statistics.profitPaise],
+      [1, 10_000 - 640 - 980],
+    ]);
+    // The same strategy, parameters (as written) and bars as the first run, run in a worker thread: the same log.
+    expect(sweep[0].hash).toBe(runs[0].hash);
+  });
+
+  it('promotes the best run of the sweep to a paper strategy with the same parameters; its registration links to the run (id and hash)', async () => {
+    const best = sweep[0];
     const accountId = await openPaperAccount(t);
     const res = await t.api.post(`/api/backtests/${best.runId}/promote`).send({ accountId, name: 'hold-bars from its best backtest' });
     expect(res.status).toBe(201);

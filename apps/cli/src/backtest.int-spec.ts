@@ -110,3 +110,54 @@ describe('robo backtest: a strategy module of ones own, backtested on a CSV file
     expect(JSON.parse((await robo(env, ['backtest', 'list', '--json'])).out).items).toHaveLength(3);
   });
 });
+
+describe('robo backtest sweep: a parameter grid in worker threads, ranked by a statistic', () => {
+  let env: Record<string, string>;
+  let csv: string;
+  beforeAll(() => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-sweep-'));
+    fs.mkdirSync(path.join(root, 'strategies'));
+    fs.writeFileSync(path.join(root, 'strategies', 'hold-bars.js'), HOLD_BARS);
+    csv = path.join(root, 'infy.csv');
+    fs.writeFileSync(csv, CSV);
+    env = { DATA_DIR: path.join(root, 'data'), STRATEGIES_DIR: path.join(root, 'strategies') };
+  });
+
+  it('runs every point, saves each run, and ranks them by the chosen statistic (figures by hand)', async () => {
+    const swept = await robo(env, ['backtest', 'sweep', 'hold-bars', '--params', '{"instrument":"INFY","quantity":10}', '--grid', '{"holdBars":[1,2,3]}', '--csv', csv, '--from', '2026-11-20', '--to', '2026-11-20', '--slippage-bps', '0', '--capital', '100000', '--workers', '2', '--json']);
+    expect([swept.code, swept.err]).toEqual([0, '']);
+    const { ranked } = JSON.parse(swept.out);
+    // Bought 10 at 1,520.00 (charges 6.40) in every point.
+    // holdBars 3: the sell is placed at the last bar and never fills: held at the close 1,540.00: 200.00 - 6.40 = 193.60.
+    // holdBars 2: sold at 1,540.00 (charges 9.87): 183.73.
+    // holdBars 1: sold at 1,530.00: brokerage 4.59, STT 3.825 -> 3.83, exchange 0.45441 -> 0.45, SEBI 0.02, GST 18% of 5.06 = 0.9108 -> 0.91: 9.80; 100.00 - 6.40 - 9.80 = 83.80.
+    expect(ranked.map((r: { parameters: { holdBars: number }; statistics: { profitPaise: number } }) => [r.parameters.holdBars, r.statistics.profitPaise])).toEqual([
+      [3, 20_000 - 640],
+      [2, 20_000 - 640 - 987],
+      [1, 10_000 - 640 - (459 + 383 + 45 + 2 + 91)],
+    ]);
+    const listed = JSON.parse((await robo(env, ['backtest', 'list', '--json'])).out).items;
+    expect(listed.map((r: { runId: string }) => r.runId).sort()).toEqual(ranked.map((r: { runId: string }) => r.runId).sort());
+    const text = await robo(env, ['backtest', 'sweep', 'hold-bars', '--params', '{"instrument":"INFY","quantity":10}', '--grid', '{"holdBars":[1,2]}', '--csv', csv, '--from', '2026-11-20', '--to', '2026-11-20', '--slippage-bps', '0', '--capital', '100000', '--sort', 'profitPaise']);
+    expect(text.out.split('\n').slice(0, 3).map((l) => l.split(/\s{2,}/).slice(0, 3))).toEqual([
+      ['RANK', 'PARAMETERS', 'PROFITPAISE'],
+      ['1', '{"instrument":"INFY","quantity":10,"holdBars":2}', 'Rs 183.73'],
+      ['2', '{"instrument":"INFY","quantity":10,"holdBars":1}', 'Rs 83.80'],
+    ]);
+  });
+
+  it('walk-forward: the best in-sample point is run on the out-of-sample window after it', async () => {
+    const swept = await robo(env, ['backtest', 'sweep', 'hold-bars', '--params', '{"instrument":"INFY","quantity":5}', '--grid', '{"holdBars":[2,5]}', '--simulator', 'wf', '--from', '2026-11-20T09:15:00+05:30', '--to', '2026-11-20T11:15:00+05:30', '--walk-forward', '1', '--json']);
+    expect([swept.code, swept.err]).toEqual([0, '']);
+    const [fold] = JSON.parse(swept.out).walkForward;
+    expect(fold.inSample).toEqual({ from: '2026-11-20T03:45:00.000Z', to: '2026-11-20T04:44:59.999Z' });
+    expect(fold.outOfSample).toEqual({ from: '2026-11-20T04:45:00.000Z', to: '2026-11-20T05:45:00.000Z' });
+    expect(fold.outOfSampleRun).toMatchObject({ parameters: fold.best.parameters, from: fold.outOfSample.from, to: fold.outOfSample.to });
+    expect(fold.best).toMatchObject({ from: fold.inSample.from, to: fold.inSample.to });
+  });
+
+  it('refuses a grid that is not one', async () => {
+    const bad = await robo(env, ['backtest', 'sweep', 'hold-bars', '--grid', '{"holdBars":[]}', '--csv', csv, '--from', '2026-11-20', '--to', '2026-11-20', '--instrument', 'INFY']);
+    expect([bad.code, bad.err]).toEqual([64, 'robo: --grid: grid.holdBars must be a non-empty array of values']);
+  });
+});

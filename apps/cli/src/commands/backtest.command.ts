@@ -2,13 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { DomainError, type JsonObject } from '@robo/domain';
-import { BarsFileError, parseBarsCsv } from '@robo/backtest';
+import { BarsFileError, expandGrid, GridError, parseBarsCsv, rankBy, walkForwardWindows } from '@robo/backtest';
 import { loadConfig } from '@robo/runtime';
 import { listRuns, newRunFolder, recordOf, saveRun, type BacktestRunRecord } from '../../../api/src/backtests/backtest-runs';
 import type { BacktestSpec } from '../../../api/src/backtests/backtest-spec';
 import { BacktestRefused, runBacktest } from '../../../api/src/backtests/run-backtest';
+import { runInWorkers } from '../../../api/src/backtests/sweep';
 import { CliError, EXIT, ioOf } from '../cli-context';
-import { parseInstantOrDate, rupeesText, table, toJson } from '../log-stores';
+import { parseInstantOrDate, progress, rupeesText, table, toJson } from '../log-stores';
 
 interface RunOptions {
   params: string;
@@ -110,6 +111,17 @@ function summary(run: BacktestRunRecord): string {
   ].join('\n');
 }
 
+function statisticText(run: BacktestRunRecord, statistic: string): string {
+  const value = (run.statistics as unknown as Record<string, unknown>)[statistic];
+  if (typeof value !== 'number') return '-';
+  return statistic.endsWith('Paise') ? rupeesText(value) : Number.isInteger(value) ? String(value) : value.toFixed(4);
+}
+
+function sweepTable(ranked: readonly BacktestRunRecord[], statistic: string): string {
+  const rows = ranked.map((r, i) => [String(i + 1), JSON.stringify(r.parameters), statisticText(r, statistic), rupeesText(r.statistics.profitPaise), String(r.statistics.tradeCount), rupeesText(r.statistics.maxDrawdownPaise), r.runId]);
+  return table(['RANK', 'PARAMETERS', statistic.toUpperCase(), 'NET P&L', 'TRADES', 'MAX DRAWDOWN', 'RUN'], rows);
+}
+
 /** `robo backtest ...`: a strategy run on historical bars or the simulator into a log of its own (docs/strategies.md). */
 export function register(program: Command): void {
   const backtest = program.command('backtest').description('backtests: a strategy through the paper-trading code path, into an event log of its own (docs/strategies.md)');
@@ -147,6 +159,84 @@ export function register(program: Command): void {
       saveRun(config.dataDir, record);
       const io = ioOf(command);
       io.out(options.json ? toJson(record) : summary(record));
+    });
+
+  backtest
+    .command('sweep <kind>')
+    .description('run a parameter grid in worker threads (one per core), save each run, print them best first by a statistic')
+    .requiredOption('--grid <json>', 'values to try per parameter, e.g. {"fastPeriod":[3,5],"slowPeriod":[10,20]}')
+    .option('--params <json>', 'the parameters every point shares', '{}')
+    .requiredOption('--from <instant>', 'business time of the first step (an instant, or a date: 00:00 IST)')
+    .requiredOption('--to <instant>', 'business time of the last step (an instant, or a date: its end)')
+    .option('--csv <file>', 'bars: datetime,open,high,low,close,volume (IST, rupees)')
+    .option('--instrument <symbol>', 'the symbol of the CSV bars (default: the parameters\' instrument)')
+    .option('--simulator <seed>', 'the seeded simulated market instead of a file')
+    .option('--step-seconds <n>', 'simulator: seconds of trading time per step', '60')
+    .option('--capital <rupees>', 'opening cash and capital allocation, in rupees', '1000000')
+    .option('--slippage-bps <n>', 'paper fill slippage in basis points', '5')
+    .option('--fill-fraction <pct>', 'largest share of a step\'s volume one order may take, percent', '25')
+    .option('--sort <statistic>', 'the statistic to rank by (profitPaise, totalReturn, sharpe, sortino, winRate, maxDrawdownPaise, ...)', 'profitPaise')
+    .option('--walk-forward <folds>', 'walk-forward: sweep each in-sample window, run the best point on the out-of-sample window after it')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--json', 'print JSON: { ranked: [run records], walkForward?: [...] }')
+    .allowExcessArguments(false)
+    .action(async (kind: string, options: RunOptions & { grid: string; sort: string; walkForward?: string; workers?: string }, command: Command) => {
+      const config = configOf(command);
+      const io = ioOf(command);
+      const base = specOf(kind, options);
+      let points: JsonObject[];
+      try {
+        points = expandGrid(base.parameters, parameters(options.grid));
+      } catch (error) {
+        if (error instanceof GridError) throw new CliError(EXIT.USAGE, `--grid: ${error.message}`);
+        throw error;
+      }
+      const workers = options.workers === undefined ? undefined : whole(options.workers, '--workers', 1, 64);
+      const windows = options.walkForward === undefined ? null : walkForwardWindows(base.from, base.to, whole(options.walkForward, '--walk-forward', 1, 50));
+      const inWindow = (spec: BacktestSpec, from: string, to: string): BacktestSpec => ({
+        ...spec,
+        from,
+        to,
+        data: spec.data.source === 'csv' ? { ...spec.data, bars: spec.data.bars.filter((b) => b.startAt >= from && b.startAt <= to) } : spec.data,
+      });
+      const sweep = async (specs: BacktestSpec[], label: string): Promise<BacktestRunRecord[]> => {
+        const folders = specs.map(() => newRunFolder(config.dataDir));
+        const createdAt = new Date().toISOString();
+        const bar = progress(label, specs.length);
+        const results = await runInWorkers(
+          specs.map((spec, i) => ({ spec, dir: folders[i].dir, env: io.env, strategiesDir: config.strategiesDir })),
+          { workers, onDone: (done) => bar.tick(done) },
+        );
+        bar.end();
+        const records: BacktestRunRecord[] = [];
+        results.forEach((result, i) => {
+          if (!result.ok) {
+            fs.rmSync(folders[i].dir, { recursive: true, force: true });
+            throw new CliError(EXIT.DATA, `${JSON.stringify(specs[i].parameters)}: ${result.code ? `${result.code}: ` : ''}${result.message}`, result.code ?? undefined);
+          }
+          const record = recordOf(folders[i].runId, createdAt, specs[i], result.outcome);
+          saveRun(config.dataDir, record);
+          records.push(record);
+        });
+        return records;
+      };
+      if (windows === null) {
+        const ranked = rankBy(await sweep(points.map((p) => ({ ...base, parameters: p })), `sweep ${kind}`), options.sort);
+        io.out(options.json ? toJson({ ranked }) : sweepTable(ranked, options.sort));
+        return;
+      }
+      const folds = [];
+      for (const [i, w] of windows.entries()) {
+        const ranked = rankBy(await sweep(points.map((p) => inWindow({ ...base, parameters: p }, w.inSample.from, w.inSample.to)), `fold ${i + 1} in-sample`), options.sort);
+        const [outOfSample] = await sweep([inWindow({ ...base, parameters: ranked[0].parameters }, w.outOfSample.from, w.outOfSample.to)], `fold ${i + 1} out-of-sample`);
+        folds.push({ inSample: w.inSample, outOfSample: w.outOfSample, best: ranked[0], ranked, result: outOfSample });
+      }
+      if (options.json) {
+        io.out(toJson({ walkForward: folds.map(({ inSample, outOfSample, best, result }) => ({ inSample, outOfSample, best, outOfSampleRun: result })) }));
+        return;
+      }
+      const rows = folds.map((f, i) => [String(i + 1), `${f.inSample.from} .. ${f.inSample.to}`, JSON.stringify(f.best.parameters), statisticText(f.best, options.sort), statisticText(f.result, options.sort), f.result.runId]);
+      io.out(table(['FOLD', 'IN-SAMPLE', 'BEST PARAMETERS', `IN ${options.sort}`, `OUT ${options.sort}`, 'OUT-OF-SAMPLE RUN'], rows));
     });
 
   backtest
