@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { BACKTEST_ACCOUNT_ID } from '../../api/src/backtests/run-backtest';
 import { runCli } from './cli';
 
 async function robo(env: Record<string, string>, args: string[]) {
@@ -81,6 +82,21 @@ describe('robo backtest: a strategy module of ones own, backtested on a CSV file
     expect(rb.hash).toBe(ra.hash);
     expect(ra.statistics.tradeCount).toBe(1);
     expect(ra.data).toEqual({ source: 'simulator', seed: 'workbench', stepSeconds: 60 });
+  });
+
+  it('opens a run\'s log with the audit, time-travel and lineage commands (--data-dir the run\'s folder)', async () => {
+    const [run] = JSON.parse((await robo(env, ['backtest', 'list', '--json'])).out).items;
+    const runEnv = { ...env, DATA_DIR: path.join(env.DATA_DIR, 'backtests', run.runId) };
+    const audit = await robo(runEnv, ['audit', '--type', 'OrderFilled', '--json']);
+    expect(audit.code).toBe(0);
+    expect(JSON.parse(audit.out).items.map((e: { type: string }) => e.type)).toEqual(['OrderFilled', 'OrderFilled']);
+    const accountId = BACKTEST_ACCOUNT_ID;
+    const asOf = await robo(runEnv, ['replay', 'portfolio', accountId, '--as-of', '2026-11-20T09:18:00+05:30', '--time', 'business', '--json']);
+    expect(asOf.code).toBe(0);
+    expect(JSON.parse(asOf.out)).toMatchObject({ cashPaise: 10_000_000 - 1_520_000 - 640 });
+    const lineage = await robo(runEnv, ['audit', 'explain', accountId, 'cash', '--json']);
+    expect(lineage.code).toBe(0);
+    expect(JSON.parse(lineage.out)).toMatchObject({ figure: 'cash', value: 10_000_000 + 18_373, contributionCount: 3 });
   });
 
   it('lists every run with its parameters, data source, hash and statistics', async () => {
