@@ -77,6 +77,13 @@ describe('accepted orders and their reservation', () => {
     expect(check(sell, { ...poor, openBuyQuantity: 1000 })).toEqual({ ok: false, code: 'INSUFFICIENT_FUNDS', reason: 'needs Rs 4,50,000.00, buying power is Rs 1,000.00' });
   });
 
+  it('accepts a covered sell when buying power is below zero (a fill that cost more than its reservation)', () => {
+    // long 665 bought at 1,504.60 with 10 lakh reserved at 1,500.00: cash and buying power end at -Rs 648.87
+    expect(check({ side: 'SELL', quantity: 665, orderType: 'MARKET', limitPricePaise: null }, { positionQuantity: 665, account: { buyingPowerPaise: -64_887 } })).toEqual({ ok: true, reservedPaise: 0 });
+    // a sell larger than the holding still reserves its short part, and is refused
+    expect(codeOf({ side: 'SELL', quantity: 666, orderType: 'MARKET', limitPricePaise: null }, { positionQuantity: 665, account: { buyingPowerPaise: -64_887 } })).toBe('INSUFFICIENT_FUNDS');
+  });
+
   it('accepts a covered CNC sell with no buying power at all', () => {
     expect(check({ side: 'SELL', product: 'CNC' }, { positionQuantity: 10, account: { buyingPowerPaise: 0 } })).toEqual({ ok: true, reservedPaise: 0 });
   });

@@ -56,9 +56,11 @@ export function checkPreTrade(order: PreTradeOrder, risk: RiskContext, options: 
     const reason = rule(order, risk);
     if (reason !== null) return reject(code, reason);
   }
-  // Buying power already excludes every other open order's reservation (see RiskContext).
+  // Buying power already excludes every other open order's reservation (see RiskContext). An order that reserves
+  // nothing (a sell of shares held) is never refused for funds: buying power can fall below zero when a fill costs
+  // more than its reservation (slippage, charges), and the exit must still be possible.
   const reservedPaise = requiredReservation(order, risk);
-  if (reservedPaise > account.buyingPowerPaise) {
+  if (reservedPaise > 0 && reservedPaise > account.buyingPowerPaise) {
     return reject('INSUFFICIENT_FUNDS', `needs ${rupees(reservedPaise)}, buying power is ${rupees(account.buyingPowerPaise)}`);
   }
   return { ok: true, reservedPaise };
