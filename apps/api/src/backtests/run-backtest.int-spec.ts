@@ -76,4 +76,38 @@ describe('a backtest runs the strategy through the paper-trading code path into 
     const other = await runBacktest({ ...spec(), slippageBps: 20 }, tmp());
     expect(other.hash).not.toBe(a.hash);
   });
+
+  it('the short straddle backtests on the simulator with its defaults: one basket sold at 09:20 and a stop per leg, each leg closed once', async () => {
+    const dir = tmp();
+    const outcome = await runBacktest({
+      kind: 'short-straddle',
+      parameters: {},
+      from: '2026-11-24T03:45:00.000Z', // Tuesday 24 Nov 2026, 09:15 IST
+      to: '2026-11-24T10:00:00.000Z',
+      data: { source: 'simulator', seed: 's1', stepSeconds: 60 },
+      capitalPaise: 300_000_000,
+      slippageBps: 5,
+      fillFractionPct: 25,
+    }, dir);
+    const store = SqliteEventStore.open({ file: path.join(dir, 'events.db') });
+    try {
+      const log = await store.readAll({ maxCount: 10_000 });
+      const registered = log.find((e) => e.type === 'StrategyRegistered')!;
+      expect(registered.data).toMatchObject({ kind: 'short-straddle', instruments: ['NIFTY'] });
+      const placed = log.filter((e) => e.type === 'OrderPlaced').map((e) => e.data as { side: string; instrument: string; orderType: string; placedAt: string });
+      const entries = placed.filter((o) => o.side === 'SELL' && o.orderType === 'MARKET');
+      expect(entries.map((o) => [o.instrument.split(' ')[0], o.instrument.slice(-2), o.placedAt])).toEqual([
+        ['NIFTY', 'CE', '2026-11-24T03:50:00.000Z'],
+        ['NIFTY', 'PE', '2026-11-24T03:50:00.000Z'],
+      ]);
+      // The stops follow once the sales show in the positions (the next step).
+      expect(placed.filter((o) => o.side === 'BUY' && o.orderType === 'SL-M').map((o) => [o.instrument.slice(-2), o.placedAt])).toEqual([
+        ['CE', '2026-11-24T03:51:00.000Z'],
+        ['PE', '2026-11-24T03:51:00.000Z'],
+      ]);
+    } finally {
+      await store.close();
+    }
+    expect(outcome.report.statistics.tradeCount).toBe(2);
+  });
 });

@@ -47,12 +47,16 @@ export class BacktestRefused extends Error {
   }
 }
 
-/** The instruments a registration of this kind names: the one it takes bars of, or the index it trades (straddle). */
+/** The instruments a registration of this kind names: the one it takes bars of, else its `underlying` or `instrument` parameter. */
 export function strategyInstruments(registry: StrategyRegistry, kind: string, parameters: JsonObject): string[] {
   const definition = registry.get(kind);
   if (definition === null) return [];
-  const bars = definition.bars?.(registry.parse(kind, parameters)) ?? null;
-  return bars ? [bars.instrument] : typeof parameters.underlying === 'string' ? [parameters.underlying] : [];
+  const params = registry.parse(kind, parameters);
+  const bars = definition.bars?.(params) ?? null;
+  if (bars) return [bars.instrument];
+  // With the schema's defaults filled in: the straddle's underlying is NIFTY unless the parameters say otherwise.
+  const { underlying, instrument } = (params ?? {}) as { underlying?: unknown; instrument?: unknown };
+  return typeof underlying === 'string' ? [underlying] : typeof instrument === 'string' ? [instrument] : [];
 }
 
 function done(outcome: CommandOutcome<unknown>): void {
