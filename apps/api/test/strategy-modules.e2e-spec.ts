@@ -72,5 +72,10 @@ describe('strategy modules loaded from STRATEGIES_DIR', () => {
       ['OrderFilled', 3],
     ]);
     expect(orders[0].data).toMatchObject({ strategyId, clientOrderId: 'buy-once-1', instrument: 'INFY', side: 'BUY' });
+
+    // A change of parameters is checked against the same schema.
+    const changed = await t.api.put(`/api/strategies/${strategyId}/parameters`).send({ parameters: { quantity: 2, colour: 'red' } });
+    expect([changed.status, changed.body.code, changed.body.message]).toEqual([400, 'STRATEGY_PARAMETERS_INVALID', 'buy-once: unknown parameter colour']);
+    expect((await t.api.put(`/api/strategies/${strategyId}/parameters`).send({ parameters: { quantity: 2 } })).status).toBe(200);
   });
 });
