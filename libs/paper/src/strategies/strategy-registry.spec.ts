@@ -69,6 +69,13 @@ describe('strategy registry', () => {
     expect(refusal(candidate)).toContain(problem);
   });
 
+  it('checks string formats a schema names (ajv-formats)', () => {
+    const registry = new StrategyRegistry(market);
+    registry.register({ ...buyOnce, kind: 'dated', parameterSchema: { type: 'object', properties: { until: { type: 'string', format: 'date', default: '2026-12-31' } } } }, 'test');
+    expect(registry.parse('dated', {})).toEqual({ until: '2026-12-31' });
+    expect(parseError(registry, 'dated', { until: '31/12/2026' }).details?.problems).toEqual(['until must match format "date"']);
+  });
+
   it('refuses a second module of a kind already registered', () => {
     const registry = builtInRegistry(market);
     expect(() => registry.register({ ...buyOnce, kind: 'ma-crossover' }, '/s/ma.js')).toThrow('kind ma-crossover is already registered (from built-in)');

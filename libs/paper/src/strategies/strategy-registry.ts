@@ -1,4 +1,5 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { InvalidCommand, type JsonObject } from '@robo/domain';
 import type { StrategyDefinition, StrategyMarket, StrategyStepInput } from './strategy';
 import type { StrategyContext } from './strategy-context';
@@ -50,7 +51,10 @@ export class StrategyRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
 
-  constructor(private readonly market: StrategyMarket) {}
+  constructor(private readonly market: StrategyMarket) {
+    // `format: 'date'`, `'time'`, `'date-time'`... are checked, not just allowed.
+    addFormats(this.ajv);
+  }
 
   register(candidate: unknown, source: string): StrategyDefinition {
     const refuse = (problem: string): never => {
