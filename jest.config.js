@@ -28,6 +28,8 @@ module.exports = {
     '^@robo/contract/(.*)$': '<rootDir>/libs/contract/src/$1',
     '^@robo/backtest$': '<rootDir>/libs/backtest/src/index.ts',
     '^@robo/backtest/(.*)$': '<rootDir>/libs/backtest/src/$1',
+    '^@robo/projector$': '<rootDir>/libs/projector/src/index.ts',
+    '^@robo/projector/(.*)$': '<rootDir>/libs/projector/src/$1',
   },
   testTimeout: 60000,
 };

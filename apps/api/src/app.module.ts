@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule, loggerOptions, StoresModule } from '@robo/runtime';
-import { ProjectorModule } from '../../projector/src/projector.module';
+import { ProjectorModule } from '@robo/projector';
 import { AccountCommandHandler } from './accounts/account-command.handler';
 import { AccountsController } from './accounts/accounts.controller';
 import { AnalystModule } from './analyst/analyst.module';

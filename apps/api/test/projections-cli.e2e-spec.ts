@@ -3,7 +3,7 @@ import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, AUDIT_COLLECTION, type ReadModelStore } from '@robo/read-models';
 import { loadConfig, openReadStore } from '@robo/runtime';
 import { runCli } from '../../cli/src/cli';
-import { ProjectorService } from '../../projector/src/projector.service';
+import { ProjectorService } from '@robo/projector';
 import { openAccount, placeOrder } from './auth-fixtures';
 import { startTestApp, TestApp } from './test-app';
 

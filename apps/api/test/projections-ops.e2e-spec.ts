@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { ProjectorService } from '../../projector/src/projector.service';
+import { ProjectorService } from '@robo/projector';
 import { openAccount, placeOrder } from './auth-fixtures';
 import { startTestApp, TestApp, TestKey } from './test-app';
 

@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { ConfigError, ConfigModule, loadConfig, loggerOptions, StoresModule } from '@robo/runtime';
-import { ProjectorModule } from './projector.module';
+import { ProjectorModule } from '@robo/projector';
 
 
 /** Runs the projections as their own process over the same stores as the api (`npm run start:projector`). */

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from 
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore, type Doc, type FieldCondition, type Projection } from '@robo/read-models';
 import type { Server } from 'socket.io';
-import { ProjectorService } from '../../../projector/src/projector.service';
+import { ProjectorService } from '@robo/projector';
 import { changedFields, docKey, LIVE_COLLECTIONS, LIVE_PROJECTIONS, roomsOfDoc, type LiveDocument, type LiveUpdate } from './live-docs';
 import { ACCOUNT_ROOM_PREFIX, AUDIT_ROOM, kindOfRoom, type Topic, type TopicKind } from './live-topics';
 

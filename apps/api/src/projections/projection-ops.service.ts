@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, type DeadLetter, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
-import { ProjectorService } from '../../../projector/src/projector.service';
+import { ProjectorService } from '@robo/projector';
 import { SETTLEMENT_CHECKPOINT } from '../orders/settlement-reactor.runner';
 
 /** One line of GET /api/projections (numbers, not bigints: positions stay far below 2^53). */
