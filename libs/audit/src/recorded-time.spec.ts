@@ -1,5 +1,5 @@
 import { projectAll, TestLog } from '@robo/read-models/testing/test-log';
-import { auditProjection, type AuditDoc } from '@robo/read-models/projections/audit.projection';
+import { auditProjection, type AuditDoc } from '@robo/read-models';
 import { recordedTime } from '@robo/event-store';
 import { replayEvents } from './replay-stream';
 import { asOfFilter } from './time-filter';

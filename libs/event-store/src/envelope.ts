@@ -32,4 +32,4 @@ export interface EventEnvelope<Type extends string = string, Data = unknown> ext
 
 
 /** Recorded time as history knows it (the original one after an import): see libs/domain/src/common/recorded-time.ts. */
-export { recordedTime } from '@robo/domain/common/recorded-time';
+export { recordedTime } from '@robo/domain';

@@ -18,6 +18,8 @@ export {
 export { SqliteReadModelStore, type SqliteReadModelStoreOptions } from './sqlite/sqlite-read-model-store';
 export * from './projections';
 export * from './queries/portfolio';
+export * from './queries/grant-pages';
+export * from './queries/account-list';
 export * from './runner/projection-runner';
 export * from './queries/performance';
 export * from './queries/performance-reader';

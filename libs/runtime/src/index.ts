@@ -11,3 +11,4 @@ export * from './open-stores';
 export * from './parallel-rebuild';
 export * from './projector-lease';
 export * from './reference-data';
+export * from './base-url';

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { compiledWorkerScript } from '@robo/event-store/sqlite/worker-script';
+import { compiledWorkerScript } from '@robo/event-store';
 import { combineRebuilds, type RebuildElsewhere, type RebuildResult, type StepElsewhere, type StepReport } from '@robo/read-models';
 import { READ_STORE_PARTITIONS, type StoreConfig } from './open-stores';
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { accountStream, AccountCommand } from '@robo/domain';
-import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { listAccounts, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
 import { credentialStream } from '../auth/credential-events';
 import { KeyManager } from '../auth/key-manager';
@@ -20,7 +20,6 @@ import type { CommandResult } from '../write/append-decision';
 import type { CommandOutcome } from '../write/outcome';
 import { commandResponse } from '../common/outcome-response';
 import { ExecuteAccountCommand } from './account-command';
-import { listAccounts } from './account-list';
 import { AccountCommandResponse, AccountListResponse, AmountDto, HaltDto, ListAccountsQuery, OpenAccountDto, RiskLimitsDto } from './accounts.dto';
 
 @ApiTags('accounts')

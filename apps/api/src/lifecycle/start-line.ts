@@ -1,10 +1,4 @@
-import type { AppConfig } from '@robo/runtime';
-
-/** The address people open: this machine's name when the api listens on every interface. */
-export function baseUrl(host: string, port: number): string {
-  const local = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${local}:${port}`;
-}
+import { type AppConfig, baseUrl } from '@robo/runtime';
 
 /** What the start prints once listening: where the dashboard and the API docs are, on the port really bound. */
 export function startLine(config: Pick<AppConfig, 'host' | 'dataDir'>, port: number): string {

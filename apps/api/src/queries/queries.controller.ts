@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { portfolioAsOf } from '@robo/audit';
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore, recordedTime } from '@robo/event-store';
-import { AccountDoc, FieldCondition, type Page, READ_MODEL_STORE, ReadModelStore, readPortfolio } from '@robo/read-models';
+import { AccountDoc, AccountListQuery, FieldCondition, findOverAccounts, type Page, READ_MODEL_STORE, ReadModelStore, readPortfolio } from '@robo/read-models';
 import type { Account, Portfolio, Positions, StreamEvents } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
 import { isCredentialStream } from '../auth/credential-events';
@@ -16,7 +16,6 @@ import { MAX_STEPS_BYTES } from '../common/limits';
 import { uuidParam } from '../common/uuid-param';
 import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, PortfolioQuery, StreamEventsQuery } from './queries.dto';
 import { MarketDataService } from '../market/market-data.service';
-import { AccountListQuery, findOverAccounts } from './grant-pages';
 import { ReadYourWritesService } from './read-your-writes.service';
 
 type Doc = Record<string, unknown>;

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { ACCOUNTS_COLLECTION } from '@robo/read-models';
-import { listAccounts } from '../../../api/src/accounts/account-list';
+import { ACCOUNTS_COLLECTION, listAccounts } from '@robo/read-models';
 import { CliError, EXIT, ioOf } from '../cli-context';
 import { rupeesText, table, timeText, toJson, withLogStores } from '../log-stores';
 

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
+import { baseUrl } from '@robo/runtime';
 import { KeyManager } from '../../../api/src/auth/key-manager';
-import { baseUrl } from '../../../api/src/lifecycle/start-line';
 import type { ApiKeyRecord } from '../../../api/src/auth/credential-store.port';
 import { ROLES, type Role } from '../../../api/src/auth/roles';
 import { CliError, EXIT, ioOf, withStores } from '../cli-context';

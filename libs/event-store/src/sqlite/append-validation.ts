@@ -1,4 +1,4 @@
-import { assertNever } from '@robo/domain/common/errors';
+import { assertNever } from '@robo/domain';
 import type { NewEvent } from '../envelope';
 import type { ExpectedRevision } from '../event-store.port';
 import { AppendTooLargeError, InvalidAppendError } from '../errors';

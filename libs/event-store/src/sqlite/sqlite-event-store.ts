@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { assertNever } from '@robo/domain/common/errors';
+import { assertNever } from '@robo/domain';
 import type { EventEnvelope, NewEvent } from '../envelope';
 import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllBackwardsOptions, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
 import { StoreUnavailableError } from '../errors';

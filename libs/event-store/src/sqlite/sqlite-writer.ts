@@ -1,4 +1,4 @@
-import { assertNever } from '@robo/domain/common/errors';
+import { assertNever } from '@robo/domain';
 import type { AppendResult, ExpectedRevision } from '../event-store.port';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors';
 import type { PreparedEvent } from './append-validation';

@@ -1,12 +1,8 @@
-import {
-  ACCOUNTS_COLLECTION,
-  type AccountDoc,
-  encodeCursor,
-  type Page,
-  portfolioOfAccount,
-  type ReadModelStore,
-} from '@robo/read-models';
-import { findOverAccounts } from '../queries/grant-pages';
+import { ACCOUNTS_COLLECTION, type AccountDoc } from '../projections/accounts.projection';
+import type { Page, ReadModelStore } from '../read-model-store.port';
+import { encodeCursor } from '../support/find-query';
+import { findOverAccounts } from './grant-pages';
+import { portfolioOfAccount } from './portfolio';
 
 /** What the caller may do with a listed account: trade (admin, trader) or only read (auditor, viewer). */
 export type AccountAccess = 'trade' | 'read';

@@ -1,4 +1,5 @@
-import { decodeCursor, encodeCursor, type FieldCondition, MAX_IN_VALUES, type Page, type ReadModelStore, type Scalar } from '@robo/read-models';
+import type { FieldCondition, Page, ReadModelStore, Scalar } from '../read-model-store.port';
+import { decodeCursor, encodeCursor, MAX_IN_VALUES } from '../support/find-query';
 
 export interface AccountListQuery {
   where: Record<string, FieldCondition>;

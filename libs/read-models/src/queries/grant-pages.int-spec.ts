@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ordersProjection, SqliteReadModelStore } from '@robo/read-models';
+import { ordersProjection, SqliteReadModelStore } from '../index';
 import { findOverAccounts } from './grant-pages';
 
 describe('findOverAccounts: a list over any number of granted accounts', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { accountsProjection, positionsProjection, pricesProjection, SqliteReadModelStore } from '@robo/read-models';
+import { accountsProjection, positionsProjection, pricesProjection, SqliteReadModelStore } from '../index';
 import { listAccounts, NAME_SCAN_BUDGET } from './account-list';
 
 describe('listAccounts over a real SQLite read store', () => {
