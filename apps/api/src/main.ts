@@ -1,12 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { AppConfig, ConfigError, loadConfig } from '@robo/runtime';
+import { AppConfig, exitOnConfigError, loadConfigOrExit } from '@robo/runtime';
 import { createApp } from './bootstrap';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 import { startLine, watchLauncher } from './lifecycle/start-line';
 
-/** EX_CONFIG: a variable is missing or malformed; the message names it. */
-const EXIT_CONFIG = 78;
 /** EX_UNAVAILABLE: the port cannot be had (in use, or not allowed). */
 const EXIT_PORT = 69;
 
@@ -20,27 +18,10 @@ function portProblem(error: unknown, config: AppConfig): string | null {
 }
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(EXIT_CONFIG);
-    }
-    throw error;
-  }
-  let app;
-  try {
-    app = await createApp(config);
-  } catch (error) {
-    // Some settings can only be checked while the modules start (a secret file, an adapter not in this build).
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(EXIT_CONFIG);
-    }
-    throw error;
-  }
+  // A missing or malformed variable of any module: its one line and exit code 78 (EX_CONFIG).
+  const config = loadConfigOrExit();
+  // Some settings can only be checked while the modules start (a reference-data file, a secret file): the same.
+  const app = await createApp(config).catch(exitOnConfigError);
   try {
     await app.listen(config.port, config.host);
   } catch (error) {

@@ -7,7 +7,6 @@ describe('analyst without ANTHROPIC_API_KEY: disabled with a clear 503, everythi
   let c: Cast;
 
   beforeAll(async () => {
-    delete process.env.ANTHROPIC_API_KEY;
     t = await startTestApp();
     c = await makeCast(t);
   });
@@ -46,11 +45,6 @@ describe('analyst without ANTHROPIC_API_KEY: disabled with a clear 503, everythi
   });
 
   it('refuses to start when an analyst variable is malformed, naming the variable', async () => {
-    process.env.ANALYST_MAX_ROUNDS = 'lots';
-    try {
-      await expect(startTestApp()).rejects.toThrow(/ANALYST_MAX_ROUNDS/);
-    } finally {
-      delete process.env.ANALYST_MAX_ROUNDS;
-    }
+    await expect(startTestApp({ ANALYST_MAX_ROUNDS: 'lots' })).rejects.toThrow(/ANALYST_MAX_ROUNDS/);
   });
 });

@@ -33,14 +33,12 @@ describe('analyst proposals over HTTP: recorded by the analyst, decided by a per
 
   beforeAll(async () => {
     server = await MessagesApiServer.start({ apiKey: API_KEY, model: MODEL, systemIncludes: [PROMPT_VERSION, TOOLS_VERSION], toolNames: TOOL_NAMES });
-    Object.assign(process.env, ANALYST_ENV, { ANTHROPIC_BASE_URL: server.url });
-    t = await startTestApp();
+    t = await startTestApp({ ...ANALYST_ENV, ANTHROPIC_BASE_URL: server.url });
     base = await t.listen();
     store = t.app.get(EVENT_STORE);
     c = await makeCast(t);
   });
   afterAll(async () => {
-    for (const name of [...Object.keys(ANALYST_ENV), 'ANTHROPIC_BASE_URL']) delete process.env[name];
     await t.close();
     await server.close();
   });

@@ -34,8 +34,7 @@ describe('analyst over HTTP: real SDK against a local Messages API server, real 
 
   beforeAll(async () => {
     server = await MessagesApiServer.start({ apiKey: API_KEY, model: MODEL, systemIncludes: [PROMPT_VERSION, TOOLS_VERSION], toolNames: TOOL_NAMES });
-    Object.assign(process.env, ANALYST_ENV, { ANTHROPIC_BASE_URL: server.url });
-    t = await startTestApp();
+    t = await startTestApp({ ...ANALYST_ENV, ANTHROPIC_BASE_URL: server.url });
     base = await t.listen();
     store = t.app.get(EVENT_STORE);
     c = await makeCast(t);
@@ -44,7 +43,6 @@ describe('analyst over HTTP: real SDK against a local Messages API server, real 
     expect((await t.as(c.trader.token).get(`/api/orders?accountId=${c.accountA}&minPosition=${head}`)).status).toBe(200);
   });
   afterAll(async () => {
-    for (const name of [...Object.keys(ANALYST_ENV), 'ANTHROPIC_BASE_URL']) delete process.env[name];
     await t.close();
     await server.close();
   });

@@ -3,13 +3,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const MAIN = path.resolve(__dirname, '../../../dist/apps/api/src/main.js');
+const DIST = path.resolve(__dirname, '../../../dist/apps');
+const MAIN = path.join(DIST, 'api/src/main.js');
+const PROJECTOR = path.join(DIST, 'projector/src/main.js');
+const CLI = path.join(DIST, 'cli/src/main.js');
 
-/** Runs the built api with this environment until it exits (or 45 s). */
-function runMain(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Runs a built process (the api unless told) with this environment until it exits (or 45 s). */
+function runMain(env: Record<string, string>, main: string[] = [MAIN]): Promise<{ code: number | null; output: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-config-'));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, main, { env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -47,7 +50,7 @@ const LOTS = ['NIFTY', 'BANKNIFTY', 'FINNIFTY', 'MIDCPNIFTY', 'NIFTYNXT50'].map(
 /** A bad setting stops the process at start with exit code 78 (EX_CONFIG) and a message naming the variable. */
 describe('startup refuses bad configuration (built main, exit code 78)', () => {
   beforeAll(() => {
-    if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+    for (const main of [MAIN, PROJECTOR, CLI]) if (!fs.existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first (npm test does)`);
   });
 
   const cases: [string, Record<string, string>, string][] = [
@@ -88,5 +91,27 @@ describe('startup refuses bad configuration (built main, exit code 78)', () => {
     const outcomes = results.map((r, i) => [referenceDataCases[i][0], r.code, r.output.includes(`configuration: ${referenceDataCases[i][2]}`)]);
     expect(outcomes).toEqual(referenceDataCases.map(([name]) => [name, 78, true]));
     for (const r of results) expect(r.output).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  // One loader reads the variables of every module (core, paper trading, the analyst, the command line) in every
+  // process, with one error style: a bad analyst bound used to end the api with a stack trace and exit code 1.
+  const processes: [string, string[]][] = [
+    ['api', [MAIN]],
+    ['projector', [PROJECTOR]],
+    ['robo accounts list', [CLI, 'accounts', 'list']],
+  ];
+  const moduleCases: [string, Record<string, string>][] = [
+    ['ANALYST_MAX_ROUNDS', { ANALYST_MAX_ROUNDS: 'abc' }],
+    ['ANTHROPIC_BASE_URL', { ANTHROPIC_BASE_URL: 'ftp://models.example' }],
+    ['PAPER_TICK_MS', { PAPER_TICK_MS: 'abc' }],
+    ['EXPIRY_SWEEP_MS', { EXPIRY_SWEEP_MS: '5' }],
+    ['ROBO_URL', { ROBO_URL: 'localhost:3000' }],
+  ];
+
+  it.each(processes)('%s: exits 78 naming the variable of any module, with no stack trace', async (_name, main) => {
+    const results = await Promise.all(moduleCases.map(([, env]) => runMain(env, main)));
+    const outcomes = results.map((r, i) => [moduleCases[i][0], r.code, r.output.includes(`configuration: ${moduleCases[i][0]} must be`)]);
+    expect(outcomes).toEqual(moduleCases.map(([variable]) => [variable, 78, true]));
+    for (const r of results) expect(r.output).not.toMatch(/\n\s+at |Error:/);
   }, 120_000);
 });

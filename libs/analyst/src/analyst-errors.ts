@@ -44,12 +44,3 @@ export const DISABLED_MESSAGE =
 export function disabledError(): AnalystError {
   return new AnalystError('ANALYST_DISABLED', DISABLED_MESSAGE, { howToEnable: 'set ANTHROPIC_API_KEY and restart the api' });
 }
-
-/** A bad analyst setting; like the runtime's ConfigError it names the variable. */
-export class AnalystConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(public readonly variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = 'AnalystConfigError';
-  }
-}

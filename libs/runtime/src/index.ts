@@ -1,4 +1,6 @@
 export * from './config/app-config';
+export * from './config/env-values';
+export * from './config/analyst-config';
 export * from './config/config.module';
 export * from './clock';
 export * from './session-clock';

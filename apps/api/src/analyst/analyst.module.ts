@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ANALYST, ANALYST_QUERIES, analystConfigFromEnv, AnalystConfig, AnalystQueries, createAnalyst, createProposalBook, ProposalBook } from '@robo/analyst';
+import { ANALYST, ANALYST_QUERIES, AnalystConfig, AnalystQueries, createAnalyst, createProposalBook, ProposalBook } from '@robo/analyst';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { CLOCK, Clock } from '@robo/runtime';
+import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
 import { AuthModule } from '../auth/auth.module';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { AnalystAskers } from './analyst-askers';
@@ -19,8 +19,8 @@ import { placeOrderThroughCommandBus } from './place-proposal-order';
   imports: [AuthModule],
   controllers: [AnalystController],
   providers: [
-    // Read at start: a malformed variable fails startup with AnalystConfigError naming it.
-    { provide: ANALYST_CONFIG, useFactory: (): AnalystConfig => analystConfigFromEnv(process.env) },
+    // Checked with every other variable by loadConfig before the app starts.
+    { provide: ANALYST_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig): AnalystConfig => config.analyst },
     AnalystAskers,
     ReadYourWritesService,
     { provide: ANALYST_QUERIES, useClass: ApiAnalystQueries },

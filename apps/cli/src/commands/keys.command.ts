@@ -25,7 +25,7 @@ export function register(program: Command): void {
       const io = ioOf(command);
       const { record, apiKey, base } = await withStores(command, async ({ config, credentials, events, by }) => ({
         ...(await new KeyManager(credentials, events).create({ name: options.name, role: options.role, accountIds }, by)),
-        base: baseUrlOf(io.env.ROBO_URL, config.host, config.port),
+        base: config.roboUrl ?? baseUrl(config.host, config.port),
       }));
       if (options.json) {
         io.out(JSON.stringify({ ...record, apiKey }));
@@ -94,12 +94,6 @@ export function register(program: Command): void {
       const io = ioOf(command);
       io.out(options.json ? JSON.stringify(record) : `${record.kid} may no longer use ${accountId}`);
     });
-}
-
-/** Where the api answers, for the curl printed after a new key: ROBO_URL when set (a proxy, another host), else the configured HOST and PORT. */
-function baseUrlOf(roboUrl: string | undefined, host: string, port: number): string {
-  if (roboUrl !== undefined && roboUrl.trim() !== '') return roboUrl.trim().replace(/\/+$/, '');
-  return baseUrl(host, port);
 }
 
 function table(list: ApiKeyRecord[], command: Command): string {

@@ -1,7 +1,15 @@
 import * as path from 'node:path';
 import { parseInstantMs } from '@robo/domain';
+import { type AnalystConfig, analystConfig } from './analyst-config';
+import { bool, ConfigError, type Env, file, int, matching, oneOf } from './env-values';
 
-/** Validated configuration: every variable is documented in README.md ("Configuration"). */
+export { ConfigError } from './env-values';
+
+/**
+ * Validated configuration of every module, read once at start by loadConfig: every variable is documented in README.md
+ * ("Configuration" and the feature sections). A module with variables of its own adds a section here (as `paper` and
+ * `analyst`), read with the readers of env-values.ts, so that any bad value stops the start with a ConfigError.
+ */
 export interface AppConfig {
   port: number;
   host: string;
@@ -60,6 +68,10 @@ export interface AppConfig {
   paper: PaperConfig;
   /** STRATEGIES_DIR: compiled strategy modules (.js, .cjs) loaded at start (docs/strategies.md); default DATA_DIR/strategies. */
   strategiesDir: string;
+  /** The AI analyst: see docs/analyst.md. */
+  analyst: AnalystConfig;
+  /** ROBO_URL: where the api answers for people (a proxy, another host), printed by `robo keys create`; null: HOST and PORT. */
+  roboUrl: string | null;
 }
 
 export interface PaperConfig {
@@ -81,47 +93,6 @@ export interface PaperConfig {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
-
-export class ConfigError extends Error {
-  constructor(public readonly variable: string, message: string) {
-    super(`configuration: ${variable} ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-/** A path variable: absolute, or null when unset or empty (then the bundled data is used). */
-function file(env: Env, name: string): string | null {
-  const value = env[name];
-  return value && value !== '' ? path.resolve(value) : null;
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(name, `must be true or false, got "${raw}"`);
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
 
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
@@ -147,6 +118,7 @@ function jwtSecret(env: Env, eventStore: string): string | null {
   return raw;
 }
 
+/** Reads and checks every variable; throws ConfigError naming the first bad one. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const eventStore = oneOf(env, 'EVENT_STORE', ['sqlite', 'esdb'] as const, 'sqlite');
   const readStore = oneOf(env, 'READ_STORE', ['sqlite', 'mongo'] as const, 'sqlite');
@@ -211,6 +183,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     paper: paperConfig(env, clockStart),
     strategiesDir: path.resolve(env.STRATEGIES_DIR && env.STRATEGIES_DIR !== '' ? env.STRATEGIES_DIR : path.join(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : './data', 'strategies')),
+    analyst: analystConfig(env),
+    roboUrl: matching(env, 'ROBO_URL', /^https?:\/\/\S+$/, 'an http(s) URL such as https://trader.example.com')?.replace(/\/+$/, '') ?? null,
   };
 }
 
@@ -231,4 +205,25 @@ function paperConfig(env: Env, clockStart: string | null): PaperConfig {
     fillFractionPct: int(env, 'PAPER_FILL_FRACTION', 25, 1, 100),
     enabled: bool(env, 'PAPER_TRADING', demo),
   };
+}
+
+/** EX_CONFIG (sysexits.h): the exit code of a process stopped by a bad variable. */
+export const EXIT_CONFIG = 78;
+
+/** At a process's start: the configuration, or the ConfigError's one line on stderr and exit code 78. */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    exitOnConfigError(error);
+  }
+}
+
+/** Ends the process with exit code 78 for a ConfigError (one line, no stack trace); rethrows anything else. */
+export function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(EXIT_CONFIG);
+  }
+  throw error;
 }

@@ -1,7 +1,10 @@
-import { analystConfigFromEnv, DEFAULT_ANALYST_CONFIG } from './analyst-config';
-import { AnalystConfigError } from './analyst-errors';
+import { DEFAULT_ANALYST_CONFIG } from './analyst-config';
+import { ConfigError, loadConfig } from './app-config';
 
-describe('analystConfigFromEnv', () => {
+/** The analyst's section of the one configuration, read from `env` as the apps read it at start. */
+const analystConfigFromEnv = (env: Record<string, string>) => loadConfig({ DATA_DIR: '/tmp/unused', ...env }).analyst;
+
+describe("the analyst's variables, read by loadConfig", () => {
   it('is disabled (no key) with the defaults when nothing is set', () => {
     expect(analystConfigFromEnv({})).toEqual(DEFAULT_ANALYST_CONFIG);
     expect(analystConfigFromEnv({ ANTHROPIC_API_KEY: '   ' }).apiKey).toBeNull();
@@ -37,8 +40,8 @@ describe('analystConfigFromEnv', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(AnalystConfigError);
-    expect((caught as AnalystConfigError).variable).toBe(variable);
-    expect((caught as AnalystConfigError).message).toContain(variable);
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(variable);
+    expect((caught as ConfigError).message).toContain(variable);
   });
 });
