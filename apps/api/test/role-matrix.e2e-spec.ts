@@ -272,17 +272,23 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
       const auditPushes: unknown[] = [];
       connected.auditor.on('audit.appended', (m) => auditPushes.push(m));
 
+      /** Resolves once `role` has been pushed an update of `accountId` at `position` or later. */
+      const pushed = (role: (typeof roles)[number], accountId: string, position: number) =>
+        new Promise<void>((resolve) => {
+          const check = () => received[role].some((m) => m.accountId === accountId && m.position >= position) && resolve();
+          check();
+          connected[role].on('account.updated', check);
+        });
+
       const deposit = await t.as(c.trader.token).post(`/api/accounts/${c.accountA}/deposits`).send({ amountPaise: 5 });
       expect(deposit.status).toBe(201);
-      const deadline = Date.now() + 5000;
-      const subscribers = ['admin', 'trader', 'viewer', 'auditor'];
-      while (Date.now() < deadline && !subscribers.every((r) => received[r].some((m) => m.accountId === c.accountA && m.position >= deposit.body.globalPosition))) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      for (const r of subscribers) expect([r, received[r].some((m) => m.accountId === c.accountA && m.position >= deposit.body.globalPosition)]).toEqual([r, true]);
+      await Promise.all((['admin', 'trader', 'viewer', 'auditor'] as const).map((r) => pushed(r, c.accountA, deposit.body.globalPosition)));
       expect(auditPushes.length).toBeGreaterThan(0);
-      // The stranger follows only account B: nothing about A reaches it.
-      await new Promise((r) => setTimeout(r, 300));
+      // The stranger follows only account B: nothing about A reaches it. Updates reach a socket in log order, so once
+      // the stranger has B's change made after A's, an update of A would have come before it.
+      const later = await t.as(c.stranger.token).post(`/api/accounts/${c.accountB}/deposits`).send({ amountPaise: 5 });
+      expect(later.status).toBe(201);
+      await pushed('stranger', c.accountB, later.body.globalPosition);
       expect(received.stranger.filter((m) => m.accountId === c.accountA)).toEqual([]);
 
       // A read after the push sees the change.

@@ -61,11 +61,13 @@ describe('strategies over HTTP: register, lifecycle, kill switch, access, and th
   });
 
   it("lists only the caller's accounts; a stranger gets 404 and a viewer may read but not command", async () => {
-    const id = (await register()).body.strategyId as string;
+    const registered = await register();
+    const id = registered.body.strategyId as string;
     const stranger = await t.createKey('trader');
     const viewer = await t.createKey('viewer', [accountId]);
-    await engineOf(t).step(); // gives the projector a moment; the list reads the read model
-    await new Promise((r) => setTimeout(r, 300));
+    await engineOf(t).step();
+    // The reads below are of the read model: wait (minPosition) until it holds the registration.
+    expect((await t.as(viewer.token).get(`/api/strategies?minPosition=${registered.body.globalPosition}`)).status).toBe(200);
     expect((await t.as(stranger.token).get(`/api/strategies/${id}`)).status).toBe(404);
     expect((await t.as(stranger.token).post(`/api/strategies/${id}/halt`).send({})).status).toBe(404);
     expect((await t.as(stranger.token).get('/api/strategies')).body.items).toEqual([]);

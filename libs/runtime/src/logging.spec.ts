@@ -73,7 +73,7 @@ describe('request logging', () => {
       expect(res.headers.get('x-correlation-id')).toBe('corr-1');
       const made = await fetch(`${url}/api/x`);
       expect(made.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => lines.filter((l) => l.msg === 'inside the request').length === 2);
       expect(lines.filter((l) => l.msg === 'inside the request').map((l) => l.correlationId)).toEqual(['corr-1', made.headers.get('x-correlation-id')]);
     } finally {
       server.close();
@@ -86,7 +86,8 @@ describe('request logging', () => {
       await fetch(`${url}/api/ok?status=200`);
       await fetch(`${url}/api/bad?status=400`);
       await fetch(`${url}/api/broken/rtk_abc_secretpart?status=503&token=abc.def`, { headers: { 'x-correlation-id': 'corr-5', authorization: 'Bearer rtk_abc_secretpart' } });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The 503's line is written when its response finishes, after any line of the two requests before it.
+      await until(() => lines.some((l) => l.msg === 'request errored'));
       const requestLines = lines.filter((l) => l.msg !== 'inside the request');
       expect(requestLines).toEqual([
         expect.objectContaining({ level: 50, msg: 'request errored', correlationId: 'corr-5', res: { statusCode: 503 }, req: { method: 'GET', url: '/api/broken/rtk_[redacted]?status=503&token=[redacted]' } }),
@@ -115,7 +116,7 @@ describe('request logging', () => {
     const { url, lines, server } = await serve('debug');
     try {
       await fetch(`${url}/api/ok?status=200`, { headers: { authorization: 'Bearer rtk_abc_secretpart' } });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => lines.some((l) => l.msg === 'request completed'));
       const completed = lines.find((l) => l.msg === 'request completed') as { req: { headers: Record<string, string> }; correlationId: string } | undefined;
       expect(completed?.req.headers.authorization).toBe('[redacted]');
       expect(completed?.correlationId).toMatch(/^[0-9a-f-]{36}$/);

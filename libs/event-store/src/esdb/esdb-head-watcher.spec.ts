@@ -1,12 +1,24 @@
 import { EsdbHeadWatcher } from './esdb-head-watcher';
 
-/** A live feed of positions the test pushes into; records what it was opened from and whether it is running. */
+/**
+ * A live feed of positions the test pushes into; records what it was opened from and whether it is running.
+ * `opened` resolves when it is first opened (the watcher opens it after registering its waiter), `ended` when it stops.
+ */
 function feed() {
-  const state = { opens: [] as bigint[], running: false, push: (_position: bigint) => undefined as void };
+  let wasOpened = () => undefined as void;
+  let hasEnded = () => undefined as void;
+  const state = {
+    opens: [] as bigint[],
+    running: false,
+    push: (_position: bigint) => undefined as void,
+    opened: new Promise<void>((resolve) => (wasOpened = resolve)),
+    ended: new Promise<void>((resolve) => (hasEnded = resolve)),
+  };
   const follow = (after: bigint, signal: AbortSignal): AsyncIterable<bigint> => ({
     async *[Symbol.asyncIterator]() {
       state.opens.push(after);
       state.running = true;
+      wasOpened();
       const queue: bigint[] = [];
       let wake: (() => void) | null = null;
       state.push = (position) => {
@@ -25,6 +37,7 @@ function feed() {
         }
       } finally {
         state.running = false;
+        hasEnded();
       }
     },
   });
@@ -47,23 +60,23 @@ describe('EsdbHeadWatcher', () => {
     const watcher = new EsdbHeadWatcher({ readHead: async () => 500n, follow, idleCloseMs: 20 });
     const a = watcher.wait(500n, 10_000);
     const b = watcher.wait(700n, 10_000);
-    await tick();
+    await state.opened;
     expect(state.opens).toEqual([500n]);
     state.push(600n);
     await expect(a).resolves.toBe(true);
     state.push(800n);
     await expect(b).resolves.toBe(true);
     expect(state.opens).toHaveLength(1);
-    await tick(60);
-    expect(state.running).toBe(false); // closed once idle
+    await state.ended; // closed once idle, with no waiter left
+    expect(state.running).toBe(false);
     watcher.close();
   });
 
   it('is woken by local appends through notify(), false on timeout and on abort', async () => {
-    const { follow } = feed();
+    const { follow, state } = feed();
     const watcher = new EsdbHeadWatcher({ readHead: async () => 10n, follow });
     const woken = watcher.wait(10n, 10_000);
-    await tick();
+    await state.opened;
     watcher.notify(11n);
     await expect(woken).resolves.toBe(true);
 

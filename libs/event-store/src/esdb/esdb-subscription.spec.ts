@@ -140,10 +140,16 @@ describe('resumableSubscription', () => {
     const waiting = scripted([rec(1)], 'wait');
     const { iterable } = harness([waiting], { signal: controller.signal });
     const seen: bigint[] = [];
+    let delivered = () => undefined as void;
+    const first = new Promise<void>((resolve) => (delivered = resolve));
     const done = (async () => {
-      for await (const item of iterable) seen.push(item);
+      for await (const item of iterable) {
+        seen.push(item);
+        delivered();
+      }
     })();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Past the only record, the subscription waits for a live one.
+    await first;
     controller.abort();
     await done;
     expect(seen).toEqual([1n]);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventEnvelope } from '../envelope';
 import { InvalidAppendError, StoreUnavailableError } from '../errors';
-import { idsOf, newEvent, rejectionOf, sleep, someEvents, within } from '../testing/test-events';
+import { idsOf, newEvent, rejectionOf, someEvents, within } from '../testing/test-events';
 import { SqliteEventStore } from './sqlite-event-store';
 import { TempStores, WRITER_MODES } from './testing/temp-stores';
 
@@ -126,10 +126,18 @@ describe.each(WRITER_MODES)('SqliteEventStore availability, validation and close
     const store = temp.open();
     const controller = new AbortController();
     const seen: EventEnvelope[] = [];
+    // The subscriber is waiting once it asks the store to wait for events past its position.
+    const wait = store.waitForEventsAfter.bind(store);
+    const waiting = new Promise<void>((resolve) => {
+      store.waitForEventsAfter = (position, options) => {
+        resolve();
+        return wait(position, options);
+      };
+    });
     const subscriber = (async () => {
       for await (const event of store.subscribeToAll({ signal: controller.signal })) seen.push(event);
     })();
-    await sleep(30);
+    await waiting;
 
     const queued = store.append('account-1', someEvents(2), { expectedRevision: 'no_stream' });
     await store.close();
