@@ -36,10 +36,10 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 const field = <T>(valid: fc.Arbitrary<T>) =>
   fc.oneof({ weight: 20, arbitrary: valid as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: anyValue }, { weight: 1, arbitrary: fc.constant(undefined) });
 
-/** A body shaped like the DTO, with an occasional unknown field. */
 /** Present about once in `every` samples, otherwise null. */
 const sometimes = <T>(arbitrary: fc.Arbitrary<T>, every: number) => fc.oneof({ weight: every - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
 
+/** A body shaped like the DTO, with an occasional unknown field. */
 const shaped = (fields: Record<string, fc.Arbitrary<unknown>>) =>
   fc.tuple(fc.record(fields), sometimes(fc.tuple(printable(12), anyValue), 10)).map(([body, extra]) => {
     const out: Record<string, unknown> = {};

@@ -36,7 +36,7 @@ describe('PlaceOrder outcomes', () => {
     clientOrderId: null,
     ...over,
   });
-  const place = (r: PlaceOrderRequest, idempotent = false) => bus.execute<PlaceOrderMessage, PlaceOrderOutcome>(new PlaceOrderMessage(r, ctx, idempotent));
+  const place = (r: PlaceOrderRequest, idempotent = false) => bus.execute<PlaceOrderMessage, PlaceOrderOutcome>(new PlaceOrderMessage(r, ctx, { idempotent }));
 
   it('answers accepted, then already-done for the same idempotent request, with the same result', async () => {
     const r = request();

@@ -21,7 +21,7 @@ export function placeOrderThroughCommandBus(commandBus: CommandBus): PlaceOrderP
           clientOrderId: request.clientOrderId,
         },
         { correlationId: ctx.correlationId, causationId: ctx.causationId, actor: ctx.actor, idempotencyKey: ctx.idempotencyKey },
-        false,
+        { idempotent: false },
       ),
     );
     switch (outcome.outcome) {

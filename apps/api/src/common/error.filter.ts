@@ -7,9 +7,9 @@ import { ApiError, ErrorBody } from './api-error';
 import { REJECTION_STATUS } from './outcome-response';
 import { correlationIdFor, markExpectedRefusal } from '@robo/runtime';
 
-/** Read-store errors a query can cause (a forged cursor, for one). */
 /** Stores that can go away: the read store and the credential store say so by their error's code. */
 const UNAVAILABLE_CODES = ['READ_STORE_UNAVAILABLE', 'CREDENTIAL_STORE_UNAVAILABLE'];
+/** Read-store errors a query can cause (a forged cursor, for one). */
 const READ_MODEL_CODES: Record<string, number> = { INVALID_QUERY: 400, INVALID_CURSOR: 400, INVALID_NAME: 400, UNKNOWN_PROJECTION: 404 };
 
 interface Mapped {

@@ -17,18 +17,27 @@ export interface PlaceOrderRequest {
   clientOrderId: string | null;
 }
 
+export interface PlaceOrderOptions {
+  /** Set when the order id came from an Idempotency-Key (or a client order id): a retry answers with the first result. */
+  idempotent: boolean;
+  /**
+   * Set when the order id was generated for this message (not derived from anything a caller can send twice): its
+   * stream cannot exist yet, so the handler does not read it. The order stream's append still expects no stream.
+   */
+  generatedId?: boolean;
+}
+
 export class PlaceOrderMessage {
+  readonly idempotent: boolean;
+  readonly generatedId: boolean;
   constructor(
     public readonly request: PlaceOrderRequest,
     public readonly ctx: CommandContext,
-    /** Set when the order id came from an Idempotency-Key: a retry answers with the first result. */
-    public readonly idempotent: boolean,
-    /**
-     * Set when the order id was generated for this message (not derived from anything a caller can send twice): its
-     * stream cannot exist yet, so the handler does not read it. The order stream's append still expects no stream.
-     */
-    public readonly generatedId = false,
-  ) {}
+    options: PlaceOrderOptions,
+  ) {
+    this.idempotent = options.idempotent;
+    this.generatedId = options.generatedId ?? false;
+  }
 }
 
 export class ModifyOrderMessage {

@@ -60,8 +60,7 @@ export class OrdersController {
           clientOrderId: body.clientOrderId ?? null,
         },
         ctx,
-        ctx.idempotencyKey !== undefined,
-        derived === null,
+        { idempotent: ctx.idempotencyKey !== undefined, generatedId: derived === null },
       ),
     );
     return placeOrderResponse(outcome);

@@ -92,10 +92,10 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Pla
   /** One account's orders, under its lock: they all reserve on the account stream. */
   private placeBatch(accountId: string, batch: PendingPlace[]): Promise<void> {
     return this.locks.run(accountStream(accountId), async () => {
-      if (batch.length === 1) return settle(batch[0], () => this.placeOne(batch[0].input));
+      if (batch.length === 1) return resolvePending(batch[0], () => this.placeOne(batch[0].input));
       const { decided, alone } = await this.decideTogether(accountId, batch);
-      await Promise.all(decided.map(({ pending, decision }) => settle(pending, () => this.recordOrder(pending.input, decision))));
-      for (const pending of alone) await settle(pending, () => this.placeOne(pending.input));
+      await Promise.all(decided.map(({ pending, decision }) => resolvePending(pending, () => this.recordOrder(pending.input, decision))));
+      for (const pending of alone) await resolvePending(pending, () => this.placeOne(pending.input));
     });
   }
 
@@ -171,7 +171,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Pla
       return refusal(error);
     }
     const order = await this.loadOrder(input);
-    if (order.state.status !== 'NONE') return this.existing(stream, orderSeed, request, order.state.status);
+    if (order.state.status !== 'NONE') return this.existingOrderOutcome(stream, orderSeed, request, order.state.status);
 
     const reserved = await this.step.run<AccountState, AccountEvent, Decided>({
       stream: accountStream(request.accountId),
@@ -218,13 +218,13 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Pla
     if (recorded.outcome !== 'rejected' && recorded.value === 'exists') {
       await this.releaseAfterFailure(request.accountId, request.orderId, ctx, decision.now);
       const order = await this.loadOrder({ ...input, message: { ...message, generatedId: false } as PlaceOrderMessage });
-      return this.existing(stream, orderSeed, request, order.state.status);
+      return this.existingOrderOutcome(stream, orderSeed, request, order.state.status);
     }
     if (recorded.outcome === 'rejected') {
       await this.releaseAfterFailure(request.accountId, request.orderId, ctx, decision.now);
       return placeRefusal(recorded);
     }
-    return answer(request, decision.events, recorded);
+    return recordedOutcome(request, decision.events, recorded);
   }
 
   /**
@@ -238,7 +238,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderMessage, Pla
   }
 
   /** The order id exists: a retry with the same Idempotency-Key gets the first answer, anything else a conflict. */
-  private async existing(stream: string, seed: string | null, request: PlaceOrderRequest, status: string): Promise<PlaceOrderOutcome> {
+  private async existingOrderOutcome(stream: string, seed: string | null, request: PlaceOrderRequest, status: string): Promise<PlaceOrderOutcome> {
     if (seed === null) {
       return refusal(new Conflict('ORDER_ALREADY_EXISTS', 'an order with this id (or clientOrderId) already exists', { orderId: request.orderId }));
     }
@@ -285,7 +285,8 @@ interface Together {
 
 const accountNotFound = (accountId: string) => new NotFound('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
 
-async function settle<R>(pending: Pending<unknown, R>, work: () => Promise<R>): Promise<void> {
+/** Runs `work` for a waiting caller and resolves its promise with the outcome (or rejects it with the failure). */
+async function resolvePending<R>(pending: Pending<unknown, R>, work: () => Promise<R>): Promise<void> {
   try {
     pending.resolve(await work());
   } catch (error) {
@@ -293,12 +294,13 @@ async function settle<R>(pending: Pending<unknown, R>, work: () => Promise<R>): 
   }
 }
 
+/** A recorded rejection is an outcome with its reason code (the audit trail shows why), not an error. */
 function recordedRejection(request: PlaceOrderRequest, code: string, reason: string, details: Record<string, unknown>): PlaceOrderRejected {
   return { outcome: 'rejected', kind: 'rule', code, message: reason, details, orderId: request.orderId, recorded: true };
 }
 
-/** A recorded rejection is an outcome with its reason code (the audit trail shows why), not an error. */
-function answer(request: PlaceOrderRequest, events: readonly OrderEvent[], result: StepDone<OrderState, unknown>): PlaceOrderOutcome {
+/** The outcome of an order whose stream was just written: placed (or a retry of the same placement), or rejected by the risk checks. */
+function recordedOutcome(request: PlaceOrderRequest, events: readonly OrderEvent[], result: StepDone<OrderState, unknown>): PlaceOrderOutcome {
   const rejected = events.find((e): e is Extract<OrderEvent, { type: 'OrderRejected' }> => e.type === 'OrderRejected');
   const position = Number(result.globalPosition);
   const streamRevision = Number(result.revision);

@@ -58,9 +58,10 @@ export class SettlementReactor {
    * after it are not tried). Its result is the highest global position of the event's effects, whether this run
    * appended them or an earlier run (inline or the log follower) did: when an effect is found already applied, the
    * position of its stream's head (at or after that effect) is taken, so a command's response always covers all of
-   * its effects. The log follower, which needs no position, passes `report: false` and saves the reads of heads.
+   * its effects. The log follower, which needs no position, passes `reportPosition: false` and saves the reads of heads.
    */
-  async handle(event: NewEvent, report = true): Promise<CommandOutcome<bigint>> {
+  async handle(event: NewEvent, { reportPosition = true }: { reportPosition?: boolean } = {}): Promise<CommandOutcome<bigint>> {
+    const report = reportPosition;
     if (!this.handles(event.type)) return { outcome: 'already-done', result: 0n };
     const orderEvent = { type: event.type, data: event.data } as OrderEvent;
     const orderId = (orderEvent.data as { orderId: string }).orderId;

@@ -47,7 +47,7 @@ export class OrderPlacer {
             clientOrderId: intent.clientOrderId,
           },
           ctx,
-          true,
+          { idempotent: true },
         ),
       );
     } catch (error) {

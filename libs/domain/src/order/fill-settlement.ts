@@ -36,8 +36,9 @@ export function positionFillCommand(order: SettledOrder, fill: FillFacts): Posit
 /**
  * The account command a fill becomes (the second step), with what the position step realized. The fill takes its
  * share of the order's reservation pro rata to the quantity it took out of what was open; the last fill takes the rest.
+ * `recordedDay`: the IST trading day on the clock when the fill is settled (the daily loss limit counts by it); the
+ * fill's own day when not given.
  */
-/** `recordedDay`: the IST trading day on the clock when the fill is settled (the daily loss limit counts by it); the fill's own day when not given. */
 export function settleFillCommand(order: SettledOrder, fill: FillFacts, account: OpenAccountState, realizedPnlPaise: Paise, recordedDay?: IstDate): AccountCommand {
   const { orderId, accountId, instrument, side } = order;
   const held = account.reservations.get(orderId) ?? 0;
