@@ -11,11 +11,14 @@ function result(code: number | null, out: string, err: string) {
   return { code, out, err, json: () => JSON.parse(out) };
 }
 
-/** The built `robo` (what `npx robo` runs), as a child process on a data directory. */
+/**
+ * The built `robo` (what `npx robo` runs), as a child process on a data directory. No time limit of its own: on a
+ * loaded machine a process killed after a fixed delay would be read as a wrong exit code; the test's timeout guards.
+ */
 function robo(dataDir: string, ...args: string[]): Promise<ReturnType<typeof result>> {
   return new Promise((resolve) => {
     const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-    execFile(process.execPath, [CLI, ...args], { env, encoding: 'utf8', timeout: 20_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve(result(error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr));
     });
   });
@@ -43,7 +46,8 @@ describe('robo replay / audit / events (the built CLI on a DATA_DIR the api wrot
     const f1 = await t.api.post(`/api/orders/${orderId}/fills`).send({ fillId: 'C-1', quantity: 40, pricePaise: 44_900, feesPaise: 100, occurredAt: '2026-11-20T10:05:00+05:30' });
     fillCorrelation = f1.headers['x-correlation-id'];
     afterFirst = { portfolio: (await t.api.get(`/api/accounts/${account}/portfolio?minPosition=${f1.body.globalPosition}`)).body, instant: new Date().toISOString() };
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The next fill is recorded after the instant read above: the wall clock (which stamps recordedAt) has moved on.
+    while (new Date().toISOString() <= afterFirst.instant) await new Promise((resolve) => setImmediate(resolve));
     // reported second, happened first
     const f2 = await t.api.post(`/api/orders/${orderId}/fills`).send({ fillId: 'C-0', quantity: 60, pricePaise: 45_000, feesPaise: 150, occurredAt: '2026-11-20T10:02:00+05:30' });
     const sell = await t.api.post('/api/orders').send({ accountId: account, ...ORDER, side: 'SELL', quantity: 50, limitPricePaise: 45_500 });
@@ -178,5 +182,5 @@ describe('robo replay / audit / events (the built CLI on a DATA_DIR the api wrot
       else expect(run.err).toMatch(/robo|error/);
     }
     expect(runs[10].err).toContain('no event log');
-  });
+  }, 180_000);
 });

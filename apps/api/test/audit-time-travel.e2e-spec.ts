@@ -2,7 +2,11 @@ import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { Cast, LIMIT_ORDER, makeCast } from './auth-fixtures';
 import { startTestApp, TestApp } from './test-app';
 
-const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Returns once the wall clock (which stamps recordedAt) reads a later millisecond: what follows is recorded after what came before. */
+async function pause(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() <= now) await new Promise((resolve) => setImmediate(resolve));
+}
 const ITC = (over: Record<string, unknown>) => ({ ...LIMIT_ORDER, ...over });
 
 /** The figures a live portfolio and an as-of portfolio both have. */

@@ -224,9 +224,13 @@ describe('ClaudeAnalyst against a local Messages API server (real SDK, real stor
     const askId = events[0].type === 'started' ? events[0].askId : '';
     expect((await trail(askId))[1].data).toMatchObject({ code: 'ANALYST_TIMEOUT', reason: 'wall_time' });
 
+    // The caller goes away while the model is answering: once its request has reached the provider.
     const controller = new AbortController();
+    server.use(() => {
+      controller.abort();
+      return { kind: 'hang' };
+    });
     const pending = analyst().ask({ question: 'Anything?' }, who, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
     await expect(pending).rejects.toMatchObject({ code: 'ANALYST_CANCELLED' });
   });
 

@@ -18,7 +18,11 @@ import { SqliteEventStore } from '@robo/event-store';
 import { correlationTree, explainFigure, portfolioAsOf, readWholeStream, replayStream } from './index';
 
 const ACC = '11111111-1111-4111-8111-111111111111';
-const pause = () => new Promise((r) => setTimeout(r, 15));
+/** Returns once the wall clock (which stamps recordedAt) reads a later millisecond: what follows is recorded after what came before. */
+async function pause(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() <= now) await new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('replay, as-of and lineage over a real log', () => {
   let store: SqliteEventStore;
