@@ -218,10 +218,10 @@ function leave(state: ShortStraddleState, input: ShortStraddleInput, params: Sho
   return { state: { ...state, phase: 'DONE' }, intents };
 }
 
-/** The fields every leg order shares. */
 /** The straddle's defaults: enter at 09:20 IST, exit at 15:10 IST (before the broker's MIS square-off), a 30% stop per leg. */
 export const SHORT_STRADDLE_DEFAULTS = { lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS' } as const;
 
+/** The fields every leg order shares. */
 function order(context: StrategyContext, legGroupId: string, step: string, leg: StraddleLeg): Omit<OrderIntent, 'side' | 'orderType' | 'triggerPricePaise' | 'product' | 'reason'> {
   return {
     kind: 'PLACE',
