@@ -28,6 +28,8 @@ module.exports = {
     '^@robo/contract/(.*)$': '<rootDir>/libs/contract/src/$1',
     '^@robo/backtest$': '<rootDir>/libs/backtest/src/index.ts',
     '^@robo/backtest/(.*)$': '<rootDir>/libs/backtest/src/$1',
+    '^@robo/broker-kite$': '<rootDir>/libs/broker-kite/src/index.ts',
+    '^@robo/broker-kite/(.*)$': '<rootDir>/libs/broker-kite/src/$1',
   },
   testTimeout: 60000,
 };
