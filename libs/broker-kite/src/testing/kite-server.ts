@@ -167,6 +167,7 @@ export class KiteServer {
   private rejectNextWith: string | null = null;
   private readonly fillBeforeCancel = new Map<string, { quantity: number; price: number }>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private postbacksToLose = 0;
   private postbackChain: Promise<void> = Promise.resolve();
   /** Every REST request received, in order: `METHOD /path` (for tests that count what reached the broker). */
   readonly requests: string[] = [];
@@ -266,6 +267,11 @@ export class KiteServer {
     this.fillBeforeCancel.set(orderId, { quantity, price });
   }
 
+  /** The next n postbacks are never sent (the receiver was down, the webhook lost). */
+  losePostbacks(n: number): void {
+    this.postbacksToLose = n;
+  }
+
   /** Closes every ticker socket abruptly (no close frame), as a network drop would. */
   dropSockets(): void {
     for (const ws of this.wss.clients) ws.terminate();
@@ -305,6 +311,13 @@ export class KiteServer {
       exchange_update_timestamp: at,
     }, complete ? 'COMPLETE' : 'UPDATE');
     return trade;
+  }
+
+  /** A stop order's trigger price is reached: TRIGGER PENDING becomes OPEN. */
+  trigger(orderId: string): void {
+    const record = this.record(orderId);
+    if (record.current.status !== 'TRIGGER PENDING') throw new Error(`order ${orderId} is ${record.current.status}`);
+    this.transition(record, { status: 'OPEN', exchange_update_timestamp: kiteTimestamp(this.now()) }, 'UPDATE');
   }
 
   /** An order placed from outside this app (Kite web, a dealer terminal): on the ticker, no postback, no tag. */
@@ -657,6 +670,10 @@ export class KiteServer {
   }
 
   private sendPostback(doc: KiteOrderDoc): void {
+    if (this.postbacksToLose > 0) {
+      this.postbacksToLose -= 1;
+      return;
+    }
     const url = this.options.postbackUrl as string;
     const body = {
       ...doc,

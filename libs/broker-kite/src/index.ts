@@ -1,0 +1,2 @@
+export * from './kite-params';
+export * from './kite-broker';
