@@ -144,7 +144,7 @@ describe('KiteBroker against the local Kite server', () => {
     await until(() => statuses(o.orderId).includes('MODIFY PENDING'));
   });
 
-  it('keeps the fill of a cancel that raced it, and does not call the cancel an expiry', async () => {
+  it('keeps the fill of a cancel that raced it', async () => {
     const o = order();
     const { brokerOrderId } = await broker.submit(o);
     server.fillBeforeNextCancel(brokerOrderId, 3, 420);
@@ -152,7 +152,6 @@ describe('KiteBroker against the local Kite server', () => {
     await until(() => statuses(o.orderId).includes('CANCELLED'));
     await broker.idle();
     expect(fills(o.orderId)).toEqual([[server.allTrades().find((t) => t.order_id === brokerOrderId)?.trade_id, 3, 42_000]]);
-    expect(of(o.orderId).some((r) => r.type === 'EXPIRED')).toBe(false);
 
     const done = order();
     const ack = await broker.submit(done);
@@ -163,13 +162,17 @@ describe('KiteBroker against the local Kite server', () => {
     expect(statuses(done.orderId).at(-1)).toBe('COMPLETE');
   });
 
-  it('reports the exchange cancelling the rest of an order we did not cancel as an expiry', async () => {
+  it('reports the exchange cancelling the rest of an order after its fills, with the broker message', async () => {
     const o = order({ validity: 'IOC' });
     const { brokerOrderId } = await broker.submit(o);
+    server.losePostbacks(1);
     server.fill(brokerOrderId, 2, 420);
     server.cancelByExchange(brokerOrderId, 'IOC order cancelled: unmatched quantity');
-    await until(() => of(o.orderId).some((r) => r.type === 'EXPIRED'));
-    expect(of(o.orderId).find((r) => r.type === 'EXPIRED')).toMatchObject({ reason: 'cancelled by the broker: IOC order cancelled: unmatched quantity' });
+    await until(() => statuses(o.orderId).includes('CANCELLED'));
+    await broker.idle();
+    const kinds = of(o.orderId).map((r) => (r.type === 'BROKER_STATUS' ? r.status : r.type));
+    expect(kinds.indexOf('FILL')).toBeLessThan(kinds.indexOf('CANCELLED'));
+    expect(of(o.orderId).find((r) => r.type === 'BROKER_STATUS' && r.status === 'CANCELLED')).toMatchObject({ message: 'IOC order cancelled: unmatched quantity', filledQuantity: 2 });
     expect(fills(o.orderId).map((f) => f[1])).toEqual([2]);
   });
 

@@ -73,7 +73,10 @@ interface Routed {
   tag: string;
   brokerOrderId: string | null;
   lastStatus: string | null;
+  /** Quantity of the trades reported. */
   lastFilled: number;
+  /** Filled quantity of the last status reported. */
+  lastReportedFilled: number;
   fillIds: Set<string>;
   cancelRequested: boolean;
   triggered: boolean;
@@ -87,8 +90,9 @@ const noopLogger: KiteBrokerLogger = { info: () => undefined, warn: () => undefi
  * The Broker port on Zerodha Kite Connect, through the official `kiteconnect` client (KiteConnect for REST,
  * KiteTicker for order updates on the ticker socket). A 200 from Kite only means the order was accepted: every
  * later status comes back as a report (BROKER_STATUS for each change, with Kite's message; FILL for each Kite trade,
- * its trade id as the fill id; TRIGGERED, EXPIRED when the exchange ends an order we did not cancel). The same
- * trade arriving over the ticker, a postback and the trades poll is reported once.
+ * its trade id as the fill id, before the status that shows it; TRIGGERED when a stop order leaves TRIGGER PENDING).
+ * The same trade arriving over the ticker, a postback and the trades poll is reported once. What a status means for
+ * the order (a rejection, an exchange cancel) is decided in the domain (decideBrokerUpdate), not here.
  *
  * The ticker's own reconnection is off: on its give-up path it calls process.exit. This adapter reconnects itself
  * with backoff and catches up from `GET /orders` after every (re)connection. KiteTicker keeps its socket in module
@@ -331,7 +335,7 @@ export class KiteBroker implements Broker {
   private track(order: BrokerOrder): Routed {
     const existing = this.byOrderId.get(order.orderId);
     if (existing) return existing;
-    const routed: Routed = { order, tag: kiteTagOf(order.orderId), brokerOrderId: null, lastStatus: null, lastFilled: 0, fillIds: new Set(), cancelRequested: false, triggered: false };
+    const routed: Routed = { order, tag: kiteTagOf(order.orderId), brokerOrderId: null, lastStatus: null, lastFilled: 0, lastReportedFilled: 0, fillIds: new Set(), cancelRequested: false, triggered: false };
     this.byOrderId.set(order.orderId, routed);
     this.byTag.set(routed.tag, routed);
     return routed;
@@ -389,10 +393,21 @@ export class KiteBroker implements Broker {
     const status = update.status === 'UPDATE' ? 'OPEN' : update.status;
     const filled = update.filled_quantity ?? 0;
     const at = kiteTimeToInstant(update.exchange_update_timestamp ?? null) ?? kiteTimeToInstant(update.order_timestamp) ?? this.nowIso();
-    if (status !== routed.lastStatus || filled > routed.lastFilled) {
-      // A stale update (an older state arriving late on a slower channel) changes nothing.
-      if (filled < routed.lastFilled || (routed.lastStatus !== null && FINAL_STATUSES.has(routed.lastStatus) && !FINAL_STATUSES.has(status))) return;
+    // The trades behind a grown filled quantity come first: what a final status means is decided on the fills.
+    if (filled > routed.lastFilled) {
+      const trades = await this.call(() => this.kc.getOrderTrades(update.order_id));
+      for (const t of trades) await this.reportTrade(routed, t, channel);
+    }
+    const stale = filled < routed.lastReportedFilled || (routed.lastStatus !== null && FINAL_STATUSES.has(routed.lastStatus) && !FINAL_STATUSES.has(status));
+    if (!stale && (status !== routed.lastStatus || filled > routed.lastReportedFilled)) {
+      const previous = routed.lastStatus;
       routed.lastStatus = status;
+      routed.lastReportedFilled = filled;
+      if (!routed.triggered && (order.orderType === 'SL' || order.orderType === 'SL-M') && previous === 'TRIGGER PENDING' && status !== 'TRIGGER PENDING') {
+        routed.triggered = true;
+        await this.emit({ type: 'TRIGGERED', orderId: order.orderId, accountId: order.accountId, lastPricePaise: (order.triggerPricePaise ?? 0) as Paise, occurredAt: this.notBeforePlacement(routed, at) });
+      }
+      // What the status means for the order (a rejection or an exchange cancel ends it) is the domain's decision.
       await this.emit({
         type: 'BROKER_STATUS',
         orderId: order.orderId,
@@ -405,18 +420,6 @@ export class KiteBroker implements Broker {
         occurredAt: this.notBeforePlacement(routed, at),
         channel,
       });
-    }
-    if (!routed.triggered && (order.orderType === 'SL' || order.orderType === 'SL-M') && routed.lastStatus !== 'TRIGGER PENDING' && ['OPEN', 'COMPLETE'].includes(status)) {
-      routed.triggered = true;
-      await this.emit({ type: 'TRIGGERED', orderId: order.orderId, accountId: order.accountId, lastPricePaise: (order.triggerPricePaise ?? 0) as Paise, occurredAt: this.notBeforePlacement(routed, at) });
-    }
-    if (filled > routed.lastFilled) {
-      const trades = await this.call(() => this.kc.getOrderTrades(update.order_id));
-      for (const t of trades) await this.reportTrade(routed, t, channel);
-    }
-    if (status === 'CANCELLED' && !routed.cancelRequested && routed.lastFilled < order.quantity) {
-      routed.cancelRequested = true;
-      await this.emit({ type: 'EXPIRED', orderId: order.orderId, accountId: order.accountId, reason: `cancelled by the broker: ${update.status_message ?? 'no message'}`, occurredAt: this.notBeforePlacement(routed, at) });
     }
   }
 

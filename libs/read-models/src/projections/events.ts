@@ -19,6 +19,8 @@ const ORDER_TYPES: Record<OrderEventType, true> = {
   OrderFilled: true,
   OrderCancelled: true,
   OrderExpired: true,
+  OrderRouted: true,
+  BrokerOrderUpdated: true,
 };
 const ACCOUNT_TYPES: Record<AccountEventType, true> = {
   AccountOpened: true,
