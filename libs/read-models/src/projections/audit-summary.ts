@@ -79,6 +79,8 @@ function summarizeAccount(event: AccountEnvelope): string {
       return `Trading halted: ${event.data.reason}`;
     case 'TradingResumed':
       return 'Trading resumed';
+    case 'BrokerChosen':
+      return `Broker chosen: ${event.data.broker}`;
     default:
       return assertNever(event);
   }

@@ -32,6 +32,7 @@ const ACCOUNT_TYPES: Record<AccountEventType, true> = {
   RiskLimitsSet: true,
   TradingHalted: true,
   TradingResumed: true,
+  BrokerChosen: true,
 };
 const POSITION_TYPES: Record<PositionEventType, true> = {
   PositionOpened: true,
