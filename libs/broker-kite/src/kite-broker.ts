@@ -169,15 +169,29 @@ export class KiteBroker implements Broker {
   /**
    * Places the order (`POST /orders/regular`, tagged with kiteTagOf(orderId)). An order already routed answers its
    * Kite id again. When the answer is lost the order may exist at Kite: it is looked up by its tag before anything
-   * else (never a blind retry); not found, the error stands and nothing was placed.
+   * else (never a blind retry); not found, the error stands and nothing was placed. With `lookUpFirst` (an order
+   * accepted before this process started) the tag is looked up before placing.
    */
-  async submit(order: BrokerOrder): Promise<BrokerAck> {
+  async submit(order: BrokerOrder, options: { lookUpFirst?: boolean } = {}): Promise<BrokerAck> {
     const known = this.byOrderId.get(order.orderId);
     if (known?.brokerOrderId) return { brokerOrderId: known.brokerOrderId };
     const instrument = this.resolver(order.instrument);
     if (!instrument) throw new KiteOrderRefused('InputException', `${order.instrument} has no Kite trading symbol here (derivatives need the instrument master)`);
     const params = toKitePlaceParams(order, instrument);
     const routed = this.track(order);
+    if (options.lookUpFirst) {
+      // An order accepted before a restart may be at Kite already (placed, then the process died before recording it).
+      const found = await this.findByTag(routed.tag).catch((error: unknown) => {
+        this.untrack(routed);
+        throw error;
+      });
+      if (found) {
+        this.logger.info({ orderId: order.orderId, brokerOrderId: found.order_id }, 'order found at Kite by its tag; not placed again');
+        this.bind(routed, found.order_id);
+        this.enqueue(() => this.apply(routed, found, 'reconciler'));
+        return { brokerOrderId: found.order_id };
+      }
+    }
     try {
       const { order_id } = await this.kc.placeOrder('regular', { ...params });
       this.bind(routed, order_id);
