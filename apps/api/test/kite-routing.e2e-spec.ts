@@ -19,12 +19,15 @@ describe('an account trading through Kite (local Kite server)', () => {
   let t: TestApp;
   let clock: Clock | null = null;
   let store: EventStore;
+  let base: string;
 
   beforeAll(async () => {
     server = await KiteServer.start({ apiKey: 'robokey', apiSecret: 'robosecret', accessToken: 'daytoken', now: () => new Date(clock ? clock.now() : Date.now()) });
     t = await startTestApp({ KITE_API_KEY: 'robokey', KITE_API_SECRET: 'robosecret', KITE_ACCESS_TOKEN: 'daytoken', KITE_ROOT: server.root, KITE_TICKER_ROOT: server.tickerRoot });
     clock = t.app.get<Clock>(CLOCK);
     store = t.app.get<EventStore>(EVENT_STORE);
+    base = await t.listen();
+    server.setPostbackUrl(`${base}/brokers/kite/postback`);
   });
   afterAll(async () => {
     await t.close();
@@ -73,6 +76,29 @@ describe('an account trading through Kite (local Kite server)', () => {
     ]);
     expect(filled.find((e) => e.type === 'OrderFilled')?.metadata.actor).toBe('system:broker-kite');
     expect(events.filter((e) => e.type === 'BrokerOrderUpdated').map((e) => e.data.brokerStatus)).toContain('COMPLETE');
+  });
+
+  it('takes postbacks with a valid checksum (the same trade once) and refuses a forged one with 400, recording nothing', async () => {
+    const accountId = await kiteAccount('Kite postbacks');
+    const orderId = await buy(accountId);
+    const routed = (await until(orderId, (es) => es.some((e) => e.type === 'OrderRouted'))).find((e) => e.type === 'OrderRouted');
+    const brokerOrderId = String(routed?.data.brokerOrderId);
+    server.fill(brokerOrderId, 10, 1500);
+    await until(orderId, (es) => es.some((e) => e.type === 'OrderFilled'));
+    await server.postbacksDelivered();
+    await t.app.get<KiteBroker>(KITE_BROKER).idle();
+    expect(server.postbacks.filter((p) => p.body.order_id === brokerOrderId).map((p) => [p.body.status, p.status])).toEqual([['COMPLETE', 200]]);
+    const before = await stream(orderId);
+    expect(before.filter((e) => e.type === 'OrderFilled' || e.type === 'OrderPartiallyFilled')).toHaveLength(1);
+
+    const forged = await fetch(`${base}/brokers/kite/postback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...server.order(brokerOrderId), status: 'CANCELLED', checksum: '00'.repeat(32) }),
+    });
+    expect(forged.status).toBe(400);
+    expect(await forged.json()).toMatchObject({ code: 'POSTBACK_CHECKSUM_INVALID' });
+    expect(await stream(orderId)).toHaveLength(before.length);
   });
 
   it('ends an order Kite rejected after accepting it, with the broker message, and gives its buying power back', async () => {

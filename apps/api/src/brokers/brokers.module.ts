@@ -2,12 +2,14 @@ import { Logger, Module } from '@nestjs/common';
 import { KiteBroker } from '@robo/broker-kite';
 import { APP_CONFIG, AppConfig } from '@robo/runtime';
 import { BrokerRoutingService, KITE_BROKER } from './broker-routing.service';
+import { KitePostbackController } from './kite-postback.controller';
 
 /**
  * Live brokers. The Kite adapter exists when KITE_API_KEY and an access token are configured; without them no order
  * is routed to Kite (accounts may still choose kite: their orders then end "not placed at the broker").
  */
 @Module({
+  controllers: [KitePostbackController],
   providers: [
     {
       provide: KITE_BROKER,

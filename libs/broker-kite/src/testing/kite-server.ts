@@ -168,6 +168,7 @@ export class KiteServer {
   private readonly fillBeforeCancel = new Map<string, { quantity: number; price: number }>();
   private heartbeat: NodeJS.Timeout | null = null;
   private postbacksToLose = 0;
+  private postbackUrl: string | null;
   private postbackChain: Promise<void> = Promise.resolve();
   /** Every REST request received, in order: `METHOD /path` (for tests that count what reached the broker). */
   readonly requests: string[] = [];
@@ -177,6 +178,7 @@ export class KiteServer {
   private constructor(private readonly options: KiteServerOptions) {
     this.now = options.now ?? (() => new Date());
     this.accessToken = options.accessToken ?? null;
+    this.postbackUrl = options.postbackUrl ?? null;
     this.http = createServer((req, res) => void this.handle(req, res));
     this.http.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -265,6 +267,11 @@ export class KiteServer {
   /** When a cancel of this order arrives, this execution happens first (the exchange filled it on the way). */
   fillBeforeNextCancel(orderId: string, quantity: number, price: number): void {
     this.fillBeforeCancel.set(orderId, { quantity, price });
+  }
+
+  /** Where postbacks go from now on (the app's postback URL, once the receiver listens). */
+  setPostbackUrl(url: string | null): void {
+    this.postbackUrl = url;
   }
 
   /** The next n postbacks are never sent (the receiver was down, the webhook lost). */
@@ -666,7 +673,7 @@ export class KiteServer {
     record.history.push(snapshot);
     const frame = JSON.stringify({ type: 'order', id: '', data: snapshot });
     for (const ws of this.wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
-    if (postbackStatus && record.viaApp && this.options.postbackUrl) this.sendPostback({ ...snapshot, status: postbackStatus });
+    if (postbackStatus && record.viaApp && this.postbackUrl) this.sendPostback({ ...snapshot, status: postbackStatus });
   }
 
   private sendPostback(doc: KiteOrderDoc): void {
@@ -674,7 +681,7 @@ export class KiteServer {
       this.postbacksToLose -= 1;
       return;
     }
-    const url = this.options.postbackUrl as string;
+    const url = this.postbackUrl as string;
     const body = {
       ...doc,
       user_id: this.options.userId ?? 'AB1234',
