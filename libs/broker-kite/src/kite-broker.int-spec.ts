@@ -188,13 +188,22 @@ describe('KiteBroker against the local Kite server', () => {
     expect(posts() - before).toBe(1);
   });
 
-  it('does not retry a place refused with 429 (the error says so) and places nothing', async () => {
+  it('places again after a 429 once the backoff is over (Kite did nothing), and gives up after three', async () => {
     const o = order();
+    const posts = () => server.requests.filter((r) => r === 'POST /orders/regular').length;
+    const before = posts();
     server.answerTooManyRequests(1);
-    const error = await broker.submit(o).catch((e: unknown) => e);
+    const { brokerOrderId } = await broker.submit(o);
+    expect(server.order(brokerOrderId)?.tag).toBe(kiteTagOf(o.orderId));
+    expect(posts() - before).toBe(2);
+    expect(server.allOrders().filter((x) => x.tag === kiteTagOf(o.orderId))).toHaveLength(1);
+
+    const refused = order();
+    server.answerTooManyRequests(3);
+    const error = await broker.submit(refused).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KiteApiError);
     expect((error as KiteApiError).rateLimited).toBe(true);
-    expect(server.orderByTag(kiteTagOf(o.orderId))).toBeUndefined();
+    expect(server.orderByTag(kiteTagOf(refused.orderId))).toBeUndefined();
   });
 
   it('reconnects the ticker after a drop without the client library ending the process, and catches up what it missed', async () => {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { KiteConnect, KiteTicker, type Connect, type Order, type Ticker, type Trade } from 'kiteconnect';
 import type { IsoInstant, Paise } from '@robo/domain';
 import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, ExecutionReport, ReportChannel } from '@robo/paper';
+import { KITE_ORDER_LIMITS, OrderRateLimiter, type OrderRateLimits } from './order-rate-limiter';
 import { equityResolver, kiteTagOf, kiteTimeToInstant, rupeesToPaise, toKiteModifyParams, toKitePlaceParams, type KiteInstrumentResolver } from './kite-params';
 
 /** An error answered by Kite (`{status:"error", message, error_type}`) or made by the client for a lost answer. */
@@ -65,6 +66,8 @@ export interface KiteBrokerOptions {
   logger?: KiteBrokerLogger;
   /** The clock used when Kite gives no timestamp (an order update without one). */
   now?: () => IsoInstant;
+  /** Client-side limits on order requests (default Kite's published 10/s, 400/min, 5,000/day). */
+  orderLimits?: OrderRateLimits;
 }
 
 /** What the adapter knows of one of our orders at Kite. */
@@ -114,11 +117,13 @@ export class KiteBroker implements Broker {
   private readonly resolver: KiteInstrumentResolver;
   private readonly logger: KiteBrokerLogger;
   private readonly connectedListeners = new Set<(first: boolean) => void>();
+  private readonly limiter: OrderRateLimiter;
 
   constructor(private readonly options: KiteBrokerOptions) {
     this.kc = new KiteConnect({ api_key: options.apiKey, access_token: options.accessToken, ...(options.root ? { root: options.root } : {}) });
     this.resolver = options.resolver ?? equityResolver;
     this.logger = options.logger ?? noopLogger;
+    this.limiter = new OrderRateLimiter(options.orderLimits ?? KITE_ORDER_LIMITS, () => Date.now());
   }
 
   /** Opens the ticker socket (order updates); resolves on the first connection. */
@@ -193,7 +198,17 @@ export class KiteBroker implements Broker {
       }
     }
     try {
-      const { order_id } = await this.kc.placeOrder('regular', { ...params });
+      // A 429 means Kite did nothing: the place waits out the backoff and goes again (3 tries), never after a lost answer.
+      let attempt = 0;
+      const place = async (): Promise<{ order_id: string }> => {
+        try {
+          return await this.orderRequest(() => this.kc.placeOrder('regular', { ...params }));
+        } catch (raw) {
+          if (asKiteError(raw).rateLimited && ++attempt < 3) return place();
+          throw raw;
+        }
+      };
+      const { order_id } = await place();
       this.bind(routed, order_id);
       return { brokerOrderId: order_id };
     } catch (raw) {
@@ -216,7 +231,7 @@ export class KiteBroker implements Broker {
   async modify(orderId: string, changes: BrokerOrderChanges): Promise<void> {
     const routed = this.requireRouted(orderId);
     try {
-      await this.kc.modifyOrder('regular', routed.brokerOrderId as string, toKiteModifyParams(changes));
+      await this.orderRequest(() => this.kc.modifyOrder('regular', routed.brokerOrderId as string, toKiteModifyParams(changes)));
     } catch (raw) {
       throw asKiteError(raw);
     }
@@ -231,7 +246,7 @@ export class KiteBroker implements Broker {
     if (!routed?.brokerOrderId) return;
     routed.cancelRequested = true;
     try {
-      await this.kc.cancelOrder('regular', routed.brokerOrderId);
+      await this.orderRequest(() => this.kc.cancelOrder('regular', routed.brokerOrderId as string));
     } catch (raw) {
       const error = asKiteError(raw);
       if (error.errorType !== 'OrderException') throw error;
@@ -477,6 +492,28 @@ export class KiteBroker implements Broker {
     const next = this.queue.then(work, work);
     this.queue = next.catch((error) => this.logger.warn({ err: error }, 'order update not reported'));
     return next;
+  }
+
+  /**
+   * An order request (place, modify, cancel) within the client-side limits: it waits its turn in the one-second and
+   * one-minute windows (and after a 429), and is refused once the day's count is spent.
+   */
+  private async orderRequest<T>(fn: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const wait = this.limiter.delayMs();
+      if (wait === Number.POSITIVE_INFINITY) throw new KiteApiError('NetworkException', "Too many requests: the day's order requests are spent (client-side limit)");
+      if (wait === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    this.limiter.record();
+    try {
+      const result = await fn();
+      this.limiter.answered();
+      return result;
+    } catch (raw) {
+      if (asKiteError(raw).rateLimited) this.limiter.tooManyRequests();
+      throw raw;
+    }
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
