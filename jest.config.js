@@ -30,6 +30,8 @@ module.exports = {
     '^@robo/backtest/(.*)$': '<rootDir>/libs/backtest/src/$1',
     '^@robo/projector$': '<rootDir>/libs/projector/src/index.ts',
     '^@robo/projector/(.*)$': '<rootDir>/libs/projector/src/$1',
+    '^@robo/broker-kite$': '<rootDir>/libs/broker-kite/src/index.ts',
+    '^@robo/broker-kite/(.*)$': '<rootDir>/libs/broker-kite/src/$1',
   },
   testTimeout: 60000,
 };

@@ -18,6 +18,7 @@ import { LiveFeedService } from './live/live-feed.service';
 import { LiveGateway } from './live/live.gateway';
 import { HealthController } from './health/health.controller';
 import { PaperModule } from './paper/paper.module';
+import { BrokersModule } from './brokers/brokers.module';
 import { MarketContextService } from './orders/market-context.service';
 import { ModifyOrderHandler } from './orders/modify-order.handler';
 import { OrderLifecycleHandler } from './orders/order-lifecycle.handler';
@@ -55,6 +56,7 @@ export class AppModule {
         BasketModule,
         PaperModule,
         BacktestsModule,
+        BrokersModule,
         ...(config.embeddedProjector ? [ProjectorModule] : []),
       ],
       controllers: [AccountsController, OrdersController, QueriesController, HealthController],

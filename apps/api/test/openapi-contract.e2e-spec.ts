@@ -169,6 +169,7 @@ describe('the published OpenAPI document is the contract, and the api keeps to i
       ['PUT /api/strategies/{id}/parameters', await t.api.put(`/api/strategies/${strategyId}/parameters`).send({ parameters: { instrument: 'INFY', fastPeriod: 5, slowPeriod: 30 } })],
       ['POST /api/accounts/{id}/halt', await t.api.post(`/api/accounts/${accountId}/halt`).send({ reason: 'contract test' })],
       ['POST /api/accounts/{id}/resume', await t.api.post(`/api/accounts/${accountId}/resume`).send({})],
+      ['POST /api/accounts/{id}/broker', await t.api.post(`/api/accounts/${accountId}/broker`).send({ broker: 'paper' })],
       ['POST /auth/token', await request(t.server).post('/auth/token').send({ apiKey: viewer.apiKey })],
       ['POST /api/admin/keys/{kid}/grants', await t.api.post(`/api/admin/keys/${viewer.kid}/grants`).send({ accountId })],
       ['POST /api/projections/{name}/rebuild', await t.api.post('/api/projections/orders/rebuild').send({ verifyOnly: true })],
@@ -183,7 +184,7 @@ describe('the published OpenAPI document is the contract, and the api keeps to i
       ['GET /api/accounts/{id}/portfolio', await t.api.get(`/api/accounts/${accountId}/portfolio?minPosition=99999999`)],
     ];
     for (const [key, res] of more) conforms(key, res);
-    expect(more.map(([, res]) => res.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 404, 400, 401, 403, 422, 400, 422, 400]);
+    expect(more.map(([, res]) => res.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 404, 400, 401, 403, 422, 400, 422, 400]);
   });
 
   it('lists each strategy with its summary statistics: net P&L, trades, win rate, drawdown, Sharpe and why one is missing', async () => {

@@ -84,6 +84,7 @@ describe('role matrix: every endpoint and subscription x every kind of caller', 
     { name: 'POST /api/accounts/:id/risk-limits', method: 'post', path: (x) => `/api/accounts/${x.accountA}/risk-limits`, body: () => ({}), expect: adminOnly(200) },
     { name: 'POST /api/accounts/:id/halt', method: 'post', path: (x) => `/api/accounts/${x.accountA}/halt`, body: () => ({ reason: 'matrix' }), expect: adminOnly(200) },
     { name: 'POST /api/accounts/:id/resume', method: 'post', path: (x) => `/api/accounts/${x.accountA}/resume`, body: () => ({}), expect: adminOnly(200) },
+    { name: 'POST /api/accounts/:id/broker', method: 'post', path: (x) => `/api/accounts/${x.accountA}/broker`, body: () => ({ broker: 'paper' }), expect: adminOnly(200) },
     { name: 'POST /api/orders', method: 'post', path: () => '/api/orders', body: (x) => ({ accountId: x.accountA, ...LIMIT_ORDER, quantity: 1 }), expect: command(201) },
     {
       name: 'POST /api/orders/:id/fills',

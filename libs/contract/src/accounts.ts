@@ -67,6 +67,9 @@ export const RiskLimitsBody = t.named(
 export type RiskLimitsBody = Static<typeof RiskLimitsBody>;
 export const HaltBody = t.named('HaltBody', t.object({ reason: t.string() }));
 export type HaltBody = Static<typeof HaltBody>;
+/** POST /api/accounts/{id}/broker: where the account's orders go (`paper` until chosen otherwise). */
+export const BrokerBody = t.named('BrokerBody', t.object({ broker: t.enum(['paper', 'kite']) }));
+export type BrokerBody = Static<typeof BrokerBody>;
 
 export const AccountCommandResult = t.named('AccountCommandResult', t.object({ accountId: t.uuid(), ...commandResultProps }));
 export type AccountCommandResult = Static<typeof AccountCommandResult>;

@@ -55,6 +55,7 @@ export const OPERATIONS = {
   'POST /api/accounts/{id}/risk-limits': { ok: { 200: A.AccountCommandResult }, errors: COMMAND, request: A.RiskLimitsBody },
   'POST /api/accounts/{id}/halt': { ok: { 200: A.AccountCommandResult }, errors: COMMAND, request: A.HaltBody },
   'POST /api/accounts/{id}/resume': { ok: { 200: A.AccountCommandResult }, errors: COMMAND },
+  'POST /api/accounts/{id}/broker': { ok: { 200: A.AccountCommandResult }, errors: COMMAND, request: A.BrokerBody },
   'GET /api/accounts/{id}/positions': { ok: { 200: A.Positions }, errors: READ_ONE },
   'GET /api/accounts/{id}/portfolio': { ok: { 200: A.Portfolio }, errors: REPLAY },
   'GET /api/accounts/{id}/performance': { ok: { 200: P.AccountPerformance }, errors: READ_ONE },

@@ -22,6 +22,7 @@ export * from './instruments/expiry-rules';
 export * from './order/order.state';
 export * from './order/order.evolve';
 export * from './order/order.decider';
+export * from './order/broker-report';
 export * from './order/pre-trade-risk';
 export * from './account/account.state';
 export * from './account/account.decider';

@@ -81,6 +81,7 @@ async function runSession(seed: string): Promise<SessionResult> {
     const { at: now, ticks } = sim.step();
     for (const report of await broker.match((symbol) => sim.quote(symbol), now)) {
       const command = toOrderCommand(report);
+      if (!command) continue;
       const decided = command.type === 'ReportFill' ? { ...command, context: fixtureFillContext(command.data, INFY, { calendar, accountId: report.accountId, position }) } : command;
       recordOrder(report.orderId, decideOrder(decided, orders.get(report.orderId) ?? initialOrderState));
     }

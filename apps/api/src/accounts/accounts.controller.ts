@@ -20,7 +20,7 @@ import type { CommandResult } from '../write/append-decision';
 import type { CommandOutcome } from '../write/outcome';
 import { commandResponse } from '../common/outcome-response';
 import { ExecuteAccountCommand } from './account-command';
-import { AccountCommandResponse, AccountListResponse, AmountDto, HaltDto, ListAccountsQuery, OpenAccountDto, RiskLimitsDto } from './accounts.dto';
+import { AccountCommandResponse, AccountListResponse, AmountDto, BrokerDto, HaltDto, ListAccountsQuery, OpenAccountDto, RiskLimitsDto } from './accounts.dto';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -122,6 +122,14 @@ export class AccountsController {
   @ApiOperation({ summary: 'Accept orders again after a halt; admins only' })
   resume(@Param('id', uuidParam()) accountId: string, @Ctx() ctx: CommandContext) {
     return this.run(accountId, { type: 'ResumeTrading', data: { accountId } }, ctx);
+  }
+
+  @Post(':id/broker')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Choose where the account\'s orders are executed: paper (the default) or kite (Zerodha Kite Connect); admins only' })
+  chooseBroker(@Param('id', uuidParam()) accountId: string, @Body() body: BrokerDto, @Ctx() ctx: CommandContext) {
+    return this.run(accountId, { type: 'ChooseBroker', data: { accountId, broker: body.broker } }, ctx);
   }
 
   private async run(accountId: string, command: AccountCommand, ctx: CommandContext): Promise<AccountCommandResponse> {

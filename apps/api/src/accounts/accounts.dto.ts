@@ -1,6 +1,7 @@
-import type { AmountBody, HaltBody, OpenAccountBody, RiskLimitsBody } from '@robo/contract';
+import type { AmountBody, BrokerBody, HaltBody, OpenAccountBody, RiskLimitsBody } from '@robo/contract';
+import { BROKER_NAMES, type BrokerName } from '@robo/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { MAX_PAISE, MAX_QUANTITY } from '../common/limits';
 import { FreeText } from '../common/free-text';
 import { PageQuery } from '../queries/queries.dto';
@@ -58,6 +59,12 @@ export class HaltDto implements HaltBody {
   @MaxLength(200)
   @FreeText()
   reason!: string;
+}
+
+export class BrokerDto implements BrokerBody {
+  @ApiProperty({ enum: BROKER_NAMES, example: 'kite', description: 'paper: the simulated broker (the default); kite: Zerodha Kite Connect' })
+  @IsIn(BROKER_NAMES)
+  broker!: BrokerName;
 }
 
 export class AccountCommandResponse {

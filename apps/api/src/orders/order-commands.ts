@@ -52,7 +52,9 @@ export class ModifyOrderMessage {
  * Fill reports, cancels, expiries and triggers: commands on an existing order. A fill report comes as the broker
  * sent it; the handler adds what the decision checks it against (position, account, instrument, calendar, charges).
  */
-export type OrderLifecycleCommand = Extract<OrderCommand, { type: 'CancelOrder' | 'ExpireOrder' | 'TriggerOrder' }> | { type: 'ReportFill'; data: FillReport };
+export type OrderLifecycleCommand =
+  | Extract<OrderCommand, { type: 'CancelOrder' | 'ExpireOrder' | 'TriggerOrder' | 'RecordRouting' | 'RecordBrokerUpdate' }>
+  | { type: 'ReportFill'; data: FillReport };
 
 export class OrderLifecycleMessage {
   constructor(

@@ -70,8 +70,9 @@ export class OrderLifecycleHandler implements ICommandHandler<OrderLifecycleMess
         const request = build(order.state);
         const command: OrderCommand = request.type === 'ReportFill' ? { ...request, context: await this.fillContext(order.state) } : request;
         const events = decideOrder(command, order.state);
-        // Business time: the execution time for a fill, the trigger time for a trigger, now for the rest.
-        const occurredAt = command.type === 'ReportFill' ? command.data.occurredAt : command.type === 'TriggerOrder' ? command.data.now : this.clock.now();
+        // Business time: the execution time for a fill, the trigger time for a trigger, the broker's time for its report, now for the rest.
+        const occurredAt =
+          command.type === 'ReportFill' ? command.data.occurredAt : command.type === 'TriggerOrder' ? command.data.now : command.type === 'RecordBrokerUpdate' ? command.data.reportedAt : this.clock.now();
         return appendEvents(events, occurredAt, idSeed, command.type === 'ReportFill' ? command.data.fillId : null);
       },
     });

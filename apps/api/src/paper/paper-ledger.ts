@@ -21,7 +21,7 @@ import type { StrategyFill } from '@robo/paper';
 import { STRATEGY_EVENT_TYPES } from '@robo/read-models';
 
 const ORDER_TYPES = ['OrderPlaced', 'OrderAccepted', 'OrderRejected', 'OrderTriggered', 'OrderModified', 'OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled', 'OrderExpired'];
-const TYPES = [...ORDER_TYPES, ...STRATEGY_EVENT_TYPES];
+const TYPES = [...ORDER_TYPES, ...STRATEGY_EVENT_TYPES, 'BrokerChosen'];
 
 export interface LedgerOrder {
   state: ExistingOrder;
@@ -66,6 +66,9 @@ export class PaperLedger {
   /** strategyId -> fills of its orders not yet handed to it (drainFills), oldest first. */
   private readonly strategyFills = new Map<string, StrategyFill[]>();
 
+  /** Accounts whose orders a live broker executes (BrokerChosen other than paper): the paper broker leaves them be. */
+  readonly liveAccounts = new Set<string>();
+
   constructor(private readonly events: EventStore) {}
 
   async catchUp(): Promise<void> {
@@ -79,8 +82,9 @@ export class PaperLedger {
     }
   }
 
+  /** Working orders the paper broker executes (those of accounts trading through a live broker are not among them). */
   working(): LedgerOrder[] {
-    return [...this.orders.values()].filter((o) => isWorking(o.state.status));
+    return [...this.orders.values()].filter((o) => isWorking(o.state.status) && !this.liveAccounts.has(o.state.accountId));
   }
 
   strategyPosition(strategyId: string, instrument: string): PositionState {
@@ -95,6 +99,12 @@ export class PaperLedger {
   }
 
   private apply(event: EventEnvelope): void {
+    if (event.type === 'BrokerChosen') {
+      const { accountId, broker } = event.data as { accountId: string; broker: string };
+      if (broker === 'paper') this.liveAccounts.delete(accountId);
+      else this.liveAccounts.add(accountId);
+      return;
+    }
     if (event.streamName.startsWith('strategy-')) {
       const id = (event.data as { strategyId: string }).strategyId;
       const next: StrategyState = evolveStrategy(this.strategies.get(id) ?? initialStrategyState, { type: event.type, data: event.data } as StrategyEvent);

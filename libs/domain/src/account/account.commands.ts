@@ -35,4 +35,5 @@ export type AccountCommand =
     }
   | { type: 'SetRiskLimits'; data: { accountId: string } & RiskLimits }
   | { type: 'HaltTrading'; data: { accountId: string; reason: string } }
-  | { type: 'ResumeTrading'; data: { accountId: string } };
+  | { type: 'ResumeTrading'; data: { accountId: string } }
+  | { type: 'ChooseBroker'; data: { accountId: string; broker: string } };

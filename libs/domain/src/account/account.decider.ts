@@ -4,8 +4,8 @@ import { formatRupees as rupees } from '../common/rupees';
 import type { Paise } from '../common/types';
 import { isNonNegativeSafeInt, isPositiveSafeInt, isSafeInt } from '../charges/money';
 import type { AccountCommand } from './account.commands';
-import type { AccountEvent, RiskLimits } from './account.events';
-import { type AccountState, buyingPower, evolveAccount, initialAccountState, type OpenAccountState } from './account.state';
+import { BROKER_NAMES, type AccountEvent, type BrokerName, type RiskLimits } from './account.events';
+import { type AccountState, brokerOf, buyingPower, evolveAccount, initialAccountState, type OpenAccountState } from './account.state';
 
 const NAME_MAX = 100;
 const IST_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -71,9 +71,29 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
     case 'ResumeTrading':
       if (!state.halted) return [];
       return [{ type: 'TradingResumed', data: { accountId } }];
+    case 'ChooseBroker':
+      return chooseBroker(command.data.broker, state);
     default:
       return assertNever(command);
   }
+}
+
+/**
+ * An account trades through one broker at a time. Changing it while buying power is held for open orders is refused:
+ * those orders live at the old broker, and their executions would land on an account that no longer routes there.
+ */
+function chooseBroker(broker: string, state: OpenAccountState): AccountEvent[] {
+  if (!(BROKER_NAMES as readonly string[]).includes(broker)) {
+    throw new InvalidCommand('BROKER_UNKNOWN', `broker must be one of ${BROKER_NAMES.join(', ')}`, { broker });
+  }
+  if (brokerOf(state) === broker) return [];
+  if (state.reservedPaise > 0) {
+    throw new RuleViolation('ACCOUNT_HAS_OPEN_ORDERS', `account ${state.accountId} has ${rupees(state.reservedPaise)} held for open orders; cancel them before changing broker`, {
+      accountId: state.accountId,
+      reservedPaise: state.reservedPaise,
+    });
+  }
+  return [{ type: 'BrokerChosen', data: { accountId: state.accountId, broker: broker as BrokerName } }];
 }
 
 function openAccount(data: Extract<AccountCommand, { type: 'OpenAccount' }>['data'], state: AccountState): AccountEvent[] {

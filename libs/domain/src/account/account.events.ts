@@ -43,6 +43,12 @@ export type AccountEvent =
     }
   | { type: 'RiskLimitsSet'; data: { accountId: string } & RiskLimits }
   | { type: 'TradingHalted'; data: { accountId: string; reason: string } }
-  | { type: 'TradingResumed'; data: { accountId: string } };
+  | { type: 'TradingResumed'; data: { accountId: string } }
+  /** Where the account's orders are executed from now on (`paper` until chosen otherwise). */
+  | { type: 'BrokerChosen'; data: { accountId: string; broker: BrokerName } };
+
+/** The brokers an account can trade through: the simulated paper broker, or Zerodha Kite Connect. */
+export type BrokerName = 'paper' | 'kite';
+export const BROKER_NAMES: readonly BrokerName[] = ['paper', 'kite'];
 
 export type AccountEventType = AccountEvent['type'];

@@ -1,6 +1,6 @@
 import { assertNever } from '../common/errors';
 import type { IsoInstant, IstDate, Paise } from '../common/types';
-import type { AccountEvent, RiskLimits } from './account.events';
+import type { AccountEvent, BrokerName, RiskLimits } from './account.events';
 import { VersionedMap } from '../common/versioned-map';
 import { FillLedger } from './fill-ledger';
 
@@ -23,6 +23,8 @@ export type AccountState =
       /** Fill id -> order id of fills already settled, so a redelivered SettleFill moves cash once. */
       settledFills: FillLedger;
       openedAt: IsoInstant;
+      /** Where the account's orders go; absent means paper (accounts opened before the choice existed). */
+      broker?: BrokerName;
     };
 
 export type OpenAccountState = Extract<AccountState, { status: 'OPEN' }>;
@@ -30,6 +32,11 @@ export type OpenAccountState = Extract<AccountState, { status: 'OPEN' }>;
 export const NO_RISK_LIMITS: RiskLimits = { maxOrderValuePaise: null, maxPositionQuantity: null, dailyLossLimitPaise: null };
 
 export const initialAccountState: AccountState = { status: 'NONE' };
+
+/** The broker the account's orders go to. */
+export function brokerOf(state: AccountState): BrokerName {
+  return state.status === 'OPEN' ? (state.broker ?? 'paper') : 'paper';
+}
 
 /** Cash not yet promised to open orders (0 for an account that does not exist). */
 export function buyingPower(state: AccountState): Paise {
@@ -92,6 +99,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, halted: true, haltReason: event.data.reason };
     case 'TradingResumed':
       return { ...state, halted: false, haltReason: null };
+    case 'BrokerChosen':
+      return { ...state, broker: event.data.broker };
     default:
       return assertNever(event);
   }

@@ -90,4 +90,18 @@ export type OrderCommand =
     }
   | { type: 'ReportFill'; data: FillReport; context: FillContext }
   | { type: 'CancelOrder'; data: { orderId: string; reason: string } }
-  | { type: 'ExpireOrder'; data: { orderId: string; reason: string } };
+  | { type: 'ExpireOrder'; data: { orderId: string; reason: string } }
+  | { type: 'RecordRouting'; data: { orderId: string; broker: string; brokerOrderId: string } }
+  | { type: 'RecordBrokerUpdate'; data: BrokerUpdateReport };
+
+/** A live broker's report of an order's status (see BrokerOrderUpdated). */
+export interface BrokerUpdateReport {
+  orderId: string;
+  brokerOrderId: string;
+  brokerStatus: string;
+  message: string | null;
+  filledQuantity: number;
+  averagePricePaise: Paise;
+  reportedAt: IsoInstant;
+  channel: string;
+}

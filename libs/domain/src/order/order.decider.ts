@@ -11,6 +11,7 @@ import { assertPrice } from './order.validation';
 import { decideModifyOrder } from './modify-order';
 import { decidePlaceOrder } from './place-order';
 import { decideReportFill } from './report-fill';
+import { decideBrokerUpdate, decideRouting } from './broker-report';
 import { stopTriggerReached } from './stop-trigger';
 
 /** The order aggregate's decision: pure, time and prices come in with the command. */
@@ -34,6 +35,10 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
       requireWorking(order);
       return [{ type: 'OrderExpired', data: { orderId: order.orderId, accountId: order.accountId, reason: command.data.reason, expiredQuantity: remainingQuantity(order) } }];
     }
+    case 'RecordRouting':
+      return decideRouting(command.data, state);
+    case 'RecordBrokerUpdate':
+      return decideBrokerUpdate(command.data, state);
     default:
       return assertNever(command);
   }

@@ -83,6 +83,27 @@ export type OrderEvent =
   | { type: 'OrderPartiallyFilled'; data: OrderFillData }
   | { type: 'OrderFilled'; data: OrderFillData }
   | { type: 'OrderCancelled'; data: { orderId: string; accountId: string; reason: string; cancelledQuantity: number } }
-  | { type: 'OrderExpired'; data: { orderId: string; accountId: string; reason: string; expiredQuantity: number } };
+  | { type: 'OrderExpired'; data: { orderId: string; accountId: string; reason: string; expiredQuantity: number } }
+  /** Handed to a live broker, which answered its own id for the order (a 200 only means accepted there). */
+  | { type: 'OrderRouted'; data: { orderId: string; accountId: string; broker: string; brokerOrderId: string } }
+  /**
+   * A live broker's report of a change of the order, as it reported it: its status (Kite's, e.g. `OPEN`,
+   * `COMPLETE`, `REJECTED`), its message (the reason of a rejection), the quantity it says is filled and the average
+   * price. Executions are recorded by their own fills; this is the broker's view, kept for audit and reconciliation.
+   */
+  | {
+      type: 'BrokerOrderUpdated';
+      data: {
+        orderId: string;
+        accountId: string;
+        brokerOrderId: string;
+        brokerStatus: string;
+        message: string | null;
+        filledQuantity: number;
+        averagePricePaise: Paise;
+        reportedAt: IsoInstant;
+        channel: string;
+      };
+    };
 
 export type OrderEventType = OrderEvent['type'];

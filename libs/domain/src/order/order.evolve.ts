@@ -65,6 +65,12 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       return { ...state, status: 'CANCELLED' };
     case 'OrderExpired':
       return { ...state, status: 'EXPIRED' };
+    case 'OrderRouted':
+      return { ...state, routing: { broker: event.data.broker, brokerOrderId: event.data.brokerOrderId, brokerStatus: null, brokerFilledQuantity: 0 } };
+    case 'BrokerOrderUpdated': {
+      const routing = state.routing ?? { broker: 'unknown', brokerOrderId: event.data.brokerOrderId, brokerStatus: null, brokerFilledQuantity: 0 };
+      return { ...state, routing: { ...routing, brokerStatus: event.data.brokerStatus, brokerFilledQuantity: event.data.filledQuantity } };
+    }
     default:
       return assertNever(event);
   }

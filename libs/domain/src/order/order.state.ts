@@ -45,6 +45,16 @@ export interface OrderDetails {
   rejectReason: { code: RiskReasonCode; reason: string } | null;
   placedAt: IsoInstant;
   triggeredAt: IsoInstant | null;
+  /** The live broker the order was routed to and what it last reported; null for paper orders. */
+  routing?: BrokerRouting | null;
+}
+
+export interface BrokerRouting {
+  broker: string;
+  brokerOrderId: string;
+  /** The broker's last reported status and filled quantity (null until it reports). */
+  brokerStatus: string | null;
+  brokerFilledQuantity: number;
 }
 
 export interface RecordedFill {

@@ -62,7 +62,7 @@ describe('paper broker', () => {
 
   it('resumes a partly filled order after a restart and numbers its next fill after the earlier ones', async () => {
     const broker = new PaperBroker({ slippageBps: 0, maxFillFractionOfVolume: 1, calendar });
-    broker.resume({ ...order(), status: 'PARTIALLY_FILLED', filledQuantity: 60, fillIds: ['o-1:p1'], filledValuePaise: 60 * 150_005, feesPaise: 2_500 });
+    broker.resume({ ...order(), validity: 'DAY', status: 'PARTIALLY_FILLED', filledQuantity: 60, fillIds: ['o-1:p1'], filledValuePaise: 60 * 150_005, feesPaise: 2_500 });
     const [fill] = await broker.match(quotes(quote()), at('11:00'));
     expect(fill).toMatchObject({ type: 'FILL', fillId: 'o-1:p2', quantity: 40 });
   });

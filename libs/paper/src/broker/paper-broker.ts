@@ -1,7 +1,7 @@
 import { InstrumentCatalog, isFinal, type IsoInstant, type MarketCalendar, statusOnAcceptance } from '@robo/domain';
 import type { Quote } from '@robo/market-data';
 import { applyMatch } from './apply-match';
-import type { Broker, BrokerOrder, ExecutionReport } from './broker.port';
+import type { Broker, BrokerAck, BrokerOrder, ExecutionReport } from './broker.port';
 import { matchOrder, type MatchableOrder, type MatchOptions } from './match-order';
 
 export interface PaperBrokerOptions {
@@ -29,10 +29,12 @@ export class PaperBroker implements Broker {
     this.catalog = options.catalog ?? new InstrumentCatalog();
   }
 
-  async submit(order: BrokerOrder): Promise<void> {
-    if (this.book.has(order.orderId)) return;
+  async submit(order: BrokerOrder): Promise<BrokerAck> {
+    if (this.book.has(order.orderId)) return { brokerOrderId: order.orderId };
+    if (order.validity === 'TTL') throw new Error(`order ${order.orderId}: the paper broker has no TTL validity`);
     const status = statusOnAcceptance(order.orderType);
-    this.book.set(order.orderId, { ...order, status, filledQuantity: 0, fillIds: [], filledValuePaise: 0, feesPaise: 0 });
+    this.book.set(order.orderId, { ...order, validity: order.validity, status, filledQuantity: 0, fillIds: [], filledValuePaise: 0, feesPaise: 0 });
+    return { brokerOrderId: order.orderId };
   }
 
   /** Puts a working order back in the book as it stands (after a restart). */

@@ -173,7 +173,8 @@ function next(day: AccountDayDoc, event: AccountEnvelope | PositionEnvelope): Ac
     case 'RiskLimitsSet':
     case 'TradingHalted':
     case 'TradingResumed':
-      // Reservations are part of cash; limits and halts move no money.
+    case 'BrokerChosen':
+      // Reservations are part of cash; limits, halts and the broker choice move no money.
       return day;
     default:
       return assertNever(event);

@@ -79,6 +79,9 @@ function evolve(doc: AccountDoc, event: AccountEnvelope): AccountDoc {
       return { ...doc, halted: true, haltReason: event.data.reason };
     case 'TradingResumed':
       return { ...doc, halted: false, haltReason: null };
+    case 'BrokerChosen':
+      // The broker is read from the account stream by the routing; the account list does not show it yet.
+      return doc;
     default:
       return assertNever(event);
   }

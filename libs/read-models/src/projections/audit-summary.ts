@@ -42,6 +42,13 @@ function summarizeOrder(event: OrderEnvelope): string {
       return `Order cancelled, ${event.data.cancelledQuantity} unfilled: ${event.data.reason}`;
     case 'OrderExpired':
       return `Order expired, ${event.data.expiredQuantity} unfilled: ${event.data.reason}`;
+    case 'OrderRouted':
+      return `Routed to ${event.data.broker} as ${event.data.brokerOrderId}`;
+    case 'BrokerOrderUpdated': {
+      const d = event.data;
+      const message = d.message ? `: ${d.message}` : '';
+      return `Broker reports ${d.brokerStatus}, ${d.filledQuantity} filled (${d.channel})${message}`;
+    }
     default:
       return assertNever(event);
   }
@@ -72,6 +79,8 @@ function summarizeAccount(event: AccountEnvelope): string {
       return `Trading halted: ${event.data.reason}`;
     case 'TradingResumed':
       return 'Trading resumed';
+    case 'BrokerChosen':
+      return `Broker chosen: ${event.data.broker}`;
     default:
       return assertNever(event);
   }

@@ -19,6 +19,8 @@ const ORDER_TYPES: Record<OrderEventType, true> = {
   OrderFilled: true,
   OrderCancelled: true,
   OrderExpired: true,
+  OrderRouted: true,
+  BrokerOrderUpdated: true,
 };
 const ACCOUNT_TYPES: Record<AccountEventType, true> = {
   AccountOpened: true,
@@ -30,6 +32,7 @@ const ACCOUNT_TYPES: Record<AccountEventType, true> = {
   RiskLimitsSet: true,
   TradingHalted: true,
   TradingResumed: true,
+  BrokerChosen: true,
 };
 const POSITION_TYPES: Record<PositionEventType, true> = {
   PositionOpened: true,

@@ -124,6 +124,10 @@ function evolve(doc: OrderDoc, event: OrderEnvelope): OrderDoc {
       return { ...doc, status: 'CANCELLED', remainingQuantity: 0, closeReason: event.data.reason, unfilledQuantity: event.data.cancelledQuantity };
     case 'OrderExpired':
       return { ...doc, status: 'EXPIRED', remainingQuantity: 0, closeReason: event.data.reason, unfilledQuantity: event.data.expiredQuantity };
+    case 'OrderRouted':
+    case 'BrokerOrderUpdated':
+      // The broker's own view (its id, its statuses) is read from the order stream; the order's state is ours.
+      return doc;
     default:
       return assertNever(event);
   }

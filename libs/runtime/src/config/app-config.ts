@@ -72,6 +72,8 @@ export interface AppConfig {
   analyst: AnalystConfig;
   /** ROBO_URL: where the api answers for people (a proxy, another host), printed by `robo keys create`; null: HOST and PORT. */
   roboUrl: string | null;
+  /** Zerodha Kite Connect (KITE_*); null when KITE_API_KEY is unset (no account can route to kite then). */
+  kite: KiteConfig | null;
 }
 
 export interface PaperConfig {
@@ -185,6 +187,36 @@ export function loadConfig(env: Env = process.env): AppConfig {
     strategiesDir: path.resolve(env.STRATEGIES_DIR && env.STRATEGIES_DIR !== '' ? env.STRATEGIES_DIR : path.join(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : './data', 'strategies')),
     analyst: analystConfig(env),
     roboUrl: matching(env, 'ROBO_URL', /^https?:\/\/\S+$/, 'an http(s) URL such as https://trader.example.com')?.replace(/\/+$/, '') ?? null,
+    kite: kiteConfig(env),
+  };
+}
+
+export interface KiteConfig {
+  apiKey: string;
+  /** Verifies postbacks and turns a login's request_token into the day's access token. */
+  apiSecret: string | null;
+  /** The day's access token (until the daily login endpoint stores one). */
+  accessToken: string | null;
+  /** REST root (KITE_ROOT, default https://api.kite.trade) and ticker root (KITE_TICKER_ROOT, default wss://ws.kite.trade/). */
+  root: string;
+  tickerRoot: string;
+}
+
+function kiteConfig(env: Env): KiteConfig | null {
+  const apiKey = env.KITE_API_KEY ?? '';
+  if (apiKey === '') return null;
+  if (!/^[A-Za-z0-9]{1,64}$/.test(apiKey)) throw new ConfigError('KITE_API_KEY', 'must be the api_key of the Kite Connect app (letters and digits)');
+  const url = (name: string, fallback: string, schemes: RegExp): string => {
+    const raw = env[name] && env[name] !== '' ? (env[name] as string) : fallback;
+    if (!schemes.test(raw)) throw new ConfigError(name, `must be a URL such as ${fallback}, got "${raw}"`);
+    return raw;
+  };
+  return {
+    apiKey,
+    apiSecret: env.KITE_API_SECRET && env.KITE_API_SECRET !== '' ? env.KITE_API_SECRET : null,
+    accessToken: env.KITE_ACCESS_TOKEN && env.KITE_ACCESS_TOKEN !== '' ? env.KITE_ACCESS_TOKEN : null,
+    root: url('KITE_ROOT', 'https://api.kite.trade', /^https?:\/\/\S+$/),
+    tickerRoot: url('KITE_TICKER_ROOT', 'wss://ws.kite.trade/', /^wss?:\/\/\S+$/),
   };
 }
 

@@ -1,0 +1,3 @@
+export * from './kite-params';
+export * from './kite-broker';
+export * from './order-rate-limiter';
