@@ -30,4 +30,7 @@ module.exports = {
     '^@robo/backtest/(.*)$': '<rootDir>/libs/backtest/src/$1',
   },
   testTimeout: 60000,
+  // FerretDB for the MongoDB suites when it is installed and MONGO_URL is unset (docs/production.md).
+  globalSetup: '<rootDir>/scripts/servers/ferretdb.jest-setup.js',
+  globalTeardown: '<rootDir>/scripts/servers/ferretdb.jest-teardown.js',
 };
