@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /*
- * Counts of a schemathesis run from its NDJSON report: operations in the document and tested, requests sent, checks
- * run and failed (by check), server errors (5xx answers). Usage: node scripts/fuzz/summary.js <report dir>.
+ * Counts of the schemathesis runs from their NDJSON reports (every one in the directory): operations selected and
+ * tested, requests sent, checks run and failed (by check), 5xx answers (by status and operation).
+ * Usage: node scripts/fuzz/summary.js <report dir>.
  * Exits 1 when the report is missing or counts a failure.
  */
 const fs = require('node:fs');
@@ -13,17 +14,18 @@ if (files.length === 0) {
   console.error(`no schemathesis NDJSON report in ${dir}`);
   process.exit(1);
 }
-const file = path.join(dir, files.sort().at(-1));
 
 let operations = 0;
 const tested = new Set();
 let requests = 0;
 const serverErrors = new Map();
 const checks = new Map();
-for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+const lines = files.sort().flatMap((file) => fs.readFileSync(path.join(dir, file), 'utf8').split('\n'));
+for (const line of lines) {
   if (line.trim() === '') continue;
   const event = JSON.parse(line);
-  if (event.LoadingFinished) operations = event.LoadingFinished.statistic?.operations?.selected ?? 0;
+  // One report per run of the script's runs; each selects its own operations.
+  if (event.LoadingFinished) operations += event.LoadingFinished.statistic?.operations?.selected ?? 0;
   const finished = event.ScenarioFinished;
   if (!finished) continue;
   const recorder = finished.recorder ?? {};
