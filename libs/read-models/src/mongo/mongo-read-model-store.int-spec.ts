@@ -71,6 +71,18 @@ if (!url) {
       expect(await store.get('orders', 'o-1')).toMatchObject({ status: 'OPEN' });
     });
 
+    it('drops an undeclared index once when several replicas start at once (an index already dropped counts as dropped)', async () => {
+      await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq'], ['status']] }]);
+      const replicas = Array.from({ length: 4 }, () => MongoReadModelStore.connect({ url, dbName: store.databaseName }));
+      try {
+        await Promise.all(replicas.map((replica) => replica.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }])));
+      } finally {
+        await Promise.all(replicas.map((replica) => replica.close()));
+      }
+      const indexes = await raw.db(store.databaseName).collection(collectionName('orders')).indexes();
+      expect(indexes.map((index) => index.name)).toEqual(['_id_', 'ix_accountId__seq']);
+    });
+
     exceptOnFerretDb(server, FERRETDB_NO_QUERY_PLANNER)('serves "where accountId = ? order by seq desc" pages from the index, without a sort stage', async () => {
       await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }]);
       const changes = Array.from({ length: 50 }, (_, i) => ({ collection: 'orders', id: `o-${i}`, doc: { id: `o-${i}`, accountId: i % 2 ? 'a' : 'b', seq: i } }));
