@@ -34,4 +34,7 @@ module.exports = {
     '^@robo/broker-kite/(.*)$': '<rootDir>/libs/broker-kite/src/$1',
   },
   testTimeout: 60000,
+  // FerretDB for the MongoDB suites when it is installed and MONGO_URL is unset (docs/production.md).
+  globalSetup: '<rootDir>/scripts/servers/ferretdb.jest-setup.js',
+  globalTeardown: '<rootDir>/scripts/servers/ferretdb.jest-teardown.js',
 };

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { loadConfig } from '@robo/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
@@ -10,10 +11,11 @@ import { MARKET_OPEN_INSTANT, startTestApp, type TestApp, type TestKey } from '.
 import { reportFill } from '../apps/api/test/auth-fixtures';
 
 /*
- * The api on the production stores (EVENT_STORE=esdb, READ_STORE=mongo).
+ * The api on the production stores (EVENT_STORE=esdb, READ_STORE=mongo, CREDENTIAL_STORE=mongo).
  * - Always: with both servers unreachable it starts, says it is alive but not ready, and stops cleanly.
- * - With EVENTSTORE_URL and MONGO_URL set (npm run test:integration, see docs/production.md): a trading session
- *   over HTTP against the real servers, read back through the projections in MongoDB.
+ * - With MONGO_URL set (FerretDB in `npm test` when it is installed, see docs/production.md): a trading session over
+ *   HTTP on the embedded event log with the read models and the API keys in MongoDB.
+ * - With EVENTSTORE_URL and MONGO_URL set (npm run test:integration): the same session on both servers.
  */
 const SECRET = 'integration-test-secret-0123456789abcdef';
 
@@ -90,16 +92,94 @@ describe('api with CREDENTIAL_STORE=mongo and MongoDB unreachable (embedded even
 const esdbUrl = process.env.EVENTSTORE_URL;
 const mongoUrl = process.env.MONGO_URL;
 
-if (!esdbUrl || !mongoUrl) {
+if (!mongoUrl) {
   // Written straight to stderr: Jest does not show console output of a suite whose tests are all skipped.
+  process.stderr.write('api on MongoDB: skipped because MONGO_URL is not set (see docs/production.md, "Running the integration tests").\n');
+}
+if (!esdbUrl || !mongoUrl) {
   process.stderr.write('api on EventStoreDB + MongoDB: skipped because EVENTSTORE_URL and MONGO_URL are not both set (see docs/production.md).\n');
 }
+
+/** Opens an account, places and fills an order (twice: the second is a no-op), and reads it all back through the projections. */
+async function tradingSession(t: TestApp, trader: TestKey): Promise<{ accountId: string; orderId: string }> {
+  const http = () => t.as(trader.token);
+  const opened = await http().post('/api/accounts').send({ name: 'Asha', initialCashPaise: 100_000_000 });
+  expect(opened.status).toBe(201);
+  const accountId: string = opened.body.accountId;
+
+  const placed = await http()
+    .post('/api/orders')
+    .send({ accountId, instrument: 'RELIANCE', side: 'BUY', quantity: 100, type: 'LIMIT', limitPricePaise: 250_000, product: 'MIS', validity: 'DAY' });
+  expect(placed.status).toBe(201);
+  const orderId: string = placed.body.orderId;
+  const fill = { fillId: 'F1', quantity: 100, pricePaise: 249_900, feesPaise: 1_200, occurredAt: '2026-11-20T10:01:00+05:30' };
+  const filled = await reportFill(t, orderId, fill);
+  expect(filled.status).toBe(201);
+  // The same fill again changes nothing.
+  const again = await reportFill(t, orderId, fill);
+  expect(again.status).toBe(200);
+
+  const portfolio = await http().get(`/api/accounts/${accountId}/portfolio`).query({ minPosition: filled.body.globalPosition });
+  expect(portfolio.status).toBe(200);
+  // cash = 100,000,000 - 100 x 249,900 - 1,200
+  expect(portfolio.body.cashPaise).toBe(100_000_000 - 24_990_000 - 1_200);
+  expect(portfolio.body.positions).toEqual([expect.objectContaining({ instrument: 'RELIANCE', quantity: 100 })]);
+
+  const order = await http().get(`/api/orders/${orderId}`).query({ minPosition: filled.body.globalPosition });
+  expect(order.body).toMatchObject({ orderId, status: 'FILLED' });
+  const orders = await http().get('/api/orders').query({ accountId, minPosition: filled.body.globalPosition });
+  expect(orders.status).toBe(200);
+  expect(orders.body.items.map((o: { orderId: string }) => o.orderId)).toEqual([orderId]);
+
+  const events = await http().get(`/api/streams/order-${orderId}/events`);
+  expect(events.status).toBe(200);
+  const types = (events.body.events ?? events.body).map((e: { type: string }) => e.type);
+  expect(types[0]).toBe('OrderPlaced');
+  expect(types).toContain('OrderFilled');
+  return { accountId, orderId };
+}
+
+(mongoUrl ? describe : describe.skip)('api with READ_STORE=mongo and CREDENTIAL_STORE=mongo (embedded event log, no EventStoreDB)', () => {
+  let t: TestApp;
+  let trader: TestKey;
+  let raw: MongoClient;
+  const dbName = `robo_e2e_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+
+  beforeAll(async () => {
+    t = await startTestApp({ READ_STORE: 'mongo', CREDENTIAL_STORE: 'mongo', MONGO_URL: withDatabase(mongoUrl ?? '', dbName) });
+    trader = await t.createKey('trader');
+    raw = new MongoClient(mongoUrl ?? '');
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await raw?.db(dbName).dropDatabase();
+    await raw?.close();
+  });
+
+  it('is ready with every store answering', async () => {
+    const ready = await request(t.server).get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ready', checks: { eventStore: 'ok', readStore: 'ok', credentialStore: 'ok' } });
+  });
+
+  it('keeps the API keys in MongoDB, not in DATA_DIR/auth.db', async () => {
+    const stored = await raw.db(dbName).collection('robo_api_keys').find({}, { projection: { role: 1 } }).toArray();
+    expect(stored.map((key) => [key._id, key.role]).sort()).toEqual([[t.admin.kid, 'admin'], [trader.kid, 'trader']].sort());
+    expect(fs.existsSync(path.join(t.dataDir, 'auth.db'))).toBe(false);
+  });
+
+  it('runs a session: commands append to the embedded log, queries read the projections in MongoDB', async () => {
+    const { accountId, orderId } = await tradingSession(t, trader);
+    const stored = await raw.db(dbName).collection('rm_orders').findOne({ _id: orderId as never });
+    expect(stored?.doc).toMatchObject({ orderId, accountId, status: 'FILLED' });
+  });
+});
 
 (esdbUrl && mongoUrl ? describe : describe.skip)('api on EventStoreDB + MongoDB (real servers)', () => {
   let t: TestApp;
   let trader: TestKey;
   const dbName = `robo_e2e_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const http = () => t.as(trader.token);
 
   beforeAll(async () => {
     t = await startTestApp({
@@ -123,36 +203,7 @@ if (!esdbUrl || !mongoUrl) {
   });
 
   it('runs a session: commands append to EventStoreDB, queries read the projections in MongoDB', async () => {
-    const opened = await http().post('/api/accounts').send({ name: 'Asha', initialCashPaise: 100_000_000 });
-    expect(opened.status).toBe(201);
-    const accountId: string = opened.body.accountId;
-
-    const placed = await http()
-      .post('/api/orders')
-      .send({ accountId, instrument: 'RELIANCE', side: 'BUY', quantity: 100, type: 'LIMIT', limitPricePaise: 250_000, product: 'MIS', validity: 'DAY' });
-    expect(placed.status).toBe(201);
-    const orderId: string = placed.body.orderId;
-    const fill = { fillId: 'F1', quantity: 100, pricePaise: 249_900, feesPaise: 1_200, occurredAt: '2026-11-20T10:01:00+05:30' };
-    const filled = await reportFill(t, orderId, fill);
-    expect(filled.status).toBe(201);
-    // The same fill again changes nothing.
-    const again = await reportFill(t, orderId, fill);
-    expect(again.status).toBe(200);
-
-    const portfolio = await http().get(`/api/accounts/${accountId}/portfolio`).query({ minPosition: filled.body.globalPosition });
-    expect(portfolio.status).toBe(200);
-    // cash = 100,000,000 - 100 x 249,900 - 1,200
-    expect(portfolio.body.cashPaise).toBe(100_000_000 - 24_990_000 - 1_200);
-    expect(portfolio.body.positions).toEqual([expect.objectContaining({ instrument: 'RELIANCE', quantity: 100 })]);
-
-    const order = await http().get(`/api/orders/${orderId}`).query({ minPosition: filled.body.globalPosition });
-    expect(order.body).toMatchObject({ orderId, status: 'FILLED' });
-
-    const events = await http().get(`/api/streams/order-${orderId}/events`);
-    expect(events.status).toBe(200);
-    const types = (events.body.events ?? events.body).map((e: { type: string }) => e.type);
-    expect(types[0]).toBe('OrderPlaced');
-    expect(types).toContain('OrderFilled');
+    await tradingSession(t, trader);
   });
 });
 

@@ -9,6 +9,7 @@ import { AppConfig, loadConfig } from '@robo/runtime';
 import { CREDENTIALS_FILE } from '../src/auth/auth.module';
 import { KeyManager } from '../src/auth/key-manager';
 import type { Role } from '../src/auth/roles';
+import { MongoCredentialStore } from '../src/auth/mongo-credential-store';
 import { SqliteCredentialStore } from '../src/auth/sqlite-credential-store';
 import { createApp } from '../src/bootstrap';
 
@@ -43,9 +44,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Seeds an admin key straight into the stores (what `robo keys create --role admin` does), before the app starts. */
-export async function seedKey(dataDir: string, role: Role, name: string, accountIds: string[] = []): Promise<{ kid: string; apiKey: string }> {
-  const credentials = SqliteCredentialStore.open({ file: path.join(dataDir, CREDENTIALS_FILE) });
+/**
+ * Seeds an admin key straight into the stores (what `robo keys create --role admin` does), before the app starts:
+ * into DATA_DIR/auth.db, or into MongoDB when the app's env says CREDENTIAL_STORE=mongo.
+ */
+export async function seedKey(dataDir: string, role: Role, name: string, accountIds: string[] = [], env: Record<string, string> = {}): Promise<{ kid: string; apiKey: string }> {
+  const credentials =
+    env.CREDENTIAL_STORE === 'mongo' && env.MONGO_URL
+      ? MongoCredentialStore.connect({ url: env.MONGO_URL })
+      : SqliteCredentialStore.open({ file: path.join(dataDir, CREDENTIALS_FILE) });
   const events = SqliteEventStore.open({ file: path.join(dataDir, 'events.db') });
   try {
     const { record, apiKey } = await new KeyManager(credentials, events).create({ name, role, accountIds }, { actor: 'system:test', correlationId: 'test-seed', causationId: null });
@@ -68,7 +75,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // The specs date fills at fixed instants after the clock's start (10:01, 10:05, ...) while the clock runs in real
   // time from 10:00: they are let in up to an hour ahead of it. The clock-skew check has its own spec.
   const config = loadConfig({ DATA_DIR: dataDir, CLOCK_START: MARKET_OPEN_INSTANT, LOG_LEVEL: 'silent', PORT: '0', FILL_CLOCK_SKEW_MS: FIXTURE_FILL_CLOCK_SKEW_MS, ...env });
-  const seeded = fs.existsSync(path.join(dataDir, CREDENTIALS_FILE)) ? null : await seedKey(dataDir, 'admin', 'test admin');
+  const seeded = fs.existsSync(path.join(dataDir, CREDENTIALS_FILE)) ? null : await seedKey(dataDir, 'admin', 'test admin', [], env);
   const app = await createApp(config);
   await app.init();
   const server = app.getHttpServer();

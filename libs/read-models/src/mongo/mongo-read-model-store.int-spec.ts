@@ -5,7 +5,8 @@ import { MongoClient } from 'mongodb';
 import { SqliteReadModelStore } from '../sqlite/sqlite-read-model-store';
 import { validateFindQuery } from '../support/find-query';
 import { throwawayDatabases } from '../testing/mongo-databases';
-import { readModelStoreContract } from '../testing/read-model-store.contract';
+import { FERRETDB_NO_QUERY_PLANNER, FERRETDB_NO_RENAME_DROP_TARGET, FERRETDB_NON_ATOMIC_UPDATES, exceptOnFerretDb, mongoServer } from '../testing/mongo-server';
+import { type ReadModelContractOptions, readModelStoreContract } from '../testing/read-model-store.contract';
 import { collectionName, findFilter, findSort } from './mongo-query';
 import { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo-read-model-store';
 
@@ -13,8 +14,11 @@ import { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo-re
  * Runs against a real MongoDB when MONGO_URL is set, e.g.
  *   docker compose up -d mongo
  *   MONGO_URL='mongodb://localhost:27017/?directConnection=true' npx jest libs/read-models/src/mongo --runInBand
- * Each test gets its own database (dropped afterwards). With a replica set (the compose file runs one) the contract
- * runs twice: with transactions, and with the position guards alone as on a standalone server.
+ * or against FerretDB (scripts/servers/ferretdb.sh start, or nothing at all when .tools/bin/ferretdb is installed: the
+ * Jest global setup starts it). Each test gets its own database (dropped afterwards). With a replica set (the compose
+ * file runs one) the contract runs twice: with transactions, and with the position guards alone as on a standalone
+ * server. On FerretDB the cases it cannot run are skipped with their reason printed (docs/production.md, "FerretDB
+ * is not MongoDB"); on MongoDB every case runs.
  */
 const url = process.env.MONGO_URL;
 
@@ -27,9 +31,12 @@ if (!url) {
 } else {
   const database = throwawayDatabases(url, 'robo_it');
   const open = (options: Partial<MongoReadModelStoreOptions> = {}): MongoReadModelStore => MongoReadModelStore.connect({ url, dbName: database(), ...options });
+  const server = mongoServer(url);
+  const onFerretDb = server.ferretdb !== null;
+  const contractOptions: ReadModelContractOptions = onFerretDb ? { unsupported: { promoteShadow: FERRETDB_NO_RENAME_DROP_TARGET } } : {};
 
-  readModelStoreContract('mongo (transactions when the server has them)', () => open());
-  readModelStoreContract('mongo (position guards only)', () => open({ transactions: 'never' }));
+  readModelStoreContract('mongo (transactions when the server has them)', () => open(), contractOptions);
+  readModelStoreContract('mongo (position guards only)', () => open({ transactions: 'never' }), contractOptions);
 
   describe('MongoReadModelStore (MongoDB specifics)', () => {
     let store: MongoReadModelStore;
@@ -64,7 +71,19 @@ if (!url) {
       expect(await store.get('orders', 'o-1')).toMatchObject({ status: 'OPEN' });
     });
 
-    it('serves "where accountId = ? order by seq desc" pages from the index, without a sort stage', async () => {
+    it('drops an undeclared index once when several replicas start at once (an index already dropped counts as dropped)', async () => {
+      await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq'], ['status']] }]);
+      const replicas = Array.from({ length: 4 }, () => MongoReadModelStore.connect({ url, dbName: store.databaseName }));
+      try {
+        await Promise.all(replicas.map((replica) => replica.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }])));
+      } finally {
+        await Promise.all(replicas.map((replica) => replica.close()));
+      }
+      const indexes = await raw.db(store.databaseName).collection(collectionName('orders')).indexes();
+      expect(indexes.map((index) => index.name)).toEqual(['_id_', 'ix_accountId__seq']);
+    });
+
+    exceptOnFerretDb(server, FERRETDB_NO_QUERY_PLANNER)('serves "where accountId = ? order by seq desc" pages from the index, without a sort stage', async () => {
       await store.ensureCollections([{ name: 'orders', indexes: [['accountId', 'seq']] }]);
       const changes = Array.from({ length: 50 }, (_, i) => ({ collection: 'orders', id: `o-${i}`, doc: { id: `o-${i}`, accountId: i % 2 ? 'a' : 'b', seq: i } }));
       await store.commit('orders', changes, 50n);
@@ -90,6 +109,25 @@ if (!url) {
       expect(await store.getCheckpoint('positions')).toBe(50n);
     });
 
+    exceptOnFerretDb(server, FERRETDB_NON_ATOMIC_UPDATES)('keeps the newest of one document written by many writers at once without transactions (each write guarded)', async () => {
+      // Stores of their own, as two projector processes during a lease handover would be.
+      const dbName = store.databaseName;
+      await store.ensureCollections([{ name: 'positions', indexes: [] }]);
+      const writers = Array.from({ length: 6 }, () => MongoReadModelStore.connect({ url, dbName, transactions: 'never' }));
+      try {
+        for (let round = 0; round < 5; round += 1) {
+          const id = `p${round}`;
+          // Newest first, so that a lost guard (an older write replacing a newer one) shows as a lower qty.
+          await Promise.all(
+            writers.map((writer, i) => writer.commit(`w${i}`, [{ collection: 'positions', id, doc: { qty: 100 - i, lastEventPosition: 100 - i } }], BigInt(100 - i))),
+          );
+          expect(await store.get('positions', id)).toEqual({ qty: 100, lastEventPosition: 100 });
+        }
+      } finally {
+        await Promise.all(writers.map((writer) => writer.close()));
+      }
+    });
+
     it('gives the same checksum as the SQLite adapter for the same documents', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-compare-'));
       const sqlite = SqliteReadModelStore.open({ file: path.join(dir, 'rm.db') });
@@ -112,7 +150,7 @@ if (!url) {
       }
     });
 
-    it('reports whether commits are transactional (a replica set is)', async () => {
+    it('reports whether commits are transactional (a replica set is; FerretDB, which has no transactions, is not)', async () => {
       const hello = await raw.db('admin').command({ hello: 1 });
       expect(await store.usesTransactions()).toBe(typeof hello.setName === 'string' || hello.msg === 'isdbgrid');
     });

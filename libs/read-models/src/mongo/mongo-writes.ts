@@ -58,39 +58,28 @@ export function prepareChanges(changes: readonly DocChange[], checkpoint: bigint
   return [...byKey.values()];
 }
 
-const NO_POSITION = Long.fromNumber(-1);
-
 /**
- * Guarded writes, one bulkWrite per collection. An upsert only replaces the stored document when the stored
- * position is lower than the write's (an update pipeline, so a replayed or stale write is a silent no-op rather
- * than a duplicate-key error that would abort a transaction); a delete only removes a document older than it.
+ * Guarded writes, one bulkWrite per collection, in plain update operators (no update pipeline, which FerretDB lacks;
+ * see docs/production.md). A document is written by two operations, in this order:
+ * - insert it when there is none ($setOnInsert: a document already there, older or newer, is untouched);
+ * - then replace the stored document when its position is lower than the write's (or it has none).
+ * After both, the stored position is at least the write's, whatever another writer did in between (each operation
+ * only moves it forward), as with one atomic conditional replace. Neither raises a duplicate-key error for a stale
+ * write (which would abort a transaction): a replayed or stale write is a silent no-op. A delete only removes a
+ * document older than it.
  */
 export function bulkOperations(changes: readonly PreparedChange[]): Map<string, AnyBulkWriteOperation<StoredDoc>[]> {
   const byCollection = new Map<string, AnyBulkWriteOperation<StoredDoc>[]>();
   for (const change of changes) {
     const ops = byCollection.get(change.collection) ?? [];
     const guard = Long.fromBigInt(change.guard);
+    const older = { _id: change.id, $or: [{ pos: { $lt: guard } }, { pos: { $exists: false } }] };
     if (change.doc === null) {
-      ops.push({ deleteOne: { filter: { _id: change.id, $or: [{ pos: { $lt: guard } }, { pos: { $exists: false } }] } } });
+      ops.push({ deleteOne: { filter: older } });
     } else {
-      ops.push({
-        updateOne: {
-          filter: { _id: change.id },
-          update: [
-            {
-              $replaceWith: {
-                $cond: {
-                  if: { $lt: [{ $ifNull: ['$pos', NO_POSITION] }, guard] },
-                  // $literal: a string value such as "$100" must not be read as a field path.
-                  then: { _id: '$_id', doc: { $literal: change.doc }, pos: guard },
-                  else: '$$ROOT',
-                },
-              },
-            },
-          ],
-          upsert: true,
-        },
-      });
+      // Operator values are literal: a string such as "$100" is stored as it is, never read as a field path.
+      ops.push({ updateOne: { filter: { _id: change.id }, update: { $setOnInsert: { doc: change.doc, pos: guard } }, upsert: true } });
+      ops.push({ updateOne: { filter: older, update: { $set: { doc: change.doc, pos: guard } } } });
     }
     byCollection.set(change.collection, ops);
   }
@@ -98,9 +87,8 @@ export function bulkOperations(changes: readonly PreparedChange[]): Map<string, 
 }
 
 /** The checkpoint never moves back, even if two writers race ($max), and records when it last moved. */
-export function checkpointUpdate(checkpoint: bigint, updatedAt: string): Document[] {
-  const position = Long.fromBigInt(checkpoint);
-  return [{ $set: { position: { $max: [{ $ifNull: ['$position', Long.fromNumber(0)] }, position] }, updatedAt: { $literal: updatedAt } } }];
+export function checkpointUpdate(checkpoint: bigint, updatedAt: string): Document {
+  return { $max: { position: Long.fromBigInt(checkpoint) }, $set: { updatedAt } };
 }
 
 /** int64 values come back as numbers when small and as Long otherwise; bigint when the client asks for it. */
