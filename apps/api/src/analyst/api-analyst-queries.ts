@@ -28,7 +28,7 @@ import {
   OrderDoc,
   PositionDoc,
   READ_MODEL_STORE,
-  ReadModelStore,
+  DocumentReader,
   readAccountPerformanceDocs,
   readStrategyPerformanceDocs,
   strategyPerformance,
@@ -56,7 +56,7 @@ function maxPosition(docs: readonly unknown[]): number | null {
 @Injectable()
 export class ApiAnalystQueries implements AnalystQueries {
   constructor(
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly access: AccessService,
     private readonly askers: AnalystAskers,

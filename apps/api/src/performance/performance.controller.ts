@@ -6,7 +6,7 @@ import {
   ACCOUNTS_COLLECTION,
   InvalidQueryError,
   READ_MODEL_STORE,
-  ReadModelStore,
+  DocumentReader,
   readAccountPerformanceDocs,
   readStrategyPerformanceDocs,
   strategyPerformance,
@@ -41,7 +41,7 @@ export class PerformanceController {
   constructor(
     private readonly access: AccessService,
     private readonly consistency: ReadYourWritesService,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 

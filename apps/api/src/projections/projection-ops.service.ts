@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { ALL_PROJECTIONS, type DeadLetter, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { ALL_PROJECTIONS, type DeadLetter, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, RunnerStore } from '@robo/read-models';
 import { ProjectorService } from '@robo/projector';
 import { SETTLEMENT_CHECKPOINT } from '../orders/settlement-reactor.runner';
 
@@ -42,7 +42,7 @@ export class ProjectionOpsService implements OnModuleInit {
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: RunnerStore,
     private readonly moduleRef: ModuleRef,
   ) {}
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { portfolioAsOf } from '@robo/audit';
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore, recordedTime } from '@robo/event-store';
-import { AccountDoc, AccountListQuery, FieldCondition, findOverAccounts, type Page, READ_MODEL_STORE, ReadModelStore, readPortfolio } from '@robo/read-models';
+import { AccountDoc, AccountListQuery, FieldCondition, findOverAccounts, type Page, READ_MODEL_STORE, DocumentReader, readPortfolio } from '@robo/read-models';
 import type { Account, Portfolio, Positions, StreamEvents } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
 import { isCredentialStream } from '../auth/credential-events';
@@ -46,7 +46,7 @@ const EMPTY_PAGE = { items: [], nextCursor: null };
 @Roles(...READ_ROLES)
 export class QueriesController {
   constructor(
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly consistency: ReadYourWritesService,
     private readonly access: AccessService,

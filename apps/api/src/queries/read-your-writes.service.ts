@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { READ_MODEL_STORE, CheckpointReader } from '@robo/read-models';
 import { ApiError } from '../common/api-error';
 import { APP_CONFIG, AppConfig } from '@robo/runtime';
 
@@ -12,7 +12,7 @@ import { APP_CONFIG, AppConfig } from '@robo/runtime';
 @Injectable()
 export class ReadYourWritesService {
   constructor(
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: CheckpointReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

@@ -4,7 +4,7 @@ import type { CommandOutcome } from '../write/outcome';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { evolveStrategy, initialStrategyState, strategyStream, type JsonObject, type StrategyCommand, type StrategyEvent } from '@robo/domain';
-import { findOverAccounts, READ_MODEL_STORE, ReadModelStore, STRATEGIES_COLLECTION, type StrategyDoc } from '@robo/read-models';
+import { findOverAccounts, READ_MODEL_STORE, DocumentReader, STRATEGIES_COLLECTION, type StrategyDoc } from '@robo/read-models';
 import { Inject } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import type { StrategyList } from '@robo/contract';
@@ -34,7 +34,7 @@ export class StrategiesController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly access: AccessService,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly consistency: ReadYourWritesService,
   ) {}

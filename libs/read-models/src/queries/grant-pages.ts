@@ -1,4 +1,4 @@
-import type { FieldCondition, Page, ReadModelStore, Scalar } from '../read-model-store.port';
+import type { FieldCondition, Page, DocumentReader, Scalar } from '../read-model-store.port';
 import { decodeCursor, encodeCursor, MAX_IN_VALUES } from '../support/find-query';
 
 export interface AccountListQuery {
@@ -19,7 +19,7 @@ export interface AccountListQuery {
  * store orders them, and ties are broken by that id.
  */
 export async function findOverAccounts<T extends Record<string, unknown>>(
-  reads: ReadModelStore,
+  reads: DocumentReader,
   collection: string,
   accountIds: readonly string[],
   query: AccountListQuery,
@@ -52,7 +52,7 @@ export async function findOverAccounts<T extends Record<string, unknown>>(
 }
 
 async function findOverGroupsWithTies<T extends Record<string, unknown>>(
-  reads: ReadModelStore,
+  reads: DocumentReader,
   collection: string,
   accountIds: readonly string[],
   query: AccountListQuery,

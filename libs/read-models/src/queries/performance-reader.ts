@@ -1,4 +1,4 @@
-import type { FieldCondition, ReadModelStore } from '../read-model-store.port';
+import type { DocumentReader, FieldCondition } from '../read-model-store.port';
 import { MAX_IN_VALUES, MAX_LIMIT } from '../support/find-query';
 import { ACCOUNT_DAYS_COLLECTION, type AccountDayDoc } from '../projections/account-performance.projection';
 import { DAILY_CLOSES_COLLECTION, type DailyCloseDoc } from '../projections/daily-closes.projection';
@@ -8,7 +8,7 @@ import { STRATEGIES_COLLECTION } from '../projections/strategies.projection';
 import type { AccountPerformanceInput, StrategyPerformanceInput } from './performance';
 
 /** Every page of a find, in order: these collections hold one document per active day, cycle, close or order. */
-export async function readAll<T>(store: ReadModelStore, collection: string, where: Record<string, FieldCondition>, orderBy: string): Promise<T[]> {
+export async function readAll<T>(store: DocumentReader, collection: string, where: Record<string, FieldCondition>, orderBy: string): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
   do {
@@ -19,7 +19,7 @@ export async function readAll<T>(store: ReadModelStore, collection: string, wher
   return items;
 }
 
-async function closesOf(store: ReadModelStore, instruments: readonly string[]): Promise<DailyCloseDoc[]> {
+async function closesOf(store: DocumentReader, instruments: readonly string[]): Promise<DailyCloseDoc[]> {
   const sorted = [...new Set(instruments)].sort();
   const closes: DailyCloseDoc[] = [];
   for (let i = 0; i < sorted.length; i += MAX_IN_VALUES) {
@@ -30,7 +30,7 @@ async function closesOf(store: ReadModelStore, instruments: readonly string[]): 
 }
 
 /** The documents accountPerformance needs, read through the port (any adapter). */
-export async function readAccountPerformanceDocs(store: ReadModelStore, accountId: string): Promise<Omit<AccountPerformanceInput, 'options'>> {
+export async function readAccountPerformanceDocs(store: DocumentReader, accountId: string): Promise<Omit<AccountPerformanceInput, 'options'>> {
   const days = await readAll<AccountDayDoc>(store, ACCOUNT_DAYS_COLLECTION, { accountId }, 'date');
   const cycles = await readAll<PositionCycleDoc>(store, POSITION_CYCLES_COLLECTION, { accountId }, 'openedAt');
   const closes = await closesOf(store, days.flatMap((d) => d.positions.map((p) => p.instrument)));
@@ -38,7 +38,7 @@ export async function readAccountPerformanceDocs(store: ReadModelStore, accountI
 }
 
 /** The documents strategyPerformance needs, read through the port (any adapter). */
-export async function readStrategyPerformanceDocs(store: ReadModelStore, strategyId: string): Promise<Omit<StrategyPerformanceInput, 'options'>> {
+export async function readStrategyPerformanceDocs(store: DocumentReader, strategyId: string): Promise<Omit<StrategyPerformanceInput, 'options'>> {
   const days = await readAll<StrategyDayDoc>(store, STRATEGY_DAYS_COLLECTION, { strategyId }, 'date');
   const closes = await closesOf(store, days.flatMap((d) => d.positions.map((p) => p.instrument)));
   // A registered strategy's capital allocation is the default base of its returns.

@@ -2,7 +2,7 @@ import { composePortfolio, type MarketMark, type PortfolioFigures, type ValuedHo
 import type { AccountDoc } from '../projections/accounts.projection';
 import { LAST_PRICES_COLLECTION, type LastPriceDoc } from '../projections/prices.projection';
 import { POSITIONS_COLLECTION, type PositionDoc } from '../projections/positions.projection';
-import type { ReadModelStore } from '../read-model-store.port';
+import type { DocumentReader } from '../read-model-store.port';
 
 export type PortfolioPosition = ValuedHolding;
 
@@ -34,13 +34,13 @@ export function marksOf(prices: ReadonlyMap<string, LastPriceDoc>): Map<string, 
  * The live portfolio of an account from the read models (accounts, positions, last_prices), null when the account
  * does not exist. The one reader every caller uses (queries, the analyst's tools).
  */
-export async function readPortfolio(store: ReadModelStore, accountId: string): Promise<Portfolio | null> {
+export async function readPortfolio(store: DocumentReader, accountId: string): Promise<Portfolio | null> {
   const account = await store.get<AccountDoc>('accounts', accountId);
   return account ? portfolioOfAccount(store, account) : null;
 }
 
 /** The portfolio of an account document already read (the account list composes each line's equity with it). */
-export async function portfolioOfAccount(store: ReadModelStore, account: AccountDoc): Promise<Portfolio> {
+export async function portfolioOfAccount(store: DocumentReader, account: AccountDoc): Promise<Portfolio> {
   const positions: PositionDoc[] = [];
   let cursor: string | null = null;
   do {

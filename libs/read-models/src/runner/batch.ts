@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@robo/event-store';
 import { canonicalJson } from '../support/canonical-json';
 import type { Doc, Projection } from '../projection';
-import type { DeadLetter, DocChange, DocRef, ReadModelStore } from '../read-model-store.port';
+import type { DeadLetter, DocChange, DocRef, DocumentReader } from '../read-model-store.port';
 import { deadLetterId } from '../support/dead-letters';
 
 /**
@@ -49,7 +49,7 @@ export function blockedKeysOf(letters: readonly DeadLetter[]): BlockedKeys {
 export async function projectPage(
   target: ProjectionTarget,
   events: readonly EventEnvelope[],
-  readStore: ReadModelStore,
+  readStore: DocumentReader,
   blocked: BlockedKeys,
 ): Promise<PageResult> {
   const { projection } = target;
@@ -148,7 +148,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** Documents by logical collection and id (null when absent), read from the target's physical collections. */
-export async function loadDocs(target: ProjectionTarget, refs: readonly DocRef[], readStore: ReadModelStore): Promise<Map<string, Map<string, Doc | null>>> {
+export async function loadDocs(target: ProjectionTarget, refs: readonly DocRef[], readStore: DocumentReader): Promise<Map<string, Map<string, Doc | null>>> {
   const wanted = new Map<string, Set<string>>();
   for (const ref of refs) {
     const ids = wanted.get(ref.collection) ?? new Set<string>();

@@ -2,7 +2,7 @@ import type { EventStore } from '@robo/event-store';
 import { DeadLetterNotFoundError } from '../errors';
 import { canonicalJson } from '../support/canonical-json';
 import type { Doc } from '../projection';
-import type { DeadLetter, DocRef, ReadModelStore } from '../read-model-store.port';
+import type { DeadLetter, DeadLetterStore, DocRef, DocumentReader } from '../read-model-store.port';
 import { blockedKeysOf, changesOf, docKey, errorMessage, loadDocs, type ProjectionTarget } from './batch';
 
 export interface RetryResult {
@@ -22,7 +22,7 @@ export interface RetryResult {
 export async function retryDeadLetters(
   target: ProjectionTarget,
   eventStore: EventStore,
-  readStore: ReadModelStore,
+  readStore: DocumentReader & DeadLetterStore,
   which: { id: string } | { all: true },
 ): Promise<RetryResult> {
   const letters = await readStore.listDeadLetters({ projection: target.storeName });

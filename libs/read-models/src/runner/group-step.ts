@@ -1,5 +1,5 @@
 import type { EventEnvelope, EventStore } from '@robo/event-store';
-import type { ReadModelStore } from '../read-model-store.port';
+import type { DeadLetterStore, DocumentReader, ProjectionCommitStore } from '../read-model-store.port';
 import { blockedKeysOf, projectPage, type PageResult } from './batch';
 import type { Slot } from './slot';
 
@@ -12,7 +12,7 @@ export interface StepHooks {
 
 export interface StepContext {
   eventStore: EventStore;
-  readStore: ReadModelStore;
+  readStore: DocumentReader & ProjectionCommitStore & DeadLetterStore;
   batchSize: number;
   hooks: StepHooks;
 }

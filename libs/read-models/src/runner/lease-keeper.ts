@@ -1,4 +1,4 @@
-import type { ReadModelStore } from '../read-model-store.port';
+import type { ProjectionLease } from '../read-model-store.port';
 import type { ProjectionRunnerLogger, ProjectorLeaseOptions } from './runner-options';
 import type { Slot } from './slot';
 import { sleep } from './timing';
@@ -23,7 +23,7 @@ export class LeaseKeeper {
 
   constructor(
     options: ProjectorLeaseOptions,
-    private readonly readStore: ReadModelStore,
+    private readonly readStore: ProjectionLease,
     private readonly logger: ProjectionRunnerLogger,
   ) {
     this.settings = { name: options.name ?? 'projector', owner: options.owner, ttlMs: options.ttlMs ?? 15_000, holderIsGone: options.holderIsGone };

@@ -1,4 +1,4 @@
-import type { ReadModelStore } from '../read-model-store.port';
+import type { CheckpointReader } from '../read-model-store.port';
 import type { Slot } from './slot';
 
 /** Wakes those waiting for a projection to move (waitForPosition) as soon as one commits, instead of at their next look. */
@@ -32,7 +32,7 @@ export async function waitForPosition(
   slots: readonly Slot[],
   position: bigint,
   timeoutMs: number,
-  at: { readStore: ReadModelStore; progress: Progress; loopRunsHere: () => boolean },
+  at: { readStore: CheckpointReader; progress: Progress; loopRunsHere: () => boolean },
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -43,7 +43,7 @@ export async function waitForPosition(
   }
 }
 
-async function allReached(slots: readonly Slot[], position: bigint, readStore: ReadModelStore, loopRunsHere: boolean): Promise<boolean> {
+async function allReached(slots: readonly Slot[], position: bigint, readStore: CheckpointReader, loopRunsHere: boolean): Promise<boolean> {
   for (const slot of slots) {
     const local = loopRunsHere ? slot.checkpoint : null;
     const checkpoint = local ?? (await readStore.getCheckpoint(slot.projection.name).catch(() => null));

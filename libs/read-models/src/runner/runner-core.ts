@@ -1,7 +1,7 @@
 import type { EventStore } from '@robo/event-store';
 import { UnknownProjectionError } from '../errors';
 import type { Projection } from '../projection';
-import type { ReadModelStore } from '../read-model-store.port';
+import type { RunnerStore } from '../read-model-store.port';
 import type { StepContext } from './group-step';
 import { groupStep } from './group-step';
 import { Mutex } from './mutex';
@@ -22,7 +22,7 @@ import { describeError, type Slot } from './slot';
  */
 export class RunnerCore {
   readonly eventStore: EventStore;
-  readonly readStore: ReadModelStore;
+  readonly readStore: RunnerStore;
   readonly slots = new Map<string, Slot>();
   readonly batchSize: number;
   readonly rebuildBatchSize: number;

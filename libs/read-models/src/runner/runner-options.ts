@@ -1,6 +1,6 @@
 import type { EventStore } from '@robo/event-store';
 import type { Projection } from '../projection';
-import type { ReadModelStore } from '../read-model-store.port';
+import type { RunnerStore } from '../read-model-store.port';
 import type { ProjectionErrorInfo } from './slot';
 
 /** What a ProjectionRunner is given, and what it answers: the types of its public API. */
@@ -14,7 +14,7 @@ export interface ProjectionRunnerLogger {
 
 export interface ProjectionRunnerOptions {
   eventStore: EventStore;
-  readStore: ReadModelStore;
+  readStore: RunnerStore;
   projections: readonly Projection[];
   /**
    * Most events read per page; a page of every projection is committed in one transaction. Default 5000: during a
