@@ -4,7 +4,7 @@ import { createMarketCalendar, DEFAULT_NSE_HOLIDAYS, type MarketCalendar } from 
 import { EVENT_STORE, EventStore, REACTOR_CHECKPOINTS, type ReactorCheckpointStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore, ALL_PROJECTIONS } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, ConfigError } from './config/app-config';
-import { CLOCK } from './clock';
+import { CLOCK, systemWallClock, WALL_CLOCK } from './clock';
 import { openEventStore, openReactorCheckpoints, openReadStore } from './open-stores';
 import { createAppClockFromLog } from './session-clock';
 import { loadChargeSchedules, loadInstrumentCatalog } from './reference-data';
@@ -92,6 +92,7 @@ export class ReadStoreSetup implements OnApplicationBootstrap, BeforeApplication
       inject: [APP_CONFIG, EVENT_STORE],
       useFactory: openReactorCheckpoints,
     },
+    { provide: WALL_CLOCK, useValue: systemWallClock },
     {
       provide: CLOCK,
       inject: [APP_CONFIG, MARKET_CALENDAR, EVENT_STORE],
@@ -108,7 +109,7 @@ export class ReadStoreSetup implements OnApplicationBootstrap, BeforeApplication
     },
     ReadStoreSetup,
   ],
-  exports: [EVENT_STORE, READ_MODEL_STORE, REACTOR_CHECKPOINTS, CLOCK, INSTRUMENTS, CHARGE_SCHEDULES_IN_FORCE, MARKET_CALENDAR, ReadStoreSetup],
+  exports: [EVENT_STORE, READ_MODEL_STORE, REACTOR_CHECKPOINTS, CLOCK, WALL_CLOCK, INSTRUMENTS, CHARGE_SCHEDULES_IN_FORCE, MARKET_CALENDAR, ReadStoreSetup],
 })
 export class StoresModule implements OnApplicationShutdown {
   constructor(

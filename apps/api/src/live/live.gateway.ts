@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import { BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
@@ -166,7 +167,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         socket.emit(SESSION_EXPIRED_EVENT, { code: 'TOKEN_EXPIRED', message: 'the access token has expired; connect again with a new one from POST /auth/token' });
         socket.disconnect(true);
       },
-      Math.max(0, expiresAtMs - Date.now()),
+      Math.max(0, expiresAtMs - systemWallClock.nowMs()),
     );
     data.expiryTimer.unref();
   }

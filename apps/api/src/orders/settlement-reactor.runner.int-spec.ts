@@ -5,7 +5,7 @@ import type { EventEnvelope } from '@robo/event-store';
 import { SqliteEventStore, SqliteReactorCheckpoints, type ReactorCheckpointStore } from '@robo/event-store';
 import { someEvents } from '@robo/event-store/testing/test-events';
 import { SqliteReadModelStore } from '@robo/read-models';
-import { loadConfig, SteeredClock } from '@robo/runtime';
+import { loadConfig, systemWallClock } from '@robo/runtime';
 import { SETTLEMENT_CHECKPOINT, SettlementReactorRunner } from './settlement-reactor.runner';
 import type { SettlementReactor } from './settlement.reactor';
 
@@ -29,7 +29,6 @@ describe('SettlementReactorRunner checkpoint (kept with the event log)', () => {
   let events: SqliteEventStore;
   let reads: SqliteReadModelStore;
   const opened: ReactorCheckpointStore[] = [];
-  const clock = new SteeredClock('2026-11-20T04:30:00.000Z');
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reactor-checkpoint-'));
@@ -47,7 +46,7 @@ describe('SettlementReactorRunner checkpoint (kept with the event log)', () => {
   function runnerWith(reactor: SettlementReactor) {
     const checkpoints = SqliteReactorCheckpoints.open({ file: path.join(dir, 'events.db') });
     opened.push(checkpoints);
-    return new SettlementReactorRunner(reactor, events, checkpoints, reads, clock, loadConfig({ DATA_DIR: dir }));
+    return new SettlementReactorRunner(reactor, events, checkpoints, reads, systemWallClock, loadConfig({ DATA_DIR: dir }));
   }
 
   async function fills(count: number) {

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, EventStore, REACTOR_CHECKPOINTS, type ReactorCheckpointStore } from '@robo/event-store';
 import { READ_MODEL_STORE, type CheckpointReader, type ProjectionCommitStore } from '@robo/read-models';
-import { APP_CONFIG, AppConfig, CLOCK, type Clock } from '@robo/runtime';
+import { APP_CONFIG, AppConfig, WALL_CLOCK, type WallClock } from '@robo/runtime';
 import { SettlementReactor } from './settlement.reactor';
 
 /** The settlement reactor's name among reactor checkpoints (and in the projections status list). */
@@ -27,7 +27,7 @@ export class SettlementReactorRunner implements OnApplicationBootstrap, BeforeAp
     @Inject(REACTOR_CHECKPOINTS) private readonly checkpoints: ReactorCheckpointStore,
     /** Only where older builds kept the checkpoint: read once, cleared once taken over. */
     @Inject(READ_MODEL_STORE) private readonly oldPlace: CheckpointReader & Pick<ProjectionCommitStore, 'reset'>,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WALL_CLOCK) private readonly clock: WallClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

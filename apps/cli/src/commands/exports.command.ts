@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import * as fs from 'node:fs';
 import { Command } from 'commander';
 import { CHARGE_KINDS, InstrumentCatalog, toIst } from '@robo/domain';
@@ -100,7 +101,7 @@ async function withAccount<T>(command: Command, accountId: string, options: Rang
   }
   let range: DateRange;
   try {
-    range = exportRange(options, toIst(new Date().toISOString()).date);
+    range = exportRange(options, toIst(systemWallClock.now()).date);
   } catch (error) {
     if (error instanceof InvalidQueryError) throw new CliError(EXIT.USAGE, error.message);
     throw error;

@@ -24,6 +24,8 @@ export async function retryDeadLetters(
   eventStore: EventStore,
   readStore: DocumentReader & DeadLetterStore,
   which: { id: string } | { all: true },
+  /** The stamp of letters parked again (ISO-8601, wall time). */
+  now: string,
 ): Promise<RetryResult> {
   const letters = await readStore.listDeadLetters({ projection: target.storeName });
   let selected: DeadLetter[];
@@ -75,7 +77,7 @@ export async function retryDeadLetters(
         staged.set(key, { ref, doc: after });
       }
     } catch (error) {
-      updated.push({ ...letter, error: errorMessage(error), blockedBy: null, attempts: letter.attempts + 1, parkedAt: new Date().toISOString() });
+      updated.push({ ...letter, error: errorMessage(error), blockedBy: null, attempts: letter.attempts + 1, parkedAt: now });
       for (const key of letter.docKeys) blocked.set(key, letter.id);
       continue;
     }

@@ -1,3 +1,4 @@
+import type { WallClock } from '@robo/clock';
 import type { EventEnvelope, EventStore } from '@robo/event-store';
 import type { DeadLetterStore, DocumentReader, ProjectionCommitStore } from '../read-model-store.port';
 import { blockedKeysOf, projectPage, type PageResult } from './batch';
@@ -14,6 +15,7 @@ export interface StepContext {
   eventStore: EventStore;
   readStore: DocumentReader & ProjectionCommitStore & DeadLetterStore;
   batchSize: number;
+  clock: WallClock;
   hooks: StepHooks;
 }
 
@@ -68,7 +70,7 @@ export async function groupStep(slots: readonly Slot[], ctx: StepContext): Promi
       try {
         // Read every page: a retry from another process (the CLI) may have emptied the list since.
         const blocked = blockedKeysOf(await readStore.listDeadLetters({ projection: slot.projection.name }));
-        work.push({ slot, events: page.length, result: await projectPage(slot.target, page, readStore, blocked) });
+        work.push({ slot, events: page.length, result: await projectPage(slot.target, page, readStore, blocked, ctx.clock.now()) });
       } catch (error) {
         hooks.failed(slot, error);
       }

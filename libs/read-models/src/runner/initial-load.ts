@@ -28,12 +28,12 @@ export async function loadIfEmpty(
   }
   const names = slots.map((slot) => slot.projection.name);
   logger.info('initial load: the read store is empty, loading the log as a rebuild does', { events: Number(head), elsewhere: load.elsewhere?.names ?? [] });
-  const started = Date.now();
+  const started = core.clock.monotonicMs();
   // The loop does not come round to renew the lease while the load runs.
   const stopRenewing = lease?.keepRenewing() ?? null;
   try {
     const result = await rebuildMany(core, names, { elsewhere: load.elsewhere, signal });
-    if (!signal.aborted) logger.info('initial load done', { checkpoint: String(result.checkpoint), seconds: (Date.now() - started) / 1000 });
+    if (!signal.aborted) logger.info('initial load done', { checkpoint: String(result.checkpoint), seconds: (core.clock.monotonicMs() - started) / 1000 });
   } catch (error) {
     if (!signal.aborted) logger.warn('initial load failed; projecting page by page from the checkpoints reached', { error: error instanceof Error ? error.message : String(error) });
   } finally {

@@ -1,3 +1,4 @@
+import type { WallClock } from '@robo/clock';
 import type { ProjectionLease } from '../read-model-store.port';
 import type { ProjectionRunnerLogger, ProjectorLeaseOptions } from './runner-options';
 import type { Slot } from './slot';
@@ -25,6 +26,7 @@ export class LeaseKeeper {
     options: ProjectorLeaseOptions,
     private readonly readStore: ProjectionLease,
     private readonly logger: ProjectionRunnerLogger,
+    private readonly clock: WallClock,
   ) {
     this.settings = { name: options.name ?? 'projector', owner: options.owner, ttlMs: options.ttlMs ?? 15_000, holderIsGone: options.holderIsGone };
     if (!Number.isInteger(this.settings.ttlMs) || this.settings.ttlMs < 3) throw new RangeError('lease.ttlMs must be an integer of at least 3');
@@ -46,7 +48,7 @@ export class LeaseKeeper {
    */
   async hold(slots: readonly Slot[], signal: AbortSignal): Promise<boolean> {
     const lease = this.settings;
-    const now = Date.now();
+    const now = this.clock.nowMs();
     if (this.heldNow && now < this.renewAt) return true;
     let held = false;
     try {
@@ -54,7 +56,7 @@ export class LeaseKeeper {
       if (!state.held && lease.holderIsGone?.(state.owner)) {
         this.logger.warn('projector lease held by an instance that is gone; taking it over', { lease: lease.name, holder: state.owner });
         await this.readStore.releaseLease(lease.name, state.owner);
-        state = await this.readStore.acquireLease(lease.name, lease.owner, { ttlMs: lease.ttlMs, nowMs: Date.now() });
+        state = await this.readStore.acquireLease(lease.name, lease.owner, { ttlMs: lease.ttlMs, nowMs: this.clock.nowMs() });
       }
       held = state.held;
       this.lastHolder = state.owner;
@@ -87,9 +89,9 @@ export class LeaseKeeper {
   private async renew(): Promise<void> {
     const lease = this.settings;
     try {
-      const state = await this.readStore.acquireLease(lease.name, lease.owner, { ttlMs: lease.ttlMs, nowMs: Date.now() });
+      const state = await this.readStore.acquireLease(lease.name, lease.owner, { ttlMs: lease.ttlMs, nowMs: this.clock.nowMs() });
       if (!state.held) this.logger.warn('projector lease lost during the initial load', { lease: lease.name, holder: state.owner });
-      this.renewAt = Date.now() + Math.floor(lease.ttlMs / 3);
+      this.renewAt = this.clock.nowMs() + Math.floor(lease.ttlMs / 3);
     } catch (error) {
       this.logger.warn('could not renew the projector lease during the initial load', { lease: lease.name, error: error instanceof Error ? error.message : String(error) });
     }

@@ -71,7 +71,7 @@ export class LiveLoop {
         await loadIfEmpty(this.core, all, this.initialLoad!, this.lease, signal);
         continue;
       }
-      const now = Date.now();
+      const now = this.core.clock.nowMs();
       // A projection held by a rebuild or a dead-letter retry is left out, not waited for.
       const ready = all.filter((slot) => slot.retryAt <= now && !slot.lock.busy);
       const inWorker = this.worker ? ready.filter((slot) => this.worker!.names.includes(slot.projection.name)) : [];
@@ -105,7 +105,7 @@ export class LiveLoop {
   private async idle(slots: readonly Slot[], signal: AbortSignal): Promise<void> {
     // As in the loop: the step's own locks must be released before busy is read.
     await nextTurn();
-    const now = Date.now();
+    const now = this.core.clock.nowMs();
     let timeoutMs = this.idleWaitMs;
     let from: bigint | null = null;
     for (const slot of slots) {

@@ -1,3 +1,4 @@
+import type { WallClock } from '@robo/clock';
 import type { CheckpointReader } from '../read-model-store.port';
 import type { Slot } from './slot';
 
@@ -32,12 +33,12 @@ export async function waitForPosition(
   slots: readonly Slot[],
   position: bigint,
   timeoutMs: number,
-  at: { readStore: CheckpointReader; progress: Progress; loopRunsHere: () => boolean },
+  at: { readStore: CheckpointReader; progress: Progress; clock: WallClock; loopRunsHere: () => boolean },
 ): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = at.clock.nowMs() + timeoutMs;
   for (;;) {
     if (await allReached(slots, position, at.readStore, at.loopRunsHere())) return true;
-    const remaining = deadline - Date.now();
+    const remaining = deadline - at.clock.nowMs();
     if (remaining <= 0) return false;
     await at.progress.next(Math.min(remaining, 50));
   }

@@ -33,7 +33,7 @@ export class ProjectionRunner {
 
   constructor(options: ProjectionRunnerOptions) {
     this.core = new RunnerCore(options);
-    this.lease = options.lease ? new LeaseKeeper(options.lease, options.readStore, this.core.logger) : null;
+    this.lease = options.lease ? new LeaseKeeper(options.lease, options.readStore, this.core.logger, this.core.clock) : null;
     this.live = new LiveLoop(this.core, this.lease, options.initialLoad ?? null, options.stepElsewhere ?? null, options.idleWaitMs ?? 1000);
   }
 
@@ -80,7 +80,7 @@ export class ProjectionRunner {
   /** Re-applies one dead letter (and those blocked behind it) or all of a projection's; see retryDeadLetters. */
   async retryDeadLetters(name: string, which: { id: string } | { all: true }): Promise<RetryResult> {
     const slot = this.core.slot(name);
-    return slot.lock.run(() => retryDeadLetters(slot.target, this.core.eventStore, this.core.readStore, which));
+    return slot.lock.run(() => retryDeadLetters(slot.target, this.core.eventStore, this.core.readStore, which, this.core.clock.now()));
   }
 
   /** A rebuild into shadow collections, compared with the live copy and swapped in when they match: see rebuilds.ts. */
@@ -100,7 +100,7 @@ export class ProjectionRunner {
    */
   async waitForPosition(position: bigint, timeoutMs: number, projectionNames?: readonly string[]): Promise<boolean> {
     const slots = (projectionNames ?? this.projectionNames).map((name) => this.core.slot(name));
-    return waitForPosition(slots, position, timeoutMs, { readStore: this.core.readStore, progress: this.core.progress, loopRunsHere: () => this.live.running });
+    return waitForPosition(slots, position, timeoutMs, { readStore: this.core.readStore, progress: this.core.progress, clock: this.core.clock, loopRunsHere: () => this.live.running });
   }
 
   /**

@@ -63,12 +63,12 @@ export async function verifiedRebuild(core: RunnerCore, name: string, options: V
   logger.info('shadow rebuild started', { projection: name });
   for (let attempt = 1; ; attempt += 1) {
     // Catch up without holding the live loop, then close the last gap under its lock.
-    await drainTo(shadow, await readStore.getCheckpoint(name), eventStore, readStore, core.rebuildBatchSize);
+    await drainTo(shadow, await readStore.getCheckpoint(name), eventStore, readStore, core.rebuildBatchSize, core.clock);
     await readStore.ensureCollections(shadowSpecs);
     try {
       const result = await slot.lock.run(async (): Promise<VerificationResult> => {
         const position = await readStore.getCheckpoint(name);
-        await drainTo(shadow, position, eventStore, readStore, core.batchSize);
+        await drainTo(shadow, position, eventStore, readStore, core.batchSize, core.clock);
         const collections = await compareWithShadow(live, shadow, readStore);
         const matched = collections.every((c) => c.liveCount === c.shadowCount && c.liveChecksum === c.shadowChecksum);
         const swap = (options.swap ?? true) && (matched || options.force === true);

@@ -1,3 +1,4 @@
+import { systemWallClock, type WallClock } from '@robo/clock';
 import type { EventStore } from '@robo/event-store';
 import { UnknownProjectionError } from '../errors';
 import type { Projection } from '../projection';
@@ -27,6 +28,7 @@ export class RunnerCore {
   readonly batchSize: number;
   readonly rebuildBatchSize: number;
   readonly logger: ProjectionRunnerLogger;
+  readonly clock: WallClock;
   readonly progress = new Progress();
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -40,6 +42,7 @@ export class RunnerCore {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${option} must be a positive integer`);
     }
     this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemWallClock;
     this.initialBackoffMs = options.retry?.initialMs ?? 100;
     this.maxBackoffMs = options.retry?.maxMs ?? 5000;
     for (const projection of options.projections) this.addSlot(projection);
@@ -88,12 +91,13 @@ export class RunnerCore {
       eventStore: this.eventStore,
       readStore: this.readStore,
       batchSize: this.batchSize,
+      clock: this.clock,
       hooks: {
         failed: (slot, error) => {
           // The store is the truth after a failure (the commit may or may not have landed): reload before retrying.
           slot.checkpoint = null;
           if (onFailure === 'throw') throw error;
-          slot.lastError = describeError(error, (slot.lastError?.attempts ?? 0) + 1);
+          slot.lastError = describeError(error, (slot.lastError?.attempts ?? 0) + 1, this.clock.now());
           this.logger.warn('projection batch failed; retrying', {
             projection: slot.projection.name,
             code: slot.lastError.code,
@@ -101,7 +105,7 @@ export class RunnerCore {
             attempts: slot.lastError.attempts,
             retryInMs: slot.backoffMs,
           });
-          slot.retryAt = Date.now() + slot.backoffMs;
+          slot.retryAt = this.clock.nowMs() + slot.backoffMs;
           slot.backoffMs = Math.min(slot.backoffMs * 2, this.maxBackoffMs);
         },
         succeeded: (slot, events, page) => {
@@ -120,7 +124,7 @@ export class RunnerCore {
             });
           }
           if (events > 0) {
-            slot.rate.record(events, Date.now());
+            slot.rate.record(events, this.clock.nowMs());
             this.progress.notify();
           }
         },

@@ -1,3 +1,4 @@
+import type { WallClock } from '@robo/clock';
 import type { EventStore } from '@robo/event-store';
 import type { Projection } from '../projection';
 import type { RunnerStore } from '../read-model-store.port';
@@ -29,6 +30,8 @@ export interface ProjectionRunnerOptions {
    */
   rebuildBatchSize?: number;
   logger?: ProjectionRunnerLogger;
+  /** Wall time for backoffs, leases, rates, lag and dead-letter stamps; the system's by default. */
+  clock?: WallClock;
   /** Wait after a failure: starts at initialMs (100) and doubles up to maxMs (5000). */
   retry?: { initialMs?: number; maxMs?: number };
   /** How long a caught-up loop waits for new events before looking again. Default 1000. */

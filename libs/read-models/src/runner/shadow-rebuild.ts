@@ -1,3 +1,4 @@
+import type { WallClock } from '@robo/clock';
 import type { EventStore } from '@robo/event-store';
 import type { DeadLetterStore, DocumentReader, ProjectionCommitStore, ShadowStore } from '../read-model-store.port';
 import { blockedKeysOf, projectPage, type ProjectionTarget } from './batch';
@@ -35,14 +36,14 @@ export function shadowTarget(live: ProjectionTarget): ProjectionTarget {
  * Projects the log into the target from its checkpoint up to `bound` (inclusive), never beyond: the shadow must
  * stop exactly where the live copy is to be comparable. Dead letters are parked as in the live loop.
  */
-export async function drainTo(target: ProjectionTarget, bound: bigint, eventStore: EventStore, readStore: DocumentReader & ProjectionCommitStore & DeadLetterStore, batchSize: number): Promise<bigint> {
+export async function drainTo(target: ProjectionTarget, bound: bigint, eventStore: EventStore, readStore: DocumentReader & ProjectionCommitStore & DeadLetterStore, batchSize: number, clock: WallClock): Promise<bigint> {
   let checkpoint = await readStore.getCheckpoint(target.storeName);
   while (checkpoint < bound) {
     const page = (await eventStore.readAll({ after: checkpoint, maxCount: batchSize })).filter((event) => event.globalPosition <= bound);
     const last = page[page.length - 1];
     if (!last) break;
     const blocked = blockedKeysOf(await readStore.listDeadLetters({ projection: target.storeName }));
-    const { changes, park } = await projectPage(target, page, readStore, blocked);
+    const { changes, park } = await projectPage(target, page, readStore, blocked, clock.now());
     await readStore.commit(target.storeName, changes, last.globalPosition, { park });
     checkpoint = last.globalPosition;
   }

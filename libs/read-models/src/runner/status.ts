@@ -14,7 +14,7 @@ export async function projectionStatus(core: RunnerCore, loop: LoopState): Promi
   const { eventStore, readStore } = core;
   const head = await eventStore.headPosition().catch(() => null);
   const parked = await readStore.countDeadLetters().catch(() => null);
-  const now = Date.now();
+  const now = core.clock.nowMs();
   const result: ProjectionStatus[] = [];
   for (const slot of core.slots.values()) {
     const name = slot.projection.name;
