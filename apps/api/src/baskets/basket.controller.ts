@@ -101,7 +101,7 @@ export class BasketController {
     const items: OrderDoc[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: OrderDoc[]; nextCursor: string | null } = await this.reads.find<OrderDoc>(ORDERS_COLLECTION, { where: { strategyId }, orderBy: { field: 'seq', direction: 'asc' }, limit: 1000, cursor });
+      const page: { items: OrderDoc[]; nextCursor: string | null } = await ORDERS_COLLECTION.find(this.reads, { where: { strategyId }, orderBy: { field: 'seq', direction: 'asc' }, limit: 1000, cursor });
       items.push(...page.items);
       cursor = page.nextCursor;
       if (items.length > MAX_EXPORT_ROWS) throw new ApiError(422, 'RESPONSE_TOO_LARGE', `strategy ${strategyId} has more than ${MAX_EXPORT_ROWS} orders`);

@@ -115,7 +115,7 @@ export class ExportsController {
       throw error;
     }
     await this.consistency.waitFor(parsePosition(query.minPosition), PROJECTIONS);
-    if ((await this.sources.store.get(ACCOUNTS_COLLECTION, id)) === null) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${id} does not exist`);
+    if ((await ACCOUNTS_COLLECTION.get(this.sources.store, id)) === null) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${id} does not exist`);
     return range;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { READ_MODEL_STORE, DocumentReader } from '@robo/read-models';
+import { READ_MODEL_STORE, DocumentReader, LAST_PRICES_COLLECTION } from '@robo/read-models';
 import { ExistingOrder } from '@robo/domain';
 import { OpenQuantities, WorkingOrdersIndex } from './working-orders.index';
 
@@ -40,7 +40,7 @@ export class MarketContextService implements OnApplicationBootstrap {
   }
 
   async lastPrice(instrument: string): Promise<number | null> {
-    const doc = await this.reads.get<{ pricePaise: number }>('last_prices', instrument);
+    const doc = await LAST_PRICES_COLLECTION.get(this.reads, instrument);
     return doc ? doc.pricePaise : null;
   }
 }

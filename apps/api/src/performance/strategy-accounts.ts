@@ -15,7 +15,7 @@ export async function strategyAccounts(reads: DocumentReader, events: EventStore
   if (typeof home === 'string') accounts.add(home);
   let cursor: string | null = null;
   do {
-    const page: { items: StrategyDayDoc[]; nextCursor: string | null } = await reads.find<StrategyDayDoc>(STRATEGY_DAYS_COLLECTION, {
+    const page: { items: StrategyDayDoc[]; nextCursor: string | null } = await STRATEGY_DAYS_COLLECTION.find(reads, {
       where: { strategyId },
       orderBy: { field: 'date', direction: 'asc' },
       limit: 1000,

@@ -124,8 +124,8 @@ export class StrategiesController {
     if (query.status !== undefined) where.status = query.status;
     const page: { items: StrategyDoc[] } =
       query.accountId === undefined && visible !== null
-        ? await findOverAccounts<StrategyDoc & Record<string, unknown>>(this.reads, STRATEGIES_COLLECTION, visible, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200, cursor: null })
-        : await this.reads.find<StrategyDoc>(STRATEGIES_COLLECTION, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200 });
+        ? await findOverAccounts(this.reads, STRATEGIES_COLLECTION, visible, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200, cursor: null })
+        : await STRATEGIES_COLLECTION.find(this.reads, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200 });
     const items: StrategyList['items'] = [];
     for (const doc of page.items) items.push({ ...doc, statistics: await strategySummary(this.reads, doc.strategyId) });
     return { items };
@@ -158,7 +158,7 @@ export class StrategiesController {
       throw error;
     }
     if (mode === 'trade') return { accountId } as StrategyDoc;
-    const doc = await this.reads.get<StrategyDoc>(STRATEGIES_COLLECTION, id);
+    const doc = await STRATEGIES_COLLECTION.get(this.reads, id);
     if (doc !== null) return doc;
     // The projection has not caught up with a strategy just registered: fold its stream (the source of truth).
     const stream = await this.events.readStream(strategyStream(id));

@@ -108,7 +108,7 @@ async function withAccount<T>(command: Command, accountId: string, options: Rang
   }
   return withLogStores(command, { reads: true }, async ({ config, reads }) => {
     const store = reads as ReadModelStore;
-    if ((await store.get(ACCOUNTS_COLLECTION, accountId)) === null) throw new CliError(EXIT.REFUSED, `account ${accountId} does not exist`);
+    if ((await ACCOUNTS_COLLECTION.get(store, accountId)) === null) throw new CliError(EXIT.REFUSED, `account ${accountId} does not exist`);
     const catalog: InstrumentCatalog = loadInstrumentCatalog(config);
     const sources: ExportSources = { store, schedules: loadChargeSchedules(config.chargesFile), segmentOf: (i) => catalog.get(i)?.segment ?? null };
     try {

@@ -50,7 +50,7 @@ export async function listAccounts(reads: DocumentReader, request: AccountListRe
 
 function pageOf(reads: DocumentReader, accountIds: readonly string[] | null, limit: number, cursor: string | null): Promise<Page<AccountDoc>> {
   const query = { where: {}, orderBy: ORDER, limit, cursor };
-  return accountIds === null ? reads.find<AccountDoc>(ACCOUNTS_COLLECTION, query) : findOverAccounts<AccountDoc>(reads, ACCOUNTS_COLLECTION, accountIds, query, 'accountId');
+  return accountIds === null ? ACCOUNTS_COLLECTION.find(reads, query) : findOverAccounts(reads, ACCOUNTS_COLLECTION, accountIds, query, 'accountId');
 }
 
 const cursorAt = (doc: AccountDoc): string => encodeCursor(ORDER, { value: doc.name, id: doc.accountId });

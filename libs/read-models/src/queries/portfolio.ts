@@ -1,5 +1,5 @@
 import { composePortfolio, type MarketMark, type PortfolioFigures, type ValuedHolding } from '@robo/domain';
-import type { AccountDoc } from '../projections/accounts.projection';
+import { ACCOUNTS_COLLECTION, type AccountDoc } from '../projections/accounts.projection';
 import { LAST_PRICES_COLLECTION, type LastPriceDoc } from '../projections/prices.projection';
 import { POSITIONS_COLLECTION, type PositionDoc } from '../projections/positions.projection';
 import type { DocumentReader } from '../read-model-store.port';
@@ -35,7 +35,7 @@ export function marksOf(prices: ReadonlyMap<string, LastPriceDoc>): Map<string, 
  * does not exist. The one reader every caller uses (queries, the analyst's tools).
  */
 export async function readPortfolio(store: DocumentReader, accountId: string): Promise<Portfolio | null> {
-  const account = await store.get<AccountDoc>('accounts', accountId);
+  const account = await ACCOUNTS_COLLECTION.get(store, accountId);
   return account ? portfolioOfAccount(store, account) : null;
 }
 
@@ -44,7 +44,7 @@ export async function portfolioOfAccount(store: DocumentReader, account: Account
   const positions: PositionDoc[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: PositionDoc[]; nextCursor: string | null } = await store.find<PositionDoc>(POSITIONS_COLLECTION, {
+    const page: { items: PositionDoc[]; nextCursor: string | null } = await POSITIONS_COLLECTION.find(store, {
       where: { accountId: account.accountId },
       orderBy: { field: 'instrument', direction: 'asc' },
       limit: 1000,
@@ -53,6 +53,6 @@ export async function portfolioOfAccount(store: DocumentReader, account: Account
     positions.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor !== null);
-  const prices = await store.getMany<LastPriceDoc>(LAST_PRICES_COLLECTION, positions.map((p) => p.instrument));
+  const prices = await LAST_PRICES_COLLECTION.getMany(store, positions.map((p) => p.instrument));
   return accountPortfolio(account, positions, marksOf(prices));
 }

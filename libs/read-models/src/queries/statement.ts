@@ -212,7 +212,7 @@ const bounded = <T>(what: string, rows: T[]): T[] => {
 
 /** Orders placed on an IST date of the range, oldest first. */
 export async function exportOrders(store: DocumentReader, accountId: string, range: DateRange): Promise<OrderDoc[]> {
-  const orders = await readAll<OrderDoc>(store, ORDERS_COLLECTION, { accountId }, 'seq');
+  const orders = await readAll(store, ORDERS_COLLECTION, { accountId }, 'seq');
   return bounded('orders', orders.filter((o) => inRange(istDate(o.placedAt), range)));
 }
 
@@ -224,7 +224,7 @@ export async function exportFills(sources: ExportSources, accountId: string, ran
 
 /** Closed trades (position cycles, flat to flat) that closed on an IST date of the range, oldest first. */
 export async function exportTrades(store: DocumentReader, accountId: string, range: DateRange): Promise<PositionCycleDoc[]> {
-  const cycles = await readAll<PositionCycleDoc>(store, POSITION_CYCLES_COLLECTION, { accountId }, 'openedAt');
+  const cycles = await readAll(store, POSITION_CYCLES_COLLECTION, { accountId }, 'openedAt');
   const closed = cycles.filter((c) => c.status === 'CLOSED' && c.closedAt !== null && inRange(istDate(c.closedAt), range));
   return bounded('trades', closed.sort((a, b) => (parseInstantMs(a.closedAt!) ?? 0) - (parseInstantMs(b.closedAt!) ?? 0)));
 }
