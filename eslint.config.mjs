@@ -3,6 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// Every wall-clock read goes through @robo/clock (libs/clock/src/clock.ts), injected where it is used, so that tests and
+// simulated sessions set the time. ESLint replaces a rule's options per file instead of merging them: the blocks below
+// that set these rules for their files repeat these entries.
+const clockProperties = [
+  { object: 'Date', property: 'now', message: 'Read the wall clock through an injected WallClock (@robo/clock).' },
+  { object: 'performance', property: 'now', message: 'Time durations with an injected WallClock.monotonicMs() (@robo/clock).' },
+  { object: 'process', property: 'hrtime', message: 'Time durations with an injected WallClock.monotonicMs() (@robo/clock).' },
+];
+const clockSyntax = [{ selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock; use an injected Clock or WallClock (@robo/clock).' }];
+const clockFiles = ['apps/**/*.ts', 'libs/**/*.ts'];
+const clockExempt = ['libs/clock/src/clock.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', '**/testing/**', '**/*.fixture.ts'];
+
 // The domain and the projection functions are pure: no framework, no driver, no clock, no randomness.
 const pureRestrictions = {
   'no-restricted-imports': [
@@ -20,6 +32,7 @@ const pureRestrictions = {
     'error',
     { object: 'Date', property: 'now', message: 'Time comes in with the command or the event.' },
     { object: 'Math', property: 'random', message: 'Ids and randomness come in with the command.' },
+    ...clockProperties.filter((p) => p.object !== 'Date'),
   ],
   'no-restricted-syntax': [
     'error',
@@ -51,6 +64,7 @@ const writePathRestrictions = {
   'no-restricted-syntax': [
     'error',
     { selector: "ThrowStatement > NewExpression[callee.name=/(Exception|ApiError)$/]", message: 'The write path throws no HTTP errors; return a rejected outcome.' },
+    ...clockSyntax,
   ],
 };
 
@@ -65,6 +79,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'off',
     },
+  },
+  {
+    files: clockFiles,
+    ignores: clockExempt,
+    rules: { 'no-restricted-properties': ['error', ...clockProperties], 'no-restricted-syntax': ['error', ...clockSyntax] },
   },
   {
     files: ['libs/domain/src/**/*.ts', 'libs/read-models/src/projections/**/*.ts', 'libs/market-data/src/**/*.ts', 'libs/paper/src/**/*.ts'],

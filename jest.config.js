@@ -14,6 +14,8 @@ module.exports = {
     '^@robo/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
     '^@robo/read-models$': '<rootDir>/libs/read-models/src/index.ts',
     '^@robo/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
+    '^@robo/clock$': '<rootDir>/libs/clock/src/index.ts',
+    '^@robo/clock/(.*)$': '<rootDir>/libs/clock/src/$1',
     '^@robo/runtime$': '<rootDir>/libs/runtime/src/index.ts',
     '^@robo/runtime/(.*)$': '<rootDir>/libs/runtime/src/$1',
     '^@robo/audit$': '<rootDir>/libs/audit/src/index.ts',

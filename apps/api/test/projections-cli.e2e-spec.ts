@@ -109,11 +109,11 @@ describe('robo projections rebuild-all (offline, in place)', () => {
     const config = loadConfig({ DATA_DIR: t.dataDir, LOG_LEVEL: 'silent' });
     let reads = await openReadStore(config);
     const before = await checksums(reads);
-    const auditRows = await reads.count(AUDIT_COLLECTION);
+    const auditRows = await reads.count(AUDIT_COLLECTION.name);
     // Damage both files, so that only a rebuild from the log gives the documents back.
     const [anOrder] = (await reads.find<{ orderId: string }>('orders', { orderBy: { field: 'seq', direction: 'asc' }, limit: 1 })).items;
     await reads.commit('orders', [{ collection: 'orders', id: anOrder!.orderId, doc: { tampered: true } }], head!);
-    await reads.reset('audit', [AUDIT_COLLECTION]);
+    await reads.reset('audit', [AUDIT_COLLECTION.name]);
     expect(await checksums(reads)).not.toEqual(before);
     await reads.close();
     expect(auditRows).toBe(Number(head));

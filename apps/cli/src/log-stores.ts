@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
@@ -121,11 +122,11 @@ export function rupeesText(paise: number | null): string {
  */
 export function progress(label: string, total?: number): { tick(done: number): void; end(): void } {
   const tty = process.stderr.isTTY === true;
-  let last = 0;
+  let last = Number.NEGATIVE_INFINITY;
   return {
     tick(done: number) {
-      if (!tty || Date.now() - last < 100) return;
-      last = Date.now();
+      if (!tty || systemWallClock.monotonicMs() - last < 100) return;
+      last = systemWallClock.monotonicMs();
       const share = total ? ` / ${total} (${Math.min(100, Math.floor((done / total) * 100))}%)` : '';
       process.stderr.write(`\r${label}: ${done}${share}`);
     },

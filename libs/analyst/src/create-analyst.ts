@@ -1,5 +1,5 @@
+import { systemWallClock } from '@robo/clock';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { EventStore } from '@robo/event-store';
 import type { Analyst } from './analyst';
 import { resolveAnalystConfig, type AnalystConfigInput } from './analyst-config';
@@ -19,13 +19,11 @@ export interface AnalystDeps {
   timer?: () => number;
 }
 
-const systemClock = { now: () => new Date().toISOString() };
-
 /** Without an API key: a DisabledAnalyst (ANALYST_DISABLED, 503). With one: Claude through @anthropic-ai/sdk. */
 export function createAnalyst(config: AnalystConfigInput, deps: AnalystDeps): Analyst {
   const resolved = resolveAnalystConfig(config);
   if (resolved.apiKey === null || resolved.apiKey.trim() === '') return new DisabledAnalyst(resolved);
-  const clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? systemWallClock;
   const newId = deps.newId ?? randomUUID;
   return new ClaudeAnalyst(resolved, {
     queries: deps.queries,
@@ -33,7 +31,7 @@ export function createAnalyst(config: AnalystConfigInput, deps: AnalystDeps): An
     proposals: deps.proposals ?? new ProposalBook({ eventStore: deps.eventStore, clock, newId, ttlMs: resolved.proposalTtlMs }),
     clock,
     newId,
-    timer: deps.timer ?? (() => performance.now()),
+    timer: deps.timer ?? systemWallClock.monotonicMs,
   });
 }
 
@@ -50,7 +48,7 @@ export function createProposalBook(options: ProposalBookOptions): ProposalBook {
   return new ProposalBook({
     eventStore: options.eventStore,
     placeOrder: options.placeOrder,
-    clock: options.clock ?? systemClock,
+    clock: options.clock ?? systemWallClock,
     newId: options.newId ?? randomUUID,
     ttlMs: options.ttlMs ?? resolveAnalystConfig().proposalTtlMs,
   });

@@ -1,3 +1,4 @@
+import { systemWallClock, type WallClock } from '@robo/clock';
 /**
  * Long reads over the log run in slices: after about SLICE_MS of synchronous work (reading a page, folding events)
  * the event loop gets a turn, so a replay of a stream with tens of thousands of events never holds up other
@@ -12,12 +13,16 @@ export function yieldToEventLoop(): Promise<void> {
 
 /** Counts the time since the last turn it gave the event loop; `pause()` gives one when a slice is used up. */
 export class Slicer {
-  private sliceStart = performance.now();
+  private sliceStart: number;
   /** How many turns this slicer gave the event loop. */
   yields = 0;
 
+  constructor(private readonly clock: Pick<WallClock, 'monotonicMs'> = systemWallClock) {
+    this.sliceStart = clock.monotonicMs();
+  }
+
   async pause(): Promise<void> {
-    if (performance.now() - this.sliceStart < SLICE_MS) return;
+    if (this.clock.monotonicMs() - this.sliceStart < SLICE_MS) return;
     await this.turn();
   }
 
@@ -25,6 +30,6 @@ export class Slicer {
   async turn(): Promise<void> {
     await yieldToEventLoop();
     this.yields++;
-    this.sliceStart = performance.now();
+    this.sliceStart = this.clock.monotonicMs();
   }
 }

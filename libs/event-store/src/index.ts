@@ -8,3 +8,6 @@ export { EsdbEventStore, type EsdbEventStoreOptions } from './esdb/esdb-event-st
 export { exportEvents, type ExportOptions, type ExportReport } from './transfer/export-events';
 export { importEvents, ImportConflictError, ImportEventTooLargeError, type ImportOptions, type ImportReport } from './transfer/import-events';
 export { formatLine as formatExportLine, parseLine as parseExportLine, MalformedExportLineError, type ExportedEvent } from './transfer/ndjson-format';
+export * from './reactor-checkpoints.port';
+export { SqliteReactorCheckpoints, type SqliteReactorCheckpointsOptions } from './sqlite/sqlite-reactor-checkpoints';
+export { StreamReactorCheckpoints, reactorCheckpointStream, REACTOR_CHECKPOINT_SAVED } from './stream-reactor-checkpoints';

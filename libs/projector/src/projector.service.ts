@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { ALL_PROJECTIONS, ProjectionRunner, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { ALL_PROJECTIONS, ProjectionRunner, READ_MODEL_STORE, RunnerStore } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, holderIsGone, leaseOwner, rebuildInWorkers, stepInWorkers } from '@robo/runtime';
 
 /** Below this, paging through the log from the start takes a few seconds anyway. */
@@ -12,7 +12,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('Projector');
   readonly runner: ProjectionRunner;
 
-  constructor(@Inject(EVENT_STORE) events: EventStore, @Inject(READ_MODEL_STORE) reads: ReadModelStore, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(EVENT_STORE) events: EventStore, @Inject(READ_MODEL_STORE) reads: RunnerStore, @Inject(APP_CONFIG) config: AppConfig) {
     const owner = leaseOwner();
     this.runner = new ProjectionRunner({
       eventStore: events,

@@ -1,5 +1,6 @@
 export * from './read-model-store.port';
 export * from './projection';
+export * from './collection';
 export * from './errors';
 export { canonicalJson } from './support/canonical-json';
 export { isValidName } from './support/names';

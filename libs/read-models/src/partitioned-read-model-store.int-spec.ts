@@ -139,10 +139,10 @@ describe('PartitionedReadModelStore', () => {
       await new ProjectionRunner({ eventStore, readStore: single, projections: ALL_PROJECTIONS }).rebuildMany();
       const names = ALL_PROJECTIONS.flatMap((p) => p.collections.map((c) => c.name));
       for (const name of names) expect({ name, ...(await store.checksum(name)) }).toEqual({ name, ...(await single.checksum(name)) });
-      expect(await store.count(AUDIT_COLLECTION)).toBe(tradingScenario().length);
+      expect(await store.count(AUDIT_COLLECTION.name)).toBe(tradingScenario().length);
       // The audit trail went to its own file; the main file has no audit rows.
-      expect(await inFile(sideFile, (s) => s.count(AUDIT_COLLECTION))).toBe(tradingScenario().length);
-      expect(await inFile(mainFile, (s) => s.count(AUDIT_COLLECTION))).toBe(0);
+      expect(await inFile(sideFile, (s) => s.count(AUDIT_COLLECTION.name))).toBe(tradingScenario().length);
+      expect(await inFile(mainFile, (s) => s.count(AUDIT_COLLECTION.name))).toBe(0);
       expect(await store.getCheckpoint(auditProjection.name)).toBe(await single.getCheckpoint(auditProjection.name));
     } finally {
       await single.close();

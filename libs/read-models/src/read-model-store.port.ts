@@ -95,14 +95,26 @@ export interface LeaseState {
   expiresAtMs: number;
 }
 
-export interface ReadModelStore {
-  /** Creates collections and their indexes if missing; idempotent. */
-  ensureCollections(specs: readonly CollectionSpec[]): Promise<void>;
+/** Queries: what the api, the query functions and the projections' document loads read. */
+export interface DocumentReader {
   get<T = Record<string, unknown>>(collection: string, id: string): Promise<T | null>;
   getMany<T = Record<string, unknown>>(collection: string, ids: readonly string[]): Promise<Map<string, T>>;
   find<T = Record<string, unknown>>(collection: string, query: FindQuery): Promise<Page<T>>;
   /** Counts documents matching a filter (bounded use: status pages, verification). */
   count(collection: string, where?: Record<string, FieldCondition>): Promise<number>;
+}
+
+/** How far each projection got: for reading one's own writes, the live feed and status pages. */
+export interface CheckpointReader {
+  /** 0n when the projection never committed. */
+  getCheckpoint(projection: string): Promise<bigint>;
+  listCheckpoints(): Promise<CheckpointInfo[]>;
+}
+
+/** The runner's writes: collections, documents committed with their projection's checkpoint, resets for rebuilds. */
+export interface ProjectionCommitStore extends CheckpointReader {
+  /** Creates collections and their indexes if missing; idempotent. */
+  ensureCollections(specs: readonly CollectionSpec[]): Promise<void>;
   /** Writes the documents and moves the projection's checkpoint (and parks or removes dead letters), in one transaction. */
   commit(projection: string, changes: readonly DocChange[], checkpoint: bigint, deadLetters?: DeadLetterChanges): Promise<void>;
   /**
@@ -115,22 +127,31 @@ export interface ReadModelStore {
    * ensureCollections() creates them again.
    */
   dropIndexes(collections: readonly string[]): Promise<void>;
+  /** Drops a projection's documents, checkpoint and dead letters (for a rebuild). */
+  reset(projection: string, collections: readonly string[]): Promise<void>;
+}
+
+/** Events a projection could not apply, parked per document (written with commits: see ProjectionCommitStore.commit). */
+export interface DeadLetterStore {
   /** Writes documents and dead-letter changes without moving the checkpoint (retrying parked events). */
   commitRetry(projection: string, changes: readonly DocChange[], deadLetters: DeadLetterChanges): Promise<void>;
   /** Dead letters in position order, of one projection or all. */
   listDeadLetters(query?: { projection?: string; limit?: number }): Promise<DeadLetter[]>;
   /** Parked events per projection (projections with none are absent). */
   countDeadLetters(): Promise<Record<string, number>>;
+}
+
+/** Verified rebuilds: digests of collections, and the swap of a shadow copy for the live one. */
+export interface ShadowStore {
+  /** Deterministic digest of a collection's documents (ordered by id) for verification. */
+  checksum(collection: string): Promise<{ count: number; sha256: string }>;
   /** One page of (id, sha256 of the canonical document), ordered by id as checksum() hashes them: for listing differences. */
   digests(collection: string, page: { after?: string | null; limit: number }): Promise<{ id: string; sha256: string }[]>;
   promoteShadow(request: PromoteShadowRequest): Promise<void>;
-  /** 0n when the projection never committed. */
-  getCheckpoint(projection: string): Promise<bigint>;
-  listCheckpoints(): Promise<CheckpointInfo[]>;
-  /** Drops a projection's documents, checkpoint and dead letters (for a rebuild). */
-  reset(projection: string, collections: readonly string[]): Promise<void>;
-  /** Deterministic digest of a collection's documents (ordered by id) for verification. */
-  checksum(collection: string): Promise<{ count: number; sha256: string }>;
+}
+
+/** Named leases shared by the processes of one store: one active projector among several. */
+export interface ProjectionLease {
   /**
    * Takes or renews the lease `name` for `owner` until nowMs + ttlMs when it is free, expired (expiresAtMs <= nowMs)
    * or already the owner's; otherwise answers who holds it. Atomic across processes sharing the store.
@@ -138,6 +159,16 @@ export interface ReadModelStore {
   acquireLease(name: string, owner: string, timing: { ttlMs: number; nowMs: number }): Promise<LeaseState>;
   /** Gives the lease up if `owner` holds it (a standby can take it at once); otherwise does nothing. */
   releaseLease(name: string, owner: string): Promise<void>;
+}
+
+/** The connection under the ports: for health checks and shutdown. */
+export interface StoreConnection {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What the projection runner needs of its store: documents to load, commits, dead letters, shadows and its lease. */
+export interface RunnerStore extends DocumentReader, ProjectionCommitStore, DeadLetterStore, ShadowStore, ProjectionLease {}
+
+/** A whole read-model store, as the adapters (SQLite, MongoDB, partitioned) implement it and the composition root opens it. */
+export interface ReadModelStore extends RunnerStore, StoreConnection {}

@@ -3,6 +3,7 @@ import type { Params } from 'nestjs-pino';
 import pino from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { pinoHttp, type Options as PinoHttpOptions } from 'pino-http';
+import { systemWallClock } from './clock';
 import type { AppConfig } from './config/app-config';
 import { correlationIdFor } from './correlation';
 import { expectedRefusalOf } from './refusals';
@@ -151,16 +152,17 @@ function failedRequestLogger(root: pino.Logger): RequestMiddleware {
     const id = correlationIdFor(req, res);
     const log = root.child({ correlationId: id });
     Object.assign(req, { id, log });
-    const started = Date.now();
+    const started = systemWallClock.monotonicMs();
+    const elapsedMs = () => Math.round(systemWallClock.monotonicMs() - started);
     res.once('finish', () => {
       if (res.statusCode < 500) return;
       const refusal = expectedRefusalOf(res);
       if (refusal !== undefined) {
-        log.warn({ req: { method: req.method, url: scrubSecrets(req.url ?? '') }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started, refusal }, 'request refused');
+        log.warn({ req: { method: req.method, url: scrubSecrets(req.url ?? '') }, res: { statusCode: res.statusCode }, responseTime: elapsedMs(), refusal }, 'request refused');
         return;
       }
       log.error(
-        { req: { method: req.method, url: scrubSecrets(req.url ?? '') }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started },
+        { req: { method: req.method, url: scrubSecrets(req.url ?? '') }, res: { statusCode: res.statusCode }, responseTime: elapsedMs() },
         'request errored',
       );
     });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
-import { EsdbEventStore, EventStore, SqliteEventStore } from '@robo/event-store';
+import { EsdbEventStore, EventStore, ReactorCheckpointStore, SqliteEventStore, SqliteReactorCheckpoints, StreamReactorCheckpoints } from '@robo/event-store';
 import { ALL_PROJECTIONS, auditProjection, MongoReadModelStore, PartitionedReadModelStore, ReadModelStore, SqliteReadModelStore, type Projection } from '@robo/read-models';
 import { AppConfig, ConfigError } from './config/app-config';
 
@@ -49,6 +49,11 @@ export function openEventStore(
       throw new ConfigError('EVENT_STORE', `unknown adapter ${String(unknown)}`);
     }
   }
+}
+
+/** Where reactors keep their checkpoints: the SQLite event file's table, or each reactor's own stream on EventStoreDB. */
+export function openReactorCheckpoints(config: Pick<StoreConfig, 'eventStore' | 'dataDir'>, events: EventStore): ReactorCheckpointStore {
+  return config.eventStore === 'sqlite' ? SqliteReactorCheckpoints.open({ file: path.join(config.dataDir, 'events.db') }) : new StreamReactorCheckpoints(events);
 }
 
 /** Where openReadStore reports what it did to the files (by default the Nest logger; the CLI writes to stderr). */

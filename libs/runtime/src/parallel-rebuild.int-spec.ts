@@ -62,14 +62,14 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
     expect(two.result).toEqual({ events: Number(parallel.head), checkpoint: parallel.head });
     expect(one.result).toEqual(two.result);
     expect(two.sums).toEqual(one.sums);
-    expect(two.sums[AUDIT_COLLECTION]).toMatch(new RegExp(`^${tradingScenario().length}:`));
+    expect(two.sums[AUDIT_COLLECTION.name]).toMatch(new RegExp(`^${tradingScenario().length}:`));
 
     const audit = SqliteReadModelStore.open({ file: path.join(parallel.config.dataDir, 'audit.db') });
     const main = SqliteReadModelStore.open({ file: path.join(parallel.config.dataDir, 'read-models.db') });
     try {
-      expect(await audit.count(AUDIT_COLLECTION)).toBe(tradingScenario().length);
+      expect(await audit.count(AUDIT_COLLECTION.name)).toBe(tradingScenario().length);
       expect(await audit.getCheckpoint('audit')).toBe(parallel.head);
-      expect(await main.count(AUDIT_COLLECTION)).toBe(0);
+      expect(await main.count(AUDIT_COLLECTION.name)).toBe(0);
       expect(await main.count('orders')).toBe(3);
       expect(await main.getCheckpoint('orders')).toBe(parallel.head);
     } finally {
@@ -172,7 +172,7 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
     const old = SqliteReadModelStore.open({ file: path.join(config.dataDir, 'read-models.db') });
     await old.ensureCollections(ALL_PROJECTIONS.flatMap((p) => p.collections));
     await new ProjectionRunner({ eventStore: events, readStore: old, projections: ALL_PROJECTIONS }).rebuildMany();
-    expect(await old.count(AUDIT_COLLECTION)).toBe(tradingScenario().length);
+    expect(await old.count(AUDIT_COLLECTION.name)).toBe(tradingScenario().length);
     await old.close();
 
     const notices: string[] = [];
@@ -180,17 +180,17 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
     try {
       expect(notices).toEqual(['moving projection audit out of read-models.db into its own file: it is projected again from the log']);
       expect(await reads.getCheckpoint('audit')).toBe(0n);
-      expect(await reads.count(AUDIT_COLLECTION)).toBe(0);
+      expect(await reads.count(AUDIT_COLLECTION.name)).toBe(0);
       // The other projections stay where they were.
       expect(await reads.getCheckpoint('orders')).toBe(head);
       await new ProjectionRunner({ eventStore: events, readStore: reads, projections: ALL_PROJECTIONS }).runOnce('audit');
-      expect(await reads.count(AUDIT_COLLECTION)).toBe(tradingScenario().length);
+      expect(await reads.count(AUDIT_COLLECTION.name)).toBe(tradingScenario().length);
     } finally {
       await reads.close();
       await events.close();
     }
     const main = SqliteReadModelStore.open({ file: path.join(config.dataDir, 'read-models.db') });
-    expect(await main.count(AUDIT_COLLECTION)).toBe(0);
+    expect(await main.count(AUDIT_COLLECTION.name)).toBe(0);
     expect(await main.getCheckpoint('audit')).toBe(0n);
     await main.close();
   });

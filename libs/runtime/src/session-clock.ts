@@ -2,7 +2,7 @@ import { istTradingDay, type MarketCalendar } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
 import { istInstant, tradingDayOnOrBefore } from '@robo/market-data';
 import { type AppConfig, ConfigError } from './config/app-config';
-import { Clock, SimulatedClock, SteeredClock, SystemClock } from './clock';
+import { Clock, SimulatedClock, SteeredClock, SystemClock, systemWallClock } from './clock';
 
 /** 09:15 IST of the most recent trading day on or before `now` (today's open even before it, on a trading day). */
 export function latestSessionOpen(now: string, calendar: MarketCalendar): string {
@@ -57,7 +57,7 @@ export const WALL_CLOCK_MAX_BEHIND_MS = 5 * 60_000;
  * A CLOCK_START before `latest`, or a system clock more than WALL_CLOCK_MAX_BEHIND_MS behind it, is refused with a
  * ConfigError naming both instants, unless CLOCK_ALLOW_REWIND is set.
  */
-export function createAppClock(config: AppConfig, calendar: MarketCalendar, latest: string | null = null, wallNow: string = new Date().toISOString()): Clock {
+export function createAppClock(config: AppConfig, calendar: MarketCalendar, latest: string | null = null, wallNow: string = systemWallClock.now()): Clock {
   const rewindAllowed = config.clockAllowRewind;
   if (config.clockStart !== null && latest !== null && Date.parse(config.clockStart) < Date.parse(latest) && !rewindAllowed) {
     throw new ConfigError(

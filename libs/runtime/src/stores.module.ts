@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import { BeforeApplicationShutdown, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createMarketCalendar, DEFAULT_NSE_HOLIDAYS, type MarketCalendar } from '@robo/domain';
-import { EVENT_STORE, EventStore } from '@robo/event-store';
+import { EVENT_STORE, EventStore, REACTOR_CHECKPOINTS, type ReactorCheckpointStore } from '@robo/event-store';
 import { READ_MODEL_STORE, ReadModelStore, ALL_PROJECTIONS } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, ConfigError } from './config/app-config';
-import { CLOCK } from './clock';
-import { openEventStore, openReadStore } from './open-stores';
+import { CLOCK, systemWallClock, WALL_CLOCK } from './clock';
+import { openEventStore, openReactorCheckpoints, openReadStore } from './open-stores';
 import { createAppClockFromLog } from './session-clock';
 import { loadChargeSchedules, loadInstrumentCatalog } from './reference-data';
 import { CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS, MARKET_CALENDAR } from './tokens';
@@ -88,6 +88,12 @@ export class ReadStoreSetup implements OnApplicationBootstrap, BeforeApplication
       useFactory: openReadStore,
     },
     {
+      provide: REACTOR_CHECKPOINTS,
+      inject: [APP_CONFIG, EVENT_STORE],
+      useFactory: openReactorCheckpoints,
+    },
+    { provide: WALL_CLOCK, useValue: systemWallClock },
+    {
       provide: CLOCK,
       inject: [APP_CONFIG, MARKET_CALENDAR, EVENT_STORE],
       // Business time resumes from the log: it never runs backwards across restarts.
@@ -103,15 +109,17 @@ export class ReadStoreSetup implements OnApplicationBootstrap, BeforeApplication
     },
     ReadStoreSetup,
   ],
-  exports: [EVENT_STORE, READ_MODEL_STORE, CLOCK, INSTRUMENTS, CHARGE_SCHEDULES_IN_FORCE, MARKET_CALENDAR, ReadStoreSetup],
+  exports: [EVENT_STORE, READ_MODEL_STORE, REACTOR_CHECKPOINTS, CLOCK, WALL_CLOCK, INSTRUMENTS, CHARGE_SCHEDULES_IN_FORCE, MARKET_CALENDAR, ReadStoreSetup],
 })
 export class StoresModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(REACTOR_CHECKPOINTS) private readonly reactorCheckpoints: ReactorCheckpointStore,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.reactorCheckpoints.close();
     await this.events.close();
     await this.reads.close();
   }

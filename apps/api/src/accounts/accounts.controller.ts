@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { accountStream, AccountCommand } from '@robo/domain';
-import { listAccounts, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { listAccounts, READ_MODEL_STORE, DocumentReader } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
 import { credentialStream } from '../auth/credential-events';
 import { KeyManager } from '../auth/key-manager';
@@ -31,7 +31,7 @@ export class AccountsController {
     private readonly access: AccessService,
     private readonly keys: KeyManager,
     private readonly locks: KeyedMutex,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     private readonly consistency: ReadYourWritesService,
   ) {}
 

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { ANALYST, Analyst, AnalystConfig, ProposalBook, ProposalView, validateAskRequest } from '@robo/analyst';
 import { proposalStream } from '@robo/domain';
-import { FieldCondition, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { FieldCondition, READ_MODEL_STORE, DocumentReader, AUDIT_COLLECTION } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
@@ -35,7 +35,7 @@ export class AnalystController {
     @Inject(ANALYST) private readonly analyst: Analyst,
     @Inject(ANALYST_CONFIG) private readonly config: AnalystConfig,
     @Inject(PROPOSAL_BOOK) private readonly proposals: ProposalBook,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     private readonly access: AccessService,
     private readonly askers: AnalystAskers,
     private readonly consistency: ReadYourWritesService,
@@ -101,7 +101,7 @@ export class AnalystController {
       if (visible !== null) where.accountId = { in: visible };
     }
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
-    const page = await this.reads.find<{ streamName: string }>('audit', {
+    const page = await AUDIT_COLLECTION.find(this.reads, {
       where,
       orderBy: { field: 'position', direction: 'desc' },
       limit: parseLimit(query.limit),

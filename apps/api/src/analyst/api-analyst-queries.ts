@@ -19,16 +19,17 @@ import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import {
   accountPerformance,
-  AccountDoc,
-  AuditDoc,
   accountPortfolio,
-  marksOf,
+  ACCOUNTS_COLLECTION,
+  AUDIT_COLLECTION,
+  DocumentReader,
   FieldCondition,
-  LastPriceDoc,
-  OrderDoc,
+  LAST_PRICES_COLLECTION,
+  marksOf,
+  ORDERS_COLLECTION,
   PositionDoc,
+  POSITIONS_COLLECTION,
   READ_MODEL_STORE,
-  ReadModelStore,
   readAccountPerformanceDocs,
   readStrategyPerformanceDocs,
   strategyPerformance,
@@ -56,7 +57,7 @@ function maxPosition(docs: readonly unknown[]): number | null {
 @Injectable()
 export class ApiAnalystQueries implements AnalystQueries {
   constructor(
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly access: AccessService,
     private readonly askers: AnalystAskers,
@@ -64,10 +65,10 @@ export class ApiAnalystQueries implements AnalystQueries {
 
   async portfolio(accountId: string, ctx: QueryContext): Promise<PortfolioView | null> {
     this.mayRead(accountId, ctx);
-    const account = await this.reads.get<AccountDoc>('accounts', accountId);
+    const account = await ACCOUNTS_COLLECTION.get(this.reads, accountId);
     if (account === null) return null;
     const positions = await this.positionDocs(accountId);
-    const prices = await this.reads.getMany<LastPriceDoc>('last_prices', positions.map((p) => p.instrument));
+    const prices = await LAST_PRICES_COLLECTION.getMany(this.reads, positions.map((p) => p.instrument));
     const portfolio = accountPortfolio(account, positions, marksOf(prices));
     const byInstrument = new Map(positions.map((p) => [p.instrument, p.lastEventPosition]));
     return {
@@ -94,14 +95,14 @@ export class ApiAnalystQueries implements AnalystQueries {
     if (filters.status !== undefined) where.status = filters.status;
     if (filters.instrument !== undefined) where.instrument = filters.instrument;
     if (filters.strategyId !== undefined) where.strategyId = filters.strategyId;
-    const page = await this.reads.find<OrderDoc>('orders', { where, orderBy: { field: 'seq', direction: 'desc' }, limit: filters.limit + 1 });
+    const page = await ORDERS_COLLECTION.find(this.reads, { where, orderBy: { field: 'seq', direction: 'desc' }, limit: filters.limit + 1 });
     return { items: page.items.slice(0, filters.limit), more: page.items.length > filters.limit };
   }
 
   async performance(scope: PerformanceScope, ctx: QueryContext): Promise<PerformanceView | null> {
     if ('accountId' in scope) {
       this.mayRead(scope.accountId, ctx);
-      if ((await this.reads.get<AccountDoc>('accounts', scope.accountId)) === null) return null;
+      if ((await ACCOUNTS_COLLECTION.get(this.reads, scope.accountId)) === null) return null;
       const docs = await readAccountPerformanceDocs(this.reads, scope.accountId);
       const report = accountPerformance(docs);
       return { scope, ...summary(report), lastEventPosition: maxPosition([...docs.days, ...docs.cycles]) };
@@ -136,7 +137,7 @@ export class ApiAnalystQueries implements AnalystQueries {
       };
     }
     if (visible !== null && visible.length === 0) return { items: [], more: false };
-    const page = await this.reads.find<AuditDoc>('audit', { where, orderBy: { field: 'position', direction: 'asc' }, limit: filters.limit + 1 });
+    const page = await AUDIT_COLLECTION.find(this.reads, { where, orderBy: { field: 'position', direction: 'asc' }, limit: filters.limit + 1 });
     return { items: page.items.slice(0, filters.limit), more: page.items.length > filters.limit };
   }
 
@@ -152,7 +153,7 @@ export class ApiAnalystQueries implements AnalystQueries {
   }
 
   private async positionDocs(accountId: string): Promise<PositionDoc[]> {
-    const page = await this.reads.find<PositionDoc>('positions', { where: { accountId }, orderBy: { field: 'instrument', direction: 'asc' }, limit: 500 });
+    const page = await POSITIONS_COLLECTION.find(this.reads, { where: { accountId }, orderBy: { field: 'instrument', direction: 'asc' }, limit: 500 });
     return page.items;
   }
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { correlationTree, explainFigure, parseFigure, Slicer, streamState } from '@robo/audit';
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
-import { AuditDoc, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { AuditDoc, READ_MODEL_STORE, DocumentReader, AUDIT_COLLECTION } from '@robo/read-models';
 import type { CorrelationTree, Lineage, StreamState } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
@@ -33,7 +33,7 @@ const RUN_GAP = 64;
 export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     private readonly access: AccessService,
     private readonly consistency: ReadYourWritesService,
   ) {}
@@ -83,7 +83,7 @@ export class AuditController {
     const slicer = new Slicer();
     let cursor: string | null = null;
     do {
-      const page: { items: AuditDoc[]; nextCursor: string | null } = await this.reads.find<AuditDoc>('audit', {
+      const page: { items: AuditDoc[]; nextCursor: string | null } = await AUDIT_COLLECTION.find(this.reads, {
         where: { correlationId },
         orderBy: { field: 'position', direction: 'asc' },
         limit: 1000,

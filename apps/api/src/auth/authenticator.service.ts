@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -97,7 +98,7 @@ export class Authenticator {
   private checkedToken(token: string): AccessClaims | null {
     const claims = this.checkedTokens.get(token);
     if (claims === undefined) return null;
-    if (Math.floor(Date.now() / 1000) < claims.exp) return claims;
+    if (Math.floor(systemWallClock.nowMs() / 1000) < claims.exp) return claims;
     this.checkedTokens.delete(token);
     return null;
   }
@@ -143,12 +144,12 @@ export class Authenticator {
   private async record(kid: string): Promise<ApiKeyRecord | null> {
     try {
       const record = await this.store.get(kid);
-      if (record) this.lastKnown.set(kid, { record, atMs: Date.now() });
+      if (record) this.lastKnown.set(kid, { record, atMs: systemWallClock.nowMs() });
       else this.lastKnown.delete(kid);
       return record;
     } catch (error) {
       const known = this.lastKnown.get(kid);
-      if (error instanceof CredentialStoreUnavailableError && known && Date.now() - known.atMs < STALE_GRACE_MS) return known.record;
+      if (error instanceof CredentialStoreUnavailableError && known && systemWallClock.nowMs() - known.atMs < STALE_GRACE_MS) return known.record;
       throw error;
     }
   }

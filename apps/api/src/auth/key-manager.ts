@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import { accountStream, InvalidCommand, NotFound, RuleViolation } from '@robo/domain';
 import type { AppendResult, EventStore } from '@robo/event-store';
 import { derivedId } from '../write/event-ids';
@@ -36,7 +37,7 @@ export class KeyManager {
   constructor(
     private readonly store: CredentialStore,
     private readonly events: EventStore,
-    private readonly now: () => string = () => new Date().toISOString(),
+    private readonly now: () => string = systemWallClock.now,
   ) {}
 
   async create(input: { name: string; role: Role; accountIds?: readonly string[] }, by: ChangedBy): Promise<CreatedKey> {

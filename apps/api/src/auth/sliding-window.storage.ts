@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 
 interface Window {
@@ -25,7 +26,7 @@ export class SlidingWindowStorage implements ThrottlerStorage {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = systemWallClock.nowMs,
     sweepEveryMs = 60_000,
   ) {
     this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);

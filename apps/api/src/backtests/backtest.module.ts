@@ -16,6 +16,8 @@ import {
   MARKET_CALENDAR,
   openReadStore,
   SteeredClock,
+  systemWallClock,
+  WALL_CLOCK,
 } from '@robo/runtime';
 import { AccountCommandHandler } from '../accounts/account-command.handler';
 import { MarketDataService } from '../market/market-data.service';
@@ -49,13 +51,14 @@ class BacktestStoresModule {
       module: BacktestStoresModule,
       providers: [
         { provide: CLOCK, useValue: clock },
+        { provide: WALL_CLOCK, useValue: systemWallClock },
         { provide: EVENT_STORE, useFactory: () => SqliteEventStore.open({ file: path.join(config.dataDir, 'events.db'), recordedAt: () => clock.now() }) },
         { provide: READ_MODEL_STORE, useFactory: () => openReadStore(config, () => undefined) },
         { provide: INSTRUMENTS, useFactory: () => loadInstrumentCatalog(config) },
         { provide: CHARGE_SCHEDULES_IN_FORCE, useFactory: () => loadChargeSchedules(config.chargesFile) },
         { provide: MARKET_CALENDAR, useFactory: () => createMarketCalendar({ holidays: loadHolidays(config.holidaysFile) }) },
       ],
-      exports: [CLOCK, EVENT_STORE, READ_MODEL_STORE, INSTRUMENTS, CHARGE_SCHEDULES_IN_FORCE, MARKET_CALENDAR],
+      exports: [CLOCK, WALL_CLOCK, EVENT_STORE, READ_MODEL_STORE, INSTRUMENTS, CHARGE_SCHEDULES_IN_FORCE, MARKET_CALENDAR],
     };
   }
 }

@@ -4,7 +4,7 @@ import { IsOptional } from 'class-validator';
 import { DomainError, parseDerivativeSymbol, parseInstantMs, toIst, type IstDate } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { basketPayoff, basketPnl, payoffGrid, settlementValue, type LegFill } from '@robo/paper';
-import { MAX_EXPORT_ROWS, ORDERS_COLLECTION, READ_MODEL_STORE, ReadModelStore, type OrderDoc } from '@robo/read-models';
+import { MAX_EXPORT_ROWS, ORDERS_COLLECTION, READ_MODEL_STORE, DocumentReader, type OrderDoc } from '@robo/read-models';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
@@ -35,7 +35,7 @@ export class BasketController {
   constructor(
     private readonly consistency: ReadYourWritesService,
     private readonly market: MarketDataService,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
@@ -101,7 +101,7 @@ export class BasketController {
     const items: OrderDoc[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: OrderDoc[]; nextCursor: string | null } = await this.reads.find<OrderDoc>(ORDERS_COLLECTION, { where: { strategyId }, orderBy: { field: 'seq', direction: 'asc' }, limit: 1000, cursor });
+      const page: { items: OrderDoc[]; nextCursor: string | null } = await ORDERS_COLLECTION.find(this.reads, { where: { strategyId }, orderBy: { field: 'seq', direction: 'asc' }, limit: 1000, cursor });
       items.push(...page.items);
       cursor = page.nextCursor;
       if (items.length > MAX_EXPORT_ROWS) throw new ApiError(422, 'RESPONSE_TOO_LARGE', `strategy ${strategyId} has more than ${MAX_EXPORT_ROWS} orders`);

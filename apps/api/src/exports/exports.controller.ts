@@ -13,7 +13,7 @@ import {
   InvalidQueryError,
   ordersCsv,
   READ_MODEL_STORE,
-  ReadModelStore,
+  DocumentReader,
   readStatement,
   statementCsv,
   tradesCsv,
@@ -47,7 +47,7 @@ export class ExportsController {
   constructor(
     private readonly access: AccessService,
     private readonly consistency: ReadYourWritesService,
-    @Inject(READ_MODEL_STORE) reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) reads: DocumentReader,
     @Inject(INSTRUMENTS) catalog: InstrumentCatalog,
     @Inject(CHARGE_SCHEDULES_IN_FORCE) schedules: readonly ChargeSchedule[],
     @Inject(CLOCK) private readonly clock: Clock,
@@ -115,7 +115,7 @@ export class ExportsController {
       throw error;
     }
     await this.consistency.waitFor(parsePosition(query.minPosition), PROJECTIONS);
-    if ((await this.sources.store.get(ACCOUNTS_COLLECTION, id)) === null) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${id} does not exist`);
+    if ((await ACCOUNTS_COLLECTION.get(this.sources.store, id)) === null) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${id} does not exist`);
     return range;
   }
 }

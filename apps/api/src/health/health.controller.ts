@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { READ_MODEL_STORE, StoreConnection } from '@robo/read-models';
 import { CREDENTIAL_STORE, CredentialStore } from '../auth/credential-store.port';
 import { Public } from '../auth/roles.decorator';
 import { ShutdownService } from '../lifecycle/shutdown.service';
@@ -16,7 +16,7 @@ import { ShutdownService } from '../lifecycle/shutdown.service';
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: StoreConnection,
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
     private readonly shutdown: ShutdownService,
   ) {}

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { READ_MODEL_STORE, ReadModelStore, type Doc, type FieldCondition, type Projection } from '@robo/read-models';
+import { READ_MODEL_STORE, type CheckpointReader, type DocumentReader, type Doc, type FieldCondition, type Projection } from '@robo/read-models';
 import type { Server } from 'socket.io';
 import { ProjectorService } from '@robo/projector';
 import { changedFields, docKey, LIVE_COLLECTIONS, LIVE_PROJECTIONS, roomsOfDoc, type LiveDocument, type LiveUpdate } from './live-docs';
@@ -52,7 +52,7 @@ export class LiveFeedService implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader & CheckpointReader,
     @Optional() private readonly projector?: ProjectorService,
   ) {}
 

@@ -1,8 +1,9 @@
+import { systemWallClock } from '@robo/clock';
 import { BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { READ_MODEL_STORE, DocumentReader } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
 import { Authenticator } from '../auth/authenticator.service';
 import type { Principal } from '../auth/principal';
@@ -46,7 +47,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly authenticator: Authenticator,
     private readonly access: AccessService,
     private readonly feed: LiveFeedService,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
@@ -166,7 +167,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         socket.emit(SESSION_EXPIRED_EVENT, { code: 'TOKEN_EXPIRED', message: 'the access token has expired; connect again with a new one from POST /auth/token' });
         socket.disconnect(true);
       },
-      Math.max(0, expiresAtMs - Date.now()),
+      Math.max(0, expiresAtMs - systemWallClock.nowMs()),
     );
     data.expiryTimer.unref();
   }

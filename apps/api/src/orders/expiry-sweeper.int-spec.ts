@@ -41,7 +41,7 @@ describe('ExpirySweeper over a store with many working orders', () => {
 
   let seq = 0;
   const order = (orderId: string, status: string, placedAt: string, validity = 'DAY'): DocChange => ({
-    collection: ORDERS_COLLECTION,
+    collection: ORDERS_COLLECTION.name,
     id: orderId,
     doc: { orderId, status, validity, placedAt, seq: ++seq, accountId: 'acc-1', instrument: 'ITC', strategyId: null, lastEventPosition: seq },
   });
@@ -97,13 +97,13 @@ describe('ExpirySweeper over a store with many working orders', () => {
     const changes: DocChange[] = [];
     for (let i = 0; i < SWEEP_PAGE + 1; i++) changes.push(order(`o-${i}`, 'OPEN', i % 2 === 0 ? TODAY : YESTERDAY));
     await store.commit('orders', changes, 1n);
-    const first = await store.find(ORDERS_COLLECTION, sweepQuery(null));
+    const first = await store.find(ORDERS_COLLECTION.name, sweepQuery(null));
     expect(first.nextCursor).not.toBeNull();
 
     for (const cursor of [null, first.nextCursor]) {
-      const plan = findPlan(file, ORDERS_COLLECTION, sweepQuery(cursor));
+      const plan = findPlan(file, ORDERS_COLLECTION.name, sweepQuery(cursor));
       expect(plan.map((row) => row.detail).join('\n')).toContain('ix_orders__status__seq');
-      expect(sortsTableRows(plan, ORDERS_COLLECTION)).toBe(false);
+      expect(sortsTableRows(plan, ORDERS_COLLECTION.name)).toBe(false);
     }
   });
 });

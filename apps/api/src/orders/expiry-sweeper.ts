@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { DAY_EXPIRY_REASON, dayOrderExpired, WORKING_STATUSES } from '@robo/domain';
-import { FindQuery, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { FindQuery, READ_MODEL_STORE, DocumentReader, ORDERS_COLLECTION } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
 import { OrderLifecycleMessage } from './order-commands';
 import type { LifecycleResult } from './order-lifecycle.handler';
@@ -29,7 +29,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationS
 
   constructor(
     private readonly commandBus: CommandBus,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -58,7 +58,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, BeforeApplicationS
     try {
       do {
         await nextTurn();
-        const page: { items: { orderId: string; placedAt: string }[]; nextCursor: string | null } = await this.reads.find('orders', sweepQuery(cursor));
+        const page: { items: { orderId: string; placedAt: string }[]; nextCursor: string | null } = await ORDERS_COLLECTION.find(this.reads, sweepQuery(cursor));
         for (const order of page.items) {
           // Same-day orders wait for the close; older ones expire whatever the phase.
           if (!dayOrderExpired(order.placedAt, now)) continue;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { READ_MODEL_STORE, DocumentReader, LAST_PRICES_COLLECTION } from '@robo/read-models';
 import { ExistingOrder } from '@robo/domain';
 import { OpenQuantities, WorkingOrdersIndex } from './working-orders.index';
 
@@ -15,7 +15,7 @@ export class MarketContextService implements OnApplicationBootstrap {
   private readonly working: WorkingOrdersIndex;
 
   constructor(
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) store: EventStore,
   ) {
     this.working = new WorkingOrdersIndex(store);
@@ -40,7 +40,7 @@ export class MarketContextService implements OnApplicationBootstrap {
   }
 
   async lastPrice(instrument: string): Promise<number | null> {
-    const doc = await this.reads.get<{ pricePaise: number }>('last_prices', instrument);
+    const doc = await LAST_PRICES_COLLECTION.get(this.reads, instrument);
     return doc ? doc.pricePaise : null;
   }
 }

@@ -1,16 +1,19 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
-import { APP_CONFIG, AppConfig } from '@robo/runtime';
+import { EVENT_STORE, EventStore, REACTOR_CHECKPOINTS, type ReactorCheckpointStore } from '@robo/event-store';
+import { READ_MODEL_STORE, type CheckpointReader, type ProjectionCommitStore } from '@robo/read-models';
+import { APP_CONFIG, AppConfig, WALL_CLOCK, type WallClock } from '@robo/runtime';
 import { SettlementReactor } from './settlement.reactor';
 
+/** The settlement reactor's name among reactor checkpoints (and in the projections status list). */
 export const SETTLEMENT_CHECKPOINT = 'reactor.settlement';
 const TYPES = ['OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled', 'OrderExpired'];
 
 /**
  * Follows the log from its checkpoint and runs the settlement reactor on every fill, cancel and expiry, so that
  * an effect the command path did not finish (a crash between two appends) is completed. Each event is handled
- * before the next is read; the checkpoint is saved every 100 events and every 250 ms while idle (re-running is harmless).
+ * before the next is read; the checkpoint is saved every 100 events and every 250 ms while behind (re-running is
+ * harmless). It is kept on the event side (REACTOR_CHECKPOINTS); a checkpoint an older build kept in the read store
+ * is taken over on the first start.
  */
 @Injectable()
 export class SettlementReactorRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -21,7 +24,10 @@ export class SettlementReactorRunner implements OnApplicationBootstrap, BeforeAp
   constructor(
     private readonly reactor: SettlementReactor,
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(REACTOR_CHECKPOINTS) private readonly checkpoints: ReactorCheckpointStore,
+    /** Only where older builds kept the checkpoint: read once, cleared once taken over. */
+    @Inject(READ_MODEL_STORE) private readonly oldPlace: CheckpointReader & Pick<ProjectionCommitStore, 'reset'>,
+    @Inject(WALL_CLOCK) private readonly clock: WallClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,12 +56,12 @@ export class SettlementReactorRunner implements OnApplicationBootstrap, BeforeAp
   }
 
   private async follow(): Promise<void> {
-    let checkpoint = await this.reads.getCheckpoint(SETTLEMENT_CHECKPOINT);
+    let checkpoint = await this.loadCheckpoint();
     let saved = checkpoint;
     let flushing: Promise<void> | null = null;
     const save = (): Promise<void> => {
       const target = checkpoint;
-      flushing = this.reads.commit(SETTLEMENT_CHECKPOINT, [], target).then(
+      flushing = this.checkpoints.save(SETTLEMENT_CHECKPOINT, target, this.clock.now()).then(
         () => {
           if (target > saved) saved = target;
           flushing = null;
@@ -88,5 +94,21 @@ export class SettlementReactorRunner implements OnApplicationBootstrap, BeforeAp
       await flushing;
       if (checkpoint > saved) await save();
     }
+  }
+
+  /**
+   * The saved checkpoint; on the first start after the move to the event side, the one found in the read store (0
+   * when none), saved at the new place and cleared at the old one, so that it is taken over exactly once.
+   */
+  private async loadCheckpoint(): Promise<bigint> {
+    const saved = await this.checkpoints.load(SETTLEMENT_CHECKPOINT);
+    if (saved !== null) return saved;
+    const old = await this.oldPlace.getCheckpoint(SETTLEMENT_CHECKPOINT);
+    await this.checkpoints.save(SETTLEMENT_CHECKPOINT, old, this.clock.now());
+    if (old > 0n) {
+      await this.oldPlace.reset(SETTLEMENT_CHECKPOINT, []);
+      this.logger.log({ checkpoint: Number(old) }, 'settlement checkpoint taken over from the read store');
+    }
+    return old;
   }
 }

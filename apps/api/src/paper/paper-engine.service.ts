@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { APP_CONFIG, AppConfig, CLOCK, Clock, SteeredClock } from '@robo/runtime';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, SteeredClock, WALL_CLOCK, type WallClock } from '@robo/runtime';
 import { MarketDataService } from '../market/market-data.service';
 import { PaperBrokerService } from './paper-broker.service';
 import { PaperLedger } from './paper-ledger';
@@ -24,7 +24,7 @@ export class PaperEngineService implements OnApplicationBootstrap, BeforeApplica
   private chain: Promise<unknown> = Promise.resolve();
   private busy = false;
   private simulatedSecondsOwed = 0;
-  private lastTickMs = Date.now();
+  private lastTickMs: number;
   private stopped = false;
 
   constructor(
@@ -34,13 +34,15 @@ export class PaperEngineService implements OnApplicationBootstrap, BeforeApplica
     @Inject(EVENT_STORE) events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WALL_CLOCK) private readonly wall: WallClock,
   ) {
     this.ledger = new PaperLedger(events);
+    this.lastTickMs = wall.monotonicMs();
   }
 
   onApplicationBootstrap(): void {
     if (!this.config.paper.enabled || this.config.paper.tickMs === 0) return;
-    this.lastTickMs = Date.now();
+    this.lastTickMs = this.wall.monotonicMs();
     this.timer = setInterval(() => void this.onTimer(), this.config.paper.tickMs);
   }
 
@@ -86,7 +88,7 @@ export class PaperEngineService implements OnApplicationBootstrap, BeforeApplica
     if (this.busy || this.stopped) return;
     this.busy = true;
     try {
-      const nowMs = Date.now();
+      const nowMs = this.wall.monotonicMs();
       const elapsed = nowMs - this.lastTickMs;
       this.lastTickMs = nowMs;
       if (this.clock instanceof SteeredClock) {

@@ -6,7 +6,7 @@ import {
   ACCOUNTS_COLLECTION,
   InvalidQueryError,
   READ_MODEL_STORE,
-  ReadModelStore,
+  DocumentReader,
   readAccountPerformanceDocs,
   readStrategyPerformanceDocs,
   strategyPerformance,
@@ -41,7 +41,7 @@ export class PerformanceController {
   constructor(
     private readonly access: AccessService,
     private readonly consistency: ReadYourWritesService,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
@@ -52,7 +52,7 @@ export class PerformanceController {
     this.access.account(principal, id, 'read');
     const options = optionsOf(query);
     await this.consistency.waitFor(parsePosition(query.minPosition), ACCOUNT_PROJECTIONS);
-    if ((await this.reads.get(ACCOUNTS_COLLECTION, id)) === null) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${id} does not exist`);
+    if ((await ACCOUNTS_COLLECTION.get(this.reads, id)) === null) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${id} does not exist`);
     const docs = await readAccountPerformanceDocs(this.reads, id);
     const report = compute(() => accountPerformance({ ...docs, options }));
     return { accountId: id, ...onlyPeriod(report, query.period) };

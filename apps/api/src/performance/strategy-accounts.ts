@@ -1,6 +1,6 @@
 import { strategyStream } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
-import { STRATEGY_DAYS_COLLECTION, type ReadModelStore, type StrategyDayDoc } from '@robo/read-models';
+import { STRATEGY_DAYS_COLLECTION, type DocumentReader, type StrategyDayDoc } from '@robo/read-models';
 import type { Principal } from '../auth/principal';
 import { isAccountScoped } from '../auth/roles';
 
@@ -8,14 +8,14 @@ import { isAccountScoped } from '../auth/roles';
  * The accounts a strategy belongs to: the one it was registered on (first event of its stream) and every account
  * its fills came from (strategy_days records them). Orders may carry any strategyId, registered or not.
  */
-export async function strategyAccounts(reads: ReadModelStore, events: EventStore, strategyId: string): Promise<Set<string>> {
+export async function strategyAccounts(reads: DocumentReader, events: EventStore, strategyId: string): Promise<Set<string>> {
   const accounts = new Set<string>();
   const [registered] = await events.readStream(strategyStream(strategyId), { maxCount: 1 });
   const home = (registered?.data as { accountId?: unknown } | undefined)?.accountId;
   if (typeof home === 'string') accounts.add(home);
   let cursor: string | null = null;
   do {
-    const page: { items: StrategyDayDoc[]; nextCursor: string | null } = await reads.find<StrategyDayDoc>(STRATEGY_DAYS_COLLECTION, {
+    const page: { items: StrategyDayDoc[]; nextCursor: string | null } = await STRATEGY_DAYS_COLLECTION.find(reads, {
       where: { strategyId },
       orderBy: { field: 'date', direction: 'asc' },
       limit: 1000,

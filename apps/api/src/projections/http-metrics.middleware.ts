@@ -1,4 +1,5 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import { WALL_CLOCK, type WallClock } from '@robo/runtime';
 import type { NextFunction, Request, Response } from 'express';
 import { MetricsService } from './metrics.service';
 
@@ -8,15 +9,18 @@ import { MetricsService } from './metrics.service';
  */
 @Injectable()
 export class HttpMetricsMiddleware implements NestMiddleware {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(WALL_CLOCK) private readonly wall: WallClock,
+  ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const started = process.hrtime.bigint();
+    const started = this.wall.monotonicMs();
     res.once('finish', () => {
       const route = (req.route as { path?: unknown } | undefined)?.path;
       const labels = { method: req.method, route: typeof route === 'string' ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) };
       this.metrics.httpRequests.inc(labels);
-      this.metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.httpDuration.observe(labels, (this.wall.monotonicMs() - started) / 1000);
     });
     next();
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { EVENT_STORE, EventStore } from '@robo/event-store';
-import { ALL_PROJECTIONS, type DeadLetter, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
+import { EVENT_STORE, EventStore, REACTOR_CHECKPOINTS, type ReactorCheckpointStore } from '@robo/event-store';
+import { ALL_PROJECTIONS, type DeadLetter, ProjectionRunner, type ProjectionStatus, READ_MODEL_STORE, RunnerStore } from '@robo/read-models';
 import { ProjectorService } from '@robo/projector';
 import { SETTLEMENT_CHECKPOINT } from '../orders/settlement-reactor.runner';
 
@@ -42,7 +42,8 @@ export class ProjectionOpsService implements OnModuleInit {
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: RunnerStore,
+    @Inject(REACTOR_CHECKPOINTS) private readonly reactorCheckpoints: ReactorCheckpointStore,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -71,7 +72,7 @@ export class ProjectionOpsService implements OnModuleInit {
     const statuses = await this.runner.status();
     const head = statuses[0]?.head ?? (await this.events.headPosition().catch(() => null));
     const views = statuses.map((s) => this.view(s));
-    const reactor = await this.reads.getCheckpoint(SETTLEMENT_CHECKPOINT).catch(() => null);
+    const reactor = await this.reactorCheckpoints.load(SETTLEMENT_CHECKPOINT).then((saved) => saved ?? 0n, () => null);
     views.push({
       name: SETTLEMENT_CHECKPOINT,
       checkpoint: reactor === null ? null : Number(reactor),

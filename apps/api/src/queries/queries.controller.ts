@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { portfolioAsOf } from '@robo/audit';
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore, recordedTime } from '@robo/event-store';
-import { AccountDoc, AccountListQuery, FieldCondition, findOverAccounts, type Page, READ_MODEL_STORE, ReadModelStore, readPortfolio } from '@robo/read-models';
+import { ACCOUNTS_COLLECTION, AccountDoc, AccountListQuery, AUDIT_COLLECTION, type Collection, FieldCondition, findOverAccounts, ORDERS_COLLECTION, type Page, READ_MODEL_STORE, DocumentReader, readPortfolio } from '@robo/read-models';
 import type { Account, Portfolio, Positions, StreamEvents } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
 import { isCredentialStream } from '../auth/credential-events';
@@ -17,8 +17,6 @@ import { uuidParam } from '../common/uuid-param';
 import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, PortfolioQuery, StreamEventsQuery } from './queries.dto';
 import { MarketDataService } from '../market/market-data.service';
 import { ReadYourWritesService } from './read-your-writes.service';
-
-type Doc = Record<string, unknown>;
 
 export function envelopeToJson(event: EventEnvelope) {
   return {
@@ -46,7 +44,7 @@ const EMPTY_PAGE = { items: [], nextCursor: null };
 @Roles(...READ_ROLES)
 export class QueriesController {
   constructor(
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly consistency: ReadYourWritesService,
     private readonly access: AccessService,
@@ -64,7 +62,7 @@ export class QueriesController {
     if (typeof accountFilter === 'string') where.accountId = accountFilter;
     if (query.status) where.status = query.status;
     if (query.instrument) where.instrument = query.instrument;
-    return this.list('orders', accountFilter, { where, orderBy: { field: 'seq', direction: 'desc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+    return this.list(ORDERS_COLLECTION, accountFilter, { where, orderBy: { field: 'seq', direction: 'desc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
   }
 
   @Get('orders/:id')
@@ -72,7 +70,7 @@ export class QueriesController {
   async order(@Param('id', uuidParam()) orderId: string, @Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
     await this.access.order(principal, orderId, 'read');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['orders']);
-    const doc = await this.reads.get<Doc>('orders', orderId);
+    const doc = await ORDERS_COLLECTION.get(this.reads, orderId);
     if (!doc) throw new ApiError(404, 'ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     return doc;
   }
@@ -148,7 +146,7 @@ export class QueriesController {
       const field = query.time === 'business' ? 'occurredAtUtc' : 'recordedAt';
       where[field] = { ...(query.from ? { gte: utcInstant(query.from) } : {}), ...(query.to ? { lt: utcInstant(query.to) } : {}) };
     }
-    const page = await this.list('audit', accountFilter, { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
+    const page = await this.list(AUDIT_COLLECTION, accountFilter, { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
     if (this.access.visibleAccounts(principal) === null) return page;
     // A key's credential events (grants, revocations) name an account but are for admins and auditors only: a page
     // of a trader or viewer leaves them out, so it may hold fewer items than the limit (follow nextCursor).
@@ -156,9 +154,9 @@ export class QueriesController {
   }
 
   /** One page of a list, over every account when `accounts` is undefined, one account, or a key's granted accounts. */
-  private list(collection: string, accounts: string | string[] | undefined, query: AccountListQuery): Promise<Page<Doc>> {
-    if (Array.isArray(accounts)) return findOverAccounts<Doc>(this.reads, collection, accounts, query);
-    return this.reads.find<Doc>(collection, query);
+  private list<T extends object>(collection: Collection<T>, accounts: string | string[] | undefined, query: AccountListQuery): Promise<Page<T>> {
+    if (Array.isArray(accounts)) return findOverAccounts(this.reads, collection, accounts, query);
+    return collection.find(this.reads, query);
   }
 
   /**
@@ -176,7 +174,7 @@ export class QueriesController {
   }
 
   private async accountDoc(accountId: string): Promise<AccountDoc> {
-    const doc = await this.reads.get<AccountDoc>('accounts', accountId);
+    const doc = await ACCOUNTS_COLLECTION.get(this.reads, accountId);
     if (!doc) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
     return doc;
   }

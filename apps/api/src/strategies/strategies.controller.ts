@@ -4,7 +4,7 @@ import type { CommandOutcome } from '../write/outcome';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { evolveStrategy, initialStrategyState, strategyStream, type JsonObject, type StrategyCommand, type StrategyEvent } from '@robo/domain';
-import { findOverAccounts, READ_MODEL_STORE, ReadModelStore, STRATEGIES_COLLECTION, type StrategyDoc } from '@robo/read-models';
+import { findOverAccounts, READ_MODEL_STORE, DocumentReader, STRATEGIES_COLLECTION, type StrategyDoc } from '@robo/read-models';
 import { Inject } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import type { StrategyList } from '@robo/contract';
@@ -34,7 +34,7 @@ export class StrategiesController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly access: AccessService,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(READ_MODEL_STORE) private readonly reads: DocumentReader,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly consistency: ReadYourWritesService,
   ) {}
@@ -124,8 +124,8 @@ export class StrategiesController {
     if (query.status !== undefined) where.status = query.status;
     const page: { items: StrategyDoc[] } =
       query.accountId === undefined && visible !== null
-        ? await findOverAccounts<StrategyDoc & Record<string, unknown>>(this.reads, STRATEGIES_COLLECTION, visible, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200, cursor: null })
-        : await this.reads.find<StrategyDoc>(STRATEGIES_COLLECTION, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200 });
+        ? await findOverAccounts(this.reads, STRATEGIES_COLLECTION, visible, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200, cursor: null })
+        : await STRATEGIES_COLLECTION.find(this.reads, { where, orderBy: { field: 'registeredAt', direction: 'asc' }, limit: 200 });
     const items: StrategyList['items'] = [];
     for (const doc of page.items) items.push({ ...doc, statistics: await strategySummary(this.reads, doc.strategyId) });
     return { items };
@@ -158,7 +158,7 @@ export class StrategiesController {
       throw error;
     }
     if (mode === 'trade') return { accountId } as StrategyDoc;
-    const doc = await this.reads.get<StrategyDoc>(STRATEGIES_COLLECTION, id);
+    const doc = await STRATEGIES_COLLECTION.get(this.reads, id);
     if (doc !== null) return doc;
     // The projection has not caught up with a strategy just registered: fold its stream (the source of truth).
     const stream = await this.events.readStream(strategyStream(id));

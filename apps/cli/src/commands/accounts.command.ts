@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ACCOUNTS_COLLECTION, listAccounts } from '@robo/read-models';
+import { accountsProjection, listAccounts } from '@robo/read-models';
 import { CliError, EXIT, ioOf } from '../cli-context';
 import { rupeesText, table, timeText, toJson, withLogStores } from '../log-stores';
 
@@ -27,7 +27,7 @@ export function register(program: Command): void {
       if (options.q !== undefined && (options.q.length < 1 || options.q.length > 100)) throw new CliError(EXIT.USAGE, '--q must be 1 to 100 characters');
       const { page, behind } = await withLogStores(command, { reads: true }, async ({ events, reads }) => {
         const found = await listAccounts(reads!, { accountIds: null, q: options.q, limit: Number(options.limit), cursor: options.cursor ?? null, access: 'trade' });
-        return { page: found, behind: (await events.headPosition()) - (await reads!.getCheckpoint(ACCOUNTS_COLLECTION)) };
+        return { page: found, behind: (await events.headPosition()) - (await reads!.getCheckpoint(accountsProjection.name)) };
       });
       const io = ioOf(command);
       if (behind > 0n) io.err(`robo: the accounts read model is ${behind} events behind the log (start the api or \`npm run start:projector\`)`);

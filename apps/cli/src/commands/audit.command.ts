@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { explainFigure, Lineage, parseFigure } from '@robo/audit';
 import { accountStream, positionStreamName } from '@robo/domain';
-import type { AuditDoc, FieldCondition } from '@robo/read-models';
+import { AUDIT_COLLECTION, type FieldCondition } from '@robo/read-models';
 import { CliError, EXIT, ioOf } from '../cli-context';
 import { parseAxis, parseInstantOrDate, rupees, rupeesText, table, timeText, toJson, withLogStores } from '../log-stores';
 
@@ -56,7 +56,7 @@ export function register(program: Command): void {
         throw new CliError(EXIT.USAGE, '--time applies to --from/--to only');
       }
       const { page, behind } = await withLogStores(command, { reads: true }, async ({ events, reads }) => {
-        const page = await reads!.find<AuditDoc>('audit', { where, orderBy: { field: 'position', direction: 'asc' }, limit: Number(options.limit), cursor: options.cursor ?? null });
+        const page = await AUDIT_COLLECTION.find(reads!, { where, orderBy: { field: 'position', direction: 'asc' }, limit: Number(options.limit), cursor: options.cursor ?? null });
         return { page, behind: (await events.headPosition()) - (await reads!.getCheckpoint('audit')) };
       });
       const io = ioOf(command);

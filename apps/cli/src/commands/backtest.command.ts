@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
@@ -145,7 +146,7 @@ export function register(program: Command): void {
       const config = configOf(command);
       const spec = specOf(kind, options);
       const { runId, dir } = newRunFolder(config.dataDir);
-      const createdAt = new Date().toISOString();
+      const createdAt = systemWallClock.now();
       let record: BacktestRunRecord;
       try {
         const outcome = await runBacktest(spec, dir, { env: ioOf(command).env, strategiesDir: config.strategiesDir });
@@ -201,7 +202,7 @@ export function register(program: Command): void {
       });
       const sweep = async (specs: BacktestSpec[], label: string): Promise<BacktestRunRecord[]> => {
         const folders = specs.map(() => newRunFolder(config.dataDir));
-        const createdAt = new Date().toISOString();
+        const createdAt = systemWallClock.now();
         const bar = progress(label, specs.length);
         const results = await runInWorkers(
           specs.map((spec, i) => ({ spec, dir: folders[i].dir, env: io.env, strategiesDir: config.strategiesDir })),

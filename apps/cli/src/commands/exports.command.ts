@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import * as fs from 'node:fs';
 import { Command } from 'commander';
 import { CHARGE_KINDS, InstrumentCatalog, toIst } from '@robo/domain';
@@ -100,14 +101,14 @@ async function withAccount<T>(command: Command, accountId: string, options: Rang
   }
   let range: DateRange;
   try {
-    range = exportRange(options, toIst(new Date().toISOString()).date);
+    range = exportRange(options, toIst(systemWallClock.now()).date);
   } catch (error) {
     if (error instanceof InvalidQueryError) throw new CliError(EXIT.USAGE, error.message);
     throw error;
   }
   return withLogStores(command, { reads: true }, async ({ config, reads }) => {
     const store = reads as ReadModelStore;
-    if ((await store.get(ACCOUNTS_COLLECTION, accountId)) === null) throw new CliError(EXIT.REFUSED, `account ${accountId} does not exist`);
+    if ((await ACCOUNTS_COLLECTION.get(store, accountId)) === null) throw new CliError(EXIT.REFUSED, `account ${accountId} does not exist`);
     const catalog: InstrumentCatalog = loadInstrumentCatalog(config);
     const sources: ExportSources = { store, schedules: loadChargeSchedules(config.chargesFile), segmentOf: (i) => catalog.get(i)?.segment ?? null };
     try {

@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import { Command } from 'commander';
 import type { EventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, ReadModelError, type ReadModelStore, type VerificationResult } from '@robo/read-models';
@@ -55,13 +56,13 @@ export function register(program: Command): void {
     .description('offline: empty every projection and project the whole log again, the audit trail in a worker thread at the same time (refused while a projector runs)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const started = performance.now();
+      const started = systemWallClock.monotonicMs();
       const result = await withLogStores(command, { reads: true }, ({ config, events, reads }) =>
         holdingProjectorLease(reads!, () =>
           new ProjectionRunner({ eventStore: events, readStore: reads!, projections: ALL_PROJECTIONS }).rebuildMany(undefined, { elsewhere: rebuildInWorkers(config) }),
         ),
       );
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = (systemWallClock.monotonicMs() - started) / 1000;
       const inWorkers = READ_STORE_PARTITIONS.flatMap((partition) => partition.projections.map((p) => p.name));
       const io = ioOf(command);
       if (options.json) return io.out(toJson({ projections: ALL_PROJECTIONS.map((p) => p.name), inWorkerThreads: inWorkers, position: result.checkpoint, events: result.events, seconds }));
@@ -130,7 +131,7 @@ const REBUILD_LEASE_TTL_MS = 60_000;
  */
 async function holdingProjectorLease<T>(reads: ReadModelStore, work: () => Promise<T>): Promise<T> {
   const owner = leaseOwner();
-  const take = () => reads.acquireLease('projector', owner, { ttlMs: REBUILD_LEASE_TTL_MS, nowMs: Date.now() });
+  const take = () => reads.acquireLease('projector', owner, { ttlMs: REBUILD_LEASE_TTL_MS, nowMs: systemWallClock.nowMs() });
   let lease = await take();
   if (!lease.held && holderIsGone(lease.owner, owner)) {
     await reads.releaseLease('projector', lease.owner);

@@ -11,7 +11,7 @@ import {
   type OrderDoc,
   type PositionCycleDoc,
   type PositionDoc,
-  type ReadModelStore,
+  type DocumentReader,
 } from '@robo/read-models';
 import type {
   AnalystQueries,
@@ -41,7 +41,7 @@ export class ReadModelAnalystQueries implements AnalystQueries {
   readonly calls: { method: keyof AnalystQueries; args: unknown[]; actor: string }[] = [];
 
   constructor(
-    private readonly readStore: ReadModelStore,
+    private readonly readStore: DocumentReader,
     private readonly eventStore: EventStore,
   ) {}
 

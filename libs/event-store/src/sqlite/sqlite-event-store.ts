@@ -1,3 +1,4 @@
+import { systemWallClock } from '@robo/clock';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { assertNever } from '@robo/domain';
 import type { EventEnvelope, NewEvent } from '../envelope';
@@ -74,7 +75,7 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: WriterThread | null;
   private readonly checkpointer: WalCheckpointer | null;
   private readonly autocheckpointPages: number | undefined;
-  private recordedAtClock: () => string = () => new Date().toISOString();
+  private recordedAtClock: () => string = systemWallClock.now;
 
   private constructor(
     private readonly file: string,

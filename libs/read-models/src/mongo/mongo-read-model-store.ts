@@ -1,3 +1,4 @@
+import { systemWallClock, type WallClock } from '@robo/clock';
 import { createHash } from 'node:crypto';
 import { settleWithin } from '@robo/event-store';
 import { type AnyBulkWriteOperation, type ClientSession, type Db, type Long, MongoClient, MongoServerError } from 'mongodb';
@@ -39,6 +40,8 @@ export interface MongoReadModelStoreOptions {
   serverSelectionTimeoutMs?: number;
   /** How long ping() waits. Default 3000 ms. */
   pingTimeoutMs?: number;
+  /** Stamps checkpoints' updatedAt; the system's wall clock by default. */
+  clock?: WallClock;
 }
 
 interface StoredCheckpoint {
@@ -198,7 +201,7 @@ export class MongoReadModelStore implements ReadModelStore {
   async commit(projection: string, changes: readonly DocChange[], checkpoint: bigint, deadLetters?: DeadLetterChanges): Promise<void> {
     assertProjection(projection);
     const target = checkCheckpoint(checkpoint);
-    const updatedAt = new Date().toISOString();
+    const updatedAt = (this.options.clock ?? systemWallClock).now();
     await this.run('commit', async () => {
       await this.learnCollections(changes.map((change) => change.collection));
       const operations = bulkOperations(prepareChanges(changes, target, (name) => this.known.has(name)));
@@ -297,7 +300,7 @@ export class MongoReadModelStore implements ReadModelStore {
         await this.writeDeadLetters(request.projection, { park: [{ ...letter, id: `${request.projection}:${letter.position}`, projection: request.projection, blockedBy }] }, undefined);
       }
       await this.deadLetters().deleteMany({ projection: request.shadowProjection });
-      await this.checkpoints().updateOne({ _id: request.projection }, checkpointUpdate(shadowPosition, new Date().toISOString()), { upsert: true });
+      await this.checkpoints().updateOne({ _id: request.projection }, checkpointUpdate(shadowPosition, (this.options.clock ?? systemWallClock).now()), { upsert: true });
       await this.checkpoints().deleteOne({ _id: request.shadowProjection });
     });
   }

@@ -1,11 +1,12 @@
 import { assertNever } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
-import type { Doc, Projection } from '../projection';
+import { applyTo, Collection, defineProjection } from '../collection';
+import type { Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
 import { istDateField, istDateOf } from './business-date';
 import { alreadyApplied, isAccountEvent, isPositionEvent, POSITION_EVENT_TYPES, positionOf, type AccountEnvelope, type PositionEnvelope } from './events';
 
-export const ACCOUNT_DAYS_COLLECTION = 'account_days';
+export const ACCOUNT_DAYS_COLLECTION = new Collection<AccountDayDoc>('account_days', [['accountId', 'date']]);
 
 export const accountDayId = (accountId: string, date: string): string => `${accountId}|${date}`;
 
@@ -182,24 +183,24 @@ function next(day: AccountDayDoc, event: AccountEnvelope | PositionEnvelope): Ac
 }
 
 /** Per (account, IST date): cash moved, external flows, and what each instrument's position did that day. */
-export const accountPerformanceProjection: Projection = {
+export const accountPerformanceProjection: Projection = defineProjection({
   name: 'account-performance',
   version: 1,
-  collections: [{ name: ACCOUNT_DAYS_COLLECTION, indexes: [['accountId', 'date']] }],
   eventTypes: [...ACCOUNT_TYPES, ...POSITION_EVENT_TYPES],
 
   keys(event: EventEnvelope): DocRef[] {
     const e = relevant(event);
     const date = e === null ? null : dateOf(e);
-    return e === null || date === null ? [] : [{ collection: ACCOUNT_DAYS_COLLECTION, id: accountDayId(e.data.accountId, date) }];
+    return e === null || date === null ? [] : [ACCOUNT_DAYS_COLLECTION.ref(accountDayId(e.data.accountId, date))];
   },
 
-  apply(_ref: DocRef, doc: Doc | null, event: EventEnvelope): Doc | null {
-    const e = relevant(event);
-    const current = doc as AccountDayDoc | null;
-    if (e === null || alreadyApplied(current, event)) return current;
-    const date = dateOf(e);
-    if (date === null) return current;
-    return next(current ?? emptyDay(e.data.accountId, date), e);
-  },
-};
+  appliers: [
+    applyTo(ACCOUNT_DAYS_COLLECTION, (_id, current, event) => {
+      const e = relevant(event);
+      if (e === null || alreadyApplied(current, event)) return current;
+      const date = dateOf(e);
+      if (date === null) return current;
+      return next(current ?? emptyDay(e.data.accountId, date), e);
+    }),
+  ],
+});

@@ -1,10 +1,11 @@
 import { assertNever, type RiskLimits } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
-import type { Doc, Projection } from '../projection';
+import { applyTo, Collection, defineProjection } from '../collection';
+import type { Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
 import { ACCOUNT_EVENT_TYPES, alreadyApplied, isAccountEvent, positionOf, type AccountEnvelope } from './events';
 
-export const ACCOUNTS_COLLECTION = 'accounts';
+export const ACCOUNTS_COLLECTION = new Collection<AccountDoc>('accounts', [['openedAt'], ['name']]);
 
 export type AccountDoc = {
   accountId: string;
@@ -113,22 +114,22 @@ function opened(event: Extract<AccountEnvelope, { type: 'AccountOpened' }>): Acc
 }
 
 /** Cash, reservations, limits and the kill switch of each account. */
-export const accountsProjection: Projection = {
+export const accountsProjection: Projection = defineProjection({
   name: 'accounts',
   version: 1,
-  collections: [{ name: ACCOUNTS_COLLECTION, indexes: [['openedAt'], ['name']] }],
   eventTypes: ACCOUNT_EVENT_TYPES,
 
   keys(event: EventEnvelope): DocRef[] {
-    return isAccountEvent(event) ? [{ collection: ACCOUNTS_COLLECTION, id: event.data.accountId }] : [];
+    return isAccountEvent(event) ? [ACCOUNTS_COLLECTION.ref(event.data.accountId)] : [];
   },
 
-  apply(_ref: DocRef, doc: Doc | null, event: EventEnvelope): Doc | null {
-    if (!isAccountEvent(event)) return doc;
-    const current = doc as AccountDoc | null;
-    if (event.type === 'AccountOpened') return current ?? opened(event);
-    // Events of an account never opened cannot come from a sound log: ignored, as the domain's evolve does.
-    if (current === null || alreadyApplied(current, event)) return current;
-    return { ...evolve(current, event), updatedAt: event.metadata.occurredAt, lastEventPosition: positionOf(event) };
-  },
-};
+  appliers: [
+    applyTo(ACCOUNTS_COLLECTION, (_id, current, event) => {
+      if (!isAccountEvent(event)) return current;
+      if (event.type === 'AccountOpened') return current ?? opened(event);
+      // Events of an account never opened cannot come from a sound log: ignored, as the domain's evolve does.
+      if (current === null || alreadyApplied(current, event)) return current;
+      return { ...evolve(current, event), updatedAt: event.metadata.occurredAt, lastEventPosition: positionOf(event) };
+    }),
+  ],
+});

@@ -1,11 +1,23 @@
 import { recordedTime, toUtcIso } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
-import type { Doc, Projection } from '../projection';
+import { applyTo, Collection, defineProjection } from '../collection';
+import type { Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
 import { summarize } from './audit-summary';
 import { positionOf } from './events';
 
-export const AUDIT_COLLECTION = 'audit';
+export const AUDIT_COLLECTION = new Collection<AuditDoc>('audit', [
+  ['position'],
+  ['streamName', 'position'],
+  ['correlationId', 'position'],
+  ['actor', 'position'],
+  ['type', 'position'],
+  ['accountId', 'position'],
+  ['orderId', 'position'],
+  ['recordedAt'],
+  // Business-time ranges use occurredAtUtc; occurredAt (with its offset) is for display and has no index.
+  ['occurredAtUtc'],
+]);
 
 /** Zero-padded so that ids sort as positions do (and the checksum order follows the log). */
 export const auditId = (globalPosition: bigint): string => globalPosition.toString().padStart(20, '0');
@@ -47,55 +59,40 @@ function stringField(data: unknown, field: string): string | null {
 }
 
 /** Every event of the log, searchable by stream, correlation, actor, type, account and time. */
-export const auditProjection: Projection = {
+export const auditProjection: Projection = defineProjection({
   name: 'audit',
   // 2: occurredAtUtc added (documents of version 1 lack it, so business-time filters would miss them).
   // 3: recordedAt is the original recorded time of an imported event (metadata.originalRecordedAt), and summaries
   //    speak rupees (Rs 2,500.00); documents of version 2 keep the old text and time until the audit trail is rebuilt.
   version: 3,
-  collections: [
-    {
-      name: AUDIT_COLLECTION,
-      indexes: [
-        ['position'],
-        ['streamName', 'position'],
-        ['correlationId', 'position'],
-        ['actor', 'position'],
-        ['type', 'position'],
-        ['accountId', 'position'],
-        ['orderId', 'position'],
-        ['recordedAt'],
-        // Business-time ranges use occurredAtUtc; occurredAt (with its offset) is for display and has no index.
-        ['occurredAtUtc'],
-      ],
-    },
-  ],
   eventTypes: '*',
 
   keys(event: EventEnvelope): DocRef[] {
-    return [{ collection: AUDIT_COLLECTION, id: auditId(event.globalPosition) }];
+    return [AUDIT_COLLECTION.ref(auditId(event.globalPosition))];
   },
 
-  // The document depends on the event alone, so applying it again writes the same bytes.
-  apply(_ref: DocRef, _doc: Doc | null, event: EventEnvelope): Doc | null {
-    const m = event.metadata;
-    const doc: AuditDoc = {
-      position: positionOf(event),
-      streamName: event.streamName,
-      streamRevision: Number(event.streamRevision),
-      eventId: m.eventId,
-      type: event.type,
-      correlationId: m.correlationId,
-      causationId: m.causationId,
-      actor: m.actor,
-      occurredAt: m.occurredAt,
-      occurredAtUtc: toUtcIso(m.occurredAt),
-      recordedAt: recordedTime(event),
-      accountId: stringField(event.data, 'accountId'),
-      orderId: stringField(event.data, 'orderId'),
-      summary: summarize(event),
-      lastEventPosition: positionOf(event),
-    };
-    return doc;
-  },
-};
+  appliers: [
+    // The document depends on the event alone, so applying it again writes the same bytes.
+    applyTo(AUDIT_COLLECTION, (_id, _current, event) => {
+      const m = event.metadata;
+      const doc: AuditDoc = {
+        position: positionOf(event),
+        streamName: event.streamName,
+        streamRevision: Number(event.streamRevision),
+        eventId: m.eventId,
+        type: event.type,
+        correlationId: m.correlationId,
+        causationId: m.causationId,
+        actor: m.actor,
+        occurredAt: m.occurredAt,
+        occurredAtUtc: toUtcIso(m.occurredAt),
+        recordedAt: recordedTime(event),
+        accountId: stringField(event.data, 'accountId'),
+        orderId: stringField(event.data, 'orderId'),
+        summary: summarize(event),
+        lastEventPosition: positionOf(event),
+      };
+      return doc;
+    }),
+  ],
+});

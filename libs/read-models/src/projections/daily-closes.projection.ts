@@ -1,12 +1,13 @@
 import { isLaterMark } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
-import type { Doc, Projection } from '../projection';
+import { applyTo, Collection, defineProjection } from '../collection';
+import type { Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
 import { istDateOf } from './business-date';
 import { alreadyApplied, positionOf } from './events';
 import { isMarketPricesEvent, MARKET_EVENT_TYPES, pricesOf } from './prices.projection';
 
-export const DAILY_CLOSES_COLLECTION = 'daily_closes';
+export const DAILY_CLOSES_COLLECTION = new Collection<DailyCloseDoc>('daily_closes', [['instrument', 'date'], ['date']]);
 
 export const dailyCloseId = (instrument: string, date: string): string => `${instrument}|${date}`;
 
@@ -27,29 +28,29 @@ export type DailyCloseDoc = {
 };
 
 /** One document per (instrument, IST date) that the market recorded a price on. */
-export const dailyClosesProjection: Projection = {
+export const dailyClosesProjection: Projection = defineProjection({
   name: 'daily-closes',
   version: 2,
-  collections: [{ name: DAILY_CLOSES_COLLECTION, indexes: [['instrument', 'date'], ['date']] }],
   eventTypes: MARKET_EVENT_TYPES,
 
   keys(event: EventEnvelope): DocRef[] {
     if (!isMarketPricesEvent(event)) return [];
     const date = istDateOf(event.data.at);
-    return date === null ? [] : pricesOf(event).map((p) => ({ collection: DAILY_CLOSES_COLLECTION, id: dailyCloseId(p.instrument, date) }));
+    return date === null ? [] : pricesOf(event).map((p) => (DAILY_CLOSES_COLLECTION.ref(dailyCloseId(p.instrument, date))));
   },
 
-  apply(ref: DocRef, doc: Doc | null, event: EventEnvelope): Doc | null {
-    if (!isMarketPricesEvent(event)) return doc;
-    const current = doc as DailyCloseDoc | null;
-    if (alreadyApplied(current, event)) return current;
-    const date = istDateOf(event.data.at);
-    const price = pricesOf(event).find((p) => date !== null && dailyCloseId(p.instrument, date) === ref.id);
-    if (date === null || price === undefined) return current;
-    const position = positionOf(event);
-    if (isLaterMark(event.data.at, position, current === null ? null : { at: current.at, position: current.pricePosition })) {
-      return { instrument: price.instrument, date, pricePaise: price.pricePaise, at: event.data.at, pricePosition: position, lastEventPosition: position } satisfies DailyCloseDoc;
-    }
-    return { ...current!, lastEventPosition: position };
-  },
-};
+  appliers: [
+    applyTo(DAILY_CLOSES_COLLECTION, (id, current, event) => {
+      if (!isMarketPricesEvent(event)) return current;
+      if (alreadyApplied(current, event)) return current;
+      const date = istDateOf(event.data.at);
+      const price = pricesOf(event).find((p) => date !== null && dailyCloseId(p.instrument, date) === id);
+      if (date === null || price === undefined) return current;
+      const position = positionOf(event);
+      if (isLaterMark(event.data.at, position, current === null ? null : { at: current.at, position: current.pricePosition })) {
+        return { instrument: price.instrument, date, pricePaise: price.pricePaise, at: event.data.at, pricePosition: position, lastEventPosition: position } satisfies DailyCloseDoc;
+      }
+      return { ...current!, lastEventPosition: position };
+    }),
+  ],
+});

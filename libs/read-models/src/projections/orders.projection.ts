@@ -1,10 +1,19 @@
 import { assertNever, type OrderStatus, type OrderType, type Product, type RiskReasonCode, type Side, statusOnAcceptance, type Validity } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
-import type { Doc, Projection } from '../projection';
+import { applyTo, Collection, defineProjection } from '../collection';
+import type { Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
 import { alreadyApplied, isOrderEvent, ORDER_EVENT_TYPES, positionOf, type OrderEnvelope } from './events';
 
-export const ORDERS_COLLECTION = 'orders';
+export const ORDERS_COLLECTION = new Collection<OrderDoc>('orders', [
+  ['accountId', 'seq'],
+  ['accountId', 'status', 'seq'],
+  ['accountId', 'instrument', 'seq'],
+  ['status', 'seq'],
+  ['instrument', 'seq'],
+  ['strategyId', 'seq'],
+  ['seq'],
+]);
 
 export type OrderFillDoc = { fillId: string; quantity: number; pricePaise: number; feesPaise: number; occurredAt: string };
 
@@ -144,37 +153,24 @@ function sameAccount(doc: OrderDoc, event: OrderEnvelope): boolean {
 }
 
 /** One document per order, for the orders screen and the open-orders check of pre-trade risk. */
-export const ordersProjection: Projection = {
+export const ordersProjection: Projection = defineProjection({
   name: 'orders',
   version: 1,
-  collections: [
-    {
-      name: ORDERS_COLLECTION,
-      indexes: [
-        ['accountId', 'seq'],
-        ['accountId', 'status', 'seq'],
-        ['accountId', 'instrument', 'seq'],
-        ['status', 'seq'],
-        ['instrument', 'seq'],
-        ['strategyId', 'seq'],
-        ['seq'],
-      ],
-    },
-  ],
   eventTypes: ORDER_EVENT_TYPES,
 
   keys(event: EventEnvelope): DocRef[] {
-    return isOrderEvent(event) ? [{ collection: ORDERS_COLLECTION, id: event.data.orderId }] : [];
+    return isOrderEvent(event) ? [ORDERS_COLLECTION.ref(event.data.orderId)] : [];
   },
 
-  apply(_ref: DocRef, doc: Doc | null, event: EventEnvelope): Doc | null {
-    if (!isOrderEvent(event)) return doc;
-    const current = doc as OrderDoc | null;
-    if (event.type === 'OrderPlaced') return current ?? placed(event);
-    // An event for an order never placed, or one that names another account, cannot come from a sound log; like the
-    // domain's evolve, it is ignored rather than thrown, so that one damaged stream does not stop every other order's
-    // read model.
-    if (current === null || alreadyApplied(current, event) || !sameAccount(current, event)) return current;
-    return { ...evolve(current, event), updatedAt: event.metadata.occurredAt, lastEventPosition: positionOf(event) };
-  },
-};
+  appliers: [
+    applyTo(ORDERS_COLLECTION, (_id, current, event) => {
+      if (!isOrderEvent(event)) return current;
+      if (event.type === 'OrderPlaced') return current ?? placed(event);
+      // An event for an order never placed, or one that names another account, cannot come from a sound log; like the
+      // domain's evolve, it is ignored rather than thrown, so that one damaged stream does not stop every other order's
+      // read model.
+      if (current === null || alreadyApplied(current, event) || !sameAccount(current, event)) return current;
+      return { ...evolve(current, event), updatedAt: event.metadata.occurredAt, lastEventPosition: positionOf(event) };
+    }),
+  ],
+});

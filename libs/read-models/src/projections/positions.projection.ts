@@ -1,11 +1,12 @@
 import { assertNever } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
-import type { Doc, Projection } from '../projection';
+import { applyTo, Collection, defineProjection } from '../collection';
+import type { Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
 import { alreadyApplied, isPositionEvent, POSITION_EVENT_TYPES, positionOf, type PositionEnvelope } from './events';
 
-export const POSITIONS_COLLECTION = 'positions';
-export const POSITION_CYCLES_COLLECTION = 'position_cycles';
+export const POSITIONS_COLLECTION = new Collection<PositionDoc>('positions', [['accountId', 'instrument'], ['accountId', 'status', 'instrument']]);
+export const POSITION_CYCLES_COLLECTION = new Collection<PositionCycleDoc>('position_cycles', [['accountId', 'openedAt'], ['accountId', 'instrument', 'cycle'], ['accountId', 'status', 'openedAt']]);
 
 export const positionId = (accountId: string, instrument: string): string => `${accountId}|${instrument}`;
 export const positionCycleId = (accountId: string, instrument: string, cycle: number): string => `${accountId}|${instrument}|${cycle}`;
@@ -179,31 +180,22 @@ function nextCycle(doc: PositionCycleDoc | null, event: PositionEnvelope): Posit
 }
 
 /** Net positions per (account, instrument) and the history of their cycles. */
-export const positionsProjection: Projection = {
+export const positionsProjection: Projection = defineProjection({
   name: 'positions',
   version: 1,
-  collections: [
-    { name: POSITIONS_COLLECTION, indexes: [['accountId', 'instrument'], ['accountId', 'status', 'instrument']] },
-    { name: POSITION_CYCLES_COLLECTION, indexes: [['accountId', 'openedAt'], ['accountId', 'instrument', 'cycle'], ['accountId', 'status', 'openedAt']] },
-  ],
   eventTypes: POSITION_EVENT_TYPES,
 
   keys(event: EventEnvelope): DocRef[] {
     if (!isPositionEvent(event)) return [];
     const { accountId, instrument, cycle } = event.data;
     return [
-      { collection: POSITIONS_COLLECTION, id: positionId(accountId, instrument) },
-      { collection: POSITION_CYCLES_COLLECTION, id: positionCycleId(accountId, instrument, cycle) },
+      POSITIONS_COLLECTION.ref(positionId(accountId, instrument)),
+      POSITION_CYCLES_COLLECTION.ref(positionCycleId(accountId, instrument, cycle)),
     ];
   },
 
-  apply(ref: DocRef, doc: Doc | null, event: EventEnvelope): Doc | null {
-    if (!isPositionEvent(event)) return doc;
-    if (ref.collection === POSITIONS_COLLECTION) {
-      const current = doc as PositionDoc | null;
-      return alreadyApplied(current, event) ? current : nextPosition(current, event);
-    }
-    const current = doc as PositionCycleDoc | null;
-    return alreadyApplied(current, event) ? current : nextCycle(current, event);
-  },
-};
+  appliers: [
+    applyTo(POSITIONS_COLLECTION, (_id, current, event) => (!isPositionEvent(event) || alreadyApplied(current, event) ? current : nextPosition(current, event))),
+    applyTo(POSITION_CYCLES_COLLECTION, (_id, current, event) => (!isPositionEvent(event) || alreadyApplied(current, event) ? current : nextCycle(current, event))),
+  ],
+});

@@ -1,10 +1,11 @@
 import { isLaterMark, MARKET_PRICES_STREAM, type MarketEvent, type MarketPricesRecordedData } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
-import type { Doc, Projection } from '../projection';
+import { applyTo, Collection, defineProjection } from '../collection';
+import type { Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
 import { alreadyApplied, positionOf } from './events';
 
-export const LAST_PRICES_COLLECTION = 'last_prices';
+export const LAST_PRICES_COLLECTION = new Collection<LastPriceDoc>('last_prices', []);
 
 export const MARKET_EVENT_TYPES: readonly MarketEvent['type'][] = ['MarketPricesRecorded'];
 
@@ -37,26 +38,26 @@ export type LastPriceDoc = {
   lastEventPosition: number;
 };
 
-export const pricesProjection: Projection = {
+export const pricesProjection: Projection = defineProjection({
   name: 'prices',
   version: 2,
-  collections: [{ name: LAST_PRICES_COLLECTION, indexes: [] }],
   eventTypes: MARKET_EVENT_TYPES,
 
   keys(event: EventEnvelope): DocRef[] {
-    return isMarketPricesEvent(event) ? pricesOf(event).map((p) => ({ collection: LAST_PRICES_COLLECTION, id: p.instrument })) : [];
+    return isMarketPricesEvent(event) ? pricesOf(event).map((p) => (LAST_PRICES_COLLECTION.ref(p.instrument))) : [];
   },
 
-  apply(ref: DocRef, doc: Doc | null, event: EventEnvelope): Doc | null {
-    if (!isMarketPricesEvent(event)) return doc;
-    const current = doc as LastPriceDoc | null;
-    if (alreadyApplied(current, event)) return current;
-    const price = pricesOf(event).find((p) => p.instrument === ref.id);
-    if (price === undefined) return current;
-    const position = positionOf(event);
-    if (isLaterMark(event.data.at, position, current === null ? null : { at: current.at, position: current.pricePosition })) {
-      return { instrument: price.instrument, pricePaise: price.pricePaise, at: event.data.at, source: String(event.data.source), pricePosition: position, lastEventPosition: position } satisfies LastPriceDoc;
-    }
-    return { ...current!, lastEventPosition: position };
-  },
-};
+  appliers: [
+    applyTo(LAST_PRICES_COLLECTION, (id, current, event) => {
+      if (!isMarketPricesEvent(event)) return current;
+      if (alreadyApplied(current, event)) return current;
+      const price = pricesOf(event).find((p) => p.instrument === id);
+      if (price === undefined) return current;
+      const position = positionOf(event);
+      if (isLaterMark(event.data.at, position, current === null ? null : { at: current.at, position: current.pricePosition })) {
+        return { instrument: price.instrument, pricePaise: price.pricePaise, at: event.data.at, source: String(event.data.source), pricePosition: position, lastEventPosition: position } satisfies LastPriceDoc;
+      }
+      return { ...current!, lastEventPosition: position };
+    }),
+  ],
+});

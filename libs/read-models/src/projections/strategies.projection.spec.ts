@@ -30,7 +30,7 @@ describe('strategies projection', () => {
     }, null) as unknown as StrategyDoc;
 
   it('keys each strategy event by its strategy id', () => {
-    expect(strategiesProjection.keys(registered)).toEqual([{ collection: STRATEGIES_COLLECTION, id: 's1' }]);
+    expect(strategiesProjection.keys(registered)).toEqual([{ collection: STRATEGIES_COLLECTION.name, id: 's1' }]);
   });
 
   it('folds the lifecycle and the kill switch with the domain evolve', () => {

@@ -1,11 +1,12 @@
 import type { OrderFillData, Product, Side } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
-import type { Doc, Projection } from '../projection';
+import { applyTo, Collection, defineProjection } from '../collection';
+import type { Projection } from '../projection';
 import type { DocRef } from '../read-model-store.port';
 import { instantMs, istDateOf } from './business-date';
 import { alreadyApplied, isOrderEvent, positionOf } from './events';
 
-export const STRATEGY_DAYS_COLLECTION = 'strategy_days';
+export const STRATEGY_DAYS_COLLECTION = new Collection<StrategyDayDoc>('strategy_days', [['strategyId', 'date']]);
 
 export const strategyDayId = (strategyId: string, date: string): string => `${strategyId}|${date}`;
 
@@ -88,50 +89,50 @@ function addFill(day: StrategyDayDoc, fill: StrategyFill, eventPosition: number)
 }
 
 /** Per (strategy, IST date): the fills of orders placed with that strategyId. */
-export const strategyPerformanceProjection: Projection = {
+export const strategyPerformanceProjection: Projection = defineProjection({
   name: 'strategy-performance',
   version: 1,
-  collections: [{ name: STRATEGY_DAYS_COLLECTION, indexes: [['strategyId', 'date']] }],
   eventTypes: FILL_TYPES,
 
   keys(event: EventEnvelope): DocRef[] {
     const fill = attributable(event);
     const date = fill === null ? null : istDateOf(fill.occurredAt);
-    return fill === null || date === null ? [] : [{ collection: STRATEGY_DAYS_COLLECTION, id: strategyDayId(fill.strategyId, date) }];
+    return fill === null || date === null ? [] : [STRATEGY_DAYS_COLLECTION.ref(strategyDayId(fill.strategyId, date))];
   },
 
-  apply(_ref: DocRef, doc: Doc | null, event: EventEnvelope): Doc | null {
-    const d = attributable(event);
-    const current = doc as StrategyDayDoc | null;
-    if (d === null || alreadyApplied(current, event)) return current;
-    const date = istDateOf(d.occurredAt);
-    if (date === null) return current;
-    // The order decider records a fill id once per order; this only guards a hand-made log.
-    if (current?.fills.some((f) => f.orderId === d.orderId && f.fillId === d.fillId)) return { ...current, lastEventPosition: positionOf(event) };
-    const fill: StrategyFill = {
-      orderId: d.orderId,
-      fillId: d.fillId,
-      accountId: d.accountId,
-      instrument: d.instrument,
-      side: d.side,
-      product: d.product,
-      quantity: d.quantity,
-      pricePaise: d.pricePaise,
-      feesPaise: d.feesPaise,
-      occurredAt: d.occurredAt,
-      position: positionOf(event),
-    };
-    const day: StrategyDayDoc = current ?? {
-      strategyId: d.strategyId,
-      date,
-      fills: [],
-      cashChangePaise: 0,
-      feesPaise: 0,
-      turnoverPaise: 0,
-      positions: [],
-      accountIds: [],
-      lastEventPosition: 0,
-    };
-    return addFill(day, fill, positionOf(event));
-  },
-};
+  appliers: [
+    applyTo(STRATEGY_DAYS_COLLECTION, (_id, current, event) => {
+      const d = attributable(event);
+      if (d === null || alreadyApplied(current, event)) return current;
+      const date = istDateOf(d.occurredAt);
+      if (date === null) return current;
+      // The order decider records a fill id once per order; this only guards a hand-made log.
+      if (current?.fills.some((f) => f.orderId === d.orderId && f.fillId === d.fillId)) return { ...current, lastEventPosition: positionOf(event) };
+      const fill: StrategyFill = {
+        orderId: d.orderId,
+        fillId: d.fillId,
+        accountId: d.accountId,
+        instrument: d.instrument,
+        side: d.side,
+        product: d.product,
+        quantity: d.quantity,
+        pricePaise: d.pricePaise,
+        feesPaise: d.feesPaise,
+        occurredAt: d.occurredAt,
+        position: positionOf(event),
+      };
+      const day: StrategyDayDoc = current ?? {
+        strategyId: d.strategyId,
+        date,
+        fills: [],
+        cashChangePaise: 0,
+        feesPaise: 0,
+        turnoverPaise: 0,
+        positions: [],
+        accountIds: [],
+        lastEventPosition: 0,
+      };
+      return addFill(day, fill, positionOf(event));
+    }),
+  ],
+});

@@ -1,5 +1,5 @@
 import { ACCOUNTS_COLLECTION, type AccountDoc } from '../projections/accounts.projection';
-import type { Page, ReadModelStore } from '../read-model-store.port';
+import type { Page, DocumentReader } from '../read-model-store.port';
 import { encodeCursor } from '../support/find-query';
 import { findOverAccounts } from './grant-pages';
 import { portfolioOfAccount } from './portfolio';
@@ -41,21 +41,21 @@ const SCAN_CHUNK = 200;
  * adapter) until the page is full or NAME_SCAN_BUDGET accounts were looked at; the next cursor then points after the
  * last account looked at, so paging on finds the rest.
  */
-export async function listAccounts(reads: ReadModelStore, request: AccountListRequest): Promise<Page<AccountListItem>> {
+export async function listAccounts(reads: DocumentReader, request: AccountListRequest): Promise<Page<AccountListItem>> {
   if (request.accountIds !== null && request.accountIds.length === 0) return { items: [], nextCursor: null };
   const page = request.q === undefined ? await pageOf(reads, request.accountIds, request.limit, request.cursor) : await search(reads, request, request.q.toLowerCase());
   const items = await Promise.all(page.items.map((doc) => itemOf(reads, doc, request.access)));
   return { items, nextCursor: page.nextCursor };
 }
 
-function pageOf(reads: ReadModelStore, accountIds: readonly string[] | null, limit: number, cursor: string | null): Promise<Page<AccountDoc>> {
+function pageOf(reads: DocumentReader, accountIds: readonly string[] | null, limit: number, cursor: string | null): Promise<Page<AccountDoc>> {
   const query = { where: {}, orderBy: ORDER, limit, cursor };
-  return accountIds === null ? reads.find<AccountDoc>(ACCOUNTS_COLLECTION, query) : findOverAccounts<AccountDoc>(reads, ACCOUNTS_COLLECTION, accountIds, query, 'accountId');
+  return accountIds === null ? ACCOUNTS_COLLECTION.find(reads, query) : findOverAccounts(reads, ACCOUNTS_COLLECTION, accountIds, query, 'accountId');
 }
 
 const cursorAt = (doc: AccountDoc): string => encodeCursor(ORDER, { value: doc.name, id: doc.accountId });
 
-async function search(reads: ReadModelStore, request: AccountListRequest, needle: string): Promise<Page<AccountDoc>> {
+async function search(reads: DocumentReader, request: AccountListRequest, needle: string): Promise<Page<AccountDoc>> {
   const found: AccountDoc[] = [];
   let cursor = request.cursor;
   let scanned = 0;
@@ -77,7 +77,7 @@ async function search(reads: ReadModelStore, request: AccountListRequest, needle
   }
 }
 
-async function itemOf(reads: ReadModelStore, account: AccountDoc, access: AccountAccess): Promise<AccountListItem> {
+async function itemOf(reads: DocumentReader, account: AccountDoc, access: AccountAccess): Promise<AccountListItem> {
   const { equityPaise } = await portfolioOfAccount(reads, account);
   return { accountId: account.accountId, name: account.name, cashPaise: account.cashPaise, equityPaise, openedAt: account.openedAt, halted: account.halted, access };
 }

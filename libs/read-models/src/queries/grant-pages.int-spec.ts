@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ordersProjection, SqliteReadModelStore } from '../index';
+import { ORDERS_COLLECTION, ordersProjection, SqliteReadModelStore } from '../index';
 import { findOverAccounts } from './grant-pages';
 
 describe('findOverAccounts: a list over any number of granted accounts', () => {
@@ -28,7 +28,7 @@ describe('findOverAccounts: a list over any number of granted accounts', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { items: { orderId: string }[]; nextCursor: string | null } = await findOverAccounts(reads, 'orders', granted, {
+      const page: { items: { orderId: string }[]; nextCursor: string | null } = await findOverAccounts(reads, ORDERS_COLLECTION, granted, {
         where: {},
         orderBy: { field: 'seq', direction: 'desc' },
         limit: 4,
@@ -44,8 +44,8 @@ describe('findOverAccounts: a list over any number of granted accounts', () => {
 
   it('continues from a cursor of the single-query kind (a key whose grants crossed the boundary between two pages)', async () => {
     const few = granted.slice(0, 1000);
-    const first = await findOverAccounts<{ orderId: string }>(reads, 'orders', few, { where: {}, orderBy: { field: 'seq', direction: 'desc' }, limit: 2, cursor: null });
-    const rest = await findOverAccounts<{ orderId: string }>(reads, 'orders', granted, { where: {}, orderBy: { field: 'seq', direction: 'desc' }, limit: 200, cursor: first.nextCursor });
+    const first = await findOverAccounts(reads, ORDERS_COLLECTION, few, { where: {}, orderBy: { field: 'seq', direction: 'desc' }, limit: 2, cursor: null });
+    const rest = await findOverAccounts(reads, ORDERS_COLLECTION, granted, { where: {}, orderBy: { field: 'seq', direction: 'desc' }, limit: 200, cursor: first.nextCursor });
     const firstSeqs = first.items.map((o) => orders.find((x) => x.orderId === o.orderId)!.seq);
     expect(rest.items.map((o) => o.orderId)).toEqual(mine.filter((o) => o.seq < Math.min(...firstSeqs)).map((o) => o.orderId));
     expect(rest.nextCursor).toBeNull();

@@ -1,4 +1,5 @@
-import type { FieldCondition, Page, ReadModelStore, Scalar } from '../read-model-store.port';
+import type { Collection } from '../collection';
+import type { FieldCondition, Page, DocumentReader, Scalar } from '../read-model-store.port';
 import { decodeCursor, encodeCursor, MAX_IN_VALUES } from '../support/find-query';
 
 export interface AccountListQuery {
@@ -18,15 +19,15 @@ export interface AccountListQuery {
  * `idField`, the document field that holds its store id: the groups then start after the cursor's (value, id) as the
  * store orders them, and ties are broken by that id.
  */
-export async function findOverAccounts<T extends Record<string, unknown>>(
-  reads: ReadModelStore,
-  collection: string,
+export async function findOverAccounts<T extends object>(
+  reads: DocumentReader,
+  collection: Collection<T>,
   accountIds: readonly string[],
   query: AccountListQuery,
   idField?: string,
 ): Promise<Page<T>> {
   if (accountIds.length <= MAX_IN_VALUES) {
-    return reads.find<T>(collection, { ...query, where: { ...query.where, accountId: { in: accountIds } } });
+    return collection.find(reads, { ...query, where: { ...query.where, accountId: { in: accountIds } } });
   }
   if (idField !== undefined) return findOverGroupsWithTies<T>(reads, collection, accountIds, query, idField);
   const { field, direction } = query.orderBy;
@@ -37,23 +38,23 @@ export async function findOverAccounts<T extends Record<string, unknown>>(
   for (let i = 0; i < accountIds.length; i += MAX_IN_VALUES) {
     const group = accountIds.slice(i, i + MAX_IN_VALUES);
     const where = { ...query.where, accountId: { in: group }, ...(start === null ? {} : { [field]: start }) };
-    const page = await reads.find<T>(collection, { where, orderBy: query.orderBy, limit: query.limit, cursor: null });
+    const page = await collection.find(reads, { where, orderBy: query.orderBy, limit: query.limit, cursor: null });
     items.push(...page.items);
     more ||= page.nextCursor !== null;
   }
   const sign = direction === 'asc' ? 1 : -1;
-  items.sort((a, b) => sign * compare(a[field] as Scalar, b[field] as Scalar));
+  items.sort((a, b) => sign * compare(fieldOf(a, field), fieldOf(b, field)));
   more ||= items.length > query.limit;
   const pageItems = items.slice(0, query.limit);
   const last = pageItems[pageItems.length - 1];
   // The id only breaks ties of the order field, and the field is unique: a sentinel past every id in that direction.
-  const nextCursor = more && last ? encodeCursor(query.orderBy, { value: last[field] as Scalar, id: direction === 'asc' ? '\uffff' : '' }) : null;
+  const nextCursor = more && last ? encodeCursor(query.orderBy, { value: fieldOf(last, field), id: direction === 'asc' ? '\uffff' : '' }) : null;
   return { items: pageItems, nextCursor };
 }
 
-async function findOverGroupsWithTies<T extends Record<string, unknown>>(
-  reads: ReadModelStore,
-  collection: string,
+async function findOverGroupsWithTies<T extends object>(
+  reads: DocumentReader,
+  collection: Collection<T>,
   accountIds: readonly string[],
   query: AccountListQuery,
   idField: string,
@@ -64,16 +65,16 @@ async function findOverGroupsWithTies<T extends Record<string, unknown>>(
   for (let i = 0; i < accountIds.length; i += MAX_IN_VALUES) {
     const where = { ...query.where, accountId: { in: accountIds.slice(i, i + MAX_IN_VALUES) } };
     // The cursor is a position in (field, id) order, the same in every group.
-    const page = await reads.find<T>(collection, { where, orderBy: query.orderBy, limit: query.limit, cursor: query.cursor });
+    const page = await collection.find(reads, { where, orderBy: query.orderBy, limit: query.limit, cursor: query.cursor });
     items.push(...page.items);
     more ||= page.nextCursor !== null;
   }
   const sign = direction === 'asc' ? 1 : -1;
-  items.sort((a, b) => sign * (compare(a[field] as Scalar, b[field] as Scalar) || compare(a[idField] as Scalar, b[idField] as Scalar)));
+  items.sort((a, b) => sign * (compare(fieldOf(a, field), fieldOf(b, field)) || compare(fieldOf(a, idField), fieldOf(b, idField))));
   more ||= items.length > query.limit;
   const pageItems = items.slice(0, query.limit);
   const last = pageItems[pageItems.length - 1];
-  const nextCursor = more && last ? encodeCursor(query.orderBy, { value: last[field] as Scalar, id: String(last[idField]) }) : null;
+  const nextCursor = more && last ? encodeCursor(query.orderBy, { value: fieldOf(last, field), id: String(fieldOf(last, idField)) }) : null;
   return { items: pageItems, nextCursor };
 }
 
@@ -82,4 +83,9 @@ function compare(a: Scalar, b: Scalar): number {
   if (a === null) return -1;
   if (b === null) return 1;
   return a < b ? -1 : 1;
+}
+
+/** The order field of a document (top-level, as the store orders it). */
+function fieldOf(doc: object, field: string): Scalar {
+  return (doc as Record<string, unknown>)[field] as Scalar;
 }

@@ -24,7 +24,7 @@ import type { StrategyDayDoc } from '../projections/strategy-performance.project
 
 /*
  * Performance of an account or a strategy, composed from read-model documents. Pure: the caller reads the documents
- * (performance-reader.ts does it through the ReadModelStore port) and passes them all, from inception: balances are
+ * (performance-reader.ts does it through the DocumentReader port) and passes them all, from inception: balances are
  * sums of daily changes, so the days before `from` still count; from/to only choose the window that is reported.
  *
  * Formulas (money in integer paise; E = equity at a day's close, F = that day's external flows):

@@ -1,8 +1,8 @@
 import { composePortfolio, type MarketMark, type PortfolioFigures, type ValuedHolding } from '@robo/domain';
-import type { AccountDoc } from '../projections/accounts.projection';
+import { ACCOUNTS_COLLECTION, type AccountDoc } from '../projections/accounts.projection';
 import { LAST_PRICES_COLLECTION, type LastPriceDoc } from '../projections/prices.projection';
 import { POSITIONS_COLLECTION, type PositionDoc } from '../projections/positions.projection';
-import type { ReadModelStore } from '../read-model-store.port';
+import type { DocumentReader } from '../read-model-store.port';
 
 export type PortfolioPosition = ValuedHolding;
 
@@ -34,17 +34,17 @@ export function marksOf(prices: ReadonlyMap<string, LastPriceDoc>): Map<string, 
  * The live portfolio of an account from the read models (accounts, positions, last_prices), null when the account
  * does not exist. The one reader every caller uses (queries, the analyst's tools).
  */
-export async function readPortfolio(store: ReadModelStore, accountId: string): Promise<Portfolio | null> {
-  const account = await store.get<AccountDoc>('accounts', accountId);
+export async function readPortfolio(store: DocumentReader, accountId: string): Promise<Portfolio | null> {
+  const account = await ACCOUNTS_COLLECTION.get(store, accountId);
   return account ? portfolioOfAccount(store, account) : null;
 }
 
 /** The portfolio of an account document already read (the account list composes each line's equity with it). */
-export async function portfolioOfAccount(store: ReadModelStore, account: AccountDoc): Promise<Portfolio> {
+export async function portfolioOfAccount(store: DocumentReader, account: AccountDoc): Promise<Portfolio> {
   const positions: PositionDoc[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: PositionDoc[]; nextCursor: string | null } = await store.find<PositionDoc>(POSITIONS_COLLECTION, {
+    const page: { items: PositionDoc[]; nextCursor: string | null } = await POSITIONS_COLLECTION.find(store, {
       where: { accountId: account.accountId },
       orderBy: { field: 'instrument', direction: 'asc' },
       limit: 1000,
@@ -53,6 +53,6 @@ export async function portfolioOfAccount(store: ReadModelStore, account: Account
     positions.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor !== null);
-  const prices = await store.getMany<LastPriceDoc>(LAST_PRICES_COLLECTION, positions.map((p) => p.instrument));
+  const prices = await LAST_PRICES_COLLECTION.getMany(store, positions.map((p) => p.instrument));
   return accountPortfolio(account, positions, marksOf(prices));
 }

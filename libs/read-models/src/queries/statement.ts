@@ -11,7 +11,7 @@ import {
   type Segment,
 } from '@robo/domain';
 import { InvalidQueryError } from '../errors';
-import type { ReadModelStore } from '../read-model-store.port';
+import type { DocumentReader } from '../read-model-store.port';
 import { readAll } from './performance-reader';
 import { ACCOUNT_DAYS_COLLECTION, type AccountDayDoc } from '../projections/account-performance.projection';
 import { ORDERS_COLLECTION, type OrderDoc } from '../projections/orders.projection';
@@ -200,7 +200,7 @@ export function dailyStatement(accountId: string, range: DateRange, days: readon
 }
 
 export interface ExportSources {
-  store: ReadModelStore;
+  store: DocumentReader;
   segmentOf: (instrument: string) => Segment | null;
   schedules: readonly ChargeSchedule[];
 }
@@ -211,8 +211,8 @@ const bounded = <T>(what: string, rows: T[]): T[] => {
 };
 
 /** Orders placed on an IST date of the range, oldest first. */
-export async function exportOrders(store: ReadModelStore, accountId: string, range: DateRange): Promise<OrderDoc[]> {
-  const orders = await readAll<OrderDoc>(store, ORDERS_COLLECTION, { accountId }, 'seq');
+export async function exportOrders(store: DocumentReader, accountId: string, range: DateRange): Promise<OrderDoc[]> {
+  const orders = await readAll(store, ORDERS_COLLECTION, { accountId }, 'seq');
   return bounded('orders', orders.filter((o) => inRange(istDate(o.placedAt), range)));
 }
 
@@ -223,8 +223,8 @@ export async function exportFills(sources: ExportSources, accountId: string, ran
 }
 
 /** Closed trades (position cycles, flat to flat) that closed on an IST date of the range, oldest first. */
-export async function exportTrades(store: ReadModelStore, accountId: string, range: DateRange): Promise<PositionCycleDoc[]> {
-  const cycles = await readAll<PositionCycleDoc>(store, POSITION_CYCLES_COLLECTION, { accountId }, 'openedAt');
+export async function exportTrades(store: DocumentReader, accountId: string, range: DateRange): Promise<PositionCycleDoc[]> {
+  const cycles = await readAll(store, POSITION_CYCLES_COLLECTION, { accountId }, 'openedAt');
   const closed = cycles.filter((c) => c.status === 'CLOSED' && c.closedAt !== null && inRange(istDate(c.closedAt), range));
   return bounded('trades', closed.sort((a, b) => (parseInstantMs(a.closedAt!) ?? 0) - (parseInstantMs(b.closedAt!) ?? 0)));
 }

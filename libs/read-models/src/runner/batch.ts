@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@robo/event-store';
 import { canonicalJson } from '../support/canonical-json';
 import type { Doc, Projection } from '../projection';
-import type { DeadLetter, DocChange, DocRef, ReadModelStore } from '../read-model-store.port';
+import type { DeadLetter, DocChange, DocRef, DocumentReader } from '../read-model-store.port';
 import { deadLetterId } from '../support/dead-letters';
 
 /**
@@ -49,8 +49,10 @@ export function blockedKeysOf(letters: readonly DeadLetter[]): BlockedKeys {
 export async function projectPage(
   target: ProjectionTarget,
   events: readonly EventEnvelope[],
-  readStore: ReadModelStore,
+  readStore: DocumentReader,
   blocked: BlockedKeys,
+  /** When events of this page that get parked are stamped as parked (ISO-8601, wall time). */
+  parkedAt: string,
 ): Promise<PageResult> {
   const { projection } = target;
   const park: DeadLetter[] = [];
@@ -61,7 +63,7 @@ export async function projectPage(
     try {
       work.push({ event, refs: projection.keys(event) });
     } catch (error) {
-      const letter = deadLetter(target.storeName, event, [], errorMessage(error), null);
+      const letter = deadLetter(target.storeName, event, [], errorMessage(error), null, parkedAt);
       park.push(letter);
       lastError = { message: letter.error!, at: letter.parkedAt };
     }
@@ -73,7 +75,7 @@ export async function projectPage(
     const keys = refs.map(docKey);
     const blocker = keys.map((key) => blocked.get(key)).find((id) => id !== undefined);
     if (blocker !== undefined) {
-      park.push(deadLetter(target.storeName, event, keys, null, blocker));
+      park.push(deadLetter(target.storeName, event, keys, null, blocker, parkedAt));
       for (const key of keys) if (!blocked.has(key)) blocked.set(key, blocker);
       continue;
     }
@@ -89,7 +91,7 @@ export async function projectPage(
         staged.set(key, { ref, doc: after, json: after === null ? null : canonicalJson(after) });
       }
     } catch (error) {
-      const letter = deadLetter(target.storeName, event, keys, errorMessage(error), null);
+      const letter = deadLetter(target.storeName, event, keys, errorMessage(error), null, parkedAt);
       park.push(letter);
       lastError = { message: letter.error!, at: letter.parkedAt };
       for (const key of keys) blocked.set(key, letter.id);
@@ -125,7 +127,7 @@ export function changesOf(
   return changes;
 }
 
-export function deadLetter(storeName: string, event: EventEnvelope, docKeys: string[], error: string | null, blockedBy: string | null): DeadLetter {
+export function deadLetter(storeName: string, event: EventEnvelope, docKeys: string[], error: string | null, blockedBy: string | null, parkedAt: string): DeadLetter {
   return {
     id: deadLetterId(storeName, event.globalPosition),
     projection: storeName,
@@ -137,7 +139,7 @@ export function deadLetter(storeName: string, event: EventEnvelope, docKeys: str
     docKeys,
     error,
     blockedBy,
-    parkedAt: new Date().toISOString(),
+    parkedAt,
     attempts: error === null ? 0 : 1,
   };
 }
@@ -148,7 +150,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** Documents by logical collection and id (null when absent), read from the target's physical collections. */
-export async function loadDocs(target: ProjectionTarget, refs: readonly DocRef[], readStore: ReadModelStore): Promise<Map<string, Map<string, Doc | null>>> {
+export async function loadDocs(target: ProjectionTarget, refs: readonly DocRef[], readStore: DocumentReader): Promise<Map<string, Map<string, Doc | null>>> {
   const wanted = new Map<string, Set<string>>();
   for (const ref of refs) {
     const ids = wanted.get(ref.collection) ?? new Set<string>();

@@ -2,7 +2,7 @@ import type { EventStore } from '@robo/event-store';
 import { DeadLetterNotFoundError } from '../errors';
 import { canonicalJson } from '../support/canonical-json';
 import type { Doc } from '../projection';
-import type { DeadLetter, DocRef, ReadModelStore } from '../read-model-store.port';
+import type { DeadLetter, DeadLetterStore, DocRef, DocumentReader } from '../read-model-store.port';
 import { blockedKeysOf, changesOf, docKey, errorMessage, loadDocs, type ProjectionTarget } from './batch';
 
 export interface RetryResult {
@@ -22,8 +22,10 @@ export interface RetryResult {
 export async function retryDeadLetters(
   target: ProjectionTarget,
   eventStore: EventStore,
-  readStore: ReadModelStore,
+  readStore: DocumentReader & DeadLetterStore,
   which: { id: string } | { all: true },
+  /** The stamp of letters parked again (ISO-8601, wall time). */
+  now: string,
 ): Promise<RetryResult> {
   const letters = await readStore.listDeadLetters({ projection: target.storeName });
   let selected: DeadLetter[];
@@ -75,7 +77,7 @@ export async function retryDeadLetters(
         staged.set(key, { ref, doc: after });
       }
     } catch (error) {
-      updated.push({ ...letter, error: errorMessage(error), blockedBy: null, attempts: letter.attempts + 1, parkedAt: new Date().toISOString() });
+      updated.push({ ...letter, error: errorMessage(error), blockedBy: null, attempts: letter.attempts + 1, parkedAt: now });
       for (const key of letter.docKeys) blocked.set(key, letter.id);
       continue;
     }

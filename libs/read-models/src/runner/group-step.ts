@@ -1,5 +1,6 @@
+import type { WallClock } from '@robo/clock';
 import type { EventEnvelope, EventStore } from '@robo/event-store';
-import type { ReadModelStore } from '../read-model-store.port';
+import type { DeadLetterStore, DocumentReader, ProjectionCommitStore } from '../read-model-store.port';
 import { blockedKeysOf, projectPage, type PageResult } from './batch';
 import type { Slot } from './slot';
 
@@ -12,8 +13,9 @@ export interface StepHooks {
 
 export interface StepContext {
   eventStore: EventStore;
-  readStore: ReadModelStore;
+  readStore: DocumentReader & ProjectionCommitStore & DeadLetterStore;
   batchSize: number;
+  clock: WallClock;
   hooks: StepHooks;
 }
 
@@ -68,7 +70,7 @@ export async function groupStep(slots: readonly Slot[], ctx: StepContext): Promi
       try {
         // Read every page: a retry from another process (the CLI) may have emptied the list since.
         const blocked = blockedKeysOf(await readStore.listDeadLetters({ projection: slot.projection.name }));
-        work.push({ slot, events: page.length, result: await projectPage(slot.target, page, readStore, blocked) });
+        work.push({ slot, events: page.length, result: await projectPage(slot.target, page, readStore, blocked, ctx.clock.now()) });
       } catch (error) {
         hooks.failed(slot, error);
       }

@@ -1,5 +1,5 @@
 import type { Projection } from '../projection';
-import type { ReadModelStore } from '../read-model-store.port';
+import type { ShadowStore } from '../read-model-store.port';
 
 /** Deliberately without a replay guard: its documents list every position applied, so a double or missed apply shows. */
 export const appliedLog: Projection = {
@@ -12,7 +12,7 @@ export const appliedLog: Projection = {
 };
 
 /** Count and checksum of every collection of the projections, for comparing two ways of building them. */
-export async function checksums(readStore: ReadModelStore, projections: readonly Projection[]) {
+export async function checksums(readStore: ShadowStore, projections: readonly Projection[]) {
   const result: Record<string, { count: number; sha256: string }> = {};
   for (const p of projections) for (const c of p.collections) result[c.name] = await readStore.checksum(c.name);
   return result;

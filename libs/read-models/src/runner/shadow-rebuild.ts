@@ -1,5 +1,6 @@
+import type { WallClock } from '@robo/clock';
 import type { EventStore } from '@robo/event-store';
-import type { ReadModelStore } from '../read-model-store.port';
+import type { DeadLetterStore, DocumentReader, ProjectionCommitStore, ShadowStore } from '../read-model-store.port';
 import { blockedKeysOf, projectPage, type ProjectionTarget } from './batch';
 
 export const SHADOW_SUFFIX = '__shadow';
@@ -35,14 +36,14 @@ export function shadowTarget(live: ProjectionTarget): ProjectionTarget {
  * Projects the log into the target from its checkpoint up to `bound` (inclusive), never beyond: the shadow must
  * stop exactly where the live copy is to be comparable. Dead letters are parked as in the live loop.
  */
-export async function drainTo(target: ProjectionTarget, bound: bigint, eventStore: EventStore, readStore: ReadModelStore, batchSize: number): Promise<bigint> {
+export async function drainTo(target: ProjectionTarget, bound: bigint, eventStore: EventStore, readStore: DocumentReader & ProjectionCommitStore & DeadLetterStore, batchSize: number, clock: WallClock): Promise<bigint> {
   let checkpoint = await readStore.getCheckpoint(target.storeName);
   while (checkpoint < bound) {
     const page = (await eventStore.readAll({ after: checkpoint, maxCount: batchSize })).filter((event) => event.globalPosition <= bound);
     const last = page[page.length - 1];
     if (!last) break;
     const blocked = blockedKeysOf(await readStore.listDeadLetters({ projection: target.storeName }));
-    const { changes, park } = await projectPage(target, page, readStore, blocked);
+    const { changes, park } = await projectPage(target, page, readStore, blocked, clock.now());
     await readStore.commit(target.storeName, changes, last.globalPosition, { park });
     checkpoint = last.globalPosition;
   }
@@ -50,7 +51,7 @@ export async function drainTo(target: ProjectionTarget, bound: bigint, eventStor
 }
 
 /** Compares each live collection with its shadow: counts and checksums, and the first differing ids when they differ. */
-export async function compareWithShadow(live: ProjectionTarget, shadow: ProjectionTarget, readStore: ReadModelStore): Promise<CollectionComparison[]> {
+export async function compareWithShadow(live: ProjectionTarget, shadow: ProjectionTarget, readStore: ShadowStore): Promise<CollectionComparison[]> {
   const result: CollectionComparison[] = [];
   for (const spec of live.projection.collections) {
     const liveName = live.physical(spec.name);
@@ -70,7 +71,7 @@ export async function compareWithShadow(live: ProjectionTarget, shadow: Projecti
 }
 
 /** Merges the two id-ordered digest streams (ids compare by UTF-8 bytes, as both stores order them). */
-async function firstDifferences(liveName: string, shadowName: string, readStore: ReadModelStore): Promise<string[]> {
+async function firstDifferences(liveName: string, shadowName: string, readStore: ShadowStore): Promise<string[]> {
   const live = digestStream(liveName, readStore);
   const shadow = digestStream(shadowName, readStore);
   const found: string[] = [];
@@ -93,7 +94,7 @@ async function firstDifferences(liveName: string, shadowName: string, readStore:
   return found;
 }
 
-function digestStream(collection: string, readStore: ReadModelStore): { next(): Promise<{ id: string; sha256: string } | null> } {
+function digestStream(collection: string, readStore: ShadowStore): { next(): Promise<{ id: string; sha256: string } | null> } {
   let buffer: { id: string; sha256: string }[] = [];
   let after: string | null = null;
   let done = false;

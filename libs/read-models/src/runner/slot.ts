@@ -27,13 +27,13 @@ export interface Slot {
   backoffMs: number;
 }
 
-export function describeError(error: unknown, attempts: number): ProjectionErrorInfo {
+export function describeError(error: unknown, attempts: number, at: string): ProjectionErrorInfo {
   // Duck-typed: driver errors may come from another realm, where instanceof Error is false.
   const { code, name, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; name?: unknown; message?: unknown };
   return {
     code: typeof code === 'string' ? code : null,
     message: typeof message === 'string' ? `${typeof name === 'string' ? name : 'Error'}: ${message}` : String(error),
-    at: new Date().toISOString(),
+    at,
     attempts,
   };
 }

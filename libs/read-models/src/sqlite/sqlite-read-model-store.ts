@@ -1,3 +1,4 @@
+import { systemWallClock, type WallClock } from '@robo/clock';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { CheckpointMovedError, CheckpointRegressionError, InvalidDocumentError, InvalidQueryError, UnknownCollectionError } from '../errors';
@@ -28,6 +29,8 @@ export interface SqliteReadModelStoreOptions {
   file: string;
   /** How long a writer waits for another process's lock before failing as unavailable. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /** Stamps checkpoints' updatedAt; the system's wall clock by default. */
+  clock?: WallClock;
 }
 
 const GET_MANY_CHUNK = 500;
@@ -42,7 +45,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly knownTables = new Set<string>();
 
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly clock: WallClock,
+  ) {}
 
   /** Synchronous, like the driver: the file is usable when this returns. */
   static open(options: SqliteReadModelStoreOptions): SqliteReadModelStore {
@@ -64,7 +70,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       db.exec('CREATE TABLE IF NOT EXISTS dead_letters (id TEXT PRIMARY KEY, projection TEXT NOT NULL, position INTEGER NOT NULL, letter TEXT NOT NULL)');
       db.exec('CREATE INDEX IF NOT EXISTS dead_letters_by_projection ON dead_letters (projection, position)');
       db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)');
-      return new SqliteReadModelStore(db);
+      return new SqliteReadModelStore(db, options.clock ?? systemWallClock);
     } catch (error) {
       db?.close();
       throw mapSqliteError(error, 'open');
@@ -166,7 +172,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       assertProjection(projection);
       if (typeof checkpoint !== 'bigint' || checkpoint < 0n) throw new TypeError('checkpoint must be a non-negative bigint');
     }
-    const updatedAt = new Date().toISOString();
+    const updatedAt = this.clock.now();
     this.run('commit', () => {
       // Every change is validated inside the transaction: a bad one rolls back the ones before it too.
       this.db
@@ -295,7 +301,7 @@ export class SqliteReadModelStore implements ReadModelStore {
           this.stmt(
             'INSERT INTO checkpoints (projection, position, updated_at) VALUES (?, ?, ?) ' +
               'ON CONFLICT(projection) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
-          ).run(request.projection, shadowCheckpoint, new Date().toISOString());
+          ).run(request.projection, shadowCheckpoint, this.clock.now());
           this.stmt('DELETE FROM checkpoints WHERE projection = ?').run(request.shadowProjection);
         })
         .immediate();
