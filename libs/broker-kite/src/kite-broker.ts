@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { systemWallClock } from '@robo/clock';
 import { KiteConnect, KiteTicker, type Connect, type Order, type Ticker, type Trade } from 'kiteconnect';
 import type { IsoInstant, Paise } from '@robo/domain';
 import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, ExecutionReport, ReportChannel } from '@robo/paper';
@@ -123,7 +124,7 @@ export class KiteBroker implements Broker {
     this.kc = new KiteConnect({ api_key: options.apiKey, access_token: options.accessToken, ...(options.root ? { root: options.root } : {}) });
     this.resolver = options.resolver ?? equityResolver;
     this.logger = options.logger ?? noopLogger;
-    this.limiter = new OrderRateLimiter(options.orderLimits ?? KITE_ORDER_LIMITS, () => Date.now());
+    this.limiter = new OrderRateLimiter(options.orderLimits ?? KITE_ORDER_LIMITS, () => systemWallClock.nowMs());
   }
 
   /** Opens the ticker socket (order updates); resolves on the first connection. */
@@ -481,7 +482,7 @@ export class KiteBroker implements Broker {
   }
 
   private nowIso(): IsoInstant {
-    return this.options.now ? this.options.now() : new Date().toISOString();
+    return this.options.now ? this.options.now() : systemWallClock.now();
   }
 
   private async emit(report: ExecutionReport): Promise<void> {
