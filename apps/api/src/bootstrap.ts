@@ -53,7 +53,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('json', { limit: config.bodyLimit, strict: true, verify: verifyJsonBody });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  app.useWebSocketAdapter(new LiveIoAdapter(app, config.corsOrigins));
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config.corsOrigins, config.redisUrl));
   app.disable('x-powered-by');
   answerClientErrorsWithCodes(app.getHttpServer());
 

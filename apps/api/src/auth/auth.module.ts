@@ -12,6 +12,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator.service';
 import { CredentialThrottlerGuard } from './credential-throttler.guard';
+import { RedisWindowStorage } from './redis-window.storage';
 import { SlidingWindowStorage } from './sliding-window.storage';
 import { CREDENTIAL_STORE, CredentialStore } from './credential-store.port';
 import { resolveJwtSecret } from './jwt-secret';
@@ -39,7 +40,11 @@ export { CREDENTIALS_FILE } from './open-credential-store';
     }),
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }], storage: new SlidingWindowStorage() }),
+      // With REDIS_URL the counts are in Redis, one budget per credential across every api replica.
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+        storage: config.redisUrl !== null ? new RedisWindowStorage(config.redisUrl) : new SlidingWindowStorage(),
+      }),
     }),
   ],
   controllers: [AuthController, AdminKeysController],

@@ -34,6 +34,9 @@ export interface Snapshot {
  * Only rooms with subscribers cost anything: with no room the feed reads nothing. When the projector runs in this
  * process, the feed also wakes as soon as the runner commits (waitForPosition), instead of on the next poll only.
  * The older coarse messages (`account.updated`, `audit.appended`) are still sent for existing clients.
+ * Every api replica runs its own feed over the shared read models, for its own sockets: messages go to this process's
+ * sockets only (`server.local`). With the Redis adapter (REDIS_URL) a plain `to(room)` would reach the room on every
+ * replica, and each client would get every update once per replica, numbered by another replica's seq.
  */
 @Injectable()
 export class LiveFeedService implements BeforeApplicationShutdown {
@@ -193,9 +196,9 @@ export class LiveFeedService implements BeforeApplicationShutdown {
     // The coarse messages of the first protocol.
     for (const accountId of accounts) {
       const room = `${ACCOUNT_ROOM_PREFIX}${accountId}`;
-      if (active.has(room)) server.to(room).emit('account.updated', { accountId, position });
+      if (active.has(room)) server.local.to(room).emit('account.updated', { accountId, position });
     }
-    if (active.has(AUDIT_ROOM)) server.to(AUDIT_ROOM).emit('audit.appended', { after: Number(from), position });
+    if (active.has(AUDIT_ROOM)) server.local.to(AUDIT_ROOM).emit('audit.appended', { after: Number(from), position });
     this.pushed = target;
   }
 
@@ -212,7 +215,7 @@ export class LiveFeedService implements BeforeApplicationShutdown {
       else state.docs.set(key, doc);
       state.seq += 1;
       const update: LiveUpdate = { room, collection, id, seq: state.seq, position, changes };
-      server.to(room).emit('update', update);
+      server.local.to(room).emit('update', update);
     }
   }
 

@@ -78,3 +78,22 @@ describe('CLOCK_START', () => {
     expect(loadConfig({ DATA_DIR: '/tmp/unused', CLOCK_START: '2026-11-20T10:00:00+05:30' }).clockStart).toBe('2026-11-20T10:00:00+05:30');
   });
 });
+
+describe('REDIS_URL', () => {
+  it('is unset by default (one process), accepts redis:// and rediss:// URLs, and stops the start on anything else', () => {
+    expect(loadConfig({ DATA_DIR: '/tmp/unused' }).redisUrl).toBeNull();
+    expect(loadConfig({ DATA_DIR: '/tmp/unused', REDIS_URL: '' }).redisUrl).toBeNull();
+    for (const good of ['redis://127.0.0.1:6379', 'redis://redis', 'rediss://user:secret@cache.example.com:6380/2', 'redis://localhost:6379/0']) {
+      expect(loadConfig({ DATA_DIR: '/tmp/unused', REDIS_URL: good }).redisUrl).toBe(good);
+    }
+    for (const bad of ['127.0.0.1:6379', 'http://redis:6379', 'redis://', 'redis://host:6379/db', 'redis://host:99999', 'mongodb://host']) {
+      expect(() => loadConfig({ DATA_DIR: '/tmp/unused', REDIS_URL: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATA_DIR: '/tmp/unused', REDIS_URL: bad })).toThrow('REDIS_URL');
+    }
+  });
+
+  it('does not repeat a password of a refused URL', () => {
+    expect(() => loadConfig({ DATA_DIR: '/tmp/unused', REDIS_URL: 'redis://user:hunter2@host:6379/db' })).toThrow(/REDIS_URL.*\/\/\*\*\*@host/);
+    expect(() => loadConfig({ DATA_DIR: '/tmp/unused', REDIS_URL: 'redis://user:hunter2@host:6379/db' })).not.toThrow(/hunter2/);
+  });
+});

@@ -64,6 +64,8 @@ export interface AppConfig {
   corsOrigins: string[];
   /** How long SIGTERM waits for in-flight requests before closing the stores anyway. */
   shutdownTimeoutMs: number;
+  /** REDIS_URL (redis:// or rediss://): api replicas share socket.io broadcasts and rate-limit counts through it; null = one process. */
+  redisUrl: string | null;
   /** Paper trading and the demo: see docs/paper-trading.md. */
   paper: PaperConfig;
   /** STRATEGIES_DIR: compiled strategy modules (.js, .cjs) loaded at start (docs/strategies.md); default DATA_DIR/strategies. */
@@ -183,6 +185,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6000, 1, 10_000_000),
     corsOrigins: origins(env),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    redisUrl: redisUrl(env),
     paper: paperConfig(env, clockStart),
     strategiesDir: path.resolve(env.STRATEGIES_DIR && env.STRATEGIES_DIR !== '' ? env.STRATEGIES_DIR : path.join(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : './data', 'strategies')),
     analyst: analystConfig(env),
@@ -218,6 +221,21 @@ function kiteConfig(env: Env): KiteConfig | null {
     root: url('KITE_ROOT', 'https://api.kite.trade', /^https?:\/\/\S+$/),
     tickerRoot: url('KITE_TICKER_ROOT', 'wss://ws.kite.trade/', /^wss?:\/\/\S+$/),
   };
+}
+
+function redisUrl(env: Env): string | null {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === '') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '' || !/^(\/\d{0,2})?$/.test(url.pathname)) {
+    throw new ConfigError('REDIS_URL', `must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (an optional /<database number>), got "${raw.replace(/\/\/[^/@]*@/, '//***@')}"`);
+  }
+  return raw;
 }
 
 function paperConfig(env: Env, clockStart: string | null): PaperConfig {
