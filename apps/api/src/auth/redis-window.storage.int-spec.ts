@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../../test/redis-server';
 import { RedisWindowStorage } from './redis-window.storage';
-import { throttlerStorageContract } from './throttler-storage.contract';
+import { throttlerStorageContract } from './testing/throttler-storage.contract';
 
 let redis: TestRedis | null = null;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { SlidingWindowStorage } from './sliding-window.storage';
-import { throttlerStorageContract } from './throttler-storage.contract';
+import { throttlerStorageContract } from './testing/throttler-storage.contract';
 
 describe('SlidingWindowStorage', () => {
   throttlerStorageContract(async (now) => {
