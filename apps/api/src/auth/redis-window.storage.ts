@@ -150,6 +150,8 @@ export class RedisWindowStorage implements ThrottlerStorage, OnApplicationShutdo
 
   async close(): Promise<void> {
     if (this.client.status === 'end') return;
-    await this.client.quit().catch(() => this.client.disconnect());
+    // quit() waits for the connection; without one (Redis down) the client is dropped at once.
+    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+    else this.client.disconnect();
   }
 }

@@ -2,11 +2,23 @@ import type { IncomingMessage } from 'node:http';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import { Redis, type Command } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
 /** Largest socket.io message a client may send (subscriptions are tiny). */
 const MAX_MESSAGE_BYTES = 16 * 1024;
+
+/**
+ * The adapter drops the promises of its publish and subscribe calls: one refused (a command still queued for a Redis
+ * that is down when the api stops) must not become an unhandled rejection, which would end the process with an error.
+ */
+class AdapterRedis extends Redis {
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    const sent = super.sendCommand(command, stream);
+    command.promise.catch(() => undefined);
+    return sent;
+  }
+}
 
 /**
  * socket.io on the api's HTTP server, with the same CORS allow-list as the REST endpoints. Browsers do not apply
@@ -48,7 +60,7 @@ export class LiveIoAdapter extends IoAdapter {
    */
   private redisPair(url: string): [Redis, Redis] {
     const pair = (['pub', 'sub'] as const).map((role) => {
-      const client = new Redis(url, { maxRetriesPerRequest: null, connectionName: `robo-live-${role}` });
+      const client = new AdapterRedis(url, { maxRetriesPerRequest: null, connectionName: `robo-live-${role}` });
       let failing = false;
       client.on('error', (error: Error) => {
         if (!failing) this.logger.warn({ err: error.message, role }, 'socket.io Redis adapter cannot reach Redis; reconnecting');
@@ -66,7 +78,8 @@ export class LiveIoAdapter extends IoAdapter {
 
   override async close(server: Server): Promise<void> {
     await super.close(server);
-    await Promise.all(this.redisClients.splice(0).map((client) => client.quit().catch(() => client.disconnect())));
+    // quit() waits for the connection; a client that has none (Redis down) is dropped at once.
+    await Promise.all(this.redisClients.splice(0).map((client) => (client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : client.disconnect())));
   }
 }
 
