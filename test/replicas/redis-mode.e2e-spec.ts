@@ -43,6 +43,10 @@ describe('REDIS_URL with Redis unreachable', () => {
     app = started.app;
     const live = await request(started.base).get('/health/live');
     expect(live.status).toBe(200);
+    // Not ready: every request needs the rate-limit counts.
+    const ready = await request(started.base).get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'not_ready', checks: { eventStore: 'ok', readStore: 'ok', credentialStore: 'ok', rateLimit: 'unavailable' } });
     const res = await request(started.base).get('/api/accounts').set('authorization', `Bearer ${admin.apiKey}`);
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'RATE_LIMIT_UNAVAILABLE' });
@@ -79,6 +83,7 @@ const serverAvailable = Boolean(process.env.REDIS_URL) || (process.env.PATH ?? '
     apps.push(a.app);
     const b = await startApp(dataDir, redis!.url);
     apps.push(b.app);
+    expect((await request(b.base).get('/health/ready')).body).toEqual({ status: 'ready', checks: { eventStore: 'ok', readStore: 'ok', credentialStore: 'ok', rateLimit: 'ok' } });
     const onB = await connect(b.base, admin.apiKey);
     sockets.push(onB);
 

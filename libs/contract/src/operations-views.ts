@@ -61,7 +61,7 @@ export const Liveness = t.named('Liveness', t.object({ status: t.literal('ok') }
 const probe = t.enum(['ok', 'unavailable']);
 export const Readiness = t.named(
   'Readiness',
-  t.object({ status: t.enum(['ready', 'not_ready', 'shutting_down']), checks: t.object({ eventStore: probe, readStore: probe, credentialStore: probe }) }),
+  t.object({ status: t.enum(['ready', 'not_ready', 'shutting_down']), checks: t.object({ eventStore: probe, readStore: probe, credentialStore: probe, rateLimit: probe }, ['rateLimit']) }),
 );
 export type Readiness = Static<typeof Readiness>;
 

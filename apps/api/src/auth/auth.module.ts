@@ -66,7 +66,8 @@ export { CREDENTIALS_FILE } from './open-credential-store';
     { provide: APP_GUARD, useClass: CredentialThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [Authenticator, AccessService, KeyManager, CREDENTIAL_STORE],
+  // ThrottlerModule: its storage, for readiness (Redis with REDIS_URL).
+  exports: [Authenticator, AccessService, KeyManager, CREDENTIAL_STORE, ThrottlerModule],
 })
 export class AuthModule implements OnApplicationShutdown {
   constructor(@Inject(CREDENTIAL_STORE) private readonly store: CredentialStore) {}

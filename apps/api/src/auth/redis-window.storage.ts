@@ -134,6 +134,11 @@ export class RedisWindowStorage implements ThrottlerStorage, OnApplicationShutdo
     return { totalHits, timeToExpire, isBlocked: isBlocked === 1, timeToBlockExpire };
   }
 
+  /** Fails while Redis cannot be reached (readiness). */
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
   /** Keys held under this storage's prefix, for tests. */
   async keys(): Promise<string[]> {
     return this.client.keys(`${this.prefix}*`);

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
+import { SkipThrottle, ThrottlerStorage } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, StoreConnection } from '@robo/read-models';
 import { CREDENTIAL_STORE, CredentialStore } from '../auth/credential-store.port';
+import { RedisWindowStorage } from '../auth/redis-window.storage';
 import { Public } from '../auth/roles.decorator';
 import { ShutdownService } from '../lifecycle/shutdown.service';
 
@@ -19,6 +20,7 @@ export class HealthController {
     @Inject(READ_MODEL_STORE) private readonly reads: StoreConnection,
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
     private readonly shutdown: ShutdownService,
+    @Inject(ThrottlerStorage) private readonly rateLimits: ThrottlerStorage,
   ) {}
 
   /** The process is up. */
@@ -27,17 +29,23 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Every store answers and the process is not shutting down: the api can take commands and queries. */
+  /**
+   * Every store answers and the process is not shutting down: the api can take commands and queries. With REDIS_URL
+   * the rate-limit counts' Redis is a store too (`rateLimit`): every request needs it.
+   */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
-    const [eventStore, readStore, credentialStore] = await Promise.all([
+    const redis = this.rateLimits instanceof RedisWindowStorage ? this.rateLimits : null;
+    const [eventStore, readStore, credentialStore, rateLimit] = await Promise.all([
       probe(() => this.events.ping()),
       probe(() => this.reads.ping()),
       probe(() => this.credentials.ping()),
+      redis ? probe(() => redis.ping()) : Promise.resolve(null),
     ]);
-    const ready = eventStore === 'ok' && readStore === 'ok' && credentialStore === 'ok' && !this.shutdown.draining;
+    const ready = eventStore === 'ok' && readStore === 'ok' && credentialStore === 'ok' && rateLimit !== 'unavailable' && !this.shutdown.draining;
     res.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : this.shutdown.draining ? 'shutting_down' : 'not_ready', checks: { eventStore, readStore, credentialStore } };
+    const checks = { eventStore, readStore, credentialStore, ...(rateLimit !== null ? { rateLimit } : {}) };
+    return { status: ready ? 'ready' : this.shutdown.draining ? 'shutting_down' : 'not_ready', checks };
   }
 }
 
