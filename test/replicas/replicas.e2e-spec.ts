@@ -83,6 +83,17 @@ async function eventually<T>(ms: number, what: string, probe: () => Promise<T | 
   }
 }
 
+/**
+ * READ_STORE=mongo with MONGO_URL (a MongoDB or FerretDB server): the read models, checkpoints and the projector lease
+ * in a database of this run's own; the events and keys stay in the SQLite files.
+ */
+function readStoreEnv(): Record<string, string> {
+  if (process.env.READ_STORE !== 'mongo') return { READ_STORE: 'sqlite' };
+  const url = new URL(process.env.MONGO_URL ?? '');
+  url.pathname = `/robo_replicas_${randomUUID().slice(0, 8)}`;
+  return { READ_STORE: 'mongo', MONGO_URL: url.toString() };
+}
+
 const serverAvailable = Boolean(process.env.REDIS_URL) || (process.env.PATH ?? '').split(':').some((dir) => fs.existsSync(path.join(dir, 'redis-server')));
 const built = fs.existsSync(API_MAIN) && fs.existsSync(PROJECTOR_MAIN);
 if (!serverAvailable) console.log('replicas e2e: skipped, redis-server is not installed (Debian: apt-get install -y redis-server; .ci/run installs it) and REDIS_URL is unset');
@@ -111,16 +122,18 @@ else if (!built) console.log('replicas e2e: skipped, the api and projector are n
 
   it('keeps every acknowledged command once, pushes every update to every live client, shares one rate budget and hands the projector lease over', async () => {
     const admin = await seedKey(dataDir, 'admin', 'replica test admin');
+    const readStore = readStoreEnv();
     const shared = {
       REDIS_URL: redis!.url,
       EMBEDDED_PROJECTOR: 'false',
       RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
       AUTH_JWT_SECRET: `replicas-${randomUUID()}-${randomUUID()}`,
       PROJECTOR_WORKER_THREADS: 'false',
+      ...readStore,
     };
     for (let i = 0; i < 3; i++) replicas.push(new ChildApp(dataDir, await freePort(), shared));
     await Promise.all(replicas.map((r) => r.start(60_000)));
-    const projectorEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'info', LOG_FORMAT: 'json', PROJECTOR_WORKER_THREADS: 'false' };
+    const projectorEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'info', LOG_FORMAT: 'json', PROJECTOR_WORKER_THREADS: 'false', ...readStore };
     projectors.push(new ChildProjector(projectorEnv));
     projectors[0]!.start();
 
@@ -155,6 +168,8 @@ else if (!built) console.log('replicas e2e: skipped, the api and projector are n
     await eventually(DEADLINE_MS, 'the first projector to project', async () => {
       const res = await call(1, 'GET', `/api/accounts/${traders[2]!.accountId}`, ops);
       return res.status === 200 ? true : null;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; the projector's output:\n${projectors[0]!.output.slice(-3000)}`);
     });
     // A second projector stands by behind the lease.
     projectors.push(new ChildProjector(projectorEnv));
@@ -356,6 +371,7 @@ else if (!built) console.log('replicas e2e: skipped, the api and projector are n
     expect(twice).toEqual([]);
 
     const figures = {
+      readStore: readStore.READ_STORE,
       commands: COMMANDS,
       acknowledged: acked.length,
       byKind: { orders: acked.filter((c) => c.kind === 'order').length, fills: acked.filter((c) => c.kind === 'fill').length, deposits: acked.filter((c) => c.kind === 'deposit').length },
