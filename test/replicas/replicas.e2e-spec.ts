@@ -189,11 +189,14 @@ else if (!built) console.log('replicas e2e: skipped, the api and projector are n
     }
 
     // One credential's requests spread over the three replicas get the budget of one.
+    // All inside one minute's window (the phase's duration is printed), so exactly one budget is accepted.
     const limitedAnswers: number[] = [];
+    const rateStarted = Date.now();
     for (let start = 0; start < 3 * RATE_LIMIT; start += 15) {
       const batch = Array.from({ length: 15 }, (_, j) => call((start + j) % 3, 'GET', '/api/accounts?limit=1', limited).then((r) => r.status));
       limitedAnswers.push(...(await Promise.all(batch)));
     }
+    const ratePhaseMs = Date.now() - rateStarted;
     const rate = { sent: limitedAnswers.length, accepted: limitedAnswers.filter((s) => s === 200).length, refused: limitedAnswers.filter((s) => s === 429).length };
     expect(rate).toEqual({ sent: 3 * RATE_LIMIT, accepted: RATE_LIMIT, refused: 2 * RATE_LIMIT });
 
@@ -382,7 +385,7 @@ else if (!built) console.log('replicas e2e: skipped, the api and projector are n
       eventsInLog: log.length,
       headPosition: head,
       liveClients: { total: clients.length, onSurvivors: survivors.length, updatesReceived: survivors.reduce((s, c) => s + c.updates.length, 0) },
-      rateLimit: { perMinute: RATE_LIMIT, ...rate },
+      rateLimit: { perMinute: RATE_LIMIT, ...rate, phaseMs: ratePhaseMs },
       projectorHandoverMs: handoverMs,
     };
     console.log(`replicas e2e figures: ${JSON.stringify(figures, null, 2)}`);
