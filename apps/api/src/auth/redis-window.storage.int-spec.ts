@@ -6,6 +6,9 @@ import { startTestRedis, type TestRedis } from '../../test/redis-server';
 import { RedisWindowStorage } from './redis-window.storage';
 import { throttlerStorageContract } from './testing/throttler-storage.contract';
 
+// 100,000 round trips to a server on a machine shared with other tests: more than the default minute when it is busy.
+jest.setTimeout(180_000);
+
 let redis: TestRedis | null = null;
 beforeAll(async () => {
   redis = await startTestRedis('RedisWindowStorage');
