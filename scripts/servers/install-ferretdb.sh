@@ -23,7 +23,8 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 echo "building FerretDB $FERRETDB_VERSION into $TOOLS/bin (a few minutes the first time)"
-MODULE_DIR="$(cd "$TOOLS/.." && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { const m = JSON.parse(s); if (m.Error) { console.error(m.Error); process.exit(1); } console.log(m.Dir); });')"
+mkdir -p "$TOOLS/src" "$TOOLS/bin"
+MODULE_DIR="$(cd "$TOOLS" && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { const m = JSON.parse(s); if (m.Error) { console.error(m.Error); process.exit(1); } console.log(m.Dir); });')"
 SRC="$TOOLS/src/FerretDB-$FERRETDB_VERSION"
 rm -rf "$SRC"
 mkdir -p "$TOOLS/src" "$TOOLS/bin"
