@@ -37,21 +37,28 @@ const HTTP_EXCEPTIONS = [
   'NotImplementedException', 'BadGatewayException', 'ServiceUnavailableException', 'GatewayTimeoutException', 'HttpCode', 'Res', 'Req',
 ];
 const writePathFiles = ['apps/api/src/write/**/*.ts', 'apps/api/src/**/*.handler.ts', 'apps/api/src/**/*.reactor.ts'];
+const httpImports = [
+  { group: ['express', 'express/*', '@nestjs/platform-*', 'node:http', 'http', 'node:https', 'https', 'socket.io', 'socket.io/*'], message: 'The write path imports nothing of HTTP.' },
+  { group: ['**/common/api-error', '**/common/outcome-response', '**/common/error.filter', '**/common/idempotency.interceptor'], message: 'HTTP errors belong to the HTTP edge; return a rejected outcome.' },
+];
+const writePathSyntax = [
+  'error',
+  { selector: "ThrowStatement > NewExpression[callee.name=/(Exception|ApiError)$/]", message: 'The write path throws no HTTP errors; return a rejected outcome.' },
+];
 const writePathRestrictions = {
   'no-restricted-imports': [
     'error',
     {
       paths: [{ name: '@nestjs/common', importNames: HTTP_EXCEPTIONS, message: 'The write path answers outcomes; only the HTTP edge maps them to statuses.' }],
-      patterns: [
-        { group: ['express', 'express/*', '@nestjs/platform-*'], message: 'The write path imports nothing of HTTP.' },
-        { group: ['**/common/api-error', '**/common/outcome-response', '**/common/error.filter', '**/common/idempotency.interceptor'], message: 'HTTP errors belong to the HTTP edge; return a rejected outcome.' },
-      ],
+      patterns: httpImports,
     },
   ],
-  'no-restricted-syntax': [
-    'error',
-    { selector: "ThrowStatement > NewExpression[callee.name=/(Exception|ApiError)$/]", message: 'The write path throws no HTTP errors; return a rejected outcome.' },
-  ],
+  'no-restricted-syntax': writePathSyntax,
+};
+// The write path library (`libs/write-path`) knows nothing of Nest at all: the api binds it (apps/api/src/write/write.module.ts).
+const writePathLibraryRestrictions = {
+  'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*', '@nestjs'], message: 'The write path library is free of Nest; the api binds it in apps/api/src/write/write.module.ts.' }, ...httpImports] }],
+  'no-restricted-syntax': writePathSyntax,
 };
 
 export default tseslint.config(
@@ -75,5 +82,10 @@ export default tseslint.config(
     files: writePathFiles,
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: writePathRestrictions,
+  },
+  {
+    files: ['libs/write-path/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: writePathLibraryRestrictions,
   },
 );

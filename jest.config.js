@@ -32,6 +32,8 @@ module.exports = {
     '^@robo/projector/(.*)$': '<rootDir>/libs/projector/src/$1',
     '^@robo/broker-kite$': '<rootDir>/libs/broker-kite/src/index.ts',
     '^@robo/broker-kite/(.*)$': '<rootDir>/libs/broker-kite/src/$1',
+    '^@robo/write-path$': '<rootDir>/libs/write-path/src/index.ts',
+    '^@robo/write-path/(.*)$': '<rootDir>/libs/write-path/src/$1',
   },
   testTimeout: 60000,
 };

@@ -14,7 +14,7 @@ import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import { parseLimit, parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
-import type { CommandContext } from '../write/command-context';
+import type { CommandContext } from '@robo/write-path';
 import { IdempotencyExempt } from '../common/idempotency.interceptor';
 import { AnalystAskers } from './analyst-askers';
 import { AskQuestionDto, ProposalsQuery, RejectProposalDto } from './analyst.dto';

@@ -1,7 +1,6 @@
 import { accountStream, InvalidCommand, NotFound, RuleViolation } from '@robo/domain';
 import type { AppendResult, EventStore } from '@robo/event-store';
-import { derivedId } from '../write/event-ids';
-import { SCHEMA_VERSION } from '../write/command-context';
+import { derivedId, SCHEMA_VERSION } from '@robo/write-path';
 import { hashSecret, newApiKey, newKid } from './api-key';
 import { CredentialEvent, credentialStream } from './credential-events';
 import type { ApiKeyRecord, CredentialStore } from './credential-store.port';

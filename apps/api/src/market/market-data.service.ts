@@ -6,7 +6,7 @@ import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { buildOptionChain, continueSimulation, optionAnalytics, simulatedOpenInterest, type OptionAnalytics, defaultSimInstruments, saveSimulation, type SavedSimulation, defaultVolatility, SimulatedMarketDataFeed, upcomingExpiries, type OptionChain, type Quote, type Tick } from '@robo/market-data';
 import { APP_CONFIG, AppConfig, CLOCK, Clock, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { ApiError } from '../common/api-error';
-import { derivedId } from '../write/event-ids';
+import { derivedId } from '@robo/write-path';
 
 const RATE = 0.065;
 

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { commandResponse } from '../common/outcome-response';
-import type { CommandOutcome } from '../write/outcome';
+import { type CommandOutcome, type CommandContext, derivedId, newId } from '@robo/write-path';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -12,8 +12,6 @@ import { EXECUTION_ROLES } from '../auth/roles';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import { CLOCK, Clock } from '@robo/runtime';
-import type { CommandContext } from '../write/command-context';
-import { derivedId, newId } from '../write/event-ids';
 import type { LifecycleResult } from './order-lifecycle.handler';
 import { ModifyOrderMessage, OrderCommandResult, OrderLifecycleMessage, PlaceOrderMessage, PlaceOrderOutcome } from './order-commands';
 import { placeOrderResponse } from './place-order.outcome';

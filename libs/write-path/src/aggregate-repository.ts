@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore, ExpectedRevision, AppendResult, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
+import { type EventStore, ExpectedRevision, AppendResult, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
 import { CommandContext, SCHEMA_VERSION } from './command-context';
 
 export interface Loaded<S> {
@@ -20,11 +19,10 @@ const CACHE_LIMIT = 20_000;
  * half of the write step (`write-step.ts`), which is what handlers and reactors use.
  * Folded states are cached by stream and revision, so a long stream is read only from where the cache stops.
  */
-@Injectable()
 export class AggregateRepository {
   private readonly cache = new Map<string, Loaded<unknown>>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly store: EventStore) {}
 
   async load<S, E extends DomainEventLike>(stream: string, evolve: (s: S, e: E) => S, initial: S): Promise<Loaded<S>> {
     const cached = this.cache.get(stream) as Loaded<S> | undefined;

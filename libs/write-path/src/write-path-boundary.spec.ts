@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../../../..');
+const ROOT = path.resolve(__dirname, '../../..');
 const ESLINT = path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
 
 interface Message {
@@ -39,7 +39,7 @@ export function decide(req: Request, found: boolean): string {
 
 const CLEAN = `
 import { Injectable } from '@nestjs/common';
-import { rejected, type Rejected } from '../write/outcome';
+import { rejected, type Rejected } from '@robo/write-path';
 
 @Injectable()
 export class Decider {
@@ -50,7 +50,7 @@ export class Decider {
 `;
 
 describe('the write path imports nothing of HTTP (ESLint)', () => {
-  it.each(['apps/api/src/orders/planted.handler.ts', 'apps/api/src/orders/planted.reactor.ts', 'apps/api/src/write/planted.ts'])(
+  it.each(['apps/api/src/orders/planted.handler.ts', 'apps/api/src/orders/planted.reactor.ts', 'apps/api/src/write/planted.ts', 'libs/write-path/src/planted.ts'])(
     'refuses HTTP exceptions, express and ApiError in %s',
     (file) => {
       const messages = lint(file, PLANTED);
@@ -63,6 +63,12 @@ describe('the write path imports nothing of HTTP (ESLint)', () => {
 
   it('lets outcomes and the rest of @nestjs/common through', () => {
     expect(lint('apps/api/src/orders/planted.handler.ts', CLEAN)).toEqual([]);
+  });
+
+  it('keeps the write path library free of Nest altogether (the api binds it in write.module.ts)', () => {
+    const messages = lint('libs/write-path/src/planted.ts', CLEAN);
+    expect(messages.map((m) => [m.ruleId, m.message])).toEqual([['no-restricted-imports', expect.stringContaining('free of Nest')]]);
+    expect(lint('libs/write-path/src/planted.ts', CLEAN.replace("import { Injectable } from '@nestjs/common';\n", '').replace('@Injectable()\n', ''))).toEqual([]);
   });
 
   it('leaves the HTTP edge (a controller) free to use them', () => {

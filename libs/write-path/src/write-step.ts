@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
+import { type EventStore, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
 import { AggregateRepository, type Loaded, recordOf } from './aggregate-repository';
 import type { CommandContext } from './command-context';
 import { eventIdsFor } from './event-ids';
@@ -84,13 +83,20 @@ export function versionConflict(stream: string): Rejected {
  * step runs again from the load (bounded: then a `rejected` conflict). A refused decision appends nothing. The
  * same command twice gives the same event ids, which the store answers as a retry: `already-done`.
  */
-@Injectable()
 export class WriteStep {
   constructor(
     private readonly repository: AggregateRepository,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly store: EventStore,
     private readonly locks: KeyedMutex,
   ) {}
+
+  /**
+   * A step of its own over a store, for writers outside the api's module graph (the analyst, the CLI): its own
+   * repository cache and stream locks. Several steps over one store stay correct: the expected revision decides.
+   */
+  static over(store: EventStore): WriteStep {
+    return new WriteStep(new AggregateRepository(store), store, new KeyedMutex());
+  }
 
   /** A stream's state, folded (and cached) by the repository: for what a decision reads besides its own stream. */
   load<S, E extends DomainEventLike>(stream: string, evolve: (state: S, event: E) => S, initial: S): Promise<Loaded<S>> {
