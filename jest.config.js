@@ -34,6 +34,8 @@ module.exports = {
     '^@robo/broker-kite/(.*)$': '<rootDir>/libs/broker-kite/src/$1',
     '^@robo/write-path$': '<rootDir>/libs/write-path/src/index.ts',
     '^@robo/write-path/(.*)$': '<rootDir>/libs/write-path/src/$1',
+    '^@robo/credentials$': '<rootDir>/libs/credentials/src/index.ts',
+    '^@robo/credentials/(.*)$': '<rootDir>/libs/credentials/src/$1',
   },
   testTimeout: 60000,
 };

@@ -4,12 +4,10 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { accountStream, AccountCommand } from '@robo/domain';
 import { listAccounts, READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
-import { credentialStream } from '../auth/credential-events';
-import { KeyManager } from '../auth/key-manager';
+import { credentialStream, KeyManager, READ_ROLES } from '@robo/credentials';
 import { KeyedMutex, type CommandContext, derivedId, newId, type CommandResult, type CommandOutcome } from '@robo/write-path';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { READ_ROLES } from '../auth/roles';
 import { parseLimit, parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { Ctx } from '../common/command-context.decorator';

@@ -8,7 +8,7 @@ import { FieldCondition, READ_MODEL_STORE, ReadModelStore } from '@robo/read-mod
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { READ_ROLES, COMMAND_ROLES, isAccountScoped } from '../auth/roles';
+import { READ_ROLES, COMMAND_ROLES, isAccountScoped } from '@robo/credentials';
 import { ApiError } from '../common/api-error';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';

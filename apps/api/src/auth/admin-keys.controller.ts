@@ -4,7 +4,7 @@ import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import type { CommandContext } from '@robo/write-path';
 import { ApiKeyResponse, CreatedKeyResponse, CreateKeyDto, GrantDto } from './auth.dto';
-import { KeyManager, type ChangedBy } from './key-manager';
+import { KeyManager, type ChangedBy } from '@robo/credentials';
 import { KidPipe } from './kid-param';
 import { Roles } from './roles.decorator';
 

@@ -13,12 +13,8 @@ import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator.service';
 import { CredentialThrottlerGuard } from './credential-throttler.guard';
 import { SlidingWindowStorage } from './sliding-window.storage';
-import { CREDENTIAL_STORE, CredentialStore } from './credential-store.port';
+import { CREDENTIAL_STORE, CredentialStore, KeyManager, openCredentialStore } from '@robo/credentials';
 import { resolveJwtSecret } from './jwt-secret';
-import { KeyManager } from './key-manager';
-import { openCredentialStore } from './open-credential-store';
-
-export { CREDENTIALS_FILE } from './open-credential-store';
 
 /**
  * Authentication (bearer access tokens or API keys), authorization by role, per-credential rate limits, and key

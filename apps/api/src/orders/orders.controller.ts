@@ -8,7 +8,7 @@ import { orderStream } from '@robo/domain';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { EXECUTION_ROLES } from '../auth/roles';
+import { EXECUTION_ROLES } from '@robo/credentials';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import { CLOCK, Clock } from '@robo/runtime';

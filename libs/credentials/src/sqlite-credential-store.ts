@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { isUnavailableError } from '@robo/event-store/sqlite/sqlite-errors';
+import { isSqliteUnavailableError as isUnavailableError } from '@robo/event-store';
 import { ApiKeyRecord, CredentialStore, CredentialStoreUnavailableError, NewApiKey } from './credential-store.port';
 import type { Role } from './roles';
 

@@ -1,7 +1,6 @@
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import { settleWithin } from '@robo/event-store';
-import { isDuplicateKey, isMongoUnavailable } from '@robo/read-models/mongo/mongo-errors';
-import { databaseFromUrl } from '@robo/read-models/mongo/mongo-read-model-store';
+import { isMongoDuplicateKey as isDuplicateKey, isMongoUnavailable, mongoDatabaseFromUrl as databaseFromUrl } from '@robo/read-models';
 import { ApiKeyRecord, CredentialStore, CredentialStoreUnavailableError, NewApiKey } from './credential-store.port';
 import type { Role } from './roles';
 
