@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqliteEventStore } from '@robo/event-store';
+import { derivedId } from '@robo/write-path';
 import { credentialStream } from './credential-events';
 import type { CredentialStore } from './credential-store.port';
 import { KeyManager, MAX_GRANTS } from './key-manager';
@@ -57,5 +58,64 @@ describe('KeyManager: the grant of an account its trader opened', () => {
     expect(() => KeyManager.assertRoomForGrant(full, ACCOUNT)).toThrow(expect.objectContaining({ code: 'TOO_MANY_GRANTS' }));
     expect(() => KeyManager.assertRoomForGrant(full, 'acc-7')).not.toThrow();
     expect(() => KeyManager.assertRoomForGrant(full.slice(1), ACCOUNT)).not.toThrow();
+  });
+});
+
+describe('KeyManager records every change through the write step', () => {
+  let dir: string;
+  let store: SqliteCredentialStore;
+  let events: SqliteEventStore;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'key-manager-step-'));
+    store = SqliteCredentialStore.open({ file: path.join(dir, 'auth.db') });
+    events = SqliteEventStore.open({ file: path.join(dir, 'events.db') });
+  });
+  afterEach(async () => {
+    await events.close();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs again at the new head when another writer appended to the key stream first, and records both', async () => {
+    const kid = (await new KeyManager(store, events).create({ name: 'desk', role: 'trader' }, BY)).record.kid;
+    const stream = credentialStream(kid);
+    // The key manager's view of the log: right after its first read of the stream's head, another process records
+    // a change of the same key, so the append at that head loses the race.
+    let headReads = 0;
+    const racing = new Proxy(events, {
+      get(target, prop) {
+        if (prop !== 'readStream') {
+          const value = Reflect.get(target, prop) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (...args: Parameters<SqliteEventStore['readStream']>) => {
+          const read = await target.readStream(...args);
+          if (args[0] === stream && args[1]?.direction === 'backwards' && ++headReads === 1) {
+            const metadata = { eventId: derivedId('other-process'), correlationId: 'other', causationId: null, actor: 'key:other', occurredAt: '2026-11-20T04:30:00.000Z', schemaVersion: 1 };
+            await target.append(stream, [{ type: 'AccountAccessGranted', data: { kid, accountId: 'acc-other', role: 'trader' }, metadata }], { expectedRevision: 'any' });
+          }
+          return read;
+        };
+      },
+    });
+    await new KeyManager(store, racing).grantOwnAccount(kid, 'trader', ACCOUNT, BY);
+    expect((await store.get(kid))?.accountIds).toEqual([ACCOUNT]);
+    const recorded = await events.readStream(stream);
+    expect(recorded.map((e) => [e.streamRevision, e.metadata.actor])).toEqual([
+      [0n, 'key:trader'],
+      [1n, 'key:other'],
+      [2n, 'key:trader'],
+    ]);
+    expect(headReads).toBe(2);
+  });
+
+  it('answers a change recorded before as a retry, under the ids it always had', async () => {
+    const keys = new KeyManager(store, events);
+    const kid = (await keys.create({ name: 'desk', role: 'trader' }, BY)).record.kid;
+    await keys.grantOwnAccount(kid, 'trader', ACCOUNT, BY);
+    await keys.grantOwnAccount(kid, 'trader', ACCOUNT, BY);
+    const stream = credentialStream(kid);
+    const recorded = await events.readStream(stream);
+    expect(recorded.map((e) => e.metadata.eventId)).toEqual([derivedId(stream, 'created', '0'), derivedId(stream, `own-account|${ACCOUNT}`, '0')]);
   });
 });

@@ -53,6 +53,12 @@ export interface StepSpec<S, E extends DomainEventLike, V> {
   known?: Loaded<S>;
   /** Keep the state after the append in the repository's cache (default true); off for streams rarely read again soon. */
   cache?: boolean;
+  /**
+   * The decision needs no folded history, only where the stream ends (a log of records such as the recorded market
+   * prices, one event a minute for ever): each round reads the stream's last event instead of folding the stream,
+   * and decides on `initial` at that revision. Off by default.
+   */
+  headOnly?: boolean;
 }
 
 /** The step's answer when it appended (accepted) or had nothing to append (already-done). */
@@ -123,7 +129,7 @@ export class WriteStep {
 
   private async once<S, E extends DomainEventLike, V>(spec: StepSpec<S, E, V>, known: Loaded<S> | undefined): Promise<StepOutcome<S, V>> {
     const { stream } = spec;
-    const loaded = known ?? (await this.repository.load(stream, spec.evolve, spec.initial));
+    const loaded = known ?? (spec.headOnly === true ? await this.headRevision(stream, spec.initial) : await this.repository.load(stream, spec.evolve, spec.initial));
     let decision: StepDecision<E, V>;
     try {
       decision = await spec.decide(loaded);
@@ -150,7 +156,7 @@ export class WriteStep {
       return { outcome: 'already-done', state, revision: appended.nextExpectedRevision, globalPosition: appended.lastGlobalPosition, events: [], value: decision.value };
     }
     // The state after the append is known: the next load need not read and fold these events again.
-    if (spec.cache !== false) this.repository.remember(stream, { state, revision: appended.nextExpectedRevision });
+    if (spec.cache !== false && spec.headOnly !== true) this.repository.remember(stream, { state, revision: appended.nextExpectedRevision });
     return { outcome: 'accepted', state, revision: appended.nextExpectedRevision, globalPosition: appended.lastGlobalPosition, events: records, value: decision.value };
   }
 
@@ -158,6 +164,11 @@ export class WriteStep {
     const first = lastRevision - BigInt(attempted.length - 1);
     const stored = await this.store.readStream(stream, { fromRevision: first, maxCount: attempted.length });
     return stored.length === attempted.length && stored.every((e, i) => e.type === attempted[i].type && JSON.stringify(e.data) === JSON.stringify(attempted[i].data));
+  }
+
+  private async headRevision<S>(stream: string, initial: S): Promise<Loaded<S>> {
+    const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    return { state: initial, revision: last?.streamRevision ?? null };
   }
 
   /** Global position of a stream's last event (0n when it has none). */

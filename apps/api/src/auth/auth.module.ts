@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { createSecretKey } from 'node:crypto';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
+import { WriteStep } from '@robo/write-path';
 import { AccessService } from './access.service';
 import { AdminBootstrapService, BOOTSTRAP_OUTPUT } from './admin-bootstrap.service';
 import { AdminKeysController } from './admin-keys.controller';
@@ -47,8 +48,8 @@ import { resolveJwtSecret } from './jwt-secret';
     },
     {
       provide: KeyManager,
-      inject: [CREDENTIAL_STORE, EVENT_STORE, CLOCK],
-      useFactory: (store: CredentialStore, events: EventStore, clock: Clock) => new KeyManager(store, events, () => clock.now()),
+      inject: [CREDENTIAL_STORE, EVENT_STORE, CLOCK, WriteStep],
+      useFactory: (store: CredentialStore, events: EventStore, clock: Clock, step: WriteStep) => new KeyManager(store, events, () => clock.now(), step),
     },
     { provide: BOOTSTRAP_OUTPUT, useValue: (text: string) => process.stdout.write(`${text}\n`) },
     Authenticator,
