@@ -3,6 +3,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// Every event is appended by the write step (`@robo/write-path`, its AggregateRepository): a direct
+// `EventStore.append` anywhere else would skip the expected revision, the bounded retry or the derived event ids.
+const directAppend = {
+  selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='append']",
+  message: 'Append through the write step (WriteStep from @robo/write-path), never to the event store directly.',
+};
+const directAppendFiles = ['apps/**/*.ts', 'libs/**/*.ts'];
+const directAppendIgnores = ['libs/event-store/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**', '**/test/**'];
+
 // The domain and the projection functions are pure: no framework, no driver, no clock, no randomness.
 const pureRestrictions = {
   'no-restricted-imports': [
@@ -25,6 +34,7 @@ const pureRestrictions = {
     'error',
     { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock; pass time in.' },
     { selector: "CallExpression[callee.name='randomUUID']", message: 'Ids come in with the command.' },
+    directAppend,
   ],
 };
 
@@ -44,6 +54,7 @@ const httpImports = [
 const writePathSyntax = [
   'error',
   { selector: "ThrowStatement > NewExpression[callee.name=/(Exception|ApiError)$/]", message: 'The write path throws no HTTP errors; return a rejected outcome.' },
+  directAppend,
 ];
 const writePathRestrictions = {
   'no-restricted-imports': [
@@ -72,6 +83,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'off',
     },
+  },
+  {
+    files: directAppendFiles,
+    ignores: directAppendIgnores,
+    rules: { 'no-restricted-syntax': ['error', directAppend] },
   },
   {
     files: ['libs/domain/src/**/*.ts', 'libs/read-models/src/projections/**/*.ts', 'libs/market-data/src/**/*.ts', 'libs/paper/src/**/*.ts'],

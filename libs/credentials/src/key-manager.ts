@@ -1,6 +1,6 @@
-import { accountStream, Conflict, InvalidCommand, NotFound, RuleViolation } from '@robo/domain';
+import { accountStream, InvalidCommand, NotFound, RuleViolation } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
-import { appendEvents, WriteStep } from '@robo/write-path';
+import { appendEvents, rejectionError, WriteStep } from '@robo/write-path';
 import { hashSecret, newApiKey, newKid } from './api-key';
 import { CredentialEvent, credentialStream } from './credential-events';
 import type { ApiKeyRecord, CredentialStore } from './credential-store.port';
@@ -174,7 +174,7 @@ export class KeyManager {
       ctx: { correlationId: by.correlationId, causationId: by.causationId, actor: by.actor },
       decide: () => appendEvents(events, this.now(), `${stream}|${change}`, null),
     });
-    if (outcome.outcome === 'rejected') throw new Conflict(outcome.code, outcome.message, outcome.details);
+    if (outcome.outcome === 'rejected') throw rejectionError(outcome);
     return { retried: outcome.outcome === 'already-done', revision: outcome.revision ?? 0n };
   }
 }

@@ -23,6 +23,18 @@ function lint(filePath: string, code: string): Message[] {
   return result.messages;
 }
 
+/** ESLint with the repository's config over files of the tree, as they are. */
+function lintFiles(files: string[]): { filePath: string; messages: Message[] }[] {
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [ESLINT, '--format', 'json', ...files], { cwd: ROOT, encoding: 'utf8' });
+  } catch (error) {
+    out = (error as { stdout?: string }).stdout ?? '';
+    if (out === '') throw error;
+  }
+  return JSON.parse(out) as { filePath: string; messages: Message[] }[];
+}
+
 const rules = (messages: Message[]) => [...new Set(messages.map((m) => m.ruleId))].sort();
 
 const PLANTED = `
@@ -73,5 +85,38 @@ describe('the write path imports nothing of HTTP (ESLint)', () => {
 
   it('leaves the HTTP edge (a controller) free to use them', () => {
     expect(rules(lint('apps/api/src/orders/planted.controller.ts', PLANTED))).toEqual([]);
+  });
+});
+
+const DIRECT_APPEND = `
+import type { EventStore } from '@robo/event-store';
+
+export async function record(store: EventStore): Promise<void> {
+  await store.append('somewhere-1', [], { expectedRevision: 'any' });
+}
+`;
+
+const directAppends = (messages: Message[]) => messages.filter((m) => m.ruleId === 'no-restricted-syntax' && m.message.includes('through the write step'));
+
+describe('every event is appended through the write step (ESLint)', () => {
+  it.each(['libs/analyst/src/planted.ts', 'apps/api/src/market/planted.service.ts', 'libs/paper/src/planted.ts'])('refuses a direct EventStore.append in %s', (file) => {
+    expect(directAppends(lint(file, DIRECT_APPEND))).toHaveLength(1);
+  });
+
+  it('leaves the event store adapters their own appends', () => {
+    expect(lint('libs/event-store/src/planted.ts', DIRECT_APPEND)).toEqual([]);
+  });
+
+  it('finds none in the writers that used to append directly, and the one in the write step is the declared exception', () => {
+    const writers = [
+      'libs/credentials/src/key-manager.ts',
+      'apps/api/src/market/market-data.service.ts',
+      'libs/analyst/src/interaction-log.ts',
+      'libs/analyst/src/proposals/proposal-book.ts',
+      'libs/write-path/src/aggregate-repository.ts',
+    ];
+    const results = lintFiles(writers);
+    expect(results).toHaveLength(writers.length);
+    for (const result of results) expect({ file: result.filePath, messages: result.messages }).toEqual({ file: result.filePath, messages: [] });
   });
 });
