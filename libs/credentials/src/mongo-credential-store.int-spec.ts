@@ -1,6 +1,7 @@
 import { throwawayDatabases } from '@robo/read-models/testing/mongo-databases';
 import { MongoCredentialStore } from './mongo-credential-store';
-import { credentialStoreContract, newKey } from './testing/credential-store.contract';
+import type { Db } from 'mongodb';
+import { crashCounter, credentialStoreContract, newKey } from './testing/credential-store.contract';
 
 const url = process.env.MONGO_URL;
 
@@ -33,5 +34,39 @@ if (!url) {
   });
 } else {
   const database = throwawayDatabases(url, 'robo_auth_it');
-  credentialStoreContract('mongo', () => MongoCredentialStore.connect({ url, dbName: database() }));
+  const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite']);
+  /** The real store on the real server, its database behind a proxy whose collections count their writes. */
+  const crashingStore = (dbName: string, crash: () => void): MongoCredentialStore => {
+    const store = MongoCredentialStore.connect({ url, dbName });
+    const internals = store as unknown as { db: Db };
+    const bound = <T extends object>(target: T, prop: string | symbol) => {
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    };
+    internals.db = new Proxy(internals.db, {
+      get(db, prop) {
+        if (prop !== 'collection') return bound(db, prop);
+        return (name: string) =>
+          new Proxy(db.collection(name), {
+            get(collection, method) {
+              const real = bound(collection, method);
+              if (typeof method !== 'string' || !WRITES.has(method) || typeof real !== 'function') return real;
+              return (...args: unknown[]) => {
+                crash();
+                return (real as (...a: unknown[]) => unknown)(...args);
+              };
+            },
+          });
+      },
+    });
+    return store;
+  };
+  credentialStoreContract(
+    'mongo',
+    () => MongoCredentialStore.connect({ url, dbName: database() }),
+    () => {
+      const dbName = database();
+      return { crashingAt: (at) => crashingStore(dbName, crashCounter(at)), reopen: () => MongoCredentialStore.connect({ url, dbName }), dispose: async () => undefined };
+    },
+  );
 }

@@ -36,6 +36,7 @@ class MemoryDb {
         write('delete');
         const [doc] = all(filter);
         if (doc) docs.delete(doc._id);
+        return { deletedCount: doc ? 1 : 0 };
       },
       updateOne: async (filter: Doc, update: Doc) => {
         write('update');
@@ -97,6 +98,22 @@ describe('MongoCredentialStore first start', () => {
     // a1's secret was never shown to anyone: it must not stay usable.
     expect(keys.get('a1') ?? 'gone').not.toBeNull();
     expect(await next.countActive('admin')).toBe(1);
+  });
+
+  it.each([3, 4])('bootstraps again after a crash at write %i, after the marker but before the key was confirmed', async (crashAt) => {
+    const db = new MemoryDb();
+    db.crashAt = crashAt;
+    await expect(start(db).createIfEmpty(newKey('a1', { role: 'admin', createdAt: '2026-11-20T04:30:00.000Z' }))).rejects.toThrow('crashed here');
+    expect(db.writes.slice(0, 2)).toEqual(['insert robo_api_keys', 'insert robo_auth_bootstrap']);
+    db.crashAt = null;
+    const next = start(db);
+    expect(await next.createIfEmpty(newKey('a2', { role: 'admin', createdAt: '2026-11-20T04:31:00.000Z' }))).toBe(true);
+    const keys = new Map((await next.list()).map((k) => [k.kid, k.revokedAt]));
+    expect(keys.get('a2')).toBeNull();
+    expect(keys.get('a1') ?? 'gone').not.toBeNull();
+    expect(await next.countActive('admin')).toBe(1);
+    // And the bootstrap is over now: a third start makes none.
+    expect(await start(db).createIfEmpty(newKey('a3', { role: 'admin' }))).toBe(false);
   });
 
   it('still makes one key of two starts racing, and none into a store that holds a key already', async () => {

@@ -76,14 +76,22 @@ export class MongoCredentialStore implements CredentialStore {
 
   /**
    * Without transactions, in an order that survives a crash at any point: the key first (marked pending), then the
-   * marker naming it. A crash between the two leaves a pending key whose secret was never shown and no marker, so
-   * the next start bootstraps again (and revokes the leftover); of two starts racing, the one whose marker lands
-   * wins and the other removes its key.
+   * marker naming it, then the leftovers revoked and the key's pending mark removed, which ends the bootstrap. A crash
+   * before the marker leaves a pending key whose secret was never shown and no marker; a crash after it, a marker
+   * naming a key still pending (its secret was never shown either: it is shown only once this answers). Either way
+   * the next start bootstraps again and revokes the leftover. Of two starts racing, the one whose marker lands wins
+   * and the other removes its key.
    */
   async createIfEmpty(key: NewApiKey): Promise<boolean> {
     return this.use('creating the first key', async () => {
       const bootstrap = this.db.collection<{ _id: string; kid: string }>(BOOTSTRAP);
-      if ((await bootstrap.countDocuments({ _id: 'first-key' }, { limit: 1 })) > 0) return false;
+      const marker = await bootstrap.findOne({ _id: 'first-key' });
+      if (marker !== null) {
+        const named = await this.keys().findOne({ _id: marker.kid }, { projection: { bootstrapPending: 1 } });
+        if (named !== null && named.bootstrapPending !== true) return false;
+        // An unfinished bootstrap: take its marker away (only as it stands, so of two starts one takes it).
+        if ((await bootstrap.deleteOne({ _id: 'first-key', kid: marker.kid })).deletedCount !== 1) return false;
+      }
       if ((await this.keys().countDocuments({ bootstrapPending: { $exists: false } }, { limit: 1 })) > 0) return false;
       if (!(await this.insert(key, true))) return false;
       try {
@@ -94,8 +102,8 @@ export class MongoCredentialStore implements CredentialStore {
         return false;
       }
       await this.keys().updateMany({ _id: { $ne: key.kid }, bootstrapPending: true, revokedAt: null }, { $set: { revokedAt: key.createdAt } });
-      await this.keys().updateOne({ _id: key.kid }, { $unset: { bootstrapPending: '' } });
-      return true;
+      // Not revoked meanwhile by a start that took this bootstrap over as unfinished: then that start's key stands.
+      return (await this.keys().updateOne({ _id: key.kid, revokedAt: null }, { $unset: { bootstrapPending: '' } })).modifiedCount === 1;
     });
   }
 

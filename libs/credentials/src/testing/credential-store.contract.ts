@@ -5,11 +5,33 @@ export function newKey(kid: string, over: Partial<NewApiKey> = {}): NewApiKey {
   return { kid, name: `key ${kid}`, role: 'trader', accountIds: [], secretHash: `hash-of-${kid}`, createdAt: '2026-11-20T04:30:00.000Z', createdBy: 'key:admin', ...over };
 }
 
+/** One empty storage (a file, a database) that stores can be opened on again, as the api's starts open it. */
+export interface CrashableStorage {
+  /** A store on this storage whose `n`-th write (1-based, counted from its opening) fails as if the process died there. */
+  crashingAt(n: number): CredentialStore;
+  /** A store on the same storage, as the next start opens it. */
+  reopen(): CredentialStore;
+  dispose(): Promise<void>;
+}
+
+/** Counts the writes of a store and throws at the `n`-th, as a crash at that point would end the call. */
+export function crashCounter(n: number): () => void {
+  let writes = 0;
+  return () => {
+    writes += 1;
+    if (writes === n) throw new Error(`crashed at write ${n}`);
+  };
+}
+
 /**
  * What every CredentialStore must do, SQLite or MongoDB. The factory returns a fresh, empty store per test; the
- * suite closes it afterwards.
+ * suite closes it afterwards. With `crashable`, the first start's bootstrap is also crashed at each of its writes.
  */
-export function credentialStoreContract(name: string, factory: () => Promise<CredentialStore> | CredentialStore): void {
+export function credentialStoreContract(
+  name: string,
+  factory: () => Promise<CredentialStore> | CredentialStore,
+  crashable?: () => Promise<CrashableStorage> | CrashableStorage,
+): void {
   describe(`CredentialStore contract: ${name}`, () => {
     let store: CredentialStore;
     beforeEach(async () => {
@@ -90,6 +112,38 @@ export function credentialStoreContract(name: string, factory: () => Promise<Cre
       // Matched by shape: the driver's own error class may come from another module realm than the test's Error.
       await expect(store.grant('nope', 'acc-1', '2026-11-21T00:00:00.000Z', 'key:admin')).rejects.toMatchObject({ message: expect.any(String) });
       expect(await store.get('nope')).toBeNull();
+    });
+
+    (crashable ? it : it.skip)('ends the next start with exactly one admin key obtainable, whatever write of the first start crashed', async () => {
+      let crashes = 0;
+      // Past the bootstrap's last write the first start succeeds; six covers every write of both stores.
+      for (let n = 1; n <= 6; n += 1) {
+        const storage = await crashable!();
+        try {
+          const first = storage.crashingAt(n);
+          const answered = await first.createIfEmpty(newKey('first', { role: 'admin', createdAt: '2026-11-20T04:30:00.000Z' })).catch((error: unknown) => error as Error);
+          await first.close();
+          const next = storage.reopen();
+          try {
+            const again = await next.createIfEmpty(newKey('second', { role: 'admin', createdAt: '2026-11-20T04:31:00.000Z' }));
+            if (typeof answered !== 'boolean') {
+              crashes += 1;
+              // The first start never answered, so its key was never shown: the next start makes the one admin key.
+              expect({ n, again }).toEqual({ n, again: true });
+              expect((await next.get('second'))?.revokedAt).toBeNull();
+            } else {
+              expect({ n, answered, again }).toEqual({ n, answered: true, again: false });
+              expect((await next.get('first'))?.revokedAt).toBeNull();
+            }
+            expect({ n, active: await next.countActive('admin') }).toEqual({ n, active: 1 });
+          } finally {
+            await next.close();
+          }
+        } finally {
+          await storage.dispose();
+        }
+      }
+      expect(crashes).toBeGreaterThan(0);
     });
 
     it('answers ping while open and CREDENTIAL_STORE_UNAVAILABLE once closed', async () => {
