@@ -118,4 +118,23 @@ describe('KeyManager records every change through the write step', () => {
     const recorded = await events.readStream(stream);
     expect(recorded.map((e) => e.metadata.eventId)).toEqual([derivedId(stream, 'created', '0'), derivedId(stream, `own-account|${ACCOUNT}`, '0')]);
   });
+
+  it('leaves the next start a first admin key when the first start stopped before showing its key', async () => {
+    const admin = { actor: 'system:bootstrap', correlationId: 'bootstrap', causationId: null };
+    // The log refuses the key's event: the first start fails after the store created its key, which nobody saw.
+    const refusing = new Proxy(events, {
+      get(target, prop) {
+        if (prop === 'append') return () => Promise.reject(new Error('log unavailable'));
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await expect(new KeyManager(store, refusing).bootstrapAdmin(admin)).rejects.toThrow('log unavailable');
+    const next = await new KeyManager(store, events).bootstrapAdmin(admin);
+    expect(next).not.toBeNull();
+    expect(await store.countActive('admin')).toBe(1);
+    expect((await store.get(next!.record.kid))?.revokedAt).toBeNull();
+    // And the bootstrap is over: a third start makes none.
+    expect(await new KeyManager(store, events).bootstrapAdmin(admin)).toBeNull();
+  });
 });

@@ -59,7 +59,10 @@ export class KeyManager {
     return { record: { kid, name: input.name, role: input.role, accountIds, createdAt, createdBy: by.actor, revokedAt: null }, apiKey };
   }
 
-  /** The first admin key of an empty store; null when the store already holds a key. */
+  /**
+   * The first admin key of an empty store; null when the store already holds a key (or another start bootstrapped
+   * it at the same moment). Shown to the caller only once the store confirmed it.
+   */
   async bootstrapAdmin(by: ChangedBy): Promise<CreatedKey | null> {
     const kid = newKid();
     const apiKey = newApiKey(kid);
@@ -68,6 +71,12 @@ export class KeyManager {
     const created = await this.store.createIfEmpty({ kid, name, role: 'admin', accountIds: [], secretHash: await hashSecret(apiKey), createdAt, createdBy: by.actor });
     if (!created) return null;
     await this.record(kid, [{ type: 'ApiKeyCreated', data: { kid, name, role: 'admin', accountIds: [] } }], by, 'created');
+    // Confirmed only now, so a start that stopped before this point (a crash, the log unavailable) leaves a bootstrap
+    // the next start takes over: its key was never shown.
+    if (!(await this.store.confirmFirstKey(kid))) {
+      await this.record(kid, [{ type: 'ApiKeyRevoked', data: { kid } }], by, 'revoked');
+      return null;
+    }
     return { record: { kid, name, role: 'admin', accountIds: [], createdAt, createdBy: by.actor, revokedAt: null }, apiKey };
   }
 

@@ -76,11 +76,11 @@ export class MongoCredentialStore implements CredentialStore {
 
   /**
    * Without transactions, in an order that survives a crash at any point: the key first (marked pending), then the
-   * marker naming it, then the leftovers revoked and the key's pending mark removed, which ends the bootstrap. A crash
-   * before the marker leaves a pending key whose secret was never shown and no marker; a crash after it, a marker
-   * naming a key still pending (its secret was never shown either: it is shown only once this answers). Either way
-   * the next start bootstraps again and revokes the leftover. Of two starts racing, the one whose marker lands wins
-   * and the other removes its key.
+   * marker naming it, then the leftovers revoked; confirmFirstKey removes the key's pending mark, which ends the
+   * bootstrap. A crash before the marker leaves a pending key whose secret was never shown and no marker; a crash
+   * after it, a marker naming a key still pending (its secret was never shown either: it is shown only once
+   * confirmed). Either way the next start bootstraps again and revokes the leftover. Of two starts racing, the one
+   * whose marker lands wins and the other removes its key.
    */
   async createIfEmpty(key: NewApiKey): Promise<boolean> {
     return this.use('creating the first key', async () => {
@@ -102,8 +102,17 @@ export class MongoCredentialStore implements CredentialStore {
         return false;
       }
       await this.keys().updateMany({ _id: { $ne: key.kid }, bootstrapPending: true, revokedAt: null }, { $set: { revokedAt: key.createdAt } });
-      // Not revoked meanwhile by a start that took this bootstrap over as unfinished: then that start's key stands.
-      return (await this.keys().updateOne({ _id: key.kid, revokedAt: null }, { $unset: { bootstrapPending: '' } })).modifiedCount === 1;
+      return true;
+    });
+  }
+
+  async confirmFirstKey(kid: string): Promise<boolean> {
+    return this.use('confirming the first key', async () => {
+      // Another start took this bootstrap over as unfinished: its marker (or none yet) stands, and this key stays
+      // pending for it to revoke.
+      const marker = await this.db.collection<{ _id: string; kid: string }>(BOOTSTRAP).findOne({ _id: 'first-key' });
+      if (marker?.kid !== kid) return false;
+      return (await this.keys().updateOne({ _id: kid, revokedAt: null, bootstrapPending: true }, { $unset: { bootstrapPending: '' } })).modifiedCount === 1;
     });
   }
 
