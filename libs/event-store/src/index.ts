@@ -9,4 +9,3 @@ export { exportEvents, type ExportOptions, type ExportReport } from './transfer/
 export { importEvents, ImportConflictError, ImportEventTooLargeError, type ImportOptions, type ImportReport } from './transfer/import-events';
 export { formatLine as formatExportLine, parseLine as parseExportLine, MalformedExportLineError, type ExportedEvent } from './transfer/ndjson-format';
 export { isUnavailableError as isSqliteUnavailableError } from './sqlite/sqlite-errors';
-export { compiledWorkerScript } from './sqlite/worker-script';
