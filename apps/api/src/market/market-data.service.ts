@@ -51,7 +51,7 @@ export class MarketDataService implements OnApplicationBootstrap, OnApplicationS
     @Inject(INSTRUMENTS) private readonly catalog: InstrumentCatalog,
     @Inject(MARKET_CALENDAR) private readonly calendar: MarketCalendar,
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    private readonly writer: WriteStep,
+    @Inject(WriteStep) private readonly writer: WriteStep,
   ) {
     this.stateFile = marketStateFile(config.dataDir, config.paper.marketSeed);
     const start = clock.now();
