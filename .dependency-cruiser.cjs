@@ -15,19 +15,11 @@ const WRITE_PATH = '^(apps/api/src/write|libs/write-path/src)/';
 const known = (rule, from, to) => ({ type: 'dependency', from, to, rule: { severity: 'error', name: rule } });
 
 /**
- * KNOWN VIOLATIONS, each to be removed when its import is gone: the credential code (API keys: store port, adapters,
- * key manager, roles) is moving out of apps/api into a library of its own, and until then the command line reaches
- * into the api for it; the backtest runner below. Nothing else may be added here; a new boundary problem is fixed,
+ * KNOWN VIOLATIONS, each to be removed when its import is gone: the backtest runner below. Nothing else may be added here; a new boundary problem is fixed,
  * not listed.
  * @type {import('dependency-cruiser').IBaselineViolations}
  */
 const KNOWN_VIOLATIONS = [
-  known('app-imports-app', 'apps/cli/src/cli-context.ts', 'apps/api/src/auth/credential-store.port.ts'),
-  known('app-imports-app', 'apps/cli/src/cli-context.ts', 'apps/api/src/auth/key-manager.ts'),
-  known('app-imports-app', 'apps/cli/src/cli-context.ts', 'apps/api/src/auth/open-credential-store.ts'),
-  known('app-imports-app', 'apps/cli/src/commands/keys.command.ts', 'apps/api/src/auth/credential-store.port.ts'),
-  known('app-imports-app', 'apps/cli/src/commands/keys.command.ts', 'apps/api/src/auth/key-manager.ts'),
-  known('app-imports-app', 'apps/cli/src/commands/keys.command.ts', 'apps/api/src/auth/roles.ts'),
   // `robo backtest` runs a strategy through the api's own paper-trading modules, booted in the CLI's process, from
   // apps/api/src/backtests: until those modules (and the backtest runner on them) live in a library, the command
   // line imports them from the api.

@@ -14,6 +14,12 @@ const clockProperties = [
 const clockSyntax = [{ selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock; use an injected Clock or WallClock (@robo/clock).' }];
 const clockFiles = ['apps/**/*.ts', 'libs/**/*.ts'];
 const clockExempt = ['libs/clock/src/clock.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', '**/testing/**', '**/*.fixture.ts'];
+// Every event is appended by the write step (`@robo/write-path`, its AggregateRepository): a direct
+// `EventStore.append` anywhere else would skip the expected revision, the bounded retry or the derived event ids.
+const directAppend = {
+  selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='append']",
+  message: 'Append through the write step (WriteStep from @robo/write-path), never to the event store directly.',
+};
 
 // The domain and the projection functions are pure: no framework, no driver, no clock, no randomness.
 const pureRestrictions = {
@@ -38,6 +44,7 @@ const pureRestrictions = {
     'error',
     { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the clock; pass time in.' },
     { selector: "CallExpression[callee.name='randomUUID']", message: 'Ids come in with the command.' },
+    directAppend,
   ],
 };
 
@@ -50,22 +57,30 @@ const HTTP_EXCEPTIONS = [
   'NotImplementedException', 'BadGatewayException', 'ServiceUnavailableException', 'GatewayTimeoutException', 'HttpCode', 'Res', 'Req',
 ];
 const writePathFiles = ['apps/api/src/write/**/*.ts', 'apps/api/src/**/*.handler.ts', 'apps/api/src/**/*.reactor.ts'];
+const httpImports = [
+  { group: ['express', 'express/*', '@nestjs/platform-*', 'node:http', 'http', 'node:https', 'https', 'socket.io', 'socket.io/*'], message: 'The write path imports nothing of HTTP.' },
+  { group: ['**/common/api-error', '**/common/outcome-response', '**/common/error.filter', '**/common/idempotency.interceptor'], message: 'HTTP errors belong to the HTTP edge; return a rejected outcome.' },
+];
+const writePathSyntax = [
+  'error',
+  { selector: "ThrowStatement > NewExpression[callee.name=/(Exception|ApiError)$/]", message: 'The write path throws no HTTP errors; return a rejected outcome.' },
+  directAppend,
+  ...clockSyntax,
+];
 const writePathRestrictions = {
   'no-restricted-imports': [
     'error',
     {
       paths: [{ name: '@nestjs/common', importNames: HTTP_EXCEPTIONS, message: 'The write path answers outcomes; only the HTTP edge maps them to statuses.' }],
-      patterns: [
-        { group: ['express', 'express/*', '@nestjs/platform-*'], message: 'The write path imports nothing of HTTP.' },
-        { group: ['**/common/api-error', '**/common/outcome-response', '**/common/error.filter', '**/common/idempotency.interceptor'], message: 'HTTP errors belong to the HTTP edge; return a rejected outcome.' },
-      ],
+      patterns: httpImports,
     },
   ],
-  'no-restricted-syntax': [
-    'error',
-    { selector: "ThrowStatement > NewExpression[callee.name=/(Exception|ApiError)$/]", message: 'The write path throws no HTTP errors; return a rejected outcome.' },
-    ...clockSyntax,
-  ],
+  'no-restricted-syntax': writePathSyntax,
+};
+// The write path library (`libs/write-path`) knows nothing of Nest at all: the api binds it (apps/api/src/write/write.module.ts).
+const writePathLibraryRestrictions = {
+  'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*', '@nestjs'], message: 'The write path library is free of Nest; the api binds it in apps/api/src/write/write.module.ts.' }, ...httpImports] }],
+  'no-restricted-syntax': writePathSyntax,
 };
 
 export default tseslint.config(
@@ -83,7 +98,13 @@ export default tseslint.config(
   {
     files: clockFiles,
     ignores: clockExempt,
-    rules: { 'no-restricted-properties': ['error', ...clockProperties], 'no-restricted-syntax': ['error', ...clockSyntax] },
+    rules: { 'no-restricted-properties': ['error', ...clockProperties], 'no-restricted-syntax': ['error', ...clockSyntax, directAppend] },
+  },
+  {
+    // The event store is where events are appended: only the clock applies to it.
+    files: ['libs/event-store/**/*.ts'],
+    ignores: clockExempt,
+    rules: { 'no-restricted-syntax': ['error', ...clockSyntax] },
   },
   {
     files: ['libs/domain/src/**/*.ts', 'libs/read-models/src/projections/**/*.ts', 'libs/market-data/src/**/*.ts', 'libs/paper/src/**/*.ts'],
@@ -94,5 +115,10 @@ export default tseslint.config(
     files: writePathFiles,
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: writePathRestrictions,
+  },
+  {
+    files: ['libs/write-path/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: writePathLibraryRestrictions,
   },
 );

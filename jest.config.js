@@ -34,6 +34,10 @@ module.exports = {
     '^@robo/projector/(.*)$': '<rootDir>/libs/projector/src/$1',
     '^@robo/broker-kite$': '<rootDir>/libs/broker-kite/src/index.ts',
     '^@robo/broker-kite/(.*)$': '<rootDir>/libs/broker-kite/src/$1',
+    '^@robo/write-path$': '<rootDir>/libs/write-path/src/index.ts',
+    '^@robo/write-path/(.*)$': '<rootDir>/libs/write-path/src/$1',
+    '^@robo/credentials$': '<rootDir>/libs/credentials/src/index.ts',
+    '^@robo/credentials/(.*)$': '<rootDir>/libs/credentials/src/$1',
   },
   testTimeout: 60000,
   // FerretDB for the MongoDB suites when it is installed and MONGO_URL is unset (docs/production.md).

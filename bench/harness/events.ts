@@ -3,7 +3,7 @@ import type { NewEvent } from '@robo/event-store';
 import { v7 as uuidv7 } from 'uuid';
 
 /**
- * A new id as the api issues them (apps/api/src/write/event-ids.ts): time-ordered UUIDv7. The kind of id matters to
+ * A new id as the api issues them (libs/write-path/src/event-ids.ts): time-ordered UUIDv7. The kind of id matters to
  * the figures: random (v4) ids land on a random page of the unique event-id index on every insert.
  */
 export function newId(): string {

@@ -1,6 +1,7 @@
-import { InstrumentCatalog, MARKET_PRICES_STREAM, type MarketCalendar, type MarketPricesRecordedData } from '@robo/domain';
+import { InstrumentCatalog, MARKET_PRICES_STREAM, marketPriceInterval, type MarketCalendar, type MarketPricesRecordedData } from '@robo/domain';
 import type { EventEnvelope } from '@robo/event-store';
 import { INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
+import { derivedId, WriteStep } from '@robo/write-path';
 import { MarketDataService } from '../src/market/market-data.service';
 import { engineOf, openPaperAccount, placeOrder, startPaperApp, storeOf } from './paper-fixtures';
 import { startTestApp, type TestApp } from './test-app';
@@ -161,7 +162,7 @@ describe('marks from the market feed, recorded in the log (paper trading, the si
     const store = storeOf(t);
     // A restart continues the saved market path; an explicit rewind (CLOCK_ALLOW_REWIND) is what replays the same
     // minutes, and then the derived event ids append nothing.
-    const again = new MarketDataService({ ...t.config, clockAllowRewind: true }, { now: () => t.config.clockStart! }, t.app.get<InstrumentCatalog>(INSTRUMENTS), t.app.get<MarketCalendar>(MARKET_CALENDAR), store);
+    const again = new MarketDataService({ ...t.config, clockAllowRewind: true }, { now: () => t.config.clockStart! }, t.app.get<InstrumentCatalog>(INSTRUMENTS), t.app.get<MarketCalendar>(MARKET_CALENDAR), store, WriteStep.over(store));
     await again.onApplicationBootstrap();
     for (let i = 0; i < marketEvents.length; i++) {
       again.step();
@@ -190,5 +191,44 @@ describe('marks from the market feed, recorded in the log (paper trading, the si
     // Flat: total P&L is the realized P&L, and the performance profit says the same
     expect(closed.totalPnlPaise).toBe(closed.realizedNetPaise);
     expect(performance.statistics.profitPaise).toBe(closed.totalPnlPaise);
+  });
+
+  it('records a minute through the write step: another recorder appending first makes it run again at the new head', async () => {
+    const store = storeOf(t);
+    const [latest] = await store.readStream(MARKET_PRICES_STREAM, { direction: 'backwards', maxCount: 1 });
+    // The step's view of the store: once armed, right after the step reads the stream's head, another recorder (a
+    // second api) appends a batch of its own, so the step's append at that head loses the race.
+    let armed = false;
+    let headReads = 0;
+    const racing = new Proxy(store, {
+      get(target, prop) {
+        if (prop !== 'readStream') {
+          const value = Reflect.get(target, prop) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (...args: Parameters<typeof store.readStream>) => {
+          const read = await target.readStream(...args);
+          if (armed && args[0] === MARKET_PRICES_STREAM && args[1]?.direction === 'backwards' && ++headReads === 1) {
+            const metadata = { ...latest.metadata, eventId: '0d6e0c2a-5b1e-4f3e-9a64-7c1b2d3e4f50', actor: 'test:other-recorder' };
+            await target.append(MARKET_PRICES_STREAM, [{ type: latest.type, data: latest.data, metadata }], { expectedRevision: 'any' });
+          }
+          return read;
+        };
+      },
+    });
+    const recorder = new MarketDataService(t.config, { now: () => t.config.clockStart! }, t.app.get<InstrumentCatalog>(INSTRUMENTS), t.app.get<MarketCalendar>(MARKET_CALENDAR), store, WriteStep.over(racing));
+    await recorder.onApplicationBootstrap();
+    const stored = new Set((await store.readStream(MARKET_PRICES_STREAM)).map((e) => e.metadata.eventId));
+    // Step the feed to a minute that no batch holds yet.
+    for (let i = 0; i < 1000 && stored.has(derivedId(MARKET_PRICES_STREAM, marketPriceInterval(recorder.feed.now()))); i++) recorder.step();
+    recorder.step();
+    const before = (await store.readStream(MARKET_PRICES_STREAM)).length;
+    armed = true;
+    expect(await recorder.recordPrices()).toBe(true);
+    recorder.onApplicationShutdown();
+    const added = (await store.readStream(MARKET_PRICES_STREAM)).slice(before).map((e) => e.metadata.actor);
+    expect(added).toEqual(['test:other-recorder', 'system:market-data']);
+    // The first round read the head and lost the race; the second read the new head and appended.
+    expect(headReads).toBe(2);
   });
 });

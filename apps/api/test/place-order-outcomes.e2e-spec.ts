@@ -2,7 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { accountStream, type AccountEvent, evolveAccount, initialAccountState } from '@robo/domain';
 import { EVENT_STORE, type EventStore, StoreUnavailableError } from '@robo/event-store';
 import { PlaceOrderMessage, type PlaceOrderOutcome, type PlaceOrderRequest } from '../src/orders/order-commands';
-import { newId } from '../src/write/event-ids';
+import { newId } from '@robo/write-path';
 import { startTestApp, TestApp } from './test-app';
 
 /**

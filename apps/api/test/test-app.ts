@@ -6,11 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore, SqliteEventStore } from '@robo/event-store';
 import { AppConfig, loadConfig } from '@robo/runtime';
-import { CREDENTIALS_FILE } from '../src/auth/auth.module';
-import { KeyManager } from '../src/auth/key-manager';
-import type { Role } from '../src/auth/roles';
-import { MongoCredentialStore } from '../src/auth/mongo-credential-store';
-import { SqliteCredentialStore } from '../src/auth/sqlite-credential-store';
+import { CREDENTIALS_FILE, KeyManager, MongoCredentialStore, type Role, SqliteCredentialStore } from '@robo/credentials';
 import { createApp } from '../src/bootstrap';
 
 /** A Friday inside NSE market hours (IST); the simulated clock starts here whatever today is. */

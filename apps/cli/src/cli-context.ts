@@ -4,9 +4,7 @@ import type { Command } from 'commander';
 import { DomainError } from '@robo/domain';
 import { EventStore, StoreUnavailableError } from '@robo/event-store';
 import { AppConfig, ConfigError, loadConfig, openEventStore } from '@robo/runtime';
-import { CredentialStore, CredentialStoreUnavailableError } from '../../api/src/auth/credential-store.port';
-import type { ChangedBy } from '../../api/src/auth/key-manager';
-import { openCredentialStore } from '../../api/src/auth/open-credential-store';
+import { CredentialStore, CredentialStoreUnavailableError, type ChangedBy, openCredentialStore } from '@robo/credentials';
 
 /** Exit codes (sysexits.h where one fits), documented in docs/auth.md. */
 export const EXIT = {

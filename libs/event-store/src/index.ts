@@ -11,3 +11,4 @@ export { formatLine as formatExportLine, parseLine as parseExportLine, Malformed
 export * from './reactor-checkpoints.port';
 export { SqliteReactorCheckpoints, type SqliteReactorCheckpointsOptions } from './sqlite/sqlite-reactor-checkpoints';
 export { StreamReactorCheckpoints, reactorCheckpointStream, REACTOR_CHECKPOINT_SAVED } from './stream-reactor-checkpoints';
+export { isUnavailableError as isSqliteUnavailableError } from './sqlite/sqlite-errors';

@@ -28,3 +28,5 @@ export { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo/mo
 export { PartitionedReadModelStore, type ReadStorePartition } from './partitioned-read-model-store';
 export * from './queries/statement';
 export * from './queries/csv';
+export { isDuplicateKey as isMongoDuplicateKey, isMongoUnavailable } from './mongo/mongo-errors';
+export { databaseFromUrl as mongoDatabaseFromUrl } from './mongo/mongo-read-model-store';

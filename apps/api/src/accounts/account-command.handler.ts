@@ -3,9 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AccountEvent, AccountState, accountStream, decideAccount, evolveAccount, initialAccountState } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { CLOCK, Clock } from '@robo/runtime';
-import { CommandResult, replayFirstEvent } from '../write/append-decision';
-import { CommandOutcome } from '../write/outcome';
-import { appendEvents, nothingToDo, WriteStep } from '../write/write-step';
+import { CommandResult, replayFirstEvent, CommandOutcome, appendEvents, nothingToDo, WriteStep } from '@robo/write-path';
 import { ExecuteAccountCommand } from './account-command';
 
 /** One write step on the account stream; answers an outcome (a retried open with the same key: already done). */

@@ -1,5 +1,5 @@
 import type { AccountCommand } from '@robo/domain';
-import type { CommandContext } from '../write/command-context';
+import type { CommandContext } from '@robo/write-path';
 
 /** Bus message carrying one domain command for the account aggregate. */
 export class ExecuteAccountCommand {

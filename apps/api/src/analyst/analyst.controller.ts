@@ -8,13 +8,13 @@ import { FieldCondition, READ_MODEL_STORE, DocumentReader, AUDIT_COLLECTION } fr
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { READ_ROLES, COMMAND_ROLES, isAccountScoped } from '../auth/roles';
+import { READ_ROLES, COMMAND_ROLES, isAccountScoped } from '@robo/credentials';
 import { ApiError } from '../common/api-error';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
 import { parseLimit, parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
-import type { CommandContext } from '../write/command-context';
+import type { CommandContext } from '@robo/write-path';
 import { IdempotencyExempt } from '../common/idempotency.interceptor';
 import { AnalystAskers } from './analyst-askers';
 import { AskQuestionDto, ProposalsQuery, RejectProposalDto } from './analyst.dto';

@@ -35,7 +35,7 @@ import {
   strategyPerformance,
 } from '@robo/read-models';
 import { AccessService } from '../auth/access.service';
-import { isAccountScoped } from '../auth/roles';
+import { isAccountScoped } from '@robo/credentials';
 import { AnalystAskers } from './analyst-askers';
 
 const RECENT_TRADES = 20;

@@ -2,7 +2,7 @@ import type { CommandBus } from '@nestjs/cqrs';
 import { orderTerms, type PlaceOrderPort } from '@robo/analyst';
 import { assertNever } from '@robo/domain';
 import { PlaceOrderMessage, PlaceOrderOutcome } from '../orders/order-commands';
-import { derivedId } from '../write/event-ids';
+import { derivedId } from '@robo/write-path';
 
 /**
  * An approved proposal's order goes through the same command as POST /api/orders (validation, risk, the order

@@ -3,7 +3,7 @@ import { orderStream } from '@robo/domain';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { ApiError } from '../common/api-error';
 import type { Principal } from './principal';
-import { isAccountScoped } from './roles';
+import { isAccountScoped } from '@robo/credentials';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const ACCOUNT_STREAM = new RegExp(`^account-(${UUID})$`);

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@robo/runtime';
-import { CredentialStoreUnavailableError } from './credential-store.port';
-import { KeyManager } from './key-manager';
-import { derivedId } from '../write/event-ids';
+import { CredentialStoreUnavailableError, KeyManager } from '@robo/credentials';
+import { derivedId } from '@robo/write-path';
 
 /** Where the first admin key is shown; stdout by default (tests capture it). Never the logger. */
 export const BOOTSTRAP_OUTPUT = Symbol('BOOTSTRAP_OUTPUT');

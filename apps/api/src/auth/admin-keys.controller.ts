@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
-import type { CommandContext } from '../write/command-context';
+import type { CommandContext } from '@robo/write-path';
 import { ApiKeyResponse, CreatedKeyResponse, CreateKeyDto, GrantDto } from './auth.dto';
-import { KeyManager, type ChangedBy } from './key-manager';
+import { KeyManager, type ChangedBy } from '@robo/credentials';
 import { KidPipe } from './kid-param';
 import { Roles } from './roles.decorator';
 

@@ -4,7 +4,7 @@ import { Authenticator, IssuedToken } from './authenticator.service';
 import { TokenRequestDto, TokenResponse } from './auth.dto';
 import { CurrentPrincipal, Principal } from './principal';
 import { Public, Roles } from './roles.decorator';
-import { ROLES } from './roles';
+import { ROLES } from '@robo/credentials';
 
 @ApiTags('auth')
 @Controller('auth')

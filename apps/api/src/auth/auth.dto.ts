@@ -1,8 +1,7 @@
 import type { CreateKeyBody, TokenBody } from '@robo/contract';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { MAX_GRANTS } from './key-manager';
-import { ROLES, type Role } from './roles';
+import { MAX_GRANTS, ROLES, type Role } from '@robo/credentials';
 
 export class TokenRequestDto implements TokenBody {
   @ApiProperty({ description: 'An API key, rtk_<kid>_<secret>' })

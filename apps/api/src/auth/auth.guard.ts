@@ -5,7 +5,7 @@ import { ApiError } from '../common/api-error';
 import { Authenticator } from './authenticator.service';
 import { identify } from './request-identity';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
-import type { Role } from './roles';
+import type { Role } from '@robo/credentials';
 
 /**
  * Global: every HTTP route needs a valid bearer credential unless marked @Public(), and the caller's role must be

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { createSecretKey } from 'node:crypto';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
+import { WriteStep } from '@robo/write-path';
 import { AccessService } from './access.service';
 import { AdminBootstrapService, BOOTSTRAP_OUTPUT } from './admin-bootstrap.service';
 import { AdminKeysController } from './admin-keys.controller';
@@ -14,12 +15,8 @@ import { Authenticator } from './authenticator.service';
 import { CredentialThrottlerGuard } from './credential-throttler.guard';
 import { RedisWindowStorage } from './redis-window.storage';
 import { SlidingWindowStorage } from './sliding-window.storage';
-import { CREDENTIAL_STORE, CredentialStore } from './credential-store.port';
+import { CREDENTIAL_STORE, CredentialStore, KeyManager, openCredentialStore } from '@robo/credentials';
 import { resolveJwtSecret } from './jwt-secret';
-import { KeyManager } from './key-manager';
-import { openCredentialStore } from './open-credential-store';
-
-export { CREDENTIALS_FILE } from './open-credential-store';
 
 /**
  * Authentication (bearer access tokens or API keys), authorization by role, per-credential rate limits, and key
@@ -56,8 +53,8 @@ export { CREDENTIALS_FILE } from './open-credential-store';
     },
     {
       provide: KeyManager,
-      inject: [CREDENTIAL_STORE, EVENT_STORE, CLOCK],
-      useFactory: (store: CredentialStore, events: EventStore, clock: Clock) => new KeyManager(store, events, () => clock.now()),
+      inject: [CREDENTIAL_STORE, EVENT_STORE, CLOCK, WriteStep],
+      useFactory: (store: CredentialStore, events: EventStore, clock: Clock, step: WriteStep) => new KeyManager(store, events, () => clock.now(), step),
     },
     { provide: BOOTSTRAP_OUTPUT, useValue: (text: string) => process.stdout.write(`${text}\n`) },
     Authenticator,

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { loadConfig } from '@robo/runtime';
 import { Authenticator, TOKEN_AUDIENCE, TOKEN_ISSUER } from './authenticator.service';
-import { SqliteCredentialStore } from './sqlite-credential-store';
-import { newKey } from './testing/credential-store.contract';
+import { SqliteCredentialStore } from '@robo/credentials';
+import { newKey } from '@robo/credentials/testing';
 
 describe('Authenticator: access tokens checked once', () => {
   let dir: string;

@@ -4,10 +4,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '@robo/runtime';
 import { ApiError } from '../common/api-error';
-import { looksLikeApiKey, parseApiKey, verifySecret } from './api-key';
-import { ApiKeyRecord, CREDENTIAL_STORE, CredentialStore, CredentialStoreUnavailableError } from './credential-store.port';
+import { looksLikeApiKey, parseApiKey, verifySecret, ApiKeyRecord, CREDENTIAL_STORE, CredentialStore, CredentialStoreUnavailableError, isRole, Role } from '@robo/credentials';
 import { actorOf, Principal } from './principal';
-import { isRole, Role } from './roles';
 
 export const TOKEN_ISSUER = 'robo-trader';
 export const TOKEN_AUDIENCE = 'robo-trader-api';

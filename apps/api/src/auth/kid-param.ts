@@ -1,6 +1,6 @@
 import { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
-import { KID_FORMAT } from './api-key';
+import { KID_FORMAT } from '@robo/credentials';
 
 /** Key ids in paths are 16 lowercase letters and digits; anything else is a 400, never a lookup. */
 export class KidPipe implements PipeTransform<string, string> {

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Role } from './roles';
+import type { Role } from '@robo/credentials';
 
 /** The authenticated caller of one request (or one socket). */
 export interface Principal {

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from './roles';
+import type { Role } from '@robo/credentials';
 
 export const ROLES_KEY = 'robo:roles';
 export const PUBLIC_KEY = 'robo:public';

@@ -5,7 +5,7 @@ import type { Quote, Tick } from '@robo/market-data';
 import { BarReplay } from '@robo/backtest';
 import { pricesProjection, ProjectionRunner, READ_MODEL_STORE, type ReadModelStore } from '@robo/read-models';
 import { MarketDataService } from '../market/market-data.service';
-import { derivedId } from '../write/event-ids';
+import { derivedId, WriteStep } from '@robo/write-path';
 import { BACKTEST_SPEC, type BacktestSpec } from './backtest-spec';
 
 /**
@@ -54,8 +54,9 @@ export class BacktestBarMarket {
 
   constructor(
     @Inject(BACKTEST_SPEC) spec: BacktestSpec,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(EVENT_STORE) events: EventStore,
     @Inject(READ_MODEL_STORE) reads: ReadModelStore,
+    private readonly writer: WriteStep,
   ) {
     if (spec.data.source !== 'csv') throw new Error('BacktestBarMarket needs bars');
     this.replay = new BarReplay(spec.data.bars);
@@ -84,11 +85,18 @@ export class BacktestBarMarket {
     const event = recordMarketPrices(at, 'bars', this.replay.quotes().map((q) => ({ instrument: q.symbol, pricePaise: q.lastPaise })));
     if (event === null) return false;
     const eventId = derivedId(MARKET_PRICES_STREAM, interval);
-    await this.events.append(
-      MARKET_PRICES_STREAM,
-      [{ ...event, metadata: { eventId, correlationId: eventId, causationId: null, actor: 'system:market-data', occurredAt: at, schemaVersion: 1 } }],
-      { expectedRevision: 'any' },
-    );
+    const record = { ...event, metadata: { eventId, correlationId: eventId, causationId: null, actor: 'system:market-data', occurredAt: at, schemaVersion: 1 } };
+    // Through the write step at the head's revision, as MarketDataService records (a minute recorded again is a retry).
+    const outcome = await this.writer.run({
+      stream: MARKET_PRICES_STREAM,
+      evolve: (count: number) => count + 1,
+      initial: 0,
+      headOnly: true,
+      headPosition: false,
+      ctx: { correlationId: eventId, causationId: null, actor: 'system:market-data' },
+      decide: () => ({ step: 'append-records', records: [record], value: null }),
+    });
+    if (outcome.outcome === 'rejected') throw new Error(`recording the bar prices of ${interval}: ${outcome.code}: ${outcome.message}`);
     this.lastRecordedInterval = interval;
     await this.catchUp.run();
     return true;

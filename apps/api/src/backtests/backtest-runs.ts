@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PerformanceStatistics } from '@robo/read-models';
-import { newId } from '../write/event-ids';
+import { newId } from '@robo/write-path';
 import type { BacktestSpec } from './backtest-spec';
 import type { BacktestOutcome } from './run-backtest';
 

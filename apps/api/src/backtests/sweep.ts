@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { compiledWorkerScript } from '@robo/event-store/sqlite/worker-script';
+import { compiledWorkerScript } from '@robo/event-store';
 import type { BacktestOutcome } from './run-backtest';
 import type { SweepJob, SweepReply } from './sweep-worker';
 

@@ -20,9 +20,7 @@ import { APP_CONFIG, AppConfig } from '@robo/runtime';
 import { KiteBroker } from '@robo/broker-kite';
 import { OrderLifecycleMessage, type OrderLifecycleCommand } from '../orders/order-commands';
 import type { LifecycleResult } from '../orders/order-lifecycle.handler';
-import type { CommandContext } from '../write/command-context';
-import { derivedId } from '../write/event-ids';
-import type { CommandOutcome } from '../write/outcome';
+import { type CommandContext, derivedId, type CommandOutcome } from '@robo/write-path';
 
 export const KITE_BROKER = Symbol('KITE_BROKER');
 export const BROKER_ROUTING_CHECKPOINT = 'reactor.broker-routing';

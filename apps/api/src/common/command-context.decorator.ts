@@ -2,8 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CORRELATION_HEADER, requestCorrelationId } from '@robo/runtime';
 import type { AuthenticatedRequest } from '../auth/principal';
-import type { CommandContext } from '../write/command-context';
-import { newId } from '../write/event-ids';
+import { type CommandContext, newId } from '@robo/write-path';
 import { idempotencyKeyOf } from './idempotency.interceptor';
 
 /** Builds the command context (correlation, causation, actor, idempotency key) from the HTTP request. */

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { AnalystError } from '@robo/analyst';
 import { DomainError } from '@robo/domain';
-import { DuplicateEventIdError, StoreUnavailableError, WrongExpectedVersionError } from '@robo/event-store';
+import { DuplicateEventIdError, StoreRequestFailedError, StoreUnavailableError, WrongExpectedVersionError } from '@robo/event-store';
 import { ApiError, ErrorBody } from './api-error';
 import { REJECTION_STATUS } from './outcome-response';
 import { correlationIdFor, markExpectedRefusal } from '@robo/runtime';
@@ -38,6 +38,11 @@ export function mapError(error: unknown): Mapped {
   }
   if (error instanceof StoreUnavailableError || (hasCode(error) && UNAVAILABLE_CODES.includes(error.code))) {
     return { status: 503, code: hasCode(error) ? error.code : 'STORE_UNAVAILABLE', message: 'storage is unavailable; retry later' };
+  }
+  if (error instanceof StoreRequestFailedError) {
+    // The store's server refused the request for good (a bad request, its internal error): the gateway's answer, a
+    // fault to report, and no Retry-After since the same request fails again. Its text stays in the log.
+    return { status: 502, code: 'STORE_REQUEST_FAILED', message: 'the store refused the request; retrying will not help, report it with the correlation id' };
   }
   if (hasCode(error) && error.code === 'RESPONSE_TOO_LARGE') {
     return { status: 422, code: error.code, message: error.message, details: (error as { details?: unknown }).details };

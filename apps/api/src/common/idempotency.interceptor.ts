@@ -4,8 +4,7 @@ import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { CLOCK, Clock, requestCorrelationId } from '@robo/runtime';
 import type { AuthenticatedRequest } from '../auth/principal';
-import { type Answered, IdempotencyRecords, idempotencyStream, isIdempotencyKey, requestFingerprint, storable } from '../write/idempotency';
-import { KeyedMutex } from '../write/keyed-mutex';
+import { type Answered, IdempotencyRecords, idempotencyStream, isIdempotencyKey, requestFingerprint, storable, KeyedMutex } from '@robo/write-path';
 import { ApiError } from './api-error';
 
 const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,4 +1,4 @@
-import type { CommandOutcome, Rejected, RejectionKind } from '../write/outcome';
+import type { CommandOutcome, Rejected, RejectionKind } from '@robo/write-path';
 import { ApiError } from './api-error';
 
 /** The one mapping of a refused command to an HTTP status. */

@@ -6,9 +6,7 @@ import { APP_CONFIG, AppConfig } from '@robo/runtime';
 import { SHORT_STRADDLE_DEFAULTS } from '@robo/paper';
 import { ExecuteAccountCommand } from '../accounts/account-command';
 import { ExecuteStrategyCommand } from '../strategies/strategy-command';
-import type { CommandContext } from '../write/command-context';
-import { derivedId } from '../write/event-ids';
-import type { CommandOutcome } from '../write/outcome';
+import { type CommandContext, derivedId, type CommandOutcome } from '@robo/write-path';
 
 export const DEMO_ACTOR = 'system:demo';
 export const DEMO_CASH_PAISE = 1_000_000_000; // 1 crore rupees

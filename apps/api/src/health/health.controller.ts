@@ -4,7 +4,7 @@ import { SkipThrottle, ThrottlerStorage } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { READ_MODEL_STORE, StoreConnection } from '@robo/read-models';
-import { CREDENTIAL_STORE, CredentialStore } from '../auth/credential-store.port';
+import { CREDENTIAL_STORE, CredentialStore } from '@robo/credentials';
 import { RedisWindowStorage } from '../auth/redis-window.storage';
 import { Public } from '../auth/roles.decorator';
 import { ShutdownService } from '../lifecycle/shutdown.service';

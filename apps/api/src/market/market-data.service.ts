@@ -6,7 +6,7 @@ import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { buildOptionChain, continueSimulation, optionAnalytics, simulatedOpenInterest, type OptionAnalytics, defaultSimInstruments, saveSimulation, type SavedSimulation, defaultVolatility, SimulatedMarketDataFeed, upcomingExpiries, type OptionChain, type Quote, type Tick } from '@robo/market-data';
 import { APP_CONFIG, AppConfig, CLOCK, Clock, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { ApiError } from '../common/api-error';
-import { derivedId } from '../write/event-ids';
+import { derivedId, WriteStep } from '@robo/write-path';
 
 const RATE = 0.065;
 
@@ -51,6 +51,7 @@ export class MarketDataService implements OnApplicationBootstrap, OnApplicationS
     @Inject(INSTRUMENTS) private readonly catalog: InstrumentCatalog,
     @Inject(MARKET_CALENDAR) private readonly calendar: MarketCalendar,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(WriteStep) private readonly writer: WriteStep,
   ) {
     this.stateFile = marketStateFile(config.dataDir, config.paper.marketSeed);
     const start = clock.now();
@@ -151,11 +152,19 @@ export class MarketDataService implements OnApplicationBootstrap, OnApplicationS
     const event = recordMarketPrices(at, `simulated:${this.config.paper.marketSeed}`, prices);
     if (event === null) return false;
     const eventId = derivedId(MARKET_PRICES_STREAM, interval);
-    await this.events.append(
-      MARKET_PRICES_STREAM,
-      [{ ...event, metadata: { eventId, correlationId: eventId, causationId: null, actor: 'system:market-data', occurredAt: at, schemaVersion: 1 } }],
-      { expectedRevision: 'any' },
-    );
+    const record = { ...event, metadata: { eventId, correlationId: eventId, causationId: null, actor: 'system:market-data', occurredAt: at, schemaVersion: 1 } };
+    // Through the write step, at the head's revision (another recorder of the stream, a second api, makes it run
+    // again); a minute recorded before is a retry of the same id, answered as already done.
+    const outcome = await this.writer.run({
+      stream: MARKET_PRICES_STREAM,
+      evolve: (count: number) => count + 1,
+      initial: 0,
+      headOnly: true,
+      headPosition: false,
+      ctx: { correlationId: eventId, causationId: null, actor: 'system:market-data' },
+      decide: () => ({ step: 'append-records', records: [record], value: null }),
+    });
+    if (outcome.outcome === 'rejected') throw new Error(`recording the market prices of ${interval}: ${outcome.code}: ${outcome.message}`);
     this.lastRecordedInterval = interval;
     return true;
   }

@@ -6,8 +6,7 @@ import { FindQuery, READ_MODEL_STORE, DocumentReader, ORDERS_COLLECTION } from '
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
 import { OrderLifecycleMessage } from './order-commands';
 import type { LifecycleResult } from './order-lifecycle.handler';
-import type { CommandOutcome } from '../write/outcome';
-import { derivedId } from '../write/event-ids';
+import { type CommandOutcome, derivedId } from '@robo/write-path';
 
 /** Orders read per query of a sweep. */
 export const SWEEP_PAGE = 500;

@@ -14,10 +14,7 @@ import {
   OrderState,
   orderStream,
 } from '@robo/domain';
-import type { CommandContext } from '../write/command-context';
-import { derivedId } from '../write/event-ids';
-import type { CommandOutcome } from '../write/outcome';
-import { appendEvents, WriteStep } from '../write/write-step';
+import { type CommandContext, derivedId, type CommandOutcome, appendEvents, WriteStep } from '@robo/write-path';
 import { ModifyOrderMessage, OrderCommandResult } from './order-commands';
 import { RiskContextFactory } from './risk-context.factory';
 import { SellCoverReactor } from './sell-cover.reactor';

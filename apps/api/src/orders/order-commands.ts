@@ -1,6 +1,5 @@
 import type { FillReport, OrderCommand, OrderType, Product, Side, Validity } from '@robo/domain';
-import type { CommandContext } from '../write/command-context';
-import type { Accepted, AlreadyDone, Rejected } from '../write/outcome';
+import type { CommandContext, Accepted, AlreadyDone, Rejected } from '@robo/write-path';
 
 export interface PlaceOrderRequest {
   orderId: string;

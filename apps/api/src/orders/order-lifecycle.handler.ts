@@ -24,8 +24,7 @@ import {
 } from '@robo/domain';
 import { APP_CONFIG, AppConfig, CHARGE_SCHEDULES_IN_FORCE, CLOCK, Clock, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { EVENT_STORE, EventStore, NewEvent } from '@robo/event-store';
-import type { CommandOutcome } from '../write/outcome';
-import { appendEvents, WriteStep } from '../write/write-step';
+import { type CommandOutcome, appendEvents, WriteStep } from '@robo/write-path';
 import { OrderCommandResult, OrderLifecycleMessage } from './order-commands';
 import { SettlementReactor } from './settlement.reactor';
 

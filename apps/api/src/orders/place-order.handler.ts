@@ -21,13 +21,7 @@ import {
   statusOnAcceptance,
 } from '@robo/domain';
 import { EVENT_STORE, EventStore, NewEvent } from '@robo/event-store';
-import { type Loaded, recordOf } from '../write/aggregate-repository';
-import { replayFirstEvent } from '../write/append-decision';
-import { derivedId, eventIdsFor } from '../write/event-ids';
-import { KeyedBatcher, Pending } from '../write/keyed-batcher';
-import { KeyedMutex } from '../write/keyed-mutex';
-import { type Rejected, rejectionOf } from '../write/outcome';
-import { appendEvents, nothingToDo, type StepDone, WriteStep } from '../write/write-step';
+import { type Loaded, recordOf, replayFirstEvent, derivedId, eventIdsFor, KeyedBatcher, Pending, KeyedMutex, type Rejected, rejectionOf, appendEvents, nothingToDo, type StepDone, WriteStep } from '@robo/write-path';
 import { OrderCommandResult, PlaceOrderMessage, PlaceOrderOutcome, PlaceOrderRejected, PlaceOrderRequest } from './order-commands';
 import { MarketFacts, RiskContextFactory } from './risk-context.factory';
 import { assertStrategyBinding } from './strategy-binding';

@@ -14,7 +14,7 @@ import {
 } from '@robo/domain';
 import { CLOCK, Clock } from '@robo/runtime';
 import { INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
-import { AggregateRepository } from '../write/aggregate-repository';
+import { AggregateRepository } from '@robo/write-path';
 import { MarketContextService } from './market-context.service';
 
 export type MarketFacts = OrderMarketFacts;

@@ -24,10 +24,7 @@ import {
   workingSellOf,
 } from '@robo/domain';
 import { CLOCK, Clock, INSTRUMENTS } from '@robo/runtime';
-import { CommandContext } from '../write/command-context';
-import { derivedId } from '../write/event-ids';
-import type { CommandOutcome } from '../write/outcome';
-import { appendEvents, nothingToDo, WriteStep } from '../write/write-step';
+import { CommandContext, derivedId, type CommandOutcome, appendEvents, nothingToDo, WriteStep } from '@robo/write-path';
 import { MarketContextService } from './market-context.service';
 
 export const COVER_LOST_REASON = 'cover lost: buying power cannot hold the short this sell would now open';

@@ -25,10 +25,7 @@ import {
   istTradingDay,
 } from '@robo/domain';
 import { NewEvent } from '@robo/event-store';
-import { CommandContext } from '../write/command-context';
-import { derivedId } from '../write/event-ids';
-import type { CommandOutcome } from '../write/outcome';
-import { appendEvents, nothingToDo, type StepOutcome, WriteStep } from '../write/write-step';
+import { CommandContext, derivedId, type CommandOutcome, appendEvents, nothingToDo, type StepOutcome, WriteStep } from '@robo/write-path';
 import { SellCoverReactor } from './sell-cover.reactor';
 
 const HANDLED = new Set(['OrderPartiallyFilled', 'OrderFilled', 'OrderCancelled', 'OrderExpired']);

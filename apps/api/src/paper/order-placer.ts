@@ -3,8 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { OrderIntent } from '@robo/paper';
 import { assertNever } from '@robo/domain';
 import { OrderCommandResult, PlaceOrderMessage, PlaceOrderOutcome } from '../orders/order-commands';
-import type { CommandContext } from '../write/command-context';
-import { derivedId } from '../write/event-ids';
+import { type CommandContext, derivedId } from '@robo/write-path';
 
 /** The order id POST /api/orders derives from a clientOrderId, so a strategy's order is found the same way. */
 export const orderIdForClientOrder = (accountId: string, clientOrderId: string): string => derivedId('client-order', accountId, clientOrderId);

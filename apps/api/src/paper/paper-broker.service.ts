@@ -6,9 +6,7 @@ import { APP_CONFIG, AppConfig, CHARGE_SCHEDULES_IN_FORCE, INSTRUMENTS, MARKET_C
 import { MarketDataService } from '../market/market-data.service';
 import { OrderLifecycleMessage } from '../orders/order-commands';
 import type { LifecycleResult } from '../orders/order-lifecycle.handler';
-import type { CommandOutcome } from '../write/outcome';
-import { derivedId } from '../write/event-ids';
-import type { CommandContext } from '../write/command-context';
+import { type CommandOutcome, derivedId, type CommandContext } from '@robo/write-path';
 import { OrderPlacer } from './order-placer';
 import type { LedgerOrder, PaperLedger } from './paper-ledger';
 

@@ -2,7 +2,7 @@ import { strategyStream } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
 import { STRATEGY_DAYS_COLLECTION, type DocumentReader, type StrategyDayDoc } from '@robo/read-models';
 import type { Principal } from '../auth/principal';
-import { isAccountScoped } from '../auth/roles';
+import { isAccountScoped } from '@robo/credentials';
 
 /**
  * The accounts a strategy belongs to: the one it was registered on (first event of its stream) and every account

@@ -4,7 +4,7 @@ import { type DeadLetter, ReadModelError } from '@robo/read-models';
 import type { DeadLetterList, ProjectionsStatus } from '@robo/contract';
 import { Roles } from '../auth/roles.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { OPERATOR_ROLES, READ_ROLES } from '../auth/roles';
+import { OPERATOR_ROLES, READ_ROLES } from '@robo/credentials';
 import { ApiError } from '../common/api-error';
 import { ProjectionOpsService } from './projection-ops.service';
 import { DeadLetterQueryDto, RebuildDto } from './projections.dto';

@@ -6,10 +6,9 @@ import { EVENT_STORE, EventEnvelope, EventStore, recordedTime } from '@robo/even
 import { ACCOUNTS_COLLECTION, AccountDoc, AccountListQuery, AUDIT_COLLECTION, type Collection, FieldCondition, findOverAccounts, ORDERS_COLLECTION, type Page, READ_MODEL_STORE, DocumentReader, readPortfolio } from '@robo/read-models';
 import type { Account, Portfolio, Positions, StreamEvents } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
-import { isCredentialStream } from '../auth/credential-events';
+import { isCredentialStream, READ_ROLES } from '@robo/credentials';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { READ_ROLES } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { utcInstant } from '../common/instant';
 import { MAX_STEPS_BYTES } from '../common/limits';

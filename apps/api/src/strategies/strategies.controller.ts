@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { commandResponse } from '../common/outcome-response';
-import type { CommandOutcome } from '../write/outcome';
+import { type CommandOutcome, type CommandContext, derivedId, newId } from '@robo/write-path';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { evolveStrategy, initialStrategyState, strategyStream, type JsonObject, type StrategyCommand, type StrategyEvent } from '@robo/domain';
@@ -14,8 +14,6 @@ import { Roles } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
 import { Ctx } from '../common/command-context.decorator';
 import { uuidParam } from '../common/uuid-param';
-import type { CommandContext } from '../write/command-context';
-import { derivedId, newId } from '../write/event-ids';
 import { parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { strategySummary } from './strategy-summary';

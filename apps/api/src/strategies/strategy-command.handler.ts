@@ -18,8 +18,7 @@ import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { validateStrategyParameters, type StrategyRegistry } from '@robo/paper';
 import { STRATEGY_REGISTRY } from '../paper/strategy-registry.module';
 import { CLOCK, Clock, INSTRUMENTS } from '@robo/runtime';
-import { type CommandOutcome, rejectionOf } from '../write/outcome';
-import { appendEvents, nothingToDo, WriteStep } from '../write/write-step';
+import { type CommandOutcome, rejectionOf, appendEvents, nothingToDo, WriteStep } from '@robo/write-path';
 import { ExecuteStrategyCommand, StrategyCommandResult } from './strategy-command';
 
 /** One write step on the strategy stream; answers an outcome (a retried registration with the same key: already done). */

@@ -1,5 +1,5 @@
 import type { StrategyCommand } from '@robo/domain';
-import type { CommandContext } from '../write/command-context';
+import type { CommandContext } from '@robo/write-path';
 
 /** Bus message carrying one domain command for the strategy aggregate (`now` is filled in by the handler). */
 export class ExecuteStrategyCommand {

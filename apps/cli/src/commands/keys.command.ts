@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
+import { KeyManager, type ApiKeyRecord, ROLES, type Role } from '@robo/credentials';
 import { baseUrl } from '@robo/runtime';
-import { KeyManager } from '../../../api/src/auth/key-manager';
-import type { ApiKeyRecord } from '../../../api/src/auth/credential-store.port';
-import { ROLES, type Role } from '../../../api/src/auth/roles';
 import { CliError, EXIT, ioOf, withStores } from '../cli-context';
 import { timeText } from '../log-stores';
 

@@ -16,7 +16,8 @@ import {
   type Side,
   type Validity,
 } from '@robo/domain';
-import { WrongExpectedVersionError, type EventStore, type NewEvent } from '@robo/event-store';
+import type { EventStore, NewEvent } from '@robo/event-store';
+import { nothingToDo, rejectionError, WriteStep } from '@robo/write-path';
 import type { Actor } from '../interaction-log';
 import type { ProposeOrderInput } from '../tools/tool-runner';
 
@@ -116,7 +117,11 @@ export function clientOrderIdFor(proposalId: string): string {
  * first, then sends the order through the `placeOrder` port and records its id; the analyst itself never places.
  */
 export class ProposalBook {
-  constructor(private readonly deps: ProposalBookDeps) {}
+  private readonly step: WriteStep;
+
+  constructor(private readonly deps: ProposalBookDeps) {
+    this.step = WriteStep.over(deps.eventStore);
+  }
 
   async propose(request: ProposeRequest, who: Actor): Promise<ProposalView> {
     const now = this.deps.clock.now();
@@ -223,26 +228,32 @@ export class ProposalBook {
     return { state, revision: last?.streamRevision ?? null, position: last?.globalPosition ?? 0n };
   }
 
-  /** Load, decide, append at the expected revision; a concurrent decision is re-decided against what won. */
+  /**
+   * Load, decide, append at the expected revision, through the write step: a concurrent decision is decided again
+   * against what won (bounded); a refusal is thrown as a domain error. Answers the id of the last event appended.
+   */
   private async decideAndAppend(proposalId: string, command: () => ProposalCommand, who: Actor): Promise<string | null> {
-    for (let attempt = 1; ; attempt += 1) {
-      const { state, revision } = await this.load(proposalId);
-      const cmd = command();
-      const decided = decideProposal(cmd, state);
-      if (decided.length === 0) return null;
-      let lastId: string | null = null;
-      const events: NewEvent[] = decided.map((event) => {
-        const eventId = this.deps.newId();
-        lastId = eventId;
-        return { type: event.type, data: event.data, metadata: { eventId, correlationId: who.correlationId, causationId: who.causationId, actor: who.actor, occurredAt: cmd.data.now, schemaVersion: PROPOSAL_SCHEMA_VERSION } };
-      });
-      try {
-        await this.deps.eventStore.append(proposalStream(proposalId), events, { expectedRevision: revision ?? 'no_stream' });
-        return lastId;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= CONFLICT_RETRIES) throw error;
-      }
-    }
+    const outcome = await this.step.run<ProposalState, ProposalEvent, string | null>({
+      stream: proposalStream(proposalId),
+      evolve: evolveProposal,
+      initial: initialProposalState,
+      attempts: CONFLICT_RETRIES,
+      headPosition: false,
+      ctx: { correlationId: who.correlationId, causationId: who.causationId, actor: who.actor },
+      decide: ({ state }) => {
+        const cmd = command();
+        const decided = decideProposal(cmd, state);
+        if (decided.length === 0) return nothingToDo(null);
+        const records: NewEvent[] = decided.map((event) => ({
+          type: event.type,
+          data: event.data,
+          metadata: { eventId: this.deps.newId(), correlationId: who.correlationId, causationId: who.causationId, actor: who.actor, occurredAt: cmd.data.now, schemaVersion: PROPOSAL_SCHEMA_VERSION },
+        }));
+        return { step: 'append-records', records, value: records[records.length - 1].metadata.eventId };
+      },
+    });
+    if (outcome.outcome === 'rejected') throw rejectionError(outcome);
+    return outcome.outcome === 'accepted' ? outcome.value : null;
   }
 }
 

@@ -42,6 +42,11 @@ export function rejectionOf(error: unknown): Rejected | null {
   return null;
 }
 
+/** A rejection as the domain error that callers which throw raise (the analyst, the key manager); forbidden as a rule. */
+export function rejectionError(rejection: Rejected): DomainError {
+  return new DomainError(rejection.code, rejection.message, rejection.kind === 'forbidden' ? 'rule' : rejection.kind, rejection.details);
+}
+
 /** The code a key reused for a different command is refused with. */
 export const IDEMPOTENCY_KEY_REUSED = rejected('rule', 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request');
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore } from '@robo/event-store';
+import type { EventStore } from '@robo/event-store';
 import type { CommandContext } from './command-context';
 import { derivedId } from './event-ids';
 import { appendEvents, nothingToDo, WriteStep } from './write-step';
@@ -67,11 +66,10 @@ const evolveAnswered = (state: Answered | null, event: AnsweredEvent): Answered 
  * The idempotency records of the log, one stream per (credential, key): read the first answer, record one through
  * the write step (the first record stands: another replica's answer to the same key is not overwritten).
  */
-@Injectable()
 export class IdempotencyRecords {
   constructor(
     private readonly step: WriteStep,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly store: EventStore,
   ) {}
 
   /** Read from the log, not the repository's cache, which keeps its room for the accounts and positions read again. */

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteCredentialStore } from './sqlite-credential-store';
-import { credentialStoreContract, newKey } from './testing/credential-store.contract';
+import { crashCounter, credentialStoreContract, newKey } from './testing/credential-store.contract';
 
 let dir: string;
 let n = 0;
@@ -14,7 +14,43 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-credentialStoreContract('sqlite', () => SqliteCredentialStore.open({ file: path.join(dir, `auth-${++n}.db`) }));
+/** Statements run through a proxy of the store's connection, whose INSERT, UPDATE and DELETE runs are counted. */
+function crashingStore(file: string, crash: () => void): SqliteCredentialStore {
+  const store = SqliteCredentialStore.open({ file });
+  const internals = store as unknown as { db: Database.Database };
+  const bound = <T extends object>(target: T, prop: string | symbol) => {
+    const value = Reflect.get(target, prop) as unknown;
+    return typeof value === 'function' ? value.bind(target) : value;
+  };
+  internals.db = new Proxy(internals.db, {
+    get(db, prop) {
+      if (prop !== 'prepare') return bound(db, prop);
+      return (sql: string) => {
+        const statement = db.prepare(sql);
+        if (!/^\s*(INSERT|UPDATE|DELETE)/i.test(sql)) return statement;
+        return new Proxy(statement, {
+          get(st, p) {
+            if (p !== 'run') return bound(st, p);
+            return (...args: unknown[]) => {
+              crash();
+              return st.run(...args);
+            };
+          },
+        });
+      };
+    },
+  });
+  return store;
+}
+
+credentialStoreContract(
+  'sqlite',
+  () => SqliteCredentialStore.open({ file: path.join(dir, `auth-${++n}.db`) }),
+  () => {
+    const file = path.join(dir, `auth-crash-${++n}.db`);
+    return { crashingAt: (at) => crashingStore(file, crashCounter(at)), reopen: () => SqliteCredentialStore.open({ file }), dispose: async () => undefined };
+  },
+);
 
 describe('SqliteCredentialStore: records read per request', () => {
   const file = () => path.join(dir, `auth-cache-${++n}.db`);

@@ -31,8 +31,18 @@ export interface NewApiKey {
 export interface CredentialStore {
   /** False when the kid exists already. */
   create(key: NewApiKey): Promise<boolean>;
-  /** Creates the key only if the store holds no key at all (atomic: two processes starting at once make one). */
+  /**
+   * The first key of a store, step one: creates `key` as the pending first key when the store holds no key but an
+   * unfinished bootstrap's (a pending first key never confirmed, left by a start that stopped before it could show
+   * it: taken away here). False when the store holds a key or its bootstrap was confirmed.
+   */
   createIfEmpty(key: NewApiKey): Promise<boolean>;
+  /**
+   * Step two, once the key's creation is recorded and before its secret is shown: ends the bootstrap. True when `kid`
+   * is still the pending first key; false when another start took the bootstrap over (then that start's key stands
+   * and this one is gone or revoked). Of starts racing through both steps, exactly one is answered true.
+   */
+  confirmFirstKey(kid: string): Promise<boolean>;
   get(kid: string): Promise<ApiKeyRecord | null>;
   /** The stored hash, for verification only. */
   secretHash(kid: string): Promise<string | null>;

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore, ExpectedRevision, AppendResult, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
+import { type EventStore, ExpectedRevision, AppendResult, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
 import { CommandContext, SCHEMA_VERSION } from './command-context';
 
 export interface Loaded<S> {
@@ -20,11 +19,10 @@ const CACHE_LIMIT = 20_000;
  * half of the write step (`write-step.ts`), which is what handlers and reactors use.
  * Folded states are cached by stream and revision, so a long stream is read only from where the cache stops.
  */
-@Injectable()
 export class AggregateRepository {
   private readonly cache = new Map<string, Loaded<unknown>>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly store: EventStore) {}
 
   async load<S, E extends DomainEventLike>(stream: string, evolve: (s: S, e: E) => S, initial: S): Promise<Loaded<S>> {
     const cached = this.cache.get(stream) as Loaded<S> | undefined;
@@ -49,6 +47,7 @@ export class AggregateRepository {
   async appendRecords(stream: string, events: NewEvent[], expected: bigint | null | ExpectedRevision): Promise<AppendResult> {
     const expectedRevision: ExpectedRevision = expected === null ? 'no_stream' : expected;
     try {
+      // eslint-disable-next-line no-restricted-syntax -- the write path's one append: every writer comes through here.
       return await this.store.append(stream, events, { expectedRevision });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) this.cache.delete(stream);

@@ -1,7 +1,6 @@
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import { settleWithin } from '@robo/event-store';
-import { isDuplicateKey, isMongoUnavailable } from '@robo/read-models/mongo/mongo-errors';
-import { databaseFromUrl } from '@robo/read-models/mongo/mongo-read-model-store';
+import { isMongoDuplicateKey as isDuplicateKey, isMongoUnavailable, mongoDatabaseFromUrl as databaseFromUrl } from '@robo/read-models';
 import { ApiKeyRecord, CredentialStore, CredentialStoreUnavailableError, NewApiKey } from './credential-store.port';
 import type { Role } from './roles';
 
@@ -77,14 +76,22 @@ export class MongoCredentialStore implements CredentialStore {
 
   /**
    * Without transactions, in an order that survives a crash at any point: the key first (marked pending), then the
-   * marker naming it. A crash between the two leaves a pending key whose secret was never shown and no marker, so
-   * the next start bootstraps again (and revokes the leftover); of two starts racing, the one whose marker lands
-   * wins and the other removes its key.
+   * marker naming it, then the leftovers revoked; confirmFirstKey removes the key's pending mark, which ends the
+   * bootstrap. A crash before the marker leaves a pending key whose secret was never shown and no marker; a crash
+   * after it, a marker naming a key still pending (its secret was never shown either: it is shown only once
+   * confirmed). Either way the next start bootstraps again and revokes the leftover. Of two starts racing, the one
+   * whose marker lands wins and the other removes its key.
    */
   async createIfEmpty(key: NewApiKey): Promise<boolean> {
     return this.use('creating the first key', async () => {
       const bootstrap = this.db.collection<{ _id: string; kid: string }>(BOOTSTRAP);
-      if ((await bootstrap.countDocuments({ _id: 'first-key' }, { limit: 1 })) > 0) return false;
+      const marker = await bootstrap.findOne({ _id: 'first-key' });
+      if (marker !== null) {
+        const named = await this.keys().findOne({ _id: marker.kid }, { projection: { bootstrapPending: 1 } });
+        if (named !== null && named.bootstrapPending !== true) return false;
+        // An unfinished bootstrap: take its marker away (only as it stands, so of two starts one takes it).
+        if ((await bootstrap.deleteOne({ _id: 'first-key', kid: marker.kid })).deletedCount !== 1) return false;
+      }
       if ((await this.keys().countDocuments({ bootstrapPending: { $exists: false } }, { limit: 1 })) > 0) return false;
       if (!(await this.insert(key, true))) return false;
       try {
@@ -95,8 +102,17 @@ export class MongoCredentialStore implements CredentialStore {
         return false;
       }
       await this.keys().updateMany({ _id: { $ne: key.kid }, bootstrapPending: true, revokedAt: null }, { $set: { revokedAt: key.createdAt } });
-      await this.keys().updateOne({ _id: key.kid }, { $unset: { bootstrapPending: '' } });
       return true;
+    });
+  }
+
+  async confirmFirstKey(kid: string): Promise<boolean> {
+    return this.use('confirming the first key', async () => {
+      // Another start took this bootstrap over as unfinished: its marker (or none yet) stands, and this key stays
+      // pending for it to revoke.
+      const marker = await this.db.collection<{ _id: string; kid: string }>(BOOTSTRAP).findOne({ _id: 'first-key' });
+      if (marker?.kid !== kid) return false;
+      return (await this.keys().updateOne({ _id: kid, revokedAt: null, bootstrapPending: true }, { $unset: { bootstrapPending: '' } })).modifiedCount === 1;
     });
   }
 

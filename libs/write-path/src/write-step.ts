@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
+import { type EventStore, NewEvent, WrongExpectedVersionError } from '@robo/event-store';
 import { AggregateRepository, type Loaded, recordOf } from './aggregate-repository';
 import type { CommandContext } from './command-context';
 import { eventIdsFor } from './event-ids';
@@ -54,6 +53,12 @@ export interface StepSpec<S, E extends DomainEventLike, V> {
   known?: Loaded<S>;
   /** Keep the state after the append in the repository's cache (default true); off for streams rarely read again soon. */
   cache?: boolean;
+  /**
+   * The decision needs no folded history, only where the stream ends (a log of records such as the recorded market
+   * prices, one event a minute for ever): each round reads the stream's last event instead of folding the stream,
+   * and decides on `initial` at that revision. Off by default.
+   */
+  headOnly?: boolean;
 }
 
 /** The step's answer when it appended (accepted) or had nothing to append (already-done). */
@@ -84,13 +89,20 @@ export function versionConflict(stream: string): Rejected {
  * step runs again from the load (bounded: then a `rejected` conflict). A refused decision appends nothing. The
  * same command twice gives the same event ids, which the store answers as a retry: `already-done`.
  */
-@Injectable()
 export class WriteStep {
   constructor(
     private readonly repository: AggregateRepository,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly store: EventStore,
     private readonly locks: KeyedMutex,
   ) {}
+
+  /**
+   * A step of its own over a store, for writers outside the api's module graph (the analyst, the CLI): its own
+   * repository cache and stream locks. Several steps over one store stay correct: the expected revision decides.
+   */
+  static over(store: EventStore): WriteStep {
+    return new WriteStep(new AggregateRepository(store), store, new KeyedMutex());
+  }
 
   /** A stream's state, folded (and cached) by the repository: for what a decision reads besides its own stream. */
   load<S, E extends DomainEventLike>(stream: string, evolve: (state: S, event: E) => S, initial: S): Promise<Loaded<S>> {
@@ -117,7 +129,7 @@ export class WriteStep {
 
   private async once<S, E extends DomainEventLike, V>(spec: StepSpec<S, E, V>, known: Loaded<S> | undefined): Promise<StepOutcome<S, V>> {
     const { stream } = spec;
-    const loaded = known ?? (await this.repository.load(stream, spec.evolve, spec.initial));
+    const loaded = known ?? (spec.headOnly === true ? await this.headRevision(stream, spec.initial) : await this.repository.load(stream, spec.evolve, spec.initial));
     let decision: StepDecision<E, V>;
     try {
       decision = await spec.decide(loaded);
@@ -144,7 +156,7 @@ export class WriteStep {
       return { outcome: 'already-done', state, revision: appended.nextExpectedRevision, globalPosition: appended.lastGlobalPosition, events: [], value: decision.value };
     }
     // The state after the append is known: the next load need not read and fold these events again.
-    if (spec.cache !== false) this.repository.remember(stream, { state, revision: appended.nextExpectedRevision });
+    if (spec.cache !== false && spec.headOnly !== true) this.repository.remember(stream, { state, revision: appended.nextExpectedRevision });
     return { outcome: 'accepted', state, revision: appended.nextExpectedRevision, globalPosition: appended.lastGlobalPosition, events: records, value: decision.value };
   }
 
@@ -152,6 +164,11 @@ export class WriteStep {
     const first = lastRevision - BigInt(attempted.length - 1);
     const stored = await this.store.readStream(stream, { fromRevision: first, maxCount: attempted.length });
     return stored.length === attempted.length && stored.every((e, i) => e.type === attempted[i].type && JSON.stringify(e.data) === JSON.stringify(attempted[i].data));
+  }
+
+  private async headRevision<S>(stream: string, initial: S): Promise<Loaded<S>> {
+    const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    return { state: initial, revision: last?.streamRevision ?? null };
   }
 
   /** Global position of a stream's last event (0n when it has none). */

@@ -1,8 +1,8 @@
-import { MongoClient } from 'mongodb';
 import { throwawayDatabases } from '@robo/read-models/testing/mongo-databases';
 import { FERRETDB_NEGATED_ARRAY_MATCH, mongoServer } from '@robo/read-models/testing/mongo-server';
 import { MongoCredentialStore } from './mongo-credential-store';
-import { type CredentialContractOptions, credentialStoreContract, newKey } from './testing/credential-store.contract';
+import type { Db } from 'mongodb';
+import { type CredentialContractOptions, crashCounter, credentialStoreContract, newKey } from './testing/credential-store.contract';
 
 const url = process.env.MONGO_URL;
 
@@ -35,45 +35,42 @@ if (!url) {
   });
 } else {
   const database = throwawayDatabases(url, 'robo_auth_it');
+  const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite']);
+  /** The real store on the real server, its database behind a proxy whose collections count their writes. */
+  const crashingStore = (dbName: string, crash: () => void): MongoCredentialStore => {
+    const store = MongoCredentialStore.connect({ url, dbName });
+    const internals = store as unknown as { db: Db };
+    const bound = <T extends object>(target: T, prop: string | symbol) => {
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    };
+    internals.db = new Proxy(internals.db, {
+      get(db, prop) {
+        if (prop !== 'collection') return bound(db, prop);
+        return (name: string) =>
+          new Proxy(db.collection(name), {
+            get(collection, method) {
+              const real = bound(collection, method);
+              if (typeof method !== 'string' || !WRITES.has(method) || typeof real !== 'function') return real;
+              return (...args: unknown[]) => {
+                crash();
+                return (real as (...a: unknown[]) => unknown)(...args);
+              };
+            },
+          });
+      },
+    });
+    return store;
+  };
   // On FerretDB the cases it cannot run are skipped with their reason printed (docs/production.md, "FerretDB is not MongoDB").
   const options: CredentialContractOptions = mongoServer(url).ferretdb === null ? {} : { unsupported: { grantOnce: FERRETDB_NEGATED_ARRAY_MATCH } };
-  credentialStoreContract('mongo', () => MongoCredentialStore.connect({ url, dbName: database() }), options);
-
-  describe('MongoCredentialStore first start on the server', () => {
-    it('bootstraps again after a start that died between the key and the marker, and revokes the key left behind', async () => {
+  credentialStoreContract(
+    'mongo',
+    () => MongoCredentialStore.connect({ url, dbName: database() }),
+    () => {
       const dbName = database();
-      // What a first start leaves when it dies after its first write: a key marked pending, no bootstrap marker.
-      const raw = new MongoClient(url);
-      try {
-        await raw.db(dbName).collection('robo_api_keys').insertOne({
-          _id: 'lost1' as never,
-          name: 'key lost1',
-          role: 'admin',
-          secretHash: 'hash-of-lost1',
-          createdAt: '2026-11-20T04:00:00.000Z',
-          createdBy: 'system:bootstrap',
-          revokedAt: null,
-          grants: [],
-          bootstrapPending: true,
-        });
-        const store = MongoCredentialStore.connect({ url, dbName });
-        try {
-          expect(await store.createIfEmpty(newKey('a1', { role: 'admin', createdAt: '2026-11-20T04:30:00.000Z' }))).toBe(true);
-          expect(await store.createIfEmpty(newKey('a2', { role: 'admin' }))).toBe(false);
-          expect((await store.list()).map((k) => [k.kid, k.revokedAt])).toEqual([
-            ['lost1', '2026-11-20T04:30:00.000Z'],
-            ['a1', null],
-          ]);
-          expect(await store.countActive('admin')).toBe(1);
-        } finally {
-          await store.close();
-        }
-        const stored = await raw.db(dbName).collection('robo_api_keys').findOne({ _id: 'a1' as never });
-        expect(stored).not.toHaveProperty('bootstrapPending');
-        expect(await raw.db(dbName).collection('robo_auth_bootstrap').findOne({ _id: 'first-key' as never })).toMatchObject({ kid: 'a1' });
-      } finally {
-        await raw.close();
-      }
-    });
-  });
+      return { crashingAt: (at) => crashingStore(dbName, crashCounter(at)), reopen: () => MongoCredentialStore.connect({ url, dbName }), dispose: async () => undefined };
+    },
+    options,
+  );
 }

@@ -1,6 +1,6 @@
 import { MongoServerError } from 'mongodb';
 import { MongoCredentialStore } from './mongo-credential-store';
-import { newKey } from './testing/credential-store.contract';
+import { bootstrap, newKey } from './testing/credential-store.contract';
 
 /*
  * The order of the first start's writes, without a MongoDB server: the real store and its real MongoClient, whose
@@ -36,6 +36,7 @@ class MemoryDb {
         write('delete');
         const [doc] = all(filter);
         if (doc) docs.delete(doc._id);
+        return { deletedCount: doc ? 1 : 0 };
       },
       updateOne: async (filter: Doc, update: Doc) => {
         write('update');
@@ -79,7 +80,7 @@ function start(db: MemoryDb): MongoCredentialStore {
 describe('MongoCredentialStore first start', () => {
   it('writes the key before the marker that says the bootstrap is done', async () => {
     const db = new MemoryDb();
-    expect(await start(db).createIfEmpty(newKey('a1', { role: 'admin' }))).toBe(true);
+    expect(await bootstrap(start(db), 'a1')).toBe(true);
     expect(db.writes.slice(0, 2)).toEqual(['insert robo_api_keys', 'insert robo_auth_bootstrap']);
     expect(await start(db).createIfEmpty(newKey('a2', { role: 'admin' }))).toBe(false);
     expect((await start(db).list()).map((k) => [k.kid, k.revokedAt])).toEqual([['a1', null]]);
@@ -88,10 +89,10 @@ describe('MongoCredentialStore first start', () => {
   it('bootstraps again at the next start after a crash between the two writes, revoking the unknown key left behind', async () => {
     const db = new MemoryDb();
     db.crashAt = 2;
-    await expect(start(db).createIfEmpty(newKey('a1', { role: 'admin', createdAt: '2026-11-20T04:30:00.000Z' }))).rejects.toThrow('crashed here');
+    await expect(bootstrap(start(db), 'a1', '2026-11-20T04:30:00.000Z')).rejects.toThrow('crashed here');
     db.crashAt = null;
     const next = start(db);
-    expect(await next.createIfEmpty(newKey('a2', { role: 'admin', createdAt: '2026-11-20T04:31:00.000Z' }))).toBe(true);
+    expect(await bootstrap(next, 'a2', '2026-11-20T04:31:00.000Z')).toBe(true);
     const keys = new Map((await next.list()).map((k) => [k.kid, k.revokedAt]));
     expect(keys.get('a2')).toBeNull();
     // a1's secret was never shown to anyone: it must not stay usable.
@@ -99,9 +100,25 @@ describe('MongoCredentialStore first start', () => {
     expect(await next.countActive('admin')).toBe(1);
   });
 
+  it.each([3, 4])('bootstraps again after a crash at write %i, after the marker but before the key was confirmed', async (crashAt) => {
+    const db = new MemoryDb();
+    db.crashAt = crashAt;
+    await expect(bootstrap(start(db), 'a1', '2026-11-20T04:30:00.000Z')).rejects.toThrow('crashed here');
+    expect(db.writes.slice(0, 2)).toEqual(['insert robo_api_keys', 'insert robo_auth_bootstrap']);
+    db.crashAt = null;
+    const next = start(db);
+    expect(await bootstrap(next, 'a2', '2026-11-20T04:31:00.000Z')).toBe(true);
+    const keys = new Map((await next.list()).map((k) => [k.kid, k.revokedAt]));
+    expect(keys.get('a2')).toBeNull();
+    expect(keys.get('a1') ?? 'gone').not.toBeNull();
+    expect(await next.countActive('admin')).toBe(1);
+    // And the bootstrap is over now: a third start makes none.
+    expect(await start(db).createIfEmpty(newKey('a3', { role: 'admin' }))).toBe(false);
+  });
+
   it('still makes one key of two starts racing, and none into a store that holds a key already', async () => {
     const db = new MemoryDb();
-    const answers = await Promise.all([start(db).createIfEmpty(newKey('a1', { role: 'admin' })), start(db).createIfEmpty(newKey('a2', { role: 'admin' }))]);
+    const answers = await Promise.all([bootstrap(start(db), 'a1'), bootstrap(start(db), 'a2')]);
     expect(answers.filter(Boolean)).toHaveLength(1);
     expect(await start(db).countActive('admin')).toBe(1);
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { isUnavailableError } from '@robo/event-store/sqlite/sqlite-errors';
+import { isSqliteUnavailableError as isUnavailableError } from '@robo/event-store';
 import { ApiKeyRecord, CredentialStore, CredentialStoreUnavailableError, NewApiKey } from './credential-store.port';
 import type { Role } from './roles';
 
@@ -25,6 +25,11 @@ CREATE TABLE IF NOT EXISTS grants (
   granted_by TEXT NOT NULL,
   PRIMARY KEY (kid, account_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS first_key (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  kid TEXT NOT NULL,
+  confirmed INTEGER NOT NULL DEFAULT 0
+);
 `;
 
 interface KeyRow {
@@ -83,15 +88,32 @@ export class SqliteCredentialStore implements CredentialStore {
     return this.write('creating a key', (db) => db.transaction(() => this.insert(db, key)).immediate());
   }
 
+  /**
+   * In one transaction: an unconfirmed first key (a start that stopped before showing it) is deleted, then the key
+   * is created with the marker naming it, if the store is empty. The marker is confirmed by confirmFirstKey.
+   */
   async createIfEmpty(key: NewApiKey): Promise<boolean> {
     return this.write('creating the first key', (db) =>
       db
         .transaction(() => {
+          const marker = this.stmt(db, 'SELECT kid, confirmed FROM first_key WHERE id = 1').get() as { kid: string; confirmed: number } | undefined;
+          if (marker !== undefined && marker.confirmed === 1) return false;
+          if (marker !== undefined) {
+            this.stmt(db, 'DELETE FROM grants WHERE kid = ?').run(marker.kid);
+            this.stmt(db, 'DELETE FROM api_keys WHERE kid = ?').run(marker.kid);
+            this.stmt(db, 'DELETE FROM first_key WHERE id = 1').run();
+          }
           const { n } = this.stmt(db, 'SELECT COUNT(*) AS n FROM api_keys').get() as { n: number };
-          return n === 0 && this.insert(db, key);
+          if (n !== 0 || !this.insert(db, key)) return false;
+          this.stmt(db, 'INSERT INTO first_key (id, kid, confirmed) VALUES (1, ?, 0)').run(key.kid);
+          return true;
         })
         .immediate(),
     );
+  }
+
+  async confirmFirstKey(kid: string): Promise<boolean> {
+    return this.write('confirming the first key', (db) => this.stmt(db, 'UPDATE first_key SET confirmed = 1 WHERE id = 1 AND kid = ? AND confirmed = 0').run(kid).changes === 1);
   }
 
   /** The record as stored now (frozen: it may be shared by later calls). */

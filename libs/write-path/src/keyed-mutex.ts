@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 
 /**
  * Runs work for one key at a time inside this process. Commands on one stream (orders of one account reserve
@@ -6,7 +5,6 @@ import { Injectable } from '@nestjs/common';
  * retries; optimistic concurrency still guards against other processes.
  * Lock order, to stay free of deadlocks: an order's stream before its account's stream, never the reverse.
  */
-@Injectable()
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
 

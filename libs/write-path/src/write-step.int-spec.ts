@@ -119,4 +119,24 @@ describe('WriteStep over the SQLite store', () => {
     const outcome = await run({ type: 'ResumeTrading', data: { accountId } }, derivedId('resume'));
     expect(outcome).toMatchObject({ outcome: 'already-done', events: [], revision: 0n, globalPosition: head });
   });
+
+  it('with headOnly, decides on the initial state at the stream head, and after a lost race at the new head', async () => {
+    const revisions: (bigint | null)[] = [];
+    const outcome = await step.run<number, AccountEvent, null>({
+      stream,
+      evolve: (count) => count + 1,
+      initial: 0,
+      ctx,
+      headOnly: true,
+      decide: async (loaded) => {
+        revisions.push(loaded.revision);
+        expect(loaded.state).toBe(0);
+        if (revisions.length === 1) await competitor();
+        return appendEvents([{ type: 'FundsDeposited', data: { accountId, amountPaise: 5 } }], NOW, derivedId('head-only'), null);
+      },
+    });
+    expect(revisions).toEqual([0n, 1n]);
+    expect(outcome).toMatchObject({ outcome: 'accepted', revision: 2n });
+    expect(await types()).toEqual(['AccountOpened', 'FundsDeposited', 'FundsDeposited']);
+  });
 });

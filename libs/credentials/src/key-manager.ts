@@ -1,8 +1,7 @@
 import { systemWallClock } from '@robo/clock';
 import { accountStream, InvalidCommand, NotFound, RuleViolation } from '@robo/domain';
-import type { AppendResult, EventStore } from '@robo/event-store';
-import { derivedId } from '../write/event-ids';
-import { SCHEMA_VERSION } from '../write/command-context';
+import type { EventStore } from '@robo/event-store';
+import { appendEvents, rejectionError, WriteStep } from '@robo/write-path';
 import { hashSecret, newApiKey, newKid } from './api-key';
 import { CredentialEvent, credentialStream } from './credential-events';
 import type { ApiKeyRecord, CredentialStore } from './credential-store.port';
@@ -30,14 +29,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 
 /**
  * Creates, lists and revokes API keys and their account grants, for the admin endpoints, the CLI and the first
- * start. The change is made in the credential store first (so it takes effect), then recorded as an event with an
- * id derived from the change: repeating a revoke or a grant writes a missing event and never a second one.
+ * start. The change is made in the credential store first (so it takes effect), then recorded as an event through
+ * the write step, with an id derived from the change: repeating a revoke or a grant writes a missing event and never
+ * a second one, and two changes of one key at once are both recorded, the loser of the race running again.
  */
 export class KeyManager {
   constructor(
     private readonly store: CredentialStore,
     private readonly events: EventStore,
     private readonly now: () => string = systemWallClock.now,
+    private readonly step: WriteStep = WriteStep.over(events),
   ) {}
 
   async create(input: { name: string; role: Role; accountIds?: readonly string[] }, by: ChangedBy): Promise<CreatedKey> {
@@ -59,7 +60,10 @@ export class KeyManager {
     return { record: { kid, name: input.name, role: input.role, accountIds, createdAt, createdBy: by.actor, revokedAt: null }, apiKey };
   }
 
-  /** The first admin key of an empty store; null when the store already holds a key. */
+  /**
+   * The first admin key of an empty store; null when the store already holds a key (or another start bootstrapped
+   * it at the same moment). Shown to the caller only once the store confirmed it.
+   */
   async bootstrapAdmin(by: ChangedBy): Promise<CreatedKey | null> {
     const kid = newKid();
     const apiKey = newApiKey(kid);
@@ -68,6 +72,12 @@ export class KeyManager {
     const created = await this.store.createIfEmpty({ kid, name, role: 'admin', accountIds: [], secretHash: await hashSecret(apiKey), createdAt, createdBy: by.actor });
     if (!created) return null;
     await this.record(kid, [{ type: 'ApiKeyCreated', data: { kid, name, role: 'admin', accountIds: [] } }], by, 'created');
+    // Confirmed only now, so a start that stopped before this point (a crash, the log unavailable) leaves a bootstrap
+    // the next start takes over: its key was never shown.
+    if (!(await this.store.confirmFirstKey(kid))) {
+      await this.record(kid, [{ type: 'ApiKeyRevoked', data: { kid } }], by, 'revoked');
+      return null;
+    }
     return { record: { kid, name, role: 'admin', accountIds: [], createdAt, createdBy: by.actor, revokedAt: null }, apiKey };
   }
 
@@ -109,8 +119,8 @@ export class KeyManager {
   async grantOwnAccount(kid: string, role: Role, accountId: string, by: ChangedBy): Promise<void> {
     const stream = credentialStream(kid);
     const recorded = await this.record(kid, [{ type: 'AccountAccessGranted', data: { kid, accountId, role } }], by, `own-account|${accountId}`);
-    if (recorded.idempotent) {
-      const since = await this.events.readStream(stream, { fromRevision: recorded.nextExpectedRevision + 1n });
+    if (recorded.retried) {
+      const since = await this.events.readStream(stream, { fromRevision: recorded.revision + 1n });
       const removed = since.some((e) => e.type === 'ApiKeyRevoked' || (e.type === 'AccountAccessRevoked' && (e.data as { accountId?: unknown }).accountId === accountId));
       if (removed) return;
     }
@@ -158,23 +168,29 @@ export class KeyManager {
     if (!first) throw new NotFound('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`, { accountId });
   }
 
-  private async record(kid: string, events: CredentialEvent[], by: ChangedBy, change: string): Promise<AppendResult> {
+  /**
+   * Records a change of the key on its stream, at the stream's head revision; the ids derive from the stream and
+   * the change (`derivedId(stream, change, index)`), so a change recorded before is answered as a retry.
+   */
+  private async record(kid: string, events: CredentialEvent[], by: ChangedBy, change: string): Promise<RecordedChange> {
     const stream = credentialStream(kid);
-    return this.events.append(
+    const outcome = await this.step.run({
       stream,
-      events.map((event, i) => ({
-        type: event.type,
-        data: event.data,
-        metadata: {
-          eventId: derivedId(stream, change, String(i)),
-          correlationId: by.correlationId,
-          causationId: by.causationId,
-          actor: by.actor,
-          occurredAt: this.now(),
-          schemaVersion: SCHEMA_VERSION,
-        },
-      })),
-      { expectedRevision: 'any' },
-    );
+      // The decision reads nothing of the stream: the change was made and checked in the credential store.
+      evolve: (count: number) => count + 1,
+      initial: 0,
+      headOnly: true,
+      headPosition: false,
+      ctx: { correlationId: by.correlationId, causationId: by.causationId, actor: by.actor },
+      decide: () => appendEvents(events, this.now(), `${stream}|${change}`, null),
+    });
+    if (outcome.outcome === 'rejected') throw rejectionError(outcome);
+    return { retried: outcome.outcome === 'already-done', revision: outcome.revision ?? 0n };
   }
+}
+
+/** A recorded change: whether its events were stored already (a retry), and the stream revision of the last one. */
+interface RecordedChange {
+  retried: boolean;
+  revision: bigint;
 }
