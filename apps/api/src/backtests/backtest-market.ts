@@ -6,7 +6,7 @@ import { BarReplay } from '@robo/backtest';
 import { pricesProjection, ProjectionRunner, READ_MODEL_STORE, type ReadModelStore } from '@robo/read-models';
 import { MarketDataService } from '../market/market-data.service';
 import { derivedId, WriteStep } from '@robo/write-path';
-import { BACKTEST_SPEC, type BacktestSpec } from './backtest-spec';
+import { BACKTEST_SPEC, type BacktestSpec } from '@robo/backtest';
 
 /**
  * The prices projection, brought up to the log's head right after a batch of prices is recorded: the pre-trade

@@ -36,7 +36,7 @@ import { StrategyRunnerService } from '../paper/strategy-runner.service';
 import { StrategyCommandHandler } from '../strategies/strategy-command.handler';
 import { WriteModule } from '../write/write.module';
 import { BacktestBarMarket, BacktestSimulatedMarket } from './backtest-market';
-import { BACKTEST_SPEC, type BacktestSpec } from './backtest-spec';
+import { BACKTEST_SPEC, type BacktestSpec } from '@robo/backtest';
 
 /**
  * The stores of one run, in its own folder: an event log whose recorded times are business times (the run's

@@ -18,7 +18,7 @@ import { uuidParam } from '../common/uuid-param';
 import { STRATEGY_REGISTRY } from '../paper/strategy-registry.module';
 import { ExecuteStrategyCommand, type StrategyCommandResult } from '../strategies/strategy-command';
 import { type CommandContext, derivedId, newId, type CommandOutcome } from '@robo/write-path';
-import { listRuns, readRun, runDir } from './backtest-runs';
+import { listRuns, readRun, runDir } from '@robo/backtest';
 import { PromoteBacktestDto } from './backtests.dto';
 import { strategyInstruments } from './run-backtest';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseBarsCsv } from '@robo/backtest';
 import { SqliteEventStore } from '@robo/event-store';
 import { runBacktest } from './run-backtest';
-import type { BacktestSpec } from './backtest-spec';
+import type { BacktestSpec } from '@robo/backtest';
 
 // Friday 20 Nov 2026, one-minute bars of INFY from 09:15 IST; volume far above the order (no partial fill).
 const CSV = [

@@ -6,7 +6,7 @@ import { accountStream, type JsonObject, type StrategyCommand } from '@robo/doma
 import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { logHash } from '@robo/backtest';
 import type { StrategyRegistry } from '@robo/paper';
-import { accountPerformance, ALL_PROJECTIONS, ProjectionRunner, READ_MODEL_STORE, readAccountPerformanceDocs, type PerformanceReport, type ReadModelStore } from '@robo/read-models';
+import { accountPerformance, ALL_PROJECTIONS, ProjectionRunner, READ_MODEL_STORE, readAccountPerformanceDocs, type ReadModelStore } from '@robo/read-models';
 import { loadConfig } from '@robo/runtime';
 import { ExecuteAccountCommand } from '../accounts/account-command';
 import { MarketDataService } from '../market/market-data.service';
@@ -16,7 +16,9 @@ import { ExecuteStrategyCommand } from '../strategies/strategy-command';
 import { type CommandContext, derivedId, type CommandOutcome } from '@robo/write-path';
 import { BacktestSimulatedMarket, PricesCatchUp } from './backtest-market';
 import { BacktestModule } from './backtest.module';
-import type { BacktestSpec } from './backtest-spec';
+import type { BacktestOutcome, BacktestSpec } from '@robo/backtest';
+
+export type { BacktestOutcome };
 
 /** The run's account and strategy: fixed ids, since each run has a log of its own and its bytes must not vary. */
 export const BACKTEST_ACCOUNT_ID = derivedId('backtest', 'account');
@@ -26,13 +28,6 @@ const ACTOR = 'system:backtest';
 /** Reference-data variables a run takes from its caller's environment (the rest is the run's own). */
 const PASSED_THROUGH = ['HOLIDAYS_FILE', 'CHARGES_FILE', 'LOT_SIZES_FILE', 'EXPIRY_RULES_FILE'] as const;
 
-export interface BacktestOutcome {
-  /** sha256 of the canonical log (see logHash). */
-  hash: string;
-  events: number;
-  steps: number;
-  report: PerformanceReport;
-}
 
 /** A refusal at set-up (bad parameters, an unknown kind) is the caller's mistake: it carries the command's code. */
 export class BacktestRefused extends Error {

@@ -1,23 +1,14 @@
 import { parentPort } from 'node:worker_threads';
-import type { BacktestSpec } from './backtest-spec';
+import type { BacktestJob, BacktestReply } from '@robo/backtest';
 import { runBacktest } from './run-backtest';
 
-export interface SweepJob {
-  index: number;
-  spec: BacktestSpec;
-  dir: string;
-  env: Record<string, string | undefined>;
-  strategiesDir: string;
-}
-
-export type SweepReply =
-  | { index: number; ok: true; hash: string; events: number; steps: number; report: Awaited<ReturnType<typeof runBacktest>>['report'] }
-  | { index: number; ok: false; code: string | null; message: string };
-
-/** One backtest at a time, as the parent hands them out. */
-parentPort?.on('message', (job: SweepJob) => {
+/**
+ * The backtest worker (`runInWorkers` of @robo/backtest starts it): one backtest at a time, as the parent hands them
+ * out. The command line starts it from the built api (`robo backtest run` and `sweep`), the api's processes never import it.
+ */
+parentPort?.on('message', (job: BacktestJob) => {
   runBacktest(job.spec, job.dir, { env: job.env, strategiesDir: job.strategiesDir }).then(
-    (outcome) => parentPort!.postMessage({ index: job.index, ok: true, ...outcome } satisfies SweepReply),
-    (error: unknown) => parentPort!.postMessage({ index: job.index, ok: false, code: (error as { code?: string }).code ?? null, message: (error as Error).message } satisfies SweepReply),
+    (outcome) => parentPort!.postMessage({ index: job.index, ok: true, ...outcome } satisfies BacktestReply),
+    (error: unknown) => parentPort!.postMessage({ index: job.index, ok: false, code: (error as { code?: string }).code ?? null, message: (error as Error).message } satisfies BacktestReply),
   );
 });

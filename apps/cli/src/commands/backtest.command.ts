@@ -2,15 +2,35 @@ import { systemWallClock } from '@robo/clock';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { DomainError, type JsonObject } from '@robo/domain';
-import { BarsFileError, expandGrid, GridError, parseBarsCsv, rankBy, walkForwardWindows } from '@robo/backtest';
+import type { JsonObject } from '@robo/domain';
+import {
+  BarsFileError,
+  type BacktestResult,
+  type BacktestRunRecord,
+  type BacktestSpec,
+  expandGrid,
+  GridError,
+  listRuns,
+  newRunFolder,
+  parseBarsCsv,
+  rankBy,
+  recordOf,
+  runInWorkers,
+  saveRun,
+  walkForwardWindows,
+} from '@robo/backtest';
+import { compiledWorkerScript } from '@robo/event-store';
 import { loadConfig } from '@robo/runtime';
-import { listRuns, newRunFolder, recordOf, saveRun, type BacktestRunRecord } from '../../../api/src/backtests/backtest-runs';
-import type { BacktestSpec } from '../../../api/src/backtests/backtest-spec';
-import { BacktestRefused, runBacktest } from '../../../api/src/backtests/run-backtest';
-import { runInWorkers } from '../../../api/src/backtests/sweep';
 import { CliError, EXIT, ioOf } from '../cli-context';
 import { parseInstantOrDate, progress, rupeesText, table, toJson } from '../log-stores';
+
+/**
+ * A backtest runs through the api's own paper-trading modules (command handlers, pre-trade risk, the paper broker),
+ * booted in a worker thread from the built api: the command line starts that worker, it imports nothing of the api.
+ */
+function backtestWorker(): string {
+  return compiledWorkerScript(path.resolve(__dirname, '../../../api/src/backtests'), 'sweep-worker.js');
+}
 
 interface RunOptions {
   params: string;
@@ -147,16 +167,20 @@ export function register(program: Command): void {
       const spec = specOf(kind, options);
       const { runId, dir } = newRunFolder(config.dataDir);
       const createdAt = systemWallClock.now();
-      let record: BacktestRunRecord;
+      let result: BacktestResult;
       try {
-        const outcome = await runBacktest(spec, dir, { env: ioOf(command).env, strategiesDir: config.strategiesDir });
-        record = recordOf(runId, createdAt, spec, outcome);
+        [result] = await runInWorkers(backtestWorker(), [{ spec, dir, env: ioOf(command).env, strategiesDir: config.strategiesDir }], { workers: 1 });
       } catch (error) {
         fs.rmSync(dir, { recursive: true, force: true });
-        if (error instanceof BacktestRefused) throw new CliError(EXIT.DATA, `${error.code}: ${error.message}`, error.code);
-        if (error instanceof DomainError) throw new CliError(EXIT.DATA, `${error.code}: ${error.message}`, error.code);
         throw error;
       }
+      if (!result.ok) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        // A refusal (bad parameters, an unknown kind, a domain rule) carries its code; anything else is a failure.
+        if (result.code !== null) throw new CliError(EXIT.DATA, `${result.code}: ${result.message}`, result.code);
+        throw new Error(result.message);
+      }
+      const record: BacktestRunRecord = recordOf(runId, createdAt, spec, result.outcome);
       saveRun(config.dataDir, record);
       const io = ioOf(command);
       io.out(options.json ? toJson(record) : summary(record));
@@ -205,6 +229,7 @@ export function register(program: Command): void {
         const createdAt = systemWallClock.now();
         const bar = progress(label, specs.length);
         const results = await runInWorkers(
+          backtestWorker(),
           specs.map((spec, i) => ({ spec, dir: folders[i].dir, env: io.env, strategiesDir: config.strategiesDir })),
           { workers, onDone: (done) => bar.tick(done) },
         );

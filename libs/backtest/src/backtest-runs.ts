@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PerformanceStatistics } from '@robo/read-models';
 import { newId } from '@robo/write-path';
-import type { BacktestSpec } from './backtest-spec';
-import type { BacktestOutcome } from './run-backtest';
+import type { BacktestOutcome, BacktestSpec } from './backtest-spec';
 
 /** What a run was and what it gave: kept as run.json beside its log, in DATA_DIR/backtests/<runId>/. */
 export interface BacktestRunRecord {

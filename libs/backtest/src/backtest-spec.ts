@@ -1,5 +1,6 @@
 import type { IsoInstant, JsonObject } from '@robo/domain';
 import type { Bar } from '@robo/paper';
+import type { PerformanceReport } from '@robo/read-models';
 
 export const BACKTEST_SPEC = Symbol('BACKTEST_SPEC');
 
@@ -20,4 +21,12 @@ export interface BacktestSpec {
   capitalPaise: number;
   slippageBps: number;
   fillFractionPct: number;
+}
+
+export interface BacktestOutcome {
+  /** sha256 of the canonical log (see logHash). */
+  hash: string;
+  events: number;
+  steps: number;
+  report: PerformanceReport;
 }
