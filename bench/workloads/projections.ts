@@ -37,7 +37,7 @@ async function runToHead(runner: ProjectionRunner, eventStore: EventStore): Prom
 export async function projectorCatchUp(dataDir: string, eventStore: EventStore): Promise<CatchUpFigures> {
   const config = embedded(dataDir);
   const readStore = await openReadStore(config);
-  const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, stepElsewhere: stepInWorkers(config) });
+  const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, workerSteps: stepInWorkers(config) });
   try {
     const { head, seconds } = await runToHead(runner, eventStore);
     const documents: Record<string, number> = {};
@@ -67,8 +67,8 @@ export async function projectorInitialLoad(dataDir: string, eventStore: EventSto
     eventStore,
     readStore,
     projections: ALL_PROJECTIONS,
-    initialLoad: { minEvents: 1, elsewhere: rebuildInWorkers(config) },
-    stepElsewhere: stepInWorkers(config),
+    initialLoad: { minEvents: 1, workers: rebuildInWorkers(config) },
+    workerSteps: stepInWorkers(config),
   });
   try {
     const { head, seconds } = await runToHead(runner, eventStore);
@@ -110,7 +110,7 @@ export async function rebuildAll(dataDir: string, eventStore: EventStore): Promi
         perProjectionSeconds[p.name] = (nowMs() - t0) / 1000;
       }
     } else {
-      events = (await runner.rebuildMany(undefined, process.env.BENCH_REBUILD === 'serial' ? {} : { elsewhere: rebuildInWorkers(config) })).checkpoint;
+      events = (await runner.rebuildMany(undefined, process.env.BENCH_REBUILD === 'serial' ? {} : { workers: rebuildInWorkers(config) })).checkpoint;
     }
     return { seconds: (nowMs() - start) / 1000, perProjectionSeconds, events, threads: process.env.BENCH_REBUILD ? 1 : 2 };
   } finally {

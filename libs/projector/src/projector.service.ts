@@ -23,11 +23,11 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
       lease: { owner, holderIsGone: (holder) => holderIsGone(holder, owner) },
       // On an empty read store over a large log (an import, a new read store): load it as `robo projections
       // rebuild-all` does, the audit trail in a worker thread, before going on page by page.
-      initialLoad: { minEvents: INITIAL_LOAD_MIN_EVENTS, elsewhere: config.projectorWorkerThreads ? rebuildInWorkers(config) : undefined },
+      initialLoad: { minEvents: INITIAL_LOAD_MIN_EVENTS, workers: config.projectorWorkerThreads ? rebuildInWorkers(config) : undefined },
       // The audit trail (about half of the projection work, in a store file of its own) is projected in a worker
       // thread beside the others: off this process's event loop, and on another core. PROJECTOR_WORKER_THREADS=false
       // keeps it in this thread (a small machine where api and projector processes share two cores).
-      stepElsewhere: config.projectorWorkerThreads ? stepInWorkers(config) : undefined,
+      workerSteps: config.projectorWorkerThreads ? stepInWorkers(config) : undefined,
       logger: {
         info: (msg: string, meta?: Record<string, unknown>) => this.logger.log({ ...meta, msg }),
         warn: (msg: string, meta?: Record<string, unknown>) => this.logger.warn({ ...meta, msg }),

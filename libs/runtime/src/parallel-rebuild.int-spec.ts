@@ -39,7 +39,7 @@ async function rebuild(config: StoreConfig, parallel: boolean): Promise<{ result
   const reads = await openReadStore(config);
   try {
     const runner = new ProjectionRunner({ eventStore: events, readStore: reads, projections: ALL_PROJECTIONS });
-    const result = await runner.rebuildMany(undefined, parallel ? { elsewhere: rebuildInWorkers(config) } : {});
+    const result = await runner.rebuildMany(undefined, parallel ? { workers: rebuildInWorkers(config) } : {});
     return { result, sums: await checksums(reads) };
   } finally {
     await reads.close();
@@ -89,7 +89,7 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
     try {
       await main.ensureCollections(ALL_PROJECTIONS.flatMap((p) => p.collections));
       const withAudit = new ProjectionRunner({ eventStore: events, readStore: main, projections: ALL_PROJECTIONS });
-      await expect(withAudit.rebuildMany(undefined, { elsewhere: rebuildInWorkers(config) })).rejects.toMatchObject({ code: 'READ_STORE_UNAVAILABLE' });
+      await expect(withAudit.rebuildMany(undefined, { workers: rebuildInWorkers(config) })).rejects.toMatchObject({ code: 'READ_STORE_UNAVAILABLE' });
       expect(await main.getCheckpoint('orders')).toBe(head);
     } finally {
       await main.close();
@@ -102,7 +102,7 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
    * `settled` holds); then stopped, and its documents compared with a rebuild in one thread.
    */
   async function runLive(
-    options: (config: StoreConfig) => Pick<ProjectionRunnerOptions, 'initialLoad' | 'stepElsewhere' | 'batchSize'>,
+    options: (config: StoreConfig) => Pick<ProjectionRunnerOptions, 'initialLoad' | 'workerSteps' | 'batchSize'>,
     settled: (said: readonly string[]) => boolean = () => true,
   ): Promise<string[]> {
     const { config, head } = await dataDirWithLog();
@@ -130,7 +130,7 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
   it('a projector starting on an empty read store loads the log with the audit trail in a worker thread', async () => {
     // The checkpoints reach the head before the load has made its indexes again and returned.
     const said = await runLive(
-      (config) => ({ initialLoad: { minEvents: 1, elsewhere: rebuildInWorkers(config) } }),
+      (config) => ({ initialLoad: { minEvents: 1, workers: rebuildInWorkers(config) } }),
       (lines) => lines.includes('initial load done'),
     );
     expect(said).toEqual(expect.arrayContaining(['initial load: the read store is empty, loading the log as a rebuild does', 'initial load done']));
@@ -141,7 +141,7 @@ describe('embedded read stores: the audit trail in audit.db, rebuilt in a worker
     let steps = 0;
     await runLive((config) => {
       const workers = stepInWorkers(config);
-      return { batchSize: 4, stepElsewhere: { names: workers.names, step: (names, batchSize) => (steps++, workers.step(names, batchSize)), close: () => workers.close() } };
+      return { batchSize: 4, workerSteps: { names: workers.names, step: (names, batchSize) => (steps++, workers.step(names, batchSize)), close: () => workers.close() } };
     });
     expect(steps).toBeGreaterThanOrEqual(5);
   });

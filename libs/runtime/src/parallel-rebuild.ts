@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { compiledWorkerScript } from '@robo/event-store';
-import { combineRebuilds, type RebuildElsewhere, type RebuildResult, type StepElsewhere, type StepReport } from '@robo/read-models';
+import { combineRebuilds, type WorkerRebuilds, type RebuildResult, type WorkerSteps, type StepReport } from '@robo/read-models';
 import { READ_STORE_PARTITIONS, type StoreConfig } from './open-stores';
 
 /** What the main thread sends a rebuild worker, and what it answers. */
@@ -29,9 +29,9 @@ export type StepWorkerReply =
 /**
  * Rebuilds the projections of the read-store partitions (READ_STORE_PARTITIONS) in worker threads, one per
  * partition, each with its own connections, while the calling runner rebuilds the rest: on two cores a full rebuild
- * takes about as long as its bigger half. Pass it to ProjectionRunner.rebuildMany as `elsewhere`.
+ * takes about as long as its bigger half. Pass it to ProjectionRunner.rebuildMany as `workers`.
  */
-export function rebuildInWorkers(config: StoreConfig): RebuildElsewhere {
+export function rebuildInWorkers(config: StoreConfig): WorkerRebuilds {
   const names = READ_STORE_PARTITIONS.flatMap((partition) => partition.projections.map((p) => p.name));
   return {
     names,
@@ -52,9 +52,9 @@ export function rebuildInWorkers(config: StoreConfig): RebuildElsewhere {
 /**
  * The live loop's steps of the partitions' projections (READ_STORE_PARTITIONS), each partition in a worker thread of
  * its own that keeps its connections open between steps, while the calling runner projects the rest. Pass it to the
- * ProjectionRunner as `stepElsewhere`. A worker that dies fails the steps in flight and is started again by the next.
+ * ProjectionRunner as `workerSteps`. A worker that dies fails the steps in flight and is started again by the next.
  */
-export function stepInWorkers(config: StoreConfig): StepElsewhere {
+export function stepInWorkers(config: StoreConfig): WorkerSteps {
   const partitionOf = new Map(READ_STORE_PARTITIONS.flatMap((partition) => partition.projections.map((p) => [p.name, partition.name] as const)));
   const workers = new Map<string, StepWorker>();
   const workerFor = (partition: string) => {

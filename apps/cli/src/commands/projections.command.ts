@@ -59,7 +59,7 @@ export function register(program: Command): void {
       const started = systemWallClock.monotonicMs();
       const result = await withLogStores(command, { reads: true }, ({ config, events, reads }) =>
         holdingProjectorLease(reads!, () =>
-          new ProjectionRunner({ eventStore: events, readStore: reads!, projections: ALL_PROJECTIONS }).rebuildMany(undefined, { elsewhere: rebuildInWorkers(config) }),
+          new ProjectionRunner({ eventStore: events, readStore: reads!, projections: ALL_PROJECTIONS }).rebuildMany(undefined, { workers: rebuildInWorkers(config) }),
         ),
       );
       const seconds = (systemWallClock.monotonicMs() - started) / 1000;

@@ -1,7 +1,7 @@
 import type { LeaseKeeper } from './lease-keeper';
 import { rebuildMany } from './rebuilds';
 import type { RunnerCore } from './runner-core';
-import type { RebuildElsewhere } from './runner-options';
+import type { WorkerRebuilds } from './runner-options';
 import type { Slot } from './slot';
 
 /**
@@ -12,7 +12,7 @@ import type { Slot } from './slot';
 export async function loadIfEmpty(
   core: RunnerCore,
   slots: readonly Slot[],
-  load: { minEvents: number; elsewhere?: RebuildElsewhere },
+  load: { minEvents: number; workers?: WorkerRebuilds },
   lease: LeaseKeeper | null,
   signal: AbortSignal,
 ): Promise<void> {
@@ -27,12 +27,12 @@ export async function loadIfEmpty(
     return; // the loop meets the same failure and records it
   }
   const names = slots.map((slot) => slot.projection.name);
-  logger.info('initial load: the read store is empty, loading the log as a rebuild does', { events: Number(head), elsewhere: load.elsewhere?.names ?? [] });
+  logger.info('initial load: the read store is empty, loading the log as a rebuild does', { events: Number(head), workers: load.workers?.names ?? [] });
   const started = core.clock.monotonicMs();
   // The loop does not come round to renew the lease while the load runs.
   const stopRenewing = lease?.keepRenewing() ?? null;
   try {
-    const result = await rebuildMany(core, names, { elsewhere: load.elsewhere, signal });
+    const result = await rebuildMany(core, names, { workers: load.workers, signal });
     if (!signal.aborted) logger.info('initial load done', { checkpoint: String(result.checkpoint), seconds: (core.clock.monotonicMs() - started) / 1000 });
   } catch (error) {
     if (!signal.aborted) logger.warn('initial load failed; projecting page by page from the checkpoints reached', { error: error instanceof Error ? error.message : String(error) });

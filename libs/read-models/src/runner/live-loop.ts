@@ -3,7 +3,7 @@ import { loadIfEmpty } from './initial-load';
 import type { LeaseKeeper } from './lease-keeper';
 import { holdAll } from './mutex';
 import type { RunnerCore } from './runner-core';
-import type { ProjectionRunnerOptions, StepElsewhere } from './runner-options';
+import type { ProjectionRunnerOptions, WorkerSteps } from './runner-options';
 import type { Slot } from './slot';
 import { nextTurn, sleep } from './timing';
 import { stepInWorker } from './worker-step';
@@ -15,7 +15,7 @@ const WOKEN = 'woken';
  * The live loop: reads a page once, applies it to every projection, and commits each projection's documents with the
  * page's last position as its checkpoint. A failing projection is retried after a backoff while the others go on; a
  * projection held by a rebuild or a dead-letter retry is left out of the page, not waited for. Projections stepped in
- * a worker thread (StepElsewhere) step on their own, neither waiting for this thread nor it for them.
+ * a worker thread (WorkerSteps) step on their own, neither waiting for this thread nor it for them.
  */
 export class LiveLoop {
   private abort: AbortController | null = null;
@@ -25,7 +25,7 @@ export class LiveLoop {
     private readonly core: RunnerCore,
     private readonly lease: LeaseKeeper | null,
     private readonly initialLoad: ProjectionRunnerOptions['initialLoad'] | null,
-    private readonly worker: StepElsewhere | null,
+    private readonly worker: WorkerSteps | null,
     private readonly idleWaitMs: number,
   ) {}
 

@@ -225,7 +225,7 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     expect(await readStore.getCheckpoint('orders')).toBe(head);
   });
 
-  it('rebuildMany hands the projections `elsewhere` names to it, rebuilds the rest itself, and returns once both are done', async () => {
+  it('rebuildMany hands the projections `workers` names to it, rebuilds the rest itself, and returns once both are done', async () => {
     const { eventStore, readStore } = openStores();
     const head = await appendScenario(eventStore, tradingScenario(), randomUUID);
     const before = await checksums(readStore, ALL_PROJECTIONS);
@@ -233,41 +233,41 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     const expected = await checksums(readStore, ALL_PROJECTIONS);
     expect(expected).not.toEqual(before);
 
-    // Elsewhere: another runner over the same stores, standing in for the worker thread; it finishes last.
+    // The workers: another runner over the same stores, standing in for the worker thread; it finishes last.
     const asked: string[][] = [];
-    let elsewhereDone = false;
-    const elsewhere = {
+    let workersDone = false;
+    const workers = {
       names: ['audit', 'prices'],
       rebuild: async (names: readonly string[]) => {
         asked.push([...names]);
         await new Promise((resolve) => setTimeout(resolve, 50));
         const result = await new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS.filter((p) => names.includes(p.name)) }).rebuildMany();
-        elsewhereDone = true;
+        workersDone = true;
         return result;
       },
     };
     await readStore.reset('audit', ['audit']);
     const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS });
-    expect(await runner.rebuildMany(undefined, { elsewhere })).toEqual({ events: Number(head), checkpoint: head });
-    expect(elsewhereDone).toBe(true);
+    expect(await runner.rebuildMany(undefined, { workers })).toEqual({ events: Number(head), checkpoint: head });
+    expect(workersDone).toBe(true);
     expect(asked).toEqual([['prices', 'audit']]);
     expect(await checksums(readStore, ALL_PROJECTIONS)).toEqual(expected);
     expect((await runner.status()).every((s) => s.checkpoint === head)).toBe(true);
 
     // Only the projections asked for go elsewhere; none of them, nothing is handed over.
     asked.length = 0;
-    await runner.rebuildMany(['orders'], { elsewhere });
+    await runner.rebuildMany(['orders'], { workers });
     expect(asked).toEqual([]);
 
     // A failure on either side is thrown, but only after the other side has finished.
-    elsewhereDone = false;
+    workersDone = false;
     const failing = { names: ['audit'], rebuild: async () => Promise.reject(Object.assign(new Error('worker lost its store'), { code: 'READ_STORE_UNAVAILABLE' })) };
-    await expect(runner.rebuildMany(undefined, { elsewhere: failing })).rejects.toMatchObject({ code: 'READ_STORE_UNAVAILABLE' });
+    await expect(runner.rebuildMany(undefined, { workers: failing })).rejects.toMatchObject({ code: 'READ_STORE_UNAVAILABLE' });
     expect(await readStore.getCheckpoint('orders')).toBe(head);
-    const slow = { names: ['audit'], rebuild: async () => elsewhere.rebuild(['audit']) };
+    const slow = { names: ['audit'], rebuild: async () => workers.rebuild(['audit']) };
     const brokenHere = new ProjectionRunner({ eventStore: new FlakyReads(eventStore, 1), readStore, projections: ALL_PROJECTIONS });
-    await expect(brokenHere.rebuildMany(['orders', 'audit'], { elsewhere: slow })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
-    expect(elsewhereDone).toBe(true);
+    await expect(brokenHere.rebuildMany(['orders', 'audit'], { workers: slow })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(workersDone).toBe(true);
   });
 
   it('starting on an empty read store over a long enough log, loads it as a rebuild does, then goes on page by page', async () => {
@@ -275,14 +275,14 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     const scenario = tradingScenario();
     const head = await appendScenario(eventStore, scenario.slice(0, 15), randomUUID);
     const asked: string[][] = [];
-    const elsewhere = {
+    const workers = {
       names: ['audit'],
       rebuild: async (names: readonly string[]) => {
         asked.push([...names]);
         return new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS.filter((p) => names.includes(p.name)) }).rebuildMany();
       },
     };
-    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 15, elsewhere }, idleWaitMs: 20 });
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 15, workers }, idleWaitMs: 20 });
     runner.start();
     try {
       expect(await runner.waitForPosition(head, 5000)).toBe(true);
@@ -309,13 +309,13 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
 
     // Not again: a store with checkpoints is caught up page by page, and a short log never loads.
     await appendScenario(eventStore, scenario.slice(0, 2), randomUUID);
-    const again = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 1, elsewhere } });
+    const again = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 1, workers } });
     again.start();
     expect(await again.waitForPosition(await eventStore.headPosition(), 5000)).toBe(true);
     await again.stop();
     const short = openStores();
     await appendScenario(short.eventStore, scenario.slice(0, 3), randomUUID);
-    const tooShort = new ProjectionRunner({ eventStore: short.eventStore, readStore: short.readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 4, elsewhere } });
+    const tooShort = new ProjectionRunner({ eventStore: short.eventStore, readStore: short.readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 4, workers } });
     tooShort.start();
     expect(await tooShort.waitForPosition(3n, 5000)).toBe(true);
     await tooShort.stop();
@@ -326,8 +326,8 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     const { eventStore, readStore } = openStores();
     const head = await appendScenario(eventStore, tradingScenario(), randomUUID);
     let aborted = false;
-    // Elsewhere never finishes on its own: only the stop ends it.
-    const elsewhere = {
+    // The workers never finish on their own: only the stop ends it.
+    const workers = {
       names: ['audit'],
       rebuild: (_names: readonly string[], signal?: AbortSignal) =>
         new Promise<never>((_resolve, reject) =>
@@ -337,7 +337,7 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
           }),
         ),
     };
-    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 1, elsewhere } });
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, initialLoad: { minEvents: 1, workers } });
     runner.start();
     try {
       await eventually(5000, 'the main thread part of the load', async () => (await readStore.getCheckpoint('orders')) === head);
@@ -355,15 +355,15 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     }
   });
 
-  it('has the projections of stepElsewhere projected there, page for page with the others, and keeps their status here', async () => {
+  it('has the projections of workerSteps projected there, page for page with the others, and keeps their status here', async () => {
     const { eventStore, readStore } = openStores();
     const scenario = tradingScenario();
     await appendScenario(eventStore, scenario.slice(0, 12), randomUUID);
-    // Elsewhere: a runner of its own over the same stores, standing in for the worker thread.
+    // The workers: a runner of its own over the same stores, standing in for the worker thread.
     const other = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS.filter((p) => p.name === 'audit') });
     const steps: string[][] = [];
     let failNext = false;
-    const stepElsewhere = {
+    const workerSteps = {
       names: ['audit'],
       step: async (names: readonly string[], batchSize: number) => {
         steps.push([...names]);
@@ -378,7 +378,7 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
         this.closed += 1;
       },
     };
-    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, stepElsewhere, batchSize: 5, idleWaitMs: 20, retry: { initialMs: 10 } });
+    const runner = new ProjectionRunner({ eventStore, readStore, projections: ALL_PROJECTIONS, workerSteps, batchSize: 5, idleWaitMs: 20, retry: { initialMs: 10 } });
     runner.start();
     try {
       const first = await eventStore.headPosition();
@@ -395,7 +395,7 @@ describe('ProjectionRunner (SQLite event store + SQLite read store)', () => {
     } finally {
       await runner.stop();
     }
-    expect(stepElsewhere.closed).toBe(1);
+    expect(workerSteps.closed).toBe(1);
     const single = openStores();
     const reference = new ProjectionRunner({ eventStore, readStore: single.readStore, projections: ALL_PROJECTIONS });
     for (const p of ALL_PROJECTIONS) await reference.runOnce(p.name);

@@ -4,7 +4,7 @@ import { LiveLoop } from './live-loop';
 import { waitForPosition } from './progress';
 import { rebuildMany, verifiedRebuild } from './rebuilds';
 import { RunnerCore } from './runner-core';
-import type { ProjectionRunnerOptions, ProjectionStatus, RebuildElsewhere, RebuildResult, StepReport, VerifiedRebuildOptions } from './runner-options';
+import type { ProjectionRunnerOptions, ProjectionStatus, WorkerRebuilds, RebuildResult, StepReport, VerifiedRebuildOptions } from './runner-options';
 import type { VerificationResult } from './shadow-rebuild';
 import { projectionStatus } from './status';
 import { stepOnce } from './worker-step';
@@ -34,7 +34,7 @@ export class ProjectionRunner {
   constructor(options: ProjectionRunnerOptions) {
     this.core = new RunnerCore(options);
     this.lease = options.lease ? new LeaseKeeper(options.lease, options.readStore, this.core.logger, this.core.clock) : null;
-    this.live = new LiveLoop(this.core, this.lease, options.initialLoad ?? null, options.stepElsewhere ?? null, options.idleWaitMs ?? 1000);
+    this.live = new LiveLoop(this.core, this.lease, options.initialLoad ?? null, options.workerSteps ?? null, options.idleWaitMs ?? 1000);
   }
 
   /** Starts the loop; returns at once. Calling it again while running does nothing. */
@@ -61,10 +61,10 @@ export class ProjectionRunner {
   /**
    * Rebuilds several projections (all by default) in one pass over the log: each log event is read once for all.
    * Their secondary indexes are dropped for the load and created again at the end. Resolves with the log events read
-   * and the lowest checkpoint reached. With `elsewhere`, the projections it names are rebuilt by it at the same time
+   * and the lowest checkpoint reached. With `workers`, the projections it names are rebuilt by it at the same time
    * (in another thread, into a store of their own) while this runner rebuilds the rest.
    */
-  async rebuildMany(names: readonly string[] = this.projectionNames, options: { elsewhere?: RebuildElsewhere; signal?: AbortSignal } = {}): Promise<RebuildResult> {
+  async rebuildMany(names: readonly string[] = this.projectionNames, options: { workers?: WorkerRebuilds; signal?: AbortSignal } = {}): Promise<RebuildResult> {
     return rebuildMany(this.core, names, options);
   }
 
@@ -105,7 +105,7 @@ export class ProjectionRunner {
 
   /**
    * One step of the named projections, as the live loop makes it, from their stored checkpoints (another thread may
-   * have moved them): what a StepElsewhere runs in its worker thread. Failures are thrown.
+   * have moved them): what a WorkerSteps runs in its worker thread. Failures are thrown.
    */
   async stepOnce(names: readonly string[], batchSize = this.core.batchSize): Promise<StepReport> {
     return stepOnce(this.core, names, batchSize);

@@ -1,21 +1,21 @@
 import { CheckpointMovedError } from '../errors';
 import { holdAll } from './mutex';
 import type { RunnerCore } from './runner-core';
-import { combineRebuilds, type RebuildElsewhere, type RebuildResult, type VerifiedRebuildOptions } from './runner-options';
+import { combineRebuilds, type WorkerRebuilds, type RebuildResult, type VerifiedRebuildOptions } from './runner-options';
 import { compareWithShadow, drainTo, shadowTarget, type VerificationResult } from './shadow-rebuild';
 import type { Slot } from './slot';
 
 /**
  * Rebuilds several projections in one pass over the log: each log event is read once for all. Their secondary
- * indexes are dropped for the load and created again at the end. With `elsewhere`, the projections it names are
+ * indexes are dropped for the load and created again at the end. With `workers`, the projections it names are
  * rebuilt by it at the same time (in another thread, into a store of their own) while this thread rebuilds the rest.
  */
-export async function rebuildMany(core: RunnerCore, names: readonly string[], options: { elsewhere?: RebuildElsewhere; signal?: AbortSignal } = {}): Promise<RebuildResult> {
+export async function rebuildMany(core: RunnerCore, names: readonly string[], options: { workers?: WorkerRebuilds; signal?: AbortSignal } = {}): Promise<RebuildResult> {
   const slots = [...new Set(names)].map((name) => core.slot(name));
-  const inWorker = options.elsewhere ? slots.filter((slot) => options.elsewhere!.names.includes(slot.projection.name)) : [];
+  const inWorker = options.workers ? slots.filter((slot) => options.workers!.names.includes(slot.projection.name)) : [];
   const inThread = slots.filter((slot) => !inWorker.includes(slot));
   return holdAll(slots.map((slot) => slot.lock), async () => {
-    const remote = inWorker.length > 0 ? options.elsewhere!.rebuild(inWorker.map((slot) => slot.projection.name), options.signal) : null;
+    const remote = inWorker.length > 0 ? options.workers!.rebuild(inWorker.map((slot) => slot.projection.name), options.signal) : null;
     // Wait for the other side even when this one fails: nothing may still be writing when this returns.
     const [local, other] = await Promise.allSettled([inThread.length > 0 ? rebuildInThread(core, inThread, options.signal) : null, remote]);
     for (const slot of inWorker) slot.checkpoint = null;

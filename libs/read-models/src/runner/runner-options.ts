@@ -45,21 +45,21 @@ export interface ProjectionRunnerOptions {
   /**
    * When the loop starts on a read store where no projection has projected anything yet (every checkpoint 0, no dead
    * letters) and the log holds at least `minEvents` events, it first loads them as rebuildMany does (tables without
-   * their indexes, `elsewhere` in another thread), then goes on page by page. Much faster than paging through a large
+   * their indexes, `workers` in another thread), then goes on page by page. Much faster than paging through a large
    * log from the start; reads made meanwhile find fewer documents and no indexes. `minEvents` is compared with the
    * head position, which counts events in the SQLite log (EventStoreDB's positions are larger than its event count).
    */
-  initialLoad?: { minEvents: number; elsewhere?: RebuildElsewhere };
+  initialLoad?: { minEvents: number; workers?: WorkerRebuilds };
   /**
    * Projections whose pages the live loop has projected elsewhere (a worker thread with its own connections, writing
    * a store of their own), at the same time as it projects the others here. Their slots stay here: status, locks
    * (rebuilds and retries wait for a step in flight), checkpoints and backoff work as for the others.
    */
-  stepElsewhere?: StepElsewhere;
+  workerSteps?: WorkerSteps;
 }
 
-/** One page of some projections projected and committed elsewhere (see ProjectionRunnerOptions.stepElsewhere). */
-export interface StepElsewhere {
+/** One page of some projections projected and committed elsewhere (see ProjectionRunnerOptions.workerSteps). */
+export interface WorkerSteps {
   readonly names: readonly string[];
   /**
    * Projects the named projections up to `batchSize` log events past their stored checkpoints and commits them.
@@ -138,7 +138,7 @@ export function combineRebuilds(results: readonly RebuildResult[]): RebuildResul
 }
 
 /** Rebuilds some projections somewhere else (a worker thread with its own connections) for rebuildMany. */
-export interface RebuildElsewhere {
+export interface WorkerRebuilds {
   /** The projections it takes; each must be kept in a store (file) that nothing else writes during the rebuild. */
   readonly names: readonly string[];
   /**
