@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MARKET_PRICES_STREAM, marketPriceInterval, recordMarketPrices } from '@robo/domain';
+import { marketPriceInterval } from '@robo/domain';
 import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import type { Quote, Tick } from '@robo/market-data';
 import { BarReplay } from '@robo/backtest';
 import { pricesProjection, ProjectionRunner, READ_MODEL_STORE, type ReadModelStore } from '@robo/read-models';
 import { MarketDataService } from '../market/market-data.service';
-import { derivedId, WriteStep } from '@robo/write-path';
+import { WriteStep } from '@robo/write-path';
+import { appendMarketPrices } from '../market/market-prices-writer';
 import { BACKTEST_SPEC, type BacktestSpec } from '@robo/backtest';
 
 /**
@@ -82,21 +83,7 @@ export class BacktestBarMarket {
     if (at === null) return false;
     const interval = marketPriceInterval(at);
     if (interval === this.lastRecordedInterval) return false;
-    const event = recordMarketPrices(at, 'bars', this.replay.quotes().map((q) => ({ instrument: q.symbol, pricePaise: q.lastPaise })));
-    if (event === null) return false;
-    const eventId = derivedId(MARKET_PRICES_STREAM, interval);
-    const record = { ...event, metadata: { eventId, correlationId: eventId, causationId: null, actor: 'system:market-data', occurredAt: at, schemaVersion: 1 } };
-    // Through the write step at the head's revision, as MarketDataService records (a minute recorded again is a retry).
-    const outcome = await this.writer.run({
-      stream: MARKET_PRICES_STREAM,
-      evolve: (count: number) => count + 1,
-      initial: 0,
-      headOnly: true,
-      headPosition: false,
-      ctx: { correlationId: eventId, causationId: null, actor: 'system:market-data' },
-      decide: () => ({ step: 'append-records', records: [record], value: null }),
-    });
-    if (outcome.outcome === 'rejected') throw new Error(`recording the bar prices of ${interval}: ${outcome.code}: ${outcome.message}`);
+    if (!(await appendMarketPrices(this.writer, at, 'bars', this.replay.quotes().map((q) => ({ instrument: q.symbol, pricePaise: q.lastPaise }))))) return false;
     this.lastRecordedInterval = interval;
     await this.catchUp.run();
     return true;

@@ -13,16 +13,17 @@ import {
   type OrderEvent,
   type OrderState,
 } from '@robo/domain';
-import { EVENT_STORE, EventStore, type EventEnvelope } from '@robo/event-store';
+import { EVENT_STORE, EventStore, REACTOR_CHECKPOINTS, type EventEnvelope, type ReactorCheckpointStore } from '@robo/event-store';
 import type { BrokerOrder, ExecutionReport } from '@robo/paper';
-import { READ_MODEL_STORE, ReadModelStore } from '@robo/read-models';
-import { APP_CONFIG, AppConfig } from '@robo/runtime';
+import { APP_CONFIG, AppConfig, WALL_CLOCK, type WallClock } from '@robo/runtime';
 import { KiteBroker } from '@robo/broker-kite';
 import { OrderLifecycleMessage, type OrderLifecycleCommand } from '../orders/order-commands';
 import type { LifecycleResult } from '../orders/order-lifecycle.handler';
 import { type CommandContext, derivedId, type CommandOutcome } from '@robo/write-path';
+import { followUntilAborted } from '../common/follow-until-aborted';
 
 export const KITE_BROKER = Symbol('KITE_BROKER');
+/** The broker routing's name among reactor checkpoints (kept on the event side, REACTOR_CHECKPOINTS). */
 export const BROKER_ROUTING_CHECKPOINT = 'reactor.broker-routing';
 export const BROKER_ACTOR = 'system:broker-kite';
 const TYPES = ['OrderAccepted', 'OrderCancelled'];
@@ -46,7 +47,8 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
   constructor(
     private readonly commandBus: CommandBus,
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) private readonly reads: ReadModelStore,
+    @Inject(REACTOR_CHECKPOINTS) private readonly checkpoints: ReactorCheckpointStore,
+    @Inject(WALL_CLOCK) private readonly clock: WallClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(KITE_BROKER) private readonly broker: KiteBroker | null,
   ) {}
@@ -64,28 +66,17 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
     await this.broker?.close();
   }
 
-  private async run(): Promise<void> {
-    let backoff = 100;
-    while (!this.abort.signal.aborted) {
-      try {
-        await this.follow();
-        backoff = 100;
-      } catch (error) {
-        if (this.abort.signal.aborted) break;
-        this.logger.warn({ err: error, retryInMs: backoff }, 'broker routing failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
+  private run(): Promise<void> {
+    return followUntilAborted(this.abort.signal, () => this.follow(), (error, retryInMs) => this.logger.warn({ err: error, retryInMs }, 'broker routing failed; retrying'));
   }
 
   private async follow(): Promise<void> {
-    let checkpoint = await this.reads.getCheckpoint(BROKER_ROUTING_CHECKPOINT);
+    let checkpoint = (await this.checkpoints.load(BROKER_ROUTING_CHECKPOINT)) ?? 0n;
     for await (const event of this.events.subscribeToAll({ after: checkpoint, filter: { eventTypes: TYPES }, signal: this.abort.signal })) {
       await this.handle(event);
       checkpoint = event.globalPosition;
       // Re-handling an event after a crash is harmless (routing is found by tag, cancels of final orders are no-ops).
-      await this.reads.commit(BROKER_ROUTING_CHECKPOINT, [], checkpoint);
+      await this.checkpoints.save(BROKER_ROUTING_CHECKPOINT, checkpoint, this.clock.now());
     }
   }
 

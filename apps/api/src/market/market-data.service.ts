@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InstrumentCatalog, MARKET_PRICES_STREAM, marketPriceInterval, recordMarketPrices, type IstDate, type MarketCalendar, type MarketPrice, type MarketPricesRecordedData } from '@robo/domain';
+import { InstrumentCatalog, MARKET_PRICES_STREAM, marketPriceInterval, type IstDate, type MarketCalendar, type MarketPrice, type MarketPricesRecordedData } from '@robo/domain';
 import { EVENT_STORE, type EventStore } from '@robo/event-store';
 import { buildOptionChain, continueSimulation, optionAnalytics, simulatedOpenInterest, type OptionAnalytics, defaultSimInstruments, saveSimulation, type SavedSimulation, defaultVolatility, SimulatedMarketDataFeed, upcomingExpiries, type OptionChain, type Quote, type Tick } from '@robo/market-data';
 import { APP_CONFIG, AppConfig, CLOCK, Clock, INSTRUMENTS, MARKET_CALENDAR } from '@robo/runtime';
 import { ApiError } from '../common/api-error';
-import { derivedId, WriteStep } from '@robo/write-path';
+import { WriteStep } from '@robo/write-path';
+import { appendMarketPrices } from './market-prices-writer';
 
 const RATE = 0.065;
 
@@ -149,22 +150,7 @@ export class MarketDataService implements OnApplicationBootstrap, OnApplicationS
       if (quote === null) this.watched.delete(symbol); // expired or unknown: no market any more
       else prices.push({ instrument: symbol, pricePaise: quote.lastPaise });
     }
-    const event = recordMarketPrices(at, `simulated:${this.config.paper.marketSeed}`, prices);
-    if (event === null) return false;
-    const eventId = derivedId(MARKET_PRICES_STREAM, interval);
-    const record = { ...event, metadata: { eventId, correlationId: eventId, causationId: null, actor: 'system:market-data', occurredAt: at, schemaVersion: 1 } };
-    // Through the write step, at the head's revision (another recorder of the stream, a second api, makes it run
-    // again); a minute recorded before is a retry of the same id, answered as already done.
-    const outcome = await this.writer.run({
-      stream: MARKET_PRICES_STREAM,
-      evolve: (count: number) => count + 1,
-      initial: 0,
-      headOnly: true,
-      headPosition: false,
-      ctx: { correlationId: eventId, causationId: null, actor: 'system:market-data' },
-      decide: () => ({ step: 'append-records', records: [record], value: null }),
-    });
-    if (outcome.outcome === 'rejected') throw new Error(`recording the market prices of ${interval}: ${outcome.code}: ${outcome.message}`);
+    if (!(await appendMarketPrices(this.writer, at, `simulated:${this.config.paper.marketSeed}`, prices))) return false;
     this.lastRecordedInterval = interval;
     return true;
   }

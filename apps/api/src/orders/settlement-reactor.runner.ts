@@ -3,6 +3,7 @@ import { EVENT_STORE, EventStore, REACTOR_CHECKPOINTS, type ReactorCheckpointSto
 import { READ_MODEL_STORE, type CheckpointReader, type ProjectionCommitStore } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, WALL_CLOCK, type WallClock } from '@robo/runtime';
 import { SettlementReactor } from './settlement.reactor';
+import { followUntilAborted } from '../common/follow-until-aborted';
 
 /** The settlement reactor's name among reactor checkpoints (and in the projections status list). */
 export const SETTLEMENT_CHECKPOINT = 'reactor.settlement';
@@ -40,19 +41,8 @@ export class SettlementReactorRunner implements OnApplicationBootstrap, BeforeAp
     await this.loop;
   }
 
-  private async run(): Promise<void> {
-    let backoff = 100;
-    while (!this.abort.signal.aborted) {
-      try {
-        await this.follow();
-        backoff = 100;
-      } catch (error) {
-        if (this.abort.signal.aborted) break;
-        this.logger.warn({ err: error, retryInMs: backoff }, 'settlement reactor failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
+  private run(): Promise<void> {
+    return followUntilAborted(this.abort.signal, () => this.follow(), (error, retryInMs) => this.logger.warn({ err: error, retryInMs }, 'settlement reactor failed; retrying'));
   }
 
   private async follow(): Promise<void> {
