@@ -103,8 +103,7 @@ export class Harness {
   /** A verified rebuild (verifyOnly) of every projection: each built again from the log must equal the live copy. */
   async verifyRebuilds(): Promise<string[]> {
     const list = await this.call('get', '/api/projections');
-    // The settlement reactor's checkpoint is listed too; it is not a projection.
-    const names = ((list.body.items ?? list.body.projections ?? list.body) as { name: string }[]).map((x) => x.name).filter((x) => !x.startsWith('reactor.'));
+    const names = (list.body.projections as { name: string }[]).map((x) => x.name);
     const differences: string[] = [];
     for (const name of names) {
       const res = await this.call('post', `/api/projections/${name}/rebuild`, { verifyOnly: true });
