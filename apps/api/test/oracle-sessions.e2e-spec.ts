@@ -15,7 +15,7 @@ import { checkProperty, Harness, runSettings, type BadFill, type GenOptions, typ
  * fast-check's seed, path and minimal counterexample with the session log, and a command that replays it.
  *
  * Environment: ORACLE_SESSIONS (default 1,000: the sessions of the whole run, shared out over the properties),
- * ORACLE_SEED and ORACLE_PATH (replay), ORACLE_PROPERTY_MS (time bound of one property, default 120 s; a property
+ * ORACLE_SEED and ORACLE_PATH (replay), ORACLE_PROPERTY_MS (time bound of one property, default 300 s; a property
  * the bound interrupts fails, as fewer sessions than promised is no pass),
  * ORACLE_TIMING=1 (mean time of each kind of request).
  */

@@ -1072,7 +1072,7 @@ export function runSettings(properties: readonly OracleProperty[], defaultSessio
     wanted,
     seed: process.env.ORACLE_SEED ? Number(process.env.ORACLE_SEED) : undefined,
     path: process.env.ORACLE_PATH || undefined,
-    propertyMs: Number(process.env.ORACLE_PROPERTY_MS ?? 120_000),
+    propertyMs: Number(process.env.ORACLE_PROPERTY_MS ?? 300_000),
   };
 }
 
