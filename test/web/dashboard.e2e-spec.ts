@@ -412,6 +412,8 @@ suite('dashboard (browser)', () => {
       await rows.first().waitFor();
       const status = await t.api.get('/api/projections');
       await expect(rows.count()).resolves.toBe(status.body.projections.length);
+      // The settlement reactor is listed apart, with no rebuild button.
+      await expect(admin.locator('[data-testid="reactors-table"] tbody tr').allTextContents()).resolves.toEqual([expect.stringMatching(/^reactor\.settlement\d+/)]);
       await rows.filter({ hasText: /^orders/ }).getByRole('button', { name: 'Rebuild' }).click();
       await expect(admin.locator('[data-testid="rebuild-result"]').textContent()).resolves.toMatch(/checkpoint: \d+/);
       await screenshot(admin, 'operations');

@@ -126,6 +126,7 @@ describe('access and abuse', () => {
       expect(theirs.body.head).toBeNull();
       expect(theirs.body.projections.length).toBeGreaterThan(0);
       for (const p of theirs.body.projections) expect([p.name, p.checkpoint, p.head, p.lagEvents]).toEqual([p.name, null, null, null]);
+      expect(theirs.body.reactors).toEqual([{ name: 'reactor.settlement', checkpoint: null, head: null, lagEvents: null, lagBytes: null }]);
       const operators = await t.as(auditor.token).get('/api/projections');
       expect(operators.body.head).toBe(Number(await store.headPosition()));
       expect(operators.body.projections.some((p: { checkpoint: number | null }) => typeof p.checkpoint === 'number')).toBe(true);

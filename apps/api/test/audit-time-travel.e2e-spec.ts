@@ -133,6 +133,22 @@ describe('audit: time travel, lineage and correlation trees over HTTP', () => {
     expect([unknown.status, unknown.body.code]).toEqual([400, 'UNKNOWN_FIGURE']);
   });
 
+  it('refuses the figure of an instrument the account never traded (unknown or not), as the CLI does: no zero', async () => {
+    const answers = [];
+    for (const figure of ['realized:NOPE', 'quantity:RELIANCE', 'fees:NOPE', 'realized-gross:INFY']) {
+      const res = await trader().get(`/api/lineage?accountId=${account}&figure=${encodeURIComponent(figure)}`);
+      answers.push([figure, res.status, res.body.code, typeof res.body.message]);
+    }
+    expect(answers).toEqual([
+      ['realized:NOPE', 404, 'UNKNOWN_FIGURE', 'string'],
+      ['quantity:RELIANCE', 404, 'UNKNOWN_FIGURE', 'string'],
+      ['fees:NOPE', 404, 'UNKNOWN_FIGURE', 'string'],
+      ['realized-gross:INFY', 404, 'UNKNOWN_FIGURE', 'string'],
+    ]);
+    // A traded instrument still answers.
+    expect((await trader().get(`/api/lineage?accountId=${account}&figure=realized:ITC`)).status).toBe(200);
+  });
+
   it('shows the causal tree of a fill: the fill, then the position and cash changes it caused', async () => {
     const res = await t.as(c.auditor.token).get(`/api/audit/correlations/${fillCorrelation}?minPosition=${fillPosition}`);
     expect(res.status).toBe(200);

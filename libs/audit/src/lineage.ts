@@ -52,6 +52,29 @@ export class UnknownFigureError extends Error {
   }
 }
 
+/** A figure of an instrument the account never traded (or of no instrument at all): not a zero, no figure of the account. */
+export class FigureNotFoundError extends Error {
+  readonly code = 'UNKNOWN_FIGURE';
+  constructor(
+    readonly figure: string,
+    readonly accountId: string,
+    readonly instrument: string,
+  ) {
+    super(`unknown lineage figure ${figure}: account ${accountId} has no position in ${instrument}`);
+  }
+}
+
+/**
+ * The one check, for the api and the CLI, that a figure belongs to the account: a figure of an instrument needs the
+ * account's position stream in it. Throws UnknownFigureError for a malformed figure, FigureNotFoundError for an
+ * instrument the account never traded.
+ */
+export async function assertFigureOfAccount(store: EventStore, accountId: string, figure: string): Promise<void> {
+  const { instrument } = parseFigure(figure);
+  if (instrument === null) return;
+  if ((await store.readStream(positionStreamName(accountId, instrument), { maxCount: 1 })).length === 0) throw new FigureNotFoundError(figure, accountId, instrument);
+}
+
 type Data = Record<string, number | string>;
 
 function cashAmount(event: EventEnvelope): number {

@@ -13,7 +13,7 @@ export const ProjectionStatus = t.named(
     lagEvents: t.nullable(t.integer({ description: 'events behind the head on a store whose positions count events (SQLite); null on EventStoreDB' })),
     lagBytes: t.nullable(t.integer({ description: 'bytes of log behind the head on a store whose positions are byte offsets (EventStoreDB); null on SQLite' })),
     lagSeconds: t.nullable(t.number()),
-    caughtUp: t.nullable(t.boolean({ description: 'null for a reactor, whose checkpoint only moves on the events it handles' })),
+    caughtUp: t.nullable(t.boolean()),
     eventsPerSecond: t.nullable(t.number()),
     running: t.nullable(t.boolean()),
     standby: t.nullable(t.boolean({ description: "true while this api's embedded projector waits for the projector lease" })),
@@ -24,7 +24,25 @@ export const ProjectionStatus = t.named(
   }),
 );
 export type ProjectionStatus = Static<typeof ProjectionStatus>;
-export const ProjectionsStatus = t.named('ProjectionsStatus', t.object({ head: t.nullable(t.integer()), projections: t.array(ProjectionStatus) }));
+export const ReactorStatus = t.named(
+  'ReactorStatus',
+  t.object({
+    name: t.string(),
+    checkpoint: t.nullable(t.integer()),
+    head: t.nullable(t.integer()),
+    lagEvents: t.nullable(t.integer({ description: 'events behind the head (it skips those it does not handle); null on EventStoreDB and for non-operators' })),
+    lagBytes: t.nullable(t.integer()),
+  }),
+);
+export type ReactorStatus = Static<typeof ReactorStatus>;
+export const ProjectionsStatus = t.named(
+  'ProjectionsStatus',
+  t.object({
+    head: t.nullable(t.integer()),
+    projections: t.array(ProjectionStatus),
+    reactors: t.array(ReactorStatus, { description: "the reactors' checkpoints (the settlement reactor); no projection, so never rebuilt" }),
+  }),
+);
 export type ProjectionsStatus = Static<typeof ProjectionsStatus>;
 
 export const DeadLetter = t.named(

@@ -1,12 +1,12 @@
 import { istTradingDay, type MarketCalendar } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
-import { istInstant, tradingDayOnOrBefore } from '@robo/market-data';
+import { istInstant, SESSION_OPEN, tradingDayOnOrBefore } from '@robo/market-data';
 import { type AppConfig, ConfigError } from './config/app-config';
 import { Clock, SimulatedClock, SteeredClock, SystemClock, systemWallClock } from './clock';
 
 /** 09:15 IST of the most recent trading day on or before `now` (today's open even before it, on a trading day). */
 export function latestSessionOpen(now: string, calendar: MarketCalendar): string {
-  return new Date(Date.parse(istInstant(tradingDayOnOrBefore(istTradingDay(now), calendar), '09:15'))).toISOString();
+  return new Date(Date.parse(istInstant(tradingDayOnOrBefore(istTradingDay(now), calendar), SESSION_OPEN))).toISOString();
 }
 
 /**

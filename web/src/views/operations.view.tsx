@@ -82,7 +82,7 @@ function Operations() {
                         <td className="num hide-narrow">{typeof x.lagSeconds === 'number' ? x.lagSeconds.toFixed(1) : '—'}</td>
                         <td>
                           {x.caughtUp === null || x.caughtUp === undefined ? (
-                            <Badge title="A reactor's checkpoint moves only on the events it handles, so it is not compared with the log head">reactor</Badge>
+                            <Badge>unknown</Badge>
                           ) : x.caughtUp ? (
                             <Badge tone="good">caught up</Badge>
                           ) : (
@@ -103,6 +103,26 @@ function Operations() {
                   })}
                 </tbody>
               </table>
+              {p.reactors.length > 0 && (
+                <table className="table table-compact" data-testid="reactors-table">
+                  <thead>
+                    <tr>
+                      <th title="A reactor's checkpoint moves only on the events it handles; it is not a projection and is never rebuilt">Reactor</th>
+                      <th className="num">Checkpoint</th>
+                      <th className="num">Events after it</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {p.reactors.map((r) => (
+                      <tr key={r.name}>
+                        <td>{r.name}</td>
+                        <td className="num">{r.checkpoint ?? '—'}</td>
+                        <td className="num">{r.lagEvents === null ? '—' : quantity(r.lagEvents)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
             </div>
           )}
         </QueryView>

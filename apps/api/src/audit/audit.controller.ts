@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { correlationTree, explainFigure, parseFigure, Slicer, streamState } from '@robo/audit';
+import { assertFigureOfAccount, correlationTree, explainFigure, FigureNotFoundError, parseFigure, Slicer, streamState } from '@robo/audit';
 import { accountStream } from '@robo/domain';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
 import { AuditDoc, READ_MODEL_STORE, DocumentReader, AUDIT_COLLECTION } from '@robo/read-models';
@@ -116,6 +116,13 @@ export class AuditController {
     }
     const [opened] = await this.events.readStream(accountStream(query.accountId), { maxCount: 1 });
     if (!opened) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${query.accountId} does not exist`);
+    // A figure of an instrument the account never traded is not a zero (the CLI refuses it the same way).
+    try {
+      await assertFigureOfAccount(this.events, query.accountId, query.figure);
+    } catch (error) {
+      if (error instanceof FigureNotFoundError) throw new ApiError(404, error.code, error.message, { instrument: error.instrument });
+      throw error;
+    }
     const limit = query.limit === undefined ? MAX_CONTRIBUTIONS : Number(query.limit);
     if (limit > MAX_CONTRIBUTIONS) throw new ApiError(400, 'VALIDATION_FAILED', `limit must be between 1 and ${MAX_CONTRIBUTIONS}`);
     return explainFigure(this.events, query.accountId, query.figure, { fromRevision: parsePosition(query.fromRevision), limit });

@@ -15,7 +15,6 @@ export interface ProjectionStatusView {
   /** Head minus checkpoint where positions are byte offsets (EventStoreDB); null elsewhere. */
   lagBytes: number | null;
   lagSeconds: number | null;
-  /** Null for the settlement reactor, whose checkpoint only moves on the events it handles. */
   caughtUp: boolean | null;
   /** Null when the projector runs in another process (this one has no rate to report). */
   eventsPerSecond: number | null;
@@ -28,6 +27,15 @@ export interface ProjectionStatusView {
   lastError: { code: string | null; message: string; at: string; attempts: number } | { message: string; at: string } | null;
   /** Where the runner figures come from: this process, or only the stores (projector elsewhere). */
   source: 'embedded' | 'stores';
+}
+
+/** One reactor's checkpoint: how far it has handled the log (its lag counts events it will skip too). */
+export interface ReactorStatusView {
+  name: string;
+  checkpoint: number | null;
+  head: number | null;
+  lagEvents: number | null;
+  lagBytes: number | null;
 }
 
 /**
@@ -68,28 +76,28 @@ export class ProjectionOpsService implements OnModuleInit {
     return this.reads.listDeadLetters(projection === undefined ? {} : { projection });
   }
 
-  async status(): Promise<{ head: number | null; projections: ProjectionStatusView[] }> {
+  /**
+   * The projections, and apart from them the reactors' checkpoints (the settlement reactor's): a reactor cannot be
+   * rebuilt, and its checkpoint moves only on the events it handles, so it is no projection to compare with the head.
+   */
+  async status(): Promise<{ head: number | null; projections: ProjectionStatusView[]; reactors: ReactorStatusView[] }> {
     const statuses = await this.runner.status();
     const head = statuses[0]?.head ?? (await this.events.headPosition().catch(() => null));
-    const views = statuses.map((s) => this.view(s));
     const reactor = await this.reactorCheckpoints.load(SETTLEMENT_CHECKPOINT).then((saved) => saved ?? 0n, () => null);
-    views.push({
-      name: SETTLEMENT_CHECKPOINT,
-      checkpoint: reactor === null ? null : Number(reactor),
+    const lag = head === null || reactor === null ? null : Number(head > reactor ? head - reactor : 0n);
+    return {
       head: head === null ? null : Number(head),
-      lagEvents: head === null || reactor === null || this.events.positionUnit === 'bytes' ? null : Number(head > reactor ? head - reactor : 0n),
-      lagBytes: head === null || reactor === null || this.events.positionUnit !== 'bytes' ? null : Number(head > reactor ? head - reactor : 0n),
-      lagSeconds: null,
-      caughtUp: null,
-      eventsPerSecond: null,
-      running: null,
-      standby: null,
-      leaseHolder: null,
-      parked: null,
-      lastError: null,
-      source: 'stores',
-    });
-    return { head: head === null ? null : Number(head), projections: views };
+      projections: statuses.map((s) => this.view(s)),
+      reactors: [
+        {
+          name: SETTLEMENT_CHECKPOINT,
+          checkpoint: reactor === null ? null : Number(reactor),
+          head: head === null ? null : Number(head),
+          lagEvents: this.events.positionUnit === 'bytes' ? null : lag,
+          lagBytes: this.events.positionUnit === 'bytes' ? lag : null,
+        },
+      ],
+    };
   }
 
   private view(s: ProjectionStatus): ProjectionStatusView {

@@ -22,7 +22,7 @@ export class ProjectionsController {
 
   @Get()
   @Roles(...READ_ROLES)
-  @ApiOperation({ summary: 'Per projection: checkpoint, log head, lag (events, seconds), events/s, caught up, parked events, last error (positions and errors for admins and auditors)' })
+  @ApiOperation({ summary: 'Per projection: checkpoint, log head, lag (events, seconds), events/s, caught up, parked events, last error (positions and errors for admins and auditors); the reactors\' checkpoints apart' })
   async status(@CurrentPrincipal() principal: Principal): Promise<ProjectionsStatus> {
     const status = await this.ops.status();
     if (OPERATOR_ROLES.includes(principal.role)) return status;
@@ -31,6 +31,7 @@ export class ProjectionsController {
     return {
       head: null,
       projections: status.projections.map((p) => ({ ...p, checkpoint: null, head: null, lagEvents: null, lagBytes: null, eventsPerSecond: null, leaseHolder: null, parked: null, lastError: null })),
+      reactors: status.reactors.map((r) => ({ name: r.name, checkpoint: null, head: null, lagEvents: null, lagBytes: null })),
     };
   }
 

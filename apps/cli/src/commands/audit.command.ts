@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { explainFigure, Lineage, parseFigure } from '@robo/audit';
-import { accountStream, positionStreamName } from '@robo/domain';
+import { assertFigureOfAccount, explainFigure, FigureNotFoundError, Lineage, parseFigure } from '@robo/audit';
+import { accountStream } from '@robo/domain';
 import { AUDIT_COLLECTION, type FieldCondition } from '@robo/read-models';
 import { CliError, EXIT, ioOf } from '../cli-context';
 import { parseAxis, parseInstantOrDate, rupees, rupeesText, table, timeText, toJson, withLogStores } from '../log-stores';
@@ -82,9 +82,8 @@ export function register(program: Command): void {
     .argument('<figure>', 'cash | realized:<instrument> | realized-gross:<instrument> | fees:<instrument> | quantity:<instrument>')
     .option('--json', 'print JSON')
     .action(async (accountId: string, figure: string, options: { json?: boolean }, command: Command) => {
-      let instrument: string | null;
       try {
-        instrument = parseFigure(figure).instrument;
+        parseFigure(figure);
       } catch (error) {
         throw new CliError(EXIT.USAGE, (error as Error).message, 'UNKNOWN_FIGURE');
       }
@@ -92,8 +91,11 @@ export function register(program: Command): void {
         const [opened] = await events.readStream(accountStream(accountId), { maxCount: 1 });
         if (!opened) throw new CliError(EXIT.REFUSED, `account ${accountId} does not exist`, 'ACCOUNT_NOT_FOUND');
         // A figure of an instrument the account never traded is not a zero: it is no figure of this account.
-        if (instrument !== null && (await events.readStream(positionStreamName(accountId, instrument), { maxCount: 1 })).length === 0) {
-          throw new CliError(EXIT.REFUSED, `unknown lineage figure ${figure}: account ${accountId} has no position in ${instrument}`, 'UNKNOWN_FIGURE');
+        try {
+          await assertFigureOfAccount(events, accountId, figure);
+        } catch (error) {
+          if (error instanceof FigureNotFoundError) throw new CliError(EXIT.REFUSED, error.message, error.code);
+          throw error;
         }
         return explainFigure(events, accountId, figure);
       });

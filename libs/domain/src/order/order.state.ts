@@ -85,6 +85,16 @@ export function statusOnAcceptance(orderType: OrderType): 'TRIGGER_PENDING' | 'O
   return orderType === 'SL' || orderType === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
 }
 
+/**
+ * The status a working order takes once a fill brings it to `filledQuantity`: FILLED when nothing is left, else an
+ * IOC order's rest expires at once and a DAY order stays PARTIALLY_FILLED. The fill decision's events and the
+ * paper broker's book both follow it.
+ */
+export function statusAfterFill(order: { quantity: number; validity: Validity }, filledQuantity: number): 'FILLED' | 'PARTIALLY_FILLED' | 'EXPIRED' {
+  if (filledQuantity >= order.quantity) return 'FILLED';
+  return order.validity === 'IOC' ? 'EXPIRED' : 'PARTIALLY_FILLED';
+}
+
 /** Final orders accept no fill, cancel or change and hold no reservation. */
 export function isFinal(status: OrderState['status']): boolean {
   switch (status) {

@@ -7,7 +7,7 @@ import { checkFillSettlement } from './fill-settlement';
 import type { FillContext, FillReport, OrderCommand } from './order.commands';
 import type { OrderEvent, OrderFillData } from './order.events';
 import { requireOrder } from './order.guards';
-import type { ExistingOrder, OrderState, RecordedFill } from './order.state';
+import { statusAfterFill, type ExistingOrder, type OrderState, type RecordedFill } from './order.state';
 import { assertPrice, assertQuantity } from './order.validation';
 
 type ReportFill = Extract<OrderCommand, { type: 'ReportFill' }>;
@@ -78,9 +78,10 @@ export function decideReportFill(command: ReportFill, state: OrderState): OrderE
     occurredAt: fill.occurredAt,
   };
   checkFillSettlement(order, data, context.position, context.account);
-  if (data.remainingQuantity === 0) return [{ type: 'OrderFilled', data }];
+  const after = statusAfterFill(order, filledQuantity);
+  if (after === 'FILLED') return [{ type: 'OrderFilled', data }];
   const partial: OrderEvent = { type: 'OrderPartiallyFilled', data };
-  if (order.validity === 'IOC') {
+  if (after === 'EXPIRED') {
     return [partial, { type: 'OrderExpired', data: { orderId: order.orderId, accountId: order.accountId, reason: 'IOC remainder', expiredQuantity: data.remainingQuantity } }];
   }
   return [partial];

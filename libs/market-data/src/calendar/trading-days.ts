@@ -1,6 +1,7 @@
 import {
   InvalidCommand,
   isHoliday,
+  marketPhase,
   NORMAL_MARKET_CLOSE_MINUTES,
   NORMAL_MARKET_OPEN_MINUTES,
   NSE_SESSIONS,
@@ -81,13 +82,10 @@ function istWall(ms: number): { date: IstDate; minutes: number } {
  * 09:15 IST of a trading day (weekends and holidays skipped).
  */
 export function nextOpenMs(ms: number, calendar: MarketCalendar): number {
+  // Whether the market is open is the domain's marketPhase; only the next opening is found here.
+  if (marketPhase(new Date(ms).toISOString(), calendar).phase === 'OPEN') return ms;
   const { date, minutes } = istWall(ms);
-  const open = parseHhMm(SESSION_OPEN)!;
-  const close = parseHhMm(SESSION_CLOSE)!;
-  if (isTradingDay(date, calendar)) {
-    if (minutes >= open && minutes < close) return ms;
-    if (minutes < open) return instantMs(istInstant(date, SESSION_OPEN));
-  }
+  if (isTradingDay(date, calendar) && minutes < NORMAL_MARKET_OPEN_MINUTES) return instantMs(istInstant(date, SESSION_OPEN));
   return instantMs(istInstant(nextTradingDay(date, calendar), SESSION_OPEN));
 }
 

@@ -1,3 +1,4 @@
+import { statusAfterFill } from '@robo/domain';
 import type { MatchableOrder, MatchResult } from './match-order';
 
 /**
@@ -9,14 +10,13 @@ export function applyMatch<T extends MatchableOrder>(order: T, result: MatchResu
   let next: T = result.trigger ? { ...order, status: 'OPEN' } : order;
   for (const fill of result.fills) {
     const filledQuantity = next.filledQuantity + fill.quantity;
-    const done = filledQuantity >= next.quantity;
     next = {
       ...next,
       filledQuantity,
       fillIds: [...next.fillIds, fill.fillId],
       filledValuePaise: next.filledValuePaise + fill.quantity * fill.pricePaise,
       feesPaise: next.feesPaise + fill.feesPaise,
-      status: done ? 'FILLED' : next.validity === 'IOC' ? 'EXPIRED' : 'PARTIALLY_FILLED',
+      status: statusAfterFill(next, filledQuantity),
     };
   }
   return result.expire ? { ...next, status: 'EXPIRED' } : next;
