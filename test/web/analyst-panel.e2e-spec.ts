@@ -30,8 +30,7 @@ suite('analyst panel (browser)', () => {
   beforeAll(async () => {
     ensureWebBuilt();
     server = await MessagesApiServer.start({ apiKey: API_KEY, model: MODEL, systemIncludes: [PROMPT_VERSION, TOOLS_VERSION], toolNames: TOOL_NAMES });
-    Object.assign(process.env, ENV, { ANTHROPIC_BASE_URL: server.url });
-    t = await startTestApp();
+    t = await startTestApp({ ...ENV, ANTHROPIC_BASE_URL: server.url });
     const base = await t.listen();
     trader = await t.createKey('trader', [], 'analyst-desk');
     accountId = await openAccount(t, trader, 'Asha');
@@ -40,7 +39,6 @@ suite('analyst panel (browser)', () => {
     errors = collectErrors(page);
   });
   afterAll(async () => {
-    for (const name of [...Object.keys(ENV), 'ANTHROPIC_BASE_URL']) delete process.env[name];
     await browser?.close();
     await t?.close();
     await server?.close();
