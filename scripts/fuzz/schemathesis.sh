@@ -71,7 +71,21 @@ curl -fsS "$BASE/health/ready" >/dev/null
 # answers of GET /api/admin/keys, its own among them, and a revocation of the fuzzer's key in the middle of the run
 # would answer every later request 401 KEY_REVOKED and test nothing more.
 REVOKE='/api/admin/keys/{kid}/revoke'
+# schemathesis's own report goes to a log file (printed when a run fails); what this script prints is the summary of
+# scripts/fuzz/summary.js, so that the output of a CI run ends with the project's own counts.
+RUN=0
 fuzz() {
+  RUN=$((RUN + 1))
+  local log="$WORK/schemathesis-$RUN.log"
+  local rc=0
+  fuzz_run "$@" >"$log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "schemathesis run $RUN failed (exit $rc); its report:" >&2
+    cat "$log" >&2
+  fi
+  return "$rc"
+}
+fuzz_run() {
   "$VENV/bin/st" --config-file "$ROOT/scripts/fuzz/schemathesis.toml" --no-color run "$BASE/docs-json" \
     --url "$BASE" \
     --header "Authorization: Bearer $API_KEY" \
