@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
+import { expiresAtClose, type OrderStatus, type Validity } from '@robo/domain';
 import { DocChange, ORDERS_COLLECTION, ordersProjection, SqliteReadModelStore } from '@robo/read-models';
 import { findPlan, sortsTableRows } from '@robo/read-models/testing/query-plan';
 import { loadConfig } from '@robo/runtime';
@@ -70,6 +71,24 @@ describe('ExpirySweeper over a store with many working orders', () => {
 
     expect(await sweeper.sweep()).toBe(due.length);
     expect([...expired].sort()).toEqual([...due].sort());
+  });
+
+  it('expires earlier days\' orders exactly where the domain\'s expiresAtClose says so, over every status and validity', async () => {
+    const statuses: OrderStatus[] = ['PLACED', 'REJECTED', 'TRIGGER_PENDING', 'OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'EXPIRED'];
+    const validities: Validity[] = ['DAY', 'IOC'];
+    const changes: DocChange[] = [];
+    const due: string[] = [];
+    for (const status of statuses) {
+      for (const validity of validities) {
+        changes.push(order(`${status}-${validity}`, status, YESTERDAY, validity));
+        if (expiresAtClose({ status, validity })) due.push(`${status}-${validity}`);
+      }
+    }
+    await store.commit('orders', changes, 1n);
+
+    await sweeper.sweep();
+    expect(due.length).toBeGreaterThan(0);
+    expect([...expired].sort()).toEqual(due.sort());
   });
 
   it('lets other callbacks of the event loop run between its pages', async () => {

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CommandBus } from '@nestjs/cqrs';
-import { DAY_EXPIRY_REASON, dayOrderExpired, WORKING_STATUSES } from '@robo/domain';
+import { DAY_EXPIRY_REASON, dayOrderExpired, EXPIRES_AT_CLOSE } from '@robo/domain';
 import { FindQuery, READ_MODEL_STORE, DocumentReader, ORDERS_COLLECTION } from '@robo/read-models';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@robo/runtime';
 import { OrderLifecycleMessage } from './order-commands';
@@ -11,9 +11,9 @@ import { type CommandOutcome, derivedId } from '@robo/write-path';
 /** Orders read per query of a sweep. */
 export const SWEEP_PAGE = 500;
 
-/** One page of the working DAY orders, oldest first. */
+/** One page of the orders the close can expire (the domain's EXPIRES_AT_CLOSE), oldest first. */
 export function sweepQuery(cursor: string | null): FindQuery {
-  return { where: { status: { in: [...WORKING_STATUSES] }, validity: 'DAY' }, orderBy: { field: 'seq', direction: 'asc' }, limit: SWEEP_PAGE, cursor };
+  return { where: { status: { in: [...EXPIRES_AT_CLOSE.statuses] }, validity: EXPIRES_AT_CLOSE.validity }, orderBy: { field: 'seq', direction: 'asc' }, limit: SWEEP_PAGE, cursor };
 }
 
 /**

@@ -2,7 +2,7 @@ import { DomainError } from '../common/errors';
 import type { MarketCalendar } from './calendar';
 import { DEFAULT_NSE_HOLIDAYS } from './holidays';
 import { isIsoDate, toIst } from './ist';
-import { createMarketCalendar, isMisCutoffPassed, marketPhase } from './market-calendar';
+import { createMarketCalendar, DEFAULT_MIS_CUTOFFS, isMisCutoffPassed, istTimeOffset, marketPhase, NSE_SESSIONS } from './market-calendar';
 
 // 2026-11-20 is a Friday; 2026-12-25 (Christmas) is a Friday holiday.
 const calendar = createMarketCalendar({ holidays: ['2026-12-25'] });
@@ -156,5 +156,13 @@ describe('DEFAULT_NSE_HOLIDAYS', () => {
       expect(weekday >= 1 && weekday <= 5).toBe(true);
     }
     expect([...DEFAULT_NSE_HOLIDAYS]).toEqual([...new Set(DEFAULT_NSE_HOLIDAYS)].sort());
+  });
+});
+
+describe('istTimeOffset (times derived from the market hours)', () => {
+  it('moves an HH:MM IST time by whole minutes either way, across the hour', () => {
+    expect(istTimeOffset(NSE_SESSIONS.OPEN.from, 5)).toBe('09:20');
+    expect(istTimeOffset(DEFAULT_MIS_CUTOFFS.derivatives, -15)).toBe('15:10');
+    expect(istTimeOffset('09:55', 10)).toBe('10:05');
   });
 });

@@ -5,11 +5,14 @@ import type { ClosedReason, MarketCalendar, MarketPhase } from './calendar';
 import { DEFAULT_NSE_HOLIDAYS } from './holidays';
 import { formatHhMm, isIsoDate, parseHhMm, toIst } from './ist';
 
+/** The default intraday (MIS) square-off cut-offs, `HH:MM` IST: equity 15:20 (at a large broker), F&O 15:25. */
+export const DEFAULT_MIS_CUTOFFS = { equity: '15:20', derivatives: '15:25' } as const;
+
 export interface MarketCalendarOptions {
   holidays?: readonly IstDate[];
-  /** `HH:MM` IST; default 15:20 (equity intraday square-off at a large broker). */
+  /** `HH:MM` IST; default DEFAULT_MIS_CUTOFFS.equity. */
   misCutoffEquity?: string;
-  /** `HH:MM` IST; default 15:25 (F&O intraday square-off). */
+  /** `HH:MM` IST; default DEFAULT_MIS_CUTOFFS.derivatives. */
   misCutoffDerivatives?: string;
 }
 
@@ -42,6 +45,11 @@ const SESSIONS: readonly { phase: Exclude<MarketPhase, 'CLOSED'>; from: number; 
   to: hhmm(NSE_SESSIONS[phase].to),
 }));
 
+/** `HH:MM` IST `minutes` after (or, negative, before) the IST time `from`, itself `HH:MM`: times derived from the market's hours. */
+export function istTimeOffset(from: string, minutes: number): string {
+  return formatHhMm(hhmm(from) + minutes);
+}
+
 function hhmm(value: string): number {
   const minutes = parseHhMm(value);
   if (minutes === null) throw new Error(`bad session time ${value}`);
@@ -69,8 +77,8 @@ export function createMarketCalendar(options: MarketCalendarOptions = {}): Marke
   }
   return {
     holidays: new Set(holidays),
-    misCutoffEquity: cutoff(options.misCutoffEquity ?? '15:20', 'misCutoffEquity'),
-    misCutoffDerivatives: cutoff(options.misCutoffDerivatives ?? '15:25', 'misCutoffDerivatives'),
+    misCutoffEquity: cutoff(options.misCutoffEquity ?? DEFAULT_MIS_CUTOFFS.equity, 'misCutoffEquity'),
+    misCutoffDerivatives: cutoff(options.misCutoffDerivatives ?? DEFAULT_MIS_CUTOFFS.derivatives, 'misCutoffDerivatives'),
   };
 }
 

@@ -3,7 +3,7 @@ import {
   CHARGE_SCHEDULES,
   createMarketCalendar,
   DAY_EXPIRY_REASON,
-  dayOrderExpired,
+  expiredAtClose,
   fillChargesPaise,
   InvalidCommand,
   IOC_EXPIRY_REASON,
@@ -84,7 +84,7 @@ const DEFAULT_CALENDAR = createMarketCalendar();
 /**
  * Paper execution rules (one call per order per quote):
  * - Only working orders match (the domain's isWorking), and only in the normal market (OPEN phase). A DAY order
- *   whose session has closed expires (the domain's dayOrderExpired).
+ *   whose session has closed expires (the domain's expiredAtClose).
  * - SL and SL-M wait for the trigger (the domain's stopTriggerReached). Once fired, SL works as LIMIT and SL-M as MARKET in the same call.
  * - MARKET: the whole open quantity fills at once at the touch (ask for a buy, bid for a sell) moved against the
  *   trader by the slippage, rounded up to whole ticks: slippage stands for walking the book, so volume does not
@@ -99,7 +99,7 @@ export function matchOrder(order: MatchableOrder, quote: Quote | null, options: 
   checkOptions(options);
   const none: MatchResult = { fills: [] };
   if (!isWorking(order.status)) return none;
-  if (order.validity === 'DAY' && dayOrderExpired(order.placedAt, options.now)) return { fills: [], expire: { reason: DAY_EXPIRY_REASON } };
+  if (expiredAtClose(order, options.now)) return { fills: [], expire: { reason: DAY_EXPIRY_REASON } };
   // Pre-open, the closing session and closed days have no continuous trading to fill against.
   if (marketPhase(options.now, options.calendar ?? DEFAULT_CALENDAR).phase !== 'OPEN') return none;
 

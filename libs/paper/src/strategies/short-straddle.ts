@@ -1,6 +1,9 @@
 import {
   formatRupees,
   applyBasisPoints,
+  DEFAULT_MIS_CUTOFFS,
+  istTimeOffset,
+  NSE_SESSIONS,
   InvalidCommand,
   istTradingDay,
   lotSizeForExpiry,
@@ -218,8 +221,17 @@ function leave(state: ShortStraddleState, input: ShortStraddleInput, params: Sho
   return { state: { ...state, phase: 'DONE' }, intents };
 }
 
-/** The straddle's defaults: enter at 09:20 IST, exit at 15:10 IST (before the broker's MIS square-off), a 30% stop per leg. */
-export const SHORT_STRADDLE_DEFAULTS = { lots: 1, entryTime: '09:20', exitTime: '15:10', stopLossPct: 30, product: 'MIS' } as const;
+/**
+ * The straddle's defaults: enter 5 minutes after the normal market opens (09:20 IST), exit 15 minutes before the
+ * options' MIS square-off (15:10 IST) so the strategy, not the broker, closes the legs; a 30% stop per leg.
+ */
+export const SHORT_STRADDLE_DEFAULTS = {
+  lots: 1,
+  entryTime: istTimeOffset(NSE_SESSIONS.OPEN.from, 5),
+  exitTime: istTimeOffset(DEFAULT_MIS_CUTOFFS.derivatives, -15),
+  stopLossPct: 30,
+  product: 'MIS',
+} as const;
 
 /** The fields every leg order shares. */
 function order(context: StrategyContext, legGroupId: string, step: string, leg: StraddleLeg): Omit<OrderIntent, 'side' | 'orderType' | 'triggerPricePaise' | 'product' | 'reason'> {
