@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cpuPerRequest, processCpu, type ProcessCpu } from '../bench/harness/thread-cpu';
+import { itOrSkip } from '@robo/runtime/testing/skip';
 
 /**
  * A fresh Node process (few threads of its own, unlike a test runner's) that burns 400 ms of CPU on its main thread
@@ -21,10 +22,9 @@ process.stdout.write('ready\\n');
 `;
 
 const linux = process.platform === 'linux';
-if (!linux) console.log('thread CPU readings skipped: they read /proc, which only Linux has');
 
 describe('thread CPU readings of the bench', () => {
-  (linux ? it : it.skip)("puts a process's main-thread CPU on its main thread and its worker's on the other threads", async () => {
+  itOrSkip(!linux && 'they read /proc, which only Linux has')("puts a process's main-thread CPU on its main thread and its worker's on the other threads", async () => {
     const child = spawn(process.execPath, ['-e', SPINNER], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines: string[] = [];
     const waiters: { line: string; resolve: () => void }[] = [];

@@ -9,6 +9,7 @@ import { loadConfig } from '@robo/runtime';
 import { createApp } from '../apps/api/src/bootstrap';
 import { MARKET_OPEN_INSTANT, startTestApp, type TestApp, type TestKey } from '../apps/api/test/test-app';
 import { reportFill } from '../apps/api/test/auth-fixtures';
+import { describeOrSkip } from '@robo/runtime/testing/skip';
 
 /*
  * The api on the production stores (EVENT_STORE=esdb, READ_STORE=mongo, CREDENTIAL_STORE=mongo).
@@ -92,14 +93,6 @@ describe('api with CREDENTIAL_STORE=mongo and MongoDB unreachable (embedded even
 const esdbUrl = process.env.EVENTSTORE_URL;
 const mongoUrl = process.env.MONGO_URL;
 
-if (!mongoUrl) {
-  // Written straight to stderr: Jest does not show console output of a suite whose tests are all skipped.
-  process.stderr.write('api on MongoDB: skipped because MONGO_URL is not set (see docs/production.md, "Running the integration tests").\n');
-}
-if (!esdbUrl || !mongoUrl) {
-  process.stderr.write('api on EventStoreDB + MongoDB: skipped because EVENTSTORE_URL and MONGO_URL are not both set (see docs/production.md).\n');
-}
-
 /** Opens an account, places and fills an order (twice: the second is a no-op), and reads it all back through the projections. */
 async function tradingSession(t: TestApp, trader: TestKey): Promise<{ accountId: string; orderId: string }> {
   const http = () => t.as(trader.token);
@@ -139,7 +132,7 @@ async function tradingSession(t: TestApp, trader: TestKey): Promise<{ accountId:
   return { accountId, orderId };
 }
 
-(mongoUrl ? describe : describe.skip)('api with READ_STORE=mongo and CREDENTIAL_STORE=mongo (embedded event log, no EventStoreDB)', () => {
+describeOrSkip(!mongoUrl && 'MONGO_URL is not set (see docs/production.md, "Running the integration tests")')('api with READ_STORE=mongo and CREDENTIAL_STORE=mongo (embedded event log, no EventStoreDB)', () => {
   let t: TestApp;
   let trader: TestKey;
   let raw: MongoClient;
@@ -176,7 +169,7 @@ async function tradingSession(t: TestApp, trader: TestKey): Promise<{ accountId:
   });
 });
 
-(esdbUrl && mongoUrl ? describe : describe.skip)('api on EventStoreDB + MongoDB (real servers)', () => {
+describeOrSkip(!(esdbUrl && mongoUrl) && 'EVENTSTORE_URL and MONGO_URL are not both set (see docs/production.md)')('api on EventStoreDB + MongoDB (real servers)', () => {
   let t: TestApp;
   let trader: TestKey;
   const dbName = `robo_e2e_${randomUUID().replace(/-/g, '').slice(0, 12)}`;

@@ -5,13 +5,14 @@ import { openAccount } from '../../apps/api/test/auth-fixtures';
 import { startTestApp, type TestApp, type TestKey } from '../../apps/api/test/test-app';
 import { chromiumMissing, collectErrors, launchChromium, newContext, screenshot } from './browser';
 import { ensureWebBuilt } from './web-build';
+import { describeOrSkip } from '@robo/runtime/testing/skip';
 
 /**
  * "Ask the analyst" in a real browser: the answer streams in, its citation links into the audit view, and the
  * trader approves the analyst's proposal, which places one order through the api.
  */
 const missing = chromiumMissing();
-const suite = missing ? describe.skip : describe;
+const suite = describeOrSkip(missing);
 jest.setTimeout(60_000);
 
 const API_KEY = 'sk-ant-test-local-only';

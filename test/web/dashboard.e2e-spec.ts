@@ -4,6 +4,7 @@ import { brokerKey, reportFill } from '../../apps/api/test/auth-fixtures';
 import { startTestApp, type TestApp, type TestKey } from '../../apps/api/test/test-app';
 import { chromiumMissing, collectErrors, launchChromium, newContext, SCREENSHOT_DIR, screenshot } from './browser';
 import { ensureWebBuilt } from './web-build';
+import { describeOrSkip } from '@robo/runtime/testing/skip';
 
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core) against the api started in process
@@ -13,8 +14,7 @@ import { ensureWebBuilt } from './web-build';
  * messages next to the fields, travel back in time, read the audit trail, switch to dark mode; then a viewer.
  */
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the dashboard browser tests: ${missing}`);
-const suite = missing ? describe.skip : describe;
+const suite = describeOrSkip(missing);
 
 jest.setTimeout(60_000);
 

@@ -4,14 +4,14 @@ import { openAccount, placeOrder, registerStrategy, reportFill } from '../../app
 import { startTestApp, type TestApp, type TestKey } from '../../apps/api/test/test-app';
 import { chromiumMissing, collectErrors, launchChromium, newContext, screenshot } from './browser';
 import { ensureWebBuilt } from './web-build';
+import { describeOrSkip } from '@robo/runtime/testing/skip';
 
 /**
  * The statement and export buttons, the watchlist, the option chain and a strategy's basket, in a real browser
  * against the api started in process (simulated clock inside market hours, fills reported by a broker key).
  */
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the exports browser tests: ${missing}`);
-const suite = missing ? describe.skip : describe;
+const suite = describeOrSkip(missing);
 
 jest.setTimeout(60_000);
 

@@ -7,6 +7,7 @@ import { startPaperApp, storeOf } from '../../apps/api/test/paper-fixtures';
 import type { TestApp, TestKey } from '../../apps/api/test/test-app';
 import { chromiumMissing, collectErrors, launchChromium, newContext, screenshot } from './browser';
 import { ensureWebBuilt } from './web-build';
+import { describeOrSkip } from '@robo/runtime/testing/skip';
 
 /**
  * The demo as a new user meets it, in a real browser: the account picker opens on the demo account; a strategy's
@@ -15,7 +16,7 @@ import { ensureWebBuilt } from './web-build';
  * says so once.
  */
 const missing = chromiumMissing();
-const suite = missing ? describe.skip : describe;
+const suite = describeOrSkip(missing);
 jest.setTimeout(90_000);
 
 const SEED = 'web-views';

@@ -1,4 +1,5 @@
 import { KiteConnect } from 'kiteconnect';
+import { skippedSuite } from '@robo/runtime/testing/skip';
 
 /**
  * A smoke test against Zerodha's real Kite Connect, run only when KITE_API_KEY and KITE_ACCESS_TOKEN are set (the
@@ -10,11 +11,7 @@ const apiKey = process.env.KITE_API_KEY;
 const accessToken = process.env.KITE_ACCESS_TOKEN;
 
 if (!apiKey || !accessToken) {
-  // Written straight to stderr: Jest does not show console output of a suite whose tests are all skipped.
-  process.stderr.write('Kite live smoke test skipped: KITE_API_KEY and KITE_ACCESS_TOKEN are not both set (see docs/live-trading.md).\n');
-  describe.skip('Kite Connect live smoke test (KITE_API_KEY, KITE_ACCESS_TOKEN not set)', () => {
-    it('needs a Kite Connect app and the day access token', () => undefined);
-  });
+  skippedSuite('Kite Connect live smoke test', 'KITE_API_KEY and KITE_ACCESS_TOKEN are not both set (a Kite Connect app and the day access token: see docs/live-trading.md)');
 } else {
   describe('Kite Connect live smoke test', () => {
     const kc = new KiteConnect({ api_key: apiKey, access_token: accessToken, ...(process.env.KITE_ROOT ? { root: process.env.KITE_ROOT } : {}) });

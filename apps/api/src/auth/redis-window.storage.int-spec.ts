@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { startTestRedis, type TestRedis } from '../../test/redis-server';
 import { RedisWindowStorage } from './redis-window.storage';
 import { throttlerStorageContract } from './testing/throttler-storage.contract';
+import { describeOrSkip, itOrSkip } from '@robo/runtime/testing/skip';
 
 // 100,000 round trips to a server on a machine shared with other tests: more than the default minute when it is busy.
 jest.setTimeout(180_000);
@@ -19,7 +20,8 @@ afterAll(async () => {
 
 /** redis-server on the PATH, or REDIS_URL: otherwise these tests are skipped (startTestRedis prints why). */
 const serverAvailable = Boolean(process.env.REDIS_URL) || (process.env.PATH ?? '').split(':').some((dir) => isExecutable(path.join(dir, 'redis-server')));
-const withServer = serverAvailable ? it : it.skip;
+const noServer = !serverAvailable && 'no redis-server on the PATH and REDIS_URL is not set';
+const withServer = itOrSkip(noServer, 'RedisWindowStorage');
 
 describe('RedisWindowStorage (a real Redis server)', () => {
   const open = (now?: () => number) => {
@@ -27,7 +29,7 @@ describe('RedisWindowStorage (a real Redis server)', () => {
     return storage;
   };
 
-  (serverAvailable ? describe : describe.skip)('the storage contract', () => {
+  describeOrSkip(noServer, 'RedisWindowStorage')('the storage contract', () => {
     throttlerStorageContract(async (now) => {
       const storage = open(now);
       return { storage, close: () => storage.close() };

@@ -1,4 +1,5 @@
 import type { CredentialStore, NewApiKey } from '../credential-store.port';
+import { itOrSkip } from '@robo/runtime/testing/skip';
 
 /** A key as KeyManager would store it (the hash is opaque to the store). */
 export function newKey(kid: string, over: Partial<NewApiKey> = {}): NewApiKey {
@@ -50,16 +51,8 @@ export function credentialStoreContract(
   crashable?: () => Promise<CrashableStorage> | CrashableStorage,
   options: CredentialContractOptions = {},
 ): void {
-  /** `it`, or `it.skip` with the reason on stderr (Jest prints nothing of a skipped test) when the case is unsupported. */
-  const itCase = (key: CredentialContractCase, title: string, fn: () => Promise<void>): void => {
-    const reason = options.unsupported?.[key];
-    if (reason === undefined) {
-      it(title, fn);
-      return;
-    }
-    process.stderr.write(`CredentialStore contract (${name}): skipped "${title}": ${reason}\n`);
-    it.skip(title, fn);
-  };
+  /** `it`, or `it.skip` with the reason printed when the case is unsupported. */
+  const itCase = (key: CredentialContractCase, title: string, fn: () => Promise<void>): void => itOrSkip(options.unsupported?.[key], `CredentialStore contract (${name})`)(title, fn);
 
   describe(`CredentialStore contract: ${name}`, () => {
     let store: CredentialStore;
@@ -155,7 +148,7 @@ export function credentialStoreContract(
       expect(await store.get('nope')).toBeNull();
     });
 
-    (crashable ? it : it.skip)('ends the next start with exactly one admin key obtainable, whatever write of the first start crashed', async () => {
+    itOrSkip(!crashable && 'the adapter gives no crashable storage', `CredentialStore contract (${name})`)('ends the next start with exactly one admin key obtainable, whatever write of the first start crashed', async () => {
       let crashes = 0;
       // Past the bootstrap's last write the first start succeeds; six covers every write of both stores'
       // createIfEmpty and confirmFirstKey.

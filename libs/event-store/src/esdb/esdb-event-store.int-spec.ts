@@ -3,6 +3,7 @@ import { eventStoreContract } from '../testing/event-store.contract';
 import { idsOf, newEvent, someEvents, uniqueName } from '../testing/test-events';
 import { claimStreamName } from './esdb-claims';
 import { EsdbEventStore } from './esdb-event-store';
+import { skippedSuite } from '@robo/runtime/testing/skip';
 
 /*
  * Runs against a real EventStoreDB / KurrentDB when EVENTSTORE_URL is set, e.g.
@@ -13,11 +14,7 @@ import { EsdbEventStore } from './esdb-event-store';
 const url = process.env.EVENTSTORE_URL;
 
 if (!url) {
-  // Written straight to stderr: Jest does not show console output of a suite whose tests are all skipped.
-  process.stderr.write('EventStoreDB adapter: integration tests skipped because EVENTSTORE_URL is not set (see docs/production.md, "Running the integration tests").\n');
-  describe.skip('EsdbEventStore against EventStoreDB (EVENTSTORE_URL not set)', () => {
-    it('needs a server', () => undefined);
-  });
+  skippedSuite('EsdbEventStore against EventStoreDB', 'EVENTSTORE_URL is not set (see docs/production.md, "Running the integration tests")');
 } else {
   const connect = () => EsdbEventStore.connect({ url, resubscribe: { initialMs: 50, maxMs: 1000 } });
 

@@ -6,6 +6,7 @@ import { InvalidAppendError, StoreUnavailableError } from '../errors';
 import { idsOf, newEvent, rejectionOf, someEvents, within } from '../testing/test-events';
 import { SqliteEventStore } from './sqlite-event-store';
 import { TempStores, WRITER_MODES } from './testing/temp-stores';
+import { itOrSkip } from '@robo/runtime/testing/skip';
 
 describe.each(WRITER_MODES)('SqliteEventStore availability, validation and close, writing $mode', ({ options }) => {
   let temp: TempStores;
@@ -73,7 +74,8 @@ describe.each(WRITER_MODES)('SqliteEventStore availability, validation and close
   });
 
   const asRoot = process.getuid?.() === 0;
-  (asRoot ? it.skip : it)('reports a read-only file as StoreUnavailableError and recovers once it is writable again', async () => {
+  // chmod does not stop root from writing, so the read-only case can only be shown as another user.
+  itOrSkip(asRoot && 'running as root, where chmod does not block writes')('reports a read-only file as StoreUnavailableError and recovers once it is writable again', async () => {
     const owner = temp.open();
     await owner.append('a', someEvents(1), { expectedRevision: 'no_stream' });
     const dataDir = path.dirname(temp.file);
@@ -93,10 +95,6 @@ describe.each(WRITER_MODES)('SqliteEventStore availability, validation and close
       for (const f of files) fs.chmodSync(f, 0o644);
     }
   });
-  if (asRoot) {
-    // chmod does not stop root from writing, so the read-only case can only be shown as another user.
-    console.log('skipped the read-only file test: running as root, where chmod does not block writes');
-  }
 
   it('rejects malformed appends with InvalidAppendError (INVALID_APPEND) and writes nothing', async () => {
     const store = temp.open();

@@ -11,6 +11,7 @@ import { ImportConflictError, ImportEventTooLargeError, importEvents } from './i
 import { AppendTooLargeError } from '../errors';
 import type { NewEvent } from '../envelope';
 import { formatLine, MalformedExportLineError, parseLine } from './ndjson-format';
+import { describeOrSkip } from '@robo/runtime/testing/skip';
 
 let dir: string;
 const opened: EventStore[] = [];
@@ -273,11 +274,7 @@ describe('import within the target store\'s append size', () => {
 });
 
 const esdbUrl = process.env.EVENTSTORE_URL;
-if (!esdbUrl) {
-  // Written straight to stderr: Jest does not show console output of a suite whose tests are all skipped.
-  process.stderr.write('Export/import into EventStoreDB skipped because EVENTSTORE_URL is not set (the SQLite round trip above always runs).\n');
-}
-(esdbUrl ? describe : describe.skip)('export and import of the event log (SQLite to EventStoreDB)', () => {
+describeOrSkip(!esdbUrl && 'EVENTSTORE_URL is not set (the SQLite round trip above always runs)')('export and import of the event log (SQLite to EventStoreDB)', () => {
   it('imports into EventStoreDB preserving streams, revisions, ids and metadata, idempotently', async () => {
     const source = sqlite('source');
     const prefix = `${uniqueName('mig')}-`;

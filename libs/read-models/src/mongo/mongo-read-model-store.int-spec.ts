@@ -9,6 +9,7 @@ import { FERRETDB_NO_QUERY_PLANNER, FERRETDB_NO_RENAME_DROP_TARGET, FERRETDB_NON
 import { type ReadModelContractOptions, readModelStoreContract } from '../testing/read-model-store.contract';
 import { collectionName, findFilter, findSort } from './mongo-query';
 import { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo-read-model-store';
+import { skippedSuite } from '@robo/runtime/testing/skip';
 
 /*
  * Runs against a real MongoDB when MONGO_URL is set, e.g.
@@ -23,11 +24,7 @@ import { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo-re
 const url = process.env.MONGO_URL;
 
 if (!url) {
-  // Written straight to stderr: Jest does not show console output of a suite whose tests are all skipped.
-  process.stderr.write('MongoDB adapter: integration tests skipped because MONGO_URL is not set (see docs/production.md, "Running the integration tests").\n');
-  describe.skip('MongoReadModelStore against MongoDB (MONGO_URL not set)', () => {
-    it('needs a server', () => undefined);
-  });
+  skippedSuite('MongoReadModelStore against MongoDB', 'MONGO_URL is not set (see docs/production.md, "Running the integration tests")');
 } else {
   const database = throwawayDatabases(url, 'robo_it');
   const open = (options: Partial<MongoReadModelStoreOptions> = {}): MongoReadModelStore => MongoReadModelStore.connect({ url, dbName: database(), ...options });

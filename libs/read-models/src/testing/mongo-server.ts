@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { itOrSkip } from '@robo/runtime/testing/skip';
 
 /**
  * What answers at a MONGO_URL: MongoDB itself, or FerretDB (which says so in buildInfo.ferretdbVersion). Asked once
@@ -31,16 +32,11 @@ export function mongoServer(url: string): MongoServer {
 }
 
 /**
- * `it` on MongoDB; on FerretDB, `it.skip` with the reason written to stderr (Jest shows no console output of
- * skipped tests). Each reason is a row of the table in docs/production.md ("FerretDB is not MongoDB").
+ * `it` on MongoDB; on FerretDB, `it.skip` with the reason printed. Each reason is a row of the table in
+ * docs/production.md ("FerretDB is not MongoDB").
  */
 export function exceptOnFerretDb(server: MongoServer, reason: string): jest.It {
-  if (server.ferretdb === null) return it;
-  const skip = ((name: string, ...rest: unknown[]) => {
-    process.stderr.write(`FerretDB ${server.ferretdb}: skipped "${name}": ${reason}\n`);
-    return (it.skip as (...args: unknown[]) => void)(name, ...rest);
-  }) as unknown as jest.It;
-  return skip;
+  return itOrSkip(server.ferretdb !== null && reason, `FerretDB ${server.ferretdb}`);
 }
 
 /** The differences the MongoDB suites meet on FerretDB 1.24, each a row of docs/production.md's table. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CollectionSpec, DeadLetter, FindQuery, ReadModelStore } from '../read-model-store.port';
+import { itOrSkip } from '@robo/runtime/testing/skip';
 
 /** Cases of the contract that a server may be unable to run (see ReadModelContractOptions). */
 export type ReadModelContractCase = 'promoteShadow';
@@ -17,16 +18,8 @@ export interface ReadModelContractOptions {
  * The factory returns a fresh, empty store for each test; the suite closes it afterwards.
  */
 export function readModelStoreContract(name: string, factory: () => Promise<ReadModelStore> | ReadModelStore, options: ReadModelContractOptions = {}): void {
-  /** `it`, or `it.skip` with the reason on stderr (Jest prints nothing of a skipped test) when the case is unsupported. */
-  const itCase = (key: ReadModelContractCase, title: string, fn: () => Promise<void>): void => {
-    const reason = options.unsupported?.[key];
-    if (reason === undefined) {
-      it(title, fn);
-      return;
-    }
-    process.stderr.write(`ReadModelStore contract (${name}): skipped "${title}": ${reason}\n`);
-    it.skip(title, fn);
-  };
+  /** `it`, or `it.skip` with the reason printed when the case is unsupported. */
+  const itCase = (key: ReadModelContractCase, title: string, fn: () => Promise<void>): void => itOrSkip(options.unsupported?.[key], `ReadModelStore contract (${name})`)(title, fn);
 
   describe(`ReadModelStore contract: ${name}`, () => {
     let store: ReadModelStore;
