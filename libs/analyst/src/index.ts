@@ -10,6 +10,7 @@ export * from './disabled-analyst';
 export * from './interaction-log';
 export * from './prompt';
 export * from './proposals/proposal-book';
+export * from './queries/read-model-analyst-queries';
 export * from './provider-errors';
 export * from './tool-output';
 export * from './tools/input-schema';

@@ -8,7 +8,7 @@ import { SqliteEventStore, type EventEnvelope } from '@robo/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, SqliteReadModelStore } from '@robo/read-models';
 import { appendScenario, tradingScenario } from '@robo/read-models/testing/trading-scenario';
 import { orderTerms, type OrderRequest, type PlacementContext, type PlaceOrderPort } from '../proposals/proposal-book';
-import { ReadModelAnalystQueries } from './read-model-analyst-queries';
+import { RecordingAnalystQueries } from './recording-analyst-queries';
 
 /** Friday 20 Nov 2026, 10:00 IST: inside market hours, so approved proposals pass the session checks. */
 export const FIXTURE_NOW = '2026-11-20T04:30:00.000Z';
@@ -31,7 +31,7 @@ export class AnalystFixture {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'robo-analyst-'));
   readonly eventStore = SqliteEventStore.open({ file: path.join(this.dir, 'events.db'), pollIntervalMs: 20 });
   readonly readStore = SqliteReadModelStore.open({ file: path.join(this.dir, 'read-models.db') });
-  readonly queries = new ReadModelAnalystQueries(this.readStore, this.eventStore);
+  readonly queries = new RecordingAnalystQueries(this.readStore, this.eventStore);
   readonly placed: { request: OrderRequest; ctx: PlacementContext; orderId: string }[] = [];
   /** Buying power the order path sees (the risk check refuses orders above it). */
   buyingPowerPaise = 100_000_000;
