@@ -1,0 +1,60 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+export const PROJECTOR_MAIN = path.resolve(__dirname, '../../dist/apps/projector/src/main.js');
+
+/** The projector as its own process (built output). */
+export class ChildProjector {
+  private child: ChildProcess | null = null;
+  output = '';
+  constructor(private readonly env: Record<string, string>) {}
+
+  start(): void {
+    this.child = spawn(process.execPath, [PROJECTOR_MAIN], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout?.on('data', (d) => (this.output += d));
+    this.child.stderr?.on('data', (d) => (this.output += d));
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+    this.child = null;
+  }
+}
+
+/** Polls `probe` until it answers non-null, at most `ms`; the condition is what is waited for, not the time. */
+export async function eventually<T>(ms: number, what: string, probe: () => Promise<T | null> | T | null): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** `url` (one or several hosts, options kept) naming the database `db`. */
+export function withDatabase(url: string, db: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?(\?.*)?$/.exec(url);
+  if (!match) throw new Error(`MONGO_URL is not a mongodb:// URL: ${url}`);
+  return `${match[1]}/${db}${match[3] ?? ''}`;
+}
+
+/**
+ * The stores the replicas share besides the SQLite event log. `sqlite`: read models and keys in the data directory's
+ * files. `mongo`: read models, checkpoints, the projector lease and the API keys in one database of the server of
+ * MONGO_URL (MongoDB, or FerretDB in `npm test`), as several replicas would run in production.
+ */
+export type SharedStores = { name: string; env: (database: () => string) => Record<string, string> };
+
+export const SQLITE_FILES: SharedStores = { name: 'the SQLite files', env: () => ({ READ_STORE: 'sqlite' }) };
+
+export function mongoStores(mongoUrl: string): SharedStores {
+  return {
+    name: 'MongoDB wire (read models, lease and keys)',
+    env: (database) => ({ READ_STORE: 'mongo', CREDENTIAL_STORE: 'mongo', MONGO_URL: withDatabase(mongoUrl, database()) }),
+  };
+}
