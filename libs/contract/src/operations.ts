@@ -72,6 +72,13 @@ export const OPERATIONS = {
 
   'GET /api/strategies': { ok: { 200: S.StrategyList }, errors: READ_ONE },
   'GET /api/backtests': { ok: { 200: B.BacktestRunList }, errors: READ },
+  'GET /api/backtests/{runId}': { ok: { 200: B.BacktestRun }, errors: READ_ONE },
+  'GET /api/backtests/{runId}/equity': { ok: { 200: B.BacktestEquity }, errors: READ_ONE },
+  'GET /api/backtests/{runId}/trades': { ok: { 200: B.BacktestTradeList }, errors: READ_ONE },
+  'GET /api/backtests/{runId}/audit': { ok: { 200: Au.AuditPage }, errors: READ_ONE },
+  'GET /api/backtests/{runId}/streams/{stream}/events': { ok: { 200: Au.StreamEvents }, errors: READ_ONE },
+  'GET /api/backtests/{runId}/portfolio': { ok: { 200: A.Portfolio }, errors: REPLAY },
+  'GET /api/backtests/{runId}/lineage': { ok: { 200: Au.Lineage }, errors: REPLAY },
   'POST /api/backtests/{runId}/promote': { ok: { 201: S.StrategyCommandResult }, errors: COMMAND, request: B.PromoteBacktestBody },
   'POST /api/strategies': { ok: { 201: S.StrategyCommandResult }, errors: COMMAND, request: S.RegisterStrategyBody },
   'GET /api/strategies/{id}': { ok: { 200: S.Strategy }, errors: READ_ONE },

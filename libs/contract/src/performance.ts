@@ -73,21 +73,20 @@ export type StrategyCurvePoint = Static<typeof StrategyCurvePoint>;
 export const DrawdownPoint = t.named('DrawdownPoint', t.object({ date: t.date(), drawdownPaise: money(), drawdown: ratio() }));
 export type DrawdownPoint = Static<typeof DrawdownPoint>;
 
-export const PerformanceTrade = t.named(
-  'PerformanceTrade',
-  t.object({
-    instrument: t.string(),
-    openedAt: t.instant(),
-    closedAt: t.instant(),
-    realizedGrossPaise: money(),
-    feesPaise: money(),
-    realizedNetPaise: money(),
-    cycle: t.integer(),
-    direction: t.enum(['LONG', 'SHORT']),
-    maxQuantity: t.integer(),
-    closedOn: t.date(),
-  }),
-);
+/** A closed trade's fields: also the first fields of a backtest's trade list (BacktestTrade). */
+export const performanceTradeProps = {
+  instrument: t.string(),
+  openedAt: t.instant(),
+  closedAt: t.instant(),
+  realizedGrossPaise: money(),
+  feesPaise: money(),
+  realizedNetPaise: money(),
+  cycle: t.integer(),
+  direction: t.enum(['LONG', 'SHORT']),
+  maxQuantity: t.integer(),
+  closedOn: t.date(),
+};
+export const PerformanceTrade = t.named('PerformanceTrade', t.object(performanceTradeProps));
 export type PerformanceTrade = Static<typeof PerformanceTrade>;
 
 export const PeriodPerformance = t.named('PeriodPerformance', t.object({ trades: TradeStatistics, profitPaise: money(), return: ratio() }));

@@ -66,14 +66,7 @@ export async function openReadStore(
   switch (config.readStore) {
     case 'sqlite': {
       fs.mkdirSync(config.dataDir, { recursive: true });
-      const main = SqliteReadModelStore.open({ file: path.join(config.dataDir, 'read-models.db') });
-      const partitions = READ_STORE_PARTITIONS.map((partition) => ({
-        name: partition.name,
-        store: SqliteReadModelStore.open({ file: path.join(config.dataDir, `${partition.name}.db`) }),
-        projections: partition.projections.map((p) => p.name),
-        collections: partition.projections.flatMap((p) => p.collections.map((c) => c.name)),
-      }));
-      const store = new PartitionedReadModelStore(main, partitions);
+      const { store, main, partitions } = sqliteReadStore(config.dataDir, false);
       try {
         await moveOutOfMain(main, partitions, notice);
         await store.ensureCollections(ALL_PROJECTIONS.flatMap((p) => p.collections));
@@ -90,6 +83,34 @@ export async function openReadStore(
       throw new ConfigError('READ_STORE', `unknown adapter ${String(unknown)}`);
     }
   }
+}
+
+/** The SQLite read models of a data directory: read-models.db and a file per partition. */
+function sqliteReadStore(dataDir: string, readOnly: boolean) {
+  const main = SqliteReadModelStore.open({ file: path.join(dataDir, 'read-models.db'), readOnly });
+  const partitions: { name: string; store: SqliteReadModelStore; projections: string[]; collections: string[] }[] = [];
+  try {
+    for (const partition of READ_STORE_PARTITIONS) {
+      partitions.push({
+        name: partition.name,
+        store: SqliteReadModelStore.open({ file: path.join(dataDir, `${partition.name}.db`), readOnly }),
+        projections: partition.projections.map((p) => p.name),
+        collections: partition.projections.flatMap((p) => p.collections.map((c) => c.name)),
+      });
+    }
+  } catch (error) {
+    for (const opened of [main, ...partitions.map((p) => p.store)]) void opened.close().catch(() => undefined);
+    throw error;
+  }
+  return { store: new PartitionedReadModelStore(main, partitions), main, partitions };
+}
+
+/**
+ * The SQLite read models a finished run left in its folder, opened read-only: nothing is created, moved or indexed,
+ * and every write is refused (the folder stays as the run left it).
+ */
+export function openReadStoreReadOnly(dataDir: string): ReadModelStore {
+  return sqliteReadStore(dataDir, true).store;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { assertFigureOfAccount, correlationTree, explainFigure, FigureNotFoundError, parseFigure, Slicer, streamState } from '@robo/audit';
-import { accountStream } from '@robo/domain';
+import { correlationTree, Slicer, streamState } from '@robo/audit';
 import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
 import { AuditDoc, READ_MODEL_STORE, DocumentReader, AUDIT_COLLECTION } from '@robo/read-models';
 import type { CorrelationTree, Lineage, StreamState } from '@robo/contract';
@@ -13,7 +12,8 @@ import { ApiError } from '../common/api-error';
 import { parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { MAX_RESPONSE_BYTES, MAX_STEPS_BYTES } from '../common/limits';
-import { CorrelationQuery, DEFAULT_STEPS, LineageQuery, MAX_CONTRIBUTIONS, MAX_STEPS, StreamStateQuery } from './audit.dto';
+import { CorrelationQuery, DEFAULT_STEPS, LineageQuery, MAX_STEPS, StreamStateQuery } from './audit.dto';
+import { figureLineage } from './figure-lineage';
 
 /** A correlation is one request and its reactions: far fewer events than this; the cap keeps an answer bounded. */
 const MAX_CORRELATION_EVENTS = 2_000;
@@ -109,23 +109,7 @@ export class AuditController {
   @ApiOperation({ summary: 'The events that produced a figure (cash, realized:<instrument>, fees:<instrument>, quantity:<instrument>...)' })
   async lineage(@Query() query: LineageQuery, @CurrentPrincipal() principal: Principal): Promise<Lineage> {
     this.access.account(principal, query.accountId, 'read');
-    try {
-      parseFigure(query.figure);
-    } catch (error) {
-      throw new ApiError(400, 'UNKNOWN_FIGURE', (error as Error).message);
-    }
-    const [opened] = await this.events.readStream(accountStream(query.accountId), { maxCount: 1 });
-    if (!opened) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${query.accountId} does not exist`);
-    // A figure of an instrument the account never traded is not a zero (the CLI refuses it the same way).
-    try {
-      await assertFigureOfAccount(this.events, query.accountId, query.figure);
-    } catch (error) {
-      if (error instanceof FigureNotFoundError) throw new ApiError(404, error.code, error.message, { instrument: error.instrument });
-      throw error;
-    }
-    const limit = query.limit === undefined ? MAX_CONTRIBUTIONS : Number(query.limit);
-    if (limit > MAX_CONTRIBUTIONS) throw new ApiError(400, 'VALIDATION_FAILED', `limit must be between 1 and ${MAX_CONTRIBUTIONS}`);
-    return explainFigure(this.events, query.accountId, query.figure, { fromRevision: parsePosition(query.fromRevision), limit });
+    return figureLineage(this.events, query.accountId, query);
   }
 
   /**

@@ -1,8 +1,6 @@
 import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { portfolioAsOf } from '@robo/audit';
-import { accountStream } from '@robo/domain';
-import { EVENT_STORE, EventEnvelope, EventStore, recordedTime } from '@robo/event-store';
+import { EVENT_STORE, EventStore } from '@robo/event-store';
 import { ACCOUNTS_COLLECTION, AccountDoc, AccountListQuery, AUDIT_COLLECTION, type Collection, FieldCondition, findOverAccounts, ORDERS_COLLECTION, type Page, READ_MODEL_STORE, DocumentReader, readPortfolio } from '@robo/read-models';
 import type { Account, Portfolio, Positions, StreamEvents } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
@@ -10,25 +8,11 @@ import { isCredentialStream, READ_ROLES } from '@robo/credentials';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
-import { utcInstant } from '../common/instant';
-import { MAX_STEPS_BYTES } from '../common/limits';
 import { uuidParam } from '../common/uuid-param';
+import { accountPortfolioAsOf, auditWhere, streamEventsPage } from './log-queries';
 import { AuditQuery, ConsistencyQuery, OrdersQuery, parseLimit, parsePosition, PortfolioQuery, StreamEventsQuery } from './queries.dto';
 import { MarketDataService } from '../market/market-data.service';
 import { ReadYourWritesService } from './read-your-writes.service';
-
-export function envelopeToJson(event: EventEnvelope) {
-  return {
-    globalPosition: Number(event.globalPosition),
-    streamName: event.streamName,
-    streamRevision: Number(event.streamRevision),
-    type: event.type,
-    // An event's data is always a JSON object (the deciders write objects).
-    data: event.data as Record<string, unknown>,
-    metadata: event.metadata,
-    recordedAt: recordedTime(event),
-  };
-}
 
 const EMPTY_PAGE = { items: [], nextCursor: null };
 
@@ -96,12 +80,8 @@ export class QueriesController {
   async portfolio(@Param('id', uuidParam()) accountId: string, @Query() query: PortfolioQuery, @CurrentPrincipal() principal: Principal): Promise<Portfolio> {
     this.access.account(principal, accountId, 'read');
     if (query.time !== undefined && query.asOf === undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'time applies to asOf only');
-    if (query.asOf !== undefined) {
-      // Time travel reads the log, not the read models: the account stream and its position streams only.
-      const [opened] = await this.events.readStream(accountStream(accountId), { maxCount: 1 });
-      if (!opened) throw new ApiError(404, 'ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
-      return portfolioAsOf(this.events, accountId, query.asOf, query.time ?? 'recorded');
-    }
+    // Time travel reads the log, not the read models: the account stream and its position streams only.
+    if (query.asOf !== undefined) return accountPortfolioAsOf(this.events, accountId, query.asOf, query.time ?? 'recorded');
     await this.consistency.waitFor(parsePosition(query.minPosition), ['accounts', 'positions', 'prices']);
     return this.portfolioOf(accountId);
   }
@@ -111,22 +91,7 @@ export class QueriesController {
   async stream(@Param('stream') stream: string, @Query() query: StreamEventsQuery, @CurrentPrincipal() principal: Principal): Promise<StreamEvents> {
     if (stream.length === 0 || stream.length > 200) throw new ApiError(400, 'INVALID_STREAM', 'stream name must be 1 to 200 characters');
     await this.access.stream(principal, stream);
-    const limit = parseLimit(query.limit, 100);
-    const direction = query.direction ?? 'forwards';
-    const events = await this.events.readStream(stream, { direction, fromRevision: parsePosition(query.fromRevision), maxCount: limit });
-    // A page ends early rather than grow past the bound (events are up to a request body each).
-    const page: ReturnType<typeof envelopeToJson>[] = [];
-    let bytes = 0;
-    for (const event of events) {
-      const json = envelopeToJson(event);
-      bytes += Buffer.byteLength(JSON.stringify(json));
-      if (page.length > 0 && bytes > MAX_STEPS_BYTES) break;
-      page.push(json);
-    }
-    const last = page[page.length - 1];
-    const more = page.length < events.length || events.length === limit;
-    const next = last === undefined || !more ? null : direction === 'forwards' ? last.streamRevision + 1 : last.streamRevision - 1;
-    return { stream, events: page, nextFromRevision: next !== null && next >= 0 ? next : null };
+    return streamEventsPage(this.events, stream, query);
   }
 
   @Get('audit')
@@ -135,16 +100,8 @@ export class QueriesController {
     const accountFilter = this.accountFilter(principal, query.accountId);
     if (accountFilter === null) return EMPTY_PAGE;
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
-    const where: Record<string, FieldCondition> = {};
+    const where: Record<string, FieldCondition> = auditWhere(query);
     if (typeof accountFilter === 'string') where.accountId = accountFilter;
-    if (query.stream) where.streamName = query.stream;
-    if (query.correlationId) where.correlationId = query.correlationId;
-    if (query.actor) where.actor = query.actor;
-    if (query.type) where.type = query.type;
-    if (query.from || query.to) {
-      const field = query.time === 'business' ? 'occurredAtUtc' : 'recordedAt';
-      where[field] = { ...(query.from ? { gte: utcInstant(query.from) } : {}), ...(query.to ? { lt: utcInstant(query.to) } : {}) };
-    }
     const page = await this.list(AUDIT_COLLECTION, accountFilter, { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
     if (this.access.visibleAccounts(principal) === null) return page;
     // A key's credential events (grants, revocations) name an account but are for admins and auditors only: a page

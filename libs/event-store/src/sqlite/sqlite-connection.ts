@@ -6,7 +6,7 @@ import type { AllFilter } from '../event-store.port';
 import { StoreUnavailableError } from '../errors';
 import type { PreparedEvent } from './append-validation';
 import { asStoreError } from './sqlite-errors';
-import { migrate } from './sqlite-schema';
+import { currentVersion, migrate, SCHEMA_VERSION } from './sqlite-schema';
 
 export interface ConnectionOptions {
   file: string;
@@ -15,6 +15,11 @@ export interface ConnectionOptions {
   create: boolean;
   /** WAL pages after which a COMMIT on this connection checkpoints inline (SQLite's default, 1000, when absent). */
   autocheckpointPages?: number;
+  /**
+   * Open the file read-only: it must exist with the current schema, and nothing (pragma, migration, append) writes to
+   * it. A finished backtest's log is read this way, so that its bytes, and its hash, stay as the run left them.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -89,6 +94,11 @@ export class SqliteConnection {
   static open(options: ConnectionOptions): SqliteConnection {
     let db: Database.Database | undefined;
     try {
+      if (options.readOnly) {
+        db = new Database(options.file, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
+        if (currentVersion(db) !== SCHEMA_VERSION) throw new StoreUnavailableError(`${options.file}: schema version ${currentVersion(db)}, not ${SCHEMA_VERSION}: it cannot be read without migrating it`);
+        return new SqliteConnection(db);
+      }
       if (options.create) fs.mkdirSync(path.dirname(options.file), { recursive: true });
       db = new Database(options.file, { fileMustExist: !options.create, timeout: options.busyTimeoutMs });
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);

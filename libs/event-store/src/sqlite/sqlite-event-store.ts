@@ -39,6 +39,8 @@ export interface SqliteEventStoreOptions {
    * its business-time clock, so that its log is the same, byte for byte, every time it is run.
    */
   recordedAt?: () => string;
+  /** Read-only (see ConnectionOptions.readOnly): the file must exist; appends fail as unavailable. */
+  readOnly?: boolean;
 }
 
 /** Counters since open(): committed write transactions, successful append() calls (idempotent ones too), events written. */
@@ -84,6 +86,7 @@ export class SqliteEventStore implements EventStore {
     maxEventsPerCommit: number,
     threads: { writerThread: boolean; checkpointThread: boolean; autocheckpointPages: number | undefined },
     conn: SqliteConnection,
+    private readonly readOnly = false,
   ) {
     this.conn = conn;
     this.autocheckpointPages = threads.autocheckpointPages;
@@ -98,9 +101,10 @@ export class SqliteEventStore implements EventStore {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const checkpointThread = options.checkpointThread ?? false;
     const autocheckpointPages = checkpointThread ? AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER : undefined;
-    const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: true, autocheckpointPages });
+    const readOnly = options.readOnly ?? false;
+    const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: !readOnly, autocheckpointPages, readOnly });
     const threads = { writerThread: options.writerThread ?? false, checkpointThread, autocheckpointPages };
-    const store = new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, threads, conn);
+    const store = new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, threads, conn, readOnly);
     if (options.recordedAt) store.recordedAtClock = options.recordedAt;
     return store;
   }
@@ -256,7 +260,7 @@ export class SqliteEventStore implements EventStore {
   private use<T>(action: string, work: (conn: SqliteConnection) => T): T {
     this.assertOpen();
     try {
-      this.conn ??= SqliteConnection.open({ file: this.file, busyTimeoutMs: this.busyTimeoutMs, create: false, autocheckpointPages: this.autocheckpointPages });
+      this.conn ??= SqliteConnection.open({ file: this.file, busyTimeoutMs: this.busyTimeoutMs, create: false, autocheckpointPages: this.autocheckpointPages, readOnly: this.readOnly });
       return work(this.conn);
     } catch (error) {
       const mapped = asStoreError(error, action);

@@ -42,6 +42,6 @@ export function migrate(db: Database.Database): void {
   }).immediate();
 }
 
-function currentVersion(db: Database.Database): number {
+export function currentVersion(db: Database.Database): number {
   return Number(db.pragma('user_version', { simple: true }));
 }

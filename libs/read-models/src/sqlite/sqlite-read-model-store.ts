@@ -31,6 +31,11 @@ export interface SqliteReadModelStoreOptions {
   busyTimeoutMs?: number;
   /** Stamps checkpoints' updatedAt; the system's wall clock by default. */
   clock?: WallClock;
+  /**
+   * Open an existing file read-only (no pragma, no table created, every write refused by SQLite): a finished
+   * backtest's read models are read this way, so that its folder stays as the run left it.
+   */
+  readOnly?: boolean;
 }
 
 const GET_MANY_CHUNK = 500;
@@ -56,6 +61,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     try {
       // Short: better-sqlite3 waits for a lock synchronously, blocking the event loop. A projection whose commit finds
       // the file locked by another process gives up quickly and retries with backoff instead of freezing the api.
+      if (options.readOnly) {
+        db = new Database(options.file, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs ?? 250 });
+        return new SqliteReadModelStore(db, options.clock ?? systemWallClock);
+      }
       db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 250 });
       db.pragma('journal_mode = WAL');
       // NORMAL, not FULL: in WAL mode a process crash loses nothing, and a power cut can only lose the last commits,
