@@ -4,6 +4,7 @@ import { KiteConnect, KiteTicker, type Connect, type Order, type Ticker, type Tr
 import type { IsoInstant, Paise } from '@robo/domain';
 import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, ExecutionReport, ReportChannel } from '@robo/paper';
 import { KITE_ORDER_LIMITS, OrderRateLimiter, type OrderRateLimits } from './order-rate-limiter';
+import { readKiteSnapshot, type KiteSnapshot } from './kite-snapshot';
 import { equityResolver, kiteTagOf, kiteTimeToInstant, rupeesToPaise, toKiteModifyParams, toKitePlaceParams, type KiteInstrumentResolver } from './kite-params';
 
 /** An error answered by Kite (`{status:"error", message, error_type}`) or made by the client for a lost answer. */
@@ -307,6 +308,15 @@ export class KiteBroker implements Broker {
     });
   }
 
+  /**
+   * A reconciliation pass's reads: first the catch-up from `GET /orders` and `GET /trades` (every execution missed
+   * on the other channels is reported, channel `reconciler`), then what Kite shows (its orders and day positions).
+   */
+  async reconcile(): Promise<KiteSnapshot> {
+    await this.poll('reconciler');
+    return this.call(() => readKiteSnapshot(this.kc));
+  }
+
   /** Resolves once every update received so far has been reported. */
   async idle(): Promise<void> {
     let seen: Promise<void>;
@@ -464,6 +474,7 @@ export class KiteBroker implements Broker {
       orderId: routed.order.orderId,
       accountId: routed.order.accountId,
       fillId,
+      brokerOrderId: trade.order_id,
       quantity: trade.quantity,
       pricePaise: rupeesToPaise(trade.average_price),
       occurredAt: this.notBeforePlacement(routed, at),

@@ -29,6 +29,11 @@ export type KiteInstrumentResolver = (symbol: string) => KiteInstrumentRef | nul
  */
 export const equityResolver: KiteInstrumentResolver = (symbol) => (/^[A-Z][A-Z0-9&-]*$/.test(symbol) ? { exchange: 'NSE', tradingsymbol: symbol } : null);
 
+/** Our instrument for a Kite exchange and trading symbol (the inverse of equityResolver; others keep Kite's own name). */
+export function instrumentOfKite(exchange: string, tradingsymbol: string): string {
+  return exchange === 'NSE' ? tradingsymbol : `${exchange}:${tradingsymbol}`;
+}
+
 /** Paise to Kite's rupee numbers (two decimals, exact for integer paise). */
 export function paiseToRupees(paise: Paise): number {
   return Math.round(paise) / 100;

@@ -23,6 +23,7 @@ export * from './order/order.state';
 export * from './order/order.evolve';
 export * from './order/order.decider';
 export * from './order/broker-report';
+export * from './broker/broker-reconciliation';
 export * from './order/pre-trade-risk';
 export * from './account/account.state';
 export * from './account/account.decider';

@@ -170,6 +170,7 @@ export class KiteServer {
   private postbacksToLose = 0;
   private postbackUrl: string | null;
   private postbackChain: Promise<void> = Promise.resolve();
+  private readonly positionOffsets = new Map<string, number>();
   /** Every REST request received, in order: `METHOD /path` (for tests that count what reached the broker). */
   readonly requests: string[] = [];
   /** Every postback attempted, with the HTTP status the receiver answered. */
@@ -277,6 +278,14 @@ export class KiteServer {
   /** The next n postbacks are never sent (the receiver was down, the webhook lost). */
   losePostbacks(n: number): void {
     this.postbacksToLose = n;
+  }
+
+  /**
+   * The day position of an NSE symbol shows `by` more than its trades (a position moved at the broker outside any
+   * order this app can see: a conversion, a dealer's adjustment). 0 puts it back.
+   */
+  offsetPosition(tradingsymbol: string, by: number): void {
+    this.positionOffsets.set(tradingsymbol, by);
   }
 
   /** Closes every ticker socket abruptly (no close frame), as a network drop would. */
@@ -493,8 +502,17 @@ export class KiteServer {
       }
       byKey.set(key, p);
     }
+    for (const symbol of this.positionOffsets.keys()) {
+      if (![...byKey.values()].some((p) => p.t.tradingsymbol === symbol)) {
+        const t: KiteTradeDoc = { trade_id: '', order_id: '', exchange_order_id: null, tradingsymbol: symbol, exchange: 'NSE', instrument_token: tokenOf(symbol), transaction_type: 'BUY', product: 'CNC', average_price: 0, quantity: 0, fill_timestamp: '', order_timestamp: '', exchange_timestamp: '' };
+        byKey.set(`NSE:${symbol}:CNC`, { t, buyQty: 0, buyValue: 0, sellQty: 0, sellValue: 0 });
+      }
+    }
+    const offsetDone = new Set<string>();
     const net = [...byKey.values()].map(({ t, buyQty, buyValue, sellQty, sellValue }) => {
-      const quantity = buyQty - sellQty;
+      const offset = t.exchange === 'NSE' && !offsetDone.has(t.tradingsymbol) ? (this.positionOffsets.get(t.tradingsymbol) ?? 0) : 0;
+      offsetDone.add(t.tradingsymbol);
+      const quantity = buyQty - sellQty + offset;
       const buyPrice = buyQty ? buyValue / buyQty : 0;
       const sellPrice = sellQty ? sellValue / sellQty : 0;
       return {

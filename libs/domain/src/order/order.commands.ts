@@ -1,4 +1,5 @@
 import type { IsoInstant, OrderType, Paise, Product, Side, Validity } from '../common/types';
+import type { FillSource } from './order.events';
 import type { Instrument } from '../instruments/instrument';
 import type { MarketCalendar } from '../market/calendar';
 import type { ChargeSchedule } from '../charges/charge-schedule';
@@ -45,6 +46,8 @@ export interface FillReport {
   occurredAt: IsoInstant;
   /** Set by the broker for a trade reported after its session (a late trade report): the session check is skipped. */
   late?: boolean;
+  /** Where a live broker's execution was found (recorded with the fill). */
+  foundBy?: FillSource;
 }
 
 /**

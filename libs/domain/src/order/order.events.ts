@@ -17,6 +17,13 @@ export type RiskReasonCode =
   | 'INSTRUMENT_EXPIRED'
   | 'PRODUCT_NOT_ALLOWED';
 
+/** Where a live broker's execution was found: the broker, its order id, and the channel that brought the trade. */
+export interface FillSource {
+  broker: string;
+  brokerOrderId: string;
+  channel: string;
+}
+
 /**
  * A fill carries the order's instrument, side, product and strategy (copied from the order by the decider) so that
  * a consumer attributing fills, such as a strategy's performance projection (a pure function of document and event),
@@ -38,6 +45,8 @@ export interface OrderFillData {
   /** Quantity still open after this fill. */
   remainingQuantity: number;
   occurredAt: IsoInstant;
+  /** A live broker's execution: where it was found (the reconciler's catch-up, the ticker, a postback). */
+  foundBy?: FillSource;
 }
 
 /**

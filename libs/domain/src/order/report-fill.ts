@@ -76,6 +76,7 @@ export function decideReportFill(command: ReportFill, state: OrderState): OrderE
     filledQuantity,
     remainingQuantity: order.quantity - filledQuantity,
     occurredAt: fill.occurredAt,
+    ...(fill.foundBy ? { foundBy: fill.foundBy } : {}),
   };
   checkFillSettlement(order, data, context.position, context.account);
   const after = statusAfterFill(order, filledQuantity);

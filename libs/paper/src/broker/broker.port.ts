@@ -42,7 +42,7 @@ export type ReportChannel = 'paper' | 'socket' | 'postback' | 'poll' | 'reconcil
  */
 export type ExecutionReport =
   | { type: 'TRIGGERED'; orderId: string; accountId: string; lastPricePaise: Paise; occurredAt: IsoInstant }
-  | { type: 'FILL'; orderId: string; accountId: string; fillId: string; quantity: number; pricePaise: Paise; feesPaise?: Paise; occurredAt: IsoInstant; channel?: ReportChannel }
+  | { type: 'FILL'; orderId: string; accountId: string; fillId: string; quantity: number; pricePaise: Paise; feesPaise?: Paise; occurredAt: IsoInstant; channel?: ReportChannel; brokerOrderId?: string }
   | { type: 'EXPIRED'; orderId: string; accountId: string; reason: string; occurredAt: IsoInstant }
   | {
       type: 'BROKER_STATUS';

@@ -27,6 +27,16 @@ describe('fill settings', () => {
   });
 });
 
+describe('kite settings', () => {
+  it('reconciles with Kite every KITE_RECONCILE_SECONDS (default 60, 0 off), and refuses a bad value at start', () => {
+    const kite = { DATA_DIR: '/tmp/unused', KITE_API_KEY: 'robokey' };
+    expect(loadConfig(kite).kite?.reconcileSeconds).toBe(60);
+    expect(loadConfig({ ...kite, KITE_RECONCILE_SECONDS: '0' }).kite?.reconcileSeconds).toBe(0);
+    expect(loadConfig({ ...kite, KITE_RECONCILE_SECONDS: '5' }).kite?.reconcileSeconds).toBe(5);
+    for (const bad of ['-1', '2.5', 'often', '86401']) expect(() => loadConfig({ ...kite, KITE_RECONCILE_SECONDS: bad })).toThrow('KITE_RECONCILE_SECONDS');
+  });
+});
+
 describe('event store settings', () => {
   /** Opens the event store as the api does, from a config loaded with `env`, for each value of one variable. */
   async function forEachValue(variable: string, check: (store: SqliteEventStore, value: 'true' | 'false') => Promise<void>): Promise<void> {

@@ -203,6 +203,8 @@ export interface KiteConfig {
   /** REST root (KITE_ROOT, default https://api.kite.trade) and ticker root (KITE_TICKER_ROOT, default wss://ws.kite.trade/). */
   root: string;
   tickerRoot: string;
+  /** KITE_RECONCILE_SECONDS (default 60, 0: off): how often the broker's orders, trades and positions are reconciled with the log. */
+  reconcileSeconds: number;
 }
 
 function kiteConfig(env: Env): KiteConfig | null {
@@ -220,6 +222,7 @@ function kiteConfig(env: Env): KiteConfig | null {
     accessToken: env.KITE_ACCESS_TOKEN && env.KITE_ACCESS_TOKEN !== '' ? env.KITE_ACCESS_TOKEN : null,
     root: url('KITE_ROOT', 'https://api.kite.trade', /^https?:\/\/\S+$/),
     tickerRoot: url('KITE_TICKER_ROOT', 'wss://ws.kite.trade/', /^wss?:\/\/\S+$/),
+    reconcileSeconds: int(env, 'KITE_RECONCILE_SECONDS', 60, 0, 86_400),
   };
 }
 
