@@ -1,3 +1,4 @@
 export * from './kite-params';
 export * from './kite-broker';
 export * from './order-rate-limiter';
+export * from './kite-market-data-feed';
