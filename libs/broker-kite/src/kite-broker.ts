@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { systemWallClock } from '@robo/clock';
-import { KiteConnect, KiteTicker, type Connect, type Order, type Ticker, type Trade } from 'kiteconnect';
+import { KiteConnect, KiteTicker, type Connect, type Order, type Tick, type Ticker, type Trade } from 'kiteconnect';
 import type { IsoInstant, Paise } from '@robo/domain';
 import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, ExecutionReport, ReportChannel } from '@robo/paper';
+import type { KiteTickMode, KiteTickSource } from './kite-market-data-feed';
 import { KITE_ORDER_LIMITS, OrderRateLimiter, type OrderRateLimits } from './order-rate-limiter';
 import { readKiteSnapshot, type KiteSnapshot } from './kite-snapshot';
 import { equityResolver, kiteTagOf, kiteTimeToInstant, rupeesToPaise, toKiteModifyParams, toKitePlaceParams, type KiteInstrumentResolver } from './kite-params';
@@ -103,7 +104,7 @@ const noopLogger: KiteBrokerLogger = { info: () => undefined, warn: () => undefi
  * with backoff and catches up from `GET /orders` after every (re)connection. KiteTicker keeps its socket in module
  * state, so one process holds one KiteBroker with a ticker (Kite issues one session per user and app anyway).
  */
-export class KiteBroker implements Broker {
+export class KiteBroker implements Broker, KiteTickSource {
   readonly name = 'kite';
   private readonly kc: Connect;
   private ticker: Ticker | null = null;
@@ -119,6 +120,7 @@ export class KiteBroker implements Broker {
   private readonly resolver: KiteInstrumentResolver;
   private readonly logger: KiteBrokerLogger;
   private readonly connectedListeners = new Set<(first: boolean) => void>();
+  private readonly tickListeners = new Set<(ticks: readonly Tick[]) => void>();
   private readonly limiter: OrderRateLimiter;
 
   constructor(private readonly options: KiteBrokerOptions) {
@@ -144,6 +146,19 @@ export class KiteBroker implements Broker {
   onConnected(listener: (first: boolean) => void): () => void {
     this.connectedListeners.add(listener);
     return () => this.connectedListeners.delete(listener);
+  }
+
+  /** Market data on the same socket (KiteMarketDataFeed): the ticks the official client decoded. */
+  onTicks(listener: (ticks: readonly Tick[]) => void): () => void {
+    this.tickListeners.add(listener);
+    return () => this.tickListeners.delete(listener);
+  }
+
+  /** Subscribes instrument tokens in a mode (Kite's `subscribe` then `mode` messages); nothing while disconnected. */
+  subscribeTicks(mode: KiteTickMode, tokens: readonly number[]): void {
+    if (!this.ticker?.connected() || tokens.length === 0) return;
+    this.ticker.subscribe([...tokens]);
+    this.ticker.setMode(mode, [...tokens]);
   }
 
   get tickerConnected(): boolean {
@@ -339,6 +354,9 @@ export class KiteBroker implements Broker {
     const mine = () => !this.closed && this.ticker === ticker;
     ticker.on('order_update', (update: KiteOrderUpdate) => {
       if (mine()) void this.handleSocketUpdate(update);
+    });
+    ticker.on('ticks', (ticks: Tick[]) => {
+      if (mine()) for (const l of [...this.tickListeners]) l(ticks);
     });
     ticker.on('connect', () => {
       if (!mine()) return;

@@ -26,6 +26,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { kiteInstrumentRows, kiteInstrumentsCsv, kiteInstrumentToken, type DumpSpec } from './kite-instruments-dump';
+import { KiteTickStream } from './kite-tick-stream';
 
 export type KiteStatus =
   | 'PUT ORDER REQ RECEIVED'
@@ -102,7 +104,22 @@ export interface KiteServerOptions {
   postbackUrl?: string;
   /** The server's clock (order and fill timestamps). */
   now?: () => Date;
+  /** The instrument master `GET /instruments` serves (default: a few NSE equities and indices). */
+  instruments?: DumpSpec;
 }
+
+/** A CSV answer (the instrument master), not the JSON envelope. */
+class CsvBody {
+  constructor(readonly text: string) {}
+}
+
+export const DEFAULT_DUMP: DumpSpec = {
+  equities: ['RELIANCE', 'INFY', 'TCS', 'HDFCBANK', 'ICICIBANK', 'SBIN', 'ITC'].map((tradingsymbol) => ({ tradingsymbol })),
+  indices: [
+    { tradingsymbol: 'NIFTY 50', name: 'NIFTY 50' },
+    { tradingsymbol: 'NIFTY BANK', name: 'NIFTY BANK' },
+  ],
+};
 
 export interface PlaceParams {
   tradingsymbol: string;
@@ -171,6 +188,9 @@ export class KiteServer {
   private postbackUrl: string | null;
   private postbackChain: Promise<void> = Promise.resolve();
   private readonly positionOffsets = new Map<string, number>();
+  /** Market data: the ticker sockets' subscriptions, and `ticks.send([...])` to stream binary quotes to them. */
+  readonly ticks = new KiteTickStream();
+  private instrumentsCsv: string;
   /** Every REST request received, in order: `METHOD /path` (for tests that count what reached the broker). */
   readonly requests: string[] = [];
   /** Every postback attempted, with the HTTP status the receiver answered. */
@@ -180,6 +200,7 @@ export class KiteServer {
     this.now = options.now ?? (() => new Date());
     this.accessToken = options.accessToken ?? null;
     this.postbackUrl = options.postbackUrl ?? null;
+    this.instrumentsCsv = kiteInstrumentsCsv(kiteInstrumentRows(options.instruments ?? DEFAULT_DUMP));
     this.http = createServer((req, res) => void this.handle(req, res));
     this.http.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -193,7 +214,10 @@ export class KiteServer {
         socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.ticks.attach(ws);
+        this.wss.emit('connection', ws, req);
+      });
     });
   }
 
@@ -248,6 +272,11 @@ export class KiteServer {
   expireToken(): void {
     this.accessToken = null;
     for (const ws of this.wss.clients) ws.close(1000, 'token expired');
+  }
+
+  /** What `GET /instruments` serves from now on: a generated dump, or any text (a malformed file). */
+  setInstruments(dump: DumpSpec | string): void {
+    this.instrumentsCsv = typeof dump === 'string' ? dump : kiteInstrumentsCsv(kiteInstrumentRows(dump));
   }
 
   /** The next n REST requests answer 429 "Too many requests" without doing anything. */
@@ -392,7 +421,7 @@ export class KiteServer {
       }
       if (req.headers['x-kite-version'] !== '3') throw new KiteError(400, 'InputException', 'Missing or invalid X-Kite-Version header.');
       const data = this.route(method, url.pathname, params, String(req.headers.authorization ?? ''));
-      payload = { status: 'success', data };
+      payload = data instanceof CsvBody ? data : { status: 'success', data };
     } catch (error) {
       if (!(error instanceof KiteError)) throw error;
       status = error.httpStatus;
@@ -401,6 +430,11 @@ export class KiteServer {
     if (this.dropResponsesLeft > 0 && status !== 429) {
       this.dropResponsesLeft -= 1;
       req.socket.destroy();
+      return;
+    }
+    if (payload instanceof CsvBody) {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end(payload.text);
       return;
     }
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -424,10 +458,18 @@ export class KiteServer {
       }
     }
     if (method === 'GET' && path === '/trades') return this.allTrades();
+    if (method === 'GET' && parts[0] === 'instruments' && parts.length <= 2) return new CsvBody(this.instrumentsOf(parts[1]));
     if (method === 'GET' && path === '/portfolio/positions') return this.positions();
     if (method === 'GET' && path === '/user/profile') return this.profile();
     if (method === 'GET' && path === '/user/margins') return this.margins();
     throw new KiteError(404, 'GeneralException', 'Route not found');
+  }
+
+  /** The dump, or the rows of one exchange (`NSE` holds the indices too, as Kite's does). */
+  private instrumentsOf(exchange: string | undefined): string {
+    if (exchange === undefined) return this.instrumentsCsv;
+    const [header, ...rows] = this.instrumentsCsv.trimEnd().split('\n');
+    return [header, ...rows.filter((r) => r.split(',').at(-1) === exchange)].join('\n') + '\n';
   }
 
   private tokenValid(token: string | null): boolean {
@@ -589,7 +631,7 @@ export class KiteServer {
       status: 'PUT ORDER REQ RECEIVED',
       tradingsymbol: p.tradingsymbol,
       exchange: p.exchange,
-      instrument_token: tokenOf(p.tradingsymbol),
+      instrument_token: kiteInstrumentToken(p.tradingsymbol, p.exchange === 'NFO' ? 'NFO' : 'NSE'),
       transaction_type: p.transaction_type,
       order_type: p.order_type,
       product: p.product,
@@ -717,11 +759,4 @@ export class KiteServer {
       }
     });
   }
-}
-
-/** A stable instrument token per symbol (Kite's are exchange-assigned numbers; tests only need them stable). */
-function tokenOf(symbol: string): number {
-  let h = 7;
-  for (const c of symbol) h = (h * 31 + c.charCodeAt(0)) % 1_000_000;
-  return h * 256 + 1;
 }
