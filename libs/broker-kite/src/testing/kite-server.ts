@@ -546,7 +546,7 @@ export class KiteServer {
     }
     for (const symbol of this.positionOffsets.keys()) {
       if (![...byKey.values()].some((p) => p.t.tradingsymbol === symbol)) {
-        const t: KiteTradeDoc = { trade_id: '', order_id: '', exchange_order_id: null, tradingsymbol: symbol, exchange: 'NSE', instrument_token: tokenOf(symbol), transaction_type: 'BUY', product: 'CNC', average_price: 0, quantity: 0, fill_timestamp: '', order_timestamp: '', exchange_timestamp: '' };
+        const t: KiteTradeDoc = { trade_id: '', order_id: '', exchange_order_id: null, tradingsymbol: symbol, exchange: 'NSE', instrument_token: kiteInstrumentToken(symbol), transaction_type: 'BUY', product: 'CNC', average_price: 0, quantity: 0, fill_timestamp: '', order_timestamp: '', exchange_timestamp: '' };
         byKey.set(`NSE:${symbol}:CNC`, { t, buyQty: 0, buyValue: 0, sellQty: 0, sellValue: 0 });
       }
     }
