@@ -2,3 +2,4 @@ export * from './kite-params';
 export * from './kite-broker';
 export * from './kite-snapshot';
 export * from './order-rate-limiter';
+export * from './kite-session';
