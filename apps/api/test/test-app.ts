@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore, SqliteEventStore } from '@robo/event-store';
-import { AppConfig, loadConfig } from '@robo/runtime';
+import { AppConfig, loadConfig, requestLogging } from '@robo/runtime';
 import { CREDENTIALS_FILE, KeyManager, MongoCredentialStore, type Role, SqliteCredentialStore } from '@robo/credentials';
 import { createApp } from '../src/bootstrap';
 
@@ -65,13 +65,15 @@ export async function tokenFor(server: TestApp['server'], apiKey: string): Promi
   return res.body.accessToken as string;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `logLines`: the app's log lines go there (JSON) instead of nowhere. */
+export async function startTestApp(env: Record<string, string> = {}, options: { logLines?: (line: string) => void } = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'robo-e2e-'));
   fs.mkdirSync(dataDir, { recursive: true });
   // The specs date fills at fixed instants after the clock's start (10:01, 10:05, ...) while the clock runs in real
   // time from 10:00: they are let in up to an hour ahead of it. The clock-skew check has its own spec.
   const config = loadConfig({ DATA_DIR: dataDir, CLOCK_START: MARKET_OPEN_INSTANT, LOG_LEVEL: 'silent', PORT: '0', FILL_CLOCK_SKEW_MS: FIXTURE_FILL_CLOCK_SKEW_MS, ...env });
   const seeded = fs.existsSync(path.join(dataDir, CREDENTIALS_FILE)) ? null : await seedKey(dataDir, 'admin', 'test admin', [], env);
+  if (options.logLines) requestLogging(config, { write: options.logLines });
   const app = await createApp(config);
   await app.init();
   const server = app.getHttpServer();

@@ -173,6 +173,27 @@ export class KiteBroker implements Broker, KiteTickSource {
     await this.queue;
   }
 
+  /**
+   * The day's new access token (the daily login): later requests use it, and the ticker socket is opened again with
+   * it (or for the first time, when the adapter had no token to start with).
+   */
+  setAccessToken(accessToken: string): void {
+    if (accessToken === this.options.accessToken || this.closed) return;
+    this.options.accessToken = accessToken;
+    this.kc.setAccessToken(accessToken);
+    if (this.options.tickerRoot === null) return;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const previous = this.ticker;
+    this.ticker = null;
+    previous?.disconnect();
+    this.openTicker();
+  }
+
+  get hasAccessToken(): boolean {
+    return this.options.accessToken !== '';
+  }
+
   onExecution(listener: (report: ExecutionReport) => void | Promise<void>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

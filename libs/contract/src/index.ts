@@ -12,5 +12,6 @@ export * from './backtests';
 export * from './performance';
 export * from './audit';
 export * from './operations-views';
+export * from './brokers';
 export * from './operations';
 export * from './openapi';

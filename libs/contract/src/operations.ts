@@ -7,6 +7,7 @@ import * as P from './performance';
 import type { Schema } from './schema';
 import * as S from './strategies';
 import * as B from './backtests';
+import * as Br from './brokers';
 
 /** What one operation answers: its success status(es) with their body, the error statuses it can answer, its request body. */
 export interface Operation {
@@ -112,6 +113,9 @@ export const OPERATIONS = {
   'POST /api/admin/keys/{kid}/revoke': { ok: { 200: V.ApiKey }, errors: COMMAND },
   'POST /api/admin/keys/{kid}/grants': { ok: { 200: V.ApiKey }, errors: COMMAND, request: V.GrantBody },
   'DELETE /api/admin/keys/{kid}/grants/{accountId}': { ok: { 200: V.ApiKey }, errors: COMMAND },
+
+  'GET /api/brokers/kite/session': { ok: { 200: Br.BrokerSession }, errors: [404, ...AUTHED] },
+  'POST /api/brokers/kite/session': { ok: { 200: Br.BrokerSession }, errors: [400, 404, 413, 415, 422, 502, ...AUTHED], request: Br.BrokerLoginBody },
 
   'GET /api/analyst/status': { ok: { 200: V.AnalystStatus }, errors: AUTHED },
   'POST /api/analyst/questions': {

@@ -12,3 +12,7 @@ export * from './mongo-credential-store';
 export * from './open-credential-store';
 export * from './roles';
 export * from './sqlite-credential-store';
+export * from './broker-session-store.port';
+export * from './broker-sessions';
+export * from './broker-token-cipher';
+export * from './sqlite-broker-session-store';

@@ -13,6 +13,7 @@ export * from './instruments/instrument';
 export * from './market/calendar';
 export * from './performance/statistics';
 export * from './market/ist';
+export * from './broker/broker-session';
 export * from './market/holidays';
 export * from './market/market-calendar';
 export * from './instruments/catalog-data';

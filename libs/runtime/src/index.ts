@@ -14,3 +14,4 @@ export * from './parallel-rebuild';
 export * from './projector-lease';
 export * from './reference-data';
 export * from './base-url';
+export * from './secret-file';

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { AppConfig, ConfigError } from '@robo/runtime';
+import { AppConfig, secretFileOnce } from '@robo/runtime';
 
 export const JWT_SECRET_FILE = 'jwt-secret';
 
@@ -12,17 +10,5 @@ export const JWT_SECRET_FILE = 'jwt-secret';
  */
 export function resolveJwtSecret(config: AppConfig): string {
   if (config.authJwtSecret !== null) return config.authJwtSecret;
-  const file = path.join(config.dataDir, JWT_SECRET_FILE);
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  try {
-    // 'wx': of two processes starting at once, one writes and the other reads what it wrote.
-    fs.writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw new ConfigError('AUTH_JWT_SECRET', `is unset and ${file} could not be created (${(error as Error).message})`);
-    }
-  }
-  const secret = fs.readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) throw new ConfigError('AUTH_JWT_SECRET', `is unset and ${file} holds no usable secret (delete it to generate a new one)`);
-  return secret;
+  return secretFileOnce(config.dataDir, JWT_SECRET_FILE, 'AUTH_JWT_SECRET', () => randomBytes(48).toString('base64url'), (secret) => secret.length >= 32);
 }

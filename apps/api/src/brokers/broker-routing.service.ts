@@ -21,8 +21,11 @@ import { OrderLifecycleMessage, type OrderLifecycleCommand } from '../orders/ord
 import type { LifecycleResult } from '../orders/order-lifecycle.handler';
 import { type CommandContext, derivedId, type CommandOutcome } from '@robo/write-path';
 import { followUntilAborted } from '../common/follow-until-aborted';
+import { BrokerSessionService } from './broker-session.service';
 
-export const KITE_BROKER = Symbol('KITE_BROKER');
+import { KITE_BROKER } from './broker-tokens';
+
+export { KITE_BROKER };
 /** The broker routing's name among reactor checkpoints (kept on the event side, REACTOR_CHECKPOINTS). */
 export const BROKER_ROUTING_CHECKPOINT = 'reactor.broker-routing';
 export const BROKER_ACTOR = 'system:broker-kite';
@@ -51,6 +54,7 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
     @Inject(WALL_CLOCK) private readonly clock: WallClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(KITE_BROKER) private readonly broker: KiteBroker | null,
+    private readonly sessions: BrokerSessionService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -111,6 +115,8 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
     }
     const ctx: CommandContext = { correlationId: event.metadata.correlationId, causationId: event.metadata.eventId, actor: BROKER_ACTOR };
     try {
+      // A daily login since the last order (here or by the CLI) takes effect before this one is placed.
+      await this.sessions.refreshKite();
       const { brokerOrderId } = await broker.submit(brokerOrder, { lookUpFirst: event.globalPosition <= this.startHead });
       await this.execute(orderId, { type: 'RecordRouting', data: { orderId, broker: 'kite', brokerOrderId } }, ctx, derivedId(orderStream(orderId), 'routed'));
     } catch (error) {

@@ -73,6 +73,17 @@ export function toIst(instant: IsoInstant): IstClock {
   };
 }
 
+/** The first instant strictly after `at` whose IST wall clock reads `minutesOfDay` (as a UTC ISO string). */
+export function nextIstTimeOfDay(at: IsoInstant, minutesOfDay: number): IsoInstant {
+  const utcMs = parseInstantMs(at);
+  if (utcMs === null) throw invalid(at);
+  const wallMs = utcMs + IST_OFFSET_MS;
+  const dayMs = 86_400_000;
+  let candidate = Math.floor(wallMs / dayMs) * dayMs + minutesOfDay * 60_000;
+  if (candidate <= wallMs) candidate += dayMs;
+  return new Date(candidate - IST_OFFSET_MS).toISOString();
+}
+
 /** The IST calendar date (the trading day) of an instant. */
 export function istTradingDay(instant: IsoInstant): IstDate {
   return toIst(instant).date;

@@ -76,6 +76,8 @@ export interface AppConfig {
   roboUrl: string | null;
   /** Zerodha Kite Connect (KITE_*); null when KITE_API_KEY is unset (no account can route to kite then). */
   kite: KiteConfig | null;
+  /** BROKER_TOKEN_KEY: the AES-256-GCM key (32 bytes) that encrypts stored broker access tokens; null: a key file under DATA_DIR. */
+  brokerTokenKey: Buffer | null;
 }
 
 export interface PaperConfig {
@@ -191,7 +193,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     analyst: analystConfig(env),
     roboUrl: matching(env, 'ROBO_URL', /^https?:\/\/\S+$/, 'an http(s) URL such as https://trader.example.com')?.replace(/\/+$/, '') ?? null,
     kite: kiteConfig(env),
+    brokerTokenKey: brokerTokenKey(env),
   };
+}
+
+/** 32 bytes, written as 64 hex digits or as base64 (44 characters with padding). */
+function brokerTokenKey(env: Env): Buffer | null {
+  const raw = env.BROKER_TOKEN_KEY ?? '';
+  if (raw === '') return null;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/]{43}=?$/.test(raw) ? Buffer.from(raw, 'base64') : null;
+  if (key === null || key.length !== 32) throw new ConfigError('BROKER_TOKEN_KEY', 'must be 32 bytes written as 64 hex digits or in base64 (e.g. `openssl rand -base64 32`)');
+  return key;
 }
 
 export interface KiteConfig {

@@ -1,0 +1,72 @@
+import * as path from 'node:path';
+import { brokerSessionState, type BrokerSessionState, type IsoInstant } from '@robo/domain';
+import type { AppConfig } from '@robo/runtime';
+import type { BrokerSessionStore } from './broker-session-store.port';
+import { BrokerTokenCipher } from './broker-token-cipher';
+import { BROKER_SESSIONS_FILE, SqliteBrokerSessionStore } from './sqlite-broker-session-store';
+
+/** What a login at a broker gave: the access token and whose it is. */
+export interface BrokerLogin {
+  accessToken: string;
+  userId: string | null;
+}
+
+/** A broker session as shown to people: never the token. */
+export interface BrokerSessionView {
+  broker: string;
+  state: BrokerSessionState;
+  userId: string | null;
+  loggedInAt: IsoInstant | null;
+  expiresAt: IsoInstant | null;
+}
+
+/**
+ * The brokers' daily sessions: a login's access token is sealed (AES-256-GCM) before it is stored, opened only to be
+ * handed to the broker adapter, and never returned in a view. Nothing here logs.
+ */
+export class BrokerSessions {
+  constructor(
+    private readonly store: BrokerSessionStore,
+    private readonly cipher: BrokerTokenCipher,
+    private readonly now: () => IsoInstant,
+  ) {}
+
+  /** The sessions of DATA_DIR (the api and `robo broker login` open the same file and key). */
+  static open(config: Pick<AppConfig, 'brokerTokenKey' | 'dataDir'>, now: () => IsoInstant): BrokerSessions {
+    const cipher = BrokerTokenCipher.fromConfig(config);
+    return new BrokerSessions(SqliteBrokerSessionStore.open({ file: path.join(config.dataDir, BROKER_SESSIONS_FILE) }), cipher, now);
+  }
+
+  /**
+   * Runs the broker's token exchange and stores what it gave, valid until `expiryOf(login time)`. A refused
+   * exchange throws its own error and stores nothing.
+   */
+  async login(broker: string, exchange: () => Promise<BrokerLogin>, expiryOf: (loggedInAt: IsoInstant) => IsoInstant): Promise<BrokerSessionView> {
+    const { accessToken, userId } = await exchange();
+    const loggedInAt = this.now();
+    const session = { broker, sealedToken: this.cipher.seal(accessToken, broker), userId, loggedInAt, expiresAt: expiryOf(loggedInAt) };
+    await this.store.save(session);
+    return this.toView(broker, session);
+  }
+
+  /** The stored access token while its session is valid; null when none, expired, or not sealed by this key. */
+  async accessToken(broker: string): Promise<string | null> {
+    const session = await this.store.load(broker);
+    if (!session || brokerSessionState(session, this.now()) !== 'connected') return null;
+    return this.cipher.open(session.sealedToken, broker);
+  }
+
+  async view(broker: string): Promise<BrokerSessionView> {
+    return this.toView(broker, await this.store.load(broker));
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  private toView(broker: string, session: { userId: string | null; loggedInAt: IsoInstant; expiresAt: IsoInstant } | null): BrokerSessionView {
+    return session
+      ? { broker, state: brokerSessionState(session, this.now()), userId: session.userId, loggedInAt: session.loggedInAt, expiresAt: session.expiresAt }
+      : { broker, state: 'absent', userId: null, loggedInAt: null, expiresAt: null };
+  }
+}
