@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@robo/event-store';
-import { canonicalJson } from '../support/canonical-json';
+import { canonicalJson, encodable } from '../support/canonical-json';
 import type { Doc, Projection } from '../projection';
 import type { DeadLetter, DocChange, DocRef, DocumentReader } from '../read-model-store.port';
 import { deadLetterId } from '../support/dead-letters';
@@ -45,6 +45,10 @@ export function blockedKeysOf(letters: readonly DeadLetter[]): BlockedKeys {
  * events' results, so several events on one document compose within the batch.
  * An event whose keys() or apply() throws is parked (none of its document changes are kept) and blocks its
  * documents: later events touching them are parked behind it, events on other documents go on.
+ * A document with no JSON form parks the event that made it so, as if apply() had thrown. Each document is
+ * encoded once per page, at the end; the states earlier events left are only checked (encodable()). Should one of
+ * them, or a final one, have no JSON form, the page is applied again encoding after every event, so the same events
+ * are parked as when each event is encoded on its own.
  */
 export async function projectPage(
   target: ProjectionTarget,
@@ -55,23 +59,54 @@ export async function projectPage(
   parkedAt: string,
 ): Promise<PageResult> {
   const { projection } = target;
-  const park: DeadLetter[] = [];
-  let lastError: PageResult['lastError'] = null;
-  const work: { event: EventEnvelope; refs: DocRef[] }[] = [];
+  const keyed: Keyed = { work: [], park: [], lastError: null };
   for (const event of events) {
     if (!target.handles(event.type)) continue;
     try {
-      work.push({ event, refs: projection.keys(event) });
+      keyed.work.push({ event, refs: projection.keys(event) });
     } catch (error) {
       const letter = deadLetter(target.storeName, event, [], errorMessage(error), null, parkedAt);
-      park.push(letter);
-      lastError = { message: letter.error!, at: letter.parkedAt };
+      keyed.park.push(letter);
+      keyed.lastError = { message: letter.error!, at: letter.parkedAt };
     }
   }
-  const docs = await loadDocs(target, work.flatMap((w) => w.refs), readStore);
+  const docs = await loadDocs(target, keyed.work.flatMap((w) => w.refs), readStore);
+  const loaded = new Map([...docs].map(([collection, byId]) => [collection, new Map(byId)]));
+  const trial = new Map(blocked);
+  const fast = applyEvents(target, keyed, docs, trial, parkedAt, 'page');
+  if (fast !== null) {
+    for (const [key, blocker] of trial) blocked.set(key, blocker);
+    return fast;
+  }
+  return applyEvents(target, keyed, loaded, blocked, parkedAt, 'event')!;
+}
+
+interface Keyed {
+  work: { event: EventEnvelope; refs: DocRef[] }[];
+  /** Events parked because keys() threw. */
+  park: DeadLetter[];
+  lastError: PageResult['lastError'];
+}
+
+/**
+ * The events of a page, in order, on `docs` (changed in place). encode 'event': every new state is encoded as it is
+ * made, and one with no JSON form parks its event. 'page': only the final states are encoded; null when a state has
+ * no JSON form (the caller then applies the page again with 'event' on the documents as loaded).
+ */
+function applyEvents(
+  target: ProjectionTarget,
+  keyed: Keyed,
+  docs: Map<string, Map<string, Doc | null>>,
+  blocked: BlockedKeys,
+  parkedAt: string,
+  encode: 'event' | 'page',
+): PageResult | null {
+  const { projection } = target;
+  const park = [...keyed.park];
+  let lastError = keyed.lastError;
   const dirty = new Map<string, Map<string, DocRef>>();
   const encoded = new Map<string, string>();
-  for (const { event, refs } of work) {
+  for (const { event, refs } of keyed.work) {
     const keys = refs.map(docKey);
     const blocker = keys.map((key) => blocked.get(key)).find((id) => id !== undefined);
     if (blocker !== undefined) {
@@ -83,12 +118,15 @@ export async function projectPage(
     try {
       for (const ref of refs) {
         const key = docKey(ref);
-        const before = staged.has(key) ? staged.get(key)!.doc : (docs.get(ref.collection)!.get(ref.id) ?? null);
+        const prior = staged.get(key);
+        const before = prior ? prior.doc : (docs.get(ref.collection)!.get(ref.id) ?? null);
         const after = projection.apply(ref, before, event);
         // Projections return the same object when nothing changed (a replayed event): no write needed.
         if (after === before) continue;
-        // A document with no JSON form (NaN, a bigint) would fail the whole commit: park its event here instead.
-        staged.set(key, { ref, doc: after, json: after === null ? null : canonicalJson(after) });
+        // A state this event made and replaces was never encoded.
+        if (encode === 'page' && prior && prior.doc !== null && !encodable(prior.doc)) return null;
+        // A document with no JSON form would fail the whole commit: park its event here instead.
+        staged.set(key, { ref, doc: after, json: after === null || encode === 'page' ? null : canonicalJson(after) });
       }
     } catch (error) {
       const letter = deadLetter(target.storeName, event, keys, errorMessage(error), null, parkedAt);
@@ -98,12 +136,32 @@ export async function projectPage(
       continue;
     }
     for (const [key, { ref, doc, json }] of staged) {
-      docs.get(ref.collection)!.set(ref.id, doc);
-      if (json === null) encoded.delete(key);
-      else encoded.set(key, json);
+      const byId = docs.get(ref.collection)!;
       const touched = dirty.get(ref.collection) ?? new Map<string, DocRef>();
+      if (encode === 'page') {
+        // The state an earlier event of this page left is replaced unencoded: check it has a JSON form.
+        const replaced = byId.get(ref.id) ?? null;
+        if (replaced !== null && touched.has(ref.id) && !encodable(replaced)) return null;
+      } else if (json === null) encoded.delete(key);
+      else encoded.set(key, json);
+      byId.set(ref.id, doc);
       touched.set(ref.id, ref);
       dirty.set(ref.collection, touched);
+    }
+  }
+  if (encode === 'page') {
+    for (const [collection, touched] of dirty) {
+      for (const id of touched.keys()) {
+        const doc = docs.get(collection)!.get(id) ?? null;
+        if (doc === null) continue;
+        let json: string;
+        try {
+          json = canonicalJson(doc);
+        } catch {
+          return null;
+        }
+        encoded.set(`${collection}/${id}`, json);
+      }
     }
   }
   return { changes: changesOf(target, dirty, docs, encoded), park, lastError };

@@ -100,3 +100,42 @@ function writeObject(value: object): string {
   }
   return `${out}}`;
 }
+
+/**
+ * True when canonicalJson(value) would give a string rather than throw, found without building it: the same rules,
+ * walked. A value that cannot be walked at all (a cycle too deep for the stack) is not encodable either.
+ */
+export function encodable(value: unknown): boolean {
+  try {
+    return walkable(value);
+  } catch {
+    return false;
+  }
+}
+
+function walkable(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!walkable(value[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const item = record[key];
+        if (item !== undefined && !walkable(item)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
