@@ -40,7 +40,9 @@ import { BACKTEST_SPEC, type BacktestSpec } from '@robo/backtest';
 
 /**
  * The stores of one run, in its own folder: an event log whose recorded times are business times (the run's
- * clock), so that the same run gives the same bytes, and the read models beside it.
+ * clock), so that the same run gives the same bytes, and the read models beside it. Neither is fsynced (durability
+ * 'none'): a run is rebuilt from its inputs, not recovered (a crashed run is run again; its log is hashed at the
+ * end), and the stores refuse to open a folder that already holds a log or read models that way.
  */
 @Global()
 @Module({})
@@ -52,8 +54,8 @@ class BacktestStoresModule {
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: WALL_CLOCK, useValue: systemWallClock },
-        { provide: EVENT_STORE, useFactory: () => SqliteEventStore.open({ file: path.join(config.dataDir, 'events.db'), recordedAt: () => clock.now() }) },
-        { provide: READ_MODEL_STORE, useFactory: () => openReadStore(config, () => undefined) },
+        { provide: EVENT_STORE, useFactory: () => SqliteEventStore.open({ file: path.join(config.dataDir, 'events.db'), recordedAt: () => clock.now(), durability: 'none' }) },
+        { provide: READ_MODEL_STORE, useFactory: () => openReadStore(config, () => undefined, { durability: 'none' }) },
         { provide: INSTRUMENTS, useFactory: () => loadInstrumentCatalog(config) },
         { provide: CHARGE_SCHEDULES_IN_FORCE, useFactory: () => loadChargeSchedules(config.chargesFile) },
         { provide: MARKET_CALENDAR, useFactory: () => createMarketCalendar({ holidays: loadHolidays(config.holidaysFile) }) },
