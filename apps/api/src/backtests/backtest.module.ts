@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { createMarketCalendar } from '@robo/domain';
-import { EVENT_STORE, SqliteEventStore, type SqliteDurability } from '@robo/event-store';
-import { READ_MODEL_STORE } from '@robo/read-models';
+import { EVENT_STORE, type EventStore, SqliteEventStore, type SqliteDurability } from '@robo/event-store';
+import { READ_MODEL_STORE, type ReadModelStore } from '@robo/read-models';
 import {
   AppConfig,
   CHARGE_SCHEDULES_IN_FORCE,
@@ -35,7 +35,7 @@ import { StrategyRegistryModule } from '../paper/strategy-registry.module';
 import { StrategyRunnerService } from '../paper/strategy-runner.service';
 import { StrategyCommandHandler } from '../strategies/strategy-command.handler';
 import { WriteModule } from '../write/write.module';
-import { BacktestBarMarket, BacktestSimulatedMarket } from './backtest-market';
+import { BacktestBarMarket, BacktestMarketContext, BacktestSimulatedMarket, PricesCatchUp } from './backtest-market';
 import { BACKTEST_SPEC, type BacktestSpec } from '@robo/backtest';
 
 /**
@@ -90,7 +90,8 @@ export class BacktestModule {
         SettlementReactor,
         SellCoverReactor,
         RiskContextFactory,
-        MarketContextService,
+        { provide: PricesCatchUp, useFactory: (events: EventStore, reads: ReadModelStore) => new PricesCatchUp(events, reads), inject: [EVENT_STORE, READ_MODEL_STORE] },
+        { provide: MarketContextService, useClass: BacktestMarketContext },
         OrderPlacer,
         PaperBrokerService,
         StrategyRunnerService,

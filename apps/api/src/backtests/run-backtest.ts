@@ -94,7 +94,7 @@ export async function runBacktest(
     const events = app.get<EventStore>(EVENT_STORE);
     const reads = app.get<ReadModelStore>(READ_MODEL_STORE);
     const market = app.get(MarketDataService);
-    if (market instanceof BacktestSimulatedMarket) market.attach(new PricesCatchUp(events, reads));
+    if (market instanceof BacktestSimulatedMarket) market.attach(app.get(PricesCatchUp));
     const registry = app.get<StrategyRegistry>(STRATEGY_REGISTRY);
     const definition = registry.get(spec.kind);
     if (definition === null) throw new BacktestRefused('UNKNOWN_STRATEGY_KIND', `no strategy module of kind ${spec.kind} is registered (built-in: ma-crossover, short-straddle; others from STRATEGIES_DIR)`);
