@@ -15,6 +15,8 @@ export interface BacktestRunRecord {
   to: string;
   data: { source: 'csv'; file: string; symbol: string; bars: number } | { source: 'simulator'; seed: string; stepSeconds: number };
   capitalPaise: number;
+  /** Present when the strategy's allocation was not the whole capital. */
+  allocationPaise?: number;
   slippageBps: number;
   fillFractionPct: number;
   /** sha256 of the canonical log: equal hashes, equal logs. */
@@ -47,6 +49,7 @@ export function recordOf(runId: string, createdAt: string, spec: BacktestSpec, o
     to: spec.to,
     data,
     capitalPaise: spec.capitalPaise,
+    ...(spec.allocationPaise === undefined ? {} : { allocationPaise: spec.allocationPaise }),
     slippageBps: spec.slippageBps,
     fillFractionPct: spec.fillFractionPct,
     hash: outcome.hash,

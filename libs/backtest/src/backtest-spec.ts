@@ -17,8 +17,10 @@ export interface BacktestSpec {
   from: IsoInstant;
   to: IsoInstant;
   data: BacktestData;
-  /** The account's opening cash, which is also the strategy's capital allocation. */
+  /** The account's opening cash, which is also the strategy's capital allocation unless allocationPaise says otherwise. */
   capitalPaise: number;
+  /** The strategy's capital allocation (what a strategy sizes its orders from), when it is less than the account's cash. */
+  allocationPaise?: number;
   slippageBps: number;
   fillFractionPct: number;
 }

@@ -2,6 +2,7 @@ export * from './envelope';
 export * from './event-store.port';
 export * from './errors';
 export { settleWithin } from './settle-within';
+export { catchUpFiltered, type LogCursor } from './catch-up-filtered';
 export * from './sqlite/sqlite-event-store';
 export { compiledWorkerScript } from './sqlite/worker-script';
 export { EsdbEventStore, type EsdbEventStoreOptions } from './esdb/esdb-event-store';

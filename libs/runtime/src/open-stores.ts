@@ -59,14 +59,19 @@ export function openReactorCheckpoints(config: Pick<StoreConfig, 'eventStore' | 
 /** Where openReadStore reports what it did to the files (by default the Nest logger; the CLI writes to stderr). */
 export type StoreNotice = (message: string) => void;
 
+/**
+ * `durability: 'none'` (SQLite only) opens the files without fsync, for the read models of a log rebuilt from its
+ * inputs (a backtest's run folder); files that hold projected read models are refused (SqliteReadModelStore).
+ */
 export async function openReadStore(
   config: Pick<StoreConfig, 'readStore' | 'dataDir' | 'mongoUrl'>,
   notice: StoreNotice = (message) => new Logger('ReadStore').log(message),
+  options: { durability?: 'normal' | 'none' } = {},
 ): Promise<ReadModelStore> {
   switch (config.readStore) {
     case 'sqlite': {
       fs.mkdirSync(config.dataDir, { recursive: true });
-      const { store, main, partitions } = sqliteReadStore(config.dataDir, false);
+      const { store, main, partitions } = sqliteReadStore(config.dataDir, false, options.durability);
       try {
         await moveOutOfMain(main, partitions, notice);
         await store.ensureCollections(ALL_PROJECTIONS.flatMap((p) => p.collections));
@@ -86,14 +91,14 @@ export async function openReadStore(
 }
 
 /** The SQLite read models of a data directory: read-models.db and a file per partition. */
-function sqliteReadStore(dataDir: string, readOnly: boolean) {
-  const main = SqliteReadModelStore.open({ file: path.join(dataDir, 'read-models.db'), readOnly });
+function sqliteReadStore(dataDir: string, readOnly: boolean, durability?: 'normal' | 'none') {
+  const main = SqliteReadModelStore.open({ file: path.join(dataDir, 'read-models.db'), readOnly, durability });
   const partitions: { name: string; store: SqliteReadModelStore; projections: string[]; collections: string[] }[] = [];
   try {
     for (const partition of READ_STORE_PARTITIONS) {
       partitions.push({
         name: partition.name,
-        store: SqliteReadModelStore.open({ file: path.join(dataDir, `${partition.name}.db`), readOnly }),
+        store: SqliteReadModelStore.open({ file: path.join(dataDir, `${partition.name}.db`), readOnly, durability }),
         projections: partition.projections.map((p) => p.name),
         collections: partition.projections.flatMap((p) => p.collections.map((c) => c.name)),
       });

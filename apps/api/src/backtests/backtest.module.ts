@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { createMarketCalendar } from '@robo/domain';
-import { EVENT_STORE, SqliteEventStore } from '@robo/event-store';
-import { READ_MODEL_STORE } from '@robo/read-models';
+import { EVENT_STORE, type EventStore, SqliteEventStore, type SqliteDurability } from '@robo/event-store';
+import { READ_MODEL_STORE, type ReadModelStore } from '@robo/read-models';
 import {
   AppConfig,
   CHARGE_SCHEDULES_IN_FORCE,
@@ -35,25 +35,28 @@ import { StrategyRegistryModule } from '../paper/strategy-registry.module';
 import { StrategyRunnerService } from '../paper/strategy-runner.service';
 import { StrategyCommandHandler } from '../strategies/strategy-command.handler';
 import { WriteModule } from '../write/write.module';
-import { BacktestBarMarket, BacktestSimulatedMarket } from './backtest-market';
+import { BacktestBarMarket, BacktestMarketContext, BacktestSimulatedMarket, PricesCatchUp } from './backtest-market';
 import { BACKTEST_SPEC, type BacktestSpec } from '@robo/backtest';
 
 /**
  * The stores of one run, in its own folder: an event log whose recorded times are business times (the run's
- * clock), so that the same run gives the same bytes, and the read models beside it.
+ * clock), so that the same run gives the same bytes, and the read models beside it. Neither is fsynced (durability
+ * 'none'): a run is rebuilt from its inputs, not recovered (a crashed run is run again; its log is hashed at the
+ * end), and the stores refuse to open a folder that already holds a log or read models that way. 'full' (the live
+ * stores' settings) is there to show that a run's log does not depend on it.
  */
 @Global()
 @Module({})
 class BacktestStoresModule {
-  static forRoot(config: AppConfig, from: string): DynamicModule {
+  static forRoot(config: AppConfig, from: string, durability: SqliteDurability): DynamicModule {
     const clock = new SteeredClock(from);
     return {
       module: BacktestStoresModule,
       providers: [
         { provide: CLOCK, useValue: clock },
         { provide: WALL_CLOCK, useValue: systemWallClock },
-        { provide: EVENT_STORE, useFactory: () => SqliteEventStore.open({ file: path.join(config.dataDir, 'events.db'), recordedAt: () => clock.now() }) },
-        { provide: READ_MODEL_STORE, useFactory: () => openReadStore(config, () => undefined) },
+        { provide: EVENT_STORE, useFactory: () => SqliteEventStore.open({ file: path.join(config.dataDir, 'events.db'), recordedAt: () => clock.now(), durability }) },
+        { provide: READ_MODEL_STORE, useFactory: () => openReadStore(config, () => undefined, { durability: durability === 'none' ? 'none' : 'normal' }) },
         { provide: INSTRUMENTS, useFactory: () => loadInstrumentCatalog(config) },
         { provide: CHARGE_SCHEDULES_IN_FORCE, useFactory: () => loadChargeSchedules(config.chargesFile) },
         { provide: MARKET_CALENDAR, useFactory: () => createMarketCalendar({ holidays: loadHolidays(config.holidaysFile) }) },
@@ -71,11 +74,11 @@ class BacktestStoresModule {
  */
 @Module({})
 export class BacktestModule {
-  static forRoot(config: AppConfig, spec: BacktestSpec): DynamicModule {
+  static forRoot(config: AppConfig, spec: BacktestSpec, durability: SqliteDurability = 'none'): DynamicModule {
     const market = spec.data.source === 'csv' ? BacktestBarMarket : BacktestSimulatedMarket;
     return {
       module: BacktestModule,
-      imports: [ConfigModule.forRoot(config), BacktestStoresModule.forRoot(config, spec.from), CqrsModule.forRoot(), WriteModule, StrategyRegistryModule],
+      imports: [ConfigModule.forRoot(config), BacktestStoresModule.forRoot(config, spec.from, durability), CqrsModule.forRoot(), WriteModule, StrategyRegistryModule],
       providers: [
         { provide: BACKTEST_SPEC, useValue: spec },
         { provide: MarketDataService, useClass: market },
@@ -87,7 +90,8 @@ export class BacktestModule {
         SettlementReactor,
         SellCoverReactor,
         RiskContextFactory,
-        MarketContextService,
+        { provide: PricesCatchUp, useFactory: (events: EventStore, reads: ReadModelStore) => new PricesCatchUp(events, reads), inject: [EVENT_STORE, READ_MODEL_STORE] },
+        { provide: MarketContextService, useClass: BacktestMarketContext },
         OrderPlacer,
         PaperBrokerService,
         StrategyRunnerService,

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { accountStream, type JsonObject, type StrategyCommand } from '@robo/domain';
-import { EVENT_STORE, type EventStore } from '@robo/event-store';
+import { EVENT_STORE, type EventStore, type SqliteDurability } from '@robo/event-store';
 import { logHash } from '@robo/backtest';
 import type { StrategyRegistry } from '@robo/paper';
 import { accountPerformance, ALL_PROJECTIONS, ProjectionRunner, READ_MODEL_STORE, readAccountPerformanceDocs, type ReadModelStore } from '@robo/read-models';
@@ -59,9 +59,14 @@ function done(outcome: CommandOutcome<unknown>): void {
 /**
  * Runs one backtest into `dir` (which must hold no log yet): opens the account with the capital, registers and
  * activates the strategy at `from`, steps the market up to `to` through the paper engine, then projects the log and
- * computes the account's performance with the same query the API answers with.
+ * computes the account's performance with the same query the API answers with. The run's files are written without
+ * fsync unless `durability: 'full'` (BacktestModule); the log is the same either way.
  */
-export async function runBacktest(spec: BacktestSpec, dir: string, options: { env?: Record<string, string | undefined>; strategiesDir?: string } = {}): Promise<BacktestOutcome> {
+export async function runBacktest(
+  spec: BacktestSpec,
+  dir: string,
+  options: { env?: Record<string, string | undefined>; strategiesDir?: string; durability?: SqliteDurability } = {},
+): Promise<BacktestOutcome> {
   const env = options.env ?? {};
   if (fs.existsSync(path.join(dir, 'events.db'))) throw new Error(`${dir} already holds a log`);
   const passed = Object.fromEntries(PASSED_THROUGH.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k] as string]));
@@ -83,13 +88,13 @@ export async function runBacktest(spec: BacktestSpec, dir: string, options: { en
     PAPER_SLIPPAGE_BPS: String(spec.slippageBps),
     PAPER_FILL_FRACTION: String(spec.fillFractionPct),
   });
-  const app = await NestFactory.createApplicationContext(BacktestModule.forRoot(config, spec), { logger: false, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(BacktestModule.forRoot(config, spec, options.durability), { logger: false, abortOnError: false });
   try {
     await app.init();
     const events = app.get<EventStore>(EVENT_STORE);
     const reads = app.get<ReadModelStore>(READ_MODEL_STORE);
     const market = app.get(MarketDataService);
-    if (market instanceof BacktestSimulatedMarket) market.attach(new PricesCatchUp(events, reads));
+    if (market instanceof BacktestSimulatedMarket) market.attach(app.get(PricesCatchUp));
     const registry = app.get<StrategyRegistry>(STRATEGY_REGISTRY);
     const definition = registry.get(spec.kind);
     if (definition === null) throw new BacktestRefused('UNKNOWN_STRATEGY_KIND', `no strategy module of kind ${spec.kind} is registered (built-in: ma-crossover, short-straddle; others from STRATEGIES_DIR)`);
@@ -105,7 +110,7 @@ export async function runBacktest(spec: BacktestSpec, dir: string, options: { en
     const commands: StrategyCommand[] = [
       {
         type: 'RegisterStrategy',
-        data: { strategyId: BACKTEST_STRATEGY_ID, accountId: BACKTEST_ACCOUNT_ID, kind: spec.kind, name: `Backtest ${spec.kind}`, parameters: spec.parameters as JsonObject, instruments, capitalAllocationPaise: spec.capitalPaise, now: '' },
+        data: { strategyId: BACKTEST_STRATEGY_ID, accountId: BACKTEST_ACCOUNT_ID, kind: spec.kind, name: `Backtest ${spec.kind}`, parameters: spec.parameters as JsonObject, instruments, capitalAllocationPaise: spec.allocationPaise ?? spec.capitalPaise, now: '' },
       },
       { type: 'ActivateStrategy', data: { strategyId: BACKTEST_STRATEGY_ID, now: '' } },
     ];

@@ -1,5 +1,5 @@
 import { evolveOrder, ExistingOrder, initialOrderState, isFinal, OrderEvent, OrderState, remainingQuantity } from '@robo/domain';
-import type { EventEnvelope, EventStore } from '@robo/event-store';
+import { catchUpFiltered, type EventEnvelope, type EventStore, type LogCursor } from '@robo/event-store';
 
 const PAGE = 5000;
 const ORDER_EVENTS: ReadonlySet<string> = new Set<OrderEvent['type']>([
@@ -30,7 +30,7 @@ const openOf = (order: OrderState): OpenQuantities =>
  * `sync()` brings it up to the log's head as of the call: every order appended before (by any process) counts.
  */
 export class WorkingOrdersIndex {
-  private position = 0n;
+  private readonly cursor: LogCursor = { position: 0n };
   private readonly orders = new Map<string, ExistingOrder>();
   private readonly totals = new Map<string, OpenQuantities>();
   /** Working order ids per account and instrument, in the order they were placed. */
@@ -70,15 +70,10 @@ export class WorkingOrdersIndex {
   }
 
   private async catchUp(): Promise<void> {
-    for (;;) {
-      const page = await this.store.readAll({ after: this.position, maxCount: PAGE, filter: { streamPrefixes: ['order-'] } });
-      for (const event of page) this.apply(event);
-      if (page.length < PAGE) return;
-    }
+    await catchUpFiltered(this.store, this.cursor, { streamPrefixes: ['order-'] }, PAGE, (event) => this.apply(event));
   }
 
   private apply(event: EventEnvelope): void {
-    this.position = event.globalPosition;
     const orderId = (event.data as { orderId?: unknown } | null)?.orderId;
     if (typeof orderId !== 'string' || !ORDER_EVENTS.has(event.type)) return;
     const before: OrderState = this.orders.get(orderId) ?? initialOrderState;

@@ -16,7 +16,7 @@ import {
   type StrategyEvent,
   type StrategyState,
 } from '@robo/domain';
-import type { EventEnvelope, EventStore } from '@robo/event-store';
+import { catchUpFiltered, type EventEnvelope, type EventStore, type LogCursor } from '@robo/event-store';
 import type { StrategyFill } from '@robo/paper';
 import { STRATEGY_EVENT_TYPES } from '@robo/read-models';
 
@@ -52,7 +52,7 @@ export interface MisPosition {
  * so a step sees every command issued before it, and a restart rebuilds it from the log.
  */
 export class PaperLedger {
-  private position = 0n;
+  private readonly cursor: LogCursor = { position: 0n };
   readonly orders = new Map<string, LedgerOrder>();
   readonly strategies = new Map<string, ExistingStrategy>();
   /** strategyId -> instrument -> position of that strategy's fills alone. */
@@ -72,14 +72,7 @@ export class PaperLedger {
   constructor(private readonly events: EventStore) {}
 
   async catchUp(): Promise<void> {
-    for (;;) {
-      const page = await this.events.readAll({ after: this.position, maxCount: 1000, filter: { eventTypes: TYPES } });
-      for (const event of page) {
-        this.apply(event);
-        this.position = event.globalPosition;
-      }
-      if (page.length < 1000) return;
-    }
+    await catchUpFiltered(this.events, this.cursor, { eventTypes: TYPES }, 1000, (event) => this.apply(event));
   }
 
   /** Working orders the paper broker executes (those of accounts trading through a live broker are not among them). */

@@ -20,7 +20,17 @@ export interface ConnectionOptions {
    * it. A finished backtest's log is read this way, so that its bytes, and its hash, stay as the run left them.
    */
   readOnly?: boolean;
+  /** 'full' (default): every COMMIT fsyncs the WAL. 'none': no fsync at all (see SqliteEventStoreOptions.durability). */
+  durability?: SqliteDurability;
 }
+
+/**
+ * What a commit survives: 'full' a power cut (synchronous=FULL, the WAL fsynced at every COMMIT); 'none' a crash of the
+ * process but not of the machine (synchronous=OFF: nothing is ever fsynced, so a power cut or an OS crash can lose
+ * commits or corrupt the file). 'none' is for files rebuilt from their inputs rather than recovered, such as a
+ * backtest's run folder; never for a live data directory.
+ */
+export type SqliteDurability = 'full' | 'none';
 
 /**
  * A row of EVENT_COLUMNS as an array, in that order. Event reads fetch rows raw: building an object with named
@@ -107,8 +117,8 @@ export class SqliteConnection {
       if (mode.toLowerCase() !== 'wal') throw new StoreUnavailableError(`${options.file}: WAL journal mode unavailable (got ${mode})`);
       // An acknowledged append must survive a SIGKILL and a power cut. In WAL mode synchronous=NORMAL survives
       // a process crash but can lose the last commits on power loss; FULL fsyncs the WAL on every COMMIT.
-      // Group commit is what keeps that fsync affordable.
-      db.pragma('synchronous = FULL');
+      // Group commit is what keeps that fsync affordable. A rebuildable file (durability 'none') is fsynced never.
+      db.pragma(options.durability === 'none' ? 'synchronous = OFF' : 'synchronous = FULL');
       if (options.autocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.autocheckpointPages))}`);
       migrate(db);
       return new SqliteConnection(db);

@@ -7,7 +7,7 @@ import { StoreUnavailableError } from '../errors';
 import { checkExpectedRevision, prepareAppend, SQLITE_MAX_APPEND_BYTES } from './append-validation';
 import { GroupCommitQueue, type Settlement } from './group-commit';
 import { HeadWatcher } from './head-watcher';
-import { SqliteConnection } from './sqlite-connection';
+import { SqliteConnection, type SqliteDurability } from './sqlite-connection';
 import { asStoreError } from './sqlite-errors';
 import { type AppendOutcome, type AppendRequest, writeGroup } from './sqlite-writer';
 import { AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER, WalCheckpointer, type WalCheckpointerStats } from './wal-checkpointer';
@@ -41,7 +41,16 @@ export interface SqliteEventStoreOptions {
   recordedAt?: () => string;
   /** Read-only (see ConnectionOptions.readOnly): the file must exist; appends fail as unavailable. */
   readOnly?: boolean;
+  /**
+   * 'full' (default): an acknowledged append survives a power cut. 'none': nothing is fsynced (synchronous=OFF), for
+   * a log that is rebuilt from its inputs instead of recovered: a backtest's run file, rerun after a crash and hashed
+   * at its end. Only a new, empty log opens so (a file that holds events is refused, so a live data directory cannot
+   * be opened without durability), and without the writer or checkpoint thread.
+   */
+  durability?: SqliteDurability;
 }
+
+export type { SqliteDurability };
 
 /** Counters since open(): committed write transactions, successful append() calls (idempotent ones too), events written. */
 export interface SqliteEventStoreStats {
@@ -77,6 +86,7 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: WriterThread | null;
   private readonly checkpointer: WalCheckpointer | null;
   private readonly autocheckpointPages: number | undefined;
+  private durability: SqliteDurability = 'full';
   private recordedAtClock: () => string = systemWallClock.now;
 
   private constructor(
@@ -100,11 +110,16 @@ export class SqliteEventStore implements EventStore {
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const checkpointThread = options.checkpointThread ?? false;
+    const durability = options.durability ?? 'full';
+    if (durability === 'none' && (checkpointThread || options.writerThread)) throw new TypeError(`${options.file}: durability 'none' runs without the writer and checkpoint threads`);
     const autocheckpointPages = checkpointThread ? AUTOCHECKPOINT_PAGES_WITH_CHECKPOINTER : undefined;
     const readOnly = options.readOnly ?? false;
-    const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: !readOnly, autocheckpointPages, readOnly });
+    if (durability === 'none' && readOnly) throw new TypeError(`${options.file}: durability 'none' is for writing a new log, not for reading one`);
+    const conn = SqliteConnection.open({ file: options.file, busyTimeoutMs, create: !readOnly, autocheckpointPages, readOnly, durability });
+    if (durability === 'none') refuseNonEmpty(conn, options.file);
     const threads = { writerThread: options.writerThread ?? false, checkpointThread, autocheckpointPages };
     const store = new SqliteEventStore(options.file, busyTimeoutMs, options.pollIntervalMs ?? 50, options.maxEventsPerCommit ?? 2000, threads, conn, readOnly);
+    store.durability = durability;
     if (options.recordedAt) store.recordedAtClock = options.recordedAt;
     return store;
   }
@@ -196,6 +211,14 @@ export class SqliteEventStore implements EventStore {
     return this.checkpointer?.stats() ?? null;
   }
 
+  /** The connection's durability settings (what open() asked for), for tests and health output. */
+  settings(): { journalMode: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } {
+    return this.use('reading the settings', (c) => ({
+      journalMode: String(c.db.pragma('journal_mode', { simple: true })),
+      synchronous: (['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const)[Number(c.db.pragma('synchronous', { simple: true }))] ?? 'OFF',
+    }));
+  }
+
   stats(): SqliteEventStoreStats {
     return { ...this.counters };
   }
@@ -260,7 +283,7 @@ export class SqliteEventStore implements EventStore {
   private use<T>(action: string, work: (conn: SqliteConnection) => T): T {
     this.assertOpen();
     try {
-      this.conn ??= SqliteConnection.open({ file: this.file, busyTimeoutMs: this.busyTimeoutMs, create: false, autocheckpointPages: this.autocheckpointPages, readOnly: this.readOnly });
+      this.conn ??= SqliteConnection.open({ file: this.file, busyTimeoutMs: this.busyTimeoutMs, create: false, autocheckpointPages: this.autocheckpointPages, readOnly: this.readOnly, durability: this.durability });
       return work(this.conn);
     } catch (error) {
       const mapped = asStoreError(error, action);
@@ -277,6 +300,14 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new StoreUnavailableError(`event store ${this.file} is closed`);
   }
+}
+
+/** A log that already holds events is someone's data: it is never opened without durability. */
+function refuseNonEmpty(conn: SqliteConnection, file: string): void {
+  const head = conn.head();
+  if (head === 0n) return;
+  conn.close();
+  throw new TypeError(`${file} already holds ${head} events: durability 'none' opens only a new, empty log (a file rebuilt from its inputs, such as a backtest's run)`);
 }
 
 function checkMaxCount(maxCount: number): number {

@@ -36,6 +36,12 @@ export interface SqliteReadModelStoreOptions {
    * backtest's read models are read this way, so that its folder stays as the run left it.
    */
   readOnly?: boolean;
+  /**
+   * 'normal' (default): synchronous=NORMAL (see open()). 'none': synchronous=OFF, nothing fsynced, for read models
+   * of a log that is itself rebuilt from its inputs (a backtest's run folder). Only a file no projection has
+   * committed to opens so: a live data directory's read models are refused.
+   */
+  durability?: 'normal' | 'none';
 }
 
 const GET_MANY_CHUNK = 500;
@@ -70,7 +76,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       // NORMAL, not FULL: in WAL mode a process crash loses nothing, and a power cut can only lose the last commits,
       // documents and checkpoint together (they share a transaction), which the projector then re-applies from the
       // log. Read models are derived data; the event store itself stays at FULL.
-      db.pragma('synchronous = NORMAL');
+      db.pragma(options.durability === 'none' ? 'synchronous = OFF' : 'synchronous = NORMAL');
       // 64 MB of page cache (2 MB by default) and checkpoints every 40 MB of WAL (4 MB): a projector page touches
       // index pages all over the file, and rewriting them at every commit and checkpoint was most of what it wrote.
       db.pragma('cache_size = -65536');
@@ -79,6 +85,10 @@ export class SqliteReadModelStore implements ReadModelStore {
       db.exec('CREATE TABLE IF NOT EXISTS dead_letters (id TEXT PRIMARY KEY, projection TEXT NOT NULL, position INTEGER NOT NULL, letter TEXT NOT NULL)');
       db.exec('CREATE INDEX IF NOT EXISTS dead_letters_by_projection ON dead_letters (projection, position)');
       db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)');
+      if (options.durability === 'none') {
+        const { n } = db.prepare('SELECT COUNT(*) AS n FROM checkpoints').get() as { n: number };
+        if (n > 0) throw new TypeError(`${options.file} holds projected read models: durability 'none' opens only a new file (the read models of a rebuildable log, such as a backtest's run)`);
+      }
       return new SqliteReadModelStore(db, options.clock ?? systemWallClock);
     } catch (error) {
       db?.close();
