@@ -1,5 +1,5 @@
 import { KiteConnect } from 'kiteconnect';
-import { asKiteError } from './kite-broker';
+import { asKiteError } from './kite-errors';
 
 export interface KiteAppCredentials {
   apiKey: string;
