@@ -3,27 +3,22 @@ import {
   BACKWARDS,
   END,
   EventStoreDBClient,
-  FORWARDS,
   jsonEvent,
   type JSONType,
-  type ReadPosition,
-  START,
-  StreamDeletedError,
-  StreamNotFoundError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import type { EventEnvelope, EventMetadata, NewEvent } from '../envelope';
 import type { AllFilter, AppendOptions, AppendResult, EventStore, ReadAllBackwardsOptions, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../event-store.port';
-import { DuplicateEventIdError, InvalidAppendError, StoreRequestFailedError, StoreUnavailableError } from '../errors';
+import { DuplicateEventIdError, InvalidAppendError, StoreUnavailableError } from '../errors';
 import { checkExpectedRevision, ESDB_MAX_APPEND_BYTES, prepareAppend, type PreparedEvent } from '../sqlite/append-validation';
 import { settleWithin } from '../settle-within';
 import { claimEventIds } from './esdb-claims';
 import { isTransientEsdbError, mapEsdbError } from './esdb-errors';
 import { EsdbHeadWatcher } from './esdb-head-watcher';
-import { type CancellableRead, readUntil } from './esdb-reads';
+import { ALL_PAGE, checkMaxCount, readAllForwards, readEventAt, readStreamEvents, scanBackwards } from './esdb-log-reads';
+import { readUntil } from './esdb-reads';
 import {
   CLAIM_STREAM_PREFIX,
-  type EsdbRecord,
   matchesFilter,
   reservedMetadataKey,
   serverFilterFor,
@@ -51,8 +46,6 @@ export interface EsdbEventStoreOptions {
 }
 
 const DEFAULT_READ_ALL_MAX = 1000;
-/** Records read from $all per request; system and claim records are skipped client-side. */
-const ALL_PAGE = 512;
 /** Records read per request when looking back for the last application event. */
 const HEAD_PAGE = 64;
 /** Records read per request when looking for retried ids in a stream. */
@@ -75,9 +68,9 @@ const LOCATE_PAGE = 256;
  * One limit: two identical appends racing each other (same ids, same instant) are stored once, but both may
  * report idempotent: false, because EventStoreDB answers the loser's write as a success without saying so.
  *
- * Every read that stops before its end (a page cut at maxCount, the head, ping, a claim) cancels its gRPC call
- * (esdb-reads.ts). A client whose first capability probe failed (the client caches the failure, so every later
- * append would fail) is replaced by a fresh one (see ensureCapabilities).
+ * The reads themselves are in esdb-log-reads.ts. Every read that stops before its end (a page cut at maxCount, the
+ * head, ping, a claim) cancels its gRPC call (esdb-reads.ts). A client whose first capability probe failed (the
+ * client caches the failure, so every later append would fail) is replaced by a fresh one (see ensureCapabilities).
  */
 export class EsdbEventStore implements EventStore {
   readonly positionUnit = 'bytes';
@@ -152,57 +145,14 @@ export class EsdbEventStore implements EventStore {
     const maxCount = options.maxCount === undefined ? undefined : checkMaxCount(options.maxCount);
     if (maxCount === 0) return [];
     this.assertOpen();
-    const backwards = options.direction === 'backwards';
-    const events: EventEnvelope[] = [];
-    try {
-      const reading = this.client.readStream(streamName, {
-        direction: backwards ? BACKWARDS : FORWARDS,
-        fromRevision: options.fromRevision ?? (backwards ? END : START),
-        ...(maxCount === undefined ? {} : { maxCount }),
-      });
-      await readUntil(reading, (resolved) => {
-        const envelope = resolved.event ? toEnvelope(resolved.event as EsdbRecord) : null;
-        if (envelope !== null) events.push(envelope);
-      });
-    } catch (error) {
-      // The port reads an unknown (or deleted) stream as empty.
-      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
-      throw mapEsdbError(error, `reading ${streamName}`);
-    }
-    return events;
+    return readStreamEvents(this.client, streamName, { direction: options.direction, fromRevision: options.fromRevision, maxCount });
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<EventEnvelope[]> {
     const maxCount = checkMaxCount(options.maxCount ?? DEFAULT_READ_ALL_MAX);
     if (maxCount === 0) return [];
     this.assertOpen();
-    const events: EventEnvelope[] = [];
-    let after = options.after ?? 0n;
-    let from: ReadPosition = toReadPosition(after);
-    try {
-      for (;;) {
-        let received = 0;
-        let last: bigint | undefined;
-        const page: CancellableRead<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: ALL_PAGE, direction: FORWARDS });
-        const complete = await readUntil(page, (resolved) => {
-          received += 1;
-          const record = resolved.event;
-          if (!record) return;
-          from = record.position;
-          last = record.position.commit;
-          // Reads of $all start AT the given position; the port's `after` is exclusive.
-          if (record.position.commit <= after) return;
-          const envelope = toEnvelope(record);
-          if (envelope === null || !matchesFilter(envelope, options.filter)) return;
-          events.push(envelope);
-          if (events.length >= maxCount) return 'stop';
-        });
-        if (!complete || received < ALL_PAGE || last === undefined) return events;
-        after = last;
-      }
-    } catch (error) {
-      throw mapEsdbError(error, 'reading $all');
-    }
+    return readAllForwards(this.client, options.after ?? 0n, maxCount, options.filter);
   }
 
   /** $all read backwards from the end (or from `before`), skipping system and claim records. */
@@ -211,34 +161,9 @@ export class EsdbEventStore implements EventStore {
     if (maxCount === 0) return [];
     this.assertOpen();
     try {
-      return await this.scanBackwards(options.before, maxCount, ALL_PAGE);
+      return await scanBackwards(this.client, options.before, maxCount, ALL_PAGE);
     } catch (error) {
       throw mapEsdbError(error, 'reading $all backwards');
-    }
-  }
-
-  /** Up to maxCount application events before `before` (exclusive; the end when undefined), newest first, in pages of pageSize. */
-  private async scanBackwards(before: bigint | undefined, maxCount: number, pageSize: number): Promise<EventEnvelope[]> {
-    const events: EventEnvelope[] = [];
-    let from: ReadPosition = before === undefined ? END : { commit: before, prepare: before };
-    let seen: bigint | null = null;
-    for (;;) {
-      let received = 0;
-      const page: CancellableRead<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: BACKWARDS });
-      const complete = await readUntil(page, (resolved) => {
-        received += 1;
-        const record = resolved.event;
-        // A page may start with the record the previous one ended on; `before` is exclusive.
-        if (!record || (seen !== null && record.position.commit >= seen)) return;
-        seen = record.position.commit;
-        from = record.position;
-        if (before !== undefined && record.position.commit >= before) return;
-        const envelope = toEnvelope(record);
-        if (envelope === null) return;
-        events.push(envelope);
-        if (events.length >= maxCount) return 'stop';
-      });
-      if (!complete || received < pageSize) return events;
     }
   }
 
@@ -258,7 +183,7 @@ export class EsdbEventStore implements EventStore {
   async headPosition(): Promise<bigint> {
     this.assertOpen();
     try {
-      const [last] = await this.scanBackwards(undefined, 1, HEAD_PAGE);
+      const [last] = await scanBackwards(this.client, undefined, 1, HEAD_PAGE);
       return last?.globalPosition ?? 0n;
     } catch (error) {
       throw mapEsdbError(error, 'reading the head of $all');
@@ -275,27 +200,11 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /**
-   * The event at exactly this position: a read of $all from it, one record. EventStoreDB refuses a position that
-   * is not where a record starts (positions are byte offsets): that answers null, as does a record that is not
-   * one of this application's events.
-   */
+  /** The event at exactly this position (esdb-log-reads.ts: readEventAt), or null. */
   async readEvent(globalPosition: bigint): Promise<EventEnvelope | null> {
     if (typeof globalPosition !== 'bigint' || globalPosition < 1n) return null;
     this.assertOpen();
-    let found: EventEnvelope | null = null;
-    try {
-      await readUntil(this.client.readAll({ fromPosition: { commit: globalPosition, prepare: globalPosition }, maxCount: 1, direction: FORWARDS }), (resolved) => {
-        const record = resolved.event;
-        if (record && record.position.commit === globalPosition) found = toEnvelope(record);
-        return 'stop';
-      });
-    } catch (error) {
-      const mapped = mapEsdbError(error, `reading the event at ${globalPosition}`);
-      if (mapped instanceof StoreRequestFailedError) return null;
-      throw mapped;
-    }
-    return found;
+    return readEventAt(this.client, globalPosition);
   }
 
   /** Idempotent; ends subscriptions and waits, then releases the gRPC channel. */
@@ -418,9 +327,4 @@ function toProposedEvent(event: PreparedEvent, streamName: string) {
     data: JSON.parse(event.dataJson) as JSONType,
     metadata: toEsdbMetadata(metadata),
   });
-}
-
-function checkMaxCount(maxCount: number): number {
-  if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError(`maxCount must be a non-negative integer, got ${maxCount}`);
-  return maxCount;
 }

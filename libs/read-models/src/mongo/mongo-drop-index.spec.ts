@@ -1,5 +1,5 @@
 import { MongoServerError } from 'mongodb';
-import { dropIndexIfPresent } from './mongo-read-model-store';
+import { dropIndexIfPresent } from './mongo-documents';
 
 describe('dropIndexIfPresent', () => {
   const collection = (error: unknown) => {

@@ -32,7 +32,7 @@ export type StrategyFill = {
  * The strategy's virtual position per instrument (average cost, the real decidePosition/evolvePosition) cannot be kept
  * here: a projection sees one document and one event, and the average cost a fill realizes against is the sum of all
  * the days before it, which a new date's document cannot see. Keeping the fills lets the query replay them in
- * log order (global position, as the accounts' positions fold them) through the domain (queries/performance: replayStrategy) into trades, realized P&L and end-of-day
+ * log order (global position, as the accounts' positions fold them) through the domain (queries/strategy-replay.ts: replayStrategy) into trades, realized P&L and end-of-day
  * quantities; the sums below are what needs no replay.
  */
 export type StrategyDayDoc = {

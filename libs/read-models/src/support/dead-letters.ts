@@ -21,3 +21,9 @@ export function docDigest(canonicalDoc: string): string {
 }
 
 export const MAX_DEAD_LETTER_LIST = 10_000;
+
+/** A shadow projection's dead letter as the live projection's, when a verified rebuild promotes the shadow. */
+export function movedDeadLetter(letter: DeadLetter, from: string, to: string): DeadLetter {
+  const blockedBy = letter.blockedBy === null ? null : `${to}:${letter.blockedBy.slice(from.length + 1)}`;
+  return { ...letter, id: deadLetterId(to, letter.position), projection: to, blockedBy };
+}
