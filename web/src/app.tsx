@@ -26,6 +26,7 @@ const views: Record<ViewName, ReturnType<typeof lazy>> = {
   watchlist: lazy(() => import('./views/watchlist.view')),
   'option-chain': lazy(() => import('./views/option-chain.view')),
   statement: lazy(() => import('./views/statement.view')),
+  backtests: lazy(() => import('./views/backtests.view')),
 };
 
 const NAV: { view: ViewName; label: string; visible(s: Session): boolean }[] = [
@@ -33,6 +34,7 @@ const NAV: { view: ViewName; label: string; visible(s: Session): boolean }[] = [
   { view: 'positions', label: 'Positions', visible: () => true },
   { view: 'orders', label: 'Orders', visible: () => true },
   { view: 'strategies', label: 'Strategies', visible: () => true },
+  { view: 'backtests', label: 'Backtests', visible: () => true },
   { view: 'watchlist', label: 'Watchlist', visible: () => true },
   { view: 'option-chain', label: 'Option chain', visible: () => true },
   { view: 'statement', label: 'Statement', visible: () => true },

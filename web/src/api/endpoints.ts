@@ -40,6 +40,11 @@ export const api = {
   correlation: (correlationId: string, signal?: AbortSignal) => request<C.CorrelationTree>(`/api/audit/correlations/${id(correlationId)}`, { signal }),
   lineage: (accountId: string, figure: string, signal?: AbortSignal) => request<C.Lineage>('/api/lineage', { signal, query: { accountId, figure } }),
 
+  backtests: async (signal?: AbortSignal): Promise<C.BacktestRun[]> => (await request<C.BacktestRunList>('/api/backtests', { signal })).items,
+  backtest: (runId: string, signal?: AbortSignal) => request<C.BacktestRun>(`/api/backtests/${id(runId)}`, { signal }),
+  backtestEquity: (runId: string, signal?: AbortSignal) => request<C.BacktestEquity>(`/api/backtests/${id(runId)}/equity`, { signal }),
+  backtestTrades: async (runId: string, signal?: AbortSignal): Promise<C.BacktestTrade[]> => (await request<C.BacktestTradeList>(`/api/backtests/${id(runId)}/trades`, { signal })).items,
+
   projections: (signal?: AbortSignal) => request<C.ProjectionsStatus>('/api/projections', { signal }),
   deadLetters: async (signal?: AbortSignal): Promise<C.DeadLetter[]> => (await request<C.DeadLetterList>('/api/projections/dead-letters', { signal })).items,
   retryDeadLetter: (deadLetterId: string) => request<C.RetryResult>(`/api/projections/dead-letters/${id(deadLetterId)}/retry`, { method: 'POST', body: {} }),

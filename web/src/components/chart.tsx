@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { AreaSeries, BaselineSeries, ColorType, createChart, LineStyle, type IChartApi, type Time } from 'lightweight-charts';
+import { AreaSeries, BaselineSeries, ColorType, createChart, LineSeries, LineStyle, type IChartApi, type Time } from 'lightweight-charts';
 
 export interface ChartPoint {
   /** YYYY-MM-DD (a trading day) or epoch seconds. */
@@ -18,6 +18,13 @@ export function axisRupees(value: number, digits: 0 | 2 = 2): string {
 export function axisLabels(values: readonly number[]): string[] {
   const whole = values.every((v) => Math.abs(v - Math.round(v)) < 0.005);
   return values.map((v) => axisRupees(v, whole ? 0 : 2));
+}
+
+/** What a chart's values are: rupees, or percent (of a start capital, say). */
+export type ChartUnit = 'rupees' | 'percent';
+
+function unitLabels(values: readonly number[], unit: ChartUnit): string[] {
+  return unit === 'rupees' ? axisLabels(values) : values.map((v) => `${v.toFixed(2)}%`);
 }
 
 /** 1, 2, 2.5 or 5 times a power of ten: the step of an axis a person reads at a glance. */
@@ -50,6 +57,49 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
 
+const IST_CLOCK = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** A point's time for people: a trading day as it is, an instant (epoch seconds) in IST. */
+function timeText(time: Time): string {
+  return typeof time === 'number' ? `${IST_CLOCK.format(new Date(time * 1000))} IST` : String(time);
+}
+
+/** The chart every series is drawn on: theme colours, value labels in the unit (also written to data-axis-labels). */
+function baseChart(element: HTMLDivElement, height: number, unit: ChartUnit): IChartApi {
+  const text = cssVar('--text-muted');
+  const grid = cssVar('--grid');
+  return createChart(element, {
+    autoSize: true,
+    height,
+    layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: text, attributionLogo: false },
+    grid: { vertLines: { color: grid }, horzLines: { color: grid } },
+    rightPriceScale: { borderVisible: false },
+    timeScale: { borderVisible: false, timeVisible: true, tickMarkFormatter: (time: Time) => (typeof time === 'number' ? timeText(time).replace(/ IST$/, '') : null) },
+    // The crosshair shows paise; the axis ticks share one format (tickmarksPriceFormatter sees all of them). The
+    // labels drawn are also written to data-axis-labels, since the canvas has no text to read back.
+    localization: {
+      priceFormatter: (value: number) => (unit === 'rupees' ? axisRupees(value) : unitLabels([value], unit)[0]),
+      tickmarksPriceFormatter: (values: number[]) => {
+        const labels = unitLabels(values, unit);
+        element.dataset.axisLabels = JSON.stringify(labels);
+        return labels;
+      },
+      timeFormatter: timeText,
+    },
+    crosshair: { horzLine: { style: LineStyle.Dotted }, vertLine: { style: LineStyle.Dotted } },
+  });
+}
+
+/** The value range and tick format of a price scale over these values. */
+function scaleOf(values: readonly number[]) {
+  const range = axisRange(values);
+  return {
+    ...(range ? { autoscaleInfoProvider: () => ({ priceRange: { minValue: range.minValue, maxValue: range.maxValue } }) } : {}),
+    // Ticks on whole units once the step is one or more.
+    priceFormat: { type: 'price' as const, minMove: range && range.step >= 1 ? 1 : 0.01, precision: range && range.step >= 1 ? 0 : 2 },
+  };
+}
+
 /**
  * One financial time series (lightweight-charts on a canvas). `kind` "equity" is an area; "drawdown" a baseline
  * at zero drawn below it. Values are rupees (the caller converts paise). Colours follow the theme.
@@ -61,35 +111,10 @@ export default function TimeSeriesChart({ points, kind, theme, height = 220, lab
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const text = cssVar('--text-muted');
-    const grid = cssVar('--grid');
-    const chart = createChart(element, {
-      autoSize: true,
-      height,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: text, attributionLogo: false },
-      grid: { vertLines: { color: grid }, horzLines: { color: grid } },
-      rightPriceScale: { borderVisible: false },
-      timeScale: { borderVisible: false },
-      // The crosshair shows paise; the axis ticks share one format (tickmarksPriceFormatter sees all of them). The
-      // labels drawn are also written to data-axis-labels, since the canvas has no text to read back.
-      localization: {
-        priceFormatter: (value: number) => axisRupees(value),
-        tickmarksPriceFormatter: (values: number[]) => {
-          const labels = axisLabels(values);
-          element.dataset.axisLabels = JSON.stringify(labels);
-          return labels;
-        },
-      },
-      crosshair: { horzLine: { style: LineStyle.Dotted }, vertLine: { style: LineStyle.Dotted } },
-    });
+    const chart = baseChart(element, height, 'rupees');
     chartRef.current = chart;
     const data = points.map((p) => ({ time: p.time as Time, value: p.value }));
-    const range = axisRange(kind === 'drawdown' ? [0, ...points.map((p) => p.value)] : points.map((p) => p.value));
-    const scale = {
-      ...(range ? { autoscaleInfoProvider: () => ({ priceRange: { minValue: range.minValue, maxValue: range.maxValue } }) } : {}),
-      // Ticks on whole rupees once the step is a rupee or more.
-      priceFormat: { type: 'price' as const, minMove: range && range.step >= 1 ? 1 : 0.01, precision: range && range.step >= 1 ? 0 : 2 },
-    };
+    const scale = scaleOf(kind === 'drawdown' ? [0, ...points.map((p) => p.value)] : points.map((p) => p.value));
     if (kind === 'equity') {
       const accent = cssVar('--accent');
       const series = chart.addSeries(AreaSeries, { lineColor: accent, topColor: `${accent}55`, bottomColor: `${accent}05`, lineWidth: 2, ...scale });
@@ -107,6 +132,7 @@ export default function TimeSeriesChart({ points, kind, theme, height = 220, lab
       });
       series.setData(data);
     }
+    element.dataset.series = String(chart.panes()[0].getSeries().length);
     // Half a bar of room on the left so that the first date label is not cut in half.
     chart.timeScale().setVisibleLogicalRange({ from: -1, to: data.length - 0.5 });
     return () => {
@@ -116,4 +142,36 @@ export default function TimeSeriesChart({ points, kind, theme, height = 220, lab
   }, [points, kind, theme, height]);
 
   return <div className="chart" ref={container} style={{ height }} role="img" aria-label={label} />;
+}
+
+export interface ChartSeries {
+  /** The legend's name of the series. */
+  label: string;
+  color: string;
+  points: ChartPoint[];
+}
+
+/**
+ * Several series as lines on one chart (e.g. the equity curves of backtest runs overlaid), in rupees or percent.
+ * The number of series drawn is written to data-series.
+ */
+export function OverlayChart({ series, unit, theme, height = 260, label }: { series: ChartSeries[]; unit: ChartUnit; theme: string; height?: number; label: string }) {
+  const container = useRef<HTMLDivElement>(null);
+  // Drawn again when what is drawn changes, not when the caller builds equal series anew.
+  const drawn = JSON.stringify(series);
+  useEffect(() => {
+    const series = JSON.parse(drawn) as ChartSeries[];
+    const element = container.current;
+    if (!element) return;
+    const chart = baseChart(element, height, unit);
+    const scale = scaleOf(series.flatMap((s) => s.points.map((p) => p.value)));
+    for (const s of series) {
+      const line = chart.addSeries(LineSeries, { color: s.color, lineWidth: 2, title: s.label, ...scale });
+      line.setData(s.points.map((p) => ({ time: p.time as Time, value: p.value })));
+    }
+    element.dataset.series = String(chart.panes()[0].getSeries().length);
+    chart.timeScale().fitContent();
+    return () => chart.remove();
+  }, [drawn, unit, theme, height]);
+  return <div className="chart" ref={container} style={{ height }} role="img" aria-label={label} data-testid="overlay-chart" />;
 }

@@ -12,6 +12,7 @@ const PATHS: Record<ViewName, string> = {
   watchlist: 'M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12zM12 9a3 3 0 1 0 0 6a3 3 0 1 0 0-6z',
   'option-chain': 'M3 4h18v16H3zM12 4v16M3 9h18M3 14h18',
   statement: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M12 8v0',
+  backtests: 'M3 20h18M5 16l4-5 3 3 4-6 3 4M5 4v12',
   operations: 'M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0M14 4v4M8 10v4M16 16v4',
 };
 

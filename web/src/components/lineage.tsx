@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/endpoints';
+import { LIVE_LOG, type LogSource } from '../api/log-source';
 import { istDateTime, istShort, quantity, rupees } from '../lib/format';
 import { Empty, QueryView } from './ui';
 
 /** Where a figure comes from: the events whose contributions add up to it. */
-export function LineagePanel({ accountId, instruments }: { accountId: string; instruments: string[] }) {
+export function LineagePanel({ accountId, instruments, source = LIVE_LOG }: { accountId: string; instruments: string[]; source?: LogSource }) {
   const [figure, setFigure] = useState('cash');
   const options = ['cash', ...instruments.flatMap((i) => [`realized:${i}`, `fees:${i}`, `quantity:${i}`])];
-  const lineage = useQuery({ queryKey: ['lineage', accountId, figure], queryFn: ({ signal }) => api.lineage(accountId, figure, signal) });
+  const lineage = useQuery({ queryKey: ['lineage', source.key, accountId, figure], queryFn: ({ signal }) => source.lineage(accountId, figure, signal) });
   const money = !figure.startsWith('quantity:');
   const show = (v: number) => (money ? rupees(v, { sign: true }) : quantity(v));
   return (

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
  * Hash routes (#/orders?status=OPEN): the api serves the bundle as static files with no fallback to index.html, so
  * paths must stay on "/".
  */
-export const VIEWS = ['overview', 'positions', 'orders', 'strategies', 'audit', 'time-travel', 'operations', 'analyst', 'watchlist', 'option-chain', 'statement'] as const;
+export const VIEWS = ['overview', 'positions', 'orders', 'strategies', 'audit', 'time-travel', 'operations', 'analyst', 'watchlist', 'option-chain', 'statement', 'backtests'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface Route {

@@ -1,14 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/endpoints';
+import type { LogSource } from '../api/log-source';
 import type { AuditEntry } from '../api/types';
 import { useApp } from '../app-context';
 import { CausalTree } from '../components/causal-tree';
 import { LineagePanel } from '../components/lineage';
+import { LogScope, type LogScopeValue } from '../components/log-scope';
 import { StaleMark } from '../components/live-badge';
 import { Card, Empty, Loading, QueryView, Segmented } from '../components/ui';
 import { istDateTime, istInputToInstant, istShort, shortId } from '../lib/format';
-import { navigate } from '../lib/route';
+import { href, navigate } from '../lib/route';
 
 const FILTERS = ['stream', 'correlationId', 'actor', 'type', 'from', 'to', 'time', 'scope'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
@@ -30,7 +31,13 @@ function filtersFrom(params: URLSearchParams): Filters {
 }
 
 export default function AuditView() {
-  const { route, accountId } = useApp();
+  return <LogScope>{(scope) => <Audit {...scope} />}</LogScope>;
+}
+
+/** The trail of the live log, or of a backtest run's (#/audit?run=<runId>): the same view over another source. */
+function Audit({ source, accountId }: LogScopeValue) {
+  const { route } = useApp();
+  const run = source.runId ?? undefined;
   const applied = filtersFrom(route.params);
   const [draft, setDraft] = useState<Filters>(applied);
   const paramsText = route.params.toString();
@@ -42,7 +49,8 @@ export default function AuditView() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   // An event picked in the table (stream and revision) or in the causal tree (stream and global position).
   const [picked, setPicked] = useState<Picked | null>(null);
-  const [tab, setTab] = useState<(typeof TABS)[number]>('event');
+  // #/audit?tab=lineage opens on a tab (a run's lineage link).
+  const [tab, setTab] = useState<(typeof TABS)[number]>(() => TABS.find((t) => t === route.params.get('tab')) ?? 'event');
   const cursor = cursors[cursors.length - 1];
   const query: Record<string, string | undefined> = {
     stream: applied.stream || undefined,
@@ -57,16 +65,16 @@ export default function AuditView() {
     cursor,
   };
   const trail = useQuery({
-    queryKey: ['audit', accountId ?? '', JSON.stringify(query)],
-    queryFn: ({ signal }) => api.audit(query, signal),
-    placeholderData: (previous, prior) => (prior?.queryKey[1] === (accountId ?? '') ? previous : undefined),
+    queryKey: ['audit', `${source.key}|${accountId ?? ''}`, JSON.stringify(query)],
+    queryFn: ({ signal }) => source.audit(query, signal),
+    placeholderData: (previous, prior) => (prior?.queryKey[1] === `${source.key}|${accountId ?? ''}` ? previous : undefined),
   });
-  const portfolio = useQuery({ queryKey: ['portfolio', accountId ?? ''], queryFn: ({ signal }) => api.portfolio(accountId!, signal), enabled: !!accountId });
+  const portfolio = useQuery({ queryKey: [source.key, 'portfolio', accountId ?? ''], queryFn: ({ signal }) => source.portfolio(accountId!, signal), enabled: !!accountId });
 
   function apply(e?: FormEvent) {
     e?.preventDefault();
     setCursors([undefined]);
-    navigate('audit', [], { ...draft, time: draft.time === 'recorded' ? undefined : draft.time, scope: draft.scope === 'account' ? undefined : draft.scope });
+    navigate('audit', [], { ...draft, time: draft.time === 'recorded' ? undefined : draft.time, scope: draft.scope === 'account' ? undefined : draft.scope, run });
   }
 
   function set(field: keyof Filters, value: string) {
@@ -136,7 +144,7 @@ export default function AuditView() {
                 onClick={() => {
                   setDraft(filtersFrom(new URLSearchParams()));
                   setCursors([undefined]);
-                  navigate('audit');
+                  navigate('audit', [], { run });
                 }}
               >
                 Clear
@@ -205,6 +213,7 @@ export default function AuditView() {
           {tab === 'event' &&
             (picked ? (
               <EventDetail
+                source={source}
                 picked={picked}
                 onCorrelation={(id) => {
                   setPicked((p) => (p ? { ...p, correlationId: id } : p));
@@ -215,7 +224,12 @@ export default function AuditView() {
               <Empty>Pick an event to see its data and metadata.</Empty>
             ))}
           {tab === 'tree' &&
-            (picked?.correlationId ? (
+            (picked?.correlationId && !source.correlation ? (
+              <Empty>
+                The causal tree reads the live audit index.{' '}
+                <a href={href('audit', [], { correlationId: picked.correlationId, scope: 'all', run })}>This run's events of the correlation</a>
+              </Empty>
+            ) : picked?.correlationId ? (
               <CausalTree correlationId={picked.correlationId} onPick={(n) => {
                   setPicked({ stream: n.stream, position: n.globalPosition, correlationId: picked.correlationId });
                   setTab('event');
@@ -224,26 +238,26 @@ export default function AuditView() {
               <Empty>Pick an event: its correlation id names the tree.</Empty>
             ))}
           {tab === 'lineage' &&
-            (accountId ? <LineagePanel accountId={accountId} instruments={(portfolio.data?.positions ?? []).map((p) => p.instrument)} /> : <Empty>Choose an account first.</Empty>)}
+            (accountId ? <LineagePanel source={source} accountId={accountId} instruments={(portfolio.data?.positions ?? []).map((p) => p.instrument)} /> : <Empty>Choose an account first.</Empty>)}
         </Card>
       </aside>
     </div>
   );
 }
 
-async function revisionOf(picked: Picked, signal: AbortSignal): Promise<number | null> {
+async function revisionOf(source: LogSource, picked: Picked, signal: AbortSignal): Promise<number | null> {
   if (picked.revision !== undefined) return picked.revision;
   // From the tree: find the revision among the stream's events of that correlation.
-  const page = await api.audit({ stream: picked.stream, correlationId: picked.correlationId, limit: '200' }, signal);
+  const page = await source.audit({ stream: picked.stream, correlationId: picked.correlationId, limit: '200' }, signal);
   return page.items.find((e) => e.position === picked.position)?.streamRevision ?? null;
 }
 
-function EventDetail({ picked, onCorrelation }: { picked: Picked; onCorrelation: (id: string) => void }) {
+function EventDetail({ source, picked, onCorrelation }: { source: LogSource; picked: Picked; onCorrelation: (id: string) => void }) {
   const event = useQuery({
-    queryKey: ['audit', 'event', picked.stream, picked.position],
+    queryKey: ['audit', 'event', source.key, picked.stream, picked.position],
     queryFn: async ({ signal }) => {
-      const revision = await revisionOf(picked, signal);
-      return revision === null ? { stream: picked.stream, events: [] } : api.streamEvents(picked.stream, { fromRevision: revision, limit: 1 }, signal);
+      const revision = await revisionOf(source, picked, signal);
+      return revision === null ? { stream: picked.stream, events: [] } : source.streamEvents(picked.stream, { fromRevision: revision, limit: 1 }, signal);
     },
   });
   if (event.isPending) return <Loading />;
@@ -279,7 +293,7 @@ function EventDetail({ picked, onCorrelation }: { picked: Picked; onCorrelation:
                     <button type="button" className="link" onClick={() => onCorrelation(m.correlationId!)} data-testid="show-tree">
                       causal tree
                     </button>{' '}
-                    <a href={`#/audit?correlationId=${encodeURIComponent(m.correlationId)}&scope=all`}>all its events</a>
+                    <a href={href('audit', [], { correlationId: m.correlationId, scope: 'all', run: source.runId ?? undefined })}>all its events</a>
                   </>
                 ) : (
                   '—'

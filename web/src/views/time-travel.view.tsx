@@ -1,17 +1,25 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/endpoints';
+import type { LogSource, TimeAxis } from '../api/log-source';
 import type { Portfolio, StoredEvent } from '../api/types';
+import { LogScope } from '../components/log-scope';
 import { NeedsAccount } from '../components/needs-account';
 import { Card, Empty, Loading, QueryView, Segmented, Stat } from '../components/ui';
 import { instantToIstInput, istDateTime, pnlClass, quantity, rupees } from '../lib/format';
 import { href } from '../lib/route';
 
-type Axis = 'business' | 'recorded';
+type Axis = TimeAxis;
 const AXES: readonly Axis[] = ['business', 'recorded'];
 
+/** The live account's history, or a backtest run's (#/time-travel?run=<runId>): the same view over another source. */
 export default function TimeTravelView() {
-  return <NeedsAccount>{(accountId) => <TimeTravel accountId={accountId} />}</NeedsAccount>;
+  return (
+    <LogScope>
+      {({ source, accountId }) =>
+        source.runId && accountId ? <TimeTravel source={source} accountId={accountId} /> : <NeedsAccount>{(id) => <TimeTravel source={source} accountId={id} />}</NeedsAccount>
+      }
+    </LogScope>
+  );
 }
 
 interface History {
@@ -24,12 +32,12 @@ function timeOf(event: StoredEvent, axis: Axis): number {
 }
 
 /** The account stream gives the history's bounds and the instants worth stepping to. */
-async function loadHistory(accountId: string, signal: AbortSignal): Promise<History> {
+async function loadHistory(source: LogSource, accountId: string, signal: AbortSignal): Promise<History> {
   const stream = `account-${accountId}`;
-  const first = await api.streamEvents(stream, { direction: 'forwards', limit: 200 }, signal);
+  const first = await source.streamEvents(stream, { direction: 'forwards', limit: 200 }, signal);
   let events = first.events;
   if (events.length === 200) {
-    const last = await api.streamEvents(stream, { direction: 'backwards', limit: 1 }, signal);
+    const last = await source.streamEvents(stream, { direction: 'backwards', limit: 1 }, signal);
     events = [...events, ...last.events];
   }
   const marks = (axis: Axis) => [...new Set(events.map((e) => timeOf(e, axis)).filter(Number.isFinite))].sort((a, b) => a - b);
@@ -45,9 +53,9 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-function TimeTravel({ accountId }: { accountId: string }) {
+function TimeTravel({ source, accountId }: { source: LogSource; accountId: string }) {
   const [axis, setAxis] = useState<Axis>('business');
-  const history = useQuery({ queryKey: ['history', accountId], queryFn: ({ signal }) => loadHistory(accountId, signal) });
+  const history = useQuery({ queryKey: ['history', source.key, accountId], queryFn: ({ signal }) => loadHistory(source, accountId, signal) });
   const marks = history.data?.marks[axis] ?? [];
   const min = marks[0] ?? 0;
   const max = marks[marks.length - 1] ?? 0;
@@ -148,22 +156,23 @@ function TimeTravel({ accountId }: { accountId: string }) {
           )}
         </div>
       </Card>
-      <AsOf accountId={accountId} asOf={new Date(debounced).toISOString()} axis={axis} compareAsOf={compareAt === null ? null : new Date(compareAt).toISOString()} />
+      <AsOf source={source} accountId={accountId} asOf={new Date(debounced).toISOString()} axis={axis} compareAsOf={compareAt === null ? null : new Date(compareAt).toISOString()} />
     </div>
   );
 }
 
-function AsOf({ accountId, asOf, axis, compareAsOf }: { accountId: string; asOf: string; axis: Axis; compareAsOf: string | null }) {
+function AsOf({ source, accountId, asOf, axis, compareAsOf }: { source: LogSource; accountId: string; asOf: string; axis: Axis; compareAsOf: string | null }) {
+  const scope = `${source.key}|${accountId}`;
   const a = useQuery({
-    queryKey: ['as-of', accountId, axis, asOf],
-    queryFn: ({ signal }) => api.portfolioAsOf(accountId, asOf, axis, signal),
+    queryKey: ['as-of', scope, axis, asOf],
+    queryFn: ({ signal }) => source.portfolioAsOf(accountId, asOf, axis, signal),
     staleTime: Infinity,
     // While the slider moves, the last answer stays until the next one is in.
-    placeholderData: (previous, prior) => (prior?.queryKey[1] === accountId ? previous : undefined),
+    placeholderData: (previous, prior) => (prior?.queryKey[1] === scope ? previous : undefined),
   });
   const b = useQuery({
-    queryKey: ['as-of', accountId, axis, compareAsOf],
-    queryFn: ({ signal }) => api.portfolioAsOf(accountId, compareAsOf!, axis, signal),
+    queryKey: ['as-of', scope, axis, compareAsOf],
+    queryFn: ({ signal }) => source.portfolioAsOf(accountId, compareAsOf!, axis, signal),
     enabled: compareAsOf !== null,
     staleTime: Infinity,
   });
@@ -172,7 +181,7 @@ function AsOf({ accountId, asOf, axis, compareAsOf }: { accountId: string; asOf:
       {(p) => (
         <>
           <AsOfFigures portfolio={p} />
-          {compareAsOf !== null && b.data && <Changes before={p} after={b.data} from={asOf} to={compareAsOf} axis={axis} />}
+          {compareAsOf !== null && b.data && <Changes before={p} after={b.data} from={asOf} to={compareAsOf} axis={axis} runId={source.runId} />}
           {p.sources && (
             <p className="muted small" data-testid="as-of-sources">
               Folded from {p.sources.map((s) => `${s.stream} (${s.events} events)`).join(', ')}.
@@ -246,14 +255,14 @@ const FIGURES: [keyof Portfolio, string][] = [
 ];
 
 /** What changed between the two instants: each figure, each position's quantity, and the events in between. */
-function Changes({ before, after, from, to, axis }: { before: Portfolio; after: Portfolio; from: string; to: string; axis: Axis }) {
+function Changes({ before, after, from, to, axis, runId }: { before: Portfolio; after: Portfolio; from: string; to: string; axis: Axis; runId: string | null }) {
   const [start, end] = from <= to ? [before, after] : [after, before];
   const instruments = useMemo(() => [...new Set([...start.positions, ...end.positions].map((p) => p.instrument))].sort(), [start, end]);
   const qty = (p: Portfolio, i: string) => p.positions.find((x) => x.instrument === i)?.quantity ?? 0;
   const moved = instruments.filter((i) => qty(start, i) !== qty(end, i));
   const [lo, hi] = from <= to ? [from, to] : [to, from];
   return (
-    <Card title="What changed" actions={<a href={href('audit', [], { from: instantToIstInput(lo), to: instantToIstInput(hi), time: axis, scope: 'account' })}>events in between →</a>}>
+    <Card title="What changed" actions={<a href={href('audit', [], { from: instantToIstInput(lo), to: instantToIstInput(hi), time: axis, scope: 'account', run: runId ?? undefined })}>events in between →</a>}>
       <div className="table-wrap">
         <table className="table table-compact" data-testid="tt-changes">
           <thead>
