@@ -8,13 +8,12 @@ import { CopyText } from '../components/copy-text';
 import { Chart, dailyPoints, Overlay } from '../components/lazy-chart';
 import { headline, StatisticsTable, StatisticValue } from '../components/statistics-table';
 import { Card, Empty, QueryView, Segmented } from '../components/ui';
-import { istDateTime, istShort, quantity, pnlClass, rupees, shortId } from '../lib/format';
+import { istDateTime, istShort, quantity, pnlClass, rupees } from '../lib/format';
 import { href, navigate } from '../lib/route';
 
 /** The headline statistics of the runs table, by their names in the run's statistics. */
 const COLUMNS: [string, string][] = [
   ['totalReturn', 'Return'],
-  ['profitPaise', 'Net profit'],
   ['maxDrawdownPaise', 'Max drawdown'],
   ['sharpe', 'Sharpe'],
   ['tradeCount', 'Trades'],
@@ -29,6 +28,9 @@ type Scale = (typeof SCALES)[number];
 
 /** 15:30 IST, the close a daily equity point is taken at. */
 const CLOSE_IST = 'T15:30:00+05:30';
+
+/** A run's short name: the end of its id (run ids are time-ordered UUIDs, whose first characters runs share). */
+export const runTag = (runId: string): string => `…${runId.slice(-8)}`;
 
 /** The selection lives in the address: #/backtests?selected=<runId>&overlay=<runId>,<runId>. */
 function selection(params: URLSearchParams, runs: readonly C.BacktestRun[]): { selected: string | null; overlay: string[] } {
@@ -77,8 +79,7 @@ function Runs({ runs }: { runs: C.BacktestRun[] }) {
               <tr>
                 <th title="overlay the equity curve">Chart</th>
                 <th>Run</th>
-                <th>Kind and parameters</th>
-                <th>Data</th>
+                <th>Kind, parameters and data</th>
                 <th>Span (IST)</th>
                 <th>Hash</th>
                 {COLUMNS.map(([key, label]) => (
@@ -93,11 +94,11 @@ function Runs({ runs }: { runs: C.BacktestRun[] }) {
               {runs.map((r) => (
                 <tr key={r.runId} className={r.runId === selected ? 'selected' : ''} data-testid="backtest-run" data-run-id={r.runId}>
                   <td>
-                    <input type="checkbox" checked={overlay.includes(r.runId)} onChange={(e) => toggle(r.runId, e.target.checked)} aria-label={`Overlay run ${shortId(r.runId)}`} data-testid="overlay-toggle" />
+                    <input type="checkbox" checked={overlay.includes(r.runId)} onChange={(e) => toggle(r.runId, e.target.checked)} aria-label={`Overlay run ${runTag(r.runId)}`} data-testid="overlay-toggle" />
                   </td>
                   <td>
                     <button type="button" className="link" onClick={() => go({ selected: r.runId })} data-testid="select-run" title={`made ${istDateTime(r.createdAt)}`}>
-                      {shortId(r.runId)}
+                      {runTag(r.runId)}
                     </button>
                   </td>
                   <td>
@@ -105,13 +106,16 @@ function Runs({ runs }: { runs: C.BacktestRun[] }) {
                     <code className="muted small" data-testid="run-parameters">
                       {JSON.stringify(r.parameters)}
                     </code>
+                    <div className="small" data-testid="run-data">
+                      {dataText(r.data)}
+                    </div>
                   </td>
-                  <td data-testid="run-data">{dataText(r.data)}</td>
                   <td className="small">
-                    {istShort(r.from)} – {istShort(r.to)}
+                    <div>{istShort(r.from)} –</div>
+                    <div>{istShort(r.to)}</div>
                   </td>
                   <td>
-                    <CopyText text={r.hash} short={12} testId="run-hash" />
+                    <CopyText text={r.hash} short={10} testId="run-hash" />
                   </td>
                   {COLUMNS.map(([key]) => (
                     <td key={key} className="num" data-testid={`run-${key}`}>
@@ -175,7 +179,7 @@ function EquityOverlay({ runs }: { runs: C.BacktestRun[] }) {
     ? runs.map((r, i) => {
         const equity = curves[i].data!;
         const value = scale === 'normalised' ? (paise: number) => (paise / equity.capitalPaise) * 100 : (paise: number) => paise / 100;
-        return { label: shortId(r.runId), color: COLOURS[i % COLOURS.length], points: equityPoints(r, equity, value) };
+        return { label: runTag(r.runId), color: COLOURS[i % COLOURS.length], points: equityPoints(r, equity, value) };
       })
     : [];
   return (
@@ -201,7 +205,7 @@ function EquityOverlay({ runs }: { runs: C.BacktestRun[] }) {
             {runs.map((r, i) => (
               <li key={r.runId} data-testid="legend-item" data-run-id={r.runId}>
                 <span className="swatch" style={{ background: COLOURS[i % COLOURS.length] }} aria-hidden="true" />
-                <code>{shortId(r.runId)}</code> {r.kind} <span className="muted small">{JSON.stringify(r.parameters)}</span>{' '}
+                <code>{runTag(r.runId)}</code> {r.kind} <span className="muted small">{JSON.stringify(r.parameters)}</span>{' '}
                 <span className={pnlClass(r.statistics.profitPaise)}>{rupees(r.statistics.profitPaise, { sign: true })}</span>
               </li>
             ))}
@@ -219,7 +223,7 @@ function RunDetail({ run }: { run: C.BacktestRun }) {
   return (
     <div data-testid="run-detail" data-run-id={run.runId}>
       <div className="grid-2">
-        <Card title={`Drawdown of run ${shortId(run.runId)}`}>
+        <Card title={`Drawdown of run ${runTag(run.runId)}`}>
           <QueryView query={equity} what="The run's drawdown">
             {(e) => (
               <div data-testid="run-drawdown">
@@ -237,7 +241,7 @@ function RunDetail({ run }: { run: C.BacktestRun }) {
           <StatisticsTable statistics={run.statistics} testId="run-statistics" />
         </Card>
       </div>
-      <Card title={`Trades of run ${shortId(run.runId)}`}>
+      <Card title={`Trades of run ${runTag(run.runId)}`}>
         <QueryView query={trades} what="The run's trades">{(items) => <RunTrades trades={items} />}</QueryView>
       </Card>
     </div>
