@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { explainFigure, portfolioAsOf } from '@robo/audit';
+import { correlationTree, explainFigure, portfolioAsOf } from '@robo/audit';
 import { logHash, readRun, runDir } from '@robo/backtest';
 import { accountStream, positionStreamName } from '@robo/domain';
 import { SqliteEventStore } from '@robo/event-store';
@@ -129,9 +129,24 @@ describe("a backtest run's contents over HTTP, read from its own folder", () => 
     expect(cash.body.value).toBe(10_000_000 + 20_000 - 1_277 - 1_959);
   });
 
+  it("/audit/correlations/:id is the causal tree of a correlation of the run's log", async () => {
+    const id = runs[0].runId;
+    const fills = await t.api.get(`/api/backtests/${id}/audit?type=OrderFilled`);
+    const correlationId = fills.body.items[0].correlationId as string;
+    const res = await t.api.get(`/api/backtests/${id}/audit/correlations/${encodeURIComponent(correlationId)}`);
+    expect(res.status).toBe(200);
+    const expected = await withRunStores(dirOf(0), async ({ events }) => correlationTree(correlationId, (await events.readAll({ maxCount: 10_000 })).filter((e) => e.metadata.correlationId === correlationId)));
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(JSON.stringify(res.body)).toContain('"OrderFilled"');
+    const unknown = await t.api.get(`/api/backtests/${id}/audit/correlations/no-such-correlation`);
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'CORRELATION_NOT_FOUND']);
+    const tooLong = await t.api.get(`/api/backtests/${id}/audit/correlations/${'x'.repeat(201)}`);
+    expect([tooLong.status, tooLong.body.code]).toEqual([400, 'INVALID_ID']);
+  });
+
   it('an unknown run answers 404 BACKTEST_NOT_FOUND, a malformed id 400 INVALID_ID, bad parameters 400', async () => {
     const unknown = '0193a5c2-7d1e-7abc-8def-0123456789ab';
-    for (const suffix of ['', '/equity', '/trades', '/audit', '/portfolio', '/lineage?figure=cash', `/streams/${accountStream(BACKTEST_ACCOUNT_ID)}/events`]) {
+    for (const suffix of ['', '/equity', '/trades', '/audit', '/portfolio', '/lineage?figure=cash', '/audit/correlations/c1', `/streams/${accountStream(BACKTEST_ACCOUNT_ID)}/events`]) {
       const missing = await t.api.get(`/api/backtests/${unknown}${suffix}`);
       expect([suffix, missing.status, missing.body.code]).toEqual([suffix, 404, 'BACKTEST_NOT_FOUND']);
       const malformed = await t.api.get(`/api/backtests/not-a-run${suffix}`);

@@ -122,6 +122,7 @@ describe('the published OpenAPI document is the contract, and the api keeps to i
           `/api/backtests/${NO_RUN}${tail}`,
         ]),
       ),
+      'GET /api/backtests/{runId}/audit/correlations/{correlationId}': `/api/backtests/${NO_RUN}/audit/correlations/c1`,
       // No Kite app is configured here: the session read answers its documented 404.
       'GET /api/brokers/kite/session': '/api/brokers/kite/session',
       'GET /api/strategies': `/api/strategies?${mp}`,

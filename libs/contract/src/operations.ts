@@ -77,6 +77,7 @@ export const OPERATIONS = {
   'GET /api/backtests/{runId}/equity': { ok: { 200: B.BacktestEquity }, errors: READ_ONE },
   'GET /api/backtests/{runId}/trades': { ok: { 200: B.BacktestTradeList }, errors: READ_ONE },
   'GET /api/backtests/{runId}/audit': { ok: { 200: Au.AuditPage }, errors: READ_ONE },
+  'GET /api/backtests/{runId}/audit/correlations/{correlationId}': { ok: { 200: Au.CorrelationTree }, errors: REPLAY },
   'GET /api/backtests/{runId}/streams/{stream}/events': { ok: { 200: Au.StreamEvents }, errors: READ_ONE },
   'GET /api/backtests/{runId}/portfolio': { ok: { 200: A.Portfolio }, errors: REPLAY },
   'GET /api/backtests/{runId}/lineage': { ok: { 200: Au.Lineage }, errors: REPLAY },

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { correlationTree, Slicer, streamState } from '@robo/audit';
-import { EVENT_STORE, EventEnvelope, EventStore } from '@robo/event-store';
-import { AuditDoc, READ_MODEL_STORE, DocumentReader, AUDIT_COLLECTION } from '@robo/read-models';
+import { streamState } from '@robo/audit';
+import { EVENT_STORE, EventStore } from '@robo/event-store';
+import { READ_MODEL_STORE, DocumentReader } from '@robo/read-models';
 import type { CorrelationTree, Lineage, StreamState } from '@robo/contract';
 import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, Principal } from '../auth/principal';
@@ -12,13 +12,9 @@ import { ApiError } from '../common/api-error';
 import { parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { MAX_RESPONSE_BYTES, MAX_STEPS_BYTES } from '../common/limits';
+import { checkCorrelationId, correlationTreeOf } from './correlation-tree';
 import { CorrelationQuery, DEFAULT_STEPS, LineageQuery, MAX_STEPS, StreamStateQuery } from './audit.dto';
 import { figureLineage } from './figure-lineage';
-
-/** A correlation is one request and its reactions: far fewer events than this; the cap keeps an answer bounded. */
-const MAX_CORRELATION_EVENTS = 2_000;
-/** Revisions of one stream closer than this are read in one range; farther apart, each run is read on its own. */
-const RUN_GAP = 64;
 
 /**
  * Time travel and lineage, answered from the log (the read models only index it): the state of a stream at a
@@ -74,35 +70,12 @@ export class AuditController {
   @Get('audit/correlations/:id')
   @ApiOperation({ summary: 'The causal tree of one correlation id: the command, its events and the reactions they caused' })
   async correlation(@Param('id') correlationId: string, @Query() query: CorrelationQuery, @CurrentPrincipal() principal: Principal): Promise<CorrelationTree> {
-    // 128 for an id the server made or the client chose, plus the `key:<kid>:` namespace of a chosen one.
-    if (correlationId.length === 0 || correlationId.length > 200) throw new ApiError(400, 'INVALID_ID', 'correlation id must be 1 to 200 characters');
+    checkCorrelationId(correlationId);
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
     const visible = this.access.visibleAccounts(principal);
-    const docs: AuditDoc[] = [];
-    const slicer = new Slicer();
-    let cursor: string | null = null;
-    do {
-      const page: { items: AuditDoc[]; nextCursor: string | null } = await AUDIT_COLLECTION.find(this.reads, {
-        where: { correlationId },
-        orderBy: { field: 'position', direction: 'asc' },
-        limit: 1000,
-        cursor,
-      });
-      // An account-scoped caller sees the events of its own accounts only (never a key's credential events, which
-      // name an account too); the rest of the tree is not theirs.
-      docs.push(...page.items.filter((d) => visible === null || (d.accountId !== null && visible.includes(d.accountId) && !isCredentialStream(d.streamName))));
-      cursor = page.nextCursor;
-      if (docs.length > MAX_CORRELATION_EVENTS) {
-        throw new ApiError(422, 'RESPONSE_TOO_LARGE', `correlation ${correlationId} has more than ${MAX_CORRELATION_EVENTS} events: too many for one tree`, {
-          maxEvents: MAX_CORRELATION_EVENTS,
-          hint: `page through its events with GET /api/audit?correlationId=${encodeURIComponent(correlationId)}&limit=200 and the nextCursor of each page`,
-        });
-      }
-      await slicer.pause();
-    } while (cursor !== null);
-    if (docs.length === 0) throw new ApiError(404, 'CORRELATION_NOT_FOUND', `no events with correlation id ${correlationId}`);
-    const envelopes = await this.envelopesOf(docs, slicer);
-    return correlationTree(correlationId, envelopes);
+    // An account-scoped caller sees the events of its own accounts only (never a key's credential events, which
+    // name an account too); the rest of the tree is not theirs.
+    return correlationTreeOf(this.reads, this.events, correlationId, (d) => visible === null || (d.accountId !== null && visible.includes(d.accountId) && !isCredentialStream(d.streamName)));
   }
 
   @Get('lineage')
@@ -110,32 +83,5 @@ export class AuditController {
   async lineage(@Query() query: LineageQuery, @CurrentPrincipal() principal: Principal): Promise<Lineage> {
     this.access.account(principal, query.accountId, 'read');
     return figureLineage(this.events, query.accountId, query);
-  }
-
-  /**
-   * The full envelopes of indexed events, matched by event id: per stream, one ranged read per run of nearby
-   * revisions (never the whole span between a stream's first and last event of the correlation), in slices.
-   */
-  private async envelopesOf(docs: readonly AuditDoc[], slicer: Slicer): Promise<EventEnvelope[]> {
-    const byStream = new Map<string, AuditDoc[]>();
-    for (const doc of docs) {
-      const group = byStream.get(doc.streamName);
-      if (group) group.push(doc);
-      else byStream.set(doc.streamName, [doc]);
-    }
-    const found: EventEnvelope[] = [];
-    for (const [stream, group] of byStream) {
-      const wanted = new Set(group.map((d) => d.eventId));
-      const revisions = [...new Set(group.map((d) => d.streamRevision))].sort((a, b) => a - b);
-      for (let i = 0; i < revisions.length; ) {
-        let j = i;
-        while (j + 1 < revisions.length && revisions[j + 1] - revisions[j] <= RUN_GAP) j++;
-        const events = await this.events.readStream(stream, { fromRevision: BigInt(revisions[i]), maxCount: revisions[j] - revisions[i] + 1 });
-        for (const event of events) if (wanted.has(event.metadata.eventId)) found.push(event);
-        i = j + 1;
-        await slicer.pause();
-      }
-    }
-    return found;
   }
 }

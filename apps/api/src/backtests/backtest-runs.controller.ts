@@ -1,12 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { BacktestEquity, BacktestRun, BacktestTrade, BacktestTradeList, Lineage, Portfolio, StreamEvents } from '@robo/contract';
+import type { BacktestEquity, BacktestRun, BacktestTrade, BacktestTradeList, CorrelationTree, Lineage, Portfolio, StreamEvents } from '@robo/contract';
 import { cycleLegs, formatRupees, positionStreamName, type PositionEvent } from '@robo/domain';
 import type { EventStore } from '@robo/event-store';
 import { accountPerformance, AUDIT_COLLECTION, readAccountPerformanceDocs, readPortfolio, type PerformanceTrade } from '@robo/read-models';
 import { Roles } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
 import { uuidParam } from '../common/uuid-param';
+import { correlationTreeOf } from '../audit/correlation-tree';
 import { figureLineage } from '../audit/figure-lineage';
 import { accountPortfolioAsOf, auditWhere, streamEventsPage } from '../queries/log-queries';
 import { parseLimit, StreamEventsQuery } from '../queries/queries.dto';
@@ -59,6 +60,12 @@ export class BacktestRunsController {
       if (query.accountId) where.accountId = query.accountId;
       return AUDIT_COLLECTION.find(reads, { where, orderBy: { field: 'position', direction: 'asc' }, limit: parseLimit(query.limit), cursor: query.cursor ?? null });
     });
+  }
+
+  @Get('audit/correlations/:correlationId')
+  @ApiOperation({ summary: "The causal tree of one correlation id of the run's log, as GET /api/audit/correlations/{id}" })
+  correlation(@Param('runId', uuidParam()) runId: string, @Param('correlationId') correlationId: string): Promise<CorrelationTree> {
+    return this.runs.use(runId, ({ events, reads }) => correlationTreeOf(reads, events, correlationId));
   }
 
   @Get('streams/:stream/events')
