@@ -148,6 +148,11 @@ suite('the backtest runs in the dashboard (browser)', () => {
       // An event's detail is read from the run's stream.
       await rows.filter({ hasText: 'OrderFilled' }).first().click();
       await page.locator('[data-testid="event-detail"]').filter({ hasText: 'OrderFilled' }).waitFor();
+      // Its causal tree, from the run's log: the command that placed the order and the fill among its events.
+      await page.click('[data-testid="show-tree"]');
+      const tree = page.locator('[data-testid="causal-tree"]');
+      await tree.waitFor();
+      await tree.locator('.tree-type').filter({ hasText: /^OrderFilled$/ }).first().waitFor();
 
       await page.click('[data-testid="back-to-live"]');
       await page.locator('[data-testid="audit-table"], [data-testid="audit"] .state-empty').first().waitFor();

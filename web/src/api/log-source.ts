@@ -15,8 +15,7 @@ export interface LogSource {
   key: string;
   audit(query: Record<string, string | undefined>, signal?: AbortSignal): Promise<C.AuditPage>;
   streamEvents(stream: string, query: { fromRevision?: number; direction?: 'forwards' | 'backwards'; limit?: number }, signal?: AbortSignal): Promise<C.StreamEvents>;
-  /** The causal tree of a correlation id; null where the source has none (a run: filter its trail by correlation). */
-  correlation: ((correlationId: string, signal?: AbortSignal) => Promise<C.CorrelationTree>) | null;
+  correlation(correlationId: string, signal?: AbortSignal): Promise<C.CorrelationTree>;
   portfolio(accountId: string, signal?: AbortSignal): Promise<C.Portfolio>;
   portfolioAsOf(accountId: string, asOf: string, time: TimeAxis, signal?: AbortSignal): Promise<C.Portfolio>;
   lineage(accountId: string, figure: string, signal?: AbortSignal): Promise<C.Lineage>;
@@ -42,7 +41,7 @@ export function runLog(runId: string): LogSource {
     // No minPosition: a finished run's read models are complete.
     audit: (query, signal) => request<C.AuditPage>(`${base}/audit`, { signal, query }),
     streamEvents: (stream, query, signal) => request<C.StreamEvents>(`${base}/streams/${encodeURIComponent(stream)}/events`, { signal, query }),
-    correlation: null,
+    correlation: (correlationId, signal) => request<C.CorrelationTree>(`${base}/audit/correlations/${encodeURIComponent(correlationId)}`, { signal }),
     portfolio: (_accountId, signal) => request<C.Portfolio>(`${base}/portfolio`, { signal }),
     portfolioAsOf: (_accountId, asOf, time, signal) => request<C.Portfolio>(`${base}/portfolio`, { signal, query: { asOf, time } }),
     lineage: (_accountId, figure, signal) => request<C.Lineage>(`${base}/lineage`, { signal, query: { figure } }),

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/endpoints';
+import { LIVE_LOG, type LogSource } from '../api/log-source';
 import type { CausalNode } from '../api/types';
 import { istDateTime, shortId } from '../lib/format';
 import { href } from '../lib/route';
@@ -84,8 +85,8 @@ function CommandActor({ actor }: { actor: string }) {
   );
 }
 
-export function CausalTree({ correlationId, onPick }: { correlationId: string; onPick?: (node: CausalNode) => void }) {
-  const tree = useQuery({ queryKey: ['audit', 'tree', correlationId], queryFn: ({ signal }) => api.correlation(correlationId, signal) });
+export function CausalTree({ correlationId, onPick, source = LIVE_LOG }: { correlationId: string; onPick?: (node: CausalNode) => void; source?: LogSource }) {
+  const tree = useQuery({ queryKey: ['audit', 'tree', source.key, correlationId], queryFn: ({ signal }) => source.correlation(correlationId, signal) });
   if (tree.isPending) return <Loading label="Loading the causal tree…" />;
   return (
     <QueryView query={tree} what="The causal tree">

@@ -224,13 +224,8 @@ function Audit({ source, accountId }: LogScopeValue) {
               <Empty>Pick an event to see its data and metadata.</Empty>
             ))}
           {tab === 'tree' &&
-            (picked?.correlationId && !source.correlation ? (
-              <Empty>
-                The causal tree reads the live audit index.{' '}
-                <a href={href('audit', [], { correlationId: picked.correlationId, scope: 'all', run })}>This run's events of the correlation</a>
-              </Empty>
-            ) : picked?.correlationId ? (
-              <CausalTree correlationId={picked.correlationId} onPick={(n) => {
+            (picked?.correlationId ? (
+              <CausalTree source={source} correlationId={picked.correlationId} onPick={(n) => {
                   setPicked({ stream: n.stream, position: n.globalPosition, correlationId: picked.correlationId });
                   setTab('event');
                 }} />
