@@ -14,6 +14,7 @@ export * from './market/calendar';
 export * from './performance/statistics';
 export * from './market/ist';
 export * from './broker/broker-session';
+export * from './broker/broker-circuit';
 export * from './market/holidays';
 export * from './market/market-calendar';
 export * from './instruments/catalog-data';
