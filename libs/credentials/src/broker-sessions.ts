@@ -56,6 +56,16 @@ export class BrokerSessions {
     return this.cipher.open(session.sealedToken, broker);
   }
 
+  /**
+   * The broker refused this token at `at` (Kite's TokenException): the stored session, when it holds that token,
+   * ends then (its expiry brought forward), so neither this process nor the next start hands it out again.
+   */
+  async markRefused(broker: string, token: string, at: IsoInstant): Promise<void> {
+    const session = await this.store.load(broker);
+    if (!session || brokerSessionState(session, at) !== 'connected' || this.cipher.open(session.sealedToken, broker) !== token) return;
+    await this.store.save({ ...session, expiresAt: at });
+  }
+
   async view(broker: string): Promise<BrokerSessionView> {
     return this.toView(broker, await this.store.load(broker));
   }

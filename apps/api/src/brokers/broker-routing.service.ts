@@ -22,6 +22,7 @@ import type { LifecycleResult } from '../orders/order-lifecycle.handler';
 import { type CommandContext, derivedId, type CommandOutcome } from '@robo/write-path';
 import { followUntilAborted } from '../common/follow-until-aborted';
 import { BrokerSessionService } from './broker-session.service';
+import { BrokerHealthService } from './broker-health.service';
 
 import { KITE_BROKER } from './broker-tokens';
 
@@ -55,6 +56,7 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(KITE_BROKER) private readonly broker: KiteBroker | null,
     private readonly sessions: BrokerSessionService,
+    private readonly health: BrokerHealthService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -93,7 +95,7 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
     const order = await this.fold<OrderState, OrderEvent>(orderStream(orderId), evolveOrder, initialOrderState);
     if (order.status === 'NONE') return;
     if (event.type === 'OrderCancelled') {
-      if (order.routing) await broker.cancel(orderId);
+      if (order.routing) await this.watched(() => broker.cancel(orderId));
       return;
     }
     const brokerOrder: BrokerOrder = {
@@ -117,13 +119,25 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
     try {
       // A daily login since the last order (here or by the CLI) takes effect before this one is placed.
       await this.sessions.refreshKite();
-      const { brokerOrderId } = await broker.submit(brokerOrder, { lookUpFirst: event.globalPosition <= this.startHead });
+      const { brokerOrderId } = await this.watched(() => broker.submit(brokerOrder, { lookUpFirst: event.globalPosition <= this.startHead }));
       await this.execute(orderId, { type: 'RecordRouting', data: { orderId, broker: 'kite', brokerOrderId } }, ctx, derivedId(orderStream(orderId), 'routed'));
     } catch (error) {
       // Refused by Kite at placement, or not reachable: the order cannot be executed there; it ends, with the reason.
       const reason = `not placed at the broker: ${error instanceof Error ? error.message : String(error)}`;
       this.logger.warn({ orderId, reason }, 'order not routed');
       await this.execute(orderId, { type: 'ExpireOrder', data: { orderId, reason } }, ctx, derivedId(orderStream(orderId), 'not-routed'));
+    }
+  }
+
+  /** A call to Kite whose outcome feeds the circuit breaker and the session's health (BrokerHealthService). */
+  private async watched<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      const result = await call();
+      await this.health.recordKiteCall(null);
+      return result;
+    } catch (error) {
+      await this.health.recordKiteCall(error);
+      throw error;
     }
   }
 

@@ -50,6 +50,11 @@ export class BrokerSessionService implements OnApplicationShutdown {
     return (await this.sessions.accessToken('kite')) ?? this.config.kite?.accessToken ?? null;
   }
 
+  /** Kite refused this token (TokenException): its stored session ends now (BrokerSessions.markRefused). */
+  markKiteTokenRefused(token: string, at: string): Promise<void> {
+    return this.sessions.markRefused('kite', token, at);
+  }
+
   /** Hands a newer stored token to the adapter (after a login here or by the CLI). */
   async refreshKite(): Promise<void> {
     if (!this.kite) return;

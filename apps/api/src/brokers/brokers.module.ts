@@ -6,6 +6,7 @@ import { BrokerRoutingService, KITE_BROKER } from './broker-routing.service';
 import { BROKER_SESSIONS, BrokerSessionService } from './broker-session.service';
 import { BrokerSessionController } from './broker-session.controller';
 import { KitePostbackController } from './kite-postback.controller';
+import { BrokerHealthService } from './broker-health.service';
 
 /**
  * Live brokers. The Kite adapter exists when KITE_API_KEY is configured; it uses the token of the daily login
@@ -43,7 +44,8 @@ import { KitePostbackController } from './kite-postback.controller';
     },
     BrokerSessionService,
     BrokerRoutingService,
+    BrokerHealthService,
   ],
-  exports: [KITE_BROKER, BrokerSessionService],
+  exports: [KITE_BROKER, BrokerSessionService, BrokerHealthService],
 })
 export class BrokersModule {}

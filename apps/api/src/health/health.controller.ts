@@ -8,6 +8,7 @@ import { CREDENTIAL_STORE, CredentialStore } from '@robo/credentials';
 import { RedisWindowStorage } from '../auth/redis-window.storage';
 import { Public } from '../auth/roles.decorator';
 import { ShutdownService } from '../lifecycle/shutdown.service';
+import { BrokerHealthService } from '../brokers/broker-health.service';
 
 /** Probes for orchestrators: public, never rate limited. */
 @ApiTags('health')
@@ -21,6 +22,7 @@ export class HealthController {
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
     private readonly shutdown: ShutdownService,
     @Inject(ThrottlerStorage) private readonly rateLimits: ThrottlerStorage,
+    private readonly brokers: BrokerHealthService,
   ) {}
 
   /** The process is up. */
@@ -31,7 +33,9 @@ export class HealthController {
 
   /**
    * Every store answers and the process is not shutting down: the api can take commands and queries. With REDIS_URL
-   * the rate-limit counts' Redis is a store too (`rateLimit`): every request needs it.
+   * the rate-limit counts' Redis is a store too (`rateLimit`): every request needs it. With Kite configured,
+   * `brokers.kite` shows its route (circuit breaker, token): informative only, since paper accounts and every read
+   * still work while Kite is down; orders of Kite accounts are the ones answered 503.
    */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
@@ -45,7 +49,8 @@ export class HealthController {
     const ready = eventStore === 'ok' && readStore === 'ok' && credentialStore === 'ok' && rateLimit !== 'unavailable' && !this.shutdown.draining;
     res.status(ready ? 200 : 503);
     const checks = { eventStore, readStore, credentialStore, ...(rateLimit !== null ? { rateLimit } : {}) };
-    return { status: ready ? 'ready' : this.shutdown.draining ? 'shutting_down' : 'not_ready', checks };
+    const kite = await this.brokers.kiteHealth();
+    return { status: ready ? 'ready' : this.shutdown.draining ? 'shutting_down' : 'not_ready', checks, ...(kite ? { brokers: { kite } } : {}) };
   }
 }
 

@@ -15,6 +15,7 @@ import { CLOCK, Clock } from '@robo/runtime';
 import type { LifecycleResult } from './order-lifecycle.handler';
 import { ModifyOrderMessage, OrderCommandResult, OrderLifecycleMessage, PlaceOrderMessage, PlaceOrderOutcome } from './order-commands';
 import { placeOrderResponse } from './place-order.outcome';
+import { BrokerHealthService } from '../brokers/broker-health.service';
 import { CancelOrderDto, ModifyOrderDto, OrderCommandResponse, PlaceOrderDto, ReportFillDto, TriggerOrderDto } from './orders.dto';
 
 /** Commands on orders: traders on the orders of their accounts, and admins; execution reports from brokers and admins. */
@@ -27,6 +28,7 @@ export class OrdersController {
     private readonly commandBus: CommandBus,
     private readonly access: AccessService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly brokers: BrokerHealthService,
   ) {}
 
   @Post()
@@ -34,6 +36,8 @@ export class OrdersController {
   @ApiResponse({ status: 201, type: OrderCommandResponse })
   async place(@Body() body: PlaceOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal): Promise<OrderCommandResult> {
     this.access.account(principal, body.accountId, 'trade');
+    // A Kite account's order while Kite cannot take it (breaker open, token refused): 503, nothing recorded.
+    await this.brokers.assertAccountRoutable(body.accountId);
     // clientOrderId and Idempotency-Key both make the order id deterministic, so a duplicate cannot slip in.
     const derived = body.clientOrderId
       ? derivedId('client-order', body.accountId, body.clientOrderId)
@@ -111,6 +115,7 @@ export class OrdersController {
   @ApiResponse({ status: 200, type: OrderCommandResponse })
   async cancel(@Param('id', uuidParam()) orderId: string, @Body() body: CancelOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
     await this.access.order(principal, orderId, 'trade');
+    await this.brokers.assertOrderRoutable(orderId);
     return commandResponse(
       await this.commandBus.execute<OrderLifecycleMessage, CommandOutcome<LifecycleResult>>(
         new OrderLifecycleMessage(orderId, () => ({ type: 'CancelOrder', data: { orderId, reason: body.reason ?? 'cancelled by user' } }), ctx, null),

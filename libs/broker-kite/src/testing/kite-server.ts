@@ -180,6 +180,7 @@ export class KiteServer {
   private orderSeq = 0;
   private tradeSeq = 0;
   private tooManyLeft = 0;
+  private unavailable = false;
   private dropResponsesLeft = 0;
   private rejectNextWith: string | null = null;
   private readonly fillBeforeCancel = new Map<string, { quantity: number; price: number }>();
@@ -282,6 +283,14 @@ export class KiteServer {
   /** The next n REST requests answer 429 "Too many requests" without doing anything. */
   answerTooManyRequests(n: number): void {
     this.tooManyLeft = n;
+  }
+
+  /**
+   * Kite is down (an outage, its gateway failing): until turned off again every REST request answers 503
+   * NetworkException without doing anything.
+   */
+  setUnavailable(down: boolean): void {
+    this.unavailable = down;
   }
 
   /** The next n REST requests are carried out but their connection is destroyed before the answer. */
@@ -415,6 +424,7 @@ export class KiteServer {
     let status = 200;
     let payload: unknown;
     try {
+      if (this.unavailable) throw new KiteError(503, 'NetworkException', 'Service unavailable');
       if (this.tooManyLeft > 0) {
         this.tooManyLeft -= 1;
         throw new KiteError(429, 'NetworkException', 'Too many requests');

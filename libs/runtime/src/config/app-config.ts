@@ -217,6 +217,10 @@ export interface KiteConfig {
   tickerRoot: string;
   /** KITE_RECONCILE_SECONDS (default 60, 0: off): how often the broker's orders, trades and positions are reconciled with the log. */
   reconcileSeconds: number;
+  /** KITE_BREAKER_FAILURES (default 5): consecutive calls that did not reach Kite before its route opens (circuit breaker). */
+  breakerFailures: number;
+  /** KITE_BREAKER_COOLDOWN_SECONDS (default 30): how long an open route refuses orders before one probe of Kite. */
+  breakerCoolDownSeconds: number;
 }
 
 function kiteConfig(env: Env): KiteConfig | null {
@@ -235,6 +239,8 @@ function kiteConfig(env: Env): KiteConfig | null {
     root: url('KITE_ROOT', 'https://api.kite.trade', /^https?:\/\/\S+$/),
     tickerRoot: url('KITE_TICKER_ROOT', 'wss://ws.kite.trade/', /^wss?:\/\/\S+$/),
     reconcileSeconds: int(env, 'KITE_RECONCILE_SECONDS', 60, 0, 86_400),
+    breakerFailures: int(env, 'KITE_BREAKER_FAILURES', 5, 1, 1000),
+    breakerCoolDownSeconds: int(env, 'KITE_BREAKER_COOLDOWN_SECONDS', 30, 0, 3600),
   };
 }
 
