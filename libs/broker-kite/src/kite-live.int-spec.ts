@@ -1,11 +1,12 @@
 import { KiteConnect } from 'kiteconnect';
-import { skippedSuite } from '@robo/runtime/testing/skip';
+import { itOrSkip, skippedSuite } from '@robo/runtime/testing/skip';
 
 /**
  * A smoke test against Zerodha's real Kite Connect, run only when KITE_API_KEY and KITE_ACCESS_TOKEN are set (the
  * day's token, from the login flow in docs/live-trading.md): profile, margins, the NSE instrument master, a quote.
- * It places no order (orders against a real account are not part of this smoke test yet, even with
- * KITE_ALLOW_ORDERS=true).
+ * Orders only with KITE_ALLOW_ORDERS=true: one LIMIT BUY of 1 INFY (CNC) priced 8% under the last price, on the
+ * tick, so it rests far from the market (inside the exchange's price band), then cancelled; outside market hours
+ * the exchange rejects it instead, which also ends it. Either way nothing is bought.
  */
 const apiKey = process.env.KITE_API_KEY;
 const accessToken = process.env.KITE_ACCESS_TOKEN;
@@ -30,5 +31,35 @@ if (!apiKey || !accessToken) {
       const quote = await kc.getQuote(['NSE:INFY']);
       expect(quote['NSE:INFY'].last_price).toBeGreaterThan(0);
     });
+
+    itOrSkip(process.env.KITE_ALLOW_ORDERS === 'true' ? null : 'KITE_ALLOW_ORDERS is not true (this test places and cancels a real order)')(
+      'places a tiny far-from-market LIMIT order and cancels it',
+      async () => {
+        const last = (await kc.getLTP(['NSE:INFY']))['NSE:INFY'].last_price;
+        const price = Math.floor((last * 0.92) / 0.05) * 0.05;
+        const { order_id } = await kc.placeOrder('regular', {
+          exchange: 'NSE',
+          tradingsymbol: 'INFY',
+          transaction_type: 'BUY',
+          quantity: 1,
+          order_type: 'LIMIT',
+          price: Number(price.toFixed(2)),
+          product: 'CNC',
+          validity: 'DAY',
+          tag: 'robosmoke',
+        });
+        expect(order_id).toMatch(/^\d+$/);
+        // A real exchange: the order's status is read until it has left Kite's pending states (bounded, 30 reads).
+        const statusOf = async () => (await kc.getOrderHistory(order_id)).at(-1)?.status ?? '';
+        let status = await statusOf();
+        for (let i = 0; i < 30 && /PENDING|RECEIVED/.test(status); i++) status = await statusOf();
+        if (status === 'OPEN' || status === 'TRIGGER PENDING') {
+          await kc.cancelOrder('regular', order_id);
+          for (let i = 0; i < 30 && status !== 'CANCELLED'; i++) status = await statusOf();
+        }
+        expect(['CANCELLED', 'REJECTED']).toContain(status);
+      },
+      60_000,
+    );
   });
 }
