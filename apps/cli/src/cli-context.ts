@@ -62,13 +62,17 @@ export function ioOf(command: Command): CliIo {
   return io;
 }
 
-/** Opens the stores of the configured DATA_DIR (or --data-dir), runs `work`, and closes them whatever happens. */
-export async function withStores<T>(command: Command, work: (stores: Stores) => Promise<T>): Promise<T> {
-  const io = ioOf(command);
+/** The configuration of a command line: its environment, with --data-dir over DATA_DIR. */
+export function cliConfig(command: Command): AppConfig {
   let root: Command = command;
   while (root.parent) root = root.parent;
   const dataDir = root.opts<{ dataDir?: string }>().dataDir;
-  const config = loadConfig({ ...io.env, ...(dataDir ? { DATA_DIR: dataDir } : {}) });
+  return loadConfig({ ...ioOf(command).env, ...(dataDir ? { DATA_DIR: dataDir } : {}) });
+}
+
+/** Opens the stores of the configured DATA_DIR (or --data-dir), runs `work`, and closes them whatever happens. */
+export async function withStores<T>(command: Command, work: (stores: Stores) => Promise<T>): Promise<T> {
+  const config = cliConfig(command);
   const credentials = openCredentialStore(config);
   let events: EventStore | null = null;
   try {

@@ -4,6 +4,7 @@ import { bindIo, CliIo, EXIT, exitCodeFor } from './cli-context';
 import * as accounts from './commands/accounts.command';
 import * as audit from './commands/audit.command';
 import * as backtest from './commands/backtest.command';
+import * as broker from './commands/broker.command';
 import * as events from './commands/events.command';
 import * as exportsCommand from './commands/exports.command';
 import * as keys from './commands/keys.command';
@@ -11,7 +12,7 @@ import * as projections from './commands/projections.command';
 import * as replay from './commands/replay.command';
 
 /** Every command group; a new one exports register(program) and is listed here. */
-const COMMAND_MODULES: { register(program: Command): void }[] = [accounts, keys, replay, audit, events, projections, exportsCommand, backtest];
+const COMMAND_MODULES: { register(program: Command): void }[] = [accounts, keys, replay, audit, events, projections, exportsCommand, backtest, broker];
 
 /** `usage`: where commander's own error text goes (under --json it is kept for the JSON error instead of printed). */
 export function buildProgram(io: CliIo, usage: (text: string) => void = (text) => io.err(text)): Command {
