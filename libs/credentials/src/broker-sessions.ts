@@ -3,6 +3,7 @@ import { brokerSessionState, type BrokerSessionState, type IsoInstant } from '@r
 import type { AppConfig } from '@robo/runtime';
 import type { BrokerSessionStore } from './broker-session-store.port';
 import { BrokerTokenCipher } from './broker-token-cipher';
+import { MongoBrokerSessionStore } from './mongo-broker-session-store';
 import { BROKER_SESSIONS_FILE, SqliteBrokerSessionStore } from './sqlite-broker-session-store';
 
 /** What a login at a broker gave: the access token and whose it is. */
@@ -31,10 +32,17 @@ export class BrokerSessions {
     private readonly now: () => IsoInstant,
   ) {}
 
-  /** The sessions of DATA_DIR (the api and `robo broker login` open the same file and key). */
-  static open(config: Pick<AppConfig, 'brokerTokenKey' | 'dataDir'>, now: () => IsoInstant): BrokerSessions {
+  /**
+   * The configured sessions (the api and `robo broker login` open the same ones and key): beside the API keys,
+   * CREDENTIAL_STORE=mongo in MongoDB (shared by replicas), else DATA_DIR/broker-sessions.db.
+   */
+  static open(config: Pick<AppConfig, 'brokerTokenKey' | 'dataDir'> & Partial<Pick<AppConfig, 'credentialStore' | 'mongoUrl'>>, now: () => IsoInstant): BrokerSessions {
     const cipher = BrokerTokenCipher.fromConfig(config);
-    return new BrokerSessions(SqliteBrokerSessionStore.open({ file: path.join(config.dataDir, BROKER_SESSIONS_FILE) }), cipher, now);
+    const store =
+      config.credentialStore === 'mongo' && config.mongoUrl
+        ? MongoBrokerSessionStore.connect({ url: config.mongoUrl })
+        : SqliteBrokerSessionStore.open({ file: path.join(config.dataDir, BROKER_SESSIONS_FILE) });
+    return new BrokerSessions(store, cipher, now);
   }
 
   /**

@@ -16,3 +16,4 @@ export * from './broker-session-store.port';
 export * from './broker-sessions';
 export * from './broker-token-cipher';
 export * from './sqlite-broker-session-store';
+export * from './mongo-broker-session-store';
