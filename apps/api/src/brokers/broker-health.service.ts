@@ -26,6 +26,10 @@ import { BrokerSessionService } from './broker-session.service';
 /** What the user does when Kite refused the day's token. */
 export const KITE_LOGIN_AGAIN = 'log in again (POST /api/brokers/kite/session or robo broker login kite)';
 
+/** The 503s of orders and cancels of Kite accounts (OpenAPI). */
+export const KITE_NOT_ROUTABLE =
+  'BROKER_UNAVAILABLE (a Kite account while Kite is not answering: the circuit breaker is open) or BROKER_TOKEN_EXPIRED (Kite refused the day\'s token: log in again); nothing recorded';
+
 /** The Kite route as readiness shows it. */
 export interface KiteRouteHealth {
   /** The circuit breaker: `closed` (orders routed) or `open` (refused with 503 BROKER_UNAVAILABLE). */

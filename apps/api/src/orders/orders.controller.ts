@@ -15,7 +15,7 @@ import { CLOCK, Clock } from '@robo/runtime';
 import type { LifecycleResult } from './order-lifecycle.handler';
 import { ModifyOrderMessage, OrderCommandResult, OrderLifecycleMessage, PlaceOrderMessage, PlaceOrderOutcome } from './order-commands';
 import { placeOrderResponse } from './place-order.outcome';
-import { BrokerHealthService } from '../brokers/broker-health.service';
+import { BrokerHealthService, KITE_NOT_ROUTABLE } from '../brokers/broker-health.service';
 import { CancelOrderDto, ModifyOrderDto, OrderCommandResponse, PlaceOrderDto, ReportFillDto, TriggerOrderDto } from './orders.dto';
 
 /** Commands on orders: traders on the orders of their accounts, and admins; execution reports from brokers and admins. */
@@ -34,6 +34,7 @@ export class OrdersController {
   @Post()
   @ApiOperation({ summary: 'Place an order; pre-trade risk checks run at once (422 with the reason code when refused)' })
   @ApiResponse({ status: 201, type: OrderCommandResponse })
+  @ApiResponse({ status: 503, description: KITE_NOT_ROUTABLE })
   async place(@Body() body: PlaceOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal): Promise<OrderCommandResult> {
     this.access.account(principal, body.accountId, 'trade');
     // A Kite account's order while Kite cannot take it (breaker open, token refused): 503, nothing recorded.
@@ -113,6 +114,7 @@ export class OrdersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel the open quantity of an order' })
   @ApiResponse({ status: 200, type: OrderCommandResponse })
+  @ApiResponse({ status: 503, description: KITE_NOT_ROUTABLE })
   async cancel(@Param('id', uuidParam()) orderId: string, @Body() body: CancelOrderDto, @Ctx() ctx: CommandContext, @CurrentPrincipal() principal: Principal) {
     await this.access.order(principal, orderId, 'trade');
     await this.brokers.assertOrderRoutable(orderId);
