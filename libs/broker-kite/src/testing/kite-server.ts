@@ -194,8 +194,6 @@ export class KiteServer {
   private instrumentsCsv: string;
   /** Every REST request received, in order: `METHOD /path` (for tests that count what reached the broker). */
   readonly requests: string[] = [];
-  /** When each of `requests` arrived (ms since the epoch, the machine's clock): what rate reached the broker. */
-  readonly requestTimes: number[] = [];
   /** Every postback attempted, with the HTTP status the receiver answered. */
   readonly postbacks: { body: KiteOrderDoc & { checksum: string; user_id: string; app_id: number }; status: number }[] = [];
 
@@ -417,7 +415,6 @@ export class KiteServer {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
     this.requests.push(`${method} ${url.pathname}`);
-    this.requestTimes.push(Date.now());
     let body = '';
     for await (const chunk of req) body += chunk;
     const params: Record<string, string> = Object.fromEntries(url.searchParams);
