@@ -5,7 +5,7 @@ import type { IsoInstant } from '@robo/domain';
 import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, ExecutionReport, ReportChannel } from '@robo/paper';
 import type { KiteTickMode, KiteTickSource } from './kite-market-data-feed';
 import { KITE_ORDER_LIMITS, OrderRateLimiter, type OrderRateLimits } from './order-rate-limiter';
-import { readKiteSnapshot, type KiteSnapshot } from './kite-snapshot';
+import { readKiteSnapshot, type KiteListedOrder, type KiteSnapshot } from './kite-snapshot';
 import { equityResolver, kiteTagOf, toKiteModifyParams, toKitePlaceParams, type KiteInstrumentResolver } from './kite-params';
 import { KiteApiError, KiteOrderRefused, asKiteError, kiteCall } from './kite-errors';
 import { KiteOrderReports, type KiteBrokerLogger, type KiteOrderUpdate, type Routed } from './kite-order-reports';
@@ -298,6 +298,16 @@ export class KiteBroker implements Broker, KiteTickSource {
   async reconcile(): Promise<KiteSnapshot> {
     await this.poll('reconciler');
     return kiteCall(() => readKiteSnapshot(this.kc));
+  }
+
+  /** Kite's orders of the day as listed now (`GET /orders`), whoever placed them. */
+  async listOrders(): Promise<KiteListedOrder[]> {
+    return (await kiteCall(() => readKiteSnapshot(this.kc, { positions: false }))).orders;
+  }
+
+  /** Whether this adapter follows one of our orders (routed by this process, resumed, or being placed). */
+  isTracking(orderId: string): boolean {
+    return this.reports.known(orderId) !== undefined;
   }
 
   /** Resolves once every update received so far has been reported. */

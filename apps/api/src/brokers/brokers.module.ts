@@ -6,6 +6,9 @@ import { BrokerRoutingService, KITE_BROKER } from './broker-routing.service';
 import { BROKER_SESSIONS, BrokerSessionService } from './broker-session.service';
 import { BrokerSessionController } from './broker-session.controller';
 import { KitePostbackController } from './kite-postback.controller';
+import { ProjectionsModule } from '../projections/projections.module';
+import { KiteReconcilerService } from './kite-reconciler.service';
+import { KiteReconciliationController } from './kite-reconciliation.controller';
 
 /**
  * Live brokers. The Kite adapter exists when KITE_API_KEY is configured; it uses the token of the daily login
@@ -13,7 +16,8 @@ import { KitePostbackController } from './kite-postback.controller';
  * meanwhile are refused by Kite and end "not placed at the broker").
  */
 @Module({
-  controllers: [KitePostbackController, BrokerSessionController],
+  imports: [ProjectionsModule],
+  controllers: [KitePostbackController, BrokerSessionController, KiteReconciliationController],
   providers: [
     {
       provide: BROKER_SESSIONS,
@@ -43,6 +47,7 @@ import { KitePostbackController } from './kite-postback.controller';
     },
     BrokerSessionService,
     BrokerRoutingService,
+    KiteReconcilerService,
   ],
   exports: [KITE_BROKER, BrokerSessionService],
 })
