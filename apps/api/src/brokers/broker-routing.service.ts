@@ -108,8 +108,10 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
     try {
       // A daily login since the last order (here or by the CLI) takes effect before this one is placed.
       await this.sessions.refreshKite();
-      const { brokerOrderId } = await broker.submit(brokerOrder, { lookUpFirst: event.globalPosition <= this.startHead });
-      await this.execute(orderId, { type: 'RecordRouting', data: { orderId, broker: 'kite', brokerOrderId } }, ctx, derivedId(orderStream(orderId), 'routed'));
+      const { brokerOrderId, foundByTag } = await broker.submit(brokerOrder, { lookUpFirst: event.globalPosition <= this.startHead });
+      // Found at Kite by its tag (placed before a crash, or an answer lost): what the reconciliation found.
+      const routedCtx = foundByTag ? { ...ctx, actor: RECONCILER_ACTOR } : ctx;
+      await this.execute(orderId, { type: 'RecordRouting', data: { orderId, broker: 'kite', brokerOrderId } }, routedCtx, derivedId(orderStream(orderId), 'routed'));
     } catch (error) {
       // Refused by Kite at placement, or not reachable: the order cannot be executed there; it ends, with the reason.
       const reason = `not placed at the broker: ${error instanceof Error ? error.message : String(error)}`;
