@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EVENT_STORE, SqliteEventStore, type EventStore } from '@robo/event-store';
@@ -52,6 +54,16 @@ describe('reconciliation with Kite (local Kite server)', () => {
   };
   /** Every event of the log appended with the reconciler's actor. */
   const byReconciler = async () => (await store.readAll({ after: 0n, maxCount: 100_000 })).filter((e) => e.metadata.actor === RECONCILER);
+  /** The endpoint's answer, checked against its response schema in the served OpenAPI document. */
+  const reconciliationView = async () => {
+    const res = await t.api.get('/api/brokers/kite/reconciliation').expect(200);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ ...(await t.api.get('/docs-json').expect(200)).body, $id: 'robo:openapi' });
+    const validate = ajv.compile({ $ref: 'robo:openapi#/paths/~1api~1brokers~1kite~1reconciliation/get/responses/200/content/application~1json/schema' });
+    expect([validate(res.body), validate.errors ?? null]).toEqual([true, null]);
+    return res.body;
+  };
   const metric = async (line: RegExp): Promise<string | undefined> => ((await t.api.get('/metrics').expect(200)).text as string).split('\n').find((l) => line.test(l));
 
   it('after a disconnect mid-fill appends the missed fill once (system:reconciler, found by the reconciliation), and a second pass appends nothing', async () => {
@@ -80,7 +92,7 @@ describe('reconciliation with Kite (local Kite server)', () => {
     const before = (await byReconciler()).length;
     await reconciler.reconcile();
     expect((await byReconciler()).length).toBe(before);
-    const view = (await t.api.get('/api/brokers/kite/reconciliation').expect(200)).body;
+    const view = (await reconciliationView());
     expect(view.lastPassAppended).toEqual({ fill: 0, broker_status: 0, routing: 0, external_order: 0, discrepancy_found: 0, discrepancy_cleared: 0, other: 0 });
     expect(await metric(/^robo_broker_reconciled_events_total\{broker="kite",kind="fill"\} [1-9]/)).toBeDefined();
   });
@@ -95,7 +107,7 @@ describe('reconciliation with Kite (local Kite server)', () => {
     expect(seen[0].data).toMatchObject({ broker: 'kite', tag: null, instrument: 'TCS', side: 'SELL', quantity: 2 });
     const log = await store.readAll({ after: 0n, maxCount: 100_000 });
     expect(log.filter((e) => JSON.stringify(e.data).includes(external.order_id)).map((e) => e.type)).toEqual(['ExternalBrokerOrderSeen']);
-    const view = (await t.api.get('/api/brokers/kite/reconciliation').expect(200)).body;
+    const view = (await reconciliationView());
     expect(view.externalOrders.map((o: { brokerOrderId: string }) => o.brokerOrderId)).toContain(external.order_id);
   });
 
@@ -109,7 +121,7 @@ describe('reconciliation with Kite (local Kite server)', () => {
     expect(found[0].metadata.actor).toBe(RECONCILER);
     expect(found[0].data).toMatchObject({ broker: 'kite', instrument: 'INFY', brokerQuantity: 15, ourQuantity: 10 });
     expect(await metric(/^robo_broker_discrepancies\{broker="kite"\} 1$/)).toBeDefined();
-    const open = (await t.api.get('/api/brokers/kite/reconciliation').expect(200)).body;
+    const open = (await reconciliationView());
     expect(open.openDiscrepancies).toEqual([{ tradingDay: '2026-11-20', instrument: 'INFY', brokerQuantity: 15, ourQuantity: 10, since: found[0].data.seenAt }]);
     expect(open.lastPassAppended.discrepancy_found).toBe(1);
     await reconciler.reconcile();
@@ -120,7 +132,7 @@ describe('reconciliation with Kite (local Kite server)', () => {
     const cleared = (await stream('broker-kite')).filter((e) => e.type === 'PositionDiscrepancyCleared');
     expect(cleared.map((e) => [e.data.instrument, e.data.quantity, e.metadata.actor])).toEqual([['INFY', 10, RECONCILER]]);
     expect(await metric(/^robo_broker_discrepancies\{broker="kite"\} 0$/)).toBeDefined();
-    expect((await t.api.get('/api/brokers/kite/reconciliation').expect(200)).body.openDiscrepancies).toEqual([]);
+    expect((await reconciliationView()).openDiscrepancies).toEqual([]);
   });
 
   it('is for operators: a trader is refused', async () => {
