@@ -215,7 +215,8 @@ describe('a crash between the broker accepting an order and the event (local Kit
       expect(routed[0].data).toMatchObject({ orderId, broker: 'kite', brokerOrderId: atKite?.order_id });
       expect(routed[0].metadata.actor).toBe(RECONCILER);
       const update = events.find((e) => e.type === 'BrokerOrderUpdated');
-      expect([update?.data.brokerStatus, update?.data.channel, update?.metadata.actor]).toEqual(['OPEN', 'reconciler', RECONCILER]);
+      expect(update?.data).toMatchObject({ brokerStatus: 'OPEN', channel: 'reconciler' });
+      expect(update?.metadata.actor).toBe(RECONCILER);
       // Placed once: one order at Kite with its tag, and one place request in all.
       expect(server.allOrders().filter((o) => o.tag === kiteTagOf(orderId))).toHaveLength(1);
       expect(server.requests.filter((r) => r.startsWith('POST /orders/'))).toHaveLength(1);
@@ -231,7 +232,7 @@ describe('a crash between the broker accepting an order and the event (local Kit
       const store = again.app.get<EventStore>(EVENT_STORE);
       await again.app.get(KiteReconcilerService).reconcile();
       const filled = (await store.readStream(`order-${orderId}`)).filter((e) => e.type === 'OrderFilled');
-      expect(filled.map((e) => [e.data.fillId, e.data.quantity, e.metadata.actor])).toEqual([[trade.trade_id, 10, RECONCILER]]);
+      expect(filled.map((e) => [e.data, e.metadata.actor])).toEqual([[expect.objectContaining({ fillId: trade.trade_id, quantity: 10 }), RECONCILER]]);
     } finally {
       await again.close();
     }
