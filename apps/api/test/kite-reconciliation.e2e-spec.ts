@@ -238,3 +238,30 @@ describe('a crash between the broker accepting an order and the event (local Kit
     }
   });
 });
+
+describe('periodic reconciliation passes (KITE_RECONCILE_SECONDS)', () => {
+  it('runs a pass every KITE_RECONCILE_SECONDS without being asked, counted in robo_broker_reconciliation_runs_total', async () => {
+    const server = await KiteServer.start({ apiKey: 'robokey', apiSecret: 'robosecret', accessToken: 'daytoken' });
+    const t = await startTestApp({ ...KITE_ENV, KITE_RECONCILE_SECONDS: '1', KITE_ROOT: server.root, KITE_TICKER_ROOT: server.tickerRoot });
+    try {
+      const reconciler = t.app.get(KiteReconcilerService);
+      // Two passes after this point: the one at start may be one of them, the other is periodic (no reconnection here).
+      await new Promise<void>((resolve) => {
+        let seen = 0;
+        const off = reconciler.onPass(() => {
+          if (++seen < 2) return;
+          off();
+          resolve();
+        });
+      });
+      const view = (await t.api.get('/api/brokers/kite/reconciliation').expect(200)).body;
+      expect(view).toMatchObject({ intervalSeconds: 1, failedPasses: 0, lastError: null });
+      expect(view.passes).toBeGreaterThanOrEqual(2);
+      const metrics = (await t.api.get('/metrics').expect(200)).text as string;
+      expect(metrics).toMatch(/^robo_broker_reconciliation_runs_total\{broker="kite",outcome="ok"\} ([2-9]|\d\d+)$/m);
+    } finally {
+      await t.close();
+      await server.close();
+    }
+  });
+});
