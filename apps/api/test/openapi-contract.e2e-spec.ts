@@ -123,8 +123,9 @@ describe('the published OpenAPI document is the contract, and the api keeps to i
         ]),
       ),
       'GET /api/backtests/{runId}/audit/correlations/{correlationId}': `/api/backtests/${NO_RUN}/audit/correlations/c1`,
-      // No Kite app is configured here: the session read answers its documented 404.
+      // No Kite app is configured here: the session and reconciliation reads answer their documented 404.
       'GET /api/brokers/kite/session': '/api/brokers/kite/session',
+      'GET /api/brokers/kite/reconciliation': '/api/brokers/kite/reconciliation',
       'GET /api/strategies': `/api/strategies?${mp}`,
       'GET /api/strategies/{id}': `/api/strategies/${strategyId}`,
       'GET /api/strategies/{id}/performance': `/api/strategies/${strategyId}/performance?${mp}`,
@@ -158,9 +159,10 @@ describe('the published OpenAPI document is the contract, and the api keeps to i
       answered[key] = res.status;
     }
     // Every read answered with success, but the analyst's (disabled) and readiness is ready.
-    // A backtest run's reads and the Kite session answer their documented 404 here (no run, no Kite app); the run's
-    // successful answers are tested for their values in backtest-runs.e2e-spec.ts.
-    const absent = (key: string) => key.startsWith('GET /api/backtests/{runId}') || key === 'GET /api/brokers/kite/session';
+    // A backtest run's reads, the Kite session and the Kite reconciliation answer their documented 404 here (no run,
+    // no Kite app); the run's successful answers are tested for their values in backtest-runs.e2e-spec.ts, the
+    // reconciliation's in kite-reconciliation.e2e-spec.ts (checked against its schema below).
+    const absent = (key: string) => key.startsWith('GET /api/backtests/{runId}') || key.startsWith('GET /api/brokers/kite/');
     const failed = Object.entries(answered).filter(([key, st]) => st >= 300 && !key.startsWith('GET /api/analyst/proposals') && key !== 'GET /api/strategies/{id}/basket' && !absent(key));
     expect(failed).toEqual([]);
     expect(Object.entries(answered).filter(([key]) => absent(key)).filter(([, st]) => st !== 404)).toEqual([]);

@@ -5,7 +5,7 @@ import type { IsoInstant } from '@robo/domain';
 import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, ExecutionReport, ReportChannel } from '@robo/paper';
 import type { KiteTickMode, KiteTickSource } from './kite-market-data-feed';
 import { KITE_ORDER_LIMITS, OrderRateLimiter, type OrderRateLimits } from './order-rate-limiter';
-import { readKiteSnapshot, type KiteSnapshot } from './kite-snapshot';
+import { readKiteSnapshot, type KiteListedOrder, type KiteSnapshot } from './kite-snapshot';
 import { equityResolver, kiteTagOf, toKiteModifyParams, toKitePlaceParams, type KiteInstrumentResolver } from './kite-params';
 import { KiteApiError, KiteOrderRefused, asKiteError, kiteCall } from './kite-errors';
 import { KiteOrderReports, type KiteBrokerLogger, type KiteOrderUpdate, type Routed } from './kite-order-reports';
@@ -160,9 +160,10 @@ export class KiteBroker implements Broker, KiteTickSource {
    * Places the order (`POST /orders/regular`, tagged with kiteTagOf(orderId)). An order already routed answers its
    * Kite id again. When the answer is lost the order may exist at Kite: it is looked up by its tag before anything
    * else (never a blind retry); not found, the error stands and nothing was placed. With `lookUpFirst` (an order
-   * accepted before this process started) the tag is looked up before placing.
+   * accepted before this process started) the tag is looked up before placing. `foundByTag`: the order was found
+   * at Kite, not placed by this call.
    */
-  async submit(order: BrokerOrder, options: { lookUpFirst?: boolean } = {}): Promise<BrokerAck> {
+  async submit(order: BrokerOrder, options: { lookUpFirst?: boolean } = {}): Promise<BrokerAck & { foundByTag?: boolean }> {
     const known = this.reports.known(order.orderId);
     if (known?.brokerOrderId) return { brokerOrderId: known.brokerOrderId };
     const instrument = this.resolver(order.instrument);
@@ -179,7 +180,7 @@ export class KiteBroker implements Broker, KiteTickSource {
         this.logger.info({ orderId: order.orderId, brokerOrderId: found.order_id }, 'order found at Kite by its tag; not placed again');
         this.reports.bind(routed, found.order_id);
         this.reports.enqueue(() => this.reports.apply(routed, found, 'reconciler'));
-        return { brokerOrderId: found.order_id };
+        return { brokerOrderId: found.order_id, foundByTag: true };
       }
     }
     try {
@@ -204,7 +205,7 @@ export class KiteBroker implements Broker, KiteTickSource {
           this.logger.warn({ orderId: order.orderId, brokerOrderId: found.order_id }, 'place answer lost; the order was found at Kite by its tag');
           this.reports.bind(routed, found.order_id);
           this.reports.enqueue(() => this.reports.apply(routed, found, 'reconciler'));
-          return { brokerOrderId: found.order_id };
+          return { brokerOrderId: found.order_id, foundByTag: true };
         }
       }
       this.reports.untrack(routed);
@@ -298,6 +299,16 @@ export class KiteBroker implements Broker, KiteTickSource {
   async reconcile(): Promise<KiteSnapshot> {
     await this.poll('reconciler');
     return kiteCall(() => readKiteSnapshot(this.kc));
+  }
+
+  /** Kite's orders of the day as listed now (`GET /orders`), whoever placed them. */
+  async listOrders(): Promise<KiteListedOrder[]> {
+    return (await kiteCall(() => readKiteSnapshot(this.kc, { positions: false }))).orders;
+  }
+
+  /** Whether this adapter follows one of our orders (routed by this process, resumed, or being placed). */
+  isTracking(orderId: string): boolean {
+    return this.reports.known(orderId) !== undefined;
   }
 
   /** Resolves once every update received so far has been reported. */

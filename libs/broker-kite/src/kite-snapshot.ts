@@ -20,10 +20,11 @@ export interface KiteSnapshot {
   dayPositions: Map<string, number>;
 }
 
-export async function readKiteSnapshot(kc: Connect): Promise<KiteSnapshot> {
-  const [orders, positions] = [await kc.getOrders(), await kc.getPositions()];
+/** With `positions: false` only the orders are read (the day positions come back empty). */
+export async function readKiteSnapshot(kc: Connect, read: { positions: boolean } = { positions: true }): Promise<KiteSnapshot> {
+  const orders = await kc.getOrders();
   const dayPositions = new Map<string, number>();
-  for (const p of positions.day) {
+  for (const p of read.positions ? (await kc.getPositions()).day : []) {
     const instrument = instrumentOfKite(p.exchange, p.tradingsymbol);
     dayPositions.set(instrument, (dayPositions.get(instrument) ?? 0) + p.quantity);
   }

@@ -117,6 +117,7 @@ export const OPERATIONS = {
 
   'GET /api/brokers/kite/session': { ok: { 200: Br.BrokerSession }, errors: [404, ...AUTHED] },
   'POST /api/brokers/kite/session': { ok: { 200: Br.BrokerSession }, errors: [400, 404, 413, 415, 422, 502, ...AUTHED], request: Br.BrokerLoginBody },
+  'GET /api/brokers/kite/reconciliation': { ok: { 200: Br.KiteReconciliation }, errors: [404, ...AUTHED] },
 
   'GET /api/analyst/status': { ok: { 200: V.AnalystStatus }, errors: AUTHED },
   'POST /api/analyst/questions': {

@@ -14,7 +14,7 @@ import {
   type OrderState,
 } from '@robo/domain';
 import { EVENT_STORE, EventStore, REACTOR_CHECKPOINTS, type EventEnvelope, type ReactorCheckpointStore } from '@robo/event-store';
-import type { BrokerOrder, ExecutionReport } from '@robo/paper';
+import type { ExecutionReport } from '@robo/paper';
 import { APP_CONFIG, AppConfig, WALL_CLOCK, type WallClock } from '@robo/runtime';
 import { KiteBroker } from '@robo/broker-kite';
 import { OrderLifecycleMessage, type OrderLifecycleCommand } from '../orders/order-commands';
@@ -23,6 +23,7 @@ import { type CommandContext, derivedId, type CommandOutcome } from '@robo/write
 import { followUntilAborted } from '../common/follow-until-aborted';
 import { BrokerSessionService } from './broker-session.service';
 import { BrokerHealthService } from './broker-health.service';
+import { brokerOrderOf } from './broker-order';
 
 import { KITE_BROKER } from './broker-tokens';
 
@@ -30,6 +31,8 @@ export { KITE_BROKER };
 /** The broker routing's name among reactor checkpoints (kept on the event side, REACTOR_CHECKPOINTS). */
 export const BROKER_ROUTING_CHECKPOINT = 'reactor.broker-routing';
 export const BROKER_ACTOR = 'system:broker-kite';
+/** The actor of what a reconciliation with the broker found (reports of the `reconciler` channel). */
+export const RECONCILER_ACTOR = 'system:reconciler';
 const TYPES = ['OrderAccepted', 'OrderCancelled'];
 
 /**
@@ -98,19 +101,7 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
       if (order.routing) await this.watched(() => broker.cancel(orderId));
       return;
     }
-    const brokerOrder: BrokerOrder = {
-      orderId,
-      accountId,
-      instrument: order.instrument,
-      side: order.side,
-      quantity: order.quantity,
-      orderType: order.orderType,
-      limitPricePaise: order.limitPricePaise,
-      triggerPricePaise: order.triggerPricePaise,
-      product: order.product,
-      validity: order.validity,
-      placedAt: order.placedAt,
-    };
+    const brokerOrder = brokerOrderOf(orderId, accountId, order);
     if (order.routing) {
       broker.resume(brokerOrder, order.routing.brokerOrderId, order.fillIds);
       return;
@@ -119,8 +110,10 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
     try {
       // A daily login since the last order (here or by the CLI) takes effect before this one is placed.
       await this.sessions.refreshKite();
-      const { brokerOrderId } = await this.watched(() => broker.submit(brokerOrder, { lookUpFirst: event.globalPosition <= this.startHead }));
-      await this.execute(orderId, { type: 'RecordRouting', data: { orderId, broker: 'kite', brokerOrderId } }, ctx, derivedId(orderStream(orderId), 'routed'));
+      const { brokerOrderId, foundByTag } = await this.watched(() => broker.submit(brokerOrder, { lookUpFirst: event.globalPosition <= this.startHead }));
+      // Found at Kite by its tag (placed before a crash, or an answer lost): what the reconciliation found.
+      const routedCtx = foundByTag ? { ...ctx, actor: RECONCILER_ACTOR } : ctx;
+      await this.execute(orderId, { type: 'RecordRouting', data: { orderId, broker: 'kite', brokerOrderId } }, routedCtx, derivedId(orderStream(orderId), 'routed'));
     } catch (error) {
       // Refused by Kite at placement, or not reachable: the order cannot be executed there; it ends, with the reason.
       const reason = `not placed at the broker: ${error instanceof Error ? error.message : String(error)}`;
@@ -144,7 +137,9 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
   /** One broker report, recorded on the order stream through the ordinary order commands. */
   private async record(report: ExecutionReport): Promise<void> {
     const stream = orderStream(report.orderId);
-    const ctx: CommandContext = { correlationId: derivedId(stream, 'broker'), causationId: null, actor: BROKER_ACTOR };
+    // What a reconciliation found (the catch-up after a (re)connection, a pass, a lookup by tag) is its actor's.
+    const actor = 'channel' in report && report.channel === 'reconciler' ? RECONCILER_ACTOR : BROKER_ACTOR;
+    const ctx: CommandContext = { correlationId: derivedId(stream, 'broker'), causationId: null, actor };
     switch (report.type) {
       case 'BROKER_STATUS': {
         const data = {
@@ -163,9 +158,10 @@ export class BrokerRoutingService implements OnApplicationBootstrap, BeforeAppli
         return;
       }
       case 'FILL': {
-        const { orderId, fillId, quantity, pricePaise, occurredAt } = report;
+        const { orderId, fillId, quantity, pricePaise, occurredAt, brokerOrderId, channel } = report;
+        const foundBy = brokerOrderId && channel ? { broker: 'kite', brokerOrderId, channel } : undefined;
         // The same event-id seed as POST /fills and the paper broker: a fill id reported twice is one fill.
-        await this.execute(orderId, { type: 'ReportFill', data: { orderId, fillId, quantity, pricePaise, occurredAt } }, ctx, derivedId(stream, 'fill', fillId));
+        await this.execute(orderId, { type: 'ReportFill', data: { orderId, fillId, quantity, pricePaise, occurredAt, ...(foundBy ? { foundBy } : {}) } }, ctx, derivedId(stream, 'fill', fillId));
         return;
       }
       case 'TRIGGERED':

@@ -7,6 +7,9 @@ import { BROKER_SESSIONS, BrokerSessionService } from './broker-session.service'
 import { BrokerSessionController } from './broker-session.controller';
 import { KitePostbackController } from './kite-postback.controller';
 import { BrokerHealthService } from './broker-health.service';
+import { ProjectionsModule } from '../projections/projections.module';
+import { KiteReconcilerService } from './kite-reconciler.service';
+import { KiteReconciliationController } from './kite-reconciliation.controller';
 
 /**
  * Live brokers. The Kite adapter exists when KITE_API_KEY is configured; it uses the token of the daily login
@@ -14,7 +17,8 @@ import { BrokerHealthService } from './broker-health.service';
  * meanwhile are refused by Kite and end "not placed at the broker").
  */
 @Module({
-  controllers: [KitePostbackController, BrokerSessionController],
+  imports: [ProjectionsModule],
+  controllers: [KitePostbackController, BrokerSessionController, KiteReconciliationController],
   providers: [
     {
       provide: BROKER_SESSIONS,
@@ -45,6 +49,7 @@ import { BrokerHealthService } from './broker-health.service';
     BrokerSessionService,
     BrokerRoutingService,
     BrokerHealthService,
+    KiteReconcilerService,
   ],
   exports: [KITE_BROKER, BrokerSessionService, BrokerHealthService],
 })

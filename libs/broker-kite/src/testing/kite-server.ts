@@ -182,6 +182,10 @@ export class KiteServer {
   private tooManyLeft = 0;
   private unavailable = false;
   private dropResponsesLeft = 0;
+  private holdPlacesLeft = 0;
+  private orderFramesMuted = false;
+  private readonly heldAnswers: ServerResponse[] = [];
+  private readonly heldWaiters: (() => void)[] = [];
   private rejectNextWith: string | null = null;
   private readonly fillBeforeCancel = new Map<string, { quantity: number; price: number }>();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -296,6 +300,25 @@ export class KiteServer {
   /** The next n REST requests are carried out but their connection is destroyed before the answer. */
   loseResponses(n: number): void {
     this.dropResponsesLeft = n;
+  }
+
+  /**
+   * The next n places are carried out (the order exists, OPEN) but their answer is never sent: the caller waits
+   * until the server closes (a process that dies meanwhile never learns the order id).
+   */
+  holdPlaceAnswers(n: number): void {
+    this.holdPlacesLeft = n;
+  }
+
+  /** While muted, order updates are not sent on the ticker sockets (the frames are lost; REST still shows them). */
+  muteOrderFrames(muted: boolean): void {
+    this.orderFramesMuted = muted;
+  }
+
+  /** Resolves once a place answer is held (the order exists at the server). */
+  placeAnswerHeld(): Promise<void> {
+    if (this.heldAnswers.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.heldWaiters.push(resolve));
   }
 
   /** The next placed order is accepted (an order id answered) and then rejected by the RMS with this message. */
@@ -436,6 +459,12 @@ export class KiteServer {
       if (!(error instanceof KiteError)) throw error;
       status = error.httpStatus;
       payload = { status: 'error', message: error.message, data: null, error_type: error.errorType };
+    }
+    if (this.holdPlacesLeft > 0 && status === 200 && method === 'POST' && url.pathname.startsWith('/orders/')) {
+      this.holdPlacesLeft -= 1;
+      this.heldAnswers.push(res);
+      for (const w of this.heldWaiters.splice(0)) w();
+      return;
     }
     if (this.dropResponsesLeft > 0 && status !== 429) {
       this.dropResponsesLeft -= 1;
@@ -742,7 +771,7 @@ export class KiteServer {
     const snapshot = { ...record.current };
     record.history.push(snapshot);
     const frame = JSON.stringify({ type: 'order', id: '', data: snapshot });
-    for (const ws of this.wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+    if (!this.orderFramesMuted) for (const ws of this.wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
     if (postbackStatus && record.viaApp && this.postbackUrl) this.sendPostback({ ...snapshot, status: postbackStatus });
   }
 

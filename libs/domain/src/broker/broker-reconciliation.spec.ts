@@ -39,13 +39,13 @@ describe('decideReconciliation', () => {
   it('records a day position that disagrees once per distinct disagreement, and clears it when the two agree again', () => {
     const disagree = pass({ positions: [{ instrument: 'INFY', brokerQuantity: 15, ourQuantity: 10 }] });
     const found = decideReconciliation(disagree, initialBrokerReconciliationState);
-    expect(found).toEqual([{ type: 'BrokerPositionDiscrepancy', data: { broker: 'kite', tradingDay: '2026-11-20', instrument: 'INFY', brokerQuantity: 15, ourQuantity: 10, seenAt: AT } }]);
+    expect(found).toEqual([{ type: 'PositionDiscrepancyFound', data: { broker: 'kite', tradingDay: '2026-11-20', instrument: 'INFY', brokerQuantity: 15, ourQuantity: 10, seenAt: AT } }]);
     const state = fold(found);
     expect(decideReconciliation(disagree, state)).toEqual([]);
     const other = decideReconciliation(pass({ positions: [{ instrument: 'INFY', brokerQuantity: 20, ourQuantity: 10 }] }), state);
-    expect(other.map((e) => [e.type, 'brokerQuantity' in e.data ? e.data.brokerQuantity : null])).toEqual([['BrokerPositionDiscrepancy', 20]]);
+    expect(other.map((e) => [e.type, 'brokerQuantity' in e.data ? e.data.brokerQuantity : null])).toEqual([['PositionDiscrepancyFound', 20]]);
     expect(decideReconciliation(pass({ positions: [{ instrument: 'INFY', brokerQuantity: 10, ourQuantity: 10 }] }), state)).toEqual([
-      { type: 'BrokerPositionDiscrepancyCleared', data: { broker: 'kite', tradingDay: '2026-11-20', instrument: 'INFY', quantity: 10, seenAt: AT } },
+      { type: 'PositionDiscrepancyCleared', data: { broker: 'kite', tradingDay: '2026-11-20', instrument: 'INFY', quantity: 10, seenAt: AT } },
     ]);
   });
 
@@ -54,7 +54,7 @@ describe('decideReconciliation', () => {
     const state = fold(decideReconciliation(pass({ positions: [{ instrument: 'TCS', brokerQuantity: -3, ourQuantity: 0 }] }), initialBrokerReconciliationState));
     const nextDay = '2026-11-23T04:00:00.000Z';
     expect(decideReconciliation(pass({ at: nextDay }), state)).toEqual([
-      { type: 'BrokerPositionDiscrepancyCleared', data: { broker: 'kite', tradingDay: '2026-11-20', instrument: 'TCS', quantity: 0, seenAt: nextDay } },
+      { type: 'PositionDiscrepancyCleared', data: { broker: 'kite', tradingDay: '2026-11-20', instrument: 'TCS', quantity: 0, seenAt: nextDay } },
     ]);
     expect(fold([...decideReconciliation(pass({ positions: [{ instrument: 'TCS', brokerQuantity: -3, ourQuantity: 0 }] }), initialBrokerReconciliationState)]).discrepancies.size).toBe(1);
   });

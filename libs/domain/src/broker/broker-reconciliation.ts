@@ -14,8 +14,8 @@ export type BrokerEvent =
       type: 'ExternalBrokerOrderSeen';
       data: { broker: string; brokerOrderId: string; tag: string | null; instrument: string; side: Side; quantity: number; brokerStatus: string; seenAt: IsoInstant };
     }
-  | { type: 'BrokerPositionDiscrepancy'; data: { broker: string; tradingDay: IstDate; instrument: string; brokerQuantity: number; ourQuantity: number; seenAt: IsoInstant } }
-  | { type: 'BrokerPositionDiscrepancyCleared'; data: { broker: string; tradingDay: IstDate; instrument: string; quantity: number; seenAt: IsoInstant } };
+  | { type: 'PositionDiscrepancyFound'; data: { broker: string; tradingDay: IstDate; instrument: string; brokerQuantity: number; ourQuantity: number; seenAt: IsoInstant } }
+  | { type: 'PositionDiscrepancyCleared'; data: { broker: string; tradingDay: IstDate; instrument: string; quantity: number; seenAt: IsoInstant } };
 
 export type BrokerEventType = BrokerEvent['type'];
 
@@ -42,13 +42,13 @@ export function evolveBrokerReconciliation(state: BrokerReconciliationState, eve
   switch (event.type) {
     case 'ExternalBrokerOrderSeen':
       return { ...state, externalOrderIds: new Set([...state.externalOrderIds, event.data.brokerOrderId]) };
-    case 'BrokerPositionDiscrepancy': {
+    case 'PositionDiscrepancyFound': {
       const { tradingDay, instrument, brokerQuantity, ourQuantity, seenAt } = event.data;
       const discrepancies = new Map(state.discrepancies);
       discrepancies.set(keyOf(tradingDay, instrument), { tradingDay, instrument, brokerQuantity, ourQuantity, since: seenAt });
       return { ...state, discrepancies };
     }
-    case 'BrokerPositionDiscrepancyCleared': {
+    case 'PositionDiscrepancyCleared': {
       const discrepancies = new Map(state.discrepancies);
       discrepancies.delete(keyOf(event.data.tradingDay, event.data.instrument));
       return { ...state, discrepancies };
@@ -122,16 +122,16 @@ export function decideReconciliation(command: ReconcileBroker, state: BrokerReco
     compared.add(key);
     const open = state.discrepancies.get(key);
     if (p.brokerQuantity === p.ourQuantity) {
-      if (open) events.push({ type: 'BrokerPositionDiscrepancyCleared', data: { broker, tradingDay, instrument: p.instrument, quantity: p.ourQuantity, seenAt: at } });
+      if (open) events.push({ type: 'PositionDiscrepancyCleared', data: { broker, tradingDay, instrument: p.instrument, quantity: p.ourQuantity, seenAt: at } });
       continue;
     }
     if (open && open.brokerQuantity === p.brokerQuantity && open.ourQuantity === p.ourQuantity) continue;
-    events.push({ type: 'BrokerPositionDiscrepancy', data: { broker, tradingDay, instrument: p.instrument, brokerQuantity: p.brokerQuantity, ourQuantity: p.ourQuantity, seenAt: at } });
+    events.push({ type: 'PositionDiscrepancyFound', data: { broker, tradingDay, instrument: p.instrument, brokerQuantity: p.brokerQuantity, ourQuantity: p.ourQuantity, seenAt: at } });
   }
   for (const [key, open] of state.discrepancies) {
     if (compared.has(key)) continue;
     // Flat on both sides now, or a trading day that is over (day positions start again from nothing).
-    events.push({ type: 'BrokerPositionDiscrepancyCleared', data: { broker, tradingDay: open.tradingDay, instrument: open.instrument, quantity: 0, seenAt: at } });
+    events.push({ type: 'PositionDiscrepancyCleared', data: { broker, tradingDay: open.tradingDay, instrument: open.instrument, quantity: 0, seenAt: at } });
   }
   return events;
 }
