@@ -24,6 +24,7 @@ const TINY: Sizes = {
   streamLength: 50,
   foldTimes: 3,
   asOfTimes: 2,
+  backtest: { from: '2026-11-20', to: '2026-11-20', fastPeriod: 3, slowPeriod: 8 },
 };
 
 describe('benchmark harness (smoke)', () => {

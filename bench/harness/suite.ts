@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { SqliteEventStore } from '@robo/event-store';
 import { ALL_PROJECTIONS, DEFAULT_PROJECTION_BATCH_SIZE } from '@robo/read-models';
 import { appendBatches, appendSingleEvents } from '../workloads/append';
+import { backtestGroup, type BacktestSizes } from '../workloads/backtest-group';
 import { httpSplitWorkload, httpWorkload } from '../workloads/http';
 import { peerAppendSingleEvents, peerReadStream } from '../workloads/peer-emmett';
 import { projectorCatchUp, projectorInitialLoad, rebuildAll } from '../workloads/projections';
@@ -14,8 +15,8 @@ import { evaluateTargets } from './targets';
 import { ScratchDir } from './temp';
 import { TradingLogWriter, writeLongAccountStream, type TradingLogSummary } from './trading-log';
 
-/** `http` includes workload 7 (live updates over socket.io), which runs against the same api process. */
-export const WORKLOADS = ['append', 'batch', 'raw', 'peer', 'http', 'projection', 'rebuild', 'replay'] as const;
+/** `http` includes workload 7 (live updates over socket.io), which runs against the same api process; `backtest` runs its peer too. */
+export const WORKLOADS = ['append', 'batch', 'raw', 'peer', 'http', 'projection', 'rebuild', 'replay', 'backtest'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 export interface Sizes {
@@ -41,6 +42,8 @@ export interface Sizes {
   streamLength: number;
   foldTimes: number;
   asOfTimes: number;
+  /** Workload 8: the bars' IST dates and the SMA periods. */
+  backtest: BacktestSizes;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -62,6 +65,7 @@ export const FULL_SIZES: Sizes = {
   streamLength: 1000,
   foldTimes: 50,
   asOfTimes: 10,
+  backtest: { from: '2025-12-01', to: '2026-11-30', fastPeriod: 10, slowPeriod: 30 },
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -83,6 +87,7 @@ export const QUICK_SIZES: Sizes = {
   streamLength: 1000,
   foldTimes: 20,
   asOfTimes: 5,
+  backtest: { from: '2026-11-01', to: '2026-11-30', fastPeriod: 10, slowPeriod: 30 },
 };
 
 export interface SuiteOptions {
@@ -413,6 +418,7 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
         add('peer.read.p50', w, 'readStream p50', r.p50, 'ms', { events: r.events, runs: sizes.foldTimes });
       });
     }
+    if (selected.has('backtest')) await backtestGroup(scratch, sizes.backtest, options.repoRoot, add, attempt);
     addRatios(figures, add);
   } finally {
     scratch.cleanup();
