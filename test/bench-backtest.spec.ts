@@ -12,6 +12,7 @@ const options = (over: Partial<MinuteBarsOptions> = {}): MinuteBarsOptions => ({
   to: '2026-02-01',
   seed: 'spec',
   startPaise: 150_000,
+  tickPaise: 5,
   sigmaPerMinute: 0.0005,
   volume: { min: 20_000, max: 100_000 },
   ...over,
@@ -51,6 +52,8 @@ describe('benchmark bars: one-minute bars on the market calendar', () => {
   it('is a seeded random walk: each bar opens at the close before it, the same seed gives the same bars', () => {
     const bars = parseBarsCsv(generateMinuteBars(options()).csv, 'INFY');
     for (let i = 1; i < bars.length; i += 1) expect(bars[i].openPaise).toBe(bars[i - 1].closePaise);
+    // Every price on the tick: the paper broker refuses a fill off it.
+    expect(bars.flatMap((b) => [b.openPaise, b.highPaise, b.lowPaise, b.closePaise]).filter((p) => p % 5 !== 0)).toEqual([]);
     expect(generateMinuteBars(options()).csv).toBe(generateMinuteBars(options()).csv);
     expect(generateMinuteBars(options({ seed: 'other' })).csv).not.toBe(generateMinuteBars(options()).csv);
     expect(new Set(bars.map((b) => b.closePaise)).size).toBeGreaterThan(bars.length / 10);

@@ -32,5 +32,7 @@ export function evaluateTargets(figures: readonly Figure[], sizes: Sizes): Targe
   below('6. portfolio as of a time in the 1M-event log: < 1 s (p50)', value('replay.asof.p50'), 1000, 'ms', sizes.logEvents >= FULL_LOG);
   below('7. live update (order accepted to socket.io update): p99 < 100 ms', value('live.p99'), 100, 'ms');
   atLeast('peer: >= 3 x emmett-sqlite append throughput (64 writers)', value('ratio.w64-peer') ?? ratio(value('append.single.w64.rate'), value('peer.append.rate')), 3, 'x');
+  const backtest = figures.find((f) => f.id === 'backtest.seconds');
+  below('8. backtest of a year of one-minute bars (about 94,000): < 2 minutes', backtest?.value ?? null, 120, 's', Number(backtest?.parameters.bars ?? 0) >= 90_000);
   return results;
 }

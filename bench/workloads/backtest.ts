@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseBarsCsv, runInWorkers, type BacktestSpec } from '@robo/backtest';
 import { DEFAULT_MIS_CUTOFFS } from '@robo/domain';
 import { compiledWorkerScript } from '@robo/event-store';
+import { loadInstrumentCatalog } from '@robo/runtime';
 import { nowMs } from '../harness/stats';
 import type { ScratchDir } from '../harness/temp';
 import { generateMinuteBars } from './backtest-bars';
@@ -46,7 +47,18 @@ const FILL_FRACTION_PCT = 25;
  * same file in backtesting.py (bench/peers/backtesting-py), unless the peer is switched off.
  */
 export async function backtestWorkload(scratch: ScratchDir, options: BacktestWorkloadOptions): Promise<BacktestWorkloadResult> {
-  const generated = generateMinuteBars({ from: options.from, to: options.to, seed: `bench:${options.from}:${options.to}`, startPaise: 150_000, sigmaPerMinute: 0.0005, volume: { min: 20_000, max: 100_000 } });
+  // The instrument's tick and reference price from the catalog a run loads (no reference-data files: the bundled one).
+  const instrument = loadInstrumentCatalog({ lotSizesFile: null, expiryRulesFile: null }).get(INSTRUMENT);
+  if (!instrument) throw new Error(`${INSTRUMENT} is not in the instrument catalog`);
+  const generated = generateMinuteBars({
+    from: options.from,
+    to: options.to,
+    seed: `bench:${options.from}:${options.to}`,
+    startPaise: instrument.referencePricePaise,
+    tickPaise: instrument.tickSizePaise,
+    sigmaPerMinute: 0.0005,
+    volume: { min: 20_000, max: 100_000 },
+  });
   const csvFile = scratch.file('bars.csv');
   fs.writeFileSync(csvFile, generated.csv);
   const runDir = scratch.file('backtest-run');
