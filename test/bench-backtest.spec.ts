@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { parseBarsCsv } from '@robo/backtest';
 import { createMarketCalendar, marketPhase, NORMAL_MARKET_CLOSE_MINUTES, NORMAL_MARKET_OPEN_MINUTES } from '@robo/domain';
 import { addDays, isTradingDay } from '@robo/market-data';
+import type { Figure } from '../bench/harness/report';
+import { QUICK_SIZES } from '../bench/harness/suite';
+import { evaluateTargets } from '../bench/harness/targets';
 import { runPeer } from '../bench/workloads/backtest';
 import { generateMinuteBars, type MinuteBarsOptions } from '../bench/workloads/backtest-bars';
 
@@ -89,5 +92,17 @@ describe('benchmark peer: a peer that cannot run is reported as not measured', (
     const line = { version: '0.6.6', pandas: 'p', numpy: 'n', python: '3', bars: 10, trades: 2, returnPct: 1.5, loadSeconds: 0.1, runSeconds: 0.2, wallSeconds: 0.5 };
     const good = await runPeer([process.execPath, '-e', `console.error("warming up"); console.log(${JSON.stringify(JSON.stringify(line))})`], []);
     expect(good).toEqual({ measured: true, ...line, processSeconds: expect.any(Number) });
+  });
+});
+
+describe('benchmark target: a year of one-minute bars under 2 minutes', () => {
+  const figure = (seconds: number, bars: number): Figure => ({ id: 'backtest.seconds', workload: '8', figure: 'wall time', value: seconds, unit: 's', parameters: { bars } });
+  const target = (figures: Figure[]) => evaluateTargets(figures, QUICK_SIZES).find((t) => t.target.startsWith('8. backtest'));
+
+  it('is judged on a year of bars only', () => {
+    expect(target([figure(54.6, 96_375)])).toEqual({ target: expect.any(String), measured: '54.6 s', met: true });
+    expect(target([figure(130, 96_375)])?.met).toBe(false);
+    expect(target([figure(5, 7_875)])).toEqual({ target: expect.any(String), measured: '5.00 s (reduced size: not comparable)', met: null });
+    expect(target([])?.met).toBeNull();
   });
 });
