@@ -79,7 +79,7 @@ export async function backtestWorkload(scratch: ScratchDir, options: BacktestWor
     fillFractionPct: FILL_FRACTION_PCT,
   };
   const worker = compiledWorkerScript(path.join(options.repoRoot, 'apps/api/src/backtests'), 'sweep-worker.js');
-  const [result] = await runInWorkers(worker, [{ spec, dir: runDir, env: process.env, strategiesDir: path.join(runDir, 'no-strategy-modules') }], { workers: 1 });
+  const [result] = await runInWorkers(worker, [{ spec, dir: runDir, env: { ...process.env }, strategiesDir: path.join(runDir, 'no-strategy-modules') }], { workers: 1 });
   const seconds = (nowMs() - t0) / 1000;
   if (!result.ok) throw new Error(`the backtest failed: ${result.code ?? ''} ${result.message}`);
   const { outcome } = result;
