@@ -4,7 +4,7 @@ import { encodeCursor, validateFindQuery } from '../support/find-query';
 import { databaseFromUrl } from './mongo-read-model-store';
 import { mapMongoError, isMongoUnavailable } from './mongo-errors';
 import { afterCursorFilter, collectionName, conditionFilter, cursorValue, findFilter, findSort, indexDescription, whereFilter } from './mongo-query';
-import { bulkOperations, checkCheckpoint, checkpointUpdate, guardOf, prepareChanges, toBigInt } from './mongo-writes';
+import { bulkOperations, checkCheckpoint, checkpointUpdate, guardOf, inSlices, prepareChanges, toBigInt } from './mongo-writes';
 import { MongoNetworkError, MongoServerError } from 'mongodb';
 
 const NOT_ARRAY = { $not: { $type: 'array' } };
@@ -174,5 +174,15 @@ describe('MongoDB error mapping', () => {
     expect(mapMongoError(regression, 'commit')).toBe(regression);
     const other = new MongoServerError({ code: 2, errmsg: 'BadValue' });
     expect(mapMongoError(other, 'find')).toBe(other);
+  });
+});
+
+describe('inSlices (bulk writes small enough for the server)', () => {
+  it('keeps the order and cuts at the size; one slice when it fits or the size is unbounded', () => {
+    expect(inSlices([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(inSlices([1, 2, 3], 3)).toEqual([[1, 2, 3]]);
+    expect(inSlices([1, 2, 3], Infinity)).toEqual([[1, 2, 3]]);
+    expect(inSlices([], 2)).toEqual([]);
+    expect(() => inSlices([1], 0)).toThrow(RangeError);
   });
 });

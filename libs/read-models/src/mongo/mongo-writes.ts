@@ -86,6 +86,23 @@ export function bulkOperations(changes: readonly PreparedChange[]): Map<string, 
   return byCollection;
 }
 
+/**
+ * FerretDB 1.24 keeps each matched statement of an `update` command holding one of its 100 SQLite connections until
+ * the whole command ends (a `defer` inside its per-statement loop), so a command of about 100 matching statements
+ * waits forever for a connection it holds itself (docs/production.md). On FerretDB the operations go out in bulk
+ * writes of at most this many; MongoDB gets the whole list at once (the driver splits at its own limit).
+ */
+export const FERRETDB_STATEMENTS_PER_WRITE = 32;
+
+/** `ops` in order, in slices of at most `size` (one slice when size is Infinity). */
+export function inSlices<T>(ops: readonly T[], size: number): T[][] {
+  if (!(size >= 1)) throw new RangeError('slice size must be at least 1');
+  if (ops.length <= size) return ops.length === 0 ? [] : [[...ops]];
+  const slices: T[][] = [];
+  for (let start = 0; start < ops.length; start += size) slices.push(ops.slice(start, start + size));
+  return slices;
+}
+
 /** The checkpoint never moves back, even if two writers race ($max), and records when it last moved. */
 export function checkpointUpdate(checkpoint: bigint, updatedAt: string): Document {
   return { $max: { position: Long.fromBigInt(checkpoint) }, $set: { updatedAt } };
