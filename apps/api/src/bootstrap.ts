@@ -15,6 +15,7 @@ import { ErrorFilter } from './common/error.filter';
 import { answerClientErrorsWithCodes } from './common/client-errors';
 import { verifyJsonBody } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
+import { documentPathParams } from './common/path-param-schemas';
 import { ShutdownService } from './lifecycle/shutdown.service';
 import { LiveIoAdapter } from './live/live-io.adapter';
 
@@ -57,6 +58,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.disable('x-powered-by');
   answerClientErrorsWithCodes(app.getHttpServer());
 
+  // Path parameters documented as strictly as their pipes validate them (common/path-param-schemas.ts).
+  documentPathParams(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -9,6 +9,7 @@ import { CurrentPrincipal, Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { READ_ROLES, isCredentialStream } from '@robo/credentials';
 import { ApiError } from '../common/api-error';
+import { lengthParam } from '../common/uuid-param';
 import { parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { MAX_RESPONSE_BYTES, MAX_STEPS_BYTES } from '../common/limits';
@@ -69,7 +70,7 @@ export class AuditController {
 
   @Get('audit/correlations/:id')
   @ApiOperation({ summary: 'The causal tree of one correlation id: the command, its events and the reactions they caused' })
-  async correlation(@Param('id') correlationId: string, @Query() query: CorrelationQuery, @CurrentPrincipal() principal: Principal): Promise<CorrelationTree> {
+  async correlation(@Param('id', lengthParam(200, 'correlation id must be 1 to 200 characters')) correlationId: string, @Query() query: CorrelationQuery, @CurrentPrincipal() principal: Principal): Promise<CorrelationTree> {
     checkCorrelationId(correlationId);
     await this.consistency.waitFor(parsePosition(query.minPosition), ['audit']);
     const visible = this.access.visibleAccounts(principal);

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
 import { KID_FORMAT } from '@robo/credentials';
+import { withPathSchema } from '../common/path-param-schemas';
 
 /** Key ids in paths are 16 lowercase letters and digits; anything else is a 400, never a lookup. */
 export class KidPipe implements PipeTransform<string, string> {
@@ -9,3 +10,5 @@ export class KidPipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+withPathSchema(KidPipe, { type: 'string', pattern: KID_FORMAT.source });

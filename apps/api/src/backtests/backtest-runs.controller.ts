@@ -6,7 +6,7 @@ import type { EventStore } from '@robo/event-store';
 import { accountPerformance, AUDIT_COLLECTION, readAccountPerformanceDocs, readPortfolio, type PerformanceTrade } from '@robo/read-models';
 import { Roles } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
-import { uuidParam } from '../common/uuid-param';
+import { lengthParam, uuidParam } from '../common/uuid-param';
 import { correlationTreeOf } from '../audit/correlation-tree';
 import { figureLineage } from '../audit/figure-lineage';
 import { accountPortfolioAsOf, auditWhere, streamEventsPage } from '../queries/log-queries';
@@ -64,7 +64,7 @@ export class BacktestRunsController {
 
   @Get('audit/correlations/:correlationId')
   @ApiOperation({ summary: "The causal tree of one correlation id of the run's log, as GET /api/audit/correlations/{id}" })
-  correlation(@Param('runId', uuidParam()) runId: string, @Param('correlationId') correlationId: string): Promise<CorrelationTree> {
+  correlation(@Param('runId', uuidParam()) runId: string, @Param('correlationId', lengthParam(200, 'correlation id must be 1 to 200 characters')) correlationId: string): Promise<CorrelationTree> {
     return this.runs.use(runId, ({ events, reads }) => correlationTreeOf(reads, events, correlationId));
   }
 

@@ -8,13 +8,13 @@ import { MAX_EXPORT_ROWS, ORDERS_COLLECTION, READ_MODEL_STORE, DocumentReader, t
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
+import { strategyIdParam } from '../common/uuid-param';
 import { IsCalendarDate } from '../common/instant';
 import { MarketDataService } from '../market/market-data.service';
 import { mayReadStrategy, strategyAccounts } from '../performance/strategy-accounts';
 import { ConsistencyQuery, parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 
-const STRATEGY_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export class BasketQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ example: '2026-11-20', description: 'IST date the legs were placed; default the latest day with derivative legs' })
@@ -45,8 +45,7 @@ export class BasketController {
   @ApiResponse({ status: 200, description: 'legs (basketPnl), combined, netPremiumPaise (credit > 0), payoff' })
   @ApiResponse({ status: 400, description: 'INVALID_ID, VALIDATION_FAILED, BASKET_UNDERLYINGS_MIXED' })
   @ApiResponse({ status: 404, description: 'STRATEGY_NOT_FOUND, BASKET_NOT_FOUND (no derivative legs)' })
-  async basket(@Param('id') id: string, @Query() query: BasketQuery, @CurrentPrincipal() principal: Principal) {
-    if (!STRATEGY_ID.test(id)) throw new ApiError(400, 'INVALID_ID', 'a strategy id is 1 to 64 letters, digits or . _ : -');
+  async basket(@Param('id', strategyIdParam()) id: string, @Query() query: BasketQuery, @CurrentPrincipal() principal: Principal) {
     await this.consistency.waitFor(parsePosition(query.minPosition), ['orders', 'strategy-performance']);
     const accountIds = await strategyAccounts(this.reads, this.events, id);
     if (!mayReadStrategy(principal, accountIds)) throw new ApiError(404, 'STRATEGY_NOT_FOUND', `strategy ${id} does not exist`);

@@ -18,14 +18,13 @@ import { AccessService } from '../auth/access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
-import { uuidParam } from '../common/uuid-param';
+import { strategyIdParam, uuidParam } from '../common/uuid-param';
 import { parsePosition } from '../queries/queries.dto';
 import { ReadYourWritesService } from '../queries/read-your-writes.service';
 import { PerformanceQuery, StrategyPerformanceQuery } from './performance.dto';
 import { mayReadStrategy, strategyAccounts } from './strategy-accounts';
 
 /** Strategy ids are the order's `strategyId` token (registered strategies use UUIDs). */
-const STRATEGY_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const ACCOUNT_PROJECTIONS = ['accounts', 'positions', 'account-performance', 'daily-closes'];
 const STRATEGY_PROJECTIONS = ['strategy-performance', 'daily-closes'];
 
@@ -61,8 +60,7 @@ export class PerformanceController {
   @Get('strategies/:id/performance')
   @Roles('trader', 'viewer', 'auditor', 'admin')
   @ApiOperation({ summary: "A strategy's performance (its fills replayed into virtual positions across its accounts)" })
-  async strategy(@Param('id') id: string, @Query() query: StrategyPerformanceQuery, @CurrentPrincipal() principal: Principal): Promise<StrategyPerformance> {
-    if (!STRATEGY_ID.test(id)) throw new ApiError(400, 'INVALID_ID', 'a strategy id is 1 to 64 letters, digits or . _ : -');
+  async strategy(@Param('id', strategyIdParam()) id: string, @Query() query: StrategyPerformanceQuery, @CurrentPrincipal() principal: Principal): Promise<StrategyPerformance> {
     const options: PerformanceOptions = { ...optionsOf(query), ...(query.capitalPaise !== undefined ? { capitalPaise: Number(query.capitalPaise) } : {}) };
     await this.consistency.waitFor(parsePosition(query.minPosition), STRATEGY_PROJECTIONS);
     const accountIds = await strategyAccounts(this.reads, this.events, id);

@@ -6,6 +6,7 @@ import { Roles } from '../auth/roles.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { OPERATOR_ROLES, READ_ROLES } from '@robo/credentials';
 import { ApiError } from '../common/api-error';
+import { patternParam } from '../common/uuid-param';
 import { ProjectionOpsService } from './projection-ops.service';
 import { DeadLetterQueryDto, RebuildDto } from './projections.dto';
 
@@ -48,7 +49,7 @@ export class ProjectionsController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Re-apply one parked event and those blocked behind it (admins)' })
-  async retryOne(@Param('id') id: string) {
+  async retryOne(@Param('id', patternParam(DEAD_LETTER_ID, 'a dead-letter id is <projection>:<position>')) id: string) {
     const match = DEAD_LETTER_ID.exec(id);
     if (!match) throw new ApiError(400, 'INVALID_ID', 'a dead-letter id is <projection>:<position>');
     this.knownProjection(match[1]!);

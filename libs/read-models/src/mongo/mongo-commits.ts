@@ -4,11 +4,12 @@ import type { CheckpointInfo, DeadLetterChanges, DocChange } from '../read-model
 import { assertCollectionName, assertProjection } from '../support/names';
 import type { MongoConnection } from './mongo-connection';
 import { writeDeadLetters } from './mongo-dead-letters';
-import { bulkOperations, checkCheckpoint, checkpointUpdate, prepareChanges, type StoredDoc, toBigInt } from './mongo-writes';
+import { guardedOperations, writeOperations } from './mongo-guarded-writes';
+import { checkCheckpoint, checkpointUpdate, prepareChanges, type StoredDoc, toBigInt } from './mongo-writes';
 
 /*
  * Documents committed with their projection's checkpoint. The documents of a batch go out with one bulkWrite per
- * collection. On a replica set the bulk writes and the checkpoint commit in one transaction, so a crash leaves either
+ * collection (several on FerretDB, see FERRETDB_STATEMENTS_PER_WRITE). On a replica set the bulk writes and the checkpoint commit in one transaction, so a crash leaves either
  * all or nothing. Every write is also guarded by the log position it reflects (the document's lastEventPosition,
  * else the batch checkpoint, stored as `pos`): it only replaces a document whose stored position is lower. On a
  * standalone server, where there are no transactions, that guard is what makes a replayed batch (documents written,
@@ -21,7 +22,7 @@ export async function commit(conn: MongoConnection, projection: string, changes:
   const updatedAt = conn.clock.now();
   await conn.run('commit', async () => {
     await conn.learnCollections(changes.map((change) => change.collection));
-    const operations = bulkOperations(prepareChanges(changes, target, (name) => conn.known.has(name)));
+    const operations = await guardedOperations(conn, prepareChanges(changes, target, (name) => conn.known.has(name)));
     if (await conn.supportsTransactions()) {
       await conn.client.withSession((session) =>
         session.withTransaction(() => writeBatch(conn, projection, target, operations, updatedAt, session, deadLetters), {
@@ -48,9 +49,7 @@ async function writeBatch(
   const stored = await conn.checkpoints().findOne({ _id: projection }, { session });
   const storedPosition = stored ? toBigInt(stored.position) : 0n;
   if (checkpoint < storedPosition) throw new CheckpointRegressionError(projection, storedPosition, checkpoint);
-  for (const [collection, ops] of operations) {
-    await conn.docs(collection).bulkWrite(ops, { session, ordered: true });
-  }
+  for (const [collection, ops] of operations) await writeOperations(conn, collection, ops, session);
   if (deadLetters) await writeDeadLetters(conn, projection, deadLetters, session);
   await conn.checkpoints().updateOne({ _id: projection }, checkpointUpdate(checkpoint, updatedAt), { upsert: true, session });
 }

@@ -36,6 +36,7 @@ const LEASES = 'robo_leases';
 export class MongoConnection {
   readonly known = new Set<string>();
   private transactional: Promise<boolean> | null = null;
+  private ferretdb: Promise<boolean> | null = null;
   private closed = false;
 
   constructor(
@@ -81,6 +82,19 @@ export class MongoConnection {
         throw error;
       });
     return this.transactional;
+  }
+
+  /** FerretDB says so in buildInfo (ferretdbVersion); asked once, like supportsTransactions (mongo-commits.ts). */
+  onFerretDb(): Promise<boolean> {
+    this.ferretdb ??= this.db
+      .admin()
+      .command({ buildInfo: 1 })
+      .then((info) => typeof info.ferretdbVersion === 'string')
+      .catch((error: unknown) => {
+        this.ferretdb = null;
+        throw error;
+      });
+    return this.ferretdb;
   }
 
   async run<T>(operation: string, work: () => Promise<T>): Promise<T> {

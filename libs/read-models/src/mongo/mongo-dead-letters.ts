@@ -4,7 +4,8 @@ import type { DeadLetter, DeadLetterChanges, DocChange } from '../read-model-sto
 import { decodeDeadLetter, encodeDeadLetter, MAX_DEAD_LETTER_LIST, movedDeadLetter } from '../support/dead-letters';
 import { assertProjection } from '../support/names';
 import type { MongoConnection } from './mongo-connection';
-import { bulkOperations, prepareChanges, toBigInt } from './mongo-writes';
+import { guardedOperations, writeOperations } from './mongo-guarded-writes';
+import { prepareChanges, toBigInt } from './mongo-writes';
 
 /* Events a projection could not apply, parked in robo_dead_letters (letter: the encoded DeadLetter). */
 
@@ -23,8 +24,8 @@ export async function commitRetry(conn: MongoConnection, projection: string, cha
   await conn.run('commitRetry', async () => {
     await conn.learnCollections(changes.map((change) => change.collection));
     const stored = await conn.checkpoints().findOne({ _id: projection });
-    const operations = bulkOperations(prepareChanges(changes, stored ? toBigInt(stored.position) : 0n, (name) => conn.known.has(name)));
-    for (const [collection, ops] of operations) await conn.docs(collection).bulkWrite(ops, { ordered: true });
+    const operations = await guardedOperations(conn, prepareChanges(changes, stored ? toBigInt(stored.position) : 0n, (name) => conn.known.has(name)));
+    for (const [collection, ops] of operations) await writeOperations(conn, collection, ops, undefined);
     await writeDeadLetters(conn, projection, deadLetters, undefined);
   });
 }

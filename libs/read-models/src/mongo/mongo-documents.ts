@@ -8,7 +8,7 @@ import { collectionName, cursorValue, findFilter, findSort, indexDescription, wh
 
 /* Collections and their documents: `rm_<name>` holding { _id, doc, pos }, with the CollectionSpec indexes. */
 
-const GET_MANY_CHUNK = 500;
+export const GET_MANY_CHUNK = 500;
 const NAMESPACE_EXISTS = 48;
 const INDEX_NOT_FOUND = 27;
 

@@ -4,7 +4,7 @@ import { encodeCursor, validateFindQuery } from '../support/find-query';
 import { databaseFromUrl } from './mongo-read-model-store';
 import { mapMongoError, isMongoUnavailable } from './mongo-errors';
 import { afterCursorFilter, collectionName, conditionFilter, cursorValue, findFilter, findSort, indexDescription, whereFilter } from './mongo-query';
-import { bulkOperations, checkCheckpoint, checkpointUpdate, guardOf, prepareChanges, toBigInt } from './mongo-writes';
+import { bulkOperations, checkCheckpoint, checkpointUpdate, guardOf, idFilteredOperations, inSlices, prepareChanges, storedKey, toBigInt } from './mongo-writes';
 import { MongoNetworkError, MongoServerError } from 'mongodb';
 
 const NOT_ARRAY = { $not: { $type: 'array' } };
@@ -174,5 +174,41 @@ describe('MongoDB error mapping', () => {
     expect(mapMongoError(regression, 'commit')).toBe(regression);
     const other = new MongoServerError({ code: 2, errmsg: 'BadValue' });
     expect(mapMongoError(other, 'find')).toBe(other);
+  });
+});
+
+describe('inSlices (bulk writes small enough for the server)', () => {
+  it('keeps the order and cuts at the size; one slice when it fits or the size is unbounded', () => {
+    expect(inSlices([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(inSlices([1, 2, 3], 3)).toEqual([[1, 2, 3]]);
+    expect(inSlices([1, 2, 3], Infinity)).toEqual([[1, 2, 3]]);
+    expect(inSlices([], 2)).toEqual([]);
+    expect(() => inSlices([1], 0)).toThrow(RangeError);
+  });
+});
+
+describe('idFilteredOperations (guards checked against positions read first, every filter { _id })', () => {
+  const change = (id: string, guard: bigint, doc: Record<string, unknown> | null = { id }) => ({ collection: 'orders', id, doc, guard });
+  it('inserts a new document, replaces an older one, leaves a newer or equal one, and deletes only an older one', () => {
+    const stored = new Map<string, bigint | null>([
+      [storedKey('orders', 'older'), 3n],
+      [storedKey('orders', 'newer'), 9n],
+      [storedKey('orders', 'same'), 5n],
+      [storedKey('orders', 'unguarded'), null],
+      [storedKey('orders', 'gone-older'), 1n],
+      [storedKey('orders', 'gone-newer'), 8n],
+    ]);
+    const ops = idFilteredOperations(
+      [change('new', 5n), change('older', 5n), change('newer', 5n), change('same', 5n), change('unguarded', 5n), change('gone-older', 5n, null), change('gone-newer', 5n, null), change('absent', 5n, null)],
+      stored,
+    ).get('orders')!;
+    const pos = Long.fromBigInt(5n);
+    expect(ops).toEqual([
+      { updateOne: { filter: { _id: 'new' }, update: { $setOnInsert: { doc: { id: 'new' }, pos } }, upsert: true } },
+      { updateOne: { filter: { _id: 'older' }, update: { $set: { doc: { id: 'older' }, pos } } } },
+      { updateOne: { filter: { _id: 'unguarded' }, update: { $set: { doc: { id: 'unguarded' }, pos } } } },
+      { deleteOne: { filter: { _id: 'gone-older' } } },
+    ]);
+    for (const op of ops) expect(Object.keys(Object.values(op)[0].filter)).toEqual(['_id']);
   });
 });

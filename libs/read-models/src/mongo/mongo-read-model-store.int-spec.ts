@@ -47,6 +47,17 @@ if (!url) {
       await raw.close();
     });
 
+    it('commits a batch that rewrites hundreds of stored documents (FerretDB 1.24 never answers an update command of ~100 matching statements)', async () => {
+      await store.ensureCollections([{ name: 'audit', indexes: [] }]);
+      const ids = Array.from({ length: 300 }, (_, i) => `e-${String(i).padStart(3, '0')}`);
+      await store.commit('audit', ids.map((id) => ({ collection: 'audit', id, doc: { id, seen: 1 } })), 1n);
+      // Every document is there already: each change is an update that matches (the upsert and the guarded replace).
+      await store.commit('audit', ids.map((id) => ({ collection: 'audit', id, doc: { id, seen: 2 } })), 2n);
+      const stored = await store.getMany<{ seen: number }>('audit', ids);
+      expect([...stored.values()].filter((doc) => doc.seen === 2)).toHaveLength(ids.length);
+      expect(await store.getCheckpoint('audit')).toBe(2n);
+    }, 30_000);
+
     it('creates the CollectionSpec indexes (ending with _id) once, however often ensureCollections runs', async () => {
       const spec = { name: 'orders', indexes: [['accountId', 'seq'], ['status']] };
       await store.ensureCollections([spec]);

@@ -86,6 +86,57 @@ export function bulkOperations(changes: readonly PreparedChange[]): Map<string, 
   return byCollection;
 }
 
+/**
+ * The same writes for a server that finds a document by index only when the filter is `{ _id }` alone (FerretDB 1.24
+ * on SQLite scans the whole collection for any other filter: a batch of n changes over a collection of m documents
+ * costs n*m document reads). The guard is checked against the stored positions read just before (`stored`: id ->
+ * position, absent when there is no document), so every filter is `{ _id }`: a document at or past the write's
+ * position is left alone, as by the guarded filter. Between that read and the write another writer may land (FerretDB
+ * has no atomic read-and-write in any case, see docs/production.md); one projector holds the lease.
+ */
+export function idFilteredOperations(changes: readonly PreparedChange[], stored: ReadonlyMap<string, bigint | null>): Map<string, AnyBulkWriteOperation<StoredDoc>[]> {
+  const byCollection = new Map<string, AnyBulkWriteOperation<StoredDoc>[]>();
+  for (const change of changes) {
+    const ops = byCollection.get(change.collection) ?? [];
+    const key = storedKey(change.collection, change.id);
+    const present = stored.has(key);
+    const position = stored.get(key) ?? null;
+    const older = present && (position === null || position < change.guard);
+    const guard = Long.fromBigInt(change.guard);
+    if (change.doc === null) {
+      if (older) ops.push({ deleteOne: { filter: { _id: change.id } } });
+    } else if (!present) {
+      ops.push({ updateOne: { filter: { _id: change.id }, update: { $setOnInsert: { doc: change.doc, pos: guard } }, upsert: true } });
+    } else if (older) {
+      ops.push({ updateOne: { filter: { _id: change.id }, update: { $set: { doc: change.doc, pos: guard } } } });
+    }
+    byCollection.set(change.collection, ops);
+  }
+  return byCollection;
+}
+
+/** The key of `stored` in idFilteredOperations. */
+export function storedKey(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
+
+/**
+ * FerretDB 1.24 keeps each matched statement of an `update` command holding one of its 100 SQLite connections until
+ * the whole command ends (a `defer` inside its per-statement loop), so a command of about 100 matching statements
+ * waits forever for a connection it holds itself (docs/production.md). On FerretDB the operations go out in bulk
+ * writes of at most this many; MongoDB gets the whole list at once (the driver splits at its own limit).
+ */
+export const FERRETDB_STATEMENTS_PER_WRITE = 32;
+
+/** `ops` in order, in slices of at most `size` (one slice when size is Infinity). */
+export function inSlices<T>(ops: readonly T[], size: number): T[][] {
+  if (!(size >= 1)) throw new RangeError('slice size must be at least 1');
+  if (ops.length <= size) return ops.length === 0 ? [] : [[...ops]];
+  const slices: T[][] = [];
+  for (let start = 0; start < ops.length; start += size) slices.push(ops.slice(start, start + size));
+  return slices;
+}
+
 /** The checkpoint never moves back, even if two writers race ($max), and records when it last moved. */
 export function checkpointUpdate(checkpoint: bigint, updatedAt: string): Document {
   return { $max: { position: Long.fromBigInt(checkpoint) }, $set: { updatedAt } };
