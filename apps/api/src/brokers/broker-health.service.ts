@@ -4,6 +4,7 @@ import {
   accountStream,
   brokerCircuitAdmits,
   brokerOf,
+  DEFAULT_BROKER_CIRCUIT_POLICY,
   evolveAccount,
   evolveOrder,
   initialAccountState,
@@ -74,7 +75,9 @@ export class BrokerHealthService {
     private readonly sessions: BrokerSessionService,
     private readonly step: WriteStep,
   ) {
-    this.policy = { failureThreshold: config.kite?.breakerFailures ?? 5, coolDownMs: (config.kite?.breakerCoolDownSeconds ?? 30) * 1000 };
+    this.policy = config.kite
+      ? { failureThreshold: config.kite.breakerFailures, coolDownMs: config.kite.breakerCoolDownSeconds * 1000 }
+      : DEFAULT_BROKER_CIRCUIT_POLICY;
   }
 
   /** One call of the router to Kite (a place or a cancel): `error` null when Kite accepted it. */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
+import { KITE_REQUEST_TOKEN, KITE_REQUEST_TOKEN_RULE } from '@robo/broker-kite';
 import type { BrokerLoginBody, BrokerSession } from '@robo/contract';
 import { Roles } from '../auth/roles.decorator';
 import { BrokerSessionService } from './broker-session.service';
@@ -8,7 +9,7 @@ import { BrokerSessionService } from './broker-session.service';
 export class BrokerLoginDto implements BrokerLoginBody {
   @ApiProperty({ example: 'fGh3k9...', description: "the request_token of Kite's login redirect" })
   @IsString()
-  @Matches(/^[A-Za-z0-9]{1,128}$/, { message: 'requestToken must be 1 to 128 letters and digits' })
+  @Matches(KITE_REQUEST_TOKEN, { message: `requestToken must be ${KITE_REQUEST_TOKEN_RULE}` })
   requestToken!: string;
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { kiteSessionExpiry } from '@robo/domain';
-import { asKiteError, exchangeKiteRequestToken, type KiteBroker } from '@robo/broker-kite';
+import { exchangeKiteRequestToken, kiteLoginFailure, type KiteBroker } from '@robo/broker-kite';
 import { BrokerSessions } from '@robo/credentials';
 import type { BrokerSession } from '@robo/contract';
 import { APP_CONFIG, AppConfig } from '@robo/runtime';
@@ -29,9 +29,8 @@ export class BrokerSessionService implements OnApplicationShutdown {
     try {
       await this.sessions.login('kite', () => exchangeKiteRequestToken({ apiKey: app.apiKey, apiSecret: app.apiSecret as string, root: app.root }, requestToken), kiteSessionExpiry);
     } catch (raw) {
-      const error = asKiteError(raw);
-      if (error.answerLost) throw new ApiError(502, 'BROKER_UNREACHABLE', `Kite did not answer the login: ${error.message}`);
-      throw new ApiError(422, 'BROKER_LOGIN_REFUSED', `Kite refused the login (${error.message}); log in again at https://kite.zerodha.com/connect/login and use the new request_token`);
+      const failure = kiteLoginFailure(raw);
+      throw new ApiError(failure.code === 'BROKER_UNREACHABLE' ? 502 : 422, failure.code, failure.message);
     }
     await this.refreshKite();
     return this.kiteSession();

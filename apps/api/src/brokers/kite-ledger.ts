@@ -1,5 +1,5 @@
 import { reconciliationDayOf, type OrderFillData } from '@robo/domain';
-import type { EventEnvelope, EventStore } from '@robo/event-store';
+import { catchUpFiltered, type EventEnvelope, type EventStore, type LogCursor } from '@robo/event-store';
 import { kiteTagOf } from '@robo/broker-kite';
 
 const PAGE = 5000;
@@ -11,7 +11,7 @@ const TYPES = ['BrokerChosen', 'OrderPlaced', 'OrderRouted', 'OrderPartiallyFill
  * ours, and which order it is), and the day's net quantity per instrument of their fills, which Kite's day positions must show.
  */
 export class KiteLedger {
-  private position = 0n;
+  private readonly cursor: LogCursor = { position: 0n };
   private readonly kiteAccounts = new Set<string>();
   private readonly kiteOrders = new Set<string>();
   /** Our order id by its Kite tag. */
@@ -51,18 +51,8 @@ export class KiteLedger {
     return this.dayNet.get(tradingDay) ?? new Map();
   }
 
-  private async catchUp(): Promise<void> {
-    const head = await this.store.headPosition();
-    while (this.position < head) {
-      const page = await this.store.readAll({ after: this.position, maxCount: PAGE, filter: { eventTypes: TYPES } });
-      for (const e of page) {
-        if (e.globalPosition > head) return;
-        this.apply(e);
-        this.position = e.globalPosition;
-      }
-      if (page.length < PAGE) break;
-    }
-    this.position = head > this.position ? head : this.position;
+  private catchUp(): Promise<void> {
+    return catchUpFiltered(this.store, this.cursor, { eventTypes: TYPES }, PAGE, (e) => this.apply(e));
   }
 
   private apply(e: EventEnvelope): void {

@@ -7,13 +7,11 @@ import {
   evolveOrder,
   initialBrokerReconciliationState,
   initialOrderState,
-  istTradingDay,
+  reconciliationDayOf,
   orderStream,
   type BrokerEvent,
   type BrokerReconciliationState,
   type IsoInstant,
-  type OrderEvent,
-  type OrderState,
   type PositionFact,
 } from '@robo/domain';
 import { EVENT_STORE, type EventStore } from '@robo/event-store';
@@ -39,9 +37,7 @@ const KIND_OF: Record<string, ReconciledKind> = {
   PositionDiscrepancyFound: 'discrepancy_found',
   PositionDiscrepancyCleared: 'discrepancy_cleared',
 };
-const KINDS: readonly ReconciledKind[] = RECONCILED_KINDS;
-
-const noCounts = (): Record<ReconciledKind, number> => Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<ReconciledKind, number>;
+const noCounts = (): Record<ReconciledKind, number> => Object.fromEntries(RECONCILED_KINDS.map((k) => [k, 0])) as Record<ReconciledKind, number>;
 
 /**
  * Reconciles Kite with the log: at start, after every ticker reconnection and every KITE_RECONCILE_SECONDS. A pass:
@@ -192,7 +188,7 @@ export class KiteReconcilerService implements OnApplicationBootstrap, BeforeAppl
       const at = this.clock.now();
       // Every execution the catch-up reported is in the log now (each report is recorded before the next is read).
       await this.ledger.sync();
-      const ours = this.ledger.netOfDay(istTradingDay(at));
+      const ours = this.ledger.netOfDay(reconciliationDayOf(at));
       const positions: PositionFact[] = [...new Set([...snapshot.dayPositions.keys(), ...ours.keys()])].map((instrument) => ({
         instrument,
         brokerQuantity: snapshot.dayPositions.get(instrument) ?? 0,
@@ -242,8 +238,7 @@ export class KiteReconcilerService implements OnApplicationBootstrap, BeforeAppl
     for (const o of listed) {
       const orderId = this.ledger.orderOfTags(o.tags);
       if (!orderId || broker.isTracking(orderId)) continue;
-      const events = await this.events.readStream(orderStream(orderId));
-      const order = events.reduce<OrderState>((s, e) => evolveOrder(s, { type: e.type, data: e.data } as OrderEvent), initialOrderState);
+      const { state: order } = await this.step.load(orderStream(orderId), evolveOrder, initialOrderState);
       if (order.status === 'NONE') continue;
       broker.resume(brokerOrderOf(orderId, order.accountId, order), order.routing?.brokerOrderId ?? null, order.fillIds);
       this.logger.log({ orderId, brokerOrderId: o.brokerOrderId, routingRecorded: order.routing !== null }, 'order at Kite taken back by its tag');
@@ -267,7 +262,7 @@ export class KiteReconcilerService implements OnApplicationBootstrap, BeforeAppl
     }
     this.countedUpTo = head;
     this.lastAppended = counts;
-    for (const kind of KINDS) if (counts[kind] > 0) this.reconciled.inc({ broker: 'kite', kind }, counts[kind]);
+    for (const kind of RECONCILED_KINDS) if (counts[kind] > 0) this.reconciled.inc({ broker: 'kite', kind }, counts[kind]);
   }
 
   private async state(): Promise<BrokerReconciliationState> {

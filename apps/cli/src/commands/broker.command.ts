@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { kiteSessionExpiry } from '@robo/domain';
-import { asKiteError, exchangeKiteRequestToken } from '@robo/broker-kite';
+import { exchangeKiteRequestToken, KITE_LOGIN_URL, KITE_REQUEST_TOKEN, KITE_REQUEST_TOKEN_RULE, kiteLoginFailure } from '@robo/broker-kite';
 import { BrokerSessions, type BrokerSessionView } from '@robo/credentials';
 import { systemWallClock, type AppConfig } from '@robo/runtime';
 import { CliError, cliConfig, EXIT, ioOf } from '../cli-context';
@@ -28,7 +28,7 @@ function printSession(command: Command, view: BrokerSessionView, json: boolean |
   }
   const when = (at: string | null) => (at ? timeText(command, at) : '-');
   io.out(`${view.broker}: ${view.state}${view.userId ? ` (user ${view.userId})` : ''}, logged in ${when(view.loggedInAt)}, expires ${when(view.expiresAt)}`);
-  if (view.state !== 'connected') io.out(`log in: open https://kite.zerodha.com/connect/login?v=3&api_key=<your api key>, then robo broker login ${view.broker} --request-token <request_token of the redirect>`);
+  if (view.state !== 'connected') io.out(`log in: open ${KITE_LOGIN_URL}?v=3&api_key=<your api key>, then robo broker login ${view.broker} --request-token <request_token of the redirect>`);
 }
 
 /**
@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .allowExcessArguments(false)
     .action(async (name: string, options: JsonOption & { requestToken: string }, command: Command) => {
       if (name !== 'kite') throw new CliError(EXIT.USAGE, `unknown broker "${name}": the daily login is Kite's (robo broker login kite)`);
-      if (!/^[A-Za-z0-9]{1,128}$/.test(options.requestToken)) throw new CliError(EXIT.USAGE, '--request-token must be 1 to 128 letters and digits');
+      if (!KITE_REQUEST_TOKEN.test(options.requestToken)) throw new CliError(EXIT.USAGE, `--request-token must be ${KITE_REQUEST_TOKEN_RULE}`);
       const config = cliConfig(command);
       const kite = config.kite;
       if (!kite) throw new CliError(EXIT.CONFIG, 'Kite is not configured here (KITE_API_KEY)', 'BROKER_NOT_CONFIGURED');
@@ -58,9 +58,8 @@ export function register(program: Command): void {
         try {
           return await sessions.login('kite', () => exchangeKiteRequestToken(app, options.requestToken), kiteSessionExpiry);
         } catch (raw) {
-          const error = asKiteError(raw);
-          if (error.answerLost) throw new CliError(EXIT.UNAVAILABLE, `Kite did not answer the login: ${error.message}`, 'BROKER_UNREACHABLE');
-          throw new CliError(EXIT.REFUSED, `Kite refused the login (${error.message}); log in again at https://kite.zerodha.com/connect/login and use the new request_token`, 'BROKER_LOGIN_REFUSED');
+          const failure = kiteLoginFailure(raw);
+          throw new CliError(failure.code === 'BROKER_UNREACHABLE' ? EXIT.UNAVAILABLE : EXIT.REFUSED, failure.message, failure.code);
         }
       });
       printSession(command, view, options.json);

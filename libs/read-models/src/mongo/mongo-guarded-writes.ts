@@ -12,7 +12,11 @@ export async function guardedOperations(conn: MongoConnection, changes: Prepared
   if (!(await conn.onFerretDb())) return bulkOperations(changes);
   const stored = new Map<string, bigint | null>();
   const idsByCollection = new Map<string, string[]>();
-  for (const change of changes) idsByCollection.set(change.collection, [...(idsByCollection.get(change.collection) ?? []), change.id]);
+  for (const change of changes) {
+    const ids = idsByCollection.get(change.collection);
+    if (ids) ids.push(change.id);
+    else idsByCollection.set(change.collection, [change.id]);
+  }
   for (const [collection, ids] of idsByCollection) {
     for (let start = 0; start < ids.length; start += GET_MANY_CHUNK) {
       const rows = await conn.docs(collection).find({ _id: { $in: ids.slice(start, start + GET_MANY_CHUNK) } }, { projection: { pos: 1 } }).toArray();

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseInstantMs } from '@robo/domain';
+import { DEFAULT_BROKER_CIRCUIT_POLICY, parseInstantMs } from '@robo/domain';
 import { type AnalystConfig, analystConfig } from './analyst-config';
 import { bool, ConfigError, type Env, file, int, matching, oneOf } from './env-values';
 
@@ -239,8 +239,8 @@ function kiteConfig(env: Env): KiteConfig | null {
     root: url('KITE_ROOT', 'https://api.kite.trade', /^https?:\/\/\S+$/),
     tickerRoot: url('KITE_TICKER_ROOT', 'wss://ws.kite.trade/', /^wss?:\/\/\S+$/),
     reconcileSeconds: int(env, 'KITE_RECONCILE_SECONDS', 60, 0, 86_400),
-    breakerFailures: int(env, 'KITE_BREAKER_FAILURES', 5, 1, 1000),
-    breakerCoolDownSeconds: int(env, 'KITE_BREAKER_COOLDOWN_SECONDS', 30, 0, 3600),
+    breakerFailures: int(env, 'KITE_BREAKER_FAILURES', DEFAULT_BROKER_CIRCUIT_POLICY.failureThreshold, 1, 1000),
+    breakerCoolDownSeconds: int(env, 'KITE_BREAKER_COOLDOWN_SECONDS', DEFAULT_BROKER_CIRCUIT_POLICY.coolDownMs / 1000, 0, 3600),
   };
 }
 
